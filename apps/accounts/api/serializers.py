@@ -1,0 +1,78 @@
+from rest_framework import serializers
+
+from apps.accounts.models import Language, User, Weekday
+from apps.core.api.serializers import InputSerializer
+
+
+class UserSerializer(serializers.ModelSerializer[User]):
+    """A person as others in their tandems see them."""
+
+    class Meta:
+        model = User
+        fields = ["id", "email", "display_name"]
+        read_only_fields = fields
+
+
+class MeSerializer(serializers.ModelSerializer[User]):
+    """The signed-in person's own profile and preferences."""
+
+    is_paused = serializers.SerializerMethodField()
+
+    class Meta:
+        model = User
+        fields = [
+            "id",
+            "email",
+            "display_name",
+            "language",
+            "timezone",
+            "quiet_hours_start",
+            "quiet_hours_end",
+            "window_weekday",
+            "window_start",
+            "window_end",
+            "paused_from",
+            "paused_until",
+            "is_paused",
+        ]
+        read_only_fields = fields
+
+    def get_is_paused(self, obj: User) -> bool:
+        return obj.is_paused_at()
+
+
+class PreferencesInputSerializer(InputSerializer):
+    display_name = serializers.CharField(max_length=120, allow_blank=True, required=False)
+    language = serializers.ChoiceField(choices=Language.choices, required=False)
+    timezone = serializers.CharField(max_length=64, required=False)
+    quiet_hours_start = serializers.TimeField(allow_null=True, required=False)
+    quiet_hours_end = serializers.TimeField(allow_null=True, required=False)
+    window_weekday = serializers.ChoiceField(
+        choices=Weekday.choices, allow_null=True, required=False
+    )
+    window_start = serializers.TimeField(allow_null=True, required=False)
+    window_end = serializers.TimeField(allow_null=True, required=False)
+    paused_from = serializers.DateTimeField(allow_null=True, required=False)
+    paused_until = serializers.DateTimeField(allow_null=True, required=False)
+
+
+class SignUpInputSerializer(InputSerializer):
+    email = serializers.EmailField(max_length=254)
+    password = serializers.CharField(
+        max_length=128, write_only=True, style={"input_type": "password"}
+    )
+    display_name = serializers.CharField(max_length=120, allow_blank=True, required=False)
+    language = serializers.ChoiceField(choices=Language.choices, required=False)
+    timezone = serializers.CharField(max_length=64, required=False)
+
+
+class TokenInputSerializer(InputSerializer):
+    email = serializers.EmailField(max_length=254)
+    password = serializers.CharField(
+        max_length=128, write_only=True, style={"input_type": "password"}
+    )
+
+
+class TokenOutputSerializer(serializers.Serializer[object]):
+    token = serializers.CharField()
+    user = MeSerializer()

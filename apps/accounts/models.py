@@ -1,0 +1,150 @@
+"""People and their preferences.
+
+A person logs in with their e-mail address. Everything time-related that the platform does
+for them (reminders, digests, check-in times shown) follows their own timezone, language,
+quiet hours, weekly communication window and pause.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
+from django.contrib.auth.models import PermissionsMixin
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Lower
+from django.utils import timezone as dj_timezone
+from django.utils.translation import gettext_lazy as _
+
+from apps.accounts.rules import is_paused, is_valid_timezone
+
+
+def validate_timezone(value: str) -> None:
+    if not is_valid_timezone(value):
+        raise ValidationError(_("Unknown timezone: %(value)s."), params={"value": value})
+
+
+class Language(models.TextChoices):
+    ENGLISH = "en", _("English")
+    GERMAN = "de", _("German")
+
+
+class Weekday(models.IntegerChoices):
+    MONDAY = 0, _("Monday")
+    TUESDAY = 1, _("Tuesday")
+    WEDNESDAY = 2, _("Wednesday")
+    THURSDAY = 3, _("Thursday")
+    FRIDAY = 4, _("Friday")
+    SATURDAY = 5, _("Saturday")
+    SUNDAY = 6, _("Sunday")
+
+
+class UserManager(BaseUserManager["User"]):
+    use_in_migrations = True
+
+    def create_user(self, email: str, password: str | None = None, **extra: object) -> User:
+        if not email:
+            raise ValueError("An e-mail address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def get_by_natural_key(self, username: str | None) -> User:
+        # E-mail addresses are matched regardless of case at login.
+        return self.get(email__iexact=username)
+
+    def create_superuser(self, email: str, password: str | None = None, **extra: object) -> User:
+        extra.setdefault("is_staff", True)
+        extra.setdefault("is_superuser", True)
+        return self.create_user(email, password, **extra)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A person who can be in any number of tandems, in either role.
+
+    Invariants:
+    - `email` is stored lower-case and is unique regardless of case.
+    - `timezone` is an IANA name; `language` is one of LANGUAGES.
+    - Quiet hours are both set or both empty (they may wrap midnight: 22:00–07:00).
+    - The communication window is weekday + start + end, all set or all empty, start < end.
+    - Paused ("away") from `paused_from` until `paused_until`; an open end means until the
+      person comes back; `paused_until` is after `paused_from`.
+    """
+
+    email = models.EmailField(_("e-mail address"), max_length=254, unique=True)
+    display_name = models.CharField(_("name"), max_length=120, blank=True)
+    language = models.CharField(
+        _("language"), max_length=5, choices=Language.choices, default=Language.ENGLISH
+    )
+    timezone = models.CharField(
+        _("timezone"), max_length=64, default="Europe/Berlin", validators=[validate_timezone]
+    )
+    quiet_hours_start = models.TimeField(_("quiet hours start"), null=True, blank=True)
+    quiet_hours_end = models.TimeField(_("quiet hours end"), null=True, blank=True)
+    window_weekday = models.PositiveSmallIntegerField(
+        _("communication window weekday"), choices=Weekday.choices, null=True, blank=True
+    )
+    window_start = models.TimeField(_("communication window start"), null=True, blank=True)
+    window_end = models.TimeField(_("communication window end"), null=True, blank=True)
+    paused_from = models.DateTimeField(_("away from"), null=True, blank=True)
+    paused_until = models.DateTimeField(_("away until"), null=True, blank=True)
+
+    is_active = models.BooleanField(default=True)
+    is_staff = models.BooleanField(default=False)
+    date_joined = models.DateTimeField(default=dj_timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    class Meta:
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
+        constraints = [
+            models.UniqueConstraint(Lower("email"), name="accounts_user_email_ci_unique"),
+            models.CheckConstraint(
+                condition=Q(language__in=["en", "de"]), name="accounts_user_language_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(quiet_hours_start__isnull=True, quiet_hours_end__isnull=True)
+                | Q(quiet_hours_start__isnull=False, quiet_hours_end__isnull=False),
+                name="accounts_user_quiet_hours_both_or_none",
+            ),
+            models.CheckConstraint(
+                condition=Q(
+                    window_weekday__isnull=True, window_start__isnull=True, window_end__isnull=True
+                )
+                | Q(
+                    window_weekday__gte=0,
+                    window_weekday__lte=6,
+                    window_start__lt=models.F("window_end"),
+                ),
+                name="accounts_user_window_complete",
+            ),
+            models.CheckConstraint(
+                condition=Q(paused_from__isnull=True, paused_until__isnull=True)
+                | Q(paused_from__isnull=False, paused_until__isnull=True)
+                | Q(paused_until__gt=models.F("paused_from")),
+                name="accounts_user_pause_ordered",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.display_name or self.email
+
+    @property
+    def name(self) -> str:
+        return self.display_name or self.email.split("@")[0]
+
+    def get_full_name(self) -> str:
+        return self.name
+
+    def get_short_name(self) -> str:
+        return self.name
+
+    def is_paused_at(self, at: object = None) -> bool:
+        when = at or dj_timezone.now()
+        return is_paused(at=when, paused_from=self.paused_from, paused_until=self.paused_until)

@@ -1,0 +1,44 @@
+"""Domain errors: raised by services, turned into 4xx answers by the API and into form
+errors by the web views. A service names the field the error is about, so the person
+learns what to fix."""
+
+from __future__ import annotations
+
+
+class DomainError(Exception):
+    """A request that breaks a rule of the product (400 unless a subclass says otherwise)."""
+
+    status_code = 400
+    default_code = "invalid"
+
+    def __init__(self, message: str, *, field: str | None = None, code: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+        self.code = code or self.default_code
+
+    def as_dict(self) -> dict[str, object]:
+        if self.field:
+            return {self.field: [self.message]}
+        return {"detail": self.message}
+
+
+class PermissionDenied(DomainError):
+    """The person is in the tandem but their role may not do this."""
+
+    status_code = 403
+    default_code = "permission_denied"
+
+
+class NotFound(DomainError):
+    """Missing, or in a tandem the person is not in: the two are indistinguishable."""
+
+    status_code = 404
+    default_code = "not_found"
+
+
+class Conflict(DomainError):
+    """The request is well-formed but the object's state no longer allows it."""
+
+    status_code = 409
+    default_code = "conflict"

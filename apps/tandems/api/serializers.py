@@ -1,0 +1,104 @@
+from rest_framework import serializers
+
+from apps.accounts.api.serializers import UserSerializer
+from apps.core.api.serializers import InputSerializer, StrictModelSerializer
+from apps.tandems.models import Goal, GoalStatus, Invitation, Membership, Role, Tandem
+
+
+class MembershipSerializer(serializers.ModelSerializer[Membership]):
+    user = UserSerializer(read_only=True)
+
+    class Meta:
+        model = Membership
+        fields = ["id", "role", "user", "created_at"]
+        read_only_fields = fields
+
+
+class TandemSerializer(serializers.ModelSerializer[Tandem]):
+    members = MembershipSerializer(source="memberships", many=True, read_only=True)
+
+    class Meta:
+        model = Tandem
+        fields = ["id", "name", "vision", "timezone", "members", "created_at", "updated_at"]
+        read_only_fields = fields
+
+
+class TandemCreateInputSerializer(InputSerializer):
+    name = serializers.CharField(max_length=120)
+    role = serializers.ChoiceField(choices=Role.choices, help_text="The seat the creator takes.")
+    vision = serializers.CharField(max_length=5000, allow_blank=True, required=False)
+    timezone = serializers.CharField(max_length=64, required=False)
+
+
+class TandemUpdateInputSerializer(InputSerializer):
+    name = serializers.CharField(max_length=120, required=False)
+    vision = serializers.CharField(max_length=5000, allow_blank=True, required=False)
+    timezone = serializers.CharField(max_length=64, required=False)
+
+
+class InvitationSerializer(serializers.ModelSerializer[Invitation]):
+    invited_by = UserSerializer(read_only=True)
+    status = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = Invitation
+        fields = [
+            "id",
+            "email",
+            "role",
+            "status",
+            "invited_by",
+            "expires_at",
+            "accepted_at",
+            "revoked_at",
+            "email_sent_at",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+
+class InvitationCreatedSerializer(InvitationSerializer):
+    accept_url = serializers.CharField(
+        read_only=True, help_text="Shown once; the token is not stored."
+    )
+    token = serializers.CharField(read_only=True, help_text="Shown once; not stored.")
+
+    class Meta(InvitationSerializer.Meta):
+        fields = [*InvitationSerializer.Meta.fields, "token", "accept_url"]
+        read_only_fields = fields
+
+
+class InvitationCreateInputSerializer(InputSerializer):
+    email = serializers.EmailField(max_length=254)
+    role = serializers.ChoiceField(choices=Role.choices)
+
+
+class InvitationAcceptInputSerializer(InputSerializer):
+    token = serializers.CharField(max_length=100)
+
+
+class InvitationPreviewSerializer(serializers.Serializer[Invitation]):
+    tandem_name = serializers.CharField(source="tandem.name")
+    role = serializers.CharField()
+    invited_by = serializers.CharField(source="invited_by.name")
+    status = serializers.CharField()
+    expires_at = serializers.DateTimeField()
+
+
+class GoalSerializer(StrictModelSerializer):
+    status = serializers.ChoiceField(choices=GoalStatus.choices, required=False)
+
+    class Meta:
+        model = Goal
+        fields = [
+            "id",
+            "title",
+            "description",
+            "assistant_role",
+            "status",
+            "position",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["id", "created_at", "updated_at"]
+        extra_kwargs = {"position": {"required": False}}

@@ -1,0 +1,27 @@
+from django.urls import path
+
+from apps.tandems.api import views
+
+goals = views.GoalViewSet.as_view({"get": "list", "post": "create"})
+goal = views.GoalViewSet.as_view(
+    {"get": "retrieve", "put": "update", "patch": "partial_update", "delete": "destroy"}
+)
+
+urlpatterns = [
+    path("tandems/", views.TandemListView.as_view(), name="api-tandems"),
+    path("tandems/<int:tandem_id>/", views.TandemDetailView.as_view(), name="api-tandem"),
+    path("tandems/<int:tandem_id>/members/", views.MemberListView.as_view(), name="api-members"),
+    path(
+        "tandems/<int:tandem_id>/invitations/",
+        views.InvitationListView.as_view(),
+        name="api-invitations",
+    ),
+    path(
+        "tandems/<int:tandem_id>/invitations/<int:invitation_id>/revoke/",
+        views.InvitationRevokeView.as_view(),
+        name="api-invitation-revoke",
+    ),
+    path("invitations/accept/", views.InvitationAcceptView.as_view(), name="api-invitation-accept"),
+    path("tandems/<int:tandem_id>/goals/", goals, name="api-goals"),
+    path("tandems/<int:tandem_id>/goals/<int:pk>/", goal, name="api-goal"),
+]

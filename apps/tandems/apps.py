@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class TandemsConfig(AppConfig):
+    name = "apps.tandems"
+    label = "tandems"

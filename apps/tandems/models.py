@@ -1,0 +1,169 @@
+"""Tandems, their two members, invitations, and the shared vision and goals.
+
+Every other object in Tandem belongs to exactly one tandem, and only its members see it.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from apps.accounts.models import validate_timezone
+from apps.core.models import TimeStampedModel
+
+
+class Role(models.TextChoices):
+    LEADER = "leader", _("Leader")
+    ASSISTANT = "assistant", _("Assistant")
+
+    @property
+    def other(self) -> Role:
+        return Role.ASSISTANT if self is Role.LEADER else Role.LEADER
+
+
+class Tandem(TimeStampedModel):
+    """A leader and an assistant who work as partners.
+
+    Invariants:
+    - At most one leader and at most one assistant (see `Membership`); a tandem is complete
+      when it has both. Until the invited person accepts, it has one member.
+    - `timezone` is the tandem's shared clock for things that belong to both (feedback cycles
+      open and close in it); each person still sees times in their own timezone.
+    - `vision` is the shared picture both work towards; goals hang below it.
+    """
+
+    name = models.CharField(_("name"), max_length=120)
+    vision = models.TextField(_("vision"), blank=True, max_length=5000)
+    timezone = models.CharField(
+        _("timezone"), max_length=64, default="Europe/Berlin", validators=[validate_timezone]
+    )
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, through="Membership", related_name="tandems"
+    )
+
+    class Meta:
+        ordering = ["name", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Membership(TimeStampedModel):
+    """A person's seat in a tandem.
+
+    Invariants (enforced by the database): one leader and one assistant per tandem at most;
+    a person holds at most one seat in a tandem (nobody is their own assistant).
+    """
+
+    tandem = models.ForeignKey(Tandem, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(_("role"), max_length=16, choices=Role.choices)
+
+    class Meta:
+        ordering = ["tandem_id", "role"]
+        constraints = [
+            models.UniqueConstraint(fields=["tandem", "role"], name="tandems_one_per_role"),
+            models.UniqueConstraint(fields=["tandem", "user"], name="tandems_one_seat_per_person"),
+            models.CheckConstraint(
+                condition=Q(role__in=["leader", "assistant"]), name="tandems_membership_role_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.get_role_display()} – {self.tandem}"
+
+
+class InvitationQuerySet(models.QuerySet["Invitation"]):
+    def open(self) -> InvitationQuerySet:
+        """Not accepted, not revoked, not expired: the link still works."""
+        return self.filter(
+            accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now()
+        )
+
+
+class Invitation(TimeStampedModel):
+    """An invitation by e-mail to take the vacant seat of a tandem.
+
+    Invariants:
+    - Only a hash of the token is stored; the token itself travels in the e-mail (and is shown
+      once to the inviter), so a database leak does not leak working links.
+    - Single use: `accepted_at` is set by a conditional update exactly once.
+    - At most one pending (not accepted, not revoked) invitation per tandem and role: a new
+      one revokes the previous.
+    """
+
+    tandem = models.ForeignKey(Tandem, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField(_("e-mail address"), max_length=254)
+    role = models.CharField(_("role"), max_length=16, choices=Role.choices)
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    expires_at = models.DateTimeField(_("expires at"))
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    email_sent_at = models.DateTimeField(null=True, blank=True)
+
+    objects = InvitationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tandem", "role"],
+                condition=Q(accepted_at__isnull=True, revoked_at__isnull=True),
+                name="tandems_one_pending_invitation_per_role",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.email} as {self.role} of {self.tandem}"
+
+    @property
+    def status(self) -> str:
+        if self.accepted_at:
+            return "accepted"
+        if self.revoked_at:
+            return "revoked"
+        if self.expires_at <= timezone.now():
+            return "expired"
+        return "pending"
+
+
+class GoalStatus(models.TextChoices):
+    PLANNED = "planned", _("Planned")
+    ACTIVE = "active", _("Active")
+    ACHIEVED = "achieved", _("Achieved")
+    DROPPED = "dropped", _("Dropped")
+
+
+class Goal(TimeStampedModel):
+    """A goal of the tandem under its vision, with the assistant's part in it spelt out.
+
+    Decision areas and decisions may link to a goal, so vision → goals → areas → decisions
+    reads as one chain.
+    """
+
+    tandem = models.ForeignKey(Tandem, on_delete=models.CASCADE, related_name="goals")
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True, max_length=5000)
+    assistant_role = models.TextField(_("the assistant's role"), blank=True, max_length=2000)
+    status = models.CharField(
+        _("status"), max_length=16, choices=GoalStatus.choices, default=GoalStatus.ACTIVE
+    )
+    position = models.PositiveIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ["tandem_id", "position", "id"]
+        indexes = [models.Index(fields=["tandem", "position"])]
+
+    def __str__(self) -> str:
+        return self.title

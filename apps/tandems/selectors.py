@@ -1,0 +1,68 @@
+"""Every read of tandem data starts here, scoped to the person who asks.
+
+Another tandem's object is reported exactly like a missing one (NotFound), so nobody can
+learn that it exists.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Prefetch, QuerySet
+
+from apps.accounts.models import User
+from apps.core.errors import NotFound
+from apps.tandems.models import Goal, Invitation, Membership, Tandem
+
+
+def tandems_for(user: User) -> QuerySet[Tandem]:
+    """The tandems the person is a member of; the start of every tandem-scoped query."""
+    if not user.is_authenticated:
+        return Tandem.objects.none()
+    return Tandem.objects.filter(memberships__user=user)
+
+
+def tandems_with_members_for(user: User) -> QuerySet[Tandem]:
+    return tandems_for(user).prefetch_related(
+        Prefetch("memberships", queryset=Membership.objects.select_related("user"))
+    )
+
+
+def membership_get_for_member(*, user: User, tandem_id: int | str) -> Membership:
+    """The person's own seat in the tandem, or NotFound if they have none (or it is missing)."""
+    try:
+        tandem_pk = int(tandem_id)
+    except (TypeError, ValueError):
+        raise NotFound("Not found.") from None
+    membership = (
+        Membership.objects.select_related("tandem", "user")
+        .filter(tandem_id=tandem_pk, user_id=user.pk)
+        .first()
+    )
+    if membership is None:
+        raise NotFound("Not found.")
+    return membership
+
+
+def tandem_get_for_member(*, user: User, tandem_id: int | str) -> Tandem:
+    return membership_get_for_member(user=user, tandem_id=tandem_id).tandem
+
+
+def members_of(*, tandem: Tandem) -> QuerySet[Membership]:
+    return Membership.objects.filter(tandem=tandem).select_related("user").order_by("role")
+
+
+def partner_of(*, membership: Membership) -> Membership | None:
+    """The other member of the tandem, if the seat is taken."""
+    return (
+        Membership.objects.select_related("user")
+        .filter(tandem_id=membership.tandem_id)
+        .exclude(pk=membership.pk)
+        .first()
+    )
+
+
+def goals_of(*, tandem: Tandem) -> QuerySet[Goal]:
+    return Goal.objects.filter(tandem=tandem)
+
+
+def invitations_of(*, tandem: Tandem) -> QuerySet[Invitation]:
+    return Invitation.objects.filter(tandem=tandem).select_related("invited_by", "accepted_by")

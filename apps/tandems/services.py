@@ -1,0 +1,257 @@
+"""Writes about tandems: creating one, inviting the partner, joining, vision and goals."""
+
+from __future__ import annotations
+
+import logging
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+
+from apps.accounts.models import User
+from apps.accounts.rules import is_valid_timezone
+from apps.core.errors import Conflict, DomainError, NotFound
+from apps.tandems import access, tokens
+from apps.tandems.models import Goal, GoalStatus, Invitation, Membership, Role, Tandem
+
+logger = logging.getLogger(__name__)
+
+
+def _check_timezone(name: str) -> None:
+    if not is_valid_timezone(name):
+        raise DomainError(f"Unknown timezone: {name}.", field="timezone")
+
+
+@transaction.atomic
+def tandem_create(
+    *, creator: User, name: str, role: str, vision: str = "", timezone_name: str | None = None
+) -> Tandem:
+    """Start a tandem; the creator takes the seat they choose, the other seat waits for an
+    invitation."""
+    if role not in Role.values:
+        raise DomainError(f"Choose one of: {', '.join(Role.values)}.", field="role")
+    tz = timezone_name or creator.timezone
+    _check_timezone(tz)
+    tandem = Tandem.objects.create(name=name, vision=vision, timezone=tz)
+    Membership.objects.create(tandem=tandem, user=creator, role=role)
+    return tandem
+
+
+@transaction.atomic
+def tandem_update(
+    *,
+    membership: Membership,
+    name: str | None = None,
+    vision: str | None = None,
+    timezone_name: str | None = None,
+) -> Tandem:
+    """Either member may edit the shared name, vision and clock: the vision is shared."""
+    tandem = membership.tandem
+    fields: list[str] = []
+    if name is not None:
+        tandem.name = name
+        fields.append("name")
+    if vision is not None:
+        tandem.vision = vision
+        fields.append("vision")
+    if timezone_name is not None:
+        _check_timezone(timezone_name)
+        tandem.timezone = timezone_name
+        fields.append("timezone")
+    if fields:
+        tandem.save(update_fields=[*fields, "updated_at"])
+    return tandem
+
+
+@transaction.atomic
+def tandem_delete(*, membership: Membership) -> None:
+    access.require_leader(membership, action="delete the tandem")
+    membership.tandem.delete()
+
+
+@transaction.atomic
+def invitation_create(*, membership: Membership, email: str, role: str) -> tuple[Invitation, str]:
+    """Invite someone by e-mail to the tandem's vacant seat.
+
+    Returns the invitation and the token; the token is not stored, so this is the only moment
+    it exists outside the e-mail. A new invitation for the same seat revokes the previous one.
+    """
+    tandem = membership.tandem
+    email = User.objects.normalize_email(email).strip().lower()
+    if role not in Role.values:
+        raise DomainError(f"Choose one of: {', '.join(Role.values)}.", field="role")
+    # Lock the tandem row: two members inviting at once must not both pass the vacancy check.
+    Tandem.objects.select_for_update().filter(pk=tandem.pk).first()
+    seats = dict(Membership.objects.filter(tandem=tandem).values_list("role", "user__email"))
+    if email in {e.lower() for e in seats.values()}:
+        raise DomainError("This person is already in the tandem.", field="email")
+    if role in seats:
+        label = Role(role).label
+        raise DomainError(f"The tandem already has a {str(label).lower()}.", field="role")
+    now = timezone.now()
+    Invitation.objects.filter(
+        tandem=tandem, role=role, accepted_at__isnull=True, revoked_at__isnull=True
+    ).update(revoked_at=now, updated_at=now)
+    token = tokens.new_token()
+    invitation = Invitation.objects.create(
+        tandem=tandem,
+        email=email,
+        role=role,
+        token_hash=tokens.token_hash(token),
+        invited_by=membership.user,
+        expires_at=now + settings.TANDEM_INVITATION_TTL,
+    )
+    from apps.tandems.tasks import send_invitation_email
+
+    send_invitation_email.delay_on_commit(invitation.pk, token)
+    return invitation, token
+
+
+@transaction.atomic
+def invitation_revoke(*, membership: Membership, invitation_id: int) -> Invitation:
+    invitation = Invitation.objects.filter(tandem=membership.tandem, pk=invitation_id).first()
+    if invitation is None:
+        raise NotFound("Not found.")
+    now = timezone.now()
+    updated = Invitation.objects.filter(
+        pk=invitation.pk, accepted_at__isnull=True, revoked_at__isnull=True
+    ).update(revoked_at=now, updated_at=now)
+    if not updated:
+        raise Conflict(f"This invitation is {invitation.status} and cannot be revoked.")
+    invitation.refresh_from_db()
+    return invitation
+
+
+def invitation_for_token(*, token: str) -> Invitation:
+    """The invitation a link points to, whatever its state; NotFound for an unknown token."""
+    if not isinstance(token, str) or not 20 <= len(token) <= 100:
+        raise DomainError("This invitation link is not valid.", field="token")
+    invitation = (
+        Invitation.objects.select_related("tandem", "invited_by")
+        .filter(token_hash=tokens.token_hash(token))
+        .first()
+    )
+    if invitation is None or not tokens.token_matches(token, invitation.token_hash):
+        raise DomainError("This invitation link is not valid.", field="token")
+    return invitation
+
+
+def _invitation_problem(invitation: Invitation) -> str | None:
+    status = invitation.status
+    return {
+        "accepted": "This invitation has already been used.",
+        "revoked": "This invitation has been withdrawn.",
+        "expired": "This invitation has expired. Ask for a new one.",
+    }.get(status)
+
+
+@transaction.atomic
+def invitation_accept(*, user: User, token: str) -> Membership:
+    """Join the tandem in the invited role. Single use, even when two requests race."""
+    invitation = invitation_for_token(token=token)
+    problem = _invitation_problem(invitation)
+    if problem:
+        raise DomainError(problem, field="token")
+    if invitation.email.lower() != user.email.lower():
+        raise DomainError(
+            "This invitation was sent to another e-mail address. Sign in with that address.",
+            field="token",
+        )
+    if Membership.objects.filter(tandem_id=invitation.tandem_id, user=user).exists():
+        raise DomainError("You are already in this tandem.", field="token")
+    now = timezone.now()
+    # Conditional claim: of two concurrent accepts, only one updates the row.
+    claimed = Invitation.objects.filter(
+        pk=invitation.pk, accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=now
+    ).update(accepted_at=now, accepted_by=user, updated_at=now)
+    if not claimed:
+        raise DomainError("This invitation has already been used.", field="token")
+    try:
+        with transaction.atomic():
+            return Membership.objects.create(
+                tandem_id=invitation.tandem_id, user=user, role=invitation.role
+            )
+    except IntegrityError:
+        raise DomainError(
+            f"The tandem already has a {str(Role(invitation.role).label).lower()}.",
+            field="token",
+        ) from None
+
+
+def invitation_send_email(*, invitation_id: int, token: str) -> bool:
+    """Send the invitation e-mail once. Returns whether this call sent it.
+
+    The claim (`email_sent_at` set by a conditional update) makes a redelivered task a no-op.
+    If sending fails, the claim is released so the retry sends it; a worker that dies inside
+    the SMTP call after the server accepted the message is the one case that can send twice.
+    """
+    invitation = (
+        Invitation.objects.select_related("tandem", "invited_by").filter(pk=invitation_id).first()
+    )
+    if invitation is None or invitation.status != "pending":
+        return False
+    if not tokens.token_matches(token, invitation.token_hash):
+        logger.warning("invitation %s: token does not match, not sending", invitation_id)
+        return False
+    now = timezone.now()
+    claimed = Invitation.objects.filter(pk=invitation.pk, email_sent_at__isnull=True).update(
+        email_sent_at=now
+    )
+    if not claimed:
+        return False
+    try:
+        _deliver_invitation(invitation, token)
+    except Exception:
+        Invitation.objects.filter(pk=invitation.pk, email_sent_at=now).update(email_sent_at=None)
+        raise
+    return True
+
+
+def _deliver_invitation(invitation: Invitation, token: str) -> None:
+    inviter = invitation.invited_by
+    context = {
+        "invitation": invitation,
+        "inviter": inviter,
+        "tandem": invitation.tandem,
+        "role": Role(invitation.role),
+        "accept_url": f"{settings.TANDEM_BASE_URL}/invitations/{token}/",
+    }
+    with translation.override(inviter.language):
+        subject = render_to_string("tandems/email/invitation_subject.txt", context).strip()
+        text = render_to_string("tandems/email/invitation.txt", context)
+        html = render_to_string("tandems/email/invitation.html", context)
+    message = EmailMultiAlternatives(subject, text, to=[invitation.email])
+    message.attach_alternative(html, "text/html")
+    message.send()
+
+
+def goal_check_status(status: str) -> None:
+    if status not in GoalStatus.values:
+        raise DomainError(f"Choose one of: {', '.join(GoalStatus.values)}.", field="status")
+
+
+@transaction.atomic
+def goal_create(
+    *,
+    membership: Membership,
+    title: str,
+    description: str = "",
+    assistant_role: str = "",
+    status: str = GoalStatus.ACTIVE,
+    position: int | None = None,
+) -> Goal:
+    goal_check_status(status)
+    tandem = membership.tandem
+    if position is None:
+        last = Goal.objects.filter(tandem=tandem).order_by("-position").first()
+        position = (last.position + 1) if last else 0
+    return Goal.objects.create(
+        tandem=tandem,
+        title=title,
+        description=description,
+        assistant_role=assistant_role,
+        status=status,
+        position=position,
+    )

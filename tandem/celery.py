@@ -1,0 +1,32 @@
+"""The Celery app. Settings come from Django's (CELERY_*); the beat schedule lives here."""
+
+import os
+
+from celery import Celery
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tandem.settings.local")
+
+app = Celery("tandem")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
+
+HEARTBEAT_SECONDS = float(os.environ.get("TANDEM_HEARTBEAT_SECONDS", "60"))
+
+# Each entry expires before its next tick, so a backlog after an outage never piles up.
+app.conf.beat_schedule = {
+    "core.heartbeat": {
+        "task": "core.heartbeat",
+        "schedule": HEARTBEAT_SECONDS,
+        "options": {"expires": HEARTBEAT_SECONDS * 0.9},
+    },
+}
+
+
+@app.on_after_configure.connect
+def _ensure_filesystem_broker_folders(sender: Celery, **_: object) -> None:
+    """kombu's filesystem transport needs its folders to exist before the first publish."""
+    options = sender.conf.broker_transport_options or {}
+    for key in ("data_folder_in", "data_folder_out", "control_folder"):
+        folder = options.get(key)
+        if folder:
+            os.makedirs(folder, exist_ok=True)

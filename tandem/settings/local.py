@@ -1,0 +1,6 @@
+"""The embedded default: a laptop run with SQLite, a filesystem broker and file e-mail."""
+
+from tandem.settings.base import *  # noqa: F403
+from tandem.settings.env import env_bool
+
+DEBUG = env_bool("DEBUG", True)

@@ -1,0 +1,51 @@
+"""factory_boy factories. Where state must obey a rule, tests call the service instead."""
+
+from __future__ import annotations
+
+import factory
+
+from apps.accounts.models import User
+from apps.tandems.models import Goal, Membership, Role, Tandem
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"person{n}@example.org")
+    display_name = factory.Sequence(lambda n: f"Person {n}")
+    password = factory.PostGenerationMethodCall("set_password", "correct horse battery")
+
+    @factory.post_generation
+    def _save(obj, create, extracted, **kwargs):
+        if create:
+            obj.save()
+
+
+class TandemFactory(factory.django.DjangoModelFactory):
+    """A complete tandem: a leader and an assistant."""
+
+    class Meta:
+        model = Tandem
+        skip_postgeneration_save = True
+
+    name = factory.Sequence(lambda n: f"Tandem {n}")
+    timezone = "Europe/Berlin"
+
+    @factory.post_generation
+    def seats(obj, create, extracted, **kwargs):
+        if not create:
+            return
+        leader = kwargs.get("leader") or UserFactory()
+        assistant = kwargs.get("assistant") or UserFactory()
+        Membership.objects.create(tandem=obj, user=leader, role=Role.LEADER)
+        Membership.objects.create(tandem=obj, user=assistant, role=Role.ASSISTANT)
+
+
+class GoalFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Goal
+
+    tandem = factory.SubFactory(TandemFactory)
+    title = factory.Sequence(lambda n: f"Goal {n}")
