@@ -10,6 +10,9 @@ from apps.tandems import views as tandem_views
 api_v1 = [
     path("", include("apps.accounts.api.urls")),
     path("", include("apps.tandems.api.urls")),
+    path("", include("apps.notifications.api.urls")),
+    path("", include("apps.delegation.api.urls")),
+    path("", include("apps.checkins.api.urls")),
 ]
 
 urlpatterns = [

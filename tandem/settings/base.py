@@ -28,6 +28,9 @@ INSTALLED_APPS = [
     "apps.core",
     "apps.accounts",
     "apps.tandems",
+    "apps.notifications",
+    "apps.delegation",
+    "apps.checkins",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class DelegationConfig(AppConfig):
+    name = "apps.delegation"
+    label = "delegation"
