@@ -11,6 +11,12 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
 HEARTBEAT_SECONDS = float(os.environ.get("TANDEM_HEARTBEAT_SECONDS", "60"))
+# How often the notifications dispatcher looks for due notices (its only periodic task).
+NOTIFICATIONS_DISPATCH_SECONDS = float(
+    os.environ.get("TANDEM_NOTIFICATIONS_DISPATCH_SECONDS", "30")
+)
+# How often overdue consult requests are looked for (each is flagged once).
+DELEGATION_OVERDUE_SECONDS = float(os.environ.get("TANDEM_DELEGATION_OVERDUE_SECONDS", "300"))
 
 # Each entry expires before its next tick, so a backlog after an outage never piles up.
 app.conf.beat_schedule = {
@@ -18,6 +24,16 @@ app.conf.beat_schedule = {
         "task": "core.heartbeat",
         "schedule": HEARTBEAT_SECONDS,
         "options": {"expires": HEARTBEAT_SECONDS * 0.9},
+    },
+    "notifications.dispatch": {
+        "task": "notifications.dispatch",
+        "schedule": NOTIFICATIONS_DISPATCH_SECONDS,
+        "options": {"expires": NOTIFICATIONS_DISPATCH_SECONDS * 0.9},
+    },
+    "delegation.flag_overdue": {
+        "task": "delegation.flag_overdue",
+        "schedule": DELEGATION_OVERDUE_SECONDS,
+        "options": {"expires": DELEGATION_OVERDUE_SECONDS * 0.9},
     },
 }
 

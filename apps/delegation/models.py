@@ -1,1 +1,364 @@
-"""Models of the delegation app."""
+"""The decision-rights matrix of a tandem, its history, temporary elevations, and the
+decision log classified against it.
+
+The rules themselves live in `classification.py` (pure) and `services.py` (writes); these
+tables state what must always hold.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Lower
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from apps.core.models import TimeStampedModel
+from apps.delegation.classification import AuthorityLevel, Classification, MatrixTerms
+from apps.tandems.models import Goal, Role, Tandem
+
+
+class Level(models.IntegerChoices):
+    """The Delegation Poker scale as stored; values mirror `AuthorityLevel`."""
+
+    TELL = AuthorityLevel.TELL.value, _("1 Tell")
+    SELL = AuthorityLevel.SELL.value, _("2 Sell")
+    CONSULT = AuthorityLevel.CONSULT.value, _("3 Consult")
+    AGREE = AuthorityLevel.AGREE.value, _("4 Agree")
+    ADVISE = AuthorityLevel.ADVISE.value, _("5 Advise")
+    INQUIRE = AuthorityLevel.INQUIRE.value, _("6 Inquire")
+    DELEGATE = AuthorityLevel.DELEGATE.value, _("7 Delegate")
+
+
+class ClassificationChoice(models.TextChoices):
+    """`Classification` as stored; values mirror the pure enum and never change."""
+
+    WITHIN_AUTHORITY = Classification.WITHIN_AUTHORITY.value, _("Within authority")
+    INFORM = Classification.INFORM.value, _("Inform")
+    NEEDS_AGREEMENT = Classification.NEEDS_AGREEMENT.value, _("Needs agreement")
+    NEEDS_ADVICE = Classification.NEEDS_ADVICE.value, _("Needs advice")
+    OUTSIDE_AUTHORITY = Classification.OUTSIDE_AUTHORITY.value, _("Outside authority")
+    NO_AREA = Classification.NO_AREA.value, _("No area")
+
+
+_LEVEL_RANGE = Q(level__gte=1, level__lte=7)
+
+
+class DecisionArea(TimeStampedModel):
+    """One row of a tandem's decision-rights matrix.
+
+    Invariants:
+    - `level` is on the Delegation Poker scale (1-7).
+    - The money limit is all or nothing: `limit_amount` (>= 0), `limit_currency` (ISO 4217
+      code) and `level_above_limit` are either all set or all empty; the level above the
+      limit is strictly lower than `level` (a limit that gives more room would be no limit).
+    - Only the leader changes these terms, through `services.area_create/area_update`, and
+      every change writes a `MatrixChange`; so the history reconstructs the terms in force
+      at any moment. Areas are never deleted: decisions refer to them.
+    - `name` is unique within the tandem, regardless of case.
+    - `goal`, if set, belongs to the same tandem.
+    """
+
+    tandem = models.ForeignKey(Tandem, on_delete=models.CASCADE, related_name="decision_areas")
+    name = models.CharField(_("name"), max_length=120)
+    description = models.TextField(_("description"), blank=True, max_length=5000)
+    boundaries = models.TextField(_("boundaries and examples"), blank=True, max_length=5000)
+    level = models.PositiveSmallIntegerField(_("authority level"), choices=Level.choices)
+    limit_amount = models.DecimalField(
+        _("money limit"), null=True, blank=True, max_digits=12, decimal_places=2
+    )
+    limit_currency = models.CharField(_("currency of the limit"), max_length=3, blank=True)
+    level_above_limit = models.PositiveSmallIntegerField(
+        _("level above the limit"), choices=Level.choices, null=True, blank=True
+    )
+    review_on = models.DateField(_("review on"), null=True, blank=True)
+    goal = models.ForeignKey(
+        Goal, on_delete=models.SET_NULL, null=True, blank=True, related_name="decision_areas"
+    )
+
+    class Meta:
+        ordering = ["tandem_id", "name", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                "tandem", Lower("name"), name="delegation_area_name_unique_in_tandem"
+            ),
+            models.CheckConstraint(condition=_LEVEL_RANGE, name="delegation_area_level_valid"),
+            models.CheckConstraint(
+                condition=Q(
+                    limit_amount__isnull=True, limit_currency="", level_above_limit__isnull=True
+                )
+                | (
+                    Q(limit_amount__gte=0, level_above_limit__gte=1)
+                    & ~Q(limit_currency="")
+                    & Q(level_above_limit__lt=models.F("level"))
+                ),
+                name="delegation_area_limit_complete",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def terms(self, *, elevated_level: int | None = None) -> MatrixTerms:
+        return MatrixTerms(
+            level=AuthorityLevel(self.level),
+            limit_amount=self.limit_amount,
+            level_above_limit=(
+                AuthorityLevel(self.level_above_limit) if self.level_above_limit else None
+            ),
+            elevated_level=AuthorityLevel(elevated_level) if elevated_level else None,
+        )
+
+
+class MatrixChangeKind(models.TextChoices):
+    CREATED = "created", _("Area created")
+    UPDATED = "updated", _("Area changed")
+    ELEVATED = "elevated", _("Temporary elevation")
+
+
+class MatrixChange(models.Model):
+    """One recorded change of the matrix: who, when, old → new, and why.
+
+    Invariants:
+    - Append-only: written by the services in the same transaction as the change, never
+      updated or deleted (the admin is read-only).
+    - For CREATED and UPDATED, `new` holds all the area's terms after the change (see
+      `services.area_terms_snapshot`), so the latest such row at or before a moment gives the
+      terms in force at that moment; `old` is None exactly for CREATED.
+    - For ELEVATED, `old` is the area's level and `new` the elevation (level, start, end).
+    """
+
+    tandem = models.ForeignKey(Tandem, on_delete=models.CASCADE, related_name="matrix_changes")
+    area = models.ForeignKey(DecisionArea, on_delete=models.CASCADE, related_name="changes")
+    kind = models.CharField(max_length=16, choices=MatrixChangeKind.choices)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    changed_at = models.DateTimeField(default=timezone.now)
+    old = models.JSONField(null=True, blank=True)
+    new = models.JSONField()
+    reason = models.TextField(_("reason"), blank=True, max_length=2000)
+
+    class Meta:
+        ordering = ["-changed_at", "-id"]
+        indexes = [
+            models.Index(fields=["tandem", "-changed_at"]),
+            models.Index(fields=["area", "changed_at"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind="created", old__isnull=True) | ~Q(kind="created"),
+                name="delegation_change_created_has_no_old",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.area} {self.kind} @ {self.changed_at:%Y-%m-%d %H:%M}"
+
+
+class ElevationQuerySet(models.QuerySet["Elevation"]):
+    def active_at(self, moment: object) -> ElevationQuerySet:
+        return self.filter(starts_at__lte=moment, ends_at__gt=moment)
+
+
+class Elevation(TimeStampedModel):
+    """A temporary raise of an area's level, e.g. while the leader travels.
+
+    Invariants:
+    - In force from `starts_at` (inclusive) to `ends_at` (exclusive), then it expires by
+      itself: nothing has to run for it to end. `ends_at` is after `starts_at`.
+    - `level` is higher than the area's level when granted (lowering is a matrix change).
+    - Elevations of one area do not overlap, so at most one is in force at a moment.
+    - It raises only the level below the money limit (see `classification.classify`).
+    """
+
+    tandem = models.ForeignKey(Tandem, on_delete=models.CASCADE, related_name="elevations")
+    area = models.ForeignKey(DecisionArea, on_delete=models.CASCADE, related_name="elevations")
+    level = models.PositiveSmallIntegerField(_("elevated level"), choices=Level.choices)
+    starts_at = models.DateTimeField(_("starts at"))
+    ends_at = models.DateTimeField(_("ends at"))
+    reason = models.TextField(_("reason"), blank=True, max_length=2000)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    objects = ElevationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-starts_at", "-id"]
+        indexes = [models.Index(fields=["area", "starts_at", "ends_at"])]
+        constraints = [
+            models.CheckConstraint(condition=_LEVEL_RANGE, name="delegation_elevation_level_valid"),
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=models.F("starts_at")),
+                name="delegation_elevation_ordered",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.area} → {self.level} until {self.ends_at:%Y-%m-%d %H:%M}"
+
+
+class DecisionStatus(models.TextChoices):
+    NO_ACTION = "no_action", _("Recorded")
+    AWAITING_ACKNOWLEDGEMENT = "awaiting_acknowledgement", _("Awaiting acknowledgement")
+    AWAITING_ANSWER = "awaiting_answer", _("Awaiting an answer")
+    FLAGGED = "flagged", _("Outside authority: for the next check-in")
+    NEEDS_AREA = "needs_area", _("No area fits yet")
+    ACKNOWLEDGED = "acknowledged", _("Acknowledged")
+    ANSWERED = "answered", _("Answered")
+
+
+# What the leader still has to do something about: the review queue.
+NEEDS_ACTION = (
+    DecisionStatus.AWAITING_ACKNOWLEDGEMENT,
+    DecisionStatus.AWAITING_ANSWER,
+    DecisionStatus.FLAGGED,
+    DecisionStatus.NEEDS_AREA,
+)
+# The leader acknowledges these (seen, discussed); requests are answered instead.
+ACKNOWLEDGEABLE = (
+    DecisionStatus.AWAITING_ACKNOWLEDGEMENT,
+    DecisionStatus.FLAGGED,
+    DecisionStatus.NEEDS_AREA,
+)
+REQUESTS = (ClassificationChoice.NEEDS_AGREEMENT, ClassificationChoice.NEEDS_ADVICE)
+
+
+class Answer(models.TextChoices):
+    APPROVE = "approve", _("Approve")
+    REJECT = "reject", _("Reject")
+    ADVISE = "advise", _("Advise")
+
+
+class Decision(TimeStampedModel):
+    """A decision one member recorded, classified against the matrix in force when taken.
+
+    Invariants:
+    - The terms in force (`level_in_force`, `limit_*_in_force`, `level_above_limit_in_force`,
+      `elevation`/`elevated_level_in_force`) and the verdict (`classification`,
+      `level_applied`, `above_limit`, `under_elevation`) are a snapshot written once by
+      `services.decision_log`; later matrix changes never alter them. They are empty exactly
+      when there is no area (`classification` NO_AREA).
+    - `rationale` is never empty: decisions are explained.
+    - `amount` is >= 0; `currency` is set iff `amount` is; where the area has a limit the
+      currency is the limit's.
+    - A request (needs agreement/advice) has a `due_at`; nothing else has.
+    - The answer (`answer`, `answer_comment`, `answered_by`, `answered_at`) is written once,
+      by the leader, by a conditional update, and is never changed afterwards; `status` is
+      ANSWERED exactly when it is there. The same holds for the acknowledgement.
+    - Only the author edits title, rationale and goal, and only while nothing was answered or
+      acknowledged. Outcome and lesson may be added later by either member.
+    """
+
+    tandem = models.ForeignKey(Tandem, on_delete=models.CASCADE, related_name="decisions")
+    area = models.ForeignKey(
+        DecisionArea, on_delete=models.PROTECT, null=True, blank=True, related_name="decisions"
+    )
+    goal = models.ForeignKey(
+        Goal, on_delete=models.SET_NULL, null=True, blank=True, related_name="decisions"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    author_role = models.CharField(_("author's role"), max_length=16, choices=Role.choices)
+    title = models.CharField(_("title"), max_length=200)
+    rationale = models.TextField(_("rationale"), max_length=5000)
+    amount = models.DecimalField(
+        _("amount"), null=True, blank=True, max_digits=12, decimal_places=2
+    )
+    currency = models.CharField(_("currency"), max_length=3, blank=True)
+    decided_at = models.DateTimeField(_("decided at"))
+
+    # The snapshot of the terms in force when the decision was taken.
+    level_in_force = models.PositiveSmallIntegerField(choices=Level.choices, null=True)
+    limit_amount_in_force = models.DecimalField(null=True, max_digits=12, decimal_places=2)
+    limit_currency_in_force = models.CharField(max_length=3, blank=True)
+    level_above_limit_in_force = models.PositiveSmallIntegerField(choices=Level.choices, null=True)
+    elevation = models.ForeignKey(
+        Elevation, on_delete=models.SET_NULL, null=True, blank=True, related_name="decisions"
+    )
+    elevated_level_in_force = models.PositiveSmallIntegerField(choices=Level.choices, null=True)
+    # The verdict.
+    classification = models.CharField(max_length=24, choices=ClassificationChoice.choices)
+    level_applied = models.PositiveSmallIntegerField(choices=Level.choices, null=True)
+    above_limit = models.BooleanField(default=False)
+    under_elevation = models.BooleanField(default=False)
+    status = models.CharField(max_length=32, choices=DecisionStatus.choices)
+    due_at = models.DateTimeField(_("answer due by"), null=True, blank=True)
+    overdue_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    answer = models.CharField(_("answer"), max_length=16, choices=Answer.choices, blank=True)
+    answer_comment = models.TextField(_("comment"), blank=True, max_length=5000)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    answered_at = models.DateTimeField(null=True, blank=True)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+
+    outcome = models.TextField(_("outcome"), blank=True, max_length=5000)
+    lesson = models.TextField(_("lesson"), blank=True, max_length=5000)
+    outcome_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    outcome_recorded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-decided_at", "-id"]
+        indexes = [
+            models.Index(fields=["tandem", "-decided_at"]),
+            models.Index(fields=["tandem", "status", "created_at"]),
+            models.Index(fields=["area", "status", "answered_at"]),
+            models.Index(fields=["status", "due_at"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(rationale=""), name="delegation_decision_rationale_required"
+            ),
+            models.CheckConstraint(
+                condition=Q(amount__isnull=True, currency="") | Q(amount__gte=0) & ~Q(currency=""),
+                name="delegation_decision_amount_with_currency",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=DecisionStatus.values),
+                name="delegation_decision_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(classification__in=ClassificationChoice.values),
+                name="delegation_decision_classification_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(classification__in=REQUESTS, due_at__isnull=False)
+                | (~Q(classification__in=REQUESTS) & Q(due_at__isnull=True)),
+                name="delegation_decision_request_has_due_date",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="answered", answered_at__isnull=False) & ~Q(answer="")
+                | Q(answered_at__isnull=True, answer="") & ~Q(status="answered"),
+                name="delegation_decision_answered_consistently",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="acknowledged", acknowledged_at__isnull=False)
+                | Q(acknowledged_at__isnull=True) & ~Q(status="acknowledged"),
+                name="delegation_decision_acknowledged_consistently",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def needs_action(self) -> bool:
+        return self.status in NEEDS_ACTION
+
+    @property
+    def is_overdue(self) -> bool:
+        return (
+            self.status == DecisionStatus.AWAITING_ANSWER
+            and self.due_at is not None
+            and self.due_at <= timezone.now()
+        )

@@ -100,6 +100,10 @@ LOGOUT_REDIRECT_URL = "login"
 
 # How long an invitation link stays valid.
 TANDEM_INVITATION_TTL = timedelta(days=env_int("TANDEM_INVITATION_TTL_DAYS", 7))
+# Delegation: how many approved requests in a row suggest raising an area's level, and
+# how long the leader has to answer a request by default.
+TANDEM_DELEGATION_GROWTH_WINDOW = env_int("TANDEM_DELEGATION_GROWTH_WINDOW", 5)
+TANDEM_DELEGATION_REQUEST_DUE_HOURS = env_int("TANDEM_DELEGATION_REQUEST_DUE_HOURS", 48)
 # Where links in e-mails point to.
 TANDEM_BASE_URL = env_str("TANDEM_BASE_URL", "http://127.0.0.1:8000")
 

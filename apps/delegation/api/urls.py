@@ -1,1 +1,45 @@
-urlpatterns: list[object] = []
+from django.urls import path
+
+from apps.delegation.api import views
+
+_T = "tandems/<int:tandem_id>"
+
+urlpatterns = [
+    path(f"{_T}/areas/", views.AreaListView.as_view(), name="api-areas"),
+    path(f"{_T}/areas/<int:area_id>/", views.AreaDetailView.as_view(), name="api-area"),
+    path(f"{_T}/matrix/", views.MatrixView.as_view(), name="api-matrix"),
+    path(f"{_T}/matrix/changes/", views.MatrixChangeListView.as_view(), name="api-matrix-changes"),
+    path(
+        f"{_T}/matrix/export/csv/",
+        views.MatrixExportCsvView.as_view(),
+        name="api-matrix-export-csv",
+    ),
+    path(
+        f"{_T}/matrix/export/json/",
+        views.MatrixExportJsonView.as_view(),
+        name="api-matrix-export-json",
+    ),
+    path(f"{_T}/elevations/", views.ElevationListView.as_view(), name="api-elevations"),
+    path(f"{_T}/decisions/", views.DecisionListView.as_view(), name="api-decisions"),
+    path(
+        f"{_T}/decisions/<int:decision_id>/",
+        views.DecisionDetailView.as_view(),
+        name="api-decision",
+    ),
+    path(
+        f"{_T}/decisions/<int:decision_id>/answer/",
+        views.DecisionAnswerView.as_view(),
+        name="api-decision-answer",
+    ),
+    path(
+        f"{_T}/decisions/<int:decision_id>/acknowledge/",
+        views.DecisionAcknowledgeView.as_view(),
+        name="api-decision-acknowledge",
+    ),
+    path(
+        f"{_T}/decisions/<int:decision_id>/outcome/",
+        views.DecisionOutcomeView.as_view(),
+        name="api-decision-outcome",
+    ),
+    path(f"{_T}/review-queue/", views.ReviewQueueView.as_view(), name="api-review-queue"),
+]

@@ -1,0 +1,340 @@
+"""HTTP shapes of the delegation API: input serializers shaped like the services' arguments,
+output serializers that read only what the selectors already loaded (no N+1)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils import timezone
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from apps.accounts.api.serializers import UserSerializer
+from apps.core.api.serializers import InputSerializer
+from apps.delegation.models import (
+    Answer,
+    Decision,
+    DecisionArea,
+    Elevation,
+    MatrixChange,
+)
+
+CURRENCY_PATTERN = r"^[A-Z]{3}$"
+_CURRENCY_HELP = "ISO 4217 code in capitals, e.g. EUR."
+
+
+def _money(**kwargs: Any) -> serializers.DecimalField:
+    return serializers.DecimalField(max_digits=12, decimal_places=2, min_value=0, **kwargs)
+
+
+_LEVEL_HELP = (
+    "Delegation Poker: 1 Tell, 2 Sell, 3 Consult, 4 Agree, 5 Advise, 6 Inquire, 7 Delegate."
+)
+
+
+def _level(**kwargs: Any) -> serializers.IntegerField:
+    """A level as a plain 1-7 integer: one choice set under several field names would make
+    the schema name the same enum several times."""
+    return serializers.IntegerField(min_value=1, max_value=7, help_text=_LEVEL_HELP, **kwargs)
+
+
+# --- output ------------------------------------------------------------------------------
+
+
+class AreaRefSerializer(serializers.ModelSerializer[DecisionArea]):
+    class Meta:
+        model = DecisionArea
+        fields = ["id", "name"]
+        read_only_fields = fields
+
+
+class ActiveElevationSerializer(serializers.ModelSerializer[Elevation]):
+    level = _level(read_only=True)
+
+    class Meta:
+        model = Elevation
+        fields = ["id", "level", "starts_at", "ends_at", "reason"]
+        read_only_fields = fields
+
+
+class GrowthSuggestionSerializer(serializers.Serializer[Any]):
+    current_level = serializers.IntegerField()
+    suggested_level = serializers.IntegerField()
+    approved_in_a_row = serializers.IntegerField(
+        help_text="This many requests in a row at the current level were approved."
+    )
+
+
+class RecentCountsSerializer(serializers.Serializer[Any]):
+    decisions = serializers.IntegerField(source="recent_decisions")
+    needs_action = serializers.IntegerField(source="recent_needs_action")
+    outside_authority = serializers.IntegerField(source="recent_outside_authority")
+
+
+class DecisionAreaSerializer(serializers.ModelSerializer[DecisionArea]):
+    """An area with its terms, the elevation in force, recent counts and growth suggestion.
+
+    Expects an area from `selectors.areas_at_a_glance` + `with_growth_suggestions`.
+    """
+
+    level = _level(read_only=True)
+    level_above_limit = _level(read_only=True, allow_null=True)
+    level_label = serializers.CharField(source="get_level_display")
+    active_elevation = serializers.SerializerMethodField()
+    recent = RecentCountsSerializer(source="*")
+    growth_suggestion = GrowthSuggestionSerializer(allow_null=True)
+
+    class Meta:
+        model = DecisionArea
+        fields = [
+            "id",
+            "name",
+            "description",
+            "boundaries",
+            "level",
+            "level_label",
+            "limit_amount",
+            "limit_currency",
+            "level_above_limit",
+            "review_on",
+            "goal",
+            "active_elevation",
+            "recent",
+            "growth_suggestion",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(ActiveElevationSerializer(allow_null=True))
+    def get_active_elevation(self, area: DecisionArea) -> dict[str, Any] | None:
+        active = getattr(area, "active_elevations", [])
+        return ActiveElevationSerializer(active[0]).data if active else None
+
+
+class MatrixChangeSerializer(serializers.ModelSerializer[MatrixChange]):
+    area = AreaRefSerializer()
+    changed_by = UserSerializer(allow_null=True)
+    old = serializers.JSONField(allow_null=True, help_text="The terms before; null on creation.")
+    new = serializers.JSONField(help_text="The terms after (or the elevation granted).")
+
+    class Meta:
+        model = MatrixChange
+        fields = ["id", "area", "kind", "changed_by", "changed_at", "old", "new", "reason"]
+        read_only_fields = fields
+
+
+class ElevationSerializer(serializers.ModelSerializer[Elevation]):
+    area = AreaRefSerializer()
+    level = _level(read_only=True)
+    created_by = UserSerializer(allow_null=True)
+    is_active = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Elevation
+        fields = [
+            "id",
+            "area",
+            "level",
+            "starts_at",
+            "ends_at",
+            "reason",
+            "is_active",
+            "created_by",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+    def get_is_active(self, elevation: Elevation) -> bool:
+        now = self.context.get("now") or timezone.now()
+        return bool(elevation.starts_at <= now < elevation.ends_at)
+
+
+class TermsInForceSerializer(serializers.Serializer[Any]):
+    """The terms of the area when the decision was taken: a snapshot, never updated."""
+
+    level = serializers.IntegerField(source="level_in_force", allow_null=True)
+    limit_amount = _money(source="limit_amount_in_force", allow_null=True)
+    limit_currency = serializers.CharField(source="limit_currency_in_force")
+    level_above_limit = serializers.IntegerField(
+        source="level_above_limit_in_force", allow_null=True
+    )
+    elevated_level = serializers.IntegerField(source="elevated_level_in_force", allow_null=True)
+    elevation = serializers.IntegerField(source="elevation_id", allow_null=True)
+
+
+class DecisionSerializer(serializers.ModelSerializer[Decision]):
+    area = AreaRefSerializer(allow_null=True)
+    author = UserSerializer(allow_null=True)
+    author_role = serializers.CharField(help_text="leader or assistant")
+    level_applied = _level(allow_null=True)
+    terms_in_force = TermsInForceSerializer(source="*")
+    needs_action = serializers.BooleanField()
+    is_overdue = serializers.BooleanField()
+    answered_by = UserSerializer(allow_null=True)
+    acknowledged_by = UserSerializer(allow_null=True)
+    outcome_recorded_by = UserSerializer(allow_null=True)
+
+    class Meta:
+        model = Decision
+        fields = [
+            "id",
+            "area",
+            "goal",
+            "author",
+            "author_role",
+            "title",
+            "rationale",
+            "amount",
+            "currency",
+            "decided_at",
+            "terms_in_force",
+            "classification",
+            "level_applied",
+            "above_limit",
+            "under_elevation",
+            "status",
+            "needs_action",
+            "due_at",
+            "is_overdue",
+            "answer",
+            "answer_comment",
+            "answered_by",
+            "answered_at",
+            "acknowledged_by",
+            "acknowledged_at",
+            "outcome",
+            "lesson",
+            "outcome_recorded_by",
+            "outcome_recorded_at",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+# --- input -------------------------------------------------------------------------------
+
+
+class _LimitFields(InputSerializer):
+    limit_amount = _money(required=False, allow_null=True)
+    limit_currency = serializers.RegexField(
+        CURRENCY_PATTERN, required=False, allow_blank=True, help_text=_CURRENCY_HELP
+    )
+    level_above_limit = _level(required=False, allow_null=True)
+
+
+class AreaCreateInputSerializer(_LimitFields):
+    name = serializers.CharField(max_length=120)
+    description = serializers.CharField(max_length=5000, required=False, allow_blank=True)
+    boundaries = serializers.CharField(max_length=5000, required=False, allow_blank=True)
+    level = _level()
+    review_on = serializers.DateField(required=False, allow_null=True)
+    goal = serializers.IntegerField(required=False, allow_null=True, min_value=1)
+    reason = serializers.CharField(
+        max_length=2000, required=False, allow_blank=True, help_text="Recorded in the history."
+    )
+
+
+class AreaUpdateInputSerializer(AreaCreateInputSerializer):
+    name = serializers.CharField(max_length=120, required=False)
+    level = _level(required=False)
+
+
+class ElevationCreateInputSerializer(InputSerializer):
+    area = serializers.IntegerField(min_value=1)
+    level = _level()
+    starts_at = serializers.DateTimeField()
+    ends_at = serializers.DateTimeField()
+    reason = serializers.CharField(max_length=2000, required=False, allow_blank=True)
+
+
+class DecisionCreateInputSerializer(InputSerializer):
+    area = serializers.IntegerField(
+        required=False, allow_null=True, min_value=1, help_text="Leave empty if no area fits."
+    )
+    title = serializers.CharField(max_length=200)
+    rationale = serializers.CharField(max_length=5000, help_text="Why: decisions are explained.")
+    amount = _money(required=False, allow_null=True)
+    currency = serializers.RegexField(
+        CURRENCY_PATTERN, required=False, allow_blank=True, help_text=_CURRENCY_HELP
+    )
+    decided_at = serializers.DateTimeField(required=False, help_text="Default: now.")
+    due_at = serializers.DateTimeField(
+        required=False,
+        allow_null=True,
+        help_text="When the leader should answer a request (agreement/advice); ignored for "
+        "other decisions. Default: 48 hours from now.",
+    )
+    goal = serializers.IntegerField(required=False, allow_null=True, min_value=1)
+
+
+class DecisionUpdateInputSerializer(InputSerializer):
+    title = serializers.CharField(max_length=200, required=False)
+    rationale = serializers.CharField(max_length=5000, required=False)
+    goal = serializers.IntegerField(required=False, allow_null=True, min_value=1)
+
+
+class DecisionAnswerInputSerializer(InputSerializer):
+    answer = serializers.ChoiceField(choices=Answer.choices)
+    comment = serializers.CharField(
+        max_length=5000,
+        required=False,
+        allow_blank=True,
+        help_text="Required when rejecting or advising.",
+    )
+
+
+class DecisionOutcomeInputSerializer(InputSerializer):
+    outcome = serializers.CharField(max_length=5000)
+    lesson = serializers.CharField(
+        max_length=5000,
+        required=False,
+        allow_blank=True,
+        help_text="Blameless: what we learn, not who is to blame.",
+    )
+
+
+class MatrixExportAreaSerializer(serializers.ModelSerializer[DecisionArea]):
+    """One area of the exported matrix."""
+
+    level = _level(read_only=True)
+    level_above_limit = _level(read_only=True, allow_null=True)
+    level_label = serializers.CharField(source="get_level_display")
+    goal = serializers.CharField(source="goal.title", default=None, allow_null=True)
+    elevated_level = serializers.SerializerMethodField()
+    elevated_until = serializers.SerializerMethodField()
+
+    class Meta:
+        model = DecisionArea
+        fields = [
+            "id",
+            "name",
+            "description",
+            "boundaries",
+            "level",
+            "level_label",
+            "limit_amount",
+            "limit_currency",
+            "level_above_limit",
+            "review_on",
+            "goal",
+            "elevated_level",
+            "elevated_until",
+        ]
+        read_only_fields = fields
+
+    def get_elevated_level(self, area: DecisionArea) -> int | None:
+        active = getattr(area, "active_elevations", [])
+        return active[0].level if active else None
+
+    @extend_schema_field(serializers.DateTimeField(allow_null=True))
+    def get_elevated_until(self, area: DecisionArea) -> str | None:
+        active = getattr(area, "active_elevations", [])
+        return serializers.DateTimeField().to_representation(active[0].ends_at) if active else None
+
+
+class MatrixExportSerializer(serializers.Serializer[Any]):
+    tandem = serializers.CharField()
+    exported_at = serializers.DateTimeField()
+    areas = MatrixExportAreaSerializer(many=True)

@@ -1,0 +1,343 @@
+"""The delegation API: thin views that validate shape, call a selector or a service, and
+serialize. Every view is under `/tandems/<tandem_id>/…` and finds the tandem through the
+requester's own seat (`TandemScopedMixin`), so another tandem answers 404."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from django.db.models import QuerySet
+from django.http import HttpResponse
+from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import generics, serializers, status
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from apps.delegation import selectors, services
+from apps.delegation.api.filters import (
+    FILTER_BACKENDS,
+    DecisionFilter,
+    ElevationFilter,
+    MatrixChangeFilter,
+)
+from apps.delegation.api.serializers import (
+    AreaCreateInputSerializer,
+    AreaUpdateInputSerializer,
+    DecisionAnswerInputSerializer,
+    DecisionAreaSerializer,
+    DecisionCreateInputSerializer,
+    DecisionOutcomeInputSerializer,
+    DecisionSerializer,
+    DecisionUpdateInputSerializer,
+    ElevationCreateInputSerializer,
+    ElevationSerializer,
+    MatrixChangeSerializer,
+    MatrixExportAreaSerializer,
+    MatrixExportSerializer,
+)
+from apps.delegation.export import MATRIX_COLUMNS, to_csv
+from apps.delegation.models import Decision, DecisionArea, Elevation, MatrixChange
+from apps.tandems.api.mixins import TandemScopedMixin
+
+TANDEM_ID = OpenApiParameter("tandem_id", int, OpenApiParameter.PATH)
+AREA_ID = OpenApiParameter("area_id", int, OpenApiParameter.PATH)
+DECISION_ID = OpenApiParameter("decision_id", int, OpenApiParameter.PATH)
+
+
+def _renamed(values: dict[str, Any], **renames: str) -> dict[str, Any]:
+    """The validated input as the service's keyword arguments (`goal` → `goal_id`, …)."""
+    return {renames.get(key, key): value for key, value in values.items()}
+
+
+# --- the matrix --------------------------------------------------------------------------
+
+
+@extend_schema(parameters=[TANDEM_ID])
+class AreaListView(TandemScopedMixin, generics.ListAPIView[DecisionArea]):
+    """The tandem's decision areas; POST adds one (leader only, recorded in the history)."""
+
+    filter_backends = FILTER_BACKENDS
+    serializer_class = DecisionAreaSerializer
+    queryset = DecisionArea.objects.none()  # for the schema; the real one is scoped below
+    filterset_fields = ["level"]
+    ordering_fields = ["name", "level", "created_at"]
+
+    def get_queryset(self) -> QuerySet[DecisionArea]:
+        return selectors.areas_at_a_glance(membership=self.membership).order_by("name", "id")
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        queryset = self.filter_queryset(self.get_queryset())
+        page = selectors.with_growth_suggestions(self.paginate_queryset(queryset) or [])
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+    @extend_schema(request=AreaCreateInputSerializer, responses={201: DecisionAreaSerializer})
+    def post(self, request: Request, tandem_id: int) -> Response:
+        data = AreaCreateInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        area = services.area_create(
+            membership=self.membership, **_renamed(dict(data.validated_data), goal="goal_id")
+        )
+        area = selectors.area_get(membership=self.membership, area_id=area.pk)
+        return Response(DecisionAreaSerializer(area).data, status=status.HTTP_201_CREATED)
+
+
+@extend_schema(parameters=[TANDEM_ID, AREA_ID])
+class AreaDetailView(TandemScopedMixin, APIView):
+    @extend_schema(responses=DecisionAreaSerializer)
+    def get(self, request: Request, tandem_id: int, area_id: int) -> Response:
+        area = selectors.area_get(membership=self.membership, area_id=area_id)
+        return Response(DecisionAreaSerializer(area).data)
+
+    @extend_schema(
+        request=AreaUpdateInputSerializer,
+        responses=DecisionAreaSerializer,
+        description="Change the area's terms (leader only). Every change is recorded with "
+        "old and new terms; `limit_amount: null` removes the whole limit.",
+    )
+    def patch(self, request: Request, tandem_id: int, area_id: int) -> Response:
+        data = AreaUpdateInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.area_update(
+            membership=self.membership,
+            area_id=area_id,
+            **_renamed(dict(data.validated_data), goal="goal_id"),
+        )
+        area = selectors.area_get(membership=self.membership, area_id=area_id)
+        return Response(DecisionAreaSerializer(area).data)
+
+
+_MatrixSerializer = inline_serializer(
+    "Matrix",
+    fields={
+        "since": serializers.DateTimeField(help_text="Counts are of decisions since then."),
+        "areas": DecisionAreaSerializer(many=True),
+    },
+)
+
+
+@extend_schema(parameters=[TANDEM_ID])
+class MatrixView(TandemScopedMixin, APIView):
+    """The whole matrix at a glance: every area with its level, limit, elevation in force,
+    growth suggestion and counts of recent decisions, in a constant number of queries."""
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "days", int, description="Count decisions of the last N days (1-366, default 30)."
+            )
+        ],
+        responses=_MatrixSerializer,
+    )
+    def get(self, request: Request, tandem_id: int) -> Response:
+        days = serializers.IntegerField(min_value=1, max_value=366, required=False)
+        raw = request.query_params.get("days")
+        try:
+            count_days = days.run_validation(raw) if raw is not None else 30
+        except serializers.ValidationError as exc:
+            raise serializers.ValidationError({"days": exc.detail}) from None
+        since = timezone.now() - timedelta(days=count_days)
+        areas = selectors.with_growth_suggestions(
+            selectors.areas_at_a_glance(membership=self.membership, since=since).order_by(
+                "name", "id"
+            )
+        )
+        return Response(
+            {
+                "since": serializers.DateTimeField().to_representation(since),
+                "areas": DecisionAreaSerializer(areas, many=True).data,
+            }
+        )
+
+
+@extend_schema(parameters=[TANDEM_ID])
+class MatrixChangeListView(TandemScopedMixin, generics.ListAPIView[MatrixChange]):
+    """The matrix history: every change (who, when, old → new, reason), newest first."""
+
+    filter_backends = FILTER_BACKENDS
+    serializer_class = MatrixChangeSerializer
+    queryset = MatrixChange.objects.none()  # for the schema; the real one is scoped below
+    filterset_class = MatrixChangeFilter
+    ordering_fields = ["changed_at"]
+
+    def get_queryset(self) -> QuerySet[MatrixChange]:
+        return selectors.matrix_changes_of(membership=self.membership).order_by(
+            "-changed_at", "-id"
+        )
+
+
+def _export_areas(view: TandemScopedMixin) -> list[DecisionArea]:
+    return list(selectors.areas_at_a_glance(membership=view.membership).order_by("name", "id"))
+
+
+@extend_schema(parameters=[TANDEM_ID])
+class MatrixExportJsonView(TandemScopedMixin, APIView):
+    """The matrix as a JSON document, with the elevations in force."""
+
+    @extend_schema(responses=MatrixExportSerializer)
+    def get(self, request: Request, tandem_id: int) -> Response:
+        document = {
+            "tandem": self.tandem.name,
+            "exported_at": timezone.now(),
+            "areas": _export_areas(self),
+        }
+        response = Response(MatrixExportSerializer(document).data)
+        response["Content-Disposition"] = f'attachment; filename="matrix-{self.tandem.pk}.json"'
+        return response
+
+
+@extend_schema(parameters=[TANDEM_ID])
+class MatrixExportCsvView(TandemScopedMixin, APIView):
+    """The matrix as CSV, one area per row; cells that a spreadsheet would run as a formula
+    are prefixed with a single quote."""
+
+    @extend_schema(responses={(200, "text/csv"): OpenApiTypes.STR})
+    def get(self, request: Request, tandem_id: int) -> HttpResponse:
+        rows = MatrixExportAreaSerializer(_export_areas(self), many=True).data
+        text = to_csv(
+            ([row[column] for column in MATRIX_COLUMNS] for row in rows), header=MATRIX_COLUMNS
+        )
+        response = HttpResponse(text, content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="matrix-{self.tandem.pk}.csv"'
+        return response
+
+
+@extend_schema(parameters=[TANDEM_ID])
+class ElevationListView(TandemScopedMixin, generics.ListAPIView[Elevation]):
+    """Temporary elevations, latest start first; POST grants one (leader only)."""
+
+    filter_backends = FILTER_BACKENDS
+    serializer_class = ElevationSerializer
+    queryset = Elevation.objects.none()  # for the schema; the real one is scoped below
+    filterset_class = ElevationFilter
+    ordering_fields = ["starts_at", "ends_at"]
+
+    def get_queryset(self) -> QuerySet[Elevation]:
+        return selectors.elevations_of(membership=self.membership).order_by("-starts_at", "-id")
+
+    @extend_schema(request=ElevationCreateInputSerializer, responses={201: ElevationSerializer})
+    def post(self, request: Request, tandem_id: int) -> Response:
+        data = ElevationCreateInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        elevation = services.elevation_create(
+            membership=self.membership, **_renamed(dict(data.validated_data), area="area_id")
+        )
+        elevation = selectors.elevations_of(membership=self.membership).get(pk=elevation.pk)
+        return Response(ElevationSerializer(elevation).data, status=status.HTTP_201_CREATED)
+
+
+# --- the decision log --------------------------------------------------------------------
+
+
+@extend_schema(parameters=[TANDEM_ID])
+class DecisionListView(TandemScopedMixin, generics.ListAPIView[Decision]):
+    """The decision log, newest first; POST records a decision and classifies it."""
+
+    filter_backends = FILTER_BACKENDS
+    serializer_class = DecisionSerializer
+    queryset = Decision.objects.none()  # for the schema; the real one is scoped below
+    filterset_class = DecisionFilter
+    ordering_fields = ["decided_at", "created_at", "due_at"]
+
+    def get_queryset(self) -> QuerySet[Decision]:
+        return selectors.decisions_of(membership=self.membership).order_by("-decided_at", "-id")
+
+    @extend_schema(request=DecisionCreateInputSerializer, responses={201: DecisionSerializer})
+    def post(self, request: Request, tandem_id: int) -> Response:
+        data = DecisionCreateInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        decision = services.decision_log(
+            membership=self.membership,
+            **_renamed(dict(data.validated_data), area="area_id", goal="goal_id"),
+        )
+        return _decision_response(self, decision.pk, status.HTTP_201_CREATED)
+
+
+def _decision_response(view: TandemScopedMixin, decision_id: int, code: int = 200) -> Response:
+    decision = selectors.decision_get(membership=view.membership, decision_id=decision_id)
+    return Response(DecisionSerializer(decision).data, status=code)
+
+
+@extend_schema(parameters=[TANDEM_ID, DECISION_ID])
+class DecisionDetailView(TandemScopedMixin, APIView):
+    @extend_schema(responses=DecisionSerializer)
+    def get(self, request: Request, tandem_id: int, decision_id: int) -> Response:
+        return _decision_response(self, decision_id)
+
+    @extend_schema(
+        request=DecisionUpdateInputSerializer,
+        responses=DecisionSerializer,
+        description="The author corrects title, rationale or goal until the decision is "
+        "answered or acknowledged (then 409).",
+    )
+    def patch(self, request: Request, tandem_id: int, decision_id: int) -> Response:
+        data = DecisionUpdateInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.decision_update(
+            membership=self.membership,
+            decision_id=decision_id,
+            **_renamed(dict(data.validated_data), goal="goal_id"),
+        )
+        return _decision_response(self, decision_id)
+
+
+@extend_schema(parameters=[TANDEM_ID, DECISION_ID])
+class DecisionAnswerView(TandemScopedMixin, APIView):
+    @extend_schema(
+        request=DecisionAnswerInputSerializer,
+        responses=DecisionSerializer,
+        description="The leader approves, rejects or advises on a request. Written once: a "
+        "second answer is a 409.",
+    )
+    def post(self, request: Request, tandem_id: int, decision_id: int) -> Response:
+        data = DecisionAnswerInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.decision_answer(
+            membership=self.membership, decision_id=decision_id, **data.validated_data
+        )
+        return _decision_response(self, decision_id)
+
+
+@extend_schema(parameters=[TANDEM_ID, DECISION_ID])
+class DecisionAcknowledgeView(TandemScopedMixin, APIView):
+    @extend_schema(
+        request=None,
+        responses=DecisionSerializer,
+        description="The leader acknowledges a decision that informs, was outside authority "
+        "or fits no area. A second acknowledgement is a 409.",
+    )
+    def post(self, request: Request, tandem_id: int, decision_id: int) -> Response:
+        services.decision_acknowledge(membership=self.membership, decision_id=decision_id)
+        return _decision_response(self, decision_id)
+
+
+@extend_schema(parameters=[TANDEM_ID, DECISION_ID])
+class DecisionOutcomeView(TandemScopedMixin, APIView):
+    @extend_schema(
+        request=DecisionOutcomeInputSerializer,
+        responses=DecisionSerializer,
+        description="Either member records how it turned out and the lesson learnt.",
+    )
+    def post(self, request: Request, tandem_id: int, decision_id: int) -> Response:
+        data = DecisionOutcomeInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.decision_record_outcome(
+            membership=self.membership, decision_id=decision_id, **data.validated_data
+        )
+        return _decision_response(self, decision_id)
+
+
+@extend_schema(parameters=[TANDEM_ID])
+class ReviewQueueView(TandemScopedMixin, generics.ListAPIView[Decision]):
+    """What awaits the leader (an answer or an acknowledgement), oldest first; `is_overdue`
+    marks requests past their due date."""
+
+    serializer_class = DecisionSerializer
+    queryset = Decision.objects.none()  # for the schema; the real one is scoped below
+    filter_backends: list[type] = []
+
+    def get_queryset(self) -> QuerySet[Decision]:
+        return selectors.review_queue(membership=self.membership)

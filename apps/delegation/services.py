@@ -1,0 +1,796 @@
+"""Writes of the delegation app: the matrix (leader only, every change recorded), temporary
+elevations, and the decision log with its review flow.
+
+Each service checks the acting person's seat, validates meaning (raising a `DomainError`
+that names the field), writes in one transaction, and records what someone must react to
+through `apps.notifications.services.notify`, inside that transaction.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from typing import Any, Final
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext
+
+from apps.accounts.models import User
+from apps.core.errors import Conflict, DomainError, NotFound, PermissionDenied
+from apps.delegation.classification import (
+    AuthorityLevel,
+    AuthorRole,
+    Classification,
+    MatrixTerms,
+    classify,
+)
+from apps.delegation.models import (
+    ACKNOWLEDGEABLE,
+    Answer,
+    Decision,
+    DecisionArea,
+    DecisionStatus,
+    Elevation,
+    Level,
+    MatrixChange,
+    MatrixChangeKind,
+)
+from apps.notifications.services import notify
+from apps.tandems import access
+from apps.tandems.models import Goal, Membership, Role, Tandem
+
+
+class _Unset:
+    """Marks an argument that was not given, where None means "clear it"."""
+
+    def __repr__(self) -> str:
+        return "UNSET"
+
+
+UNSET: Final = _Unset()
+
+_CURRENCY = re.compile(r"^[A-Z]{3}$")
+_MAX_MONEY = Decimal("9999999999.99")  # what DecimalField(max_digits=12, decimal_places=2) holds
+# A decision logged with a time slightly ahead (a client's clock) is still "now".
+_CLOCK_SKEW = timedelta(minutes=5)
+# An elevation is temporary: a longer raise belongs in the matrix itself.
+MAX_ELEVATION = timedelta(days=92)
+
+
+def request_due_after() -> timedelta:
+    """How long the leader has to answer a request when the author names no due date."""
+    return timedelta(hours=int(getattr(settings, "TANDEM_DELEGATION_REQUEST_DUE_HOURS", 48)))
+
+
+# --- validation of meaning ---------------------------------------------------------------
+
+
+def _check_level(value: object, field: str) -> int:
+    if not isinstance(value, int) or isinstance(value, bool) or value not in Level.values:
+        raise DomainError(
+            gettext("Choose a level from 1 (Tell) to 7 (Delegate)."), field=field, code="invalid"
+        )
+    return int(value)
+
+
+def _check_money(value: object, field: str) -> Decimal:
+    if not isinstance(value, Decimal | int) or isinstance(value, bool):
+        raise DomainError(gettext("Enter an amount as a number."), field=field)
+    amount = Decimal(value)
+    if not amount.is_finite() or amount < 0:
+        raise DomainError(gettext("Enter an amount of 0 or more."), field=field)
+    if amount > _MAX_MONEY or amount != amount.quantize(Decimal("0.01")):
+        raise DomainError(
+            gettext("Enter an amount below 10 billion with at most 2 decimal places."),
+            field=field,
+        )
+    # Two decimal places always, so "500" and "500.00" are one value in the history too.
+    return amount.quantize(Decimal("0.01"))
+
+
+def _check_currency(value: str, field: str) -> str:
+    if not _CURRENCY.match(value):
+        raise DomainError(gettext("Enter a three-letter currency code such as EUR."), field=field)
+    return value
+
+
+def _check_aware(value: datetime, field: str) -> None:
+    if timezone.is_naive(value):
+        raise DomainError(gettext("Give a time with its timezone."), field=field)
+
+
+def _check_text(value: str, field: str) -> str:
+    if not value.strip():
+        raise DomainError(gettext("This field may not be blank."), field=field)
+    return value
+
+
+def _goal_of(tandem: Tandem, goal_id: int | None) -> Goal | None:
+    if goal_id is None:
+        return None
+    goal = Goal.objects.filter(tandem=tandem, pk=goal_id).first()
+    if goal is None:
+        raise DomainError(gettext("No such goal in this tandem."), field="goal")
+    return goal
+
+
+def _check_limit(
+    *, level: int, limit_amount: Decimal | None, limit_currency: str, level_above_limit: int | None
+) -> None:
+    """The limit is all or nothing, and above it a strictly lower level applies."""
+    if limit_amount is None:
+        if limit_currency:
+            raise DomainError(gettext("A currency needs a limit amount."), field="limit_currency")
+        if level_above_limit is not None:
+            raise DomainError(
+                gettext("A level above the limit needs a limit amount."),
+                field="level_above_limit",
+            )
+        return
+    if not limit_currency:
+        raise DomainError(gettext("A limit needs its currency."), field="limit_currency")
+    if level_above_limit is None:
+        raise DomainError(
+            gettext("Say which level applies above the limit."), field="level_above_limit"
+        )
+    if level_above_limit >= level:
+        raise DomainError(
+            gettext("Above the limit a lower level than the area's level must apply."),
+            field="level_above_limit",
+        )
+
+
+# --- the matrix --------------------------------------------------------------------------
+
+
+def area_terms_snapshot(area: DecisionArea) -> dict[str, Any]:
+    """All of an area's terms as JSON, as `MatrixChange` stores them (old → new)."""
+    return {
+        "name": area.name,
+        "description": area.description,
+        "boundaries": area.boundaries,
+        "level": area.level,
+        "limit_amount": (
+            None if area.limit_amount is None else str(area.limit_amount.quantize(Decimal("0.01")))
+        ),
+        "limit_currency": area.limit_currency,
+        "level_above_limit": area.level_above_limit,
+        "review_on": None if area.review_on is None else area.review_on.isoformat(),
+        "goal": area.goal_id,
+    }
+
+
+def _name_taken(tandem: Tandem, name: str, *, exclude: int | None = None) -> bool:
+    same = DecisionArea.objects.filter(tandem=tandem, name__iexact=name)
+    if exclude is not None:
+        same = same.exclude(pk=exclude)
+    return same.exists()
+
+
+def _save_area(area: DecisionArea, **save_kwargs: Any) -> None:
+    # The unique constraint decides a race between two leaders' tabs naming two areas alike.
+    try:
+        with transaction.atomic():
+            area.save(**save_kwargs)
+    except IntegrityError:
+        raise DomainError(
+            gettext("The tandem already has an area with this name."), field="name"
+        ) from None
+
+
+@transaction.atomic
+def area_create(
+    *,
+    membership: Membership,
+    name: str,
+    level: int,
+    description: str = "",
+    boundaries: str = "",
+    limit_amount: Decimal | None = None,
+    limit_currency: str = "",
+    level_above_limit: int | None = None,
+    review_on: date | None = None,
+    goal_id: int | None = None,
+    reason: str = "",
+) -> DecisionArea:
+    """Add an area to the matrix (leader only) and record it as the area's first change."""
+    access.require_leader(membership, action="change the decision-rights matrix")
+    tandem = membership.tandem
+    name = _check_text(name, "name").strip()
+    level = _check_level(level, "level")
+    if limit_amount is not None:
+        limit_amount = _check_money(limit_amount, "limit_amount")
+    if limit_currency:
+        _check_currency(limit_currency, "limit_currency")
+    if level_above_limit is not None:
+        level_above_limit = _check_level(level_above_limit, "level_above_limit")
+    _check_limit(
+        level=level,
+        limit_amount=limit_amount,
+        limit_currency=limit_currency,
+        level_above_limit=level_above_limit,
+    )
+    goal = _goal_of(tandem, goal_id)
+    if _name_taken(tandem, name):
+        raise DomainError(gettext("The tandem already has an area with this name."), field="name")
+    area = DecisionArea(
+        tandem=tandem,
+        name=name,
+        description=description,
+        boundaries=boundaries,
+        level=level,
+        limit_amount=limit_amount,
+        limit_currency=limit_currency,
+        level_above_limit=level_above_limit,
+        review_on=review_on,
+        goal=goal,
+    )
+    _save_area(area)
+    MatrixChange.objects.create(
+        tandem=tandem,
+        area=area,
+        kind=MatrixChangeKind.CREATED,
+        changed_by=membership.user,
+        changed_at=timezone.now(),
+        old=None,
+        new=area_terms_snapshot(area),
+        reason=reason,
+    )
+    return area
+
+
+@transaction.atomic
+def area_update(
+    *,
+    membership: Membership,
+    area_id: int,
+    name: str | _Unset = UNSET,
+    description: str | _Unset = UNSET,
+    boundaries: str | _Unset = UNSET,
+    level: int | _Unset = UNSET,
+    limit_amount: Decimal | _Unset | None = UNSET,
+    limit_currency: str | _Unset = UNSET,
+    level_above_limit: int | _Unset | None = UNSET,
+    review_on: date | _Unset | None = UNSET,
+    goal_id: int | _Unset | None = UNSET,
+    reason: str = "",
+) -> DecisionArea:
+    """Change an area's terms (leader only); records old → new unless nothing changed.
+
+    Clearing `limit_amount` (None) clears the whole limit unless currency or level above the
+    limit are given in the same call.
+    """
+    access.require_leader(membership, action="change the decision-rights matrix")
+    tandem = membership.tandem
+    # Locked so two concurrent edits cannot both record the same "old" and lose a step of
+    # the history.
+    area = DecisionArea.objects.select_for_update().filter(tandem=tandem, pk=area_id).first()
+    if area is None:
+        raise NotFound("Not found.")
+    old = area_terms_snapshot(area)
+
+    if not isinstance(name, _Unset):
+        area.name = _check_text(name, "name").strip()
+        if _name_taken(tandem, area.name, exclude=area.pk):
+            raise DomainError(
+                gettext("The tandem already has an area with this name."), field="name"
+            )
+    if not isinstance(description, _Unset):
+        area.description = description
+    if not isinstance(boundaries, _Unset):
+        area.boundaries = boundaries
+    if not isinstance(level, _Unset):
+        area.level = _check_level(level, "level")
+    if not isinstance(limit_amount, _Unset):
+        area.limit_amount = (
+            None if limit_amount is None else _check_money(limit_amount, "limit_amount")
+        )
+        if limit_amount is None:
+            if isinstance(limit_currency, _Unset):
+                area.limit_currency = ""
+            if isinstance(level_above_limit, _Unset):
+                area.level_above_limit = None
+    if not isinstance(limit_currency, _Unset):
+        area.limit_currency = limit_currency and _check_currency(limit_currency, "limit_currency")
+    if not isinstance(level_above_limit, _Unset):
+        area.level_above_limit = (
+            None
+            if level_above_limit is None
+            else _check_level(level_above_limit, "level_above_limit")
+        )
+    if not isinstance(review_on, _Unset):
+        area.review_on = review_on
+    if not isinstance(goal_id, _Unset):
+        area.goal = _goal_of(tandem, goal_id)
+    _check_limit(
+        level=area.level,
+        limit_amount=area.limit_amount,
+        limit_currency=area.limit_currency,
+        level_above_limit=area.level_above_limit,
+    )
+
+    new = area_terms_snapshot(area)
+    if new == old:
+        return area
+    _save_area(area)
+    MatrixChange.objects.create(
+        tandem=tandem,
+        area=area,
+        kind=MatrixChangeKind.UPDATED,
+        changed_by=membership.user,
+        changed_at=timezone.now(),
+        old=old,
+        new=new,
+        reason=reason,
+    )
+    return area
+
+
+@transaction.atomic
+def elevation_create(
+    *,
+    membership: Membership,
+    area_id: int,
+    level: int,
+    starts_at: datetime,
+    ends_at: datetime,
+    reason: str = "",
+) -> Elevation:
+    """Raise an area temporarily (leader only), e.g. while the leader is away.
+
+    It expires by itself at `ends_at`; it is recorded in the matrix history.
+    """
+    access.require_leader(membership, action="raise an area temporarily")
+    tandem = membership.tandem
+    # Locked so two overlapping elevations cannot both pass the overlap check.
+    area = DecisionArea.objects.select_for_update().filter(tandem=tandem, pk=area_id).first()
+    if area is None:
+        raise DomainError(gettext("No such area in this tandem."), field="area")
+    level = _check_level(level, "level")
+    if level <= area.level:
+        raise DomainError(
+            gettext("An elevation must be higher than the area's level (%(level)s).")
+            % {"level": area.level},
+            field="level",
+        )
+    _check_aware(starts_at, "starts_at")
+    _check_aware(ends_at, "ends_at")
+    now = timezone.now()
+    if ends_at <= starts_at:
+        raise DomainError(gettext("The end must be after the start."), field="ends_at")
+    if ends_at <= now:
+        raise DomainError(gettext("The end must be in the future."), field="ends_at")
+    if ends_at - starts_at > MAX_ELEVATION:
+        raise DomainError(
+            gettext("An elevation lasts at most 92 days; change the matrix instead."),
+            field="ends_at",
+        )
+    if Elevation.objects.filter(area=area, starts_at__lt=ends_at, ends_at__gt=starts_at).exists():
+        raise DomainError(
+            gettext("This overlaps another elevation of the area."), field="starts_at"
+        )
+    elevation = Elevation.objects.create(
+        tandem=tandem,
+        area=area,
+        level=level,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        reason=reason,
+        created_by=membership.user,
+    )
+    MatrixChange.objects.create(
+        tandem=tandem,
+        area=area,
+        kind=MatrixChangeKind.ELEVATED,
+        changed_by=membership.user,
+        changed_at=now,
+        old={"level": area.level},
+        new={"level": level, "starts_at": starts_at.isoformat(), "ends_at": ends_at.isoformat()},
+        reason=reason,
+    )
+    return elevation
+
+
+def terms_in_force(*, area: DecisionArea, at: datetime) -> tuple[MatrixTerms, Elevation | None]:
+    """The area's terms at the moment `at`, reconstructed from the matrix history.
+
+    A moment before the area existed gets its first terms (the area is what the author
+    chose); an area without history (made outside the services) gets its current terms.
+    """
+    changes = MatrixChange.objects.filter(
+        area=area, kind__in=[MatrixChangeKind.CREATED, MatrixChangeKind.UPDATED]
+    )
+    change = (
+        changes.filter(changed_at__lte=at).order_by("-changed_at", "-id").first()
+        or changes.order_by("changed_at", "id").first()
+    )
+    elevation = Elevation.objects.active_at(at).filter(area=area).order_by("-level").first()
+    elevated = AuthorityLevel(elevation.level) if elevation else None
+    if change is None:
+        return area.terms(elevated_level=elevated), elevation
+    new = change.new
+    limit = new["limit_amount"]
+    terms = MatrixTerms(
+        level=AuthorityLevel(new["level"]),
+        limit_amount=None if limit is None else Decimal(limit),
+        level_above_limit=new["level_above_limit"],
+        elevated_level=elevated,
+    )
+    return terms, elevation
+
+
+def _limit_currency_at(*, area: DecisionArea, at: datetime) -> str:
+    change = (
+        MatrixChange.objects.filter(
+            area=area,
+            kind__in=[MatrixChangeKind.CREATED, MatrixChangeKind.UPDATED],
+            changed_at__lte=at,
+        )
+        .order_by("-changed_at", "-id")
+        .first()
+    )
+    return str(change.new["limit_currency"]) if change else area.limit_currency
+
+
+# --- the decision log --------------------------------------------------------------------
+
+
+_REQUESTS: Final = (Classification.NEEDS_AGREEMENT, Classification.NEEDS_ADVICE)
+_ASSISTANT_STATUS: Final = {
+    Classification.WITHIN_AUTHORITY: DecisionStatus.NO_ACTION,
+    Classification.INFORM: DecisionStatus.AWAITING_ACKNOWLEDGEMENT,
+    Classification.NEEDS_AGREEMENT: DecisionStatus.AWAITING_ANSWER,
+    Classification.NEEDS_ADVICE: DecisionStatus.AWAITING_ANSWER,
+    Classification.OUTSIDE_AUTHORITY: DecisionStatus.FLAGGED,
+    Classification.NO_AREA: DecisionStatus.NEEDS_AREA,
+}
+
+
+def _leader_of(tandem_id: int) -> User | None:
+    seat = (
+        Membership.objects.select_related("user")
+        .filter(tandem_id=tandem_id, role=Role.LEADER)
+        .first()
+    )
+    return seat.user if seat else None
+
+
+def _decision_url(decision: Decision) -> str:
+    return f"/api/v1/tandems/{decision.tandem_id}/decisions/{decision.pk}/"
+
+
+def _author_name(decision: Decision) -> str:
+    return decision.author.name if decision.author else gettext("A former member")
+
+
+def _notify_leader_of_new(decision: Decision) -> None:
+    leader = _leader_of(decision.tandem_id)
+    if leader is None:
+        return
+    with translation.override(leader.language):
+        values = {"who": _author_name(decision), "title": decision.title}
+        kind, suffix, not_after = "", "", None
+        if decision.status == DecisionStatus.AWAITING_ANSWER:
+            kind, suffix, not_after = "decision.request", "request", decision.due_at
+            if decision.classification == Classification.NEEDS_AGREEMENT:
+                title = gettext("%(who)s asks for your agreement: %(title)s") % values
+            else:
+                title = gettext("%(who)s asks for your advice: %(title)s") % values
+        elif decision.status == DecisionStatus.AWAITING_ACKNOWLEDGEMENT:
+            kind, suffix = "decision.inform", "inform"
+            title = gettext("%(who)s decided: %(title)s") % values
+        elif decision.status == DecisionStatus.NEEDS_AREA:
+            kind, suffix = "decision.no_area", "no_area"
+            title = gettext("No decision area fits yet: %(title)s") % values
+        else:
+            return
+        body = decision.rationale
+        if decision.due_at is not None:
+            due = timezone.localtime(decision.due_at, timezone=ZoneInfo(leader.timezone))
+            body = (
+                gettext("Please answer by %(due)s.") % {"due": due.strftime("%Y-%m-%d %H:%M")}
+                + f"\n\n{body}"
+            )
+    notify(
+        recipient=leader,
+        tandem=decision.tandem,
+        kind=kind,
+        key=f"decision:{decision.pk}:{suffix}",
+        title=title,
+        body=body,
+        url=_decision_url(decision),
+        not_after=not_after,
+    )
+
+
+@transaction.atomic
+def decision_log(
+    *,
+    membership: Membership,
+    title: str,
+    rationale: str,
+    area_id: int | None = None,
+    amount: Decimal | None = None,
+    currency: str = "",
+    decided_at: datetime | None = None,
+    due_at: datetime | None = None,
+    goal_id: int | None = None,
+) -> Decision:
+    """Record a decision and classify it against the matrix in force when it was taken.
+
+    The terms in force and the verdict are snapshotted on the decision. A request (needs
+    agreement/advice) gets `due_at` (default: `request_due_after()` from now); for anything
+    else `due_at` is ignored, since the author cannot know the classification in advance.
+    """
+    tandem = membership.tandem
+    now = timezone.now()
+    title = _check_text(title, "title").strip()
+    rationale = _check_text(rationale, "rationale")
+    if decided_at is None:
+        decided_at = now
+    _check_aware(decided_at, "decided_at")
+    if decided_at > now + _CLOCK_SKEW:
+        raise DomainError(gettext("A decision cannot be taken in the future."), field="decided_at")
+
+    area: DecisionArea | None = None
+    if area_id is not None:
+        area = DecisionArea.objects.filter(tandem=tandem, pk=area_id).first()
+        if area is None:
+            raise DomainError(gettext("No such area in this tandem."), field="area")
+    goal = _goal_of(tandem, goal_id)
+
+    if amount is not None:
+        amount = _check_money(amount, "amount")
+    if currency:
+        _check_currency(currency, "currency")
+        if amount is None:
+            raise DomainError(gettext("A currency only goes with an amount."), field="currency")
+    elif amount is not None:
+        raise DomainError(gettext("Give the amount's currency."), field="currency")
+
+    terms: MatrixTerms | None = None
+    elevation: Elevation | None = None
+    limit_currency = ""
+    if area is not None:
+        terms, elevation = terms_in_force(area=area, at=decided_at)
+        if terms.limit_amount is not None:
+            limit_currency = _limit_currency_at(area=area, at=decided_at)
+            if amount is not None and currency != limit_currency:
+                raise DomainError(
+                    gettext("This area's limit is in %(currency)s; give the amount in it.")
+                    % {"currency": limit_currency},
+                    field="currency",
+                )
+
+    role = AuthorRole(membership.role)
+    verdict = classify(terms=terms, amount=amount, author_role=role)
+    if role is AuthorRole.LEADER:
+        status = DecisionStatus.NO_ACTION
+    else:
+        status = _ASSISTANT_STATUS[verdict.classification]
+
+    if verdict.classification in _REQUESTS:
+        if due_at is None:
+            due_at = now + request_due_after()
+        _check_aware(due_at, "due_at")
+        if due_at <= now:
+            raise DomainError(gettext("The due date must be in the future."), field="due_at")
+    else:
+        due_at = None
+
+    decision = Decision.objects.create(
+        tandem=tandem,
+        area=area,
+        goal=goal,
+        author=membership.user,
+        author_role=role.value,
+        title=title,
+        rationale=rationale,
+        amount=amount,
+        currency=currency,
+        decided_at=decided_at,
+        level_in_force=terms.level if terms else None,
+        limit_amount_in_force=terms.limit_amount if terms else None,
+        limit_currency_in_force=limit_currency,
+        level_above_limit_in_force=terms.level_above_limit if terms else None,
+        elevation=elevation,
+        elevated_level_in_force=elevation.level if elevation else None,
+        classification=verdict.classification.value,
+        level_applied=verdict.level_applied,
+        above_limit=verdict.above_limit,
+        under_elevation=verdict.under_elevation,
+        status=status,
+        due_at=due_at,
+    )
+    _notify_leader_of_new(decision)
+    return decision
+
+
+def _locked_decision(membership: Membership, decision_id: int) -> Decision:
+    decision = (
+        Decision.objects.select_for_update()
+        .filter(tandem_id=membership.tandem_id, pk=decision_id)
+        .first()
+    )
+    if decision is None:
+        raise NotFound("Not found.")
+    return decision
+
+
+@transaction.atomic
+def decision_update(
+    *,
+    membership: Membership,
+    decision_id: int,
+    title: str | _Unset = UNSET,
+    rationale: str | _Unset = UNSET,
+    goal_id: int | _Unset | None = UNSET,
+) -> Decision:
+    """The author corrects title, rationale or goal, until the leader answered or
+    acknowledged. Area, amount and time are not editable: they decided the classification."""
+    decision = _locked_decision(membership, decision_id)
+    if decision.author_id != membership.user_id:
+        raise PermissionDenied(gettext("Only the person who recorded a decision may edit it."))
+    if decision.status in (DecisionStatus.ANSWERED, DecisionStatus.ACKNOWLEDGED):
+        raise Conflict(
+            gettext("This decision was %(status)s and cannot be changed; add an outcome instead.")
+            % {"status": decision.get_status_display().lower()}
+        )
+    fields = []
+    if not isinstance(title, _Unset):
+        decision.title = _check_text(title, "title").strip()
+        fields.append("title")
+    if not isinstance(rationale, _Unset):
+        decision.rationale = _check_text(rationale, "rationale")
+        fields.append("rationale")
+    if not isinstance(goal_id, _Unset):
+        decision.goal = _goal_of(membership.tandem, goal_id)
+        fields.append("goal")
+    if fields:
+        decision.save(update_fields=[*fields, "updated_at"])
+    return decision
+
+
+@transaction.atomic
+def decision_answer(
+    *, membership: Membership, decision_id: int, answer: str, comment: str = ""
+) -> Decision:
+    """The leader approves, rejects or advises on a request; written once, never changed.
+
+    Rejecting and advising need a comment: the assistant must learn why or what.
+    """
+    decision = _locked_decision(membership, decision_id)
+    if decision.author_id == membership.user_id:
+        raise PermissionDenied(gettext("You cannot answer your own request."))
+    access.require_leader(membership, action="answer requests")
+    if answer not in Answer.values:
+        raise DomainError(
+            gettext("Choose one of: %(choices)s.") % {"choices": ", ".join(Answer.values)},
+            field="answer",
+        )
+    if answer != Answer.APPROVE and not comment.strip():
+        raise DomainError(gettext("Say why, or what you advise."), field="comment")
+    if decision.status == DecisionStatus.ANSWERED:
+        raise Conflict(gettext("This request has already been answered."))
+    now = timezone.now()
+    # Conditional update: of two answers racing, only the first is written.
+    claimed = Decision.objects.filter(pk=decision.pk, status=DecisionStatus.AWAITING_ANSWER).update(
+        status=DecisionStatus.ANSWERED,
+        answer=answer,
+        answer_comment=comment,
+        answered_by=membership.user,
+        answered_at=now,
+        updated_at=now,
+    )
+    if not claimed:
+        raise Conflict(gettext("This decision does not await an answer."))
+    decision.refresh_from_db()
+    author = decision.author
+    if author is not None:
+        with translation.override(author.language):
+            values = {"who": membership.user.name, "title": decision.title}
+            title = {
+                Answer.APPROVE: gettext("%(who)s approved: %(title)s"),
+                Answer.REJECT: gettext("%(who)s rejected: %(title)s"),
+                Answer.ADVISE: gettext("%(who)s advised on: %(title)s"),
+            }[Answer(answer)] % values
+        notify(
+            recipient=author,
+            tandem=decision.tandem,
+            kind="decision.answered",
+            key=f"decision:{decision.pk}:answered",
+            title=title,
+            body=comment,
+            url=_decision_url(decision),
+        )
+    return decision
+
+
+@transaction.atomic
+def decision_acknowledge(*, membership: Membership, decision_id: int) -> Decision:
+    """The leader has seen a decision that informs, was outside authority, or fits no area."""
+    decision = _locked_decision(membership, decision_id)
+    access.require_leader(membership, action="acknowledge decisions")
+    now = timezone.now()
+    claimed = Decision.objects.filter(pk=decision.pk, status__in=ACKNOWLEDGEABLE).update(
+        status=DecisionStatus.ACKNOWLEDGED,
+        acknowledged_by=membership.user,
+        acknowledged_at=now,
+        updated_at=now,
+    )
+    if not claimed:
+        if decision.status == DecisionStatus.ACKNOWLEDGED:
+            raise Conflict(gettext("This decision has already been acknowledged."))
+        raise Conflict(gettext("This decision does not await an acknowledgement."))
+    decision.refresh_from_db()
+    return decision
+
+
+@transaction.atomic
+def decision_record_outcome(
+    *, membership: Membership, decision_id: int, outcome: str, lesson: str = ""
+) -> Decision:
+    """Either member adds how it turned out and a lesson (blameless: a learning)."""
+    decision = _locked_decision(membership, decision_id)
+    decision.outcome = _check_text(outcome, "outcome")
+    decision.lesson = lesson
+    decision.outcome_recorded_by = membership.user
+    decision.outcome_recorded_at = timezone.now()
+    decision.save(
+        update_fields=[
+            "outcome",
+            "lesson",
+            "outcome_recorded_by",
+            "outcome_recorded_at",
+            "updated_at",
+        ]
+    )
+    return decision
+
+
+def decisions_flag_overdue(*, now: datetime | None = None, batch: int = 500) -> int:
+    """Tell the leader once about each request whose due date has passed; returns how many.
+
+    Each decision is claimed by a conditional update of `overdue_at`, so two workers (or a
+    re-run) never flag it twice; the notice key makes the notice itself idempotent too.
+    """
+    now = now or timezone.now()
+    due = list(
+        Decision.objects.filter(
+            status=DecisionStatus.AWAITING_ANSWER, due_at__lte=now, overdue_at__isnull=True
+        )
+        .order_by("due_at", "id")
+        .values_list("pk", flat=True)[:batch]
+    )
+    flagged = 0
+    for pk in due:
+        with transaction.atomic():
+            claimed = Decision.objects.filter(
+                pk=pk, status=DecisionStatus.AWAITING_ANSWER, overdue_at__isnull=True
+            ).update(overdue_at=now)
+            if not claimed:
+                continue
+            flagged += 1
+            decision = Decision.objects.select_related("tandem", "author").get(pk=pk)
+            leader = _leader_of(decision.tandem_id)
+            if leader is None:
+                continue
+            with translation.override(leader.language):
+                title = gettext("Overdue: %(who)s is waiting for your answer on %(title)s") % {
+                    "who": _author_name(decision),
+                    "title": decision.title,
+                }
+            notify(
+                recipient=leader,
+                tandem=decision.tandem,
+                kind="decision.overdue",
+                key=f"decision:{decision.pk}:overdue",
+                title=title,
+                body=decision.rationale,
+                url=_decision_url(decision),
+            )
+    return flagged
