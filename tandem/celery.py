@@ -17,6 +17,8 @@ NOTIFICATIONS_DISPATCH_SECONDS = float(
 )
 # How often overdue consult requests are looked for (each is flagged once).
 DELEGATION_OVERDUE_SECONDS = float(os.environ.get("TANDEM_DELEGATION_OVERDUE_SECONDS", "300"))
+# How often upcoming check-ins are scanned for reminders (each is sent once, by its key).
+CHECKINS_REMINDER_SECONDS = float(os.environ.get("TANDEM_CHECKINS_REMINDER_SECONDS", "300"))
 
 # Each entry expires before its next tick, so a backlog after an outage never piles up.
 app.conf.beat_schedule = {
@@ -34,6 +36,21 @@ app.conf.beat_schedule = {
         "task": "delegation.flag_overdue",
         "schedule": DELEGATION_OVERDUE_SECONDS,
         "options": {"expires": DELEGATION_OVERDUE_SECONDS * 0.9},
+    },
+    "checkins.schedule_reminders": {
+        "task": "checkins.schedule_reminders",
+        "schedule": CHECKINS_REMINDER_SECONDS,
+        "options": {"expires": CHECKINS_REMINDER_SECONDS * 0.9},
+    },
+    "checkins.carry_over": {
+        "task": "checkins.carry_over",
+        "schedule": 900.0,
+        "options": {"expires": 810.0},
+    },
+    "checkins.remind_due_action_items": {
+        "task": "checkins.remind_due_action_items",
+        "schedule": 900.0,
+        "options": {"expires": 810.0},
     },
 }
 

@@ -1,1 +1,278 @@
-"""Models of the checkins app."""
+"""Recurring check-ins: series, the occurrences someone touched, agendas, action items, retros
+and the personal iCalendar feeds.
+
+Occurrences are computed from the series' RRULE (see `recurrence.py`); a row exists only for
+an occurrence someone touched (agenda, notes, skip, move, retro), keyed by its computed start.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from functools import cached_property
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from apps.accounts.models import validate_timezone
+from apps.checkins.recurrence import Recurrence, Schedule, from_rrule
+from apps.core.models import TimeStampedModel
+from apps.tandems.models import Tandem
+
+
+class CheckInSeries(TimeStampedModel):
+    """A recurring check-in of one tandem.
+
+    Invariants:
+    - `rule` is an RRULE line that `recurrence.from_rrule` accepts, `start_date` its first
+      real occurrence (the DTSTART date), `local_time` a wall time in `timezone` (so 09:00 in
+      Berlin stays 09:00 across DST), `last_date` exactly `last_local_date(rule, start_date)`.
+      All four are written only by the services, together.
+    - `duration` and `reminder_lead` are positive.
+    - Changing the timing from a date on never rewrites the past: the series is ended the day
+      before (its rule gets an UNTIL) and a new series with `previous` = this one continues.
+    """
+
+    tandem = models.ForeignKey(Tandem, on_delete=models.CASCADE, related_name="checkin_series")
+    title = models.CharField(_("title"), max_length=200)
+    rule = models.CharField(_("recurrence rule"), max_length=200)
+    start_date = models.DateField(_("first date"))
+    local_time = models.TimeField(_("local start time"))
+    timezone = models.CharField(_("timezone"), max_length=64, validators=[validate_timezone])
+    duration = models.DurationField(_("duration"))
+    last_date = models.DateField(_("last date"), null=True, blank=True, editable=False)
+    reminder_lead = models.DurationField(_("reminder lead time"), default=timedelta(hours=1))
+    active = models.BooleanField(_("active"), default=True)
+    previous = models.OneToOneField(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="continued_by"
+    )
+
+    class Meta:
+        ordering = ["tandem_id", "start_date", "id"]
+        verbose_name = _("check-in series")
+        verbose_name_plural = _("check-in series")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(duration__gt=timedelta(0)), name="checkins_series_duration_positive"
+            ),
+            models.CheckConstraint(
+                condition=Q(reminder_lead__gt=timedelta(0)),
+                name="checkins_series_lead_positive",
+            ),
+            models.CheckConstraint(
+                condition=Q(last_date__isnull=True) | Q(last_date__gte=models.F("start_date")),
+                name="checkins_series_last_after_first",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @cached_property
+    def recurrence(self) -> Recurrence:
+        return from_rrule(self.rule)
+
+    @property
+    def schedule(self) -> Schedule:
+        return Schedule(
+            rule=self.rule,
+            start_date=self.start_date,
+            local_time=self.local_time,
+            timezone=self.timezone,
+            last_date=self.last_date,
+        )
+
+    def has_ended_by(self, day: date) -> bool:
+        return self.last_date is not None and self.last_date < day
+
+
+class OccurrenceStatus(models.TextChoices):
+    SCHEDULED = "scheduled", _("Scheduled")
+    SKIPPED = "skipped", _("Skipped")
+    MOVED = "moved", _("Moved")
+    HELD = "held", _("Held")
+
+
+class Occurrence(TimeStampedModel):
+    """One occurrence of a series that someone touched.
+
+    Invariants:
+    - `original_start` is an aware UTC start the series' rule computes; unique per series. It
+      identifies the occurrence even after a move.
+    - `moved_to` is set when the status is MOVED, may stay set once it is HELD (where it really
+      took place), and is empty while SCHEDULED or SKIPPED.
+    """
+
+    series = models.ForeignKey(CheckInSeries, on_delete=models.CASCADE, related_name="occurrences")
+    original_start = models.DateTimeField(_("computed start"))
+    status = models.CharField(
+        _("status"),
+        max_length=16,
+        choices=OccurrenceStatus.choices,
+        default=OccurrenceStatus.SCHEDULED,
+    )
+    moved_to = models.DateTimeField(_("moved to"), null=True, blank=True)
+    notes = models.TextField(_("notes"), blank=True, max_length=20000)
+
+    class Meta:
+        ordering = ["series_id", "original_start"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["series", "original_start"], name="checkins_one_row_per_occurrence"
+            ),
+            models.CheckConstraint(
+                condition=Q(status="moved", moved_to__isnull=False)
+                | Q(status="held")
+                | Q(status__in=["scheduled", "skipped"], moved_to__isnull=True),
+                name="checkins_moved_to_iff_moved",
+            ),
+        ]
+        indexes = [models.Index(fields=["series", "moved_to"])]
+
+    def __str__(self) -> str:
+        return f"{self.series} @ {self.start:%Y-%m-%d %H:%M} UTC"
+
+    @property
+    def start(self) -> datetime:
+        return self.moved_to or self.original_start
+
+
+class AgendaKind(models.TextChoices):
+    QUESTION = "question", _("Question")
+    UPDATE = "update", _("Update")
+    DECISION_NEEDED = "decision_needed", _("Decision needed")
+    PRIORITY = "priority", _("Priority")
+    DISAGREEMENT = "disagreement", _("Disagreement")
+    MISTAKE_LEARNING = "mistake_learning", _("Mistake / learning")
+
+
+class AgendaItem(TimeStampedModel):
+    """A topic on an occurrence's agenda.
+
+    Invariants:
+    - Only the author edits `text` and `kind`; either member orders and resolves.
+    - An unresolved item of a past occurrence is carried to the next one as a new item with
+      `carried_from` pointing back (at most one carry per item), so each occurrence keeps the
+      agenda it really had.
+    - `decision`, if set, belongs to the same tandem.
+    """
+
+    occurrence = models.ForeignKey(Occurrence, on_delete=models.CASCADE, related_name="agenda")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    kind = models.CharField(_("kind"), max_length=24, choices=AgendaKind.choices)
+    text = models.TextField(_("text"), max_length=5000)
+    position = models.PositiveIntegerField(_("position"), default=0)
+    resolved = models.BooleanField(_("resolved"), default=False)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    carried_from = models.OneToOneField(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="carried_to"
+    )
+    decision = models.ForeignKey(
+        "delegation.Decision",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="agenda_items",
+    )
+
+    class Meta:
+        ordering = ["occurrence_id", "position", "id"]
+
+    def __str__(self) -> str:
+        return self.text[:60]
+
+
+class ActionItemStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    DONE = "done", _("Done")
+    DROPPED = "dropped", _("Dropped")
+
+
+class ActionItem(TimeStampedModel):
+    """A commitment one member of the tandem made.
+
+    Invariants:
+    - `owner` is a member of `tandem`; `occurrence`, if set, belongs to the tandem's series.
+    - `done_at` is set exactly when the status is DONE. `kept` is recorded when the item is
+      closed: True if done on or before `due_date` (in the owner's timezone) or done without
+      a due date, False if done late; None while open or when dropped (released by both, not
+      broken).
+    - `due_reminded_at` is set once, by the reminder that the item is due: never a second one.
+    """
+
+    tandem = models.ForeignKey(Tandem, on_delete=models.CASCADE, related_name="action_items")
+    occurrence = models.ForeignKey(
+        Occurrence, on_delete=models.SET_NULL, null=True, blank=True, related_name="action_items"
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="action_items"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    text = models.TextField(_("text"), max_length=5000)
+    due_date = models.DateField(_("due date"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=16, choices=ActionItemStatus.choices, default=ActionItemStatus.OPEN
+    )
+    done_at = models.DateTimeField(null=True, blank=True)
+    kept = models.BooleanField(null=True, blank=True)
+    due_reminded_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["tandem_id", "due_date", "id"]
+        indexes = [models.Index(fields=["status", "due_date"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status="done", done_at__isnull=False)
+                | (~Q(status="done") & Q(done_at__isnull=True)),
+                name="checkins_done_at_iff_done",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.text[:60]
+
+
+class Retro(TimeStampedModel):
+    """One member's view of how effective an occurrence was: one per member and occurrence."""
+
+    occurrence = models.ForeignKey(Occurrence, on_delete=models.CASCADE, related_name="retros")
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="checkin_retros"
+    )
+    effectiveness = models.PositiveSmallIntegerField(_("effectiveness (1–5)"))
+    what_would_help = models.TextField(_("what would help"), blank=True, max_length=5000)
+
+    class Meta:
+        ordering = ["occurrence_id", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["occurrence", "member"], name="checkins_one_retro_per_member"
+            ),
+            models.CheckConstraint(
+                condition=Q(effectiveness__gte=1, effectiveness__lte=5),
+                name="checkins_retro_effectiveness_1_to_5",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member} rated {self.effectiveness}"
+
+
+class CalendarFeed(TimeStampedModel):
+    """A person's private iCalendar feed. Only a hash of the URL's token is stored.
+
+    Revoking deletes the row (the old URL answers 404); regenerating replaces the hash.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feed"
+    )
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+
+    def __str__(self) -> str:
+        return f"calendar feed of {self.user}"

@@ -607,6 +607,11 @@ def decision_log(
         due_at=due_at,
     )
     _notify_leader_of_new(decision)
+    if decision.classification == Classification.OUTSIDE_AUTHORITY:
+        # Flagged for the next check-in: it goes on that agenda (no check-ins yet: nothing).
+        from apps.checkins.services import agenda_propose_decision
+
+        agenda_propose_decision(decision=decision)
     return decision
 
 

@@ -1,0 +1,305 @@
+"""HTTP shapes of check-ins. Durations travel as whole minutes; instants as ISO 8601 UTC."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from apps.accounts.api.serializers import UserSerializer
+from apps.checkins import rules
+from apps.checkins.models import (
+    ActionItem,
+    ActionItemStatus,
+    AgendaItem,
+    AgendaKind,
+    CheckInSeries,
+    Occurrence,
+    Retro,
+)
+from apps.checkins.recurrence import Frequency
+from apps.core.api.serializers import InputSerializer
+
+
+# "kind" and "status" are field names other apps use for other choice sets. Each choice set
+# appears in one output component (named AgendaItemKindEnum / ActionItemStatusEnum by
+# drf-spectacular) and the inputs refer to that component, so the names never collide.
+@extend_schema_field({"$ref": "#/components/schemas/AgendaItemKindEnum"})
+class AgendaKindInputField(serializers.ChoiceField):
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(choices=AgendaKind.choices, **kwargs)
+
+
+@extend_schema_field({"$ref": "#/components/schemas/ActionItemStatusEnum"})
+class ActionItemStatusInputField(serializers.ChoiceField):
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(choices=ActionItemStatus.choices, **kwargs)
+
+
+class AwareDateTimeField(serializers.DateTimeField):
+    """An instant must say which one it is: a date-time without an offset is refused."""
+
+    def enforce_timezone(self, value: datetime) -> datetime:
+        if value.tzinfo is None:
+            raise serializers.ValidationError("Include a timezone offset, e.g. Z or +01:00.")
+        return super().enforce_timezone(value)
+
+
+def _minutes(value: Any) -> int:
+    return int(value.total_seconds() // 60)
+
+
+class SeriesSerializer(serializers.ModelSerializer[CheckInSeries]):
+    frequency = serializers.CharField(source="recurrence.frequency", read_only=True)
+    interval = serializers.IntegerField(source="recurrence.interval", read_only=True)
+    weekdays = serializers.ListField(
+        child=serializers.IntegerField(), source="recurrence.weekdays", read_only=True
+    )
+    month_day = serializers.IntegerField(
+        source="recurrence.month_day", read_only=True, allow_null=True
+    )
+    nth = serializers.IntegerField(source="recurrence.nth", read_only=True, allow_null=True)
+    count = serializers.IntegerField(source="recurrence.count", read_only=True, allow_null=True)
+    until = serializers.DateField(source="recurrence.until", read_only=True, allow_null=True)
+    duration_minutes = serializers.SerializerMethodField()
+    reminder_lead_minutes = serializers.SerializerMethodField()
+
+    class Meta:
+        model = CheckInSeries
+        fields = [
+            "id",
+            "title",
+            "rule",
+            "frequency",
+            "interval",
+            "weekdays",
+            "month_day",
+            "nth",
+            "count",
+            "until",
+            "start_date",
+            "last_date",
+            "local_time",
+            "timezone",
+            "duration_minutes",
+            "reminder_lead_minutes",
+            "active",
+            "previous",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+    def get_duration_minutes(self, obj: CheckInSeries) -> int:
+        return _minutes(obj.duration)
+
+    def get_reminder_lead_minutes(self, obj: CheckInSeries) -> int:
+        return _minutes(obj.reminder_lead)
+
+
+class TimingInputSerializer(InputSerializer):
+    """The timing of a series; the meaning (ranges, timezone, end after start) is checked by
+    the service, which names the field."""
+
+    frequency = serializers.ChoiceField(choices=[f.value for f in Frequency])
+    interval = serializers.IntegerField(default=1)
+    weekdays = serializers.ListField(child=serializers.IntegerField(), default=list)
+    month_day = serializers.IntegerField(required=False, allow_null=True, default=None)
+    nth = serializers.IntegerField(required=False, allow_null=True, default=None)
+    count = serializers.IntegerField(required=False, allow_null=True, default=None)
+    until = serializers.DateField(required=False, allow_null=True, default=None)
+    local_time = serializers.TimeField(help_text="Wall time in `timezone`, e.g. 09:00.")
+    timezone = serializers.CharField(max_length=64, help_text="IANA name, e.g. Europe/Berlin.")
+    duration_minutes = serializers.IntegerField()
+
+
+class SeriesCreateInputSerializer(TimingInputSerializer):
+    title = serializers.CharField(max_length=200)
+    start_date = serializers.DateField()
+    reminder_lead_minutes = serializers.IntegerField(default=60)
+
+
+class SeriesUpdateInputSerializer(InputSerializer):
+    title = serializers.CharField(max_length=200, required=False)
+    reminder_lead_minutes = serializers.IntegerField(required=False)
+    active = serializers.BooleanField(required=False)
+
+
+class SeriesRescheduleInputSerializer(TimingInputSerializer):
+    from_date = serializers.DateField(help_text="The first local date the new timing applies.")
+
+
+class OccurrenceSerializer(serializers.Serializer[Occurrence]):
+    series = serializers.IntegerField(source="series_id", read_only=True)
+    key = serializers.SerializerMethodField(help_text="The occurrence's id in URLs.")
+    original_start = serializers.DateTimeField(read_only=True)
+    start = serializers.DateTimeField(read_only=True)
+    end = serializers.SerializerMethodField()
+    local_start = serializers.SerializerMethodField(
+        help_text="The start in the series' timezone, with its offset."
+    )
+    status = serializers.CharField(read_only=True)
+    notes = serializers.CharField(read_only=True)
+    agenda_count = serializers.IntegerField(read_only=True, default=0)
+    open_agenda_count = serializers.IntegerField(read_only=True, default=0)
+
+    def get_key(self, obj: Occurrence) -> str:
+        return rules.occurrence_key(obj.original_start)
+
+    def get_end(self, obj: Occurrence) -> str:
+        return rules.occurrence_key((obj.start + obj.series.duration).astimezone(UTC))
+
+    def get_local_start(self, obj: Occurrence) -> str:
+        return obj.start.astimezone(ZoneInfo(obj.series.timezone)).isoformat()
+
+
+class AgendaItemSerializer(serializers.ModelSerializer[AgendaItem]):
+    author = UserSerializer(read_only=True)
+    carried_from_start = serializers.DateTimeField(
+        source="carried_from.occurrence.start",
+        read_only=True,
+        allow_null=True,
+        help_text="The start of the occurrence this item was carried over from.",
+    )
+
+    class Meta:
+        model = AgendaItem
+        fields = [
+            "id",
+            "kind",
+            "text",
+            "position",
+            "resolved",
+            "resolved_at",
+            "author",
+            "decision",
+            "carried_from",
+            "carried_from_start",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+class AgendaItemCreateInputSerializer(InputSerializer):
+    kind = AgendaKindInputField()
+    text = serializers.CharField(max_length=5000)
+    decision = serializers.IntegerField(required=False, allow_null=True, default=None)
+
+
+class AgendaItemUpdateInputSerializer(InputSerializer):
+    kind = AgendaKindInputField(required=False)
+    text = serializers.CharField(max_length=5000, required=False)
+    position = serializers.IntegerField(min_value=0, required=False)
+    resolved = serializers.BooleanField(required=False)
+    decision = serializers.IntegerField(required=False, allow_null=True)
+
+
+class ActionItemSerializer(serializers.ModelSerializer[ActionItem]):
+    owner = UserSerializer(read_only=True)
+    occurrence_start = serializers.DateTimeField(
+        source="occurrence.original_start", read_only=True, allow_null=True
+    )
+
+    class Meta:
+        model = ActionItem
+        fields = [
+            "id",
+            "text",
+            "owner",
+            "due_date",
+            "status",
+            "done_at",
+            "kept",
+            "occurrence_start",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+class ActionItemCreateInputSerializer(InputSerializer):
+    text = serializers.CharField(max_length=5000)
+    owner = serializers.IntegerField(help_text="A member's user id.")
+    due_date = serializers.DateField(required=False, allow_null=True, default=None)
+
+
+class ActionItemUpdateInputSerializer(InputSerializer):
+    text = serializers.CharField(max_length=5000, required=False)
+    owner = serializers.IntegerField(required=False)
+    due_date = serializers.DateField(required=False, allow_null=True)
+    status = ActionItemStatusInputField(required=False)
+
+
+class RetroSerializer(serializers.ModelSerializer[Retro]):
+    member = UserSerializer(read_only=True)
+
+    class Meta:
+        model = Retro
+        fields = ["id", "member", "effectiveness", "what_would_help", "created_at"]
+        read_only_fields = fields
+
+
+class RetroInputSerializer(InputSerializer):
+    effectiveness = serializers.IntegerField(help_text="1 (not useful) to 5 (very effective).")
+    what_would_help = serializers.CharField(max_length=5000, required=False, default="")
+
+
+class OccurrenceDetailSerializer(OccurrenceSerializer):
+    agenda = serializers.SerializerMethodField()
+    action_items = serializers.SerializerMethodField()
+    retros = serializers.SerializerMethodField()
+
+    @extend_schema_field(AgendaItemSerializer(many=True))
+    def get_agenda(self, obj: Occurrence) -> Any:
+        return AgendaItemSerializer(self.context["agenda"], many=True).data
+
+    @extend_schema_field(ActionItemSerializer(many=True))
+    def get_action_items(self, obj: Occurrence) -> Any:
+        return ActionItemSerializer(self.context["action_items"], many=True).data
+
+    @extend_schema_field(RetroSerializer(many=True))
+    def get_retros(self, obj: Occurrence) -> Any:
+        return RetroSerializer(self.context["retros"], many=True).data
+
+
+class OccurrenceUpdateInputSerializer(InputSerializer):
+    notes = serializers.CharField(max_length=20000, allow_blank=True, required=False)
+    held = serializers.BooleanField(
+        required=False, help_text="Mark as held; its open agenda carries over."
+    )
+
+
+class OccurrenceMoveInputSerializer(InputSerializer):
+    to = AwareDateTimeField(help_text="The new start, with a timezone offset.")
+
+
+class TrendPointSerializer(serializers.Serializer[Any]):
+    start = serializers.DateTimeField()
+    average = serializers.FloatField(allow_null=True)
+    ratings = serializers.IntegerField()
+    agenda_items = serializers.IntegerField()
+    carried_on = serializers.IntegerField()
+
+
+class RetroTrendSerializer(serializers.Serializer[Any]):
+    points = TrendPointSerializer(many=True, help_text="Past occurrences, newest first.")
+    suggestion = serializers.ChoiceField(
+        choices=[s.value for s in rules.CadenceSuggestion],
+        allow_null=True,
+        help_text="more_often when agendas keep overflowing, less_often when they stay empty.",
+    )
+
+
+class CalendarFeedSerializer(serializers.Serializer[Any]):
+    exists = serializers.BooleanField()
+    created_at = serializers.DateTimeField(allow_null=True)
+    updated_at = serializers.DateTimeField(allow_null=True)
+
+
+class CalendarFeedCreatedSerializer(serializers.Serializer[Any]):
+    token = serializers.CharField(help_text="Shown once; only its hash is stored.")
+    url = serializers.CharField(help_text="Subscribe to this URL in your calendar app.")

@@ -1,0 +1,274 @@
+"""Every read of check-ins, scoped to the tandem of the person who asks.
+
+A series or item of another tandem is NotFound, exactly like a missing one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Final
+
+from django.db.models import Avg, Count, Prefetch, Q, QuerySet
+from django.utils.dateparse import parse_datetime
+
+from apps.accounts.models import User
+from apps.checkins import rules
+from apps.checkins.models import (
+    ActionItem,
+    AgendaItem,
+    CalendarFeed,
+    CheckInSeries,
+    Occurrence,
+    OccurrenceStatus,
+    Retro,
+)
+from apps.checkins.recurrence import next_occurrences, occurrences_between
+from apps.core.errors import DomainError, NotFound
+from apps.tandems.models import Membership, Tandem
+from apps.tandems.tokens import token_hash, token_matches
+
+MAX_WINDOW: Final = timedelta(days=400)
+MAX_NEXT: Final = 100
+
+
+def series_of(*, tandem: Tandem) -> QuerySet[CheckInSeries]:
+    return CheckInSeries.objects.filter(tandem=tandem)
+
+
+def series_get(*, membership: Membership, series_id: int | str) -> CheckInSeries:
+    try:
+        pk = int(series_id)
+    except (TypeError, ValueError):
+        raise NotFound("Not found.") from None
+    series = CheckInSeries.objects.filter(tandem_id=membership.tandem_id, pk=pk).first()
+    if series is None:
+        raise NotFound("Not found.")
+    return series
+
+
+def parse_start(value: str) -> datetime:
+    """An occurrence start from a URL: an aware ISO 8601 instant, returned in UTC."""
+    try:
+        parsed = parse_datetime(value)
+    except ValueError:
+        parsed = None
+    if parsed is None or parsed.tzinfo is None:
+        raise NotFound("Not found.")
+    return parsed.astimezone(UTC)
+
+
+def is_computed_start(series: CheckInSeries, start: datetime) -> bool:
+    return occurrences_between(series.schedule, start, start + timedelta(microseconds=1)) == [start]
+
+
+def occurrence_find(*, series: CheckInSeries, start: datetime) -> Occurrence:
+    """The occurrence of `series` starting (originally) at `start`: its row if someone touched
+    it, else an unsaved one. NotFound if the series has no occurrence then."""
+    row = Occurrence.objects.filter(series=series, original_start=start).first()
+    if row is not None:
+        return row
+    if not is_computed_start(series, start):
+        raise NotFound("This series has no occurrence at that time.")
+    return Occurrence(series=series, original_start=start)
+
+
+def occurrence_get(
+    *, membership: Membership, series_id: int | str, start: str
+) -> tuple[CheckInSeries, Occurrence]:
+    series = series_get(membership=membership, series_id=series_id)
+    return series, occurrence_find(series=series, start=parse_start(start))
+
+
+def _with_counts(qs: QuerySet[Occurrence]) -> QuerySet[Occurrence]:
+    return qs.annotate(
+        agenda_count=Count("agenda", distinct=True),
+        open_agenda_count=Count("agenda", filter=Q(agenda__resolved=False), distinct=True),
+    )
+
+
+def _merge(series: CheckInSeries, starts: list[datetime], rows: list[Occurrence]) -> list:
+    by_start = {row.original_start: row for row in rows}
+    merged: list[Occurrence] = []
+    for start in starts:
+        row = by_start.pop(start, None)
+        if row is None:
+            row = Occurrence(series=series, original_start=start)
+            row.agenda_count = row.open_agenda_count = 0  # type: ignore[attr-defined]
+        merged.append(row)
+    # Rows moved into the window from a computed start outside it.
+    merged.extend(by_start.values())
+    merged.sort(key=lambda occ: (occ.start, occ.original_start))
+    return merged
+
+
+def occurrences_between_for(
+    *, series: CheckInSeries, window_start: datetime, window_end: datetime
+) -> list[Occurrence]:
+    """The series' occurrences starting in [window_start, window_end): computed starts merged
+    with the stored rows (one query), ordered by their actual start."""
+    if window_end <= window_start:
+        raise DomainError("Must be after 'from'.", field="to")
+    if window_end - window_start > MAX_WINDOW:
+        raise DomainError(f"A window spans at most {MAX_WINDOW.days} days.", field="to")
+    starts = occurrences_between(series.schedule, window_start, window_end)
+    rows = _with_counts(
+        Occurrence.objects.filter(series=series).filter(
+            Q(original_start__in=starts)
+            | Q(moved_to__gte=window_start, moved_to__lt=window_end)
+            | Q(original_start__gte=window_start, original_start__lt=window_end)
+        )
+    )
+    merged = _merge(series, starts, list(rows))
+    # A row moved out of the window is still listed at its original slot only if its new
+    # start is inside; otherwise it belongs to another window.
+    return [occ for occ in merged if window_start <= occ.start < window_end]
+
+
+def occurrences_next_for(*, series: CheckInSeries, after: datetime, n: int) -> list[Occurrence]:
+    if not 1 <= n <= MAX_NEXT:
+        raise DomainError(f"Must be from 1 to {MAX_NEXT}.", field="next")
+    starts = next_occurrences(series.schedule, after, n)
+    rows = _with_counts(Occurrence.objects.filter(series=series, original_start__in=starts))
+    return _merge(series, starts, list(rows))
+
+
+def agenda_of(*, occurrence: Occurrence) -> QuerySet[AgendaItem]:
+    if occurrence.pk is None:
+        return AgendaItem.objects.none()
+    return AgendaItem.objects.filter(occurrence=occurrence).select_related(
+        "author", "carried_from__occurrence"
+    )
+
+
+def agenda_item_get(*, membership: Membership, item_id: int | str) -> AgendaItem:
+    try:
+        pk = int(item_id)
+    except (TypeError, ValueError):
+        raise NotFound("Not found.") from None
+    item = (
+        AgendaItem.objects.select_related("occurrence__series", "author")
+        .filter(pk=pk, occurrence__series__tandem_id=membership.tandem_id)
+        .first()
+    )
+    if item is None:
+        raise NotFound("Not found.")
+    return item
+
+
+def action_items_of(*, tandem: Tandem) -> QuerySet[ActionItem]:
+    return ActionItem.objects.filter(tandem=tandem).select_related(
+        "owner", "occurrence", "created_by"
+    )
+
+
+def action_item_get(*, membership: Membership, item_id: int | str) -> ActionItem:
+    try:
+        pk = int(item_id)
+    except (TypeError, ValueError):
+        raise NotFound("Not found.") from None
+    item = ActionItem.objects.filter(pk=pk, tandem_id=membership.tandem_id).first()
+    if item is None:
+        raise NotFound("Not found.")
+    return item
+
+
+def retros_of(*, occurrence: Occurrence) -> QuerySet[Retro]:
+    if occurrence.pk is None:
+        return Retro.objects.none()
+    return Retro.objects.filter(occurrence=occurrence).select_related("member")
+
+
+@dataclass(frozen=True)
+class TrendPoint:
+    start: datetime
+    average: float | None
+    ratings: int
+    agenda_items: int
+    carried_on: int
+
+
+@dataclass(frozen=True)
+class RetroTrend:
+    points: list[TrendPoint]
+    suggestion: str | None
+
+
+def retro_trend(*, series: CheckInSeries, now: datetime, limit: int = 12) -> RetroTrend:
+    """The last `limit` past occurrences (newest first) with their average retro rating and
+    agenda size, and a cadence suggestion. Two queries, whatever the series' age."""
+    starts = _past_starts(series, now, limit)
+    rows = {
+        row.original_start: row
+        for row in Occurrence.objects.filter(series=series, original_start__in=starts).annotate(
+            avg_rating=Avg("retros__effectiveness"),
+            ratings=Count("retros", distinct=True),
+            items=Count("agenda", distinct=True),
+            carried_on=Count("agenda", filter=Q(agenda__carried_to__isnull=False), distinct=True),
+        )
+    }
+    points: list[TrendPoint] = []
+    for start in starts:
+        row = rows.get(start)
+        if row is not None and row.status == OccurrenceStatus.SKIPPED:
+            continue
+        points.append(
+            TrendPoint(
+                start=start,
+                average=None if row is None or row.avg_rating is None else float(row.avg_rating),
+                ratings=0 if row is None else row.ratings,
+                agenda_items=0 if row is None else row.items,
+                carried_on=0 if row is None else row.carried_on,
+            )
+        )
+    stats = [rules.AgendaStats(items=p.agenda_items, carried_on=p.carried_on) for p in points]
+    suggestion = rules.cadence_suggestion(stats)
+    return RetroTrend(points=points, suggestion=None if suggestion is None else str(suggestion))
+
+
+def _past_starts(series: CheckInSeries, now: datetime, limit: int) -> list[datetime]:
+    """Up to `limit` computed starts before `now`, newest first, looking back in growing
+    windows so the cost follows `limit`, not the series' age."""
+    found: list[datetime] = []
+    span = timedelta(days=62)
+    earliest = datetime.combine(series.start_date, datetime.min.time(), tzinfo=UTC) - timedelta(
+        days=2
+    )
+    window_end = now
+    while len(found) < limit and window_end > earliest:
+        window_start = max(window_end - span, earliest)
+        found = occurrences_between(series.schedule, window_start, window_end) + found
+        window_end = window_start
+        span *= 2
+    found.sort(reverse=True)
+    return found[:limit]
+
+
+def feed_user_for_token(token: str) -> User:
+    """The person whose calendar feed this token opens; NotFound for a revoked or unknown one."""
+    feed = CalendarFeed.objects.select_related("user").filter(token_hash=token_hash(token)).first()
+    if feed is None or not token_matches(token, feed.token_hash) or not feed.user.is_active:
+        raise NotFound("Not found.")
+    return feed.user
+
+
+def series_for_feed(*, user: User) -> QuerySet[CheckInSeries]:
+    """Every series of the person's tandems, with the rows that change the calendar."""
+    return (
+        CheckInSeries.objects.filter(tandem__memberships__user=user)
+        .select_related("tandem")
+        .prefetch_related(
+            Prefetch(
+                "occurrences",
+                queryset=Occurrence.objects.filter(
+                    Q(status=OccurrenceStatus.SKIPPED) | Q(moved_to__isnull=False)
+                ),
+                to_attr="changed",
+            )
+        )
+        .order_by("tandem_id", "id")
+    )
+
+
+def members_of_tandem(*, tandem_id: int) -> list[Membership]:
+    return list(Membership.objects.filter(tandem_id=tandem_id).select_related("user"))

@@ -1,0 +1,945 @@
+"""Every write of check-ins: one use case per function, keyword-only, in a transaction.
+
+Services validate meaning and raise `DomainError`s naming the field; the API and the web
+forms call the same functions.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any, Final
+from zoneinfo import ZoneInfo
+
+from django.db import IntegrityError, transaction
+from django.db.models import DateTimeField, ExpressionWrapper, F, Max, Q
+from django.db.models.functions import Coalesce
+from django.utils import timezone, translation
+from django.utils.translation import gettext
+
+from apps.accounts.models import User
+from apps.checkins import rules, selectors
+from apps.checkins.models import (
+    ActionItem,
+    ActionItemStatus,
+    AgendaItem,
+    AgendaKind,
+    CalendarFeed,
+    CheckInSeries,
+    Occurrence,
+    OccurrenceStatus,
+    Retro,
+)
+from apps.checkins.recurrence import (
+    Recurrence,
+    RecurrenceError,
+    Schedule,
+    from_rrule,
+    last_local_date,
+    localize,
+    next_occurrences,
+    occurrences_between,
+    to_rrule,
+)
+from apps.core.errors import Conflict, DomainError, NotFound, PermissionDenied
+from apps.notifications.services import notify
+from apps.tandems.models import Membership
+from apps.tandems.tokens import new_token, token_hash
+
+logger = logging.getLogger(__name__)
+
+MAX_LEAD: Final = timedelta(days=2)
+MAX_DURATION: Final = timedelta(hours=24)
+# How far ahead the reminder scan looks; leads are capped at this, so no reminder is missed.
+REMINDER_LOOKAHEAD: Final = MAX_LEAD
+# How many upcoming occurrences are examined when looking for the next one that is not skipped.
+NEXT_SEARCH: Final = 60
+
+# A recurrence error names a field of `Recurrence`/`Schedule`; the API's fields have the same
+# names, except for a rule text that is not one of our shapes.
+_FIELD_OF: Final = {"rule": "frequency", "last_date": "until"}
+
+
+def _recurrence_error(exc: RecurrenceError) -> DomainError:
+    return DomainError(exc.message, field=_FIELD_OF.get(exc.field, exc.field))
+
+
+def recurrence_build(
+    *,
+    frequency: str,
+    interval: int = 1,
+    weekdays: list[int] | tuple[int, ...] = (),
+    month_day: int | None = None,
+    nth: int | None = None,
+    count: int | None = None,
+    until: date | None = None,
+) -> Recurrence:
+    """A `Recurrence` from the form's or the API's fields, or a DomainError naming one."""
+    try:
+        return Recurrence(
+            frequency,  # type: ignore[arg-type]  # Recurrence checks and converts it
+            interval=interval,
+            weekdays=tuple(weekdays),
+            month_day=month_day,
+            nth=nth,
+            count=count,
+            until=until,
+        )
+    except RecurrenceError as exc:
+        raise _recurrence_error(exc) from None
+
+
+def _check_text(value: str, field: str) -> str:
+    value = (value or "").strip()
+    if not value:
+        raise DomainError("Must not be empty.", field=field)
+    return value
+
+
+def _check_duration(duration: timedelta) -> None:
+    if not timedelta(0) < duration <= MAX_DURATION:
+        raise DomainError("Must be more than 0 and at most 24 hours.", field="duration_minutes")
+
+
+def _check_lead(lead: timedelta) -> None:
+    if not timedelta(0) < lead <= MAX_LEAD:
+        raise DomainError(
+            "Must be more than 0 and at most 2 days before the check-in.",
+            field="reminder_lead_minutes",
+        )
+
+
+def _timing(
+    *, recurrence: Recurrence, start_date: date, local_time: time, timezone_name: str
+) -> tuple[str, date, date | None]:
+    """(rule, first real occurrence date, last date) for a new series, or a DomainError.
+
+    The stored start date is the first real occurrence: RFC 5545 leaves a DTSTART that the
+    rule does not produce undefined, and some calendars would show it as an extra event.
+    """
+    try:
+        rule = to_rrule(recurrence, start=start_date)
+        # COUNT counts real occurrences only, so the first one is the same from either date.
+        probe = Schedule(
+            rule, start_date, local_time, timezone_name, last_local_date(rule, start_date)
+        )
+        after = localize(start_date, time(0), timezone_name) - timedelta(days=1)
+        first = next_occurrences(probe, after, 1)
+        if not first:
+            raise DomainError("This series would never happen.", field="start_date")
+        first_date = first[0].astimezone(ZoneInfo(timezone_name)).date()
+        if first_date < start_date:  # only a gap past midnight could do this
+            first_date = start_date
+        rule = to_rrule(recurrence, start=first_date)
+        return rule, first_date, last_local_date(rule, first_date)
+    except RecurrenceError as exc:
+        raise _recurrence_error(exc) from None
+
+
+def _series_locked(membership: Membership, series_id: int) -> CheckInSeries:
+    series = (
+        CheckInSeries.objects.select_for_update()
+        .filter(tandem_id=membership.tandem_id, pk=series_id)
+        .first()
+    )
+    if series is None:
+        raise NotFound("Not found.")
+    return series
+
+
+# --- series ---------------------------------------------------------------------------------
+
+
+def series_create(
+    *,
+    membership: Membership,
+    title: str,
+    recurrence: Recurrence,
+    start_date: date,
+    local_time: time,
+    timezone_name: str,
+    duration: timedelta,
+    reminder_lead: timedelta = timedelta(hours=1),
+) -> CheckInSeries:
+    title = _check_text(title, "title")
+    _check_duration(duration)
+    _check_lead(reminder_lead)
+    rule, first_date, last_date = _timing(
+        recurrence=recurrence,
+        start_date=start_date,
+        local_time=local_time,
+        timezone_name=timezone_name,
+    )
+    with transaction.atomic():
+        return CheckInSeries.objects.create(
+            tandem_id=membership.tandem_id,
+            title=title,
+            rule=rule,
+            start_date=first_date,
+            local_time=local_time.replace(tzinfo=None, fold=0),
+            timezone=timezone_name,
+            duration=duration,
+            last_date=last_date,
+            reminder_lead=reminder_lead,
+        )
+
+
+def series_update(
+    *,
+    membership: Membership,
+    series_id: int,
+    title: str | None = None,
+    reminder_lead: timedelta | None = None,
+    active: bool | None = None,
+) -> CheckInSeries:
+    """Changes that do not move any occurrence; timing changes go through `series_reschedule`."""
+    fields = []
+    with transaction.atomic():
+        series = _series_locked(membership, series_id)
+        if title is not None:
+            series.title = _check_text(title, "title")
+            fields.append("title")
+        if reminder_lead is not None:
+            _check_lead(reminder_lead)
+            series.reminder_lead = reminder_lead
+            fields.append("reminder_lead")
+        if active is not None:
+            series.active = active
+            fields.append("active")
+        if fields:
+            series.save(update_fields=[*fields, "updated_at"])
+    return series
+
+
+def series_reschedule(
+    *,
+    membership: Membership,
+    series_id: int,
+    from_date: date,
+    recurrence: Recurrence,
+    local_time: time,
+    timezone_name: str,
+    duration: timedelta,
+    today: date | None = None,
+) -> CheckInSeries:
+    """New timing from `from_date` on; returns the series that holds the future.
+
+    The past stays intact by splitting: the series is ended the day before `from_date` and a
+    new series (`previous` = the old one) continues with the new timing. A series with no
+    occurrence before `from_date` is simply changed in place. Touched future occurrences move
+    with the split: a row whose start the new timing also has is re-attached; otherwise its
+    agenda and action items go to the new series' first occurrence and the row is removed.
+    `from_date` must be after today in the series' timezone, so no occurrence that may
+    already have happened (or have a retro) is touched.
+    """
+    _check_duration(duration)
+    with transaction.atomic():
+        old = _series_locked(membership, series_id)
+        local_today = today or timezone.now().astimezone(ZoneInfo(old.timezone)).date()
+        if from_date <= local_today:
+            raise DomainError("Must be after today: the past stays as it was.", field="from_date")
+        if old.last_date is not None and old.last_date < from_date:
+            raise Conflict("The series ends before that date.", field="from_date")
+        rule, first_date, last_date = _timing(
+            recurrence=recurrence,
+            start_date=max(from_date, old.start_date),
+            local_time=local_time,
+            timezone_name=timezone_name,
+        )
+        old_rec = from_rrule(old.rule)
+        try:
+            ended_rule = to_rrule(
+                Recurrence(
+                    old_rec.frequency,
+                    interval=old_rec.interval,
+                    weekdays=old_rec.weekdays,
+                    month_day=old_rec.month_day,
+                    nth=old_rec.nth,
+                    until=from_date - timedelta(days=1),
+                ),
+                start=old.start_date,
+            )
+        except RecurrenceError:
+            ended_rule = None  # nothing happened before from_date: change in place
+        if ended_rule is None:
+            old.rule, old.start_date, old.last_date = rule, first_date, last_date
+            old.local_time, old.timezone, old.duration = local_time, timezone_name, duration
+            old.save(
+                update_fields=[
+                    "rule",
+                    "start_date",
+                    "last_date",
+                    "local_time",
+                    "timezone",
+                    "duration",
+                    "updated_at",
+                ]
+            )
+            _reattach_rows(source=old, target=old, from_date=None)
+            return old
+        split_at = localize(from_date, time(0), old.timezone)
+        old.rule = ended_rule
+        old.last_date = last_local_date(ended_rule, old.start_date)
+        old.save(update_fields=["rule", "last_date", "updated_at"])
+        new = CheckInSeries.objects.create(
+            tandem_id=old.tandem_id,
+            title=old.title,
+            rule=rule,
+            start_date=first_date,
+            local_time=local_time,
+            timezone=timezone_name,
+            duration=duration,
+            last_date=last_date,
+            reminder_lead=old.reminder_lead,
+            active=old.active,
+            previous=old,
+        )
+        _reattach_rows(source=old, target=new, from_date=split_at)
+        return new
+
+
+def _reattach_rows(
+    *, source: CheckInSeries, target: CheckInSeries, from_date: datetime | None
+) -> None:
+    rows = Occurrence.objects.filter(series=source)
+    if from_date is not None:
+        rows = rows.filter(original_start__gte=from_date)
+    rows = list(rows.order_by("original_start"))
+    if not rows:
+        return
+    now = timezone.now()
+    kept = set(
+        occurrences_between(
+            target.schedule, rows[0].original_start, rows[-1].original_start + timedelta(seconds=1)
+        )
+    )
+    first_new = None
+    for row in rows:
+        if row.original_start in kept:
+            if row.series_id != target.pk:
+                row.series = target
+                row.save(update_fields=["series", "updated_at"])
+            continue
+        if first_new is None:
+            upcoming = next_occurrences(target.schedule, max(now, from_date or now), 1)
+            if not upcoming:
+                raise Conflict("The new timing has no occurrence to move the agenda to.")
+            first_new = _touch(target, upcoming[0])
+        AgendaItem.objects.filter(occurrence=row).update(occurrence=first_new)
+        ActionItem.objects.filter(occurrence=row).update(occurrence=first_new)
+        if row.notes:
+            first_new.notes = f"{first_new.notes}\n\n{row.notes}".strip()
+            first_new.save(update_fields=["notes", "updated_at"])
+        row.delete()
+
+
+# --- occurrences ----------------------------------------------------------------------------
+
+
+def _touch(series: CheckInSeries, start: datetime) -> Occurrence:
+    """The row for the occurrence at `start` (validated by the caller), created if needed."""
+    row, _ = Occurrence.objects.get_or_create(series=series, original_start=start)
+    return row
+
+
+def _occurrence_locked(
+    membership: Membership, series_id: int, start: datetime
+) -> tuple[CheckInSeries, Occurrence]:
+    series = selectors.series_get(membership=membership, series_id=series_id)
+    found = selectors.occurrence_find(series=series, start=start)
+    if found.pk is None:
+        try:
+            with transaction.atomic():
+                found.save()
+        except IntegrityError:
+            pass  # someone touched it at the same moment; lock theirs below
+    row = Occurrence.objects.select_for_update().get(series=series, original_start=start)
+    return series, row
+
+
+def _require_not_started(series: CheckInSeries, row: Occurrence, *, field: str) -> None:
+    if row.start <= timezone.now():
+        raise Conflict("This occurrence has already started.", field=field)
+
+
+def occurrence_skip(*, membership: Membership, series_id: int, start: datetime) -> Occurrence:
+    """Skip one occurrence; its open agenda goes on to the next one."""
+    with transaction.atomic():
+        series, row = _occurrence_locked(membership, series_id, start)
+        _require_not_started(series, row, field="start")
+        row.status, row.moved_to = OccurrenceStatus.SKIPPED, None
+        row.save(update_fields=["status", "moved_to", "updated_at"])
+        _carry_over(row)
+    return row
+
+
+def occurrence_restore(*, membership: Membership, series_id: int, start: datetime) -> Occurrence:
+    """Undo a skip or a move: the occurrence happens at its computed time again."""
+    with transaction.atomic():
+        series, row = _occurrence_locked(membership, series_id, start)
+        _require_not_started(series, row, field="start")
+        if row.original_start <= timezone.now():
+            raise Conflict("This occurrence's time has passed.", field="start")
+        row.status, row.moved_to = OccurrenceStatus.SCHEDULED, None
+        row.save(update_fields=["status", "moved_to", "updated_at"])
+    return row
+
+
+def occurrence_move(
+    *, membership: Membership, series_id: int, start: datetime, to: datetime
+) -> Occurrence:
+    """Move one occurrence to another instant in the future, not onto another occurrence."""
+    if timezone.is_naive(to):
+        raise DomainError("Must include a timezone offset.", field="to")
+    to = to.astimezone(UTC)
+    now = timezone.now()
+    with transaction.atomic():
+        series, row = _occurrence_locked(membership, series_id, start)
+        _require_not_started(series, row, field="start")
+        if to <= now:
+            raise DomainError("Must be in the future.", field="to")
+        window = (to - series.duration, to + series.duration)
+        computed = occurrences_between(series.schedule, window[0], window[1])
+        moved = Occurrence.objects.filter(
+            series=series, moved_to__gt=window[0], moved_to__lt=window[1]
+        ).exclude(pk=row.pk)
+        overridden = set(
+            Occurrence.objects.filter(
+                series=series,
+                original_start__in=computed,
+                status__in=[OccurrenceStatus.SKIPPED, OccurrenceStatus.MOVED],
+            ).values_list("original_start", flat=True)
+        )
+        clashes = [c for c in computed if c != row.original_start and c not in overridden]
+        if clashes or moved.exists():
+            raise DomainError("Overlaps another occurrence of this series.", field="to")
+        if to == row.original_start:
+            row.status, row.moved_to = OccurrenceStatus.SCHEDULED, None
+        else:
+            row.status, row.moved_to = OccurrenceStatus.MOVED, to
+        row.save(update_fields=["status", "moved_to", "updated_at"])
+    return row
+
+
+def occurrence_update(
+    *,
+    membership: Membership,
+    series_id: int,
+    start: datetime,
+    notes: str | None = None,
+    held: bool | None = None,
+) -> Occurrence:
+    """Notes, and marking the occurrence as held (which carries its open agenda on)."""
+    with transaction.atomic():
+        _series, row = _occurrence_locked(membership, series_id, start)
+        fields = []
+        if notes is not None:
+            row.notes = notes
+            fields.append("notes")
+        if held:
+            if row.status == OccurrenceStatus.SKIPPED:
+                raise Conflict("A skipped occurrence cannot be held.", field="held")
+            if row.start > timezone.now():
+                raise Conflict("It has not started yet.", field="held")
+            # A held occurrence keeps `moved_to`: where it really took place.
+            row.status = OccurrenceStatus.HELD
+            fields.append("status")
+        if fields:
+            row.save(update_fields=[*fields, "updated_at"])
+        if held:
+            _carry_over(row)
+    return row
+
+
+# --- agenda ---------------------------------------------------------------------------------
+
+
+def _decision_for(tandem_id: int, decision_id: int | None) -> Any:
+    if decision_id is None:
+        return None
+    from apps.delegation.models import Decision
+
+    decision = Decision.objects.filter(pk=decision_id, tandem_id=tandem_id).first()
+    if decision is None:
+        raise DomainError("No such decision in this tandem.", field="decision")
+    return decision
+
+
+def _next_position(row: Occurrence) -> int:
+    top = AgendaItem.objects.filter(occurrence=row).aggregate(top=Max("position"))["top"]
+    return 0 if top is None else top + 1
+
+
+def agenda_item_add(
+    *,
+    membership: Membership,
+    series_id: int,
+    start: datetime,
+    kind: str,
+    text: str,
+    decision_id: int | None = None,
+) -> AgendaItem:
+    if kind not in AgendaKind.values:
+        raise DomainError("Unknown kind.", field="kind")
+    text = _check_text(text, "text")
+    with transaction.atomic():
+        decision = _decision_for(membership.tandem_id, decision_id)
+        _series, row = _occurrence_locked(membership, series_id, start)
+        if row.status == OccurrenceStatus.SKIPPED:
+            raise Conflict("This occurrence is skipped.", field="start")
+        return AgendaItem.objects.create(
+            occurrence=row,
+            author_id=membership.user_id,
+            kind=kind,
+            text=text,
+            position=_next_position(row),
+            decision=decision,
+        )
+
+
+def agenda_item_update(
+    *,
+    membership: Membership,
+    item_id: int,
+    text: str | None = None,
+    kind: str | None = None,
+    position: int | None = None,
+    resolved: bool | None = None,
+    decision_id: int | Any | None = ...,
+) -> AgendaItem:
+    """Only the author changes what the item says; either member orders and resolves it."""
+    with transaction.atomic():
+        item = selectors.agenda_item_get(membership=membership, item_id=item_id)
+        item = AgendaItem.objects.select_for_update().get(pk=item.pk)
+        fields: list[str] = []
+        changes_content = text is not None or kind is not None or decision_id is not ...
+        if changes_content and item.author_id != membership.user_id:
+            raise PermissionDenied("Only the author may change what the item says.")
+        if text is not None:
+            item.text = _check_text(text, "text")
+            fields.append("text")
+        if kind is not None:
+            if kind not in AgendaKind.values:
+                raise DomainError("Unknown kind.", field="kind")
+            item.kind = kind
+            fields.append("kind")
+        if decision_id is not ...:
+            item.decision = _decision_for(membership.tandem_id, decision_id)
+            fields.append("decision")
+        if position is not None:
+            if position < 0:
+                raise DomainError("Must not be negative.", field="position")
+            item.position = position
+            fields.append("position")
+        if resolved is not None and resolved != item.resolved:
+            item.resolved = resolved
+            item.resolved_at = timezone.now() if resolved else None
+            fields += ["resolved", "resolved_at"]
+        if fields:
+            item.save(update_fields=[*fields, "updated_at"])
+    return item
+
+
+def agenda_item_delete(*, membership: Membership, item_id: int) -> None:
+    with transaction.atomic():
+        item = selectors.agenda_item_get(membership=membership, item_id=item_id)
+        if item.author_id != membership.user_id:
+            raise PermissionDenied("Only the author may remove the item.")
+        item.delete()
+
+
+def _next_target(series: CheckInSeries, after: datetime) -> Occurrence | None:
+    """The next occurrence after `after` that is not skipped, following a split series."""
+    current: CheckInSeries | None = series
+    while current is not None:
+        starts = next_occurrences(current.schedule, after, NEXT_SEARCH)
+        skipped = set(
+            Occurrence.objects.filter(
+                series=current, original_start__in=starts, status=OccurrenceStatus.SKIPPED
+            ).values_list("original_start", flat=True)
+        )
+        for start in starts:
+            if start not in skipped:
+                return _touch(current, start)
+        if len(starts) == NEXT_SEARCH:
+            return None  # sixty skips in a row: leave the items where they are
+        current = CheckInSeries.objects.filter(previous=current).first()
+    return None
+
+
+def _carry_over(row: Occurrence, *, now: datetime | None = None) -> list[AgendaItem]:
+    """Copy the unresolved, not yet carried items of `row` to the next occurrence that has not
+    ended yet, linked by `carried_from`; the originals stay as the history of `row`."""
+    items = list(AgendaItem.objects.filter(occurrence=row, resolved=False, carried_to__isnull=True))
+    if not items:
+        return []
+    now = now or timezone.now()
+    series = row.series
+    after = max(row.original_start, now - series.duration)
+    target = _next_target(series, after)
+    if target is None or target.pk == row.pk:
+        return []
+    position = _next_position(target)
+    carried = [
+        AgendaItem(
+            occurrence=target,
+            author_id=item.author_id,
+            kind=item.kind,
+            text=item.text,
+            position=position + index,
+            carried_from=item,
+            decision_id=item.decision_id,
+        )
+        for index, item in enumerate(items)
+    ]
+    return AgendaItem.objects.bulk_create(carried)
+
+
+def agenda_carry_over_due(*, now: datetime | None = None) -> int:
+    """Carry the open agenda of every occurrence that has ended. Idempotent: an item carries
+    once (`carried_from` is unique); a second run finds nothing to do."""
+    now = now or timezone.now()
+    ends = ExpressionWrapper(
+        Coalesce(F("moved_to"), F("original_start")) + F("series__duration"),
+        output_field=DateTimeField(),
+    )
+    rows = (
+        Occurrence.objects.filter(agenda__resolved=False, agenda__carried_to__isnull=True)
+        .annotate(ends=ends)
+        .filter(ends__lte=now)
+        .select_related("series")
+        .distinct()
+    )
+    count = 0
+    for row_id in [row.pk for row in rows]:
+        with transaction.atomic():
+            row = Occurrence.objects.select_for_update().select_related("series").get(pk=row_id)
+            count += len(_carry_over(row, now=now))
+    return count
+
+
+def agenda_propose_decision(*, decision: Any) -> AgendaItem | None:
+    """Put a decision (e.g. one taken outside authority) on the agenda of the tandem's next
+    check-in. Called by the delegation app. Idempotent: a decision that is already on an
+    open agenda item is not added again. None when the tandem has no active series."""
+    now = timezone.now()
+    with transaction.atomic():
+        existing = AgendaItem.objects.filter(decision=decision, resolved=False).first()
+        if existing is not None:
+            return existing
+        candidates: list[tuple[datetime, CheckInSeries]] = []
+        for series in CheckInSeries.objects.filter(tandem_id=decision.tandem_id, active=True):
+            upcoming = next_occurrences(series.schedule, now, 1)
+            if upcoming:
+                candidates.append((upcoming[0], series))
+        if not candidates:
+            return None
+        start, series = min(candidates, key=lambda pair: (pair[0], pair[1].pk))
+        target = _next_target(series, start - timedelta(microseconds=1))
+        if target is None:
+            return None
+        return AgendaItem.objects.create(
+            occurrence=target,
+            author_id=decision.author_id,
+            kind=AgendaKind.DECISION_NEEDED,
+            text=decision.title,
+            position=_next_position(target),
+            decision=decision,
+        )
+
+
+# --- action items ---------------------------------------------------------------------------
+
+
+def _member_user(tandem_id: int, user_id: int, field: str) -> User:
+    member = (
+        Membership.objects.select_related("user")
+        .filter(tandem_id=tandem_id, user_id=user_id)
+        .first()
+    )
+    if member is None:
+        raise DomainError("Must be a member of this tandem.", field=field)
+    return member.user
+
+
+def action_item_create(
+    *,
+    membership: Membership,
+    text: str,
+    owner_id: int,
+    due_date: date | None = None,
+    series_id: int | None = None,
+    start: datetime | None = None,
+) -> ActionItem:
+    text = _check_text(text, "text")
+    with transaction.atomic():
+        owner = _member_user(membership.tandem_id, owner_id, "owner")
+        row = None
+        if series_id is not None and start is not None:
+            _series, row = _occurrence_locked(membership, series_id, start)
+        return ActionItem.objects.create(
+            tandem_id=membership.tandem_id,
+            occurrence=row,
+            owner=owner,
+            created_by_id=membership.user_id,
+            text=text,
+            due_date=due_date,
+        )
+
+
+def action_item_update(
+    *,
+    membership: Membership,
+    item_id: int,
+    text: str | None = None,
+    owner_id: int | None = None,
+    due_date: date | Any | None = ...,
+    status: str | None = None,
+) -> ActionItem:
+    """Either member edits; closing records whether the commitment was kept."""
+    now = timezone.now()
+    with transaction.atomic():
+        selectors.action_item_get(membership=membership, item_id=item_id)
+        item = ActionItem.objects.select_for_update().select_related("owner").get(pk=item_id)
+        fields: list[str] = []
+        if text is not None:
+            item.text = _check_text(text, "text")
+            fields.append("text")
+        if owner_id is not None:
+            item.owner = _member_user(membership.tandem_id, owner_id, "owner")
+            fields.append("owner")
+        if due_date is not ...:
+            item.due_date = due_date
+            item.due_reminded_at = None
+            fields += ["due_date", "due_reminded_at"]
+        if status is not None and status != item.status:
+            if status not in ActionItemStatus.values:
+                raise DomainError("Unknown status.", field="status")
+            item.status = status
+            if status == ActionItemStatus.DONE:
+                item.done_at = now
+                done_on = now.astimezone(ZoneInfo(item.owner.timezone)).date()
+                item.kept = rules.action_item_kept(done_on=done_on, due_date=item.due_date)
+            else:
+                item.done_at = None
+                item.kept = None
+            fields += ["status", "done_at", "kept"]
+        elif due_date is not ... and item.status == ActionItemStatus.DONE and item.done_at:
+            done_on = item.done_at.astimezone(ZoneInfo(item.owner.timezone)).date()
+            item.kept = rules.action_item_kept(done_on=done_on, due_date=item.due_date)
+            fields.append("kept")
+        if fields:
+            item.save(update_fields=[*fields, "updated_at"])
+    return item
+
+
+# --- retro ----------------------------------------------------------------------------------
+
+
+def retro_submit(
+    *,
+    membership: Membership,
+    series_id: int,
+    start: datetime,
+    effectiveness: int,
+    what_would_help: str = "",
+) -> Retro:
+    """One rating per member per occurrence, once it has started."""
+    if not isinstance(effectiveness, int) or not 1 <= effectiveness <= 5:
+        raise DomainError("Must be from 1 to 5.", field="effectiveness")
+    with transaction.atomic():
+        _series, row = _occurrence_locked(membership, series_id, start)
+        if row.status == OccurrenceStatus.SKIPPED:
+            raise Conflict("This occurrence was skipped.", field="start")
+        if row.start > timezone.now():
+            raise Conflict("The retro opens when the check-in starts.", field="start")
+        if Retro.objects.filter(occurrence=row, member_id=membership.user_id).exists():
+            raise Conflict("You already rated this check-in.", field="effectiveness")
+        try:
+            with transaction.atomic():
+                return Retro.objects.create(
+                    occurrence=row,
+                    member_id=membership.user_id,
+                    effectiveness=effectiveness,
+                    what_would_help=what_would_help.strip(),
+                )
+        except IntegrityError:
+            # A second request by the same person committed between the check and the insert.
+            raise Conflict("You already rated this check-in.", field="effectiveness") from None
+
+
+# --- reminders ------------------------------------------------------------------------------
+
+
+def _local(instant: datetime, tz: str) -> str:
+    return instant.astimezone(ZoneInfo(tz)).strftime("%Y-%m-%d %H:%M")
+
+
+def _reminder_text(
+    *,
+    recipient: User,
+    series: CheckInSeries,
+    start: datetime,
+    agenda: list[AgendaItem],
+    actions: list[ActionItem],
+) -> tuple[str, str]:
+    with translation.override(recipient.language):
+        title = gettext("Check-in “%(title)s” at %(when)s") % {
+            "title": series.title,
+            "when": _local(start, recipient.timezone),
+        }
+        lines = [gettext("Agenda so far:")]
+        lines += [f"- {item.text}" for item in agenda] or [gettext("(nothing yet)")]
+        lines.append("")
+        lines.append(gettext("Your open action items:"))
+        lines += [
+            f"- {item.text}" + (f" ({item.due_date:%Y-%m-%d})" if item.due_date else "")
+            for item in actions
+        ] or [gettext("(none)")]
+    return title, "\n".join(lines)
+
+
+def reminders_schedule(*, now: datetime | None = None) -> int:
+    """Record one reminder per member for every occurrence whose lead time has come.
+
+    Runs periodically; looks only `REMINDER_LOOKAHEAD` ahead (leads are capped at that), so the
+    cost follows the number of active series, not their history. Skipped occurrences and
+    paused people get none. Idempotent: `notify` keeps one notice per (person, key), and the
+    key names the series, the occurrence's actual start and the person.
+    """
+    now = now or timezone.now()
+    horizon = now + REMINDER_LOOKAHEAD
+    today = now.date() - timedelta(days=1)
+    all_series = list(
+        CheckInSeries.objects.filter(active=True)
+        .exclude(last_date__lt=today)
+        .select_related("tandem")
+    )
+    due: list[tuple[CheckInSeries, datetime, datetime]] = []  # series, original, actual start
+    computed: dict[int, list[datetime]] = {}
+    for series in all_series:
+        computed[series.pk] = occurrences_between(series.schedule, now, horizon)
+    rows = Occurrence.objects.filter(series__in=all_series).filter(
+        Q(original_start__gte=now, original_start__lt=horizon)
+        | Q(moved_to__gte=now, moved_to__lt=horizon)
+    )
+    changed = {(row.series_id, row.original_start): row for row in rows}
+    for series in all_series:
+        for start in computed[series.pk]:
+            row = changed.get((series.pk, start))
+            if row is not None and (row.status == OccurrenceStatus.SKIPPED or row.moved_to):
+                continue  # skipped: no reminder; moved: reminded at its new time below
+            due.append((series, start, start))
+    for row in changed.values():
+        if row.moved_to is not None and now <= row.moved_to < horizon:
+            series = next((s for s in all_series if s.pk == row.series_id), None)
+            if series is not None:
+                due.append((series, row.original_start, row.moved_to))
+    created = 0
+    for series, original, start in due:
+        if start - series.reminder_lead > now:
+            continue  # not yet: the reminder shows the agenda as it is at the lead time
+        created += _remind(series=series, original=original, start=start, now=now, rows=changed)
+    return created
+
+
+def _remind(
+    *,
+    series: CheckInSeries,
+    original: datetime,
+    start: datetime,
+    now: datetime,
+    rows: dict[tuple[int, datetime], Occurrence],
+) -> int:
+    row = rows.get((series.pk, original))
+    agenda = list(AgendaItem.objects.filter(occurrence=row)) if row is not None else []
+    created = 0
+    with transaction.atomic():
+        for member in selectors.members_of_tandem(tandem_id=series.tandem_id):
+            user = member.user
+            if not user.is_active or user.is_paused_at(now):
+                continue
+            actions = list(
+                ActionItem.objects.filter(
+                    tandem_id=series.tandem_id, owner=user, status=ActionItemStatus.OPEN
+                ).order_by("due_date", "id")
+            )
+            title, body = _reminder_text(
+                recipient=user, series=series, start=start, agenda=agenda, actions=actions
+            )
+            key = f"checkin:{series.pk}:{rules.occurrence_key(start)}:reminder:{user.pk}"
+            notify(
+                recipient=user,
+                tandem=series.tandem,
+                kind="checkin_reminder",
+                key=key,
+                title=title,
+                body=body,
+                url=f"/tandems/{series.tandem_id}/checkins/{series.pk}/",
+                due_at=start - series.reminder_lead,
+                not_after=start,
+                expires_at=start,
+            )
+            created += 1
+    return created
+
+
+def action_items_remind_due(*, now: datetime | None = None) -> int:
+    """Remind each owner once that an open action item is due today (their day) or overdue.
+
+    Claimed with a conditional update of `due_reminded_at`, so two workers never both remind;
+    the notice key makes a retry after a crash harmless.
+    """
+    now = now or timezone.now()
+    candidates = ActionItem.objects.filter(
+        status=ActionItemStatus.OPEN,
+        due_reminded_at__isnull=True,
+        due_date__lte=(now + timedelta(days=1)).date(),
+    ).select_related("owner", "tandem")
+    sent = 0
+    for item in candidates:
+        owner = item.owner
+        if item.due_date is None or now.astimezone(ZoneInfo(owner.timezone)).date() < item.due_date:
+            continue
+        if owner.is_paused_at(now):
+            continue
+        with transaction.atomic():
+            # Claim: only the worker whose update hits the row sends (prevents a double send).
+            if not ActionItem.objects.filter(
+                pk=item.pk, due_reminded_at__isnull=True, status=ActionItemStatus.OPEN
+            ).update(due_reminded_at=now):
+                continue
+            with translation.override(owner.language):
+                title = gettext("Action item due: %(text)s") % {"text": item.text[:150]}
+                body = gettext("Due on %(date)s.") % {"date": item.due_date.isoformat()}
+            notify(
+                recipient=owner,
+                tandem=item.tandem,
+                kind="action_item_due",
+                key=f"action:{item.pk}:due",
+                title=title,
+                body=body,
+                url=f"/tandems/{item.tandem_id}/action-items/",
+                due_at=now,
+            )
+            sent += 1
+    return sent
+
+
+# --- calendar feed --------------------------------------------------------------------------
+
+
+def calendar_feed_regenerate(*, user: User) -> str:
+    """A new private feed URL token for the person; the old URL stops working at once.
+    Only the hash is stored; the token is shown once."""
+    token = new_token()
+    with transaction.atomic():
+        CalendarFeed.objects.update_or_create(user=user, defaults={"token_hash": token_hash(token)})
+    return token
+
+
+def calendar_feed_revoke(*, user: User) -> None:
+    with transaction.atomic():
+        deleted, _ = CalendarFeed.objects.filter(user=user).delete()
+    if not deleted:
+        raise NotFound("There is no calendar feed to revoke.")

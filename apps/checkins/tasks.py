@@ -1,0 +1,23 @@
+"""Celery entry points for check-ins: one line each into a service. Names never change."""
+
+from celery import shared_task
+
+from apps.checkins import services
+
+
+@shared_task(name="checkins.schedule_reminders", ignore_result=True)
+def schedule_reminders() -> int:
+    """Record the reminders whose lead time has come (idempotent per person and occurrence)."""
+    return services.reminders_schedule()
+
+
+@shared_task(name="checkins.carry_over", ignore_result=True)
+def carry_over() -> int:
+    """Carry the open agenda of ended occurrences to the next one (idempotent)."""
+    return services.agenda_carry_over_due()
+
+
+@shared_task(name="checkins.remind_due_action_items", ignore_result=True)
+def remind_due_action_items() -> int:
+    """One reminder per action item when it falls due, never a second."""
+    return services.action_items_remind_due()
