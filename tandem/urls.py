@@ -13,6 +13,7 @@ api_v1 = [
     path("", include("apps.notifications.api.urls")),
     path("", include("apps.delegation.api.urls")),
     path("", include("apps.checkins.api.urls")),
+    path("", include("apps.feedback.api.urls")),
 ]
 
 urlpatterns = [

@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "apps.notifications",
     "apps.delegation",
     "apps.checkins",
+    "apps.feedback",
 ]
 
 MIDDLEWARE = [
@@ -104,6 +105,13 @@ TANDEM_INVITATION_TTL = timedelta(days=env_int("TANDEM_INVITATION_TTL_DAYS", 7))
 # how long the leader has to answer a request by default.
 TANDEM_DELEGATION_GROWTH_WINDOW = env_int("TANDEM_DELEGATION_GROWTH_WINDOW", 5)
 TANDEM_DELEGATION_REQUEST_DUE_HOURS = env_int("TANDEM_DELEGATION_REQUEST_DUE_HOURS", 48)
+# Notifications: a claimed delivery's lease (must exceed CELERY_TASK_TIME_LIMIT), how many
+# rows one dispatch pass claims, retries, and how many due e-mails become one digest.
+NOTIFICATIONS_LEASE_SECONDS = env_int("NOTIFICATIONS_LEASE_SECONDS", 600)
+NOTIFICATIONS_DISPATCH_BATCH = env_int("NOTIFICATIONS_DISPATCH_BATCH", 500)
+NOTIFICATIONS_MAX_ATTEMPTS = env_int("NOTIFICATIONS_MAX_ATTEMPTS", 5)
+NOTIFICATIONS_RETRY_BASE_SECONDS = env_int("NOTIFICATIONS_RETRY_BASE_SECONDS", 60)
+NOTIFICATIONS_DIGEST_THRESHOLD = env_int("NOTIFICATIONS_DIGEST_THRESHOLD", 3)
 # Where links in e-mails point to.
 TANDEM_BASE_URL = env_str("TANDEM_BASE_URL", "http://127.0.0.1:8000")
 

@@ -1,0 +1,60 @@
+"""Render and send a notice (or a digest of several) as one e-mail, in the person's language."""
+
+from __future__ import annotations
+
+import smtplib
+from collections.abc import Sequence
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+from django.utils import translation
+
+from apps.accounts.models import User
+from apps.notifications.models import Notice
+
+
+def absolute_url(url: str) -> str:
+    """Callers pass links inside Tandem as paths; e-mail needs them absolute."""
+    if url.startswith("/"):
+        return f"{settings.TANDEM_BASE_URL.rstrip('/')}{url}"
+    return url
+
+
+def send(*, recipient: User, notices: Sequence[Notice], digest: bool) -> None:
+    """Send one e-mail (HTML and plain text) through Django's e-mail backend.
+
+    Raises what the backend raises; the caller records it on the deliveries.
+    """
+    base = "digest" if digest else "notice"
+    context = {
+        "recipient": recipient,
+        "notice": notices[0],
+        "notices": [(n, absolute_url(n.url)) for n in notices],
+        "count": len(notices),
+        "url": absolute_url(notices[0].url),
+        "inbox_url": absolute_url("/"),
+    }
+    with translation.override(recipient.language):
+        subject = render_to_string(f"notifications/email/{base}_subject.txt", context)
+        text = render_to_string(f"notifications/email/{base}.txt", context)
+        html = render_to_string(f"notifications/email/{base}.html", context)
+    message = EmailMultiAlternatives(
+        " ".join(subject.split()), text, to=[recipient.email], headers=_headers(notices)
+    )
+    message.attach_alternative(html, "text/html")
+    message.send()
+
+
+def _headers(notices: Sequence[Notice]) -> dict[str, str]:
+    # Lets an operator (and the tests) tell which notices an e-mail carried.
+    return {"X-Tandem-Notices": ",".join(str(n.pk) for n in notices)}
+
+
+def is_permanent(error: Exception) -> bool:
+    """Whether retrying cannot help: the server refused the address or the message for good."""
+    if isinstance(error, smtplib.SMTPRecipientsRefused | smtplib.SMTPSenderRefused):
+        return True
+    if isinstance(error, smtplib.SMTPResponseException):
+        return 500 <= error.smtp_code < 600
+    return isinstance(error, ValueError)  # e.g. an address Django cannot encode

@@ -1,0 +1,27 @@
+"""Celery entry points for notifications: one line each into a service.
+
+The names are pinned (a test checks them): queued messages and the beat schedule refer to
+them, so renaming a function must never rename a task. No task retries itself with a
+countdown: a failed e-mail goes back to `pending` with a later `deliver_at`, and the next
+dispatch pass picks it up.
+"""
+
+from celery import shared_task
+
+from apps.notifications import services
+
+
+@shared_task(name="notifications.dispatch", ignore_result=True)
+def dispatch() -> None:
+    """The one periodic task: sweep expired leases, claim what is due, enqueue deliveries."""
+    services.dispatch()
+
+
+@shared_task(name="notifications.deliver", ignore_result=True)
+def deliver(delivery_id: int, token: str) -> None:
+    services.delivery_send(delivery_id=delivery_id, token=token)
+
+
+@shared_task(name="notifications.deliver_digest", ignore_result=True)
+def deliver_digest(recipient_id: int, token: str) -> None:
+    services.digest_send(recipient_id=recipient_id, token=token)

@@ -1,0 +1,434 @@
+"""The delivery rules, one test each, at frozen times (UTC instants, Berlin people)."""
+
+from __future__ import annotations
+
+import smtplib
+from datetime import UTC, datetime, time, timedelta
+
+import pytest
+import time_machine
+from django.core import mail
+from django.db import transaction
+
+from apps.notifications import services, tasks
+from apps.notifications.models import Channel, Delivery, DeliveryState, Notice
+from apps.notifications.services import DispatchResult, notify
+from tests.factories import UserFactory
+from tests.factories.notifications import notice_for
+
+pytestmark = pytest.mark.django_db
+
+# Wednesday 2026-03-04, 10:00 in Berlin (CET, UTC+1).
+WED_10 = datetime(2026, 3, 4, 9, 0, tzinfo=UTC)
+
+
+def states(notice: Notice) -> dict[str, str]:
+    return dict(notice.deliveries.values_list("channel", "state"))
+
+
+def mailed_notices() -> list[str]:
+    return [m.extra_headers["X-Tandem-Notices"] for m in mail.outbox]
+
+
+@pytest.fixture
+def person():
+    return UserFactory(timezone="Europe/Berlin")
+
+
+def test_a_due_notice_is_delivered_once_in_app_and_by_email(person, pair, run_pass) -> None:
+    with time_machine.travel(WED_10, tick=False):
+        notice = notice_for(person, pair.tandem, title="Check-in tomorrow at 09:00")
+
+    first = run_pass(WED_10)
+    second = run_pass(WED_10 + timedelta(minutes=1))
+
+    assert first == DispatchResult(claimed=2)
+    assert second == DispatchResult()
+    notice.refresh_from_db()
+    assert notice.delivered_at == WED_10
+    assert states(notice) == {"in_app": "sent", "email": "sent"}
+    assert mailed_notices() == [str(notice.pk)]
+    message = mail.outbox[0]
+    assert (message.to, message.subject) == ([person.email], "Check-in tomorrow at 09:00")
+    assert message.alternatives[0][1] == "text/html"
+
+
+def test_email_is_rendered_in_the_recipients_language(run_pass) -> None:
+    person = UserFactory(language="de", display_name="Lena")
+    with time_machine.travel(WED_10, tick=False):
+        notice_for(person, title="Check-in morgen um 09:00", body="Drei Punkte auf der Agenda.")
+
+    run_pass(WED_10)
+
+    (message,) = mail.outbox
+    html = message.alternatives[0][0]
+    assert message.subject == "Check-in morgen um 09:00"
+    assert "Drei Punkte auf der Agenda." in message.body
+    assert '<html lang="de">' in html
+
+
+def test_notify_is_idempotent_on_recipient_and_key(person, pair) -> None:
+    first = notify(recipient=person, tandem=pair.tandem, kind="consult", key="c:1", title="A")
+    again = notify(recipient=person, tandem=None, kind="other", key="c:1", title="B")
+    other_person = notify(recipient=pair.leader, tandem=None, kind="consult", key="c:1", title="C")
+
+    assert again.pk == first.pk
+    assert (again.title, again.kind) == ("A", "consult")
+    assert other_person.pk != first.pk
+    assert Notice.objects.filter(recipient=person).count() == 1
+    assert Delivery.objects.filter(notice=first).count() == 2
+
+
+def test_notify_enqueues_nothing_so_it_works_with_the_broker_down(
+    person, django_capture_on_commit_callbacks
+) -> None:
+    with django_capture_on_commit_callbacks() as callbacks:
+        notice_for(person)
+    assert callbacks == []
+
+
+def test_notify_refuses_naive_datetimes(person) -> None:
+    with pytest.raises(ValueError, match="due_at"):
+        notice_for(person, due_at=datetime(2026, 3, 4, 9, 0))
+
+
+def test_delivery_obeys_quiet_hours(run_pass) -> None:
+    person = UserFactory(quiet_hours_start=time(22, 0), quiet_hours_end=time(7, 0))
+    late = datetime(2026, 3, 4, 22, 30, tzinfo=UTC)  # 23:30 in Berlin
+    with time_machine.travel(late, tick=False):
+        notice = notice_for(person)
+
+    assert run_pass(late) == DispatchResult()
+    assert run_pass(datetime(2026, 3, 5, 5, 59, tzinfo=UTC)) == DispatchResult()
+    seven = datetime(2026, 3, 5, 6, 0, tzinfo=UTC)  # 07:00 in Berlin
+    assert run_pass(seven) == DispatchResult(claimed=2)
+    notice.refresh_from_db()
+    assert notice.delivered_at == seven
+
+
+def test_quiet_hours_across_the_spring_dst_change_in_berlin(run_pass) -> None:
+    person = UserFactory(quiet_hours_start=time(22, 0), quiet_hours_end=time(7, 0))
+    saturday_night = datetime(2026, 3, 28, 22, 0, tzinfo=UTC)  # 23:00 CET
+    with time_machine.travel(saturday_night, tick=False):
+        notice = notice_for(person)
+
+    seven_cest = datetime(2026, 3, 29, 5, 0, tzinfo=UTC)
+    assert set(notice.deliveries.values_list("deliver_at", flat=True)) == {seven_cest}
+    assert run_pass(seven_cest - timedelta(seconds=1)) == DispatchResult()
+    assert run_pass(seven_cest).claimed == 2
+
+
+def test_non_urgent_notice_waits_for_the_communication_window(run_pass) -> None:
+    person = UserFactory(window_weekday=0, window_start=time(9, 0), window_end=time(11, 0))
+    with time_machine.travel(WED_10, tick=False):
+        notice = notice_for(person)
+
+    monday_9 = datetime(2026, 3, 9, 8, 0, tzinfo=UTC)
+    assert run_pass(WED_10) == DispatchResult()
+    assert run_pass(monday_9 - timedelta(minutes=1)) == DispatchResult()
+    assert run_pass(monday_9) == DispatchResult(claimed=2)
+    notice.refresh_from_db()
+    assert notice.delivered_at == monday_9
+
+
+def test_urgent_notice_ignores_the_window_but_not_quiet_hours(run_pass) -> None:
+    person = UserFactory(
+        window_weekday=0,
+        window_start=time(9, 0),
+        window_end=time(11, 0),
+        quiet_hours_start=time(22, 0),
+        quiet_hours_end=time(7, 0),
+    )
+    with time_machine.travel(WED_10, tick=False):
+        urgent = notice_for(person, urgent=True)
+
+    assert run_pass(WED_10) == DispatchResult(claimed=2)
+    urgent.refresh_from_db()
+    assert urgent.delivered_at == WED_10
+
+
+def test_pause_holds_the_notice_and_it_is_delivered_after_the_pause(run_pass) -> None:
+    back = datetime(2026, 3, 10, 9, 0, tzinfo=UTC)  # Tuesday 10:00 in Berlin
+    person = UserFactory(paused_from=WED_10 - timedelta(days=1), paused_until=back)
+    with time_machine.travel(WED_10, tick=False):
+        notice = notice_for(person, urgent=True)
+
+    assert run_pass(WED_10) == DispatchResult()
+    assert run_pass(back - timedelta(minutes=1)) == DispatchResult()
+    assert states(notice) == {"in_app": "pending", "email": "pending"}
+    assert run_pass(back) == DispatchResult(claimed=2)
+    notice.refresh_from_db()
+    assert notice.delivered_at == back
+
+
+def test_a_pause_ending_in_quiet_hours_delivers_when_they_end(run_pass) -> None:
+    back = datetime(2026, 3, 10, 2, 0, tzinfo=UTC)  # 03:00 in Berlin, quiet until 07:00
+    person = UserFactory(
+        paused_from=WED_10 - timedelta(days=1),
+        paused_until=back,
+        quiet_hours_start=time(22, 0),
+        quiet_hours_end=time(7, 0),
+    )
+    with time_machine.travel(WED_10, tick=False):
+        notice = notice_for(person)
+
+    assert run_pass(back) == DispatchResult(rescheduled=2)
+    seven = datetime(2026, 3, 10, 6, 0, tzinfo=UTC)
+    assert run_pass(seven) == DispatchResult(claimed=2)
+    notice.refresh_from_db()
+    assert notice.delivered_at == seven
+
+
+def test_a_notice_that_expires_during_the_pause_is_dropped(run_pass) -> None:
+    person = UserFactory(paused_from=WED_10 - timedelta(days=1), paused_until=None)
+    with time_machine.travel(WED_10, tick=False):
+        notice = notice_for(person, expires_at=WED_10 + timedelta(hours=2))
+
+    assert run_pass(WED_10 + timedelta(hours=1)) == DispatchResult()
+    assert run_pass(WED_10 + timedelta(hours=2)) == DispatchResult(expired=2)
+    notice.refresh_from_db()
+    assert (notice.delivered_at, states(notice), mail.outbox) == (
+        None,
+        {"in_app": "expired", "email": "expired"},
+        [],
+    )
+
+
+def test_more_notices_than_the_threshold_go_as_one_digest(person, run_pass) -> None:
+    with time_machine.travel(WED_10, tick=False):
+        notices = [notice_for(person, title=f"Notice {n}") for n in range(4)]
+
+    assert run_pass(WED_10) == DispatchResult(claimed=8, digests=1)
+
+    assert mailed_notices() == [",".join(str(n.pk) for n in notices)]
+    assert mail.outbox[0].subject == "4 new notices in Tandem"
+    assert all(f"Notice {n}" in mail.outbox[0].body for n in range(4))
+    assert Notice.objects.filter(delivered_at=WED_10).count() == 4
+    assert set(Delivery.objects.filter(channel="email").values_list("state", "in_digest")) == {
+        ("sent", True)
+    }
+
+
+def test_up_to_the_threshold_each_notice_is_its_own_email(person, run_pass) -> None:
+    with time_machine.travel(WED_10, tick=False):
+        notices = [notice_for(person) for _ in range(3)]
+
+    assert run_pass(WED_10) == DispatchResult(claimed=6)
+    assert sorted(mailed_notices()) == sorted(str(n.pk) for n in notices)
+
+
+def test_the_digest_follows_the_persons_threshold_and_switch(person, run_pass) -> None:
+    services.notification_preferences_update(user=person, digest_enabled=False)
+    with time_machine.travel(WED_10, tick=False):
+        for _ in range(5):
+            notice_for(person)
+    assert run_pass(WED_10) == DispatchResult(claimed=10)
+    assert len(mail.outbox) == 5
+
+
+def test_email_off_means_in_app_only(person, run_pass) -> None:
+    services.notification_preferences_update(user=person, email_enabled=False)
+    with time_machine.travel(WED_10, tick=False):
+        notice = notice_for(person)
+
+    assert run_pass(WED_10) == DispatchResult(skipped=1, claimed=1)
+    notice.refresh_from_db()
+    assert (notice.delivered_at, states(notice), mail.outbox) == (
+        WED_10,
+        {"in_app": "sent", "email": "skipped"},
+        [],
+    )
+
+
+def test_deliveries_are_enqueued_only_after_the_claim_commits(
+    person, django_capture_on_commit_callbacks
+) -> None:
+    with time_machine.travel(WED_10, tick=False):
+        notice = notice_for(person)
+        with (
+            django_capture_on_commit_callbacks(execute=False) as callbacks,
+            transaction.atomic(),
+        ):
+            services.dispatch()
+
+    held = {d.channel: d for d in notice.deliveries.all()}
+    assert [(c.func, c.args) for c in callbacks] == [
+        (tasks.deliver.delay, (held["in_app"].pk, str(held["in_app"].claim_token))),
+        (tasks.deliver.delay, (held["email"].pk, str(held["email"].claim_token))),
+    ]
+    assert {d.state for d in held.values()} == {"claimed"}
+
+
+def test_two_dispatch_passes_before_the_workers_run_deliver_once(
+    person, eager, django_capture_on_commit_callbacks
+) -> None:
+    with time_machine.travel(WED_10, tick=False):
+        notice = notice_for(person)
+        with django_capture_on_commit_callbacks() as first:
+            assert services.dispatch().claimed == 2
+        with django_capture_on_commit_callbacks() as second:
+            assert services.dispatch() == DispatchResult()
+        for callback in first:  # each task runs twice, as a redelivered message would
+            callback()
+            callback()
+
+    assert second == []
+    notice.refresh_from_db()
+    assert notice.delivered_at == WED_10
+    assert len(mail.outbox) == 1
+    assert set(notice.deliveries.values_list("state", "attempts")) == {("sent", 1)}
+
+
+def test_deliver_task_run_twice_has_one_effect(person, django_capture_on_commit_callbacks) -> None:
+    with time_machine.travel(WED_10, tick=False):
+        notice = notice_for(person)
+        with django_capture_on_commit_callbacks():
+            services.dispatch()
+        for delivery in notice.deliveries.all():
+            token = str(delivery.claim_token)
+            assert services.delivery_send(delivery_id=delivery.pk, token=token) is True
+            assert services.delivery_send(delivery_id=delivery.pk, token=token) is False
+    assert len(mail.outbox) == 1
+
+
+def test_an_expired_lease_is_swept_and_the_delivery_claimed_again(
+    person, eager, django_capture_on_commit_callbacks
+) -> None:
+    with time_machine.travel(WED_10, tick=False):
+        notice = notice_for(person)
+        with django_capture_on_commit_callbacks():  # claimed, but the worker never runs it
+            services.dispatch()
+    stale = {d.channel: str(d.claim_token) for d in notice.deliveries.all()}
+
+    later = WED_10 + services.lease_duration() + timedelta(seconds=1)
+    with time_machine.travel(later, tick=False):
+        with django_capture_on_commit_callbacks(execute=True):
+            result = services.dispatch()
+        in_app = notice.deliveries.get(channel="in_app")
+        assert services.delivery_send(delivery_id=in_app.pk, token=stale["in_app"]) is False
+
+    assert result == DispatchResult(released=2, claimed=2)
+    notice.refresh_from_db()
+    assert notice.delivered_at == later
+    assert len(mail.outbox) == 1
+    assert set(notice.deliveries.values_list("state", "suspected_duplicates")) == {("sent", 0)}
+
+
+def test_a_lease_expiring_while_sending_is_counted_as_possibly_duplicated(person, run_pass) -> None:
+    with time_machine.travel(WED_10, tick=False):
+        notice = notice_for(person)
+    # The worker moved the e-mail to `sending` and died inside the SMTP call.
+    Delivery.objects.filter(notice=notice, channel="email").update(
+        state=DeliveryState.SENDING, claimed_until=WED_10 + timedelta(minutes=10), attempts=1
+    )
+    Delivery.objects.filter(notice=notice, channel="in_app").update(
+        state=DeliveryState.CLAIMED, claimed_until=WED_10 + timedelta(minutes=10)
+    )
+
+    result = run_pass(WED_10 + timedelta(minutes=11))
+
+    assert result == DispatchResult(released=2, suspected_duplicates=1, claimed=2)
+    email = notice.deliveries.get(channel=Channel.EMAIL)
+    assert (email.state, email.attempts, email.suspected_duplicates) == ("sent", 2, 1)
+    assert len(mail.outbox) == 1
+
+
+class FlakyBackend:
+    """An e-mail backend whose server refuses the first `failures` messages."""
+
+    failures = 0
+    error: Exception = smtplib.SMTPServerDisconnected("connection lost")
+
+    def __init__(self, **kwargs: object) -> None:
+        from django.core.mail.backends.locmem import EmailBackend
+
+        self.inner = EmailBackend(**kwargs)
+
+    def send_messages(self, messages):  # type: ignore[no-untyped-def]
+        if FlakyBackend.failures:
+            FlakyBackend.failures -= 1
+            raise FlakyBackend.error
+        return self.inner.send_messages(messages)
+
+
+@pytest.fixture
+def flaky(settings):
+    settings.EMAIL_BACKEND = f"{__name__}.FlakyBackend"
+    yield FlakyBackend
+    FlakyBackend.failures = 0
+    FlakyBackend.error = smtplib.SMTPServerDisconnected("connection lost")
+
+
+def test_a_failed_send_is_retried_later_not_lost(person, run_pass, flaky) -> None:
+    flaky.failures = 1
+    with time_machine.travel(WED_10, tick=False):
+        notice = notice_for(person)
+
+    run_pass(WED_10)
+    email = notice.deliveries.get(channel=Channel.EMAIL)
+    assert (email.state, email.attempts, email.deliver_at, mail.outbox) == (
+        "pending",
+        1,
+        WED_10 + timedelta(seconds=60),
+        [],
+    )
+    assert "connection lost" in email.last_error
+
+    assert run_pass(WED_10 + timedelta(seconds=59)) == DispatchResult()
+    assert run_pass(WED_10 + timedelta(seconds=60)) == DispatchResult(claimed=1)
+    email.refresh_from_db()
+    assert (email.state, email.attempts, len(mail.outbox)) == ("sent", 2, 1)
+
+
+def test_a_permanent_failure_is_recorded_and_not_retried(person, run_pass, flaky) -> None:
+    flaky.failures = 1
+    flaky.error = smtplib.SMTPRecipientsRefused({person.email: (550, b"no such user")})
+    with time_machine.travel(WED_10, tick=False):
+        notice = notice_for(person)
+
+    run_pass(WED_10)
+    assert run_pass(WED_10 + timedelta(days=1)) == DispatchResult()
+    email = notice.deliveries.get(channel=Channel.EMAIL)
+    assert (email.state, email.attempts, mail.outbox) == ("failed", 1, [])
+    assert email.last_error.startswith("SMTPRecipientsRefused")
+
+
+def test_transient_failures_give_up_after_the_last_attempt(person, run_pass, flaky) -> None:
+    flaky.failures = 100
+    with time_machine.travel(WED_10, tick=False):
+        notice = notice_for(person)
+
+    at = WED_10
+    for _ in range(services.max_attempts()):
+        run_pass(at)
+        at += timedelta(hours=7)  # past the longest backoff
+    email = notice.deliveries.get(channel=Channel.EMAIL)
+    assert (email.state, email.attempts) == ("failed", services.max_attempts())
+    assert run_pass(at) == DispatchResult()
+
+
+def test_task_names_are_pinned() -> None:
+    assert (tasks.dispatch.name, tasks.deliver.name, tasks.deliver_digest.name) == (
+        "notifications.dispatch",
+        "notifications.deliver",
+        "notifications.deliver_digest",
+    )
+
+
+def test_the_dispatcher_is_the_one_beat_entry_of_notifications() -> None:
+    from tandem.celery import app
+
+    entries = {k: v for k, v in app.conf.beat_schedule.items() if k.startswith("notifications")}
+    assert list(entries) == ["notifications.dispatch"]
+    entry = entries["notifications.dispatch"]
+    assert entry["task"] == "notifications.dispatch"
+    assert entry["options"]["expires"] < entry["schedule"]
+
+
+def test_dispatch_task_runs_the_service(person, django_capture_on_commit_callbacks) -> None:
+    with time_machine.travel(WED_10, tick=False):
+        notice = notice_for(person)
+        with django_capture_on_commit_callbacks() as callbacks:
+            tasks.dispatch.run()
+    assert len(callbacks) == 2
+    assert set(notice.deliveries.values_list("state", flat=True)) == {"claimed"}
