@@ -19,6 +19,8 @@ NOTIFICATIONS_DISPATCH_SECONDS = float(
 DELEGATION_OVERDUE_SECONDS = float(os.environ.get("TANDEM_DELEGATION_OVERDUE_SECONDS", "300"))
 # How often upcoming check-ins are scanned for reminders (each is sent once, by its key).
 CHECKINS_REMINDER_SECONDS = float(os.environ.get("TANDEM_CHECKINS_REMINDER_SECONDS", "300"))
+# How often feedback cycles are checked for their open/closing reminders and for closing.
+FEEDBACK_REMINDERS_SECONDS = float(os.environ.get("TANDEM_FEEDBACK_REMINDERS_SECONDS", "900"))
 
 # Each entry expires before its next tick, so a backlog after an outage never piles up.
 app.conf.beat_schedule = {
@@ -51,6 +53,11 @@ app.conf.beat_schedule = {
         "task": "checkins.remind_due_action_items",
         "schedule": 900.0,
         "options": {"expires": 810.0},
+    },
+    "feedback.send_reminders": {
+        "task": "feedback.send_reminders",
+        "schedule": FEEDBACK_REMINDERS_SECONDS,
+        "options": {"expires": FEEDBACK_REMINDERS_SECONDS * 0.9},
     },
 }
 

@@ -1,0 +1,200 @@
+"""Every read of feedback, scoped to the person who asks.
+
+The blind rule is `visible_entries`: an entry is visible to its author, and to anyone else
+in the tandem only once it is submitted and its cycle is revealed. Before that the other
+person's entry is absent from every read: same shapes, same counts, same errors whether or
+not it exists.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from apps.accounts.models import User
+from apps.core.errors import NotFound
+from apps.feedback import rules
+from apps.feedback.models import (
+    Amendment,
+    Answer,
+    Appreciation,
+    EntryStatus,
+    FeedbackCycle,
+    FeedbackEntry,
+    Question,
+)
+from apps.tandems.models import Membership, Role
+
+
+def _pk(value: int | str) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise NotFound("Not found.") from None
+
+
+def visible_entries(*, membership: Membership) -> QuerySet[FeedbackEntry]:
+    """The entries of the tandem this person may see (the blind rule)."""
+    return FeedbackEntry.objects.filter(cycle__tandem_id=membership.tandem_id).filter(
+        Q(author_id=membership.user_id)
+        | Q(status=EntryStatus.SUBMITTED, cycle__revealed_at__isnull=False)
+    )
+
+
+def _entries_prefetch(membership: Membership) -> Prefetch:
+    return Prefetch(
+        "entries",
+        queryset=visible_entries(membership=membership)
+        .select_related("author", "recipient")
+        .prefetch_related(
+            Prefetch("answers", queryset=Answer.objects.order_by("question__position")),
+            Prefetch("amendments", queryset=Amendment.objects.order_by("created_at", "id")),
+        ),
+        to_attr="visible",
+    )
+
+
+def cycles_of(*, membership: Membership) -> QuerySet[FeedbackCycle]:
+    """The tandem's cycles with questions and the entries this person may see."""
+    return (
+        FeedbackCycle.objects.filter(tandem_id=membership.tandem_id)
+        .prefetch_related(
+            Prefetch("questions", queryset=Question.objects.order_by("position")),
+            _entries_prefetch(membership),
+        )
+        .order_by("-opens_at", "-id")
+    )
+
+
+def cycle_get(*, membership: Membership, cycle_id: int | str) -> FeedbackCycle:
+    cycle = cycles_of(membership=membership).filter(pk=_pk(cycle_id)).first()
+    if cycle is None:
+        raise NotFound("Not found.")
+    return cycle
+
+
+def own_entry(cycle: FeedbackCycle, user_id: int) -> FeedbackEntry | None:
+    """From a cycle loaded by `cycles_of`: the entry this person writes."""
+    return next((e for e in cycle.visible if e.author_id == user_id), None)  # type: ignore[attr-defined]
+
+
+def received_entry(cycle: FeedbackCycle, user_id: int) -> FeedbackEntry | None:
+    """From a cycle loaded by `cycles_of`: the other's entry for this person, once visible."""
+    return next(
+        (e for e in cycle.visible if e.recipient_id == user_id and e.author_id != user_id),  # type: ignore[attr-defined]
+        None,
+    )
+
+
+def appreciations_of(*, membership: Membership) -> QuerySet[Appreciation]:
+    return (
+        Appreciation.objects.filter(tandem_id=membership.tandem_id)
+        .select_related("author", "recipient", "decision", "action_item")
+        .order_by("-created_at", "-id")
+    )
+
+
+def appreciation_get(*, membership: Membership, appreciation_id: int | str) -> Appreciation:
+    found = appreciations_of(membership=membership).filter(pk=_pk(appreciation_id)).first()
+    if found is None:
+        raise NotFound("Not found.")
+    return found
+
+
+# --- review ----------------------------------------------------------------------------------
+
+
+@dataclass
+class Completion:
+    user: User
+    role: str
+    status: str
+
+
+@dataclass
+class HistoryRow:
+    cycle: FeedbackCycle
+    completion: list[Completion] | None
+
+
+def _members(membership: Membership) -> list[Membership]:
+    return list(
+        Membership.objects.filter(tandem_id=membership.tandem_id)
+        .select_related("user")
+        .order_by("role")
+    )
+
+
+def history_of(*, membership: Membership) -> tuple[list[HistoryRow], dict[int, dict[str, int]]]:
+    """All cycles, newest first, with completion per person once a cycle is revealed (before
+    that it would tell whether the other has submitted), and the totals per person."""
+    members = _members(membership)
+    rows: list[HistoryRow] = []
+    totals: dict[int, dict[str, int]] = {
+        m.user_id: {"on_time": 0, "late": 0, "missed": 0} for m in members
+    }
+    for cycle in cycles_of(membership=membership):
+        if cycle.revealed_at is None:
+            rows.append(HistoryRow(cycle, None))
+            continue
+        submitted = {
+            e.author_id: e.submitted_at
+            for e in cycle.visible  # type: ignore[attr-defined]
+            if e.status == EntryStatus.SUBMITTED
+        }
+        completion = []
+        for m in members:
+            status = rules.completion(
+                submitted_at=submitted.get(m.user_id),
+                closes_at=cycle.closes_at,
+                closed=cycle.closed_at is not None,
+            )
+            completion.append(Completion(m.user, m.role, status))
+            if status in totals[m.user_id]:
+                totals[m.user_id][status] += 1
+        rows.append(HistoryRow(cycle, completion))
+    return rows, totals
+
+
+@dataclass
+class TrendPoint:
+    cycle_id: int
+    title: str
+    opens_at: datetime
+    rating: int
+
+
+@dataclass
+class Trend:
+    direction: str
+    question: str
+    points: list[TrendPoint] = field(default_factory=list)
+
+
+def trends_of(*, membership: Membership) -> list[Trend]:
+    """Per question (template key, or text for custom ones) and direction, the ratings of
+    revealed cycles, oldest first."""
+    role_of = {m.user_id: m.role for m in _members(membership)}
+    answers = (
+        Answer.objects.filter(
+            entry__in=visible_entries(membership=membership).filter(
+                status=EntryStatus.SUBMITTED, cycle__revealed_at__isnull=False
+            ),
+            rating__isnull=False,
+        )
+        .select_related("question", "entry__cycle")
+        .order_by("entry__cycle__opens_at", "entry__cycle_id", "question__position")
+    )
+    trends: dict[tuple[str, str], Trend] = {}
+    for answer in answers:
+        role = role_of.get(answer.entry.author_id)
+        if role is None:
+            continue  # a former member's entry has no direction any more
+        direction = "leader_to_assistant" if role == Role.LEADER else "assistant_to_leader"
+        label = answer.question.key or answer.question.text
+        cycle = answer.entry.cycle
+        trend = trends.setdefault((direction, label), Trend(direction, label))
+        trend.points.append(TrendPoint(cycle.pk, cycle.title, cycle.opens_at, answer.rating))  # type: ignore[arg-type]
+    return sorted(trends.values(), key=lambda t: (t.direction, t.question))

@@ -1,0 +1,51 @@
+"""After the reveal, an agreement becomes an action item on the tandem's next check-in."""
+
+from __future__ import annotations
+
+import pytest
+
+from apps.checkins.models import ActionItem, CheckInSeries
+from apps.core.errors import Conflict
+from apps.feedback import services
+from tests.apps.checkins.conftest import BEFORE_START, FIRST, series, traveller  # noqa: F401
+from tests.conftest import Pair
+from tests.factories.feedback import full_answers, make_cycle
+
+pytestmark = pytest.mark.django_db
+
+
+def test_an_agreement_lands_on_the_next_check_in(pair: Pair, series: CheckInSeries) -> None:
+    cycle = make_cycle(pair.leader_membership, opens_at=BEFORE_START)
+    for seat in (pair.leader_membership, pair.assistant_membership):
+        services.entry_submit(membership=seat, cycle_id=cycle.pk, answers=full_answers(cycle))
+
+    item = services.agreement_to_action_item(
+        membership=pair.assistant_membership,
+        cycle_id=cycle.pk,
+        text="Share the weekly priorities on Friday",
+        owner_id=pair.leader.pk,
+    )
+
+    stored = ActionItem.objects.select_related("occurrence").get()
+    assert stored.pk == item.pk
+    assert (
+        stored.owner_id,
+        stored.text,
+        stored.occurrence.series_id,
+        stored.occurrence.original_start,
+    ) == (pair.leader.pk, "Share the weekly priorities on Friday", series.pk, FIRST)
+
+
+def test_no_agreement_before_the_reveal(pair: Pair, series: CheckInSeries) -> None:
+    cycle = make_cycle(pair.leader_membership, opens_at=BEFORE_START)
+    services.entry_submit(
+        membership=pair.leader_membership, cycle_id=cycle.pk, answers=full_answers(cycle)
+    )
+
+    with pytest.raises(Conflict) as excinfo:
+        services.agreement_to_action_item(
+            membership=pair.leader_membership, cycle_id=cycle.pk, text="x", owner_id=pair.leader.pk
+        )
+
+    assert excinfo.value.field == "cycle"
+    assert not ActionItem.objects.exists()
