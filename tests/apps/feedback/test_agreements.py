@@ -2,16 +2,27 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
+import time_machine
 
 from apps.checkins.models import ActionItem, CheckInSeries
 from apps.core.errors import Conflict
 from apps.feedback import services
-from tests.apps.checkins.conftest import BEFORE_START, FIRST, series, traveller  # noqa: F401
+from tests.apps.checkins.conftest import BEFORE_START, FIRST
 from tests.conftest import Pair
+from tests.factories.checkins import series_for
 from tests.factories.feedback import full_answers, make_cycle
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def series(pair: Pair) -> Iterator[CheckInSeries]:
+    """Weekly Monday 09:00 Berlin from 2026-03-02; time stands on the day before."""
+    with time_machine.travel(BEFORE_START, tick=False):
+        yield series_for(pair.leader_membership)
 
 
 def test_an_agreement_lands_on_the_next_check_in(pair: Pair, series: CheckInSeries) -> None:
