@@ -42,6 +42,7 @@ from apps.delegation.models import (
 from apps.notifications.services import notify
 from apps.tandems import access
 from apps.tandems.models import Goal, Membership, Role, Tandem
+from apps.tandems.selectors import locked_in_tandem
 
 
 class _Unset:
@@ -616,14 +617,7 @@ def decision_log(
 
 
 def _locked_decision(membership: Membership, decision_id: int) -> Decision:
-    decision = (
-        Decision.objects.select_for_update()
-        .filter(tandem_id=membership.tandem_id, pk=decision_id)
-        .first()
-    )
-    if decision is None:
-        raise NotFound("Not found.")
-    return decision
+    return locked_in_tandem(Decision, membership=membership, pk=decision_id)
 
 
 @transaction.atomic

@@ -40,7 +40,7 @@ from apps.feedback.models import (
 from apps.feedback.questions import LANGUAGES, TEMPLATES, template_questions
 from apps.notifications.services import notify
 from apps.tandems.models import Membership, Tandem
-from apps.tandems.selectors import partner_of
+from apps.tandems.selectors import locked_in_tandem, partner_of
 
 # After the deadline (`closes_at`) entries are still accepted, as late, for this long; then
 # the periodic task closes the cycle and reveals what was submitted.
@@ -125,14 +125,7 @@ def cycle_create(
 
 
 def _cycle_locked(membership: Membership, cycle_id: int) -> FeedbackCycle:
-    cycle = (
-        FeedbackCycle.objects.select_for_update()
-        .filter(tandem_id=membership.tandem_id, pk=cycle_id)
-        .first()
-    )
-    if cycle is None:
-        raise NotFound("Not found.")
-    return cycle
+    return locked_in_tandem(FeedbackCycle, membership=membership, pk=cycle_id)
 
 
 def _close(cycle: FeedbackCycle, now: datetime) -> bool:

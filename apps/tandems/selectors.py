@@ -6,11 +6,15 @@ learn that it exists.
 
 from __future__ import annotations
 
-from django.db.models import Prefetch, QuerySet
+from typing import TypeVar
+
+from django.db.models import Model, Prefetch, QuerySet
 
 from apps.accounts.models import User
 from apps.core.errors import NotFound
 from apps.tandems.models import Goal, Invitation, Membership, Tandem
+
+M = TypeVar("M", bound=Model)
 
 
 def tandems_for(user: User) -> QuerySet[Tandem]:
@@ -66,3 +70,16 @@ def goals_of(*, tandem: Tandem) -> QuerySet[Goal]:
 
 def invitations_of(*, tandem: Tandem) -> QuerySet[Invitation]:
     return Invitation.objects.filter(tandem=tandem).select_related("invited_by", "accepted_by")
+
+
+def locked_in_tandem(model: type[M], *, membership: Membership, pk: int) -> M:
+    """The row of `model` with this id in the member's tandem, locked for update; NotFound
+    when it is missing or belongs to another tandem (indistinguishable on purpose)."""
+    row = (
+        model._default_manager.select_for_update()
+        .filter(tandem_id=membership.tandem_id, pk=pk)
+        .first()
+    )
+    if row is None:
+        raise NotFound("Not found.")
+    return row
