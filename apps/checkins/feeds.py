@@ -39,7 +39,19 @@ def feed_rule(series: CheckInSeries) -> str:
 
 
 def _local(instant: datetime, tz: ZoneInfo) -> datetime:
-    return instant.astimezone(tz)
+    """`instant` as local time in `tz`, or in UTC where local time cannot name it.
+
+    A local DATE-TIME that happens twice means its first instance (RFC 5545, 3.3.5), so the
+    second pass through the repeated hour (an occurrence moved to 01:30 EST on the day New York
+    falls back) has no local name: written as 01:30 with the TZID, every calendar would show
+    it an hour early. Such an instant is written in UTC, which RFC 5545 allows for DTSTART
+    and DTEND. The computed starts (EXDATE, RECURRENCE-ID) are always first instances, so
+    they keep the series' TZID, as the RFC requires for RECURRENCE-ID.
+    """
+    local = instant.astimezone(tz)
+    if local.replace(fold=0).astimezone(UTC) != instant:
+        return instant.astimezone(UTC)
+    return local
 
 
 def _event(series: CheckInSeries, start: datetime, stamp: datetime) -> Event:
