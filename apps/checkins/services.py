@@ -44,6 +44,7 @@ from apps.checkins.recurrence import (
 from apps.core.errors import Conflict, DomainError, NotFound, PermissionDenied
 from apps.notifications.services import notify
 from apps.tandems.models import Membership
+from apps.tandems.selectors import locked_in_tandem
 from apps.tandems.tokens import new_token, token_hash
 
 logger = logging.getLogger(__name__)
@@ -137,14 +138,7 @@ def _timing(
 
 
 def _series_locked(membership: Membership, series_id: int) -> CheckInSeries:
-    series = (
-        CheckInSeries.objects.select_for_update()
-        .filter(tandem_id=membership.tandem_id, pk=series_id)
-        .first()
-    )
-    if series is None:
-        raise NotFound("Not found.")
-    return series
+    return locked_in_tandem(CheckInSeries, membership=membership, pk=series_id)
 
 
 # --- series ---------------------------------------------------------------------------------
