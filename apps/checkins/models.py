@@ -177,6 +177,14 @@ class AgendaItem(TimeStampedModel):
         blank=True,
         related_name="agenda_items",
     )
+    action_item = models.ForeignKey(
+        "checkins.ActionItem",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="agenda_items",
+        help_text=_("An overdue action item brought to the meeting instead of a second reminder."),
+    )
 
     class Meta:
         ordering = ["occurrence_id", "position", "id"]

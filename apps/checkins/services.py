@@ -612,34 +612,81 @@ def agenda_carry_over_due(*, now: datetime | None = None) -> int:
     return count
 
 
-def agenda_propose_decision(*, decision: Any) -> AgendaItem | None:
-    """Put a decision (e.g. one taken outside authority) on the agenda of the tandem's next
-    check-in. Called by the delegation app. Idempotent: a decision that is already on an
-    open agenda item is not added again. None when the tandem has no active series."""
+def _propose(
+    *, tandem_id: int, author_id: int | None, kind: str, text: str, **link: Any
+) -> AgendaItem | None:
+    """Put something on the agenda of the tandem's next check-in, once: a subject that is
+    already on an open agenda item is not added again. None when no check-in is planned."""
+    existing = AgendaItem.objects.filter(resolved=False, **link).first()
+    if existing is not None:
+        return existing
     now = timezone.now()
+    candidates: list[tuple[datetime, CheckInSeries]] = []
+    for series in CheckInSeries.objects.filter(tandem_id=tandem_id, active=True):
+        upcoming = next_occurrences(series.schedule, now, 1)
+        if upcoming:
+            candidates.append((upcoming[0], series))
+    if not candidates:
+        return None
+    start, series = min(candidates, key=lambda pair: (pair[0], pair[1].pk))
+    target = _next_target(series, start - timedelta(microseconds=1))
+    if target is None:
+        return None
+    return AgendaItem.objects.create(
+        occurrence=target,
+        author_id=author_id,
+        kind=kind,
+        text=text,
+        position=_next_position(target),
+        **link,
+    )
+
+
+def agenda_propose_decision(*, decision: Any) -> AgendaItem | None:
+    """Put a decision (one taken outside authority, or a request left unanswered after its one
+    reminder) on the agenda of the tandem's next check-in. Called by the delegation app."""
     with transaction.atomic():
-        existing = AgendaItem.objects.filter(decision=decision, resolved=False).first()
-        if existing is not None:
-            return existing
-        candidates: list[tuple[datetime, CheckInSeries]] = []
-        for series in CheckInSeries.objects.filter(tandem_id=decision.tandem_id, active=True):
-            upcoming = next_occurrences(series.schedule, now, 1)
-            if upcoming:
-                candidates.append((upcoming[0], series))
-        if not candidates:
-            return None
-        start, series = min(candidates, key=lambda pair: (pair[0], pair[1].pk))
-        target = _next_target(series, start - timedelta(microseconds=1))
-        if target is None:
-            return None
-        return AgendaItem.objects.create(
-            occurrence=target,
+        return _propose(
+            tandem_id=decision.tandem_id,
             author_id=decision.author_id,
             kind=AgendaKind.DECISION_NEEDED,
             text=decision.title,
-            position=_next_position(target),
             decision=decision,
         )
+
+
+def action_items_overdue_to_agenda(*, now: datetime | None = None) -> int:
+    """No escalation chains: an open action item that had its one reminder and is now past its
+    due date (in its owner's timezone) goes onto the next check-in's agenda instead of getting
+    a second reminder. Idempotent: an item already on an open agenda is not added again."""
+    now = now or timezone.now()
+    candidates = ActionItem.objects.filter(
+        status=ActionItemStatus.OPEN,
+        due_reminded_at__isnull=False,
+        due_date__lt=now.date() + timedelta(days=1),
+    ).select_related("owner")
+    added = 0
+    for item in candidates:
+        owner = item.owner
+        if (
+            item.due_date is None
+            or now.astimezone(ZoneInfo(owner.timezone)).date() <= item.due_date
+        ):
+            continue
+        with transaction.atomic():
+            if AgendaItem.objects.filter(action_item=item, resolved=False).exists():
+                continue
+            with translation.override(owner.language):
+                text = gettext("Overdue action item: %(text)s") % {"text": item.text[:4000]}
+            if _propose(
+                tandem_id=item.tandem_id,
+                author_id=owner.pk,
+                kind=AgendaKind.UPDATE,
+                text=text,
+                action_item=item,
+            ):
+                added += 1
+    return added
 
 
 # --- action items ---------------------------------------------------------------------------

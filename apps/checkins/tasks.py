@@ -19,5 +19,6 @@ def carry_over() -> int:
 
 @shared_task(name="checkins.remind_due_action_items", ignore_result=True)
 def remind_due_action_items() -> int:
-    """One reminder per action item when it falls due, never a second."""
-    return services.action_items_remind_due()
+    """One reminder per action item when it falls due, never a second: after that, an overdue
+    item goes onto the next check-in's agenda."""
+    return services.action_items_remind_due() + services.action_items_overdue_to_agenda()

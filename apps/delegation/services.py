@@ -792,4 +792,8 @@ def decisions_flag_overdue(*, now: datetime | None = None, batch: int = 500) -> 
                 body=decision.rationale,
                 url=_decision_url(decision),
             )
+            # No second reminder: the unanswered request goes onto the next check-in instead.
+            from apps.checkins.services import agenda_propose_decision
+
+            agenda_propose_decision(decision=decision)
     return flagged

@@ -176,6 +176,7 @@ class AgendaItemSerializer(serializers.ModelSerializer[AgendaItem]):
             "resolved_at",
             "author",
             "decision",
+            "action_item",
             "carried_from",
             "carried_from_start",
             "created_at",
