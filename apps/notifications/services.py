@@ -7,11 +7,13 @@ import uuid
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import partial
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
+from kombu.exceptions import OperationalError as BrokerUnreachable
 
 from apps.accounts.models import User
 from apps.core.errors import DomainError
@@ -229,7 +231,8 @@ def dispatch(
     for or double-claiming each other's. Everywhere (also SQLite, which serialises writers)
     the claim itself is a conditional update `state=pending → claimed` under a fresh token,
     and only the rows that carry that token afterwards are ours. The tasks are enqueued after
-    the claim commits; a task that is never published leaves a lease that the sweeper frees.
+    the claim commits; if the broker is down they are given back at once (`_publish`), and
+    a message lost after publishing leaves a lease that the sweeper frees.
     """
     now = now or timezone.now()
     lease = lease or lease_duration()
@@ -329,12 +332,36 @@ def _fold_into_digests(claimed: list[tuple[int, str, int]]) -> tuple[list[int], 
 
 
 def _enqueue(*, singles: list[int], digests: list[int], token: uuid.UUID) -> None:
+    """Publish the claimed deliveries once the claim has committed (see `_publish`)."""
+    if singles or digests:
+        transaction.on_commit(partial(_publish, singles=singles, digests=digests, token=token))
+
+
+def _publish(*, singles: list[int], digests: list[int], token: uuid.UUID) -> None:
+    """Hand the claimed deliveries to the workers; with the broker down, give them back.
+
+    An unreachable broker must neither fail the pass (the notices are safe in the database)
+    nor leave the rows claimed for a whole lease: they go back to `pending` at once and the
+    next pass claims them again. Also releasing rows whose message did get out is safe: a
+    task moves a row only with a conditional update on its token, so that message finds
+    nothing to do, and a row a worker already moved on is no longer `claimed`.
+    """
     from apps.notifications.tasks import deliver, deliver_digest
 
-    for pk in singles:
-        deliver.delay_on_commit(pk, str(token))
-    for recipient_id in digests:
-        deliver_digest.delay_on_commit(recipient_id, str(token))
+    try:
+        for pk in singles:
+            deliver.delay(pk, str(token))
+        for recipient_id in digests:
+            deliver_digest.delay(recipient_id, str(token))
+    except BrokerUnreachable as exc:
+        released = _held(str(token)).update(
+            state=DeliveryState.PENDING, claim_token=None, claimed_until=None
+        )
+        logger.warning(
+            "notifications: broker unreachable (%s); %s deliveries wait for the next pass",
+            exc,
+            released,
+        )
 
 
 # --- delivering -----------------------------------------------------------------------------

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import smtplib
 from datetime import UTC, datetime, time, timedelta
+from unittest import mock
 
 import pytest
 import time_machine
 from django.core import mail
 from django.db import transaction
+from kombu.exceptions import OperationalError
 
 from apps.notifications import services, tasks
 from apps.notifications.models import Channel, Delivery, DeliveryState, Notice
@@ -252,11 +254,34 @@ def test_deliveries_are_enqueued_only_after_the_claim_commits(
             services.dispatch()
 
     held = {d.channel: d for d in notice.deliveries.all()}
-    assert [(c.func, c.args) for c in callbacks] == [
-        (tasks.deliver.delay, (held["in_app"].pk, str(held["in_app"].claim_token))),
-        (tasks.deliver.delay, (held["email"].pk, str(held["email"].claim_token))),
-    ]
     assert {d.state for d in held.values()} == {"claimed"}
+    with mock.patch.object(tasks.deliver, "delay") as delay:
+        for callback in callbacks:  # what the commit runs
+            callback()
+    assert delay.call_args_list == [
+        mock.call(held["in_app"].pk, str(held["in_app"].claim_token)),
+        mock.call(held["email"].pk, str(held["email"].claim_token)),
+    ]
+
+
+def test_an_unreachable_broker_gives_the_claimed_deliveries_back_at_once(
+    person, django_capture_on_commit_callbacks
+) -> None:
+    refused = OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+    with time_machine.travel(WED_10, tick=False):
+        notice = notice_for(person)
+        with (
+            mock.patch.object(tasks.deliver, "delay", side_effect=refused) as delay,
+            django_capture_on_commit_callbacks(execute=True),
+        ):
+            result = services.dispatch()  # does not raise
+        assert (result.claimed, delay.call_count) == (2, 1)
+        assert set(notice.deliveries.values_list("state", "claim_token", "attempts")) == {
+            ("pending", None, 0)
+        }
+        with django_capture_on_commit_callbacks() as callbacks:
+            assert services.dispatch() == DispatchResult(claimed=2)  # no lease to wait for
+    assert len(callbacks) == 1
 
 
 def test_two_dispatch_passes_before_the_workers_run_deliver_once(
@@ -430,5 +455,5 @@ def test_dispatch_task_runs_the_service(person, django_capture_on_commit_callbac
         notice = notice_for(person)
         with django_capture_on_commit_callbacks() as callbacks:
             tasks.dispatch.run()
-    assert len(callbacks) == 2
+    assert len(callbacks) == 1  # publishes both deliveries after the commit
     assert set(notice.deliveries.values_list("state", flat=True)) == {"claimed"}
