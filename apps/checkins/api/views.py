@@ -36,13 +36,7 @@ ITEM_ID = OpenApiParameter("item_id", int, OpenApiParameter.PATH)
 ICS = {(200, "text/calendar"): OpenApiResponse(OpenApiTypes.STR, description="iCalendar")}
 
 
-class Scoped(TandemScopedMixin):
-    """Resolves the requester's seat before anything else, so a person outside the tandem gets
-    404 even for a malformed request, and never learns what the body should look like."""
-
-    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
-        super().initial(request, *args, **kwargs)  # type: ignore[misc]
-        self.membership  # noqa: B018 - raises NotFound for a tandem the person is not in
+Scoped = TandemScopedMixin
 
 
 def _timing(values: dict[str, Any]) -> dict[str, Any]:

@@ -22,6 +22,13 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     if isinstance(exc, DjangoValidationError):
         detail = exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}
         return Response(detail, status=status.HTTP_400_BAD_REQUEST)
+    if isinstance(exc, OverflowError):
+        # SQLite cannot bind integers beyond 64 bits (e.g. ?area=99999999999999999999); on
+        # PostgreSQL the same input is a DataError handled below. Either way: bad input.
+        return Response(
+            {"detail": "A number in the request is out of range."},
+            status=status.HTTP_400_BAD_REQUEST,
+        )
     if isinstance(exc, OperationalError | InterfaceError):
         # The database is unreachable: fail fast with a clear, retryable answer.
         logger.warning("database unavailable: %s", exc)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from functools import cached_property
+from typing import Any
 
 from apps.tandems.models import Membership, Tandem
 from apps.tandems.selectors import membership_get_for_member
@@ -15,6 +16,12 @@ class TandemScopedMixin:
     """
 
     tandem_url_kwarg = "tandem_id"
+
+    def initial(self, request: Any, *args: Any, **kwargs: Any) -> None:
+        """Resolve the seat right after authentication, before any input is validated: an
+        outsider gets the same 404 whatever they send, never a 400 about their body."""
+        super().initial(request, *args, **kwargs)  # type: ignore[misc]
+        _ = self.membership
 
     @cached_property
     def membership(self) -> Membership:

@@ -234,3 +234,10 @@ def test_missing_and_foreign_tandems_look_the_same(pair: Pair, other_pair: Pair)
     missing = other_pair.leader_client.get("/api/v1/tandems/999999/")
 
     assert (foreign.status_code, foreign.data) == (missing.status_code, missing.data)
+
+
+def test_an_outsider_gets_404_even_for_a_malformed_body(pair: Pair, other_pair: Pair) -> None:
+    for path in ("goals/", "invitations/"):
+        response = other_pair.leader_client.post(f"/api/v1/tandems/{pair.tandem.pk}/{path}", {})
+
+        assert (response.status_code, response.data) == (404, {"detail": "Not found."}), path
