@@ -17,6 +17,10 @@ apt_install() {
 }
 
 command -v msgfmt >/dev/null || apt_install gettext
+# The browser tests drive Debian's Chromium (Playwright's own download cannot be assumed).
+if [ "${TANDEM_NEED_BROWSER:-0}" = 1 ] && [ ! -x /usr/bin/chromium ]; then
+  apt_install chromium chromium-driver fonts-dejavu-core || echo "Chromium not installed: browser tests will skip" >&2
+fi
 
 PYTHON="${PYTHON:-$(command -v python3.11 || command -v python3)}"
 if [ ! -x .venv/bin/python ]; then

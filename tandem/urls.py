@@ -16,8 +16,20 @@ api_v1 = [
     path("", include("apps.feedback.api.urls")),
 ]
 
+# Every page of one tandem lives under /t/<tandem_id>/ and resolves the person's seat first
+# (apps.tandems.web.member_page): another tandem's page is a 404.
+tandem_pages = [
+    path("", include("apps.tandems.urls")),
+    path("", include("apps.delegation.urls")),
+    path("", include("apps.checkins.urls")),
+    path("", include("apps.feedback.urls")),
+]
+
 urlpatterns = [
     path("", tandem_views.home, name="home"),
+    path("t/<int:tandem_id>/", include(tandem_pages)),
+    path("inbox/", include("apps.notifications.urls")),
+    path("me/", include("apps.accounts.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/signup/", account_views.signup, name="signup"),

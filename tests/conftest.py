@@ -29,6 +29,8 @@ def servers_available() -> tuple[bool, str]:
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    # Browser tests last: their session-wide Chromium must not overlap the other tests.
+    items.sort(key=lambda item: "tests/e2e/" in str(item.fspath))
     ok, reason = servers_available()
     if ok:
         return

@@ -1,4 +1,5 @@
 from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -26,3 +27,8 @@ def signup(request: HttpRequest) -> HttpResponse:
     else:
         form = SignUpForm(initial={"language": (get_language() or "en")[:2]})
     return render(request, "accounts/signup.html", {"form": form, "next": next_url})
+
+
+@login_required
+def preferences(request: HttpRequest) -> HttpResponse:
+    return render(request, "partials/placeholder.html", {"heading": "preferences"})

@@ -6,6 +6,8 @@ from django.utils.translation import gettext as _
 
 from apps.core.errors import DomainError
 from apps.tandems import selectors, services
+from apps.tandems.models import Membership
+from apps.tandems.web import member_page
 
 
 @login_required
@@ -35,3 +37,13 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
         messages.success(request, _("Welcome to %(name)s.") % {"name": invite.tandem.name})
         return redirect("home")
     return render(request, "tandems/invitation.html", {"invitation": invite})
+
+
+@member_page
+def overview(request: HttpRequest, membership: Membership) -> HttpResponse:
+    return render(request, "partials/placeholder.html", {"heading": membership.tandem.name})
+
+
+@member_page
+def vision(request: HttpRequest, membership: Membership) -> HttpResponse:
+    return render(request, "partials/placeholder.html", {"heading": _("Vision & goals")})

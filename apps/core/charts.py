@@ -1,0 +1,136 @@
+"""Server-rendered charts: pure geometry for small inline SVG charts.
+
+The pages draw trends (retro effectiveness, feedback ratings) and counts (decisions per area
+and level) without a JavaScript library or a CDN: these functions turn plain numbers into
+coordinates, and `templates/partials/*_chart.html` draws them. Every chart also renders its
+numbers as a table for screen readers and for people who would rather read.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+PALETTE = ("#1f6feb", "#d9480f", "#2f9e44", "#7048e8", "#c2255c", "#0c8599")
+
+
+@dataclass(frozen=True)
+class Point:
+    x: float
+    y: float
+    value: float
+    label: str
+
+
+@dataclass(frozen=True)
+class Line:
+    name: str
+    color: str
+    points: tuple[Point, ...]
+
+    @property
+    def path(self) -> str:
+        """An SVG path through the points; a missing value breaks the line."""
+        return " ".join(
+            f"{'M' if i == 0 else 'L'}{p.x:.1f},{p.y:.1f}" for i, p in enumerate(self.points)
+        )
+
+
+@dataclass(frozen=True)
+class LineChart:
+    width: int
+    height: int
+    labels: tuple[str, ...]
+    lines: tuple[Line, ...]
+    y_ticks: tuple[tuple[float, float], ...]  # (y coordinate, value)
+    x_ticks: tuple[tuple[float, str], ...]  # (x coordinate, label)
+    table: tuple[tuple[str, tuple[float | None, ...]], ...] = field(default=())
+
+    @property
+    def empty(self) -> bool:
+        return not any(line.points for line in self.lines)
+
+
+PAD_LEFT, PAD_RIGHT, PAD_TOP, PAD_BOTTOM = 32, 12, 10, 28
+
+
+def line_chart(
+    labels: Sequence[str],
+    series: Sequence[tuple[str, Sequence[float | None]]],
+    *,
+    y_min: float,
+    y_max: float,
+    width: int = 480,
+    height: int = 180,
+) -> LineChart:
+    """A line per series over the shared x labels; values outside [y_min, y_max] are clamped.
+
+    `series` is `[(name, [value or None for each label]), …]`.
+    """
+    if y_max <= y_min:
+        raise ValueError("y_max must be greater than y_min")
+    inner_w = width - PAD_LEFT - PAD_RIGHT
+    inner_h = height - PAD_TOP - PAD_BOTTOM
+    n = len(labels)
+
+    def x_at(i: int) -> float:
+        return PAD_LEFT + (inner_w / 2 if n == 1 else inner_w * i / (n - 1))
+
+    def y_at(value: float) -> float:
+        clamped = min(max(value, y_min), y_max)
+        return PAD_TOP + inner_h * (1 - (clamped - y_min) / (y_max - y_min))
+
+    lines = []
+    for index, (name, values) in enumerate(series):
+        points = tuple(
+            Point(x_at(i), y_at(v), v, labels[i])
+            for i, v in enumerate(values[:n])
+            if v is not None
+        )
+        lines.append(Line(name, PALETTE[index % len(PALETTE)], points))
+    step = 1 if (y_max - y_min) <= 10 else (y_max - y_min) / 5
+    ticks = []
+    value = y_min
+    while value <= y_max + 1e-9:
+        ticks.append((y_at(value), value))
+        value += step
+    every = max(1, n // 6)
+    x_ticks = tuple((x_at(i), labels[i]) for i in range(0, n, every))
+    table = tuple((name, tuple(values[:n])) for name, values in series)
+    return LineChart(width, height, tuple(labels), tuple(lines), tuple(ticks), x_ticks, table)
+
+
+@dataclass(frozen=True)
+class Bar:
+    label: str
+    value: float
+    y: float
+    width: float
+    color: str
+
+
+@dataclass(frozen=True)
+class BarChart:
+    width: int
+    height: int
+    bars: tuple[Bar, ...]
+    label_width: int
+
+    @property
+    def empty(self) -> bool:
+        return not self.bars
+
+
+def bar_chart(
+    items: Sequence[tuple[str, float]], *, width: int = 480, bar_height: int = 22
+) -> BarChart:
+    """Horizontal bars, one per (label, value), scaled to the largest value."""
+    label_width = 150
+    top = max((value for _, value in items), default=0) or 1
+    usable = width - label_width - 40
+    bars = tuple(
+        Bar(label, value, i * (bar_height + 6), usable * value / top, PALETTE[0])
+        for i, (label, value) in enumerate(items)
+    )
+    height = max(1, len(items)) * (bar_height + 6)
+    return BarChart(width, height, bars, label_width)

@@ -1,0 +1,62 @@
+"""Helpers every tandem page uses, so the pages follow the API's permission rules.
+
+A page of a tandem the person is not in is a 404, exactly like a tandem that does not exist.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, Concatenate, ParamSpec
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+
+from apps.core.errors import DomainError, NotFound
+from apps.tandems import selectors
+from apps.tandems.models import Membership, Role
+
+P = ParamSpec("P")
+PageView = Callable[Concatenate[HttpRequest, Membership, P], HttpResponse]
+
+
+def member_page(view: PageView[P]) -> Callable[..., HttpResponse]:
+    """Resolve `tandem_id` from the URL to the signed-in person's seat in that tandem.
+
+    The view receives the `Membership`; `request.membership` is set too, so the base layout
+    can show the tandem's navigation. Outsiders and missing tandems get the same 404.
+    """
+
+    @login_required
+    @wraps(view)
+    def wrapper(request: HttpRequest, tandem_id: int, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            membership = selectors.membership_get_for_member(
+                user=request.user,  # type: ignore[arg-type]
+                tandem_id=tandem_id,
+            )
+        except NotFound:
+            raise Http404 from None
+        request.membership = membership  # type: ignore[attr-defined]
+        return view(request, membership, *args, **kwargs)
+
+    return wrapper
+
+
+def form_error_from(form: forms.Form, exc: DomainError) -> None:
+    """Show a service's domain error next to the field it names (or above the form)."""
+    field = exc.field if exc.field in form.fields else None
+    form.add_error(field, exc.message)
+
+
+def tandem_context(request: HttpRequest) -> dict[str, Any]:
+    """Context processor: the tandem whose page this is, for the layout's navigation."""
+    membership = getattr(request, "membership", None)
+    if membership is None:
+        return {}
+    return {
+        "membership": membership,
+        "tandem": membership.tandem,
+        "is_leader": membership.role == Role.LEADER,
+    }
