@@ -25,9 +25,19 @@ PENDING = ROOT / "locale" / "pending"
 def main() -> int:
     manage = [sys.executable, str(ROOT / "manage.py")]
     subprocess.run(
-        [*manage, "makemessages", "-l", "de", "--no-obsolete", "--ignore=.venv/*",
-         "--ignore=var/*", "--ignore=tests/*", "--ignore=bench/*"],
-        check=True, cwd=ROOT,
+        [
+            *manage,
+            "makemessages",
+            "-l",
+            "de",
+            "--no-obsolete",
+            "--ignore=.venv/*",
+            "--ignore=var/*",
+            "--ignore=tests/*",
+            "--ignore=bench/*",
+        ],
+        check=True,
+        cwd=ROOT,
     )
     pending: dict[str, str | list[str]] = {}
     files = sorted(PENDING.glob("*.json")) if PENDING.exists() else []

@@ -83,9 +83,7 @@ def line_chart(
     lines = []
     for index, (name, values) in enumerate(series):
         points = tuple(
-            Point(x_at(i), y_at(v), v, labels[i])
-            for i, v in enumerate(values[:n])
-            if v is not None
+            Point(x_at(i), y_at(v), v, labels[i]) for i, v in enumerate(values[:n]) if v is not None
         )
         lines.append(Line(name, PALETTE[index % len(PALETTE)], points))
     step = 1 if (y_max - y_min) <= 10 else (y_max - y_min) / 5
