@@ -209,6 +209,8 @@ class ActionItem(TimeStampedModel):
       a due date, False if done late; None while open or when dropped (released by both, not
       broken).
     - `due_reminded_at` is set once, by the reminder that the item is due: never a second one.
+    - `feedback_cycle`, if set, is the revealed feedback cycle of the same tandem whose
+      agreement this item records (so the history shows where a commitment came from).
     """
 
     tandem = models.ForeignKey(Tandem, on_delete=models.CASCADE, related_name="action_items")
@@ -229,6 +231,14 @@ class ActionItem(TimeStampedModel):
     done_at = models.DateTimeField(null=True, blank=True)
     kept = models.BooleanField(null=True, blank=True)
     due_reminded_at = models.DateTimeField(null=True, blank=True, editable=False)
+    feedback_cycle = models.ForeignKey(
+        "feedback.FeedbackCycle",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="agreements",
+        help_text=_("The feedback cycle this item was agreed in."),
+    )
 
     class Meta:
         ordering = ["tandem_id", "due_date", "id"]

@@ -711,7 +711,10 @@ def action_item_create(
     due_date: date | None = None,
     series_id: int | None = None,
     start: datetime | None = None,
+    feedback_cycle_id: int | None = None,
 ) -> ActionItem:
+    """`feedback_cycle_id` is set by the feedback service (already checked to be this
+    tandem's revealed cycle); the API never takes it from a request."""
     text = _check_text(text, "text")
     with transaction.atomic():
         owner = _member_user(membership.tandem_id, owner_id, "owner")
@@ -725,6 +728,7 @@ def action_item_create(
             created_by_id=membership.user_id,
             text=text,
             due_date=due_date,
+            feedback_cycle_id=feedback_cycle_id,
         )
 
 

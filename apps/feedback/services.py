@@ -421,6 +421,7 @@ def agreement_to_action_item(
             due_date=due_date,
             series_id=series_id,
             start=start,
+            feedback_cycle_id=cycle.pk,
         )
 
 

@@ -216,6 +216,7 @@ class ActionItemSerializer(serializers.ModelSerializer[ActionItem]):
             "done_at",
             "kept",
             "occurrence_start",
+            "feedback_cycle",
             "created_at",
             "updated_at",
         ]

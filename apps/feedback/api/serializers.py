@@ -275,7 +275,15 @@ class ActionItemRefSerializer(serializers.ModelSerializer[ActionItem]):
 
     class Meta:
         model = ActionItem
-        fields = ["id", "text", "owner", "due_date", "status", "occurrence_start"]
+        fields = [
+            "id",
+            "text",
+            "owner",
+            "due_date",
+            "status",
+            "occurrence_start",
+            "feedback_cycle",
+        ]
         read_only_fields = fields
 
     @extend_schema_field(serializers.DateTimeField(allow_null=True))

@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import QuerySet
+from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, serializers, status
 from rest_framework.request import Request
@@ -15,6 +16,7 @@ from rest_framework.views import APIView
 
 from apps.checkins.models import ActionItem
 from apps.feedback import selectors, services
+from apps.feedback.api.filters import CycleFilter
 from apps.feedback.api.serializers import (
     ActionItemRefSerializer,
     AgreementInputSerializer,
@@ -78,7 +80,8 @@ class CycleListView(TandemScopedMixin, generics.ListAPIView[FeedbackCycle]):
 
     serializer_class = CycleSerializer
     queryset = FeedbackCycle.objects.none()  # for the schema; the real one is scoped below
-    filter_backends: list[type] = []
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = CycleFilter
 
     def get_queryset(self) -> QuerySet[FeedbackCycle]:
         return selectors.cycles_of(membership=self.membership)

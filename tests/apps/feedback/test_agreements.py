@@ -44,7 +44,42 @@ def test_an_agreement_lands_on_the_next_check_in(pair: Pair, series: CheckInSeri
         stored.text,
         stored.occurrence.series_id,
         stored.occurrence.original_start,
-    ) == (pair.leader.pk, "Share the weekly priorities on Friday", series.pk, FIRST)
+        stored.feedback_cycle_id,
+    ) == (pair.leader.pk, "Share the weekly priorities on Friday", series.pk, FIRST, cycle.pk)
+
+
+def test_the_api_shows_which_cycle_an_action_item_came_from(
+    pair: Pair, series: CheckInSeries
+) -> None:
+    cycle = make_cycle(pair.leader_membership, opens_at=BEFORE_START)
+    for seat in (pair.leader_membership, pair.assistant_membership):
+        services.entry_submit(membership=seat, cycle_id=cycle.pk, answers=full_answers(cycle))
+    base = f"/api/v1/tandems/{pair.tandem.pk}"
+
+    created = pair.leader_client.post(
+        f"{base}/feedback/cycles/{cycle.pk}/action-items/",
+        {"text": "Weekly priorities", "owner": pair.assistant.pk},
+        format="json",
+    )
+    listed = pair.assistant_client.get(f"{base}/action-items/")
+
+    assert created.status_code == 201, created.json()
+    assert created.json()["feedback_cycle"] == cycle.pk
+    assert [(row["id"], row["feedback_cycle"]) for row in listed.json()["results"]] == [
+        (created.json()["id"], cycle.pk)
+    ]
+
+
+def test_an_action_item_made_by_hand_has_no_cycle(pair: Pair, series: CheckInSeries) -> None:
+    response = pair.leader_client.post(
+        f"/api/v1/tandems/{pair.tandem.pk}/action-items/",
+        {"text": "Book the venue", "owner": pair.leader.pk, "feedback_cycle": 1},
+        format="json",
+    )
+
+    assert response.status_code == 400
+    assert "feedback_cycle" in response.json()
+    assert not ActionItem.objects.exists()
 
 
 def test_no_agreement_before_the_reveal(pair: Pair, series: CheckInSeries) -> None:

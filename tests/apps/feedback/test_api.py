@@ -5,13 +5,16 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from urllib.parse import urlencode
 
 import pytest
+from django.core import mail
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from apps.feedback import services
 from apps.feedback.models import Amendment, Answer, FeedbackCycle, FeedbackEntry, Question
+from apps.notifications import mail as notification_mail
 from apps.notifications.models import Notice
 from tests.apps.feedback.conftest import T0, url
 from tests.conftest import Pair
@@ -48,6 +51,11 @@ def _leader_view(pair: Pair, cycle: FeedbackCycle) -> list[Any]:
                 {"text": "x", "owner": pair.leader.pk},
                 format="json",
             ),
+            # Filters and their counts must not depend on the other's entry either.
+            c.get(url(pair, "feedback/cycles/?state=open&revealed=false")),
+            c.get(url(pair, "feedback/cycles/?revealed=true")),
+            c.get(url(pair, "feedback/cycles/?my_entry=draft")),
+            c.get(url(pair, "feedback/cycles/?my_entry=submitted")),
         )
     ] + [list(Notice.objects.filter(recipient=pair.leader).values("kind", "key", "title"))]
 
@@ -70,7 +78,7 @@ def test_the_other_members_draft_and_submission_leave_every_read_unchanged(
     services.entry_submit(membership=pair.assistant_membership, cycle_id=cycle.pk)
     services.reminders_send(now=T0)  # reminders too: the leader's is the same either way
     after = _leader_view(pair, cycle)
-    assert after[:7] == nothing[:7]
+    assert after[:-1] == nothing[:-1]
 
     detail = after[1][1]
     assert detail["received_entry"] is None and detail["revealed"] is False
@@ -98,6 +106,52 @@ def test_reminders_are_the_same_for_a_non_submitter_whatever_the_other_did(
     assert shape(pair.leader) == shape(other_pair.leader)
     assert [k for k, *_ in shape(pair.leader)] == ["feedback.opened", "feedback.closing"]
     assert shape(pair.assistant) == []
+
+
+@pytest.mark.parametrize("language", ["en", "de"])
+def test_feedback_emails_read_the_same_whatever_the_other_did(
+    pair: Pair, other_pair: Pair, frozen: Any, language: str
+) -> None:
+    """The e-mails themselves (subject, text, HTML), not just the stored notices: the leader
+    whose assistant submitted gets the same mail as one whose assistant did not."""
+    for p in (pair, other_pair):
+        p.tandem.name = "Same name"
+        p.tandem.save(update_fields=["name"])
+        p.leader.display_name, p.leader.language = "Sam", language
+        p.leader.save(update_fields=["display_name", "language"])
+    opens = T0 - timedelta(hours=1)
+    cycles = {
+        p.tandem.pk: make_cycle(p.leader_membership, opens_at=opens) for p in (pair, other_pair)
+    }
+    submitted = cycles[pair.tandem.pk]
+    services.entry_submit(
+        membership=pair.assistant_membership, cycle_id=submitted.pk, answers=full_answers(submitted)
+    )
+    services.reminders_send(now=T0)
+    services.reminders_send(now=submitted.closes_at - timedelta(hours=2))
+
+    def mails(p: Pair) -> list[tuple[str, str, str]]:
+        mail.outbox.clear()
+        notices = list(Notice.objects.filter(recipient=p.leader).order_by("id"))
+        for notice in notices:
+            notification_mail.send(recipient=p.leader, notices=[notice], digest=False)
+        notification_mail.send(recipient=p.leader, notices=notices, digest=True)
+        cycle = cycles[p.tandem.pk]
+
+        def same(text: str) -> str:
+            # Links point at the member's own tandem and cycle: the only allowed difference.
+            text = text.replace(f"/{p.tandem.pk}/", "/<tandem>/")
+            return text.replace(f"/{cycle.pk}/", "/<cycle>/")
+
+        return [
+            (same(m.subject), same(m.body), same(m.alternatives[0][0]))  # type: ignore[attr-defined]
+            for m in mail.outbox
+        ]
+
+    seen = mails(pair)
+    assert len(seen) == 3
+    assert seen == mails(other_pair)
+    assert "Good" not in "".join(body + html for _, body, html in seen)
 
 
 def test_both_submitting_reveals_both_entries_to_both(pair: Pair, cycle: FeedbackCycle) -> None:
@@ -475,3 +529,51 @@ def test_lists_take_a_constant_number_of_queries(pair: Pair, frozen: Any) -> Non
         "feedback/trends/": 3,
         "appreciations/": 3,
     }
+
+
+def test_the_cycle_list_filters_by_state_reveal_and_my_own_entry(pair: Pair, frozen: Any) -> None:
+    make_cycle(pair.leader_membership, opens_at=T0 + timedelta(days=3), title="U")
+    drafted = make_cycle(pair.leader_membership, opens_at=T0 - timedelta(days=1), title="D")
+    services.entry_save_draft(
+        membership=pair.leader_membership, cycle_id=drafted.pk, answers=full_answers(drafted)
+    )
+    revealed = make_cycle(pair.leader_membership, opens_at=T0 - timedelta(days=2), title="R")
+    for seat in (pair.leader_membership, pair.assistant_membership):
+        services.entry_submit(membership=seat, cycle_id=revealed.pk, answers=full_answers(revealed))
+    closed = make_cycle(pair.leader_membership, opens_at=T0 - timedelta(days=30), title="C")
+    services.cycle_close(membership=pair.leader_membership, cycle_id=closed.pk)
+
+    def titles(query: str) -> list[str]:
+        response = pair.leader_client.get(url(pair, f"feedback/cycles/?{query}"))
+        assert response.status_code == 200, response.json()
+        return [row["title"] for row in response.json()["results"]]
+
+    assert titles("") == ["U", "D", "R", "C"]
+    assert titles("state=open") == ["D", "R"]
+    assert titles("state=upcoming&state=closed") == ["U", "C"]
+    assert titles("revealed=true") == ["R", "C"]
+    assert titles("revealed=false") == ["U", "D"]
+    assert titles("my_entry=draft") == ["D"]
+    assert titles("my_entry=submitted") == ["R"]
+    assert titles("my_entry=none") == ["U", "C"]
+    assert titles(urlencode({"opens_after": (T0 - timedelta(days=2)).isoformat()})) == [
+        "U",
+        "D",
+        "R",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [
+        ("state=soon", "state"),
+        ("revealed=perhaps", "revealed"),
+        ("my_entry=x", "my_entry"),
+        ("opens_after=yesterday", "opens_after"),
+    ],
+)
+def test_a_bad_cycle_filter_is_a_400_naming_it(pair: Pair, query: str, field: str) -> None:
+    response = pair.leader_client.get(url(pair, f"feedback/cycles/?{query}"))
+
+    assert response.status_code == 400
+    assert field in response.json()
