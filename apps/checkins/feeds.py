@@ -60,7 +60,11 @@ def _event(series: CheckInSeries, start: datetime, stamp: datetime) -> Event:
     event.add("dtstamp", stamp)
     event.add("summary", f"{series.title} ({series.tandem.name})")
     event.add("dtstart", start)
-    event.add("dtend", start + series.duration)
+    # The duration is elapsed time: added to the instant, not to the wall clock, or a meeting
+    # across a DST change would end an hour off (and RFC 5545 takes DTEND - DTSTART of the
+    # master as the exact duration of every instance).
+    end = start.astimezone(UTC) + series.duration
+    event.add("dtend", _local(end, ZoneInfo(series.timezone)))
     return event
 
 

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -109,3 +109,22 @@ def test_a_single_series_downloads_as_ics(pair: Pair, series: CheckInSeries) -> 
 
     assert response.status_code == 200
     assert len(Calendar.from_ical(response.content).walk("VEVENT")) == 1
+
+
+def test_a_meeting_across_the_dst_change_lasts_its_duration_in_the_feed(pair: Pair) -> None:
+    # Sunday 29 March 2026, 01:30 in Berlin: the clocks jump from 02:00 to 03:00 during it.
+    series_for(
+        pair.leader_membership,
+        weekdays=(6,),
+        start_date=date(2026, 3, 29),
+        local_time=time(1, 30),
+        duration=timedelta(hours=2),
+    )
+
+    _path, cal = feed(pair)
+
+    (master,) = cal.walk("VEVENT")
+    start, end = master.decoded("DTSTART"), master.decoded("DTEND")
+    assert start == datetime(2026, 3, 29, 1, 30, tzinfo=BERLIN)
+    assert end.astimezone(UTC) - start.astimezone(UTC) == timedelta(hours=2)
+    assert end == datetime(2026, 3, 29, 4, 30, tzinfo=BERLIN)
