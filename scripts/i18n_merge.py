@@ -4,7 +4,7 @@
 
 Runs `makemessages -l de`, then fills every untranslated or fuzzy entry whose msgid appears
 in `locale/pending/*.json` (`{"msgid": "Übersetzung"}`; for plurals
-`{"msgid": ["singular", "plural"]}`), removes the merged JSON files and compiles. Prints
+`{"msgid": ["singular", "plural"]}`) and compiles; `--clean` then removes the JSON files. Prints
 what is still untranslated, so a catalogue is never shipped half German by accident.
 """
 
@@ -58,9 +58,11 @@ def main() -> int:
         if "fuzzy" in entry.flags:
             entry.flags.remove("fuzzy")
             entry.previous_msgid = None
+            entry.previous_msgid_plural = None
     catalogue.save()
-    for path in files:
-        path.unlink()
+    if "--clean" in sys.argv:
+        for path in files:
+            path.unlink()
     subprocess.run([*manage, "compilemessages", "-l", "de", "--ignore=.venv"], check=True, cwd=ROOT)
     missing = [e.msgid for e in polib.pofile(str(PO)) if not e.translated() or "fuzzy" in e.flags]
     for msgid in missing:

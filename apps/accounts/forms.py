@@ -1,8 +1,23 @@
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
 from django import forms
+from django.contrib.auth import forms as auth_forms
+from django.utils import timezone as dj_timezone
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-from apps.accounts.models import Language
+from apps.accounts.models import Language, User, Weekday
 from apps.accounts.rules import valid_timezones
+
+LOCAL_DATETIME = "%Y-%m-%dT%H:%M"
+
+
+def timezone_choices() -> list[tuple[str, str]]:
+    return [(tz, tz) for tz in sorted(valid_timezones())]
 
 
 class SignUpForm(forms.Form):
@@ -14,4 +29,200 @@ class SignUpForm(forms.Form):
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["timezone"].choices = [(tz, tz) for tz in sorted(valid_timezones())]  # type: ignore[attr-defined]
+        self.fields["timezone"].choices = timezone_choices()  # type: ignore[attr-defined]
+
+
+class TimeInput(forms.TimeInput):
+    input_type = "time"
+
+    def __init__(self) -> None:
+        super().__init__(format="%H:%M")
+
+
+class LocalDateTimeInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self) -> None:
+        super().__init__(format=LOCAL_DATETIME)
+
+
+class LocalDateTimeField(forms.DateTimeField):
+    """A wall-clock date and time, kept naive: the form localizes it in the person's
+    timezone (the one chosen in the same form), not in the server's."""
+
+    widget = LocalDateTimeInput
+    input_formats = [LOCAL_DATETIME, "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"]
+
+    def to_python(self, value: Any) -> datetime | None:
+        if value in self.empty_values:
+            return None
+        if isinstance(value, datetime):
+            return value.replace(tzinfo=None)
+        for fmt in self.input_formats:
+            try:
+                return datetime.strptime(str(value).strip(), fmt)  # noqa: DTZ007 (wall clock)
+            except ValueError:
+                continue
+        raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+
+    def prepare_value(self, value: Any) -> Any:
+        return value
+
+
+WEEKDAY_CHOICES = [("", _("No fixed window")), *[(str(v), label) for v, label in Weekday.choices]]
+
+
+class PreferencesForm(forms.Form):
+    """The person's profile, hours and channels. Cross-field rules are checked here with
+    messages in the person's language; the services check them again."""
+
+    display_name = forms.CharField(label=_("Your name"), max_length=120, required=False)
+    language = forms.ChoiceField(label=_("Language"), choices=Language.choices)
+    timezone = forms.ChoiceField(label=_("Timezone"))
+    quiet_hours_start = forms.TimeField(
+        label=_("Quiet from"), required=False, widget=TimeInput(), input_formats=["%H:%M"]
+    )
+    quiet_hours_end = forms.TimeField(
+        label=_("Quiet until"), required=False, widget=TimeInput(), input_formats=["%H:%M"]
+    )
+    window_weekday = forms.TypedChoiceField(
+        label=_("Weekday"), choices=WEEKDAY_CHOICES, coerce=int, empty_value=None, required=False
+    )
+    window_start = forms.TimeField(
+        label=_("From"), required=False, widget=TimeInput(), input_formats=["%H:%M"]
+    )
+    window_end = forms.TimeField(
+        label=_("Until"), required=False, widget=TimeInput(), input_formats=["%H:%M"]
+    )
+    paused_from = LocalDateTimeField(label=_("Away from"), required=False)
+    paused_until = LocalDateTimeField(
+        label=_("Away until"),
+        required=False,
+        help_text=_("Leave empty to stay away until you come back and clear the pause."),
+    )
+    email_enabled = forms.BooleanField(label=_("By e-mail"), required=False)
+    digest_enabled = forms.BooleanField(
+        label=_("Fold many e-mails into one digest"), required=False
+    )
+    digest_threshold = forms.IntegerField(
+        label=_("Digest when more than this many are due at once"), min_value=1, max_value=50
+    )
+
+    ACCOUNT_FIELDS = (
+        "display_name",
+        "language",
+        "timezone",
+        "quiet_hours_start",
+        "quiet_hours_end",
+        "window_weekday",
+        "window_start",
+        "window_end",
+        "paused_from",
+        "paused_until",
+    )
+    CHANNEL_FIELDS = ("email_enabled", "digest_enabled", "digest_threshold")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["timezone"].choices = timezone_choices()  # type: ignore[attr-defined]
+
+    @classmethod
+    def initial_for(cls, user: User, channels: Any) -> dict[str, Any]:
+        zone = ZoneInfo(user.timezone)
+
+        def wall(value: datetime | None) -> datetime | None:
+            return None if value is None else dj_timezone.localtime(value, zone)
+
+        return {
+            "display_name": user.display_name,
+            "language": user.language,
+            "timezone": user.timezone,
+            "quiet_hours_start": user.quiet_hours_start,
+            "quiet_hours_end": user.quiet_hours_end,
+            "window_weekday": "" if user.window_weekday is None else str(user.window_weekday),
+            "window_start": user.window_start,
+            "window_end": user.window_end,
+            "paused_from": wall(user.paused_from),
+            "paused_until": wall(user.paused_until),
+            "email_enabled": channels.email_enabled,
+            "digest_enabled": channels.digest_enabled,
+            "digest_threshold": channels.digest_threshold,
+        }
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
+        start, end = data.get("quiet_hours_start"), data.get("quiet_hours_end")
+        if "quiet_hours_start" in data and "quiet_hours_end" in data:
+            if (start is None) != (end is None):
+                field = "quiet_hours_end" if end is None else "quiet_hours_start"
+                self.add_error(
+                    field, _("Set both the start and the end of quiet hours, or neither.")
+                )
+            elif start is not None and start == end:
+                self.add_error(
+                    "quiet_hours_end", _("Quiet hours must not start and end at the same time.")
+                )
+        window = ("window_weekday", "window_start", "window_end")
+        if all(name in data for name in window):
+            values = [data[name] for name in window]
+            if any(v is not None for v in values):
+                missing = [name for name, v in zip(window, values, strict=True) if v is None]
+                for name in missing:
+                    self.add_error(
+                        name, _("Set the weekday, start and end of the communication window.")
+                    )
+                if not missing and data["window_start"] >= data["window_end"]:
+                    self.add_error("window_end", _("The window must end after it starts."))
+        tz_name = data.get("timezone")
+        if tz_name and "paused_from" in data and "paused_until" in data:
+            zone = ZoneInfo(tz_name)
+            paused_from, paused_until = data["paused_from"], data["paused_until"]
+            data["paused_from"] = paused_from and paused_from.replace(tzinfo=zone)
+            data["paused_until"] = paused_until and paused_until.replace(tzinfo=zone)
+            if paused_until is not None and paused_from is None:
+                self.add_error("paused_from", _("Set when the pause starts."))
+            elif paused_from and paused_until and paused_until <= paused_from:
+                self.add_error("paused_until", _("The pause must end after it starts."))
+        return data
+
+    def account_changes(self) -> dict[str, Any]:
+        return {name: self.cleaned_data[name] for name in self.ACCOUNT_FIELDS}
+
+    def channel_changes(self) -> dict[str, Any]:
+        return {name: self.cleaned_data[name] for name in self.CHANNEL_FIELDS}
+
+
+class PasswordResetForm(auth_forms.PasswordResetForm):
+    """Django's reset form, writing the e-mail in the person's own language."""
+
+    def send_mail(
+        self,
+        subject_template_name: str,
+        email_template_name: str,
+        context: dict[str, Any],
+        from_email: str | None,
+        to_email: str,
+        html_email_template_name: str | None = None,
+    ) -> None:
+        user = context.get("user")
+        language = getattr(user, "language", None) or translation.get_language()
+        with translation.override(language):
+            super().send_mail(
+                subject_template_name,
+                email_template_name,
+                context,
+                from_email,
+                to_email,
+                html_email_template_name,
+            )
+
+
+class AccountDeleteForm(forms.Form):
+    """The password confirms that the person, not someone at an unlocked screen, deletes."""
+
+    password = forms.CharField(
+        label=_("Your password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )

@@ -39,6 +39,10 @@ class Weekday(models.IntegerChoices):
     SUNDAY = 6, _("Sunday")
 
 
+# The address domain of anonymised accounts (RFC 2606: never deliverable).
+DELETED_DOMAIN = "deleted.invalid"
+
+
 class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
 
@@ -137,6 +141,9 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     @property
     def name(self) -> str:
+        if self.email.endswith(f"@{DELETED_DOMAIN}"):
+            # Anonymised (apps.accounts.services.user_delete): named in the reader's language.
+            return str(_("Deleted person"))
         return self.display_name or self.email.split("@")[0]
 
     def get_full_name(self) -> str:

@@ -1,18 +1,36 @@
-"""Writes about people: signing up and changing preferences."""
+"""Writes about people: signing up, signing in for an API token, changing preferences, and
+deleting an account (anonymising the person)."""
 
 from __future__ import annotations
 
+import contextlib
+import secrets
 from datetime import datetime, time
 from typing import Any
 
+from axes.helpers import get_cool_off
+from axes.models import AccessAttempt
+from django.contrib.auth import authenticate
 from django.contrib.auth.password_validation import validate_password
+from django.contrib.auth.signals import user_logged_in
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from rest_framework.authtoken.models import Token
 
-from apps.accounts.models import Language, User
+from apps.accounts.models import DELETED_DOMAIN, Language, User
 from apps.accounts.rules import is_valid_timezone
-from apps.core.errors import DomainError
+from apps.audit.models import AuditAction
+from apps.audit.services import audit_record
+from apps.checkins.services import calendar_feed_revoke
+from apps.core.errors import DomainError, NotFound
+from apps.delegation.models import Decision
+from apps.feedback.models import EntryStatus, FeedbackEntry
+from apps.notifications.models import Notice, NotificationPreferences
+from apps.tandems.models import Membership, Tandem
+
+# What the other member sees instead of a deleted person's name.
+DELETED_NAME = "Deleted person"
 
 PREFERENCE_FIELDS = (
     "display_name",
@@ -70,6 +88,40 @@ def user_token(*, user: User) -> str:
 
 def user_token_revoke(*, user: User) -> None:
     Token.objects.filter(user=user).delete()
+    audit_record(action=AuditAction.API_TOKEN_REVOKED, actor=user, target=user)
+
+
+class SignInLockedOut(DomainError):
+    """Too many failed sign-ins for this address from this client: wait for the cool-off."""
+
+    status_code = 429
+    default_code = "locked_out"
+
+    def __init__(self, message: str, *, retry_after: float | None = None) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+def user_token_obtain(*, request: Any, email: str, password: str) -> tuple[User, str]:
+    """Sign in with e-mail and password for an API token.
+
+    Not one transaction on purpose: a failed attempt must stay counted (django-axes) and
+    recorded (audit log) although this raises. A successful exchange is a sign-in like the
+    web login: Django's `user_logged_in` is sent, so the last login, the lockout counter
+    reset and the audit log treat both alike.
+    """
+    user = authenticate(request, email=email.strip().lower(), password=password)
+    if user is None:
+        if getattr(request, "axes_locked_out", False):
+            cool_off = get_cool_off(request)
+            raise SignInLockedOut(
+                "Too many failed sign-in attempts. Please try again later.",
+                retry_after=cool_off.total_seconds() if cool_off else None,
+            )
+        raise DomainError("E-mail address or password is wrong.", field="password")
+    assert isinstance(user, User)
+    user_logged_in.send(sender=User, request=request, user=user)
+    return user, user_token(user=user)
 
 
 @transaction.atomic
@@ -123,3 +175,79 @@ def _check_pause(paused_from: datetime | None, paused_until: datetime | None) ->
         raise DomainError("Set when the pause starts.", field="paused_from")
     if paused_from is not None and paused_until is not None and paused_until <= paused_from:
         raise DomainError("The pause must end after it starts.", field="paused_until")
+
+
+# --- deleting an account --------------------------------------------------------------------
+
+
+@transaction.atomic
+def user_delete(*, user: User, password: str) -> User:
+    """Delete the person's account deliberately, confirmed with their password.
+
+    The person is anonymised, not removed: their seats in tandems stay, so everything the
+    other member shares with them (decisions, agendas, revealed feedback, appreciation) stays
+    readable, attributed to "Deleted person". What only they could see goes: drafts of
+    feedback, their inbox and notification choices, their API token and calendar feed.
+    Tandems nobody active is left in are deleted, with their open invitations (only a tandem
+    with a vacant seat has one). They can never sign in again (unusable password, inactive;
+    existing sessions fail their hash check).
+    """
+    locked = User.objects.select_for_update().filter(pk=user.pk, is_active=True).first()
+    if locked is None:
+        raise DomainError("This account has been deleted already.", field="password")
+    if not password or not locked.check_password(password):
+        raise DomainError("The password is wrong.", field="password")
+    user = locked
+    old_email = user.email
+
+    others_active = Membership.objects.filter(tandem=OuterRef("pk"), user__is_active=True).exclude(
+        user_id=user.pk
+    )
+    alone_in = list(
+        Tandem.objects.filter(memberships__user=user)
+        .exclude(Exists(others_active))
+        .values_list("pk", flat=True)
+    )
+    for tandem_id in alone_in:
+        audit_record(
+            action=AuditAction.TANDEM_DELETED,
+            actor=user,
+            tandem=tandem_id,
+            target=f"tandems.tandem:{tandem_id}",
+            data={"reason": "account_deleted"},
+        )
+    # A decision protects its area from a cascade, so a tandem's decisions go first (as in
+    # `tandems.services.tandem_delete`).
+    Decision.objects.filter(tandem_id__in=alone_in).delete()
+    Tandem.objects.filter(pk__in=alone_in).delete()
+
+    FeedbackEntry.objects.filter(author=user, status=EntryStatus.DRAFT).delete()
+    Notice.objects.filter(recipient=user).delete()
+    NotificationPreferences.objects.filter(user=user).delete()
+    Token.objects.filter(user=user).delete()
+    with contextlib.suppress(NotFound):  # there was no feed to revoke
+        calendar_feed_revoke(user=user)
+
+    user.email = f"deleted-{user.pk}-{secrets.token_hex(6)}@{DELETED_DOMAIN}"
+    user.display_name = DELETED_NAME
+    user.set_unusable_password()
+    user.is_active = False
+    user.is_staff = False
+    user.is_superuser = False
+    user.last_login = None
+    defaults = User()
+    for name in PREFERENCE_FIELDS:
+        if name != "display_name":
+            setattr(user, name, getattr(defaults, name))
+    user.save()
+    user.groups.clear()
+    user.user_permissions.clear()
+
+    AccessAttempt.objects.filter(username=old_email).delete()
+    audit_record(
+        action=AuditAction.ACCOUNT_DELETED,
+        actor=user,
+        target=user,
+        data={"tandems_deleted": alone_in},
+    )
+    return user

@@ -1,13 +1,35 @@
-from django.contrib.auth import login
+from __future__ import annotations
+
+import contextlib
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_noop, ngettext
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+from django.views.i18n import set_language as django_set_language
 
 from apps.accounts import services
-from apps.accounts.forms import SignUpForm
-from apps.core.errors import DomainError
+from apps.accounts.api.throttles import AUTH_THROTTLES
+from apps.accounts.forms import AccountDeleteForm, PreferencesForm, SignUpForm
+from apps.accounts.models import Language, User
+from apps.checkins import services as checkin_services
+from apps.checkins.models import CalendarFeed
+from apps.core.errors import DomainError, NotFound
+from apps.notifications import selectors as notification_selectors
+from apps.notifications import services as notification_services
+from apps.tandems import selectors as tandem_selectors
+from apps.tandems.web import form_error_from
 
 
 def signup(request: HttpRequest) -> HttpResponse:
@@ -29,6 +51,163 @@ def signup(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/signup.html", {"form": form, "next": next_url})
 
 
+def set_language(request: HttpRequest) -> HttpResponse:
+    """The header's language switch. A signed-in person's choice is their profile's language
+    (which wins over the cookie on every page); everybody also gets Django's cookie."""
+    language = request.POST.get("language", "")
+    user = request.user
+    if (
+        request.method == "POST"
+        and user.is_authenticated
+        and language in Language.values
+        and language != user.language
+    ):
+        services.user_update_preferences(user=user, language=language)
+    return django_set_language(request)
+
+
+def _feed_context(request: HttpRequest, *, token: str | None = None) -> dict[str, Any]:
+    feed = CalendarFeed.objects.filter(user_id=request.user.pk or 0).first()  # their own only
+    url = None
+    if token is not None:
+        url = request.build_absolute_uri(reverse("api-calendar-ics", args=[token]))
+    return {"feed": feed, "feed_url": url}
+
+
+def _render_preferences(
+    request: HttpRequest, form: PreferencesForm, *, token: str | None = None
+) -> HttpResponse:
+    context = {
+        "form": form,
+        **_feed_context(request, token=token),
+        # For "Export my data": one download per tandem the person is in.
+        "export_tandems": list(
+            tandem_selectors.tandems_for(request.user).order_by("name", "pk")  # type: ignore[arg-type]
+        ),
+    }
+    return render(request, "accounts/preferences.html", context)
+
+
 @login_required
+@never_cache
 def preferences(request: HttpRequest) -> HttpResponse:
-    return render(request, "partials/placeholder.html", {"heading": "preferences"})
+    user: User = request.user  # type: ignore[assignment]
+    if request.method == "POST":
+        form = PreferencesForm(request.POST)
+        if form.is_valid():
+            try:
+                # Both or neither: a refused channel change must not keep the new hours.
+                with transaction.atomic():
+                    services.user_update_preferences(user=user, **form.account_changes())
+                    notification_services.notification_preferences_update(
+                        user=user, **form.channel_changes()
+                    )
+            except DomainError as exc:
+                user.refresh_from_db()
+                form_error_from(form, exc)
+            else:
+                # The next page speaks the new language; so does this confirmation.
+                translation.activate(user.language)
+                messages.success(request, _("Your preferences are saved."))
+                response = redirect("accounts:preferences")
+                response.set_cookie(
+                    settings.LANGUAGE_COOKIE_NAME,
+                    user.language,
+                    max_age=settings.LANGUAGE_COOKIE_AGE,
+                    samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+                    secure=settings.LANGUAGE_COOKIE_SECURE,
+                    httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+                )
+                return response
+        return _render_preferences(request, form)
+    channels = notification_selectors.notification_preferences_of(user)
+    form = PreferencesForm(initial=PreferencesForm.initial_for(user, channels))
+    return _render_preferences(request, form)
+
+
+@login_required
+@never_cache
+@require_POST
+def calendar_feed_create(request: HttpRequest) -> HttpResponse:
+    """Make a new private feed address (the old one stops working) and show it, this once:
+    only its hash is stored, so this response is the only place it ever appears."""
+    user: User = request.user  # type: ignore[assignment]
+    token = checkin_services.calendar_feed_regenerate(user=user)
+    channels = notification_selectors.notification_preferences_of(user)
+    form = PreferencesForm(initial=PreferencesForm.initial_for(user, channels))
+    return _render_preferences(request, form, token=token)
+
+
+@login_required
+@require_POST
+def calendar_feed_revoke(request: HttpRequest) -> HttpResponse:
+    with contextlib.suppress(NotFound):  # already gone: the person wanted exactly this
+        checkin_services.calendar_feed_revoke(user=request.user)  # type: ignore[arg-type]
+    messages.success(request, _("Your calendar feed is switched off; its address no longer works."))
+    return redirect(f"{reverse('accounts:preferences')}#calendar")
+
+
+# --- deleting one's account -----------------------------------------------------------------
+
+# The service's messages this page shows, so the German catalogue has them.
+DELETE_MESSAGES = (
+    gettext_noop("The password is wrong."),
+    gettext_noop("This account has been deleted already."),
+)
+
+
+def _throttle_wait(request: HttpRequest) -> float | None:
+    """The API's limits on password attempts, applied to this page too (one shared counter per
+    person and per address): None if this attempt may go ahead, else the seconds to wait."""
+    throttles = [throttle() for throttle in AUTH_THROTTLES]
+    refused = [t for t in throttles if not t.allow_request(request, None)]  # type: ignore[arg-type]
+    if not refused:
+        return None
+    return max((t.wait() or 0.0) for t in refused)
+
+
+def _alone_in(user: User) -> list[Any]:
+    """The person's tandems that nobody else active is in: deleting the account deletes them."""
+    tandems = tandem_selectors.tandems_with_members_for(user).order_by("name", "pk")
+    return [
+        tandem
+        for tandem in tandems
+        if not any(m.user.is_active and m.user_id != user.pk for m in tandem.memberships.all())
+    ]
+
+
+@login_required
+@never_cache
+def account_delete(request: HttpRequest) -> HttpResponse:
+    """Explain what deleting the account does, and do it once the password confirms it."""
+    user: User = request.user  # type: ignore[assignment]
+    form = AccountDeleteForm(request.POST if request.method == "POST" else None)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        wait = _throttle_wait(request)
+        if wait is not None:
+            minutes = max(1, round(wait / 60))
+            form.add_error(
+                "password",
+                ngettext(
+                    "Too many attempts. Try again in %(minutes)s minute.",
+                    "Too many attempts. Try again in %(minutes)s minutes.",
+                    minutes,
+                )
+                % {"minutes": minutes},
+            )
+            status = 429
+        else:
+            try:
+                services.user_delete(user=user, password=form.cleaned_data["password"])
+            except DomainError as exc:
+                form_error_from(form, DomainError(_(exc.message), field=exc.field))
+            else:
+                logout(request)
+                messages.success(
+                    request,
+                    _("Your account is deleted. Thank you for working with Tandem."),
+                )
+                return redirect(settings.LOGIN_URL)
+    context = {"form": form, "alone_in": _alone_in(user)}
+    return render(request, "accounts/delete.html", context, status=status)

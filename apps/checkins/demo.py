@@ -1,5 +1,6 @@
 """Demo data: a weekly Monday 09:00 Berlin check-in for Lena & Alex, with a few weeks of
-history (notes, retros, action items) and upcoming agendas."""
+history (agendas, notes, retros, action items kept, late and dropped, a topic carried over)
+and an upcoming agenda."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from zoneinfo import ZoneInfo
 from django.utils import timezone
 
 from apps.checkins import services
-from apps.checkins.models import Occurrence, OccurrenceStatus, Retro
+from apps.checkins.models import AgendaItem, Occurrence, OccurrenceStatus, Retro
 from apps.checkins.recurrence import next_occurrences
 from apps.core.demo import Demo
 
@@ -34,6 +35,7 @@ def seed(demo: Demo) -> None:
     upcoming = [start for start in starts if start > now]
 
     # The past is written directly (the services refuse to backdate retros and notes).
+    past_rows = []
     for week, start in enumerate(past):
         row = Occurrence.objects.create(
             series=series,
@@ -41,6 +43,17 @@ def seed(demo: Demo) -> None:
             status=OccurrenceStatus.HELD,
             notes=f"Week {week + 1}: calendar review, vendor status, travel for next month.",
         )
+        past_rows.append(row)
+        for position, (member, kind, text) in enumerate(PAST_TOPICS[week % len(PAST_TOPICS)]):
+            AgendaItem.objects.create(
+                occurrence=row,
+                author_id=demo.memberships[member].user_id,
+                kind=kind,
+                text=text,
+                position=position,
+                resolved=True,
+                resolved_at=start + series.duration,
+            )
         for membership, rating, help_text in (
             (lena, 3 + week % 3, ""),
             (alex, 4 - week % 2, "Agree the agenda a day earlier."),
@@ -51,19 +64,35 @@ def seed(demo: Demo) -> None:
                 effectiveness=min(rating, 5),
                 what_would_help=help_text,
             )
-    for text, owner, due_days, done in (
-        ("Batch internal meetings into Tuesday and Thursday afternoons", alex, -10, True),
-        ("Send the offsite options to the team", lena, -3, False),
-        ("Compare three cleaning vendors", alex, 5, False),
+    for text, owner, due_days, status, agreed_in in (
+        ("Batch internal meetings into Tuesday and Thursday afternoons", alex, -10, "done", 0),
+        ("Send the offsite options to the team", lena, -3, "open", -2),
+        ("Compare three cleaning vendors", alex, 5, "open", -1),
+        ("Share the board deck outline", lena, 1, "done", -1),
+        ("Draft a travel policy FAQ", alex, 10, "dropped", -2),
     ):
+        occurrence = past_rows[agreed_in] if past_rows else None
         item = services.action_item_create(
             membership=lena,
             text=text,
             owner_id=owner.user_id,
             due_date=today + timedelta(days=due_days),
+            series_id=series.pk if occurrence else None,
+            start=occurrence.original_start if occurrence else None,
         )
-        if done:
-            services.action_item_update(membership=alex, item_id=item.pk, status="done")
+        if status != "open":
+            services.action_item_update(membership=alex, item_id=item.pk, status=status)
+
+    # A topic of the last check-in was not resolved: the carry-over takes it to the next one.
+    if past_rows:
+        AgendaItem.objects.create(
+            occurrence=past_rows[-1],
+            author_id=lena.user_id,
+            kind="priority",
+            text="Plan the office move timeline",
+            position=10,
+        )
+        services.agenda_carry_over_due()
 
     if upcoming:
         for membership, kind, text in (
@@ -79,3 +108,60 @@ def seed(demo: Demo) -> None:
                 kind=kind,
                 text=text,
             )
+    _seed_second_tandem(demo)
+
+
+def _seed_second_tandem(demo: Demo) -> None:
+    """Markus & Alex: a fortnightly Thursday check-in that has just started, with an agenda."""
+    markus, alex = demo.memberships["markus"], demo.memberships["alex_for_markus"]
+    now = timezone.now()
+    today = now.astimezone(ZoneInfo("Europe/Vienna")).date()
+    series = services.series_create(
+        membership=markus,
+        title="Fortnightly planning",
+        recurrence=services.recurrence_build(frequency="weekly", interval=2, weekdays=[3]),
+        start_date=today,
+        local_time=time(14, 0),
+        timezone_name="Europe/Vienna",
+        duration=timedelta(minutes=30),
+    )
+    upcoming = next_occurrences(series.schedule, now, 1)
+    for membership, kind, text in (
+        (markus, "priority", "Invoices for November go out first"),
+        (alex, "question", "May I accept workshop dates up to 8 weeks ahead?"),
+    ):
+        services.agenda_item_add(
+            membership=membership,
+            series_id=series.pk,
+            start=upcoming[0],
+            kind=kind,
+            text=text,
+        )
+    services.action_item_create(
+        membership=markus,
+        text="Collect the receipts for the tax adviser",
+        owner_id=alex.user_id,
+        due_date=today + timedelta(days=7),
+    )
+
+
+PAST_TOPICS = (
+    (
+        ("alex", "update", "Vendor contracts: two renewed, one still open"),
+        ("lena", "question", "Who covers the phones during the team offsite?"),
+    ),
+    (
+        ("lena", "priority", "Board deck before anything else this week"),
+        ("alex", "decision_needed", "Book the venue for the spring offsite?"),
+        ("alex", "disagreement", "Meeting-free Fridays: I see it differently"),
+    ),
+    (
+        ("alex", "mistake_learning", "Invoice sent to the wrong cost centre: what changed"),
+        ("alex", "update", "Travel for next month is booked"),
+    ),
+    (
+        ("alex", "question", "May I answer press requests directly?"),
+        ("lena", "update", "New hire starts on the 1st: onboarding plan"),
+        ("alex", "priority", "Expense reports are due Friday"),
+    ),
+)

@@ -6,7 +6,7 @@ A series or item of another tandem is NotFound, exactly like a missing one.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Final
 
 from django.db.models import Avg, Count, Prefetch, Q, QuerySet
@@ -16,6 +16,7 @@ from apps.accounts.models import User
 from apps.checkins import rules
 from apps.checkins.models import (
     ActionItem,
+    ActionItemStatus,
     AgendaItem,
     CalendarFeed,
     CheckInSeries,
@@ -25,7 +26,7 @@ from apps.checkins.models import (
 )
 from apps.checkins.recurrence import next_occurrences, occurrences_between
 from apps.core.errors import DomainError, NotFound
-from apps.tandems.models import Membership, Tandem
+from apps.tandems.models import Membership, Role, Tandem
 from apps.tandems.tokens import token_hash, token_matches
 
 MAX_WINDOW: Final = timedelta(days=400)
@@ -167,7 +168,11 @@ def action_item_get(*, membership: Membership, item_id: int | str) -> ActionItem
         pk = int(item_id)
     except (TypeError, ValueError):
         raise NotFound("Not found.") from None
-    item = ActionItem.objects.filter(pk=pk, tandem_id=membership.tandem_id).first()
+    item = (
+        ActionItem.objects.select_related("owner", "occurrence")
+        .filter(pk=pk, tandem_id=membership.tandem_id)
+        .first()
+    )
     if item is None:
         raise NotFound("Not found.")
     return item
@@ -272,3 +277,165 @@ def series_for_feed(*, user: User) -> QuerySet[CheckInSeries]:
 
 def members_of_tandem(*, tandem_id: int) -> list[Membership]:
     return list(Membership.objects.filter(tandem_id=tandem_id).select_related("user"))
+
+
+# --- reads for the web pages ----------------------------------------------------------------
+
+# The longest a check-in may last (as the services allow).
+PAGE_MAX_DURATION: Final = timedelta(hours=24)
+
+
+def _rows_at(
+    series_list: list[CheckInSeries], starts: dict[int, list[datetime]], also: Q | None = None
+) -> dict[tuple[int, datetime], Occurrence]:
+    """The stored rows of the given computed starts (and those matching `also`), with agenda
+    counts and retros: two queries, whatever the number of series and occurrences."""
+    all_starts = {start for found in starts.values() for start in found}
+    wanted = Q(original_start__in=all_starts)
+    if also is not None:
+        wanted |= also
+    if not series_list:
+        return {}
+    rows = _with_counts(
+        Occurrence.objects.filter(series__in=series_list).filter(wanted)
+    ).prefetch_related(
+        Prefetch("retros", queryset=Retro.objects.select_related("member").order_by("id"))
+    )
+    return {(row.series_id, row.original_start): row for row in rows}
+
+
+def _placed(series: CheckInSeries, start: datetime, row: Occurrence | None) -> Occurrence:
+    if row is None:
+        row = Occurrence(series=series, original_start=start)
+        row.agenda_count = row.open_agenda_count = 0  # type: ignore[attr-defined]
+        row.page_retros = []  # type: ignore[attr-defined]
+    else:
+        row.series = series  # already loaded; no query per row
+        row.page_retros = list(row.retros.all())  # type: ignore[attr-defined]
+    return row
+
+
+def occurrences_upcoming_for_tandem(
+    *, tandem: Tandem, now: datetime, n: int = 10
+) -> list[Occurrence]:
+    """The next `n` occurrences of the tandem's active series, by actual start, including one
+    that is going on now and skipped ones (so they can be restored). Untouched occurrences are
+    unsaved rows. Three queries, whatever the number of occurrences."""
+    series_list = list(series_of(tandem=tandem).filter(active=True))
+    starts = {
+        series.pk: next_occurrences(series.schedule, now - series.duration, n)
+        for series in series_list
+    }
+    # Also occurrences moved to a time ahead from a computed start that is not listed.
+    rows = _rows_at(series_list, starts, also=Q(moved_to__gt=now - PAGE_MAX_DURATION))
+    by_id = {series.pk: series for series in series_list}
+    found = [
+        _placed(series, start, rows.pop((series.pk, start), None))
+        for series in series_list
+        for start in starts[series.pk]
+    ]
+    found += [_placed(by_id[row.series_id], row.original_start, row) for row in rows.values()]
+    found = [occ for occ in found if occ.start + occ.series.duration > now]
+    found.sort(key=lambda occ: (occ.start, occ.series_id))
+    return found[:n]
+
+
+def occurrences_past_for_tandem(
+    *, tandem: Tandem, now: datetime, limit: int = 12
+) -> list[Occurrence]:
+    """The last `limit` occurrences of all the tandem's series (also ended and inactive ones)
+    that have ended by `now`, newest first, each with `page_retros`. Three queries."""
+    series_list = list(series_of(tandem=tandem))
+    starts = {
+        series.pk: _past_starts(series, now - series.duration, limit) for series in series_list
+    }
+    rows = _rows_at(series_list, starts)
+    found = [
+        _placed(series, start, rows.get((series.pk, start)))
+        for series in series_list
+        for start in starts[series.pk]
+    ]
+    # An occurrence moved to a time still ahead is not past yet.
+    found = [occ for occ in found if occ.start + occ.series.duration <= now]
+    found.sort(key=lambda occ: (occ.original_start, occ.series_id), reverse=True)
+    return found[:limit]
+
+
+def occurrence_neighbours(
+    *, series: CheckInSeries, start: datetime
+) -> tuple[datetime | None, datetime | None]:
+    """The computed starts just before and just after `start` in the series (no query)."""
+    before = _past_starts(series, start, 1)
+    after = next_occurrences(series.schedule, start, 1)
+    return (before[0] if before else None, after[0] if after else None)
+
+
+def agenda_for_page(*, occurrence: Occurrence) -> QuerySet[AgendaItem]:
+    """The agenda with everything a page shows beside each item, in one query."""
+    if occurrence.pk is None:
+        return AgendaItem.objects.none()
+    return AgendaItem.objects.filter(occurrence=occurrence).select_related(
+        "author",
+        "carried_from__occurrence",
+        "carried_to__occurrence",
+        "decision",
+        "action_item",
+    )
+
+
+def action_items_overdue(*, tandem: Tandem, today: date) -> QuerySet[ActionItem]:
+    """Open commitments of either member whose due date has passed (by `today`)."""
+    return (
+        action_items_of(tandem=tandem)
+        .filter(status=ActionItemStatus.OPEN, due_date__lt=today)
+        .order_by("due_date", "id")
+    )
+
+
+@dataclass(frozen=True)
+class CommitmentCounts:
+    """How one member's commitments stand: kept and late are the done ones."""
+
+    member: Membership
+    open: int
+    overdue: int
+    kept: int
+    late: int
+    dropped: int
+
+
+def commitments_by_member(*, tandem: Tandem, today: date) -> list[CommitmentCounts]:
+    """Per member of the tandem (leader first), the counts of their action items: two
+    queries, whatever the number of items."""
+    members = sorted(
+        Membership.objects.filter(tandem=tandem).select_related("user"),
+        key=lambda m: (m.role != Role.LEADER, m.pk),
+    )
+    counts = {
+        row["owner_id"]: row
+        for row in ActionItem.objects.filter(tandem=tandem)
+        .order_by()
+        .values("owner_id")
+        .annotate(
+            n_open=Count("id", filter=Q(status=ActionItemStatus.OPEN)),
+            n_overdue=Count("id", filter=Q(status=ActionItemStatus.OPEN, due_date__lt=today)),
+            n_kept=Count("id", filter=Q(status=ActionItemStatus.DONE, kept=True)),
+            n_late=Count("id", filter=Q(status=ActionItemStatus.DONE, kept=False)),
+            n_dropped=Count("id", filter=Q(status=ActionItemStatus.DROPPED)),
+        )
+    }
+    empty = {"n_open": 0, "n_overdue": 0, "n_kept": 0, "n_late": 0, "n_dropped": 0}
+    result = []
+    for member in members:
+        row = counts.get(member.user_id, empty)
+        result.append(
+            CommitmentCounts(
+                member=member,
+                open=row["n_open"],
+                overdue=row["n_overdue"],
+                kept=row["n_kept"],
+                late=row["n_late"],
+                dropped=row["n_dropped"],
+            )
+        )
+    return result

@@ -14,10 +14,12 @@ from zoneinfo import ZoneInfo
 from django.db import IntegrityError, transaction
 from django.db.models import DateTimeField, ExpressionWrapper, F, Max, Q
 from django.db.models.functions import Coalesce
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from apps.accounts.models import User
+from apps.audit.services import audit_record
 from apps.checkins import rules, selectors
 from apps.checkins.models import (
     ActionItem,
@@ -920,7 +922,14 @@ def _remind(
                 key=key,
                 title=title,
                 body=body,
-                url=f"/tandems/{series.tandem_id}/checkins/{series.pk}/",
+                url=reverse(
+                    "checkins:occurrence",
+                    kwargs={
+                        "tandem_id": series.tandem_id,
+                        "series_id": series.pk,
+                        "start": rules.occurrence_key(start),
+                    },
+                ),
                 due_at=start - series.reminder_lead,
                 not_after=start,
                 expires_at=start,
@@ -964,7 +973,7 @@ def action_items_remind_due(*, now: datetime | None = None) -> int:
                 key=f"action:{item.pk}:due",
                 title=title,
                 body=body,
-                url=f"/tandems/{item.tandem_id}/action-items/",
+                url=reverse("checkins:action_items", kwargs={"tandem_id": item.tandem_id}),
                 due_at=now,
             )
             sent += 1
@@ -980,6 +989,7 @@ def calendar_feed_regenerate(*, user: User) -> str:
     token = new_token()
     with transaction.atomic():
         CalendarFeed.objects.update_or_create(user=user, defaults={"token_hash": token_hash(token)})
+        audit_record(action="feed_token_regenerated", actor=user, target=user)
     return token
 
 
@@ -988,3 +998,4 @@ def calendar_feed_revoke(*, user: User) -> None:
         deleted, _ = CalendarFeed.objects.filter(user=user).delete()
     if not deleted:
         raise NotFound("There is no calendar feed to revoke.")
+    audit_record(action="feed_token_revoked", actor=user, target=user)

@@ -51,7 +51,7 @@ class LineChart:
         return not any(line.points for line in self.lines)
 
 
-PAD_LEFT, PAD_RIGHT, PAD_TOP, PAD_BOTTOM = 32, 12, 10, 28
+PAD_LEFT, PAD_RIGHT, PAD_TOP, PAD_BOTTOM = 32, 28, 10, 28
 
 
 def line_chart(

@@ -250,3 +250,63 @@ def seed(demo: Demo) -> None:
         rationale="Two talks accepted; the conference is our best source of leads.",
         decided_at=now - timedelta(days=8),
     )
+
+    _seed_second_tandem(demo)
+
+
+def _seed_second_tandem(demo: Demo) -> None:
+    """Markus & Alex: a young matrix with a request waiting for Markus and one to acknowledge."""
+    markus, alex = demo.memberships["markus"], demo.memberships["alex_for_markus"]
+    now = timezone.now()
+    calendar = area_create(
+        membership=markus,
+        name="Calendar",
+        level=6,
+        description="Scheduling client calls and workshops.",
+        boundaries="Workshops only Tuesday to Thursday.",
+    )
+    spending = area_create(
+        membership=markus,
+        name="Office spending",
+        level=4,
+        description="Software, supplies and small equipment for the practice.",
+        limit_amount=Decimal("300.00"),
+        level_above_limit=3,
+        limit_currency="EUR",
+    )
+    travel = area_create(
+        membership=markus,
+        name="Travel",
+        level=5,
+        description="Trains and hotels for client workshops.",
+    )
+    decision_log(
+        membership=alex,
+        area_id=calendar.pk,
+        title="Moved the Graz client call to Wednesday",
+        rationale="The client asked for a later slot; Wednesday was free for both.",
+        decided_at=now - timedelta(days=1),
+    )
+    decision_log(
+        membership=alex,
+        area_id=spending.pk,
+        title="Renew the accounting software for a year",
+        amount=Decimal("240.00"),
+        currency="EUR",
+        rationale="The yearly plan is 20% cheaper than paying monthly.",
+    )
+    train = decision_log(
+        membership=alex,
+        area_id=travel.pk,
+        title="Train to the Linz workshop",
+        amount=Decimal("64.00"),
+        currency="EUR",
+        rationale="The early train arrives an hour before the workshop starts.",
+        decided_at=now - timedelta(days=3),
+    )
+    decision_answer(
+        membership=markus,
+        decision_id=train.pk,
+        answer=Answer.ADVISE,
+        comment="Fine; take the first-class upgrade next time, I work on the way.",
+    )

@@ -9,6 +9,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from decimal import Decimal
 
 from django.conf import settings
 from django.db.models import Count, F, Prefetch, Q, QuerySet, Window
@@ -16,6 +17,7 @@ from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from apps.core.errors import NotFound
+from apps.delegation.classification import AuthorRole, MatrixTerms, Verdict, classify
 from apps.delegation.models import (
     NEEDS_ACTION,
     REQUESTS,
@@ -172,3 +174,99 @@ def review_queue(*, membership: Membership) -> QuerySet[Decision]:
         .filter(status__in=NEEDS_ACTION)
         .order_by("created_at", "id")
     )
+
+
+# --- reads of the web pages --------------------------------------------------------------
+
+
+def recent_decisions_by_area(
+    *, membership: Membership, per_area: int = 3
+) -> dict[int, list[Decision]]:
+    """The latest `per_area` decisions of each of the tandem's areas, newest first, keyed by
+    area id. One query, whatever the number of areas or decisions."""
+    rows = (
+        Decision.objects.filter(tandem_id=membership.tandem_id, area__isnull=False)
+        .only("id", "area_id", "title", "classification", "status", "decided_at")
+        .annotate(
+            rank=Window(
+                RowNumber(),
+                partition_by=[F("area_id")],
+                order_by=[F("decided_at").desc(), F("id").desc()],
+            )
+        )
+        .filter(rank__lte=per_area)
+        .order_by("area_id", "rank")
+    )
+    recent: dict[int, list[Decision]] = defaultdict(list)
+    for decision in rows:
+        recent[decision.area_id].append(decision)  # type: ignore[index]
+    return dict(recent)
+
+
+@dataclass(frozen=True)
+class DecisionCounts:
+    """How many decisions per area (by name; None for "no area"), per classification and per
+    level applied (None for "no area")."""
+
+    by_area: list[tuple[str | None, int]]
+    by_classification: list[tuple[str, int]]
+    by_level: list[tuple[int | None, int]]
+
+
+def decision_counts(*, decisions: QuerySet[Decision]) -> DecisionCounts:
+    """Counts of `decisions`, which must come from `decisions_of` (so they are the member's
+    tandem's), e.g. after the log's filters. Three queries."""
+    plain = decisions.order_by()
+    by_area: list[tuple[str | None, int]] = [
+        (row["area__name"], row["n"])
+        for row in plain.values("area__name").annotate(n=Count("id")).order_by("-n", "area__name")
+    ]
+    by_classification = [
+        (row["classification"], row["n"])
+        for row in plain.values("classification")
+        .annotate(n=Count("id"))
+        .order_by("-n", "classification")
+    ]
+    by_level = [
+        (row["level_applied"], row["n"])
+        for row in plain.values("level_applied").annotate(n=Count("id")).order_by("level_applied")
+    ]
+    return DecisionCounts(by_area=by_area, by_classification=by_classification, by_level=by_level)
+
+
+@dataclass(frozen=True)
+class ClassificationPreview:
+    """How a decision would be classified if the member logged it now; nothing is written."""
+
+    area: DecisionArea | None
+    terms: MatrixTerms | None
+    elevation: Elevation | None
+    verdict: Verdict
+
+
+def decision_classification_preview(
+    *,
+    membership: Membership,
+    area_id: int | None,
+    amount: Decimal | None,
+    decided_at: datetime | None = None,
+) -> ClassificationPreview:
+    """The verdict `services.decision_log` would reach for these values: the same terms in
+    force at `decided_at` and the same pure `classify`, without writing anything.
+
+    An area of another tandem is a NotFound, like a missing one.
+    """
+    # The reconstruction of the terms in force is the service's own read; reusing it keeps
+    # the preview and the logged verdict from ever disagreeing.
+    from apps.delegation.services import terms_in_force
+
+    area: DecisionArea | None = None
+    terms: MatrixTerms | None = None
+    elevation: Elevation | None = None
+    if area_id is not None:
+        area = areas_of(membership=membership).filter(pk=area_id).first()
+        if area is None:
+            raise NotFound("Not found.")
+        terms, elevation = terms_in_force(area=area, at=decided_at or timezone.now())
+    verdict = classify(terms=terms, amount=amount, author_role=AuthorRole(membership.role))
+    return ClassificationPreview(area=area, terms=terms, elevation=elevation, verdict=verdict)

@@ -16,10 +16,12 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from apps.accounts.models import User
+from apps.audit.services import audit_record
 from apps.core.errors import Conflict, DomainError, NotFound, PermissionDenied
 from apps.delegation.classification import (
     AuthorityLevel,
@@ -241,6 +243,13 @@ def area_create(
         new=area_terms_snapshot(area),
         reason=reason,
     )
+    audit_record(
+        action="area_created",
+        actor=membership.user,
+        tandem=tandem,
+        target=area,
+        data={"level": area.level},
+    )
     return area
 
 
@@ -328,6 +337,16 @@ def area_update(
         new=new,
         reason=reason,
     )
+    audit_record(
+        action="area_changed",
+        actor=membership.user,
+        tandem=tandem,
+        target=area,
+        data={
+            "changed": sorted(k for k in new if new[k] != old[k]),
+            "level": [old["level"], new["level"]],
+        },
+    )
     return area
 
 
@@ -392,6 +411,13 @@ def elevation_create(
         old={"level": area.level},
         new={"level": level, "starts_at": starts_at.isoformat(), "ends_at": ends_at.isoformat()},
         reason=reason,
+    )
+    audit_record(
+        action="area_elevated",
+        actor=membership.user,
+        tandem=tandem,
+        target=elevation,
+        data={"level": level},
     )
     return elevation
 
@@ -461,7 +487,10 @@ def _leader_of(tandem_id: int) -> User | None:
 
 
 def _decision_url(decision: Decision) -> str:
-    return f"/api/v1/tandems/{decision.tandem_id}/decisions/{decision.pk}/"
+    """The decision's web page: where a notice (in the inbox or an e-mail) takes the person."""
+    return reverse(
+        "delegation:decision", kwargs={"tandem_id": decision.tandem_id, "decision_id": decision.pk}
+    )
 
 
 def _author_name(decision: Decision) -> str:

@@ -7,6 +7,21 @@ from apps.delegation import views
 app_name = "delegation"
 urlpatterns = [
     path("matrix/", views.matrix, name="matrix"),
+    path("matrix/areas/", views.area_create, name="area_create"),
+    path("matrix/areas/<int:area_id>/", views.area_edit, name="area_edit"),
+    path("matrix/areas/<int:area_id>/raise/", views.area_raise, name="area_raise"),
+    path("matrix/areas/<int:area_id>/elevate/", views.area_elevate, name="area_elevate"),
+    path("matrix/history/", views.history, name="history"),
     path("decisions/", views.decisions, name="decisions"),
+    path("decisions/new/", views.decision_new, name="decision_new"),
+    path("decisions/preview/", views.decision_preview, name="decision_preview"),
+    path("decisions/<int:decision_id>/", views.decision, name="decision"),
+    path("decisions/<int:decision_id>/outcome/", views.decision_outcome, name="decision_outcome"),
+    path("decisions/<int:decision_id>/answer/", views.decision_answer, name="decision_answer"),
+    path(
+        "decisions/<int:decision_id>/acknowledge/",
+        views.decision_acknowledge,
+        name="decision_acknowledge",
+    ),
     path("review/", views.review, name="review"),
 ]

@@ -71,3 +71,35 @@ def seed(demo: Demo) -> None:
     services.appreciation_send(
         membership=lena, text="Thank you for rescuing the Vienna trip on short notice."
     )
+    _seed_second_tandem(demo)
+
+
+def _seed_second_tandem(demo: Demo) -> None:
+    """Markus & Alex: an open cycle that Markus has submitted and Alex has not (yet blind)."""
+    markus = demo.memberships["markus"]
+    now = timezone.now()
+    cycle = services.cycle_create(
+        membership=markus,
+        title="Quarterly feedback",
+        opens_at=now - timedelta(days=3),
+        closes_at=now + timedelta(days=4),
+        template="five_steps",
+        language="en",
+    )
+    said = [
+        (4, "I hand you the invoices without checking them twice now."),
+        (4, "Your weekly summary tells me what I need; the Friday mail is enough."),
+        (3, "Tell me sooner when something bothers you; I would rather hear it early."),
+        (4, "You decide the calendar alone, as agreed; spending still comes to me too often."),
+        (5, "We both want the practice to run without me in the office."),
+    ]
+    questions = cycle.questions.order_by("position")
+    services.entry_submit(
+        membership=markus,
+        cycle_id=cycle.pk,
+        answers=[
+            {"question": q.pk, "rating": rating, "text": text}
+            for q, (rating, text) in zip(questions, said, strict=True)
+        ],
+        now=now - timedelta(days=1),
+    )

@@ -14,6 +14,7 @@ from datetime import datetime
 from django.db.models import Prefetch, Q, QuerySet
 
 from apps.accounts.models import User
+from apps.checkins.models import ActionItem
 from apps.core.errors import NotFound
 from apps.feedback import rules
 from apps.feedback.models import (
@@ -135,14 +136,21 @@ def history_of(*, membership: Membership) -> tuple[list[HistoryRow], dict[int, d
     totals: dict[int, dict[str, int]] = {
         m.user_id: {"on_time": 0, "late": 0, "missed": 0} for m in members
     }
-    for cycle in cycles_of(membership=membership):
+    # Only who submitted when: not the questions, answers and amendments `cycles_of` loads.
+    submissions = visible_entries(membership=membership).only(
+        "id", "cycle_id", "author_id", "status", "submitted_at"
+    )
+    cycles = (
+        FeedbackCycle.objects.filter(tandem_id=membership.tandem_id)
+        .prefetch_related(Prefetch("entries", queryset=submissions, to_attr="visible"))
+        .order_by("-opens_at", "-id")
+    )
+    for cycle in cycles:
         if cycle.revealed_at is None:
             rows.append(HistoryRow(cycle, None))
             continue
         submitted = {
-            e.author_id: e.submitted_at
-            for e in cycle.visible  # type: ignore[attr-defined]
-            if e.status == EntryStatus.SUBMITTED
+            e.author_id: e.submitted_at for e in cycle.visible if e.status == EntryStatus.SUBMITTED
         }
         completion = []
         for m in members:
@@ -198,3 +206,18 @@ def trends_of(*, membership: Membership) -> list[Trend]:
         trend = trends.setdefault((direction, label), Trend(direction, label))
         trend.points.append(TrendPoint(cycle.pk, cycle.title, cycle.opens_at, answer.rating))  # type: ignore[arg-type]
     return sorted(trends.values(), key=lambda t: (t.direction, t.question))
+
+
+# --- for the web pages -----------------------------------------------------------------------
+
+
+def agreements_of(*, membership: Membership, cycle: FeedbackCycle) -> QuerySet[ActionItem]:
+    """The action items agreed on after a cycle's reveal (none before it: agreements follow
+    the reveal, so this never tells anything the reveal has not)."""
+    if cycle.revealed_at is None or cycle.tandem_id != membership.tandem_id:
+        return ActionItem.objects.none()
+    return (
+        ActionItem.objects.filter(tandem_id=membership.tandem_id, feedback_cycle_id=cycle.pk)
+        .select_related("owner", "occurrence")
+        .order_by("id")
+    )

@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 from django.db import transaction
 from django.db.models import Q
 from django.db.models.functions import Coalesce
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
@@ -456,6 +457,9 @@ def _remind(cycle: FeedbackCycle, which: str) -> int:
             key=f"feedback:{cycle.pk}:{which}:{user.pk}",
             title=title,
             body=body,
+            url=reverse(
+                "feedback:cycle", kwargs={"tandem_id": cycle.tandem_id, "cycle_id": cycle.pk}
+            ),
             expires_at=cycle.closes_at,
         )
         sent += 1
@@ -550,6 +554,7 @@ def appreciation_send(
             key=f"appreciation:{appreciation.pk}",
             title=title,
             body=text,
+            url=reverse("feedback:appreciations", kwargs={"tandem_id": membership.tandem_id}),
         )
     return appreciation
 

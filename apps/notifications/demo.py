@@ -1,7 +1,12 @@
-"""A few notices in the demo people's inboxes, so the inbox is not empty on first login."""
+"""A few notices in the demo people's inboxes, so the inbox is not empty on first login.
+
+They name what the other apps' demos create and link to the pages that show it. Their text
+is in the recipient's language, as the services write it.
+"""
 
 from datetime import timedelta
 
+from django.urls import reverse
 from django.utils import timezone
 
 from apps.core.demo import Demo
@@ -10,8 +15,8 @@ from apps.notifications.services import notify
 
 
 def seed(demo: Demo) -> None:
-    lena, alex = demo.people["lena"], demo.people["alex"]
-    main = demo.tandems["main"]
+    lena, alex, markus = demo.people["lena"], demo.people["alex"], demo.people["markus"]
+    main, second = demo.tandems["main"], demo.tandems["second"]
     now = timezone.now()
     notices = [
         notify(
@@ -19,10 +24,9 @@ def seed(demo: Demo) -> None:
             tandem=main,
             kind="consult_request",
             key="demo:consult:office-chairs",
-            title="Alex bittet um deinen Rat: neue Bürostühle (1.850 EUR)",
-            body="Über dem Budget für Büroausstattung – Alex möchte vor der Bestellung deine "
-            "Meinung hören.",
-            url="/",
+            title="Alex bittet um deinen Rat: Replace the office printer (650,00 EUR)",
+            body="Über dem Limit für Bürokosten – Alex möchte vor dem Kauf deine Meinung hören.",
+            url=reverse("delegation:review", args=[main.pk]),
             due_at=now - timedelta(hours=3),
             urgent=True,
         ),
@@ -31,9 +35,9 @@ def seed(demo: Demo) -> None:
             tandem=main,
             kind="checkin_reminder",
             key="demo:checkin:weekly",
-            title="Check-in mit Alex morgen um 09:00",
-            body="Die Agenda hat drei Punkte, einer davon ist eine offene Frage.",
-            url="/",
+            title="Nächster Check-in mit Alex: Montag um 09:00",
+            body="Auf der Agenda stehen fünf Punkte, einer davon braucht eine Entscheidung.",
+            url=reverse("checkins:index", args=[main.pk]),
             due_at=now - timedelta(hours=2),
         ),
         notify(
@@ -41,18 +45,28 @@ def seed(demo: Demo) -> None:
             tandem=main,
             kind="action_item_due",
             key="demo:action:travel-policy",
-            title="Due today: update the travel policy summary",
-            url="/",
+            title="Due in 5 days: Compare three cleaning vendors",
+            url=reverse("checkins:action_items", args=[main.pk]),
             due_at=now - timedelta(hours=1),
         ),
         notify(
             recipient=alex,
-            tandem=demo.tandems["second"],
+            tandem=second,
             kind="feedback_cycle_open",
             key="demo:feedback:q2",
-            title="Feedback cycle with Markus is open until Friday",
-            url="/",
+            title="Markus is waiting for your feedback in “Quarterly feedback”",
+            url=reverse("feedback:index", args=[second.pk]),
             due_at=now - timedelta(minutes=30),
+        ),
+        notify(
+            recipient=markus,
+            tandem=second,
+            kind="agreement_request",
+            key="demo:agreement:accounting-software",
+            title="Alex bittet um deine Zustimmung: Renew the accounting software for a year",
+            body="240,00 EUR – die Jahreslizenz ist 20 % günstiger als monatlich.",
+            url=reverse("delegation:review", args=[second.pk]),
+            due_at=now - timedelta(minutes=45),
         ),
     ]
     # The demo shows them as already delivered in the app; their e-mails stay with the

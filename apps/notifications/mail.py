@@ -7,6 +7,7 @@ from collections.abc import Sequence
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
+from django.core.mail.backends.base import BaseEmailBackend
 from django.template.loader import render_to_string
 from django.utils import translation
 
@@ -21,10 +22,18 @@ def absolute_url(url: str) -> str:
     return url
 
 
-def send(*, recipient: User, notices: Sequence[Notice], digest: bool) -> None:
+def send(
+    *,
+    recipient: User,
+    notices: Sequence[Notice],
+    digest: bool,
+    connection: BaseEmailBackend | None = None,
+) -> None:
     """Send one e-mail (HTML and plain text) through Django's e-mail backend.
 
-    Raises what the backend raises; the caller records it on the deliveries.
+    `connection`: an open backend to reuse (one SMTP session for many e-mails); by default
+    the message opens its own. Raises what the backend raises; the caller records it on the
+    deliveries.
     """
     base = "digest" if digest else "notice"
     context = {
@@ -40,7 +49,11 @@ def send(*, recipient: User, notices: Sequence[Notice], digest: bool) -> None:
         text = render_to_string(f"notifications/email/{base}.txt", context)
         html = render_to_string(f"notifications/email/{base}.html", context)
     message = EmailMultiAlternatives(
-        " ".join(subject.split()), text, to=[recipient.email], headers=_headers(notices)
+        " ".join(subject.split()),
+        text,
+        to=[recipient.email],
+        headers=_headers(notices),
+        connection=connection,
     )
     message.attach_alternative(html, "text/html")
     message.send()

@@ -119,6 +119,8 @@ class Delivery(models.Model):
       (`claimed_until - claimed_at`); the worker renews it for that long when it starts sending.
     - `suspected_duplicates` counts leases that expired while the e-mail was being handed to
       the mail server: the one window in which an e-mail may have gone out twice.
+    - `expires_at` is a copy of the notice's (which never changes after `notify`), so the
+      dispatcher finds the pending deliveries to drop through an index of their own.
     """
 
     notice = models.ForeignKey(Notice, on_delete=models.CASCADE, related_name="deliveries")
@@ -136,6 +138,7 @@ class Delivery(models.Model):
     in_digest = models.BooleanField(_("sent in a digest"), default=False)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("expires at"), null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True, editable=False)
     updated_at = models.DateTimeField(auto_now=True, editable=False)
 
@@ -169,6 +172,18 @@ class Delivery(models.Model):
                 fields=["claimed_until"],
                 condition=Q(state__in=["claimed", "sending"]),
                 name="notifications_leases",
+            ),
+            # The dispatcher's and the tasks' lookups: what expires now (not every pending
+            # row), and what one claim token holds (only rows in flight carry one).
+            models.Index(
+                fields=["expires_at"],
+                condition=Q(state="pending", expires_at__isnull=False),
+                name="notifications_expiring",
+            ),
+            models.Index(
+                fields=["claim_token"],
+                condition=Q(claim_token__isnull=False),
+                name="notifications_claims",
             ),
         ]
 

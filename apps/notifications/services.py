@@ -5,11 +5,13 @@ from __future__ import annotations
 import logging
 import uuid
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import partial
 
 from django.conf import settings
+from django.core.mail import get_connection
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
@@ -123,7 +125,12 @@ def notify(
             due=due_at, prefs=preferences_of(recipient), urgent=urgent, not_after=not_after
         )
         Delivery.objects.bulk_create(
-            [Delivery(notice=notice, channel=channel, deliver_at=deliver_at) for channel in Channel]
+            [
+                Delivery(
+                    notice=notice, channel=channel, deliver_at=deliver_at, expires_at=expires_at
+                )
+                for channel in Channel
+            ]
         )
     return notice
 
@@ -146,6 +153,11 @@ def lease_duration() -> timedelta:
 
 def dispatch_batch_size() -> int:
     return int(getattr(settings, "NOTIFICATIONS_DISPATCH_BATCH", 500))
+
+
+def delivery_chunk_size() -> int:
+    """How many deliveries one task delivers when a pass hands out a backlog."""
+    return int(getattr(settings, "NOTIFICATIONS_DELIVERY_CHUNK", 50))
 
 
 def max_attempts() -> int:
@@ -205,24 +217,48 @@ def deliveries_release_expired(*, now: datetime) -> tuple[int, int]:
     return sending + claimed, sending
 
 
-def _expire_and_skip(now: datetime) -> tuple[int, int]:
-    """Finish what must not be sent: expired notices, e-mail switched off, inactive people."""
-    pending = Delivery.objects.filter(state=DeliveryState.PENDING)
-    expired = pending.filter(notice__expires_at__lte=now).update(
+def _expire(now: datetime) -> int:
+    """Drop pending deliveries whose notice expired, paused people's included.
+
+    Reads only the rows that expire now (index `notifications_expiring`), however long the
+    backlog of pending deliveries is.
+    """
+    return Delivery.objects.filter(state=DeliveryState.PENDING, expires_at__lte=now).update(
         state=DeliveryState.EXPIRED, finished_at=now
     )
-    due = pending.filter(deliver_at__lte=now)
-    skipped = due.filter(notice__recipient__is_active=False).update(
-        state=DeliveryState.SKIPPED, finished_at=now, last_error="The person is inactive."
-    )
-    skipped += due.filter(
-        channel=Channel.EMAIL, notice__recipient__notification_preferences__email_enabled=False
-    ).update(state=DeliveryState.SKIPPED, finished_at=now, last_error="E-mail is switched off.")
-    return expired, skipped
+
+
+# One row of the claim query: what deciding about a due delivery needs, without the models.
+_DUE_FIELDS = ("pk", "channel", "notice__recipient_id", "notice__urgent", "notice__not_after")
+_INACTIVE = "The person is inactive."
+_EMAIL_OFF = "E-mail is switched off."
+
+
+_HOURS = (
+    "is_active", "timezone", "quiet_hours_start", "quiet_hours_end", "window_weekday",
+    "window_start", "window_end", "paused_from", "paused_until",
+    "notification_preferences__email_enabled", "notification_preferences__digest_enabled",
+    "notification_preferences__digest_threshold",
+)  # fmt: skip
+
+
+def _people(ids: set[int]) -> dict[int, User]:
+    """The recipients of one batch with their hours and notification preferences: one query."""
+    people = User.objects.filter(pk__in=ids).select_related("notification_preferences")
+    return {person.pk: person for person in people.only(*_HOURS)}
+
+
+def _choices(person: User) -> NotificationPreferences | None:
+    """The person's row of preferences, None while they have the defaults."""
+    return getattr(person, "notification_preferences", None)
 
 
 def dispatch(
-    *, now: datetime | None = None, lease: timedelta | None = None, batch: int | None = None
+    *,
+    now: datetime | None = None,
+    lease: timedelta | None = None,
+    batch: int | None = None,
+    follow_up: bool = False,
 ) -> DispatchResult:
     """One pass of the periodic dispatcher: sweep, expire, claim what is due, hand it out.
 
@@ -233,13 +269,23 @@ def dispatch(
     and only the rows that carry that token afterwards are ours. The tasks are enqueued after
     the claim commits; if the broker is down they are given back at once (`_publish`), and
     a message lost after publishing leaves a lease that the sweeper frees.
+
+    Every step reads through an index and at most `batch` due rows, so a pass costs the same
+    with a backlog of 50,000 or 500,000. Due e-mails of people who switched e-mail off, and
+    everything due for inactive people, are skipped as they come up in the claim.
+
+    `follow_up` (the periodic task): when the batch was full there is more due, so the pass
+    also enqueues the next pass behind the deliveries it handed out. A backlog then drains
+    as fast as the workers deliver, not one batch per beat tick, and never runs far ahead
+    of them (the next pass starts only once the worker has reached it in the queue).
     """
     now = now or timezone.now()
     lease = lease or lease_duration()
+    limit = batch or dispatch_batch_size()
     released, duplicates = deliveries_release_expired(now=now)
-    expired, skipped = _expire_and_skip(now)
+    expired = _expire(now)
 
-    rescheduled = 0
+    rescheduled = skipped = 0
     claimed: list[tuple[int, str, int]] = []
     digests: list[int] = []
     token = uuid.uuid4()
@@ -247,45 +293,83 @@ def dispatch(
         due = (
             Delivery.objects.filter(state=DeliveryState.PENDING, deliver_at__lte=now)
             .exclude(_paused(now))
-            .select_related("notice__recipient")
             .order_by("deliver_at", "id")
         )
         if connection.features.has_select_for_update_skip_locked:
             due = due.select_for_update(skip_locked=True, of=("self",))
-        to_claim: list[int] = []
+        rows = list(due.values_list(*_DUE_FIELDS)[:limit])
+        people = _people({row[2] for row in rows})
+
+        to_claim: list[tuple[int, str, int]] = []
+        to_skip: dict[str, list[int]] = defaultdict(list)
+        later: dict[datetime, list[int]] = defaultdict(list)
         prefs: dict[int, timing.Preferences] = {}
-        for delivery in due[: batch or dispatch_batch_size()]:
-            notice = delivery.notice
-            person = prefs.get(notice.recipient_id)
-            if person is None:
-                person = prefs[notice.recipient_id] = preferences_of(notice.recipient)
-            if timing.is_paused(now, person):
+        when_for: dict[tuple[int, bool, datetime | None], datetime] = {}
+        for pk, channel, recipient_id, urgent, not_after in rows:
+            person = people[recipient_id]
+            if not person.is_active:
+                to_skip[_INACTIVE].append(pk)
+                continue
+            choices = _choices(person)
+            if channel == Channel.EMAIL and choices is not None and not choices.email_enabled:
+                to_skip[_EMAIL_OFF].append(pk)
+                continue
+            hours = prefs.get(recipient_id)
+            if hours is None:
+                hours = prefs[recipient_id] = preferences_of(person)
+            if timing.is_paused(now, hours):
                 continue
             # The person's hours may have changed since `notify` (or a pause just ended in
-            # their quiet hours): ask again, from now.
-            when = timing.delivery_time(
-                due=now, prefs=person, urgent=notice.urgent, not_after=notice.not_after
-            )
+            # their quiet hours): ask again, from now. Both channels of a notice ask alike.
+            key = (recipient_id, urgent, not_after)
+            when = when_for.get(key)
+            if when is None:
+                when = when_for[key] = timing.delivery_time(
+                    due=now, prefs=hours, urgent=urgent, not_after=not_after
+                )
             if when > now:
-                rescheduled += Delivery.objects.filter(
-                    pk=delivery.pk, state=DeliveryState.PENDING
-                ).update(deliver_at=when)
+                later[when].append(pk)
             else:
-                to_claim.append(delivery.pk)
+                to_claim.append((pk, channel, recipient_id))
+
+        pending = Delivery.objects.filter(state=DeliveryState.PENDING)
+        for reason, pks in to_skip.items():
+            skipped += pending.filter(pk__in=pks).update(
+                state=DeliveryState.SKIPPED, finished_at=now, last_error=reason
+            )
+        for when, pks in later.items():
+            rescheduled += pending.filter(pk__in=pks).update(deliver_at=when)
         if to_claim:
-            Delivery.objects.filter(pk__in=to_claim, state=DeliveryState.PENDING).update(
+            pks = [pk for pk, _channel, _recipient in to_claim]
+            moved = pending.filter(pk__in=pks).update(
                 state=DeliveryState.CLAIMED,
                 claim_token=token,
                 claimed_at=now,
                 claimed_until=now + lease,
             )
-            claimed = list(
-                Delivery.objects.filter(claim_token=token, state=DeliveryState.CLAIMED)
-                .order_by("deliver_at", "id")
-                .values_list("pk", "channel", "notice__recipient_id")
+            # The rows are locked (PostgreSQL) or the writer lock is ours (SQLite), so every
+            # one moved; read them back only if that ever were not so.
+            claimed = (
+                to_claim
+                if moved == len(pks)
+                else list(
+                    Delivery.objects.filter(pk__in=pks, claim_token=token)
+                    .order_by("deliver_at", "id")
+                    .values_list("pk", "channel", "notice__recipient_id")
+                )
             )
-        singles, digests = _fold_into_digests(claimed)
-        _enqueue(singles=singles, digests=digests, token=token)
+        singles, digests = _fold_into_digests(claimed, people)
+        in_app_count = sum(1 for _pk, channel, _recipient in claimed if channel == Channel.IN_APP)
+        # More may be due; only if this pass got anywhere, so rows it had to leave (a pause
+        # the query and the rules see differently) cannot chain passes for ever.
+        more = follow_up and len(rows) == limit and bool(claimed or skipped or rescheduled)
+        _enqueue(
+            singles=singles,
+            digests=digests,
+            token=token,
+            follow_up=more,
+            in_app_count=in_app_count,
+        )
 
     result = DispatchResult(
         released=released,
@@ -301,7 +385,9 @@ def dispatch(
     return result
 
 
-def _fold_into_digests(claimed: list[tuple[int, str, int]]) -> tuple[list[int], list[int]]:
+def _fold_into_digests(
+    claimed: list[tuple[int, str, int]], people: dict[int, User]
+) -> tuple[list[int], list[int]]:
     """Split claimed deliveries into single sends and per-person digests.
 
     More than the person's threshold of e-mails in one pass become one digest (when the person
@@ -314,16 +400,12 @@ def _fold_into_digests(claimed: list[tuple[int, str, int]]) -> tuple[list[int], 
             emails[recipient_id].append(pk)
         else:
             singles.append(pk)
-    chosen = (
-        {p.user_id: p for p in NotificationPreferences.objects.filter(user_id__in=list(emails))}
-        if emails
-        else {}
-    )
     digests: list[int] = []
     for recipient_id, pks in emails.items():
-        person = chosen.get(recipient_id)
-        enabled = person.digest_enabled if person else True
-        threshold = person.digest_threshold if person else default_digest_threshold()
+        person = people.get(recipient_id)
+        chosen = _choices(person) if person is not None else None
+        enabled = chosen.digest_enabled if chosen else True
+        threshold = chosen.digest_threshold if chosen else default_digest_threshold()
         if enabled and len(pks) > threshold:
             digests.append(recipient_id)
         else:
@@ -331,14 +413,42 @@ def _fold_into_digests(claimed: list[tuple[int, str, int]]) -> tuple[list[int], 
     return singles, digests
 
 
-def _enqueue(*, singles: list[int], digests: list[int], token: uuid.UUID) -> None:
+def _enqueue(
+    *,
+    singles: list[int],
+    digests: list[int],
+    token: uuid.UUID,
+    follow_up: bool = False,
+    in_app_count: int = 0,
+) -> None:
     """Publish the claimed deliveries once the claim has committed (see `_publish`)."""
-    if singles or digests:
-        transaction.on_commit(partial(_publish, singles=singles, digests=digests, token=token))
+    if singles or digests or follow_up:
+        transaction.on_commit(
+            partial(
+                _publish,
+                singles=singles,
+                digests=digests,
+                token=token,
+                follow_up=follow_up,
+                in_app_count=in_app_count,
+            )
+        )
 
 
-def _publish(*, singles: list[int], digests: list[int], token: uuid.UUID) -> None:
+def _publish(
+    *,
+    singles: list[int],
+    digests: list[int],
+    token: uuid.UUID,
+    follow_up: bool = False,
+    in_app_count: int = 0,
+) -> None:
     """Hand the claimed deliveries to the workers; with the broker down, give them back.
+
+    A few deliveries go one task each, so they run side by side on the worker pool; more
+    than one chunk's worth (a backlog) are handed out in chunks, so neither the broker round
+    trips nor the per-task overhead dominate. `singles` lists the `in_app_count` in-app
+    deliveries first.
 
     An unreachable broker must neither fail the pass (the notices are safe in the database)
     nor leave the rows claimed for a whole lease: they go back to `pending` at once and the
@@ -346,15 +456,29 @@ def _publish(*, singles: list[int], digests: list[int], token: uuid.UUID) -> Non
     task moves a row only with a conditional update on its token, so that message finds
     nothing to do, and a row a worker already moved on is no longer `claimed`.
     """
-    from apps.notifications.tasks import deliver, deliver_digest
+    from apps.notifications.tasks import deliver, deliver_digest, deliver_many
+    from apps.notifications.tasks import dispatch as next_pass
 
+    held = str(token)
+    chunk = delivery_chunk_size()
     try:
-        for pk in singles:
-            deliver.delay(pk, str(token))
+        if len(singles) > chunk:
+            # In-app deliveries are a few statements whatever their number: all in one task.
+            # E-mails go `chunk` to a task (see `_send_emails` for why not more).
+            in_app, emails = singles[:in_app_count], singles[in_app_count:]
+            if in_app:
+                deliver_many.delay(in_app, held)
+            for start in range(0, len(emails), chunk):
+                deliver_many.delay(emails[start : start + chunk], held)
+        else:
+            for pk in singles:
+                deliver.delay(pk, held)
         for recipient_id in digests:
-            deliver_digest.delay(recipient_id, str(token))
+            deliver_digest.delay(recipient_id, held)
+        if follow_up:
+            next_pass.delay()
     except BrokerUnreachable as exc:
-        released = _held(str(token)).update(
+        released = _held(held).update(
             state=DeliveryState.PENDING, claim_token=None, claimed_until=None
         )
         logger.warning(
@@ -371,110 +495,203 @@ def _held(token: str) -> QuerySet[Delivery]:
     return Delivery.objects.filter(claim_token=token, state=DeliveryState.CLAIMED)
 
 
-def _check_still_wanted(held: QuerySet[Delivery], recipient: User, now: datetime) -> None:
-    """Re-check inside the task what may have changed since the claim."""
-    held.filter(notice__expires_at__lte=now).update(
-        state=DeliveryState.EXPIRED, finished_at=now, claim_token=None, claimed_until=None
+# What delivering reads (the re-checks, the e-mail's templates and headers), and no more:
+# a chunk's rows are built and parsed thousands of times a second.
+_DELIVERING = (
+    "channel", "state", "claim_token", "claimed_at", "claimed_until", "attempts",
+    "notice__recipient_id", "notice__tandem_id", "notice__title", "notice__body",
+    "notice__url", "notice__due_at", "notice__expires_at", "notice__tandem__name",
+    "notice__recipient__email", "notice__recipient__display_name",
+    "notice__recipient__language",
+    *(f"notice__recipient__{name}" for name in _HOURS if "__" not in name and name != "is_active"),
+)  # fmt: skip
+
+
+def _loaded(held: QuerySet[Delivery]) -> QuerySet[Delivery]:
+    return (
+        held.select_related("notice__recipient", "notice__tandem")
+        .only(*_DELIVERING)
+        .order_by("notice__due_at", "id")
     )
-    if timing.is_paused(now, preferences_of(recipient)):
-        held.update(state=DeliveryState.PENDING, claim_token=None, claimed_until=None)
+
+
+def _still_wanted(held: list[Delivery], token: str, now: datetime) -> list[Delivery]:
+    """Re-check inside the task what may have changed since the claim: an expired notice is
+    dropped, a person paused since goes back to pending. Returns the rest."""
+    expired: list[int] = []
+    paused: list[int] = []
+    hours: dict[int, timing.Preferences] = {}
+    for delivery in held:
+        notice = delivery.notice
+        if notice.expires_at is not None and notice.expires_at <= now:
+            expired.append(delivery.pk)
+            continue
+        person = hours.get(notice.recipient_id)
+        if person is None:
+            person = hours[notice.recipient_id] = preferences_of(notice.recipient)
+        if timing.is_paused(now, person):
+            paused.append(delivery.pk)
+    if expired:
+        _held(token).filter(pk__in=expired).update(
+            state=DeliveryState.EXPIRED, finished_at=now, claim_token=None, claimed_until=None
+        )
+    if paused:
+        _held(token).filter(pk__in=paused).update(
+            state=DeliveryState.PENDING, claim_token=None, claimed_until=None
+        )
+    dropped = set(expired) | set(paused)
+    return [d for d in held if d.pk not in dropped]
+
+
+def deliveries_send(*, delivery_ids: Sequence[int], token: str) -> int:
+    """Deliver claimed deliveries (one chunk of a pass). Returns how many this call delivered.
+
+    Run twice, one effect: only the holder of the claim token moves a row out of `claimed`,
+    and always with a conditional update. In-app is exactly once (the rows' move to `sent`
+    and the notices appearing in the inbox are one transaction); e-mail see `_send_emails`.
+    A chunk costs a handful of queries whatever its size.
+    """
+    now = timezone.now()
+    held = list(_loaded(_held(token).filter(pk__in=list(delivery_ids))))
+    if not held:
+        return 0  # done, or re-claimed by someone else after our lease ran out
+    wanted = _still_wanted(held, token, now)
+    in_app = [d.pk for d in wanted if d.channel == Channel.IN_APP]
+    delivered = _deliver_in_app(in_app, token=token, now=now) if in_app else 0
+    # Only what a dispatcher claimed (with a lease) is ours to send.
+    emails = [
+        d
+        for d in wanted
+        if d.channel == Channel.EMAIL and d.claimed_at is not None and d.claimed_until is not None
+    ]
+    if emails:
+        delivered += _send_emails(emails, token=token, digest=False, now=now)
+    return delivered
 
 
 def delivery_send(*, delivery_id: int, token: str) -> bool:
-    """Deliver one claimed delivery. Returns whether this call delivered it.
+    """Deliver one claimed delivery. Returns whether this call delivered it."""
+    return deliveries_send(delivery_ids=[delivery_id], token=token) > 0
 
-    Run twice, one effect: only the holder of the claim token moves the row out of `claimed`,
-    and it does so with a conditional update. In-app is exactly once (the state change and the
-    notice appearing in the inbox are one transaction); e-mail see `_send_email`.
+
+def _deliver_in_app(pks: list[int], *, token: str, now: datetime) -> int:
+    """claimed → sent and the notices into the inbox, in one transaction.
+
+    The rows are locked first (on SQLite the writer lock is the transaction's), so exactly
+    the notices of the rows this call moved get their inbox time.
     """
-    now = timezone.now()
-    delivery = (
-        Delivery.objects.select_related("notice__recipient", "notice__tandem")
-        .filter(pk=delivery_id, claim_token=token, state=DeliveryState.CLAIMED)
-        .first()
-    )
-    if delivery is None:
-        return False  # done, or re-claimed by someone else after our lease ran out
-    recipient = delivery.notice.recipient
-    held = _held(token).filter(pk=delivery.pk)
-    _check_still_wanted(held, recipient, now)
-    if delivery.channel == Channel.IN_APP:
-        with transaction.atomic():
-            moved = held.update(
-                state=DeliveryState.SENT,
-                sent_at=now,
-                finished_at=now,
-                attempts=F("attempts") + 1,
-                claim_token=None,
-                claimed_until=None,
-            )
-            if moved:
-                Notice.objects.filter(pk=delivery.notice_id, delivered_at__isnull=True).update(
-                    delivered_at=now
-                )
-        return bool(moved)
-    if delivery.claimed_at is None or delivery.claimed_until is None:
-        return False  # not claimed by a dispatcher: nothing of ours to send
-    lease = delivery.claimed_until - delivery.claimed_at
-    return _send_email(held=held, recipient=recipient, digest=False, now=now, lease=lease)
+    with transaction.atomic():
+        mine = list(
+            _held(token).filter(pk__in=pks).select_for_update().values_list("pk", "notice_id")
+        )
+        if not mine:
+            return 0
+        Delivery.objects.filter(pk__in=[pk for pk, _notice in mine]).update(
+            state=DeliveryState.SENT,
+            sent_at=now,
+            finished_at=now,
+            attempts=F("attempts") + 1,
+            claim_token=None,
+            claimed_until=None,
+        )
+        Notice.objects.filter(
+            pk__in=[notice for _pk, notice in mine], delivered_at__isnull=True
+        ).update(delivered_at=now)
+    return len(mine)
 
 
 def digest_send(*, recipient_id: int, token: str) -> bool:
     """Deliver the e-mails claimed for one person in one pass as one digest e-mail."""
     now = timezone.now()
-    recipient = User.objects.filter(pk=recipient_id).first()
-    if recipient is None:
+    held = list(
+        _loaded(_held(token).filter(notice__recipient_id=recipient_id, channel=Channel.EMAIL))
+    )
+    held = [d for d in held if d.claimed_at is not None and d.claimed_until is not None]
+    if not held:
         return False
-    held = _held(token).filter(notice__recipient_id=recipient_id, channel=Channel.EMAIL)
-    claim = held.values_list("claimed_at", "claimed_until").first()
-    if claim is None or claim[0] is None or claim[1] is None:
-        return False
-    _check_still_wanted(held, recipient, now)
-    lease = claim[1] - claim[0]
-    return _send_email(held=held, recipient=recipient, digest=True, now=now, lease=lease)
+    wanted = _still_wanted(held, token, now)
+    return bool(wanted) and _send_emails(wanted, token=token, digest=True, now=now) > 0
 
 
-def _send_email(
-    *, held: QuerySet[Delivery], recipient: User, digest: bool, now: datetime, lease: timedelta
-) -> bool:
+def _send_emails(held: list[Delivery], *, token: str, digest: bool, now: datetime) -> int:
     """Hand e-mail deliveries to the mail server: claimed → sending → sent/pending/failed.
 
-    The move to `sending` commits before the SMTP call, under a token only this call knows,
-    so a redelivered task finds nothing to send. If the worker dies inside the call, the
-    lease runs out and the sweeper sends again, counting the case: that is the only way an
-    e-mail can go out twice (see docs/notifications.md). The lease is renewed for as long as
-    the dispatcher chose when it claimed the row.
+    One e-mail per delivery, or one digest for all of them (one recipient). The move to
+    `sending` commits before the first SMTP call, under a token only this call knows, so a
+    redelivered task finds nothing to send. If the worker dies while sending, the lease runs
+    out and the sweeper sends the rows still `sending` again, counting each: the only way an
+    e-mail can go out twice (see docs/notifications.md). Rows are marked sent together after
+    the chunk, so that window spans the chunk's SMTP calls (at most `delivery_chunk_size()`),
+    and every e-mail in it is counted. The lease is renewed for as long as the dispatcher
+    chose when it claimed the rows. One mail-server connection serves the whole chunk.
     """
+    first = held[0]
+    lease = first.claimed_until - first.claimed_at  # type: ignore[operator]
+    pks = [d.pk for d in held]
     mine = uuid.uuid4()
-    if not held.update(
-        state=DeliveryState.SENDING,
-        claim_token=mine,
-        claimed_until=now + lease,
-        attempts=F("attempts") + 1,
-    ):
-        return False
-    sending = Delivery.objects.filter(claim_token=mine, state=DeliveryState.SENDING)
-    deliveries = list(sending.select_related("notice__tandem").order_by("notice__due_at", "id"))
-    try:
-        mail.send(
-            recipient=recipient,
-            notices=[d.notice for d in deliveries],
-            digest=digest,
+    moved = (
+        _held(token)
+        .filter(pk__in=pks)
+        .update(
+            state=DeliveryState.SENDING,
+            claim_token=mine,
+            claimed_until=now + lease,
+            attempts=F("attempts") + 1,
         )
-    except Exception as exc:  # recorded on the rows and retried or failed, never swallowed
-        logger.warning("notifications: e-mail to %s failed: %s", recipient.pk, exc, exc_info=True)
-        _record_failure(deliveries, token=mine, error=exc, now=timezone.now())
-        return False
-    sending.update(
-        state=DeliveryState.SENT,
-        sent_at=timezone.now(),
-        finished_at=timezone.now(),
-        in_digest=digest,
-        claim_token=None,
-        claimed_until=None,
-        last_error="",
     )
-    return True
+    if not moved:
+        return 0
+    if moved == len(held):
+        sending = held
+        for delivery in sending:
+            delivery.attempts += 1  # as the update did
+    else:  # someone took some rows between our read and the update: read ours back
+        sending = list(
+            _loaded(
+                Delivery.objects.filter(pk__in=pks, claim_token=mine, state=DeliveryState.SENDING)
+            )
+        )
+    groups = [sending] if digest else [[d] for d in sending]
+    sent: list[int] = []
+    try:
+        server = get_connection()
+        opened = getattr(server, "open", lambda: None)()
+    except Exception as exc:  # the mail server is unreachable: retried or failed, never lost
+        logger.warning("notifications: cannot reach the mail server: %s", exc, exc_info=True)
+        _record_failure(sending, token=mine, error=exc, now=timezone.now())
+        return 0
+    try:
+        for group in groups:
+            recipient = group[0].notice.recipient
+            try:
+                mail.send(
+                    recipient=recipient,
+                    notices=[d.notice for d in group],
+                    digest=digest,
+                    connection=server,
+                )
+            except Exception as exc:  # recorded on the rows and retried or failed
+                logger.warning(
+                    "notifications: e-mail to %s failed: %s", recipient.pk, exc, exc_info=True
+                )
+                _record_failure(group, token=mine, error=exc, now=timezone.now())
+            else:
+                sent.extend(d.pk for d in group)
+    finally:
+        if opened:
+            server.close()
+    if sent:
+        at = timezone.now()
+        Delivery.objects.filter(pk__in=sent, claim_token=mine, state=DeliveryState.SENDING).update(
+            state=DeliveryState.SENT,
+            sent_at=at,
+            finished_at=at,
+            in_digest=digest,
+            claim_token=None,
+            claimed_until=None,
+            last_error="",
+        )
+    return len(sent)
 
 
 def _record_failure(

@@ -13,8 +13,9 @@ from apps.notifications import services
 
 @shared_task(name="notifications.dispatch", ignore_result=True)
 def dispatch() -> None:
-    """The one periodic task: sweep expired leases, claim what is due, enqueue deliveries."""
-    services.dispatch()
+    """The one periodic task: sweep expired leases, claim what is due, enqueue deliveries
+    (and, while a backlog lasts, the next pass behind them)."""
+    services.dispatch(follow_up=True)
 
 
 @shared_task(name="notifications.deliver", ignore_result=True)
@@ -25,3 +26,9 @@ def deliver(delivery_id: int, token: str) -> None:
 @shared_task(name="notifications.deliver_digest", ignore_result=True)
 def deliver_digest(recipient_id: int, token: str) -> None:
     services.digest_send(recipient_id=recipient_id, token=token)
+
+
+@shared_task(name="notifications.deliver_many", ignore_result=True)
+def deliver_many(delivery_ids: list[int], token: str) -> None:
+    """A chunk of one pass's deliveries (a backlog), in a few queries."""
+    services.deliveries_send(delivery_ids=delivery_ids, token=token)

@@ -1,10 +1,88 @@
-"""The inbox page."""
+"""The inbox page: the person's own notices, newest first, and marking them read."""
 
+from __future__ import annotations
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import Resolver404, resolve, reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
+
+from apps.accounts.models import User
+from apps.core.errors import NotFound
+from apps.notifications import selectors, services
+from apps.notifications.models import Notice
+
+PAGE_SIZE = 25
+
+
+def _link(notice: Notice) -> str:
+    """Where the notice leads: its own link when it is a page of this site, else its tandem."""
+    if notice.url.startswith("/"):
+        try:
+            resolve(notice.url.split("?", 1)[0])
+        except Resolver404:
+            pass
+        else:
+            return notice.url
+    if notice.tandem_id is not None:
+        return reverse("tandems:overview", args=[notice.tandem_id])
+    return ""
 
 
 @login_required
 def inbox(request: HttpRequest) -> HttpResponse:
-    return render(request, "partials/placeholder.html", {"heading": "inbox"})
+    user: User = request.user  # type: ignore[assignment]
+    unread_only = request.GET.get("show") == "unread"
+    notices = selectors.inbox_for(user)
+    if unread_only:
+        notices = notices.filter(read_at__isnull=True)
+    page = Paginator(notices, PAGE_SIZE).get_page(request.GET.get("page"))
+    for notice in page.object_list:
+        notice.link = _link(notice)  # type: ignore[attr-defined]
+    return render(
+        request,
+        "notifications/inbox.html",
+        {"page": page, "unread_only": unread_only, "here": request.get_full_path()},
+    )
+
+
+def _back(request: HttpRequest) -> HttpResponse:
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = reverse("notifications:inbox")
+    return redirect(target)
+
+
+@login_required
+@require_POST
+def mark_read(request: HttpRequest, notice_id: int) -> HttpResponse:
+    try:
+        services.notice_mark_read(user=request.user, notice_id=notice_id)  # type: ignore[arg-type]
+    except NotFound:
+        raise Http404 from None
+    return _back(request)
+
+
+@login_required
+@require_POST
+def mark_all_read(request: HttpRequest) -> HttpResponse:
+    marked = services.notices_mark_all_read(user=request.user)  # type: ignore[arg-type]
+    if marked:
+        messages.success(
+            request,
+            ngettext(
+                "%(count)d notice marked as read.", "%(count)d notices marked as read.", marked
+            )
+            % {"count": marked},
+        )
+    else:
+        messages.info(request, _("Everything was read already."))
+    return _back(request)

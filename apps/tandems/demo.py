@@ -46,5 +46,14 @@ def seed(demo: Demo) -> None:
         timezone_name="Europe/Vienna",
         vision="Alex keeps Markus's consulting practice organised.",
     )
-    Membership.objects.create(tandem=second, user=alex, role=Role.ASSISTANT)
+    demo.memberships["markus"] = second.memberships.get(user=markus)
+    demo.memberships["alex_for_markus"] = Membership.objects.create(
+        tandem=second, user=alex, role=Role.ASSISTANT
+    )
     demo.tandems["second"] = second
+    goal_create(
+        membership=demo.memberships["markus"],
+        title="Invoices out on the first working day",
+        assistant_role="Alex prepares and sends the monthly invoices; Markus only signs off.",
+        status=GoalStatus.ACTIVE,
+    )

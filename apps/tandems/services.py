@@ -12,6 +12,7 @@ from django.utils import timezone, translation
 
 from apps.accounts.models import User
 from apps.accounts.rules import is_valid_timezone
+from apps.audit.services import audit_record
 from apps.core.errors import Conflict, DomainError, NotFound
 from apps.tandems import access, tokens
 from apps.tandems.models import Goal, GoalStatus, Invitation, Membership, Role, Tandem
@@ -68,6 +69,17 @@ def tandem_update(
 @transaction.atomic
 def tandem_delete(*, membership: Membership) -> None:
     access.require_leader(membership, action="delete the tandem")
+    audit_record(
+        action="tandem_deleted",
+        actor=membership.user,
+        tandem=membership.tandem_id,
+        target=membership.tandem,
+    )
+    # A decision protects its area (an area with decisions cannot be deleted alone), and
+    # Django refuses a cascade through a protecting key: the decisions go first.
+    from apps.delegation.models import Decision
+
+    Decision.objects.filter(tandem_id=membership.tandem_id).delete()
     membership.tandem.delete()
 
 
@@ -86,10 +98,11 @@ def invitation_create(*, membership: Membership, email: str, role: str) -> tuple
     Tandem.objects.select_for_update().filter(pk=tandem.pk).first()
     seats = dict(Membership.objects.filter(tandem=tandem).values_list("role", "user__email"))
     if email in {e.lower() for e in seats.values()}:
-        raise DomainError("This person is already in the tandem.", field="email")
+        # The seats' state, not the input, is in the way: a conflict (409).
+        raise Conflict("This person is already in the tandem.", field="email")
     if role in seats:
         label = Role(role).label
-        raise DomainError(f"The tandem already has a {str(label).lower()}.", field="role")
+        raise Conflict(f"The tandem already has a {str(label).lower()}.", field="role")
     now = timezone.now()
     Invitation.objects.filter(
         tandem=tandem, role=role, accepted_at__isnull=True, revoked_at__isnull=True
@@ -105,7 +118,16 @@ def invitation_create(*, membership: Membership, email: str, role: str) -> tuple
     )
     from apps.tandems.tasks import send_invitation_email
 
-    send_invitation_email.delay_on_commit(invitation.pk, token)
+    # Robust: with the broker down the invitation still stands (the answer carries its link);
+    # the failed enqueue is logged and `email_sent_at` stays empty.
+    transaction.on_commit(lambda: send_invitation_email.delay(invitation.pk, token), robust=True)
+    audit_record(
+        action="invitation_created",
+        actor=membership.user,
+        tandem=tandem,
+        target=invitation,
+        data={"role": role},
+    )
     return invitation, token
 
 
@@ -121,6 +143,12 @@ def invitation_revoke(*, membership: Membership, invitation_id: int) -> Invitati
     if not updated:
         raise Conflict(f"This invitation is {invitation.status} and cannot be revoked.")
     invitation.refresh_from_db()
+    audit_record(
+        action="invitation_revoked",
+        actor=membership.user,
+        tandem=membership.tandem_id,
+        target=invitation,
+    )
     return invitation
 
 
@@ -170,7 +198,7 @@ def invitation_accept(*, user: User, token: str) -> Membership:
         raise DomainError("This invitation has already been used.", field="token")
     try:
         with transaction.atomic():
-            return Membership.objects.create(
+            membership = Membership.objects.create(
                 tandem_id=invitation.tandem_id, user=user, role=invitation.role
             )
     except IntegrityError:
@@ -178,6 +206,14 @@ def invitation_accept(*, user: User, token: str) -> Membership:
             f"The tandem already has a {str(Role(invitation.role).label).lower()}.",
             field="token",
         ) from None
+    audit_record(
+        action="invitation_accepted",
+        actor=user,
+        tandem=invitation.tandem_id,
+        target=invitation,
+        data={"role": invitation.role},
+    )
+    return membership
 
 
 def invitation_send_email(*, invitation_id: int, token: str) -> bool:
@@ -227,6 +263,9 @@ def _deliver_invitation(invitation: Invitation, token: str) -> None:
     message.send()
 
 
+GOAL_POSITION_MAX = 1_000_000
+
+
 def goal_check_status(status: str) -> None:
     if status not in GoalStatus.values:
         raise DomainError(f"Choose one of: {', '.join(GoalStatus.values)}.", field="status")
@@ -246,7 +285,9 @@ def goal_create(
     tandem = membership.tandem
     if position is None:
         last = Goal.objects.filter(tandem=tandem).order_by("-position").first()
-        position = (last.position + 1) if last else 0
+        # After the last one, within the bound the API accepts (so a goal's position always
+        # reads back as a valid one).
+        position = min(last.position + 1, GOAL_POSITION_MAX) if last else 0
     return Goal.objects.create(
         tandem=tandem,
         title=title,
@@ -255,3 +296,33 @@ def goal_create(
         status=status,
         position=position,
     )
+
+
+GOAL_FIELDS = ("title", "description", "assistant_role", "status", "position")
+
+
+@transaction.atomic
+def goal_update(*, membership: Membership, goal_id: int, **changes: object) -> Goal:
+    """Either member edits a goal of their tandem (the vision and its goals are shared)."""
+    unknown = set(changes) - set(GOAL_FIELDS)
+    if unknown:
+        raise DomainError("Unknown field.", field=sorted(unknown)[0])
+    if "status" in changes:
+        goal_check_status(str(changes["status"]))
+    if "title" in changes and not str(changes["title"]).strip():
+        raise DomainError("A goal needs a title.", field="title")
+    goal = Goal.objects.select_for_update().filter(tandem=membership.tandem, pk=goal_id).first()
+    if goal is None:
+        raise NotFound("Not found.")
+    for name, value in changes.items():
+        setattr(goal, name, value)
+    if changes:
+        goal.save(update_fields=[*changes, "updated_at"])
+    return goal
+
+
+@transaction.atomic
+def goal_delete(*, membership: Membership, goal_id: int) -> None:
+    deleted, _rows = Goal.objects.filter(tandem=membership.tandem, pk=goal_id).delete()
+    if not deleted:
+        raise NotFound("Not found.")

@@ -1,7 +1,7 @@
 """Browser tests: Debian's Chromium driven by Playwright against a live server.
 
 They need `/usr/bin/chromium` (Debian packages `chromium` and `chromium-driver`; the README's
-test command installs them). Screenshots for the README go to `docs/screenshots/`.
+test command installs them). Screenshots go to var/screenshots/ (see SCREENSHOTS).
 """
 
 from __future__ import annotations
@@ -14,7 +14,13 @@ from pathlib import Path
 import pytest
 
 CHROMIUM = os.environ.get("TANDEM_CHROMIUM", "/usr/bin/chromium")
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+# Every run takes the screenshots (so they cannot go stale unnoticed) into var/screenshots/;
+# `TANDEM_SCREENSHOTS=docs/screenshots scripts/test tests/e2e` refreshes the README's.
+SCREENSHOTS = Path(
+    os.environ.get(
+        "TANDEM_SCREENSHOTS", Path(__file__).resolve().parents[2] / "var" / "screenshots"
+    )
+)
 PASSWORD = "a long e2e passphrase 2026"
 
 
@@ -73,6 +79,6 @@ def login(page, email: str, password: str = PASSWORD) -> None:  # type: ignore[n
 
 
 def screenshot(page, name: str) -> None:  # type: ignore[no-untyped-def]
-    """Save a full-page screenshot for the README (docs/screenshots/<name>.png)."""
+    """Save a full-page screenshot (for the README: see SCREENSHOTS)."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)

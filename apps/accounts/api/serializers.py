@@ -1,10 +1,34 @@
+from typing import Any
+
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from apps.accounts.models import Language, User, Weekday
+from apps.accounts.rules import valid_timezones
+from apps.core.api.fast import FastSerializerMixin
 from apps.core.api.serializers import InputSerializer
 
 
-class UserSerializer(serializers.ModelSerializer[User]):
+# The schema gives the shape of a name, not the ~600 names: the list changes with each
+# tzdata release, and the field checks against the installed one.
+@extend_schema_field(
+    {
+        "type": "string",
+        "minLength": 1,
+        "maxLength": 64,
+        "pattern": r"^[A-Za-z][A-Za-z0-9_+\-]*(/[A-Za-z0-9_+\-]+)*$",
+        "example": "Europe/Berlin",
+    }
+)
+class TimezoneField(serializers.ChoiceField):
+    """An IANA timezone name, e.g. Europe/Berlin."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("help_text", "An IANA timezone name, e.g. Europe/Berlin.")
+        super().__init__(choices=sorted(valid_timezones()), **kwargs)
+
+
+class UserSerializer(FastSerializerMixin, serializers.ModelSerializer[User]):
     """A person as others in their tandems see them."""
 
     class Meta:
@@ -44,7 +68,7 @@ class MeSerializer(serializers.ModelSerializer[User]):
 class PreferencesInputSerializer(InputSerializer):
     display_name = serializers.CharField(max_length=120, allow_blank=True, required=False)
     language = serializers.ChoiceField(choices=Language.choices, required=False)
-    timezone = serializers.CharField(max_length=64, required=False)
+    timezone = TimezoneField(required=False)
     quiet_hours_start = serializers.TimeField(allow_null=True, required=False)
     quiet_hours_end = serializers.TimeField(allow_null=True, required=False)
     window_weekday = serializers.ChoiceField(
@@ -63,13 +87,22 @@ class SignUpInputSerializer(InputSerializer):
     )
     display_name = serializers.CharField(max_length=120, allow_blank=True, required=False)
     language = serializers.ChoiceField(choices=Language.choices, required=False)
-    timezone = serializers.CharField(max_length=64, required=False)
+    timezone = TimezoneField(required=False)
 
 
 class TokenInputSerializer(InputSerializer):
     email = serializers.EmailField(max_length=254)
     password = serializers.CharField(
         max_length=128, write_only=True, style={"input_type": "password"}
+    )
+
+
+class AccountDeleteInputSerializer(InputSerializer):
+    password = serializers.CharField(
+        max_length=128,
+        write_only=True,
+        style={"input_type": "password"},
+        help_text="The account's current password, to confirm the deletion.",
     )
 
 

@@ -6,4 +6,5 @@ urlpatterns = [
     path("auth/signup/", views.SignUpView.as_view(), name="api-signup"),
     path("auth/token/", views.TokenView.as_view(), name="api-token"),
     path("me/", views.MeView.as_view(), name="api-me"),
+    path("me/delete/", views.AccountDeleteView.as_view(), name="api-me-delete"),
 ]

@@ -1,30 +1,35 @@
-from django.contrib.auth import authenticate
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
+from rest_framework.exceptions import Throttled
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from apps.accounts import services
 from apps.accounts.api.serializers import (
+    AccountDeleteInputSerializer,
     MeSerializer,
     PreferencesInputSerializer,
     SignUpInputSerializer,
     TokenInputSerializer,
     TokenOutputSerializer,
 )
-from apps.core.errors import DomainError
+from apps.accounts.api.throttles import AUTH_THROTTLES
+
+_LOCKED_OUT = OpenApiResponse(
+    description="Too many attempts: locked out for the cool-off, or throttled (Retry-After)."
+)
 
 
 class SignUpView(APIView):
     permission_classes = [AllowAny]
     authentication_classes: list[type] = []
-    throttle_classes = [ScopedRateThrottle]
-    throttle_scope = "auth"
+    throttle_classes = AUTH_THROTTLES
 
-    @extend_schema(request=SignUpInputSerializer, responses={201: TokenOutputSerializer})
+    @extend_schema(
+        request=SignUpInputSerializer, responses={201: TokenOutputSerializer, 429: _LOCKED_OUT}
+    )
     def post(self, request: Request) -> Response:
         data = SignUpInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -39,24 +44,21 @@ class SignUpView(APIView):
 class TokenView(APIView):
     """Exchange e-mail and password for an API token; DELETE revokes it."""
 
-    throttle_classes = [ScopedRateThrottle]
-    throttle_scope = "auth"
+    throttle_classes = AUTH_THROTTLES
 
     def get_permissions(self):  # type: ignore[no-untyped-def]
         return [AllowAny()] if self.request.method == "POST" else super().get_permissions()
 
-    @extend_schema(request=TokenInputSerializer, responses={200: TokenOutputSerializer})
+    @extend_schema(
+        request=TokenInputSerializer, responses={200: TokenOutputSerializer, 429: _LOCKED_OUT}
+    )
     def post(self, request: Request) -> Response:
         data = TokenInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        user = authenticate(
-            request,
-            email=data.validated_data["email"].lower(),
-            password=data.validated_data["password"],
-        )
-        if user is None:
-            raise DomainError("E-mail address or password is wrong.", field="password")
-        token = services.user_token(user=user)  # type: ignore[arg-type]
+        try:
+            user, token = services.user_token_obtain(request=request, **data.validated_data)
+        except services.SignInLockedOut as exc:
+            raise Throttled(wait=exc.retry_after, detail=exc.message) from None
         return Response(TokenOutputSerializer({"token": token, "user": user}).data)
 
     @extend_schema(request=None, responses={204: None})
@@ -81,3 +83,23 @@ class MeView(APIView):
             **data.validated_data,
         )
         return Response(MeSerializer(user).data)
+
+
+class AccountDeleteView(APIView):
+    """Delete one's own account, confirmed with the password. The person is anonymised
+    ("Deleted person"); what they share with a partner stays readable for the partner."""
+
+    throttle_classes = AUTH_THROTTLES
+
+    @extend_schema(request=AccountDeleteInputSerializer, responses={204: None, 429: _LOCKED_OUT})
+    def post(self, request: Request) -> Response:
+        data = AccountDeleteInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.user_delete(
+            user=request.user,  # type: ignore[arg-type]
+            password=data.validated_data["password"],
+        )
+        session = getattr(request._request, "session", None)
+        if session is not None:
+            session.flush()
+        return Response(status=status.HTTP_204_NO_CONTENT)

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from apps.accounts.api.serializers import UserSerializer
+from apps.accounts.api.serializers import TimezoneField, UserSerializer
 from apps.checkins import rules
 from apps.checkins.models import (
     ActionItem,
@@ -20,7 +20,8 @@ from apps.checkins.models import (
     Occurrence,
     Retro,
 )
-from apps.checkins.recurrence import Frequency
+from apps.checkins.recurrence import MAX_COUNT, MAX_INTERVAL, NTH_VALUES, Frequency
+from apps.checkins.services import MAX_DURATION, MAX_LEAD
 from apps.core.api.serializers import InputSerializer
 
 
@@ -46,6 +47,10 @@ class AwareDateTimeField(serializers.DateTimeField):
         if value.tzinfo is None:
             raise serializers.ValidationError("Include a timezone offset, e.g. Z or +01:00.")
         return super().enforce_timezone(value)
+
+
+MAX_DURATION_MINUTES = int(MAX_DURATION.total_seconds() // 60)
+MAX_LEAD_MINUTES = int(MAX_LEAD.total_seconds() // 60)
 
 
 def _minutes(value: Any) -> int:
@@ -105,26 +110,45 @@ class TimingInputSerializer(InputSerializer):
     the service, which names the field."""
 
     frequency = serializers.ChoiceField(choices=[f.value for f in Frequency])
-    interval = serializers.IntegerField(default=1)
-    weekdays = serializers.ListField(child=serializers.IntegerField(), default=list)
-    month_day = serializers.IntegerField(required=False, allow_null=True, default=None)
-    nth = serializers.IntegerField(required=False, allow_null=True, default=None)
-    count = serializers.IntegerField(required=False, allow_null=True, default=None)
+    interval = serializers.IntegerField(default=1, min_value=1, max_value=MAX_INTERVAL)
+    weekdays = serializers.ListField(
+        child=serializers.IntegerField(min_value=0, max_value=6),
+        default=list,
+        max_length=7,
+        help_text="0 (Monday) to 6 (Sunday).",
+    )
+    month_day = serializers.IntegerField(
+        required=False, allow_null=True, default=None, min_value=1, max_value=31
+    )
+    nth = serializers.ChoiceField(
+        choices=NTH_VALUES,
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="Which weekday of the month: 1, 2, 3, 4 or -1 (the last).",
+    )
+    count = serializers.IntegerField(
+        required=False, allow_null=True, default=None, min_value=1, max_value=MAX_COUNT
+    )
     until = serializers.DateField(required=False, allow_null=True, default=None)
     local_time = serializers.TimeField(help_text="Wall time in `timezone`, e.g. 09:00.")
-    timezone = serializers.CharField(max_length=64, help_text="IANA name, e.g. Europe/Berlin.")
-    duration_minutes = serializers.IntegerField()
+    timezone = TimezoneField()
+    duration_minutes = serializers.IntegerField(min_value=1, max_value=MAX_DURATION_MINUTES)
 
 
 class SeriesCreateInputSerializer(TimingInputSerializer):
     title = serializers.CharField(max_length=200)
     start_date = serializers.DateField()
-    reminder_lead_minutes = serializers.IntegerField(default=60)
+    reminder_lead_minutes = serializers.IntegerField(
+        default=60, min_value=1, max_value=MAX_LEAD_MINUTES
+    )
 
 
 class SeriesUpdateInputSerializer(InputSerializer):
     title = serializers.CharField(max_length=200, required=False)
-    reminder_lead_minutes = serializers.IntegerField(required=False)
+    reminder_lead_minutes = serializers.IntegerField(
+        required=False, min_value=1, max_value=MAX_LEAD_MINUTES
+    )
     active = serializers.BooleanField(required=False)
 
 
@@ -194,7 +218,8 @@ class AgendaItemCreateInputSerializer(InputSerializer):
 class AgendaItemUpdateInputSerializer(InputSerializer):
     kind = AgendaKindInputField(required=False)
     text = serializers.CharField(max_length=5000, required=False)
-    position = serializers.IntegerField(min_value=0, required=False)
+    # Bounded, so that the next item's position (the last one + 1) always fits.
+    position = serializers.IntegerField(min_value=0, max_value=1_000_000, required=False)
     resolved = serializers.BooleanField(required=False)
     decision = serializers.IntegerField(required=False, allow_null=True)
 
@@ -246,7 +271,9 @@ class RetroSerializer(serializers.ModelSerializer[Retro]):
 
 
 class RetroInputSerializer(InputSerializer):
-    effectiveness = serializers.IntegerField(help_text="1 (not useful) to 5 (very effective).")
+    effectiveness = serializers.IntegerField(
+        min_value=1, max_value=5, help_text="1 (not useful) to 5 (very effective)."
+    )
     what_would_help = serializers.CharField(max_length=5000, required=False, default="")
 
 

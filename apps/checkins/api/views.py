@@ -19,6 +19,7 @@ from rest_framework.views import APIView
 
 from apps.checkins import selectors, services
 from apps.checkins.api import serializers as s
+from apps.checkins.api.filters import ActionItemFilter
 from apps.checkins.feeds import build_calendar
 from apps.checkins.models import ActionItem, CalendarFeed, CheckInSeries, Occurrence
 from apps.core.errors import DomainError
@@ -161,9 +162,21 @@ class SeriesCalendarView(Scoped, APIView):
     parameters=[
         TANDEM_ID,
         SERIES_ID,
-        OpenApiParameter("from", OpenApiTypes.DATETIME, description="Window start (inclusive)."),
-        OpenApiParameter("to", OpenApiTypes.DATETIME, description="Window end (exclusive)."),
-        OpenApiParameter("next", int, description="Instead of a window: the next N (max 100)."),
+        OpenApiParameter(
+            "from",
+            OpenApiTypes.DATETIME,
+            description="Window start (inclusive), with an offset; give `to` with it.",
+        ),
+        OpenApiParameter(
+            "to",
+            OpenApiTypes.DATETIME,
+            description="Window end (exclusive), with an offset; at most 400 days after `from`.",
+        ),
+        OpenApiParameter(
+            "next",
+            {"type": "integer", "minimum": 1, "maximum": 100},
+            description="Instead of a window: the next N (default 10).",
+        ),
     ]
 )
 class OccurrenceListView(Scoped, APIView):
@@ -357,7 +370,7 @@ class ActionItemListView(Scoped, generics.ListAPIView[ActionItem]):
 
     serializer_class = s.ActionItemSerializer
     queryset = ActionItem.objects.none()  # for the schema; the real one is scoped below
-    filterset_fields = ["status", "owner", "kept"]
+    filterset_class = ActionItemFilter
     ordering_fields = ["due_date", "created_at"]
 
     def get_queryset(self) -> QuerySet[ActionItem]:

@@ -2,29 +2,132 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
+from django.core.validators import MaxValueValidator, MinValueValidator
 from rest_framework import serializers
+
+BIGINT_MAX = 2**63 - 1
+BIGINT_MIN = -(2**63)
+WALL_TIME = r"^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\.[0-9]{1,6})?)?$"
+"""A wall-clock time of day, without an offset (its timezone is given elsewhere)."""
+
+
+def decimal_pattern(field: serializers.DecimalField) -> str:
+    """The strings a decimal field accepts, as a regular expression (the schema shows it
+    and the field enforces it): digits with an optional fraction, no exponent, no spaces."""
+    sign = "" if field.min_value is not None and field.min_value >= 0 else "-?"
+    places = field.decimal_places or 0
+    whole = r"\d+" if field.max_digits is None else rf"\d{{1,{field.max_digits - places}}}"
+    number = rf"{whole}(\.\d{{0,{places}}})?|\.\d{{1,{places}}}" if places else whole
+    return rf"^({sign}({number}))?$" if field.allow_null else rf"^{sign}({number})$"
+
+
+def _json_type_error(field: serializers.Field[Any, Any, Any, Any], value: Any) -> str | None:
+    """Why `value` has the wrong JSON type for `field`, or None.
+
+    DRF coerces liberally (`0` is a valid boolean, `12` a valid string, `"7"` a valid
+    integer). The API's schema promises JSON types, so a client that sends another type has
+    made a mistake it should hear about, not a guess it never sees.
+    """
+    if value is None or isinstance(field, serializers.JSONField | serializers.ReadOnlyField):
+        return None
+    if isinstance(field, serializers.BooleanField):
+        return None if isinstance(value, bool) else "Must be true or false."
+    if isinstance(field, serializers.IntegerField):
+        ok = isinstance(value, int) and not isinstance(value, bool)
+        return None if ok else "A whole number is required."
+    if isinstance(field, serializers.FloatField):
+        ok = isinstance(value, int | float) and not isinstance(value, bool)
+        return None if ok else "A number is required."
+    if isinstance(field, serializers.MultipleChoiceField | serializers.ListField):
+        if not isinstance(value, list):
+            return None  # DRF says "Expected a list of items".
+        child = getattr(field, "child", None)
+        for item in value:
+            error = _json_type_error(child, item) if child is not None else None
+            if error:
+                return error
+        return None
+    if isinstance(field, serializers.ChoiceField):
+        kinds = {type(choice) for choice in field.choices}
+        if kinds == {int}:
+            ok = isinstance(value, int) and not isinstance(value, bool)
+            return None if ok else "A whole number is required."
+        if kinds == {str}:
+            return None if isinstance(value, str) else "Must be a string."
+        return None
+    if isinstance(field, serializers.TimeField):
+        ok = isinstance(value, str) and re.match(WALL_TIME, value) is not None
+        return None if ok else "A time of day like 09:00 or 09:00:00, without an offset."
+    if isinstance(field, serializers.DecimalField):
+        ok = isinstance(value, str) and re.match(decimal_pattern(field), value) is not None
+        return None if ok else "A number as a string, like 12.50."
+    if isinstance(
+        field,
+        serializers.CharField
+        | serializers.DateTimeField
+        | serializers.DateField
+        | serializers.TimeField
+        | serializers.DurationField
+        | serializers.UUIDField,
+    ):
+        return None if isinstance(value, str) else "Must be a string."
+    return None
+
+
+def _bound(field: serializers.Field[Any, Any, Any, Any]) -> None:
+    """Integers beyond 64 bits cannot be stored or even compared on SQLite: an unbounded
+    integer field gets the database's bounds (and the schema says so)."""
+    if isinstance(field, serializers.IntegerField):
+        if field.max_value is None:
+            field.max_value = BIGINT_MAX
+            field.validators.append(
+                MaxValueValidator(BIGINT_MAX, message=field.error_messages["max_value"])
+            )
+        if field.min_value is None:
+            field.min_value = BIGINT_MIN
+            field.validators.append(
+                MinValueValidator(BIGINT_MIN, message=field.error_messages["min_value"])
+            )
+    child = getattr(field, "child", None)
+    if isinstance(child, serializers.Field) and not isinstance(child, serializers.Serializer):
+        _bound(child)
 
 
 class StrictFieldsMixin:
-    """Reject keys the serializer does not accept instead of silently ignoring them.
+    """Reject keys the serializer does not accept instead of silently ignoring them, and
+    values of the wrong JSON type instead of coercing them.
 
     A client that sends `classification` or `tandem` (read-only) or a misspelt field learns
     at once that it had no effect, with the field named.
     """
 
+    def get_fields(self) -> dict[str, serializers.Field[Any, Any, Any, Any]]:
+        fields: dict[str, serializers.Field[Any, Any, Any, Any]] = super().get_fields()  # type: ignore[misc]
+        for field in fields.values():
+            _bound(field)
+        return fields
+
+    json_types = True
+    """False for a serializer of query parameters, whose values are all strings."""
+
     def to_internal_value(self, data: Any) -> Any:
         if isinstance(data, Mapping):
             fields = self.fields  # type: ignore[attr-defined]
             errors: dict[str, list[str]] = {}
-            for key in data:
+            for key, value in data.items():
                 field = fields.get(key)
                 if field is None:
                     errors[str(key)] = ["Unknown field."]
                 elif field.read_only:
                     errors[str(key)] = ["This field is read-only."]
+                elif self.json_types:
+                    error = _json_type_error(field, value)
+                    if error:
+                        errors[str(key)] = [error]
             if errors:
                 raise serializers.ValidationError(errors)
         return super().to_internal_value(data)  # type: ignore[misc]

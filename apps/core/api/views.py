@@ -1,3 +1,8 @@
+import sys
+
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.template import loader
+from django.views import defaults
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny
@@ -5,6 +10,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from apps.core.api.errors import UNAVAILABLE, database_unavailable
 from apps.core.health import health
 
 _HealthSerializer = inline_serializer(
@@ -29,3 +35,32 @@ class HealthView(APIView):
     def get(self, request: Request) -> Response:
         ok, report = health()
         return Response(report, status=200 if ok else 503)
+
+
+def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """The site's 404 handler: under /api/ a path that matches no route (e.g. a letter
+    where an id goes) answers in the API's JSON error format, elsewhere with the page."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": "Not found."}, status=404)
+    return defaults.page_not_found(request, exception)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """The site's 500 handler: JSON under /api/, the page elsewhere.
+
+    A database that cannot be reached, raised where the API's own handler does not see it
+    (loading the session in a middleware, a page view), is a 503 with Retry-After instead,
+    as the API answers it (docs/reliability.md, "Faults and load"). The page is rendered
+    without the request: context processors would ask the database again.
+    """
+    exc = sys.exc_info()[1]
+    if exc is not None and database_unavailable(exc):
+        if request.path.startswith("/api/"):
+            response: HttpResponse = JsonResponse({"detail": UNAVAILABLE}, status=503)
+        else:
+            response = HttpResponse(loader.render_to_string("503.html"), status=503)
+        response["Retry-After"] = "5"
+        return response
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": "Server error."}, status=500)
+    return defaults.server_error(request)

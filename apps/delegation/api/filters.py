@@ -13,6 +13,7 @@ from django_filters import rest_framework as filters
 from rest_framework.filters import OrderingFilter
 from rest_framework.request import Request
 
+from apps.core.api.filters import BooleanFilter, FilterBackend, IdFilter
 from apps.delegation.models import (
     NEEDS_ACTION,
     ClassificationChoice,
@@ -25,13 +26,13 @@ from apps.delegation.models import (
 
 
 class DecisionFilter(filters.FilterSet):
-    area = filters.NumberFilter(field_name="area_id", help_text="Decisions in this area.")
+    area = IdFilter(field_name="area_id", help_text="Decisions in this area.")
     no_area = filters.BooleanFilter(
         field_name="area", lookup_expr="isnull", help_text="Decisions no area fits."
     )
     status = filters.MultipleChoiceFilter(choices=DecisionStatus.choices)
     classification = filters.MultipleChoiceFilter(choices=ClassificationChoice.choices)
-    needs_action = filters.BooleanFilter(
+    needs_action = BooleanFilter(
         method="filter_needs_action", help_text="Awaiting the leader's answer or acknowledgement."
     )
     decided_after = filters.IsoDateTimeFilter(
@@ -40,8 +41,8 @@ class DecisionFilter(filters.FilterSet):
     decided_before = filters.IsoDateTimeFilter(
         field_name="decided_at", lookup_expr="lt", help_text="Decided before (ISO 8601)."
     )
-    author = filters.NumberFilter(field_name="author_id", help_text="The author's user id.")
-    goal = filters.NumberFilter(field_name="goal_id")
+    author = IdFilter(field_name="author_id", help_text="The author's user id.")
+    goal = IdFilter(field_name="goal_id")
 
     class Meta:
         model = Decision
@@ -58,7 +59,7 @@ class DecisionFilter(filters.FilterSet):
 
 
 class MatrixChangeFilter(filters.FilterSet):
-    area = filters.NumberFilter(field_name="area_id")
+    area = IdFilter(field_name="area_id")
     kind = filters.ChoiceFilter(choices=MatrixChangeKind.choices)
 
     class Meta:
@@ -67,7 +68,7 @@ class MatrixChangeFilter(filters.FilterSet):
 
 
 class ElevationFilter(filters.FilterSet):
-    area = filters.NumberFilter(field_name="area_id")
+    area = IdFilter(field_name="area_id")
 
     class Meta:
         model = Elevation
@@ -85,4 +86,4 @@ class StableOrderingFilter(OrderingFilter):
         return ordering
 
 
-FILTER_BACKENDS = [filters.DjangoFilterBackend, StableOrderingFilter]
+FILTER_BACKENDS = [FilterBackend, StableOrderingFilter]

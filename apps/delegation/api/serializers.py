@@ -10,6 +10,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from apps.accounts.api.serializers import UserSerializer
+from apps.core.api.fast import FastSerializerMixin
 from apps.core.api.serializers import InputSerializer
 from apps.delegation.models import (
     Answer,
@@ -41,7 +42,7 @@ def _level(**kwargs: Any) -> serializers.IntegerField:
 # --- output ------------------------------------------------------------------------------
 
 
-class AreaRefSerializer(serializers.ModelSerializer[DecisionArea]):
+class AreaRefSerializer(FastSerializerMixin, serializers.ModelSerializer[DecisionArea]):
     class Meta:
         model = DecisionArea
         fields = ["id", "name"]
@@ -150,7 +151,7 @@ class ElevationSerializer(serializers.ModelSerializer[Elevation]):
         return bool(elevation.starts_at <= now < elevation.ends_at)
 
 
-class TermsInForceSerializer(serializers.Serializer[Any]):
+class TermsInForceSerializer(FastSerializerMixin, serializers.Serializer[Any]):
     """The terms of the area when the decision was taken: a snapshot, never updated."""
 
     level = serializers.IntegerField(source="level_in_force", allow_null=True)
@@ -163,7 +164,7 @@ class TermsInForceSerializer(serializers.Serializer[Any]):
     elevation = serializers.IntegerField(source="elevation_id", allow_null=True)
 
 
-class DecisionSerializer(serializers.ModelSerializer[Decision]):
+class DecisionSerializer(FastSerializerMixin, serializers.ModelSerializer[Decision]):
     area = AreaRefSerializer(allow_null=True)
     author = UserSerializer(allow_null=True)
     author_role = serializers.CharField(help_text="leader or assistant")

@@ -11,7 +11,9 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from apps.accounts.api.serializers import UserSerializer
+from apps.accounts.models import Language
 from apps.checkins.models import ActionItem
+from apps.core.api.fast import FastSerializerMixin
 from apps.core.api.serializers import InputSerializer
 from apps.feedback import selectors
 from apps.feedback.models import (
@@ -21,6 +23,7 @@ from apps.feedback.models import (
     FeedbackCycle,
     FeedbackEntry,
     Question,
+    QuestionKind,
     Reaction,
     Recurrence,
 )
@@ -44,9 +47,15 @@ _TIME_HELP = "ISO 8601; without an offset it is read in the tandem's timezone."
 # --- input -----------------------------------------------------------------------------------
 
 
+@extend_schema_field({"type": "string", "enum": list(QuestionKind.values)})
+class QuestionKindInputField(serializers.CharField):
+    """Documented as a choice (inline: "kind" names other choice sets elsewhere in the API);
+    the service checks it and names the questions."""
+
+
 class CustomQuestionInputSerializer(InputSerializer):
     text = serializers.CharField(max_length=500)
-    kind = serializers.CharField(help_text=_KIND_HELP)
+    kind = QuestionKindInputField(help_text=_KIND_HELP)
 
 
 class CycleCreateInputSerializer(InputSerializer):
@@ -55,8 +64,11 @@ class CycleCreateInputSerializer(InputSerializer):
     closes_at = LocalDateTimeField(help_text=_TIME_HELP)
     recurrence = serializers.ChoiceField(choices=Recurrence.choices, default=Recurrence.NONE)
     template = serializers.ChoiceField(choices=sorted(TEMPLATES), required=False)
-    language = serializers.CharField(
-        required=False, help_text="en or de: of the template's questions; default yours."
+    language = serializers.ChoiceField(
+        choices=Language.choices,
+        required=False,
+        help_text="en or de: of the template's questions; default yours.",
+        error_messages={"invalid_choice": "Must be en or de."},
     )
     questions = CustomQuestionInputSerializer(many=True, required=False, max_length=30)
 
@@ -206,7 +218,7 @@ class CycleSerializer(serializers.ModelSerializer[FeedbackCycle]):
         return EntrySerializer(entry).data if entry else None
 
 
-class CycleRefSerializer(serializers.ModelSerializer[FeedbackCycle]):
+class CycleRefSerializer(FastSerializerMixin, serializers.ModelSerializer[FeedbackCycle]):
     revealed = serializers.SerializerMethodField()
 
     class Meta:
@@ -218,27 +230,27 @@ class CycleRefSerializer(serializers.ModelSerializer[FeedbackCycle]):
         return cycle.revealed_at is not None
 
 
-class CompletionSerializer(serializers.Serializer[Any]):
+class CompletionSerializer(FastSerializerMixin, serializers.Serializer[Any]):
     user = UserSerializer()
     role = serializers.CharField()
     status = serializers.CharField(help_text="on_time, late, missed or pending")
 
 
-class HistoryRowSerializer(serializers.Serializer[Any]):
+class HistoryRowSerializer(FastSerializerMixin, serializers.Serializer[Any]):
     cycle = CycleRefSerializer()
     completion = CompletionSerializer(
         many=True, allow_null=True, help_text="Null until the cycle is revealed."
     )
 
 
-class TotalsSerializer(serializers.Serializer[Any]):
+class TotalsSerializer(FastSerializerMixin, serializers.Serializer[Any]):
     user = serializers.IntegerField()
     on_time = serializers.IntegerField()
     late = serializers.IntegerField()
     missed = serializers.IntegerField()
 
 
-class HistorySerializer(serializers.Serializer[Any]):
+class HistorySerializer(FastSerializerMixin, serializers.Serializer[Any]):
     cycles = HistoryRowSerializer(many=True)
     completion_totals = TotalsSerializer(many=True)
 

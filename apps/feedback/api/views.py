@@ -7,7 +7,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import QuerySet
-from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, serializers, status
 from rest_framework.request import Request
@@ -15,6 +14,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from apps.checkins.models import ActionItem
+from apps.core.api.filters import FilterBackend
 from apps.feedback import selectors, services
 from apps.feedback.api.filters import CycleFilter
 from apps.feedback.api.serializers import (
@@ -49,7 +49,13 @@ def _cycle_response(view: Any, cycle_id: int, code: int = 200) -> Response:
 
 
 @extend_schema(
-    parameters=[OpenApiParameter("language", str, description="en or de; default yours.")],
+    parameters=[
+        OpenApiParameter(
+            "language",
+            {"type": "string", "enum": ["en", "de"]},
+            description="en or de; default yours.",
+        )
+    ],
     responses=TemplateSerializer(many=True),
 )
 class TemplateListView(APIView):
@@ -80,7 +86,7 @@ class CycleListView(TandemScopedMixin, generics.ListAPIView[FeedbackCycle]):
 
     serializer_class = CycleSerializer
     queryset = FeedbackCycle.objects.none()  # for the schema; the real one is scoped below
-    filter_backends = [DjangoFilterBackend]
+    filter_backends = [FilterBackend]
     filterset_class = CycleFilter
 
     def get_queryset(self) -> QuerySet[FeedbackCycle]:

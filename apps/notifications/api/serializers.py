@@ -2,16 +2,17 @@ from typing import Any
 
 from rest_framework import serializers
 
+from apps.core.api.fast import FastSerializerMixin
 from apps.core.api.serializers import InputSerializer
 from apps.notifications.models import Notice, NotificationPreferences
 
 
-class NoticeTandemSerializer(serializers.Serializer[Any]):
+class NoticeTandemSerializer(FastSerializerMixin, serializers.Serializer[Any]):
     id = serializers.IntegerField(read_only=True)
     name = serializers.CharField(read_only=True)
 
 
-class NoticeSerializer(serializers.ModelSerializer[Notice]):
+class NoticeSerializer(FastSerializerMixin, serializers.ModelSerializer[Notice]):
     """A notice in the person's inbox."""
 
     tandem = NoticeTandemSerializer(read_only=True, allow_null=True)
@@ -40,6 +41,8 @@ class NoticeSerializer(serializers.ModelSerializer[Notice]):
 
 class InboxFilterSerializer(InputSerializer):
     """Query parameters of the inbox list."""
+
+    json_types = False
 
     unread = serializers.BooleanField(required=False)
     kind = serializers.CharField(required=False, max_length=50)

@@ -11,6 +11,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from apps.accounts.models import User
+from apps.core.api import fast
+from apps.core.api.schema import NOT_BLANK
+from apps.core.api.serializers import BIGINT_MAX
 from apps.notifications import selectors, services
 from apps.notifications.api.serializers import (
     InboxFilterSerializer,
@@ -22,6 +25,12 @@ from apps.notifications.api.serializers import (
 )
 from apps.notifications.models import Notice
 
+# What `NoticeSerializer` reads.
+_NOTICE_VALUES = (
+    "id", "kind", "title", "body", "url", "urgent", "due_at", "delivered_at", "read_at",
+    "tandem__id", "tandem__name",
+)  # fmt: skip
+
 
 def _user(request: Request) -> User:
     return request.user  # type: ignore[return-value]
@@ -30,8 +39,16 @@ def _user(request: Request) -> User:
 @extend_schema(
     parameters=[
         OpenApiParameter("unread", OpenApiTypes.BOOL, description="Only unread (or read) ones."),
-        OpenApiParameter("kind", OpenApiTypes.STR, description="Only notices of this kind."),
-        OpenApiParameter("tandem", OpenApiTypes.INT, description="Only about this tandem."),
+        OpenApiParameter(
+            "kind",
+            {"type": "string", "minLength": 1, "maxLength": 50, "pattern": NOT_BLANK},
+            description="Only notices of this kind.",
+        ),
+        OpenApiParameter(
+            "tandem",
+            {"type": "integer", "minimum": 1, "maximum": BIGINT_MAX},
+            description="Only about this tandem.",
+        ),
     ]
 )
 class InboxView(generics.ListAPIView[Notice]):
@@ -39,6 +56,14 @@ class InboxView(generics.ListAPIView[Notice]):
 
     serializer_class = NoticeSerializer
     filter_backends: list[Any] = []
+
+    def paginate_queryset(self, queryset: Any) -> Any:
+        """A page read as plain values, several times faster than model instances with
+        their tandems; the stock path (`fast.stock()`) reads the models."""
+        if not fast.enabled():
+            return super().paginate_queryset(queryset)
+        page = super().paginate_queryset(queryset.values(*_NOTICE_VALUES))
+        return None if page is None else fast.rows(page, Notice)
 
     def get_queryset(self) -> QuerySet[Notice]:
         keys = ("unread", "kind", "tandem")

@@ -1,8 +1,9 @@
 from rest_framework import serializers
 
-from apps.accounts.api.serializers import UserSerializer
+from apps.accounts.api.serializers import TimezoneField, UserSerializer
 from apps.core.api.serializers import InputSerializer, StrictModelSerializer
 from apps.tandems.models import Goal, GoalStatus, Invitation, Membership, Role, Tandem
+from apps.tandems.services import GOAL_POSITION_MAX
 
 
 class MembershipSerializer(serializers.ModelSerializer[Membership]):
@@ -27,13 +28,13 @@ class TandemCreateInputSerializer(InputSerializer):
     name = serializers.CharField(max_length=120)
     role = serializers.ChoiceField(choices=Role.choices, help_text="The seat the creator takes.")
     vision = serializers.CharField(max_length=5000, allow_blank=True, required=False)
-    timezone = serializers.CharField(max_length=64, required=False)
+    timezone = TimezoneField(required=False)
 
 
 class TandemUpdateInputSerializer(InputSerializer):
     name = serializers.CharField(max_length=120, required=False)
     vision = serializers.CharField(max_length=5000, allow_blank=True, required=False)
-    timezone = serializers.CharField(max_length=64, required=False)
+    timezone = TimezoneField(required=False)
 
 
 class InvitationSerializer(serializers.ModelSerializer[Invitation]):
@@ -101,4 +102,5 @@ class GoalSerializer(StrictModelSerializer):
             "updated_at",
         ]
         read_only_fields = ["id", "created_at", "updated_at"]
-        extra_kwargs = {"position": {"required": False}}
+        # Bounded like the positions the service gives (after the last one, at most this).
+        extra_kwargs = {"position": {"required": False, "max_value": GOAL_POSITION_MAX}}

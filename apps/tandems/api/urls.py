@@ -11,6 +11,7 @@ urlpatterns = [
     path("tandems/", views.TandemListView.as_view(), name="api-tandems"),
     path("tandems/<int:tandem_id>/", views.TandemDetailView.as_view(), name="api-tandem"),
     path("tandems/<int:tandem_id>/members/", views.MemberListView.as_view(), name="api-members"),
+    path("tandems/<int:tandem_id>/export/", views.TandemExportView.as_view(), name="api-export"),
     path(
         "tandems/<int:tandem_id>/invitations/",
         views.InvitationListView.as_view(),

@@ -9,6 +9,7 @@ from rest_framework.serializers import BaseSerializer
 from rest_framework.views import APIView
 
 from apps.tandems import selectors, services
+from apps.tandems.api.export import TandemExportSerializer, tandem_export
 from apps.tandems.api.mixins import TandemScopedMixin
 from apps.tandems.api.serializers import (
     GoalSerializer,
@@ -76,6 +77,18 @@ class TandemDetailView(TandemScopedMixin, APIView):
     def delete(self, request: Request, tandem_id: int) -> Response:
         services.tandem_delete(membership=self.membership)
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+@extend_schema(parameters=[TANDEM_ID])
+class TandemExportView(TandemScopedMixin, APIView):
+    """Everything in the tandem the signed-in member may see, as one JSON document to keep
+    (the partner's feedback only once revealed). Each export is recorded in the audit log."""
+
+    @extend_schema(responses=TandemExportSerializer)
+    def get(self, request: Request, tandem_id: int) -> Response:
+        data = TandemExportSerializer(tandem_export(membership=self.membership)).data
+        filename = f"tandem-{self.tandem.pk}-export.json"
+        return Response(data, headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
 
 @extend_schema(parameters=[TANDEM_ID])

@@ -4,6 +4,7 @@ from datetime import date, timedelta
 
 import pytest
 import time_machine
+from django.test import Client
 
 from apps.checkins import services, tasks
 from apps.checkins.models import ActionItem, CheckInSeries
@@ -53,6 +54,11 @@ def test_each_member_gets_one_reminder_with_the_agenda_even_when_run_twice(
     leader_notice = notices.get(recipient=pair.leader)
     assert "Travel budget?" in leader_notice.body and "Call Bob" in leader_notice.body
     assert leader_notice.due_at == FIRST - timedelta(hours=1)
+    # The link opens the occurrence's own page (the agenda), as a member sees it.
+    assert leader_notice.url == (f"/t/{pair.tandem.pk}/check-ins/{series.pk}/2026-03-02T08:00:00Z/")
+    client = Client()
+    client.force_login(pair.leader)
+    assert client.get(leader_notice.url).status_code == 200
 
 
 def test_no_reminder_before_the_lead_time(
@@ -123,7 +129,7 @@ def test_an_action_item_due_is_reminded_once_to_its_owner(
     traveller.move_to(FIRST + timedelta(days=3))
     tasks.remind_due_action_items()
 
-    assert list(Notice.objects.values_list("recipient_id", "key")) == [
-        (pair.assistant.pk, f"action:{item.pk}:due")
+    assert list(Notice.objects.values_list("recipient_id", "key", "url")) == [
+        (pair.assistant.pk, f"action:{item.pk}:due", f"/t/{pair.tandem.pk}/check-ins/action-items/")
     ]
     assert ActionItem.objects.get().due_reminded_at is not None

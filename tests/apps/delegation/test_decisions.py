@@ -92,7 +92,7 @@ def test_a_request_gets_a_due_date_and_the_notice_says_so(
         T0 + timedelta(hours=48),
     )
     assert notice.body == "Please answer by 2026-03-04 09:00.\n\nCheapest flexible fare."
-    assert notice.url == f"/api/v1/tandems/{pair.tandem.pk}/decisions/{decision.pk}/"
+    assert notice.url == f"/t/{pair.tandem.pk}/decisions/{decision.pk}/"
 
 
 def test_a_due_date_is_kept_for_requests_and_ignored_otherwise(

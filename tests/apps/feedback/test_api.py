@@ -577,3 +577,19 @@ def test_a_bad_cycle_filter_is_a_400_naming_it(pair: Pair, query: str, field: st
 
     assert response.status_code == 400
     assert field in response.json()
+
+
+def test_feedback_notices_link_to_the_cycle_and_appreciation_pages(
+    pair: Pair, cycle: FeedbackCycle, frozen: Any, client: Any
+) -> None:
+    services.reminders_send(now=T0)
+    services.appreciation_send(membership=pair.assistant_membership, text="Thanks!")
+
+    links = set(Notice.objects.filter(recipient=pair.leader).values_list("kind", "url"))
+
+    assert links == {
+        ("feedback.opened", f"/t/{pair.tandem.pk}/feedback/{cycle.pk}/"),
+        ("feedback.appreciation", f"/t/{pair.tandem.pk}/feedback/appreciation/"),
+    }
+    client.force_login(pair.leader)
+    assert all(client.get(url).status_code == 200 for _kind, url in links)

@@ -2,16 +2,31 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
 import pytest
+import time_machine
 from django.test import Client
 
 from apps.accounts.models import User
-from apps.tandems.models import Membership, Role
+from apps.checkins import services as checkin_services
+from apps.delegation import services as delegation_services
+from apps.feedback import services as feedback_services
+from apps.tandems.models import Goal, Invitation, Membership, Role, Tandem
 from apps.tandems.services import invitation_create, tandem_create
 from tests.conftest import Pair
-from tests.factories import UserFactory
+from tests.factories import GoalFactory, TandemFactory, UserFactory
+from tests.factories.checkins import series_for
+from tests.factories.feedback import full_answers, make_cycle
 
 pytestmark = pytest.mark.django_db
+
+# Session, user, the page's own reads and the inbox badge: the same for 1 or many rows.
+HOME_QUERIES = 11
+OVERVIEW_QUERIES = 14
+VISION_QUERIES = 5
 
 
 def test_home_needs_a_login(client: Client) -> None:
@@ -108,3 +123,405 @@ def test_an_unknown_invitation_link_is_a_404_page(client: Client) -> None:
 
     assert response.status_code == 404
     assert "not valid" in response.content.decode()
+
+
+# --- home: what needs me now ----------------------------------------------------------------
+
+NOW = datetime(2026, 3, 4, 12, 0, tzinfo=UTC)  # a Wednesday
+
+
+@pytest.fixture
+def frozen() -> Iterator[None]:
+    with time_machine.travel(NOW, tick=False):
+        yield
+
+
+def _busy(pair: Pair, *, n: int = 1) -> None:
+    """In `pair`'s tandem: a request and an inform for the leader, the leader's own open action
+    items, an open feedback cycle nobody has submitted, and a weekly check-in on Mondays."""
+    leader, assistant = pair.leader_membership, pair.assistant_membership
+    agree = delegation_services.area_create(membership=leader, name="Vendors", level=4)
+    inform = delegation_services.area_create(membership=leader, name="Travel", level=6)
+    for i in range(n):
+        delegation_services.decision_log(
+            membership=assistant, title=f"New cleaner {i}", rationale="Cheaper.", area_id=agree.pk
+        )
+        delegation_services.decision_log(
+            membership=assistant, title=f"Train {i}", rationale="On time.", area_id=inform.pk
+        )
+        checkin_services.action_item_create(
+            membership=assistant,
+            text=f"Sign the contract {i}",
+            owner_id=pair.leader.pk,
+            due_date=date(2026, 3, 2) + timedelta(days=i),
+        )
+    make_cycle(leader, opens_at=NOW - timedelta(days=1), title="March feedback")
+    series_for(leader, title="Weekly check-in")
+
+
+def _needs_list(page: str) -> str:
+    return page.split("Needs you now", 1)[1].split("Next check-ins", 1)[0]
+
+
+def test_home_shows_the_leader_what_needs_them_with_links(
+    client: Client, pair: Pair, frozen: None
+) -> None:
+    _busy(pair)
+    client.force_login(pair.leader)
+    t = pair.tandem.pk
+
+    response = client.get("/")
+    page = response.content.decode()
+
+    [home] = response.context["homes"]
+    assert (home.requests_to_answer, home.to_acknowledge) == (1, 1)
+    assert [item.text for item in home.action_items] == ["Sign the contract 0"]
+    assert [cycle.title for cycle in home.feedback_cycles] == ["March feedback"]
+    assert [c.start for c in home.checkins] == [
+        datetime(2026, 3, 9, 8, 0, tzinfo=UTC),
+        datetime(2026, 3, 16, 8, 0, tzinfo=UTC),
+        datetime(2026, 3, 23, 8, 0, tzinfo=UTC),
+    ]
+    needs = _needs_list(page)
+    assert f'href="/t/{t}/review/">1 request to answer' in needs
+    assert f'href="/t/{t}/review/">1 decision to acknowledge' in needs
+    cycle = home.feedback_cycles[0]
+    assert f'href="/t/{t}/feedback/{cycle.pk}/">Feedback: write yours for “March feedback”' in needs
+    assert f'href="/t/{t}/check-ins/action-items/">Sign the contract 0' in needs
+    series_id = home.checkins[0].series_id
+    assert f'href="/t/{t}/check-ins/{series_id}/2026-03-09T08:00:00Z/"' in page
+    assert "overdue" in needs  # due on Monday, today is Wednesday
+    assert f'href="/t/{t}/">{pair.tandem.name}</a>' in page
+
+
+def test_home_shows_the_assistant_only_their_own_things(
+    client: Client, pair: Pair, frozen: None
+) -> None:
+    _busy(pair)
+    client.force_login(pair.assistant)
+
+    response = client.get("/")
+
+    [home] = response.context["homes"]
+    assert (home.requests_to_answer, home.to_acknowledge, home.action_items) == (0, 0, [])
+    assert home.my_requests_waiting == 1
+    assert [cycle.title for cycle in home.feedback_cycles] == ["March feedback"]
+    page = response.content.decode()
+    assert "request to answer" not in page and "to acknowledge" not in page
+    assert f'href="/t/{pair.tandem.pk}/decisions/">1 of your requests waits' in page
+
+
+def test_a_submitted_feedback_cycle_leaves_the_home_page(
+    client: Client, pair: Pair, frozen: None
+) -> None:
+    cycle = make_cycle(pair.leader_membership, opens_at=NOW - timedelta(days=1))
+    feedback_services.entry_submit(
+        membership=pair.leader_membership, cycle_id=cycle.pk, answers=full_answers(cycle)
+    )
+    client.force_login(pair.leader)
+
+    [home] = client.get("/").context["homes"]
+
+    assert home.feedback_cycles == []
+    assert not home.needs_me
+
+
+def test_a_skipped_check_in_is_not_next(client: Client, pair: Pair, frozen: None) -> None:
+    series = series_for(pair.leader_membership)
+    checkin_services.occurrence_skip(
+        membership=pair.leader_membership,
+        series_id=series.pk,
+        start=datetime(2026, 3, 9, 8, 0, tzinfo=UTC),
+    )
+    client.force_login(pair.assistant)
+
+    [home] = client.get("/").context["homes"]
+
+    assert [c.start.day for c in home.checkins] == [16, 23, 30]
+
+
+@pytest.mark.parametrize("tandems", [1, 5])
+def test_home_needs_the_same_queries_for_one_or_many_tandems(
+    client: Client, frozen: None, django_assert_num_queries: Any, tandems: int
+) -> None:
+    leader = UserFactory()
+    for _ in range(tandems):
+        tandem = TandemFactory(seats__leader=leader)
+        _busy(Pair(tandem, leader, tandem.memberships.get(role="assistant").user, None, None), n=2)  # type: ignore[arg-type]
+    client.force_login(leader)
+
+    with django_assert_num_queries(HOME_QUERIES):
+        response = client.get("/")
+
+    assert len(response.context["homes"]) == tandems
+    assert all(len(home.action_items) == 2 for home in response.context["homes"])
+
+
+def test_home_does_not_reveal_invitations_to_whoever_signed_up_with_the_address(
+    client: Client,
+) -> None:
+    """Sign-up does not verify addresses; only the token in the e-mail proves ownership."""
+    leader = UserFactory(display_name="Lea")
+    tandem = tandem_create(creator=leader, name="Lea & Ann", role=Role.LEADER)
+    invitation_create(
+        membership=tandem.memberships.get(), email="ANN@example.org", role=Role.ASSISTANT
+    )
+    client.force_login(UserFactory(email="ann@example.org"))
+
+    page = client.get("/").content.decode()
+
+    assert "Lea &amp; Ann" not in page
+    assert "invites you" not in page
+
+
+def test_home_starts_a_new_tandem(client: Client) -> None:
+    me = UserFactory()
+    client.force_login(me)
+
+    response = client.post("/", {"name": "Me & You", "role": "assistant"})
+
+    membership = Membership.objects.get(user=me)
+    assert (membership.tandem.name, membership.role) == ("Me & You", "assistant")
+    assert response.status_code == 302
+    assert response.headers["Location"] == f"/t/{membership.tandem_id}/"
+
+
+def test_home_refuses_a_tandem_without_a_name(client: Client) -> None:
+    client.force_login(UserFactory())
+
+    response = client.post("/", {"name": "", "role": "leader"})
+
+    assert response.status_code == 200
+    assert response.context["form"].errors == {"name": ["This field is required."]}
+    assert Tandem.objects.count() == 0
+
+
+# --- overview -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("who", ["leader", "assistant"])
+def test_overview_renders_for_both_members(client: Client, pair: Pair, who: str) -> None:
+    pair.tandem.vision = "We work as partners."
+    pair.tandem.save()
+    client.force_login(getattr(pair, who))
+
+    response = client.get(f"/t/{pair.tandem.pk}/")
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert pair.leader.email in page and pair.assistant.email in page
+    assert "We work as partners." in page
+    assert "Invite your partner" not in page  # both seats taken
+    assert page.index(pair.leader.email) < page.index(pair.assistant.email)  # leader first
+
+
+def test_overview_of_another_tandem_is_a_404(client: Client, pair: Pair, other_pair: Pair) -> None:
+    client.force_login(other_pair.leader)
+
+    assert client.get(f"/t/{pair.tandem.pk}/").status_code == 404
+    assert client.get(f"/t/{pair.tandem.pk}/vision/").status_code == 404
+
+
+def _alone() -> tuple[User, Tandem]:
+    leader = UserFactory()
+    return leader, tandem_create(creator=leader, name="Solo", role=Role.LEADER)
+
+
+def test_the_leader_invites_the_partner_to_the_vacant_seat(client: Client) -> None:
+    leader, tandem = _alone()
+    client.force_login(leader)
+    assert "Invite your partner as Assistant" in client.get(f"/t/{tandem.pk}/").content.decode()
+
+    response = client.post(f"/t/{tandem.pk}/invite/", {"email": "Partner@Example.org"})
+
+    assert response.status_code == 302
+    invitation = Invitation.objects.get()
+    assert (invitation.email, invitation.role, invitation.status) == (
+        "partner@example.org",
+        "assistant",
+        "pending",
+    )
+    page = client.get(f"/t/{tandem.pk}/").content.decode()
+    assert "partner@example.org as Assistant" in page
+
+
+def test_an_invalid_invitation_shows_the_error_next_to_the_field(client: Client) -> None:
+    leader, tandem = _alone()
+    client.force_login(leader)
+
+    response = client.post(f"/t/{tandem.pk}/invite/", {"email": leader.email})
+
+    assert response.status_code == 200
+    assert response.context["invite_form"].errors == {
+        "email": ["This person is already in the tandem."]
+    }
+    assert Invitation.objects.count() == 0
+
+
+def test_inviting_into_a_full_tandem_is_refused(client: Client, pair: Pair) -> None:
+    client.force_login(pair.leader)
+
+    response = client.post(f"/t/{pair.tandem.pk}/invite/", {"email": "third@example.org"})
+
+    assert response.context["invite_form"].non_field_errors() == [
+        "Both seats of this tandem are taken."
+    ]
+    assert Invitation.objects.count() == 0
+
+
+def test_withdrawing_an_invitation(client: Client) -> None:
+    leader, tandem = _alone()
+    invitation, _token = invitation_create(
+        membership=tandem.memberships.get(), email="p@example.org", role=Role.ASSISTANT
+    )
+    client.force_login(leader)
+
+    response = client.post(f"/t/{tandem.pk}/invitations/{invitation.pk}/revoke/")
+
+    assert response.status_code == 302
+    invitation.refresh_from_db()
+    assert invitation.status == "revoked"
+
+
+def test_an_outsider_cannot_withdraw_an_invitation(client: Client, other_pair: Pair) -> None:
+    _leader, tandem = _alone()
+    invitation, _token = invitation_create(
+        membership=tandem.memberships.get(), email="p@example.org", role=Role.ASSISTANT
+    )
+    client.force_login(other_pair.leader)
+
+    response = client.post(f"/t/{tandem.pk}/invitations/{invitation.pk}/revoke/")
+    own_tandem = client.post(f"/t/{other_pair.tandem.pk}/invitations/{invitation.pk}/revoke/")
+
+    assert (response.status_code, own_tandem.status_code) == (404, 404)
+    invitation.refresh_from_db()
+    assert invitation.status == "pending"
+
+
+# --- vision & goals -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("who", ["leader", "assistant"])
+def test_both_members_edit_the_vision(client: Client, pair: Pair, who: str) -> None:
+    client.force_login(getattr(pair, who))
+
+    response = client.post(f"/t/{pair.tandem.pk}/vision/", {"vision": "Partners, not helpers."})
+
+    assert response.status_code == 302
+    pair.tandem.refresh_from_db()
+    assert pair.tandem.vision == "Partners, not helpers."
+
+
+def test_a_too_long_vision_is_refused_next_to_the_field(client: Client, pair: Pair) -> None:
+    client.force_login(pair.leader)
+
+    response = client.post(f"/t/{pair.tandem.pk}/vision/", {"vision": "x" * 5001})
+
+    assert response.status_code == 200
+    assert list(response.context["vision_form"].errors) == ["vision"]
+    pair.tandem.refresh_from_db()
+    assert pair.tandem.vision == ""
+
+
+def test_adding_editing_and_removing_a_goal(client: Client, pair: Pair) -> None:
+    client.force_login(pair.assistant)
+    base = f"/t/{pair.tandem.pk}/vision/goals/"
+
+    client.post(
+        base,
+        {
+            "new-title": "Calm calendar",
+            "new-description": "",
+            "new-assistant_role": "Alex guards the calendar.",
+            "new-status": "active",
+        },
+    )
+    goal = Goal.objects.get()
+    assert (goal.tandem_id, goal.assistant_role) == (pair.tandem.pk, "Alex guards the calendar.")
+    page = client.get(f"/t/{pair.tandem.pk}/vision/").content.decode()
+    assert "Alex guards the calendar." in page
+
+    client.post(
+        f"{base}{goal.pk}/",
+        {
+            f"goal-{goal.pk}-title": "Calmer calendar",
+            f"goal-{goal.pk}-description": "Two meeting afternoons.",
+            f"goal-{goal.pk}-assistant_role": "Alex batches meetings.",
+            f"goal-{goal.pk}-status": "achieved",
+        },
+    )
+    goal.refresh_from_db()
+    assert (goal.title, goal.description, goal.assistant_role, goal.status) == (
+        "Calmer calendar",
+        "Two meeting afternoons.",
+        "Alex batches meetings.",
+        "achieved",
+    )
+
+    client.post(f"{base}{goal.pk}/delete/")
+    assert Goal.objects.count() == 0
+
+
+def test_a_new_goal_is_active_unless_chosen_otherwise(client: Client, pair: Pair) -> None:
+    client.force_login(pair.leader)
+
+    response = client.get(f"/t/{pair.tandem.pk}/vision/")
+
+    assert '<option value="active" selected>' in response.content.decode()
+
+
+def test_a_goal_without_a_title_is_refused_next_to_the_field(client: Client, pair: Pair) -> None:
+    goal = GoalFactory(tandem=pair.tandem, title="Keep")
+    client.force_login(pair.leader)
+
+    response = client.post(
+        f"/t/{pair.tandem.pk}/vision/goals/{goal.pk}/",
+        {f"goal-{goal.pk}-title": "", f"goal-{goal.pk}-status": "active"},
+    )
+
+    assert response.status_code == 200
+    [shown] = response.context["goals"]
+    assert shown.form.errors == {"title": ["This field is required."]}
+    assert "<details open>" in response.content.decode()
+    goal.refresh_from_db()
+    assert goal.title == "Keep"
+
+
+def test_another_tandems_goal_is_a_404(client: Client, pair: Pair, other_pair: Pair) -> None:
+    goal = GoalFactory(tandem=other_pair.tandem, title="Theirs")
+    client.force_login(pair.leader)
+    data = {f"goal-{goal.pk}-title": "Mine now", f"goal-{goal.pk}-status": "active"}
+
+    edit = client.post(f"/t/{pair.tandem.pk}/vision/goals/{goal.pk}/", data)
+    delete = client.post(f"/t/{pair.tandem.pk}/vision/goals/{goal.pk}/delete/")
+
+    assert (edit.status_code, delete.status_code) == (404, 404)
+    goal.refresh_from_db()
+    assert goal.title == "Theirs"
+
+
+@pytest.mark.parametrize("goals", [1, 10])
+def test_vision_page_queries_do_not_grow_with_goals(
+    client: Client, pair: Pair, django_assert_num_queries: Any, goals: int
+) -> None:
+    GoalFactory.create_batch(goals, tandem=pair.tandem)
+    client.force_login(pair.leader)
+
+    with django_assert_num_queries(VISION_QUERIES):
+        response = client.get(f"/t/{pair.tandem.pk}/vision/")
+
+    assert len(response.context["goals"]) == goals
+
+
+@pytest.mark.parametrize("open_items", [1, 10])
+def test_overview_queries_do_not_grow(
+    client: Client, pair: Pair, frozen: None, django_assert_num_queries: Any, open_items: int
+) -> None:
+    _busy(pair, n=open_items)
+    GoalFactory.create_batch(open_items, tandem=pair.tandem)
+    client.force_login(pair.leader)
+
+    with django_assert_num_queries(OVERVIEW_QUERIES):
+        response = client.get(f"/t/{pair.tandem.pk}/")
+
+    assert response.status_code == 200

@@ -1,0 +1,388 @@
+"""Web forms of check-ins: they check the shape of what a person typed; the services check its
+meaning and name the field, and `show_error` puts that message next to the field, in the
+person's language."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from datetime import date, datetime, timedelta
+from typing import Any, Final
+from zoneinfo import ZoneInfo
+
+from django import forms
+from django.utils.dates import WEEKDAYS
+from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
+
+from apps.accounts.rules import valid_timezones
+from apps.checkins.models import ActionItemStatus, AgendaKind, CheckInSeries
+from apps.checkins.recurrence import Frequency
+from apps.core.errors import DomainError
+from apps.tandems.models import Membership
+from apps.tandems.web import form_error_from
+
+FREQUENCY_CHOICES: Final = [
+    (Frequency.DAILY.value, _("Daily")),
+    (Frequency.WEEKLY.value, _("Weekly, on chosen weekdays")),
+    (Frequency.MONTHLY_BY_DATE.value, _("Monthly, on a date")),
+    (Frequency.MONTHLY_BY_WEEKDAY.value, _("Monthly, on a weekday (e.g. the first Monday)")),
+]
+NTH_CHOICES: Final = [
+    (1, pgettext_lazy("nth weekday of the month", "first")),
+    (2, pgettext_lazy("nth weekday of the month", "second")),
+    (3, pgettext_lazy("nth weekday of the month", "third")),
+    (4, pgettext_lazy("nth weekday of the month", "fourth")),
+    (-1, pgettext_lazy("nth weekday of the month", "last")),
+]
+WEEKDAY_CHOICES: Final = [(day, WEEKDAYS[day]) for day in range(7)]
+
+# The services' messages (English in the code, like the API's) as the pages show them: the
+# catalogue has their German. A message that is not here is shown as the service wrote it.
+SERVICE_MESSAGES: Final = {
+    "A skipped occurrence cannot be held.": _("A skipped occurrence cannot be held."),
+    "It has not started yet.": _("It has not started yet."),
+    "The retro opens when the check-in starts.": _("The retro opens when the check-in starts."),
+    "This occurrence has already started.": _("This occurrence has already started."),
+    "This occurrence is skipped.": _("This occurrence is skipped."),
+    "This occurrence was skipped.": _("This occurrence was skipped."),
+    "This occurrence's time has passed.": _("This occurrence's time has passed."),
+    "You already rated this check-in.": _("You already rated this check-in."),
+    "Must be a member of this tandem.": _("Must be a member of this tandem."),
+    "Must be from 1 to 5.": _("Must be from 1 to 5."),
+    "Must be in the future.": _("Must be in the future."),
+    "Must be more than 0 and at most 24 hours.": _("Must be more than 0 and at most 24 hours."),
+    "Must be more than 0 and at most 2 days before the check-in.": _(
+        "Must be more than 0 and at most 2 days before the check-in."
+    ),
+    "Must not be empty.": _("Must not be empty."),
+    "No such decision in this tandem.": _("No such decision in this tandem."),
+    "Overlaps another occurrence of this series.": _("Overlaps another occurrence of this series."),
+    "This series would never happen.": _("This series would never happen."),
+    "Must be after today: the past stays as it was.": _(
+        "Must be after today: the past stays as it was."
+    ),
+    "The series ends before that date.": _("The series ends before that date."),
+    "Unknown kind.": _("Unknown kind."),
+    "Unknown status.": _("Unknown status."),
+    "Only the author may change what the item says.": _(
+        "Only the author may change what the item says."
+    ),
+    "Only the author may remove the item.": _("Only the author may remove the item."),
+    "choose at least one day of the week": _("Choose at least one day of the week."),
+    "choose exactly one day of the week": _("Choose exactly one day of the week."),
+    "choose a day of the month": _("Choose a day of the month."),
+    "must be a day from 1 to 31": _("Must be a day from 1 to 31."),
+    "choose which weekday of the month": _("Choose which weekday of the month."),
+    "must be a whole number from 1 to 52": _("Must be a whole number from 1 to 52."),
+    "must be a whole number from 1 to 1000": _("Must be a whole number from 1 to 1000."),
+    "must not be before the first date of the series": _(
+        "Must not be before the first date of the series."
+    ),
+    "end after a number of occurrences or on a date, not both": _(
+        "End after a number of check-ins or on a date, not both."
+    ),
+}
+_NEVER_OCCURS: Final = re.compile(r"day (\d+) never occurs in the months this series visits")
+_ENDS_BEFORE: Final = re.compile(
+    r"the series would end before its first occurrence on (\d{4}-\d{2}-\d{2})"
+)
+
+
+def translated(message: str) -> str:
+    """A service's message in the active language, where the catalogue knows it."""
+    known = SERVICE_MESSAGES.get(message)
+    if known is not None:
+        return str(known)
+    if match := _NEVER_OCCURS.fullmatch(message):
+        return gettext("Day %(day)s never occurs in the months this series visits.") % {
+            "day": match.group(1)
+        }
+    if match := _ENDS_BEFORE.fullmatch(message):
+        return gettext("The series would end before its first check-in on %(date)s.") % {
+            "date": match.group(1)
+        }
+    return message
+
+
+def show_error(form: forms.Form, exc: DomainError, *, fields: dict[str, str] | None = None) -> None:
+    """Put a service's error next to the field it names (renamed by `fields` where the form
+    calls it differently), translated; an error about no field of the form goes on top."""
+    field = (fields or {}).get(exc.field or "", exc.field)
+    form_error_from(form, DomainError(translated(exc.message), field=field))
+
+
+class SeriesForm(forms.Form):
+    """A new recurring check-in: every field the service takes. Fields that the chosen
+    rhythm does not use are ignored (the page hides them when JavaScript runs)."""
+
+    title = forms.CharField(label=_("Title"), max_length=200, initial=_("Weekly check-in"))
+    frequency = forms.ChoiceField(
+        label=_("Repeats"), choices=FREQUENCY_CHOICES, initial=Frequency.WEEKLY.value
+    )
+    interval = forms.IntegerField(
+        label=_("Every how many days, weeks or months"),
+        min_value=1,
+        max_value=52,
+        initial=1,
+        help_text=_("1 = every time, 2 = every other one, …"),
+    )
+    weekdays = forms.TypedMultipleChoiceField(
+        label=_("On these weekdays"),
+        choices=WEEKDAY_CHOICES,
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("For a weekly rhythm."),
+    )
+    month_day = forms.IntegerField(
+        label=_("Day of the month"),
+        min_value=1,
+        max_value=31,
+        required=False,
+        help_text=_("For monthly on a date. Months without that day are skipped."),
+    )
+    nth = forms.TypedChoiceField(
+        label=_("Which one"),
+        choices=NTH_CHOICES,
+        coerce=int,
+        required=False,
+        empty_value=None,
+        help_text=_("For monthly on a weekday."),
+    )
+    nth_weekday = forms.TypedChoiceField(
+        label=_("Weekday"),
+        choices=WEEKDAY_CHOICES,
+        coerce=int,
+        required=False,
+        empty_value=None,
+        help_text=_("For monthly on a weekday."),
+    )
+    start_date = forms.DateField(
+        label=_("First date"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=_("The series starts with the first matching day from here."),
+    )
+    local_time = forms.TimeField(
+        label=_("Time"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+    )
+    timezone = forms.ChoiceField(
+        label=_("Timezone"), help_text=_("The time stays the same here across daylight saving.")
+    )
+    duration_minutes = forms.IntegerField(
+        label=_("Duration (minutes)"), min_value=1, max_value=24 * 60, initial=30
+    )
+    reminder_lead_minutes = forms.IntegerField(
+        label=_("Reminder (minutes before)"), min_value=1, max_value=2 * 24 * 60, initial=60
+    )
+    count = forms.IntegerField(
+        label=_("Ends after this many check-ins"),
+        min_value=1,
+        max_value=1000,
+        required=False,
+        help_text=_("Leave empty (and the end date too) for no end."),
+    )
+    until = forms.DateField(
+        label=_("Ends on"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["timezone"].choices = [(tz, tz) for tz in sorted(valid_timezones())]  # type: ignore[attr-defined]
+
+    def recurrence_fields(self) -> dict[str, Any]:
+        """The service's recurrence arguments: only those the chosen rhythm uses."""
+        data = self.cleaned_data
+        frequency = data["frequency"]
+        values: dict[str, Any] = {
+            "frequency": frequency,
+            "interval": data["interval"],
+            "count": data["count"],
+            "until": data["until"],
+        }
+        if frequency == Frequency.WEEKLY:
+            values["weekdays"] = data["weekdays"]
+        elif frequency == Frequency.MONTHLY_BY_DATE:
+            values["month_day"] = data["month_day"]
+        elif frequency == Frequency.MONTHLY_BY_WEEKDAY:
+            values["nth"] = data["nth"]
+            values["weekdays"] = [] if data["nth_weekday"] is None else [data["nth_weekday"]]
+        return values
+
+    def error_fields(self) -> dict[str, str]:
+        """The service calls the weekday of "monthly on the nth weekday" `weekdays`."""
+        if self.cleaned_data.get("frequency") == Frequency.MONTHLY_BY_WEEKDAY:
+            return {"weekdays": "nth_weekday"}
+        return {}
+
+
+def _minutes(value: timedelta) -> int:
+    return int(value.total_seconds() // 60)
+
+
+class SeriesDetailsForm(forms.Form):
+    """What changes no occurrence: the title and the reminder's lead time."""
+
+    title = forms.CharField(label=_("Title"), max_length=200)
+    reminder_lead_minutes = forms.IntegerField(
+        label=_("Reminder (minutes before)"), min_value=1, max_value=2 * 24 * 60
+    )
+
+    @staticmethod
+    def initial_for(series: CheckInSeries) -> dict[str, Any]:
+        return {"title": series.title, "reminder_lead_minutes": _minutes(series.reminder_lead)}
+
+
+class RescheduleForm(SeriesForm):
+    """A new timing from a date on (`services.series_reschedule`): the rhythm, time, timezone,
+    duration and end of `SeriesForm`, without what the timing does not change."""
+
+    title = None  # type: ignore[assignment]
+    start_date = None  # type: ignore[assignment]
+    reminder_lead_minutes = None  # type: ignore[assignment]
+    from_date = forms.DateField(
+        label=_("Applies from"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=_("The first day with the new timing. Check-ins before it stay as they were."),
+    )
+    field_order = ["from_date"]
+
+    @staticmethod
+    def initial_for(series: CheckInSeries, *, from_date: date) -> dict[str, Any]:
+        """The series' timing as it is now. Its end is offered as a date, so a series that
+        ends after a number of check-ins keeps its last day instead of counting again."""
+        rec = series.recurrence
+        initial: dict[str, Any] = {
+            "from_date": from_date,
+            "frequency": rec.frequency.value,
+            "interval": rec.interval,
+            "local_time": series.local_time,
+            "timezone": series.timezone,
+            "duration_minutes": _minutes(series.duration),
+            "until": series.last_date,
+        }
+        if rec.frequency == Frequency.WEEKLY:
+            initial["weekdays"] = list(rec.weekdays)
+        elif rec.frequency == Frequency.MONTHLY_BY_DATE:
+            initial["month_day"] = rec.month_day
+        elif rec.frequency == Frequency.MONTHLY_BY_WEEKDAY:
+            initial["nth"] = rec.nth
+            initial["nth_weekday"] = rec.weekdays[0] if rec.weekdays else None
+        return initial
+
+    def error_fields(self) -> dict[str, str]:
+        # The service checks the first date of the new timing as `start_date`.
+        return {**super().error_fields(), "start_date": "from_date"}
+
+
+class LocalDateTimeInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
+
+
+class MoveForm(forms.Form):
+    """A new start for one occurrence, as a wall time in the viewer's timezone."""
+
+    to = forms.DateTimeField(
+        label=_("New start"), widget=LocalDateTimeInput(), input_formats=["%Y-%m-%dT%H:%M"]
+    )
+
+    def __init__(self, *args: Any, tz: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.tz = tz
+        self.fields["to"].help_text = _("Your time (%(timezone)s).") % {"timezone": tz}
+
+    def clean_to(self) -> datetime:
+        # Django reads the input in its default timezone (UTC); keep the wall time, but in
+        # the viewer's zone, which is what the person typed.
+        value: datetime = self.cleaned_data["to"]
+        return value.replace(tzinfo=ZoneInfo(self.tz), fold=0)
+
+
+class AgendaItemForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=AgendaKind.choices)
+    text = forms.CharField(
+        label=_("Topic"), max_length=5000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    decision = forms.TypedChoiceField(
+        label=_("Linked decision"), coerce=int, required=False, empty_value=None
+    )
+
+    def __init__(self, *args: Any, decisions: Iterable[Any] = (), **kwargs: Any) -> None:
+        # Own ids: the occurrence page has other forms with a "text" field.
+        kwargs.setdefault("auto_id", "id_agenda_%s")
+        super().__init__(*args, **kwargs)
+        self.fields["decision"].choices = [("", "—")] + [  # type: ignore[attr-defined]
+            (decision.pk, decision.title) for decision in decisions
+        ]
+
+
+class AgendaItemEditForm(forms.Form):
+    """What the author may change: kind and text."""
+
+    kind = forms.ChoiceField(label=_("Kind"), choices=AgendaKind.choices)
+    text = forms.CharField(
+        label=_("Topic"), max_length=5000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class NotesForm(forms.Form):
+    notes = forms.CharField(
+        label=_("Notes"),
+        max_length=20000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("Both of you can edit the notes."),
+    )
+
+
+def member_choices(members: Iterable[Membership]) -> list[tuple[int, str]]:
+    return [
+        (member.user_id, f"{member.user.name} ({member.get_role_display()})") for member in members
+    ]
+
+
+class ActionItemForm(forms.Form):
+    text = forms.CharField(
+        label=_("Action item"), max_length=5000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    owner = forms.TypedChoiceField(label=_("Who"), coerce=int)
+    due_date = forms.DateField(
+        label=_("Due date"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+
+    def __init__(self, *args: Any, members: Iterable[Membership] = (), **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "id_action_%s")
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].choices = member_choices(members)  # type: ignore[attr-defined]
+
+
+class ActionItemStatusForm(forms.Form):
+    status = forms.ChoiceField(choices=ActionItemStatus.choices)
+
+
+class RetroForm(forms.Form):
+    effectiveness = forms.TypedChoiceField(
+        label=_("How effective was this check-in?"),
+        choices=[
+            (1, _("1 – not useful")),
+            (2, "2"),
+            (3, "3"),
+            (4, "4"),
+            (5, _("5 – very effective")),
+        ],
+        coerce=int,
+        widget=forms.RadioSelect,
+    )
+    what_would_help = forms.CharField(
+        label=_("What would help next time?"),
+        max_length=5000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )

@@ -1,0 +1,383 @@
+"""Fast read paths for the API's output, and the switch back to the stock path.
+
+DRF serializes field by field: each field resolves its source, checks for None, converts,
+and a ModelSerializer rebuilds its fields from the model on every request. For the hot lists
+(50 rows of 30 fields, with nested people) that costs more than the query. Two speed-ups,
+both answering exactly what the stock path answers:
+
+- `FastSerializerMixin`: a serializer compiles its readable fields once per class into a
+  plan of plain getters and converters (the same conversions DRF's fields do for the common
+  field types; anything else is handed to the field itself).
+- `JSONRenderer`: orjson instead of the standard library, with DRF's encoder for what orjson
+  does not know (Decimal, lazy strings, datetimes, …).
+
+`stock()` turns both off for a block: tests/perf/test_fast_paths.py and the benchmark
+(`/bench/reference/…`) compare the two answers.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
+from typing import Any
+
+import orjson
+from django.core.exceptions import ObjectDoesNotExist
+from django.db.models.manager import BaseManager
+from django.utils import timezone
+from rest_framework import ISO_8601, relations, renderers, serializers
+from rest_framework import fields as drf_fields
+from rest_framework.fields import SkipField
+from rest_framework.settings import api_settings
+
+_stock: ContextVar[bool] = ContextVar("tandem_api_stock_path", default=False)
+
+
+def enabled() -> bool:
+    """Whether the fast paths may be used (everywhere except inside `stock()`)."""
+    return not _stock.get()
+
+
+@contextmanager
+def stock() -> Iterator[None]:
+    """Answer with DRF's stock serializers and JSON renderer inside the block."""
+    token = _stock.set(True)
+    try:
+        yield
+    finally:
+        _stock.reset(token)
+
+
+# --- serializers ------------------------------------------------------------------------------
+
+
+class _State:
+    """What one top-level representation shares: the timezone DRF would use, and the
+    serializer instances (with the caller's context) that method fields are called on."""
+
+    __slots__ = ("context", "owners", "tz")
+
+    def __init__(self, owner: serializers.BaseSerializer[Any]) -> None:
+        self.tz = timezone.get_current_timezone()
+        self.context = owner.context
+        self.owners: dict[type, serializers.BaseSerializer[Any]] = {type(owner): owner}
+
+    def owner(self, cls: type) -> Any:
+        found = self.owners.get(cls)
+        if found is None:
+            found = self.owners[cls] = cls(context=self.context)
+        return found
+
+
+# A step of a plan: (output name, getter, converter). The getter returns the attribute or
+# raises _Fallback; a converter turns a non-None value into its representation.
+Getter = Callable[[Any], Any]
+Converter = Callable[[Any, _State], Any]
+
+
+class _Fallback(Exception):
+    """The fast getter met something unusual: let the field resolve it the DRF way."""
+
+
+def _getter(source_attrs: list[str]) -> Getter:
+    if not source_attrs:  # source="*"
+        return lambda instance: instance
+
+    def get(instance: Any) -> Any:
+        for attr in source_attrs:
+            try:
+                instance = instance[attr] if isinstance(instance, dict) else getattr(instance, attr)
+            except (ObjectDoesNotExist, AttributeError, KeyError):
+                raise _Fallback from None
+            if callable(instance) and drf_fields.is_simple_callable(instance):
+                raise _Fallback
+        return instance
+
+    return get
+
+
+def _pk_getter(source_attrs: list[str]) -> Getter:
+    """What `PrimaryKeyRelatedField` reads: the foreign key's value, without the object."""
+    parents, last = source_attrs[:-1], source_attrs[-1]
+    get_parent = _getter(parents)
+
+    def get(instance: Any) -> Any:
+        parent = get_parent(instance)
+        try:
+            value = parent.serializable_value(last)
+        except AttributeError:
+            raise _Fallback from None
+        if callable(value):
+            raise _Fallback
+        return value
+
+    return get
+
+
+def _datetime(field: drf_fields.DateTimeField) -> Converter | None:
+    output = getattr(field, "format", api_settings.DATETIME_FORMAT)
+    if hasattr(field, "timezone") or not isinstance(output, str):
+        return None
+    if output.lower() != ISO_8601:
+        return None
+
+    def convert(value: Any, state: _State) -> Any:
+        if type(value) is not datetime.datetime or value.tzinfo is None or state.tz is None:
+            return field.to_representation(value)
+        text = value.astimezone(state.tz).isoformat()
+        return text[:-6] + "Z" if text.endswith("+00:00") else text
+
+    return convert
+
+
+def _date(field: drf_fields.DateField) -> Converter | None:
+    output = getattr(field, "format", api_settings.DATE_FORMAT)
+    if not isinstance(output, str) or output.lower() != ISO_8601:
+        return None
+
+    def convert(value: Any, state: _State) -> Any:
+        if type(value) is not datetime.date:
+            return field.to_representation(value)
+        return value.isoformat()
+
+    return convert
+
+
+def _choice(field: drf_fields.ChoiceField) -> Converter:
+    strings = field.choice_strings_to_values
+
+    def convert(value: Any, state: _State) -> Any:
+        if value == "":
+            return value
+        return strings.get(str(value), value)
+
+    return convert
+
+
+def _bool(field: drf_fields.BooleanField) -> Converter:
+    def convert(value: Any, state: _State) -> Any:
+        return value if type(value) is bool else field.to_representation(value)
+
+    return convert
+
+
+def _delegate(field: Any) -> Converter:
+    """The field's own conversion: for types whose conversion needs no context."""
+    return lambda value, state: field.to_representation(value)
+
+
+# Field types converted by the field itself: they read nothing but the value.
+_SELF_CONVERTING = (
+    drf_fields.DecimalField,
+    drf_fields.FloatField,
+    drf_fields.JSONField,
+    drf_fields.UUIDField,
+    drf_fields.TimeField,
+    drf_fields.DurationField,
+    drf_fields.ReadOnlyField,
+    drf_fields.ListField,
+    drf_fields.DictField,
+    drf_fields.EmailField,
+)
+
+
+class _Plan:
+    def __init__(self, steps: list[tuple[str, Any, Getter, Converter | None]]) -> None:
+        self.steps = steps
+
+    def run(self, instance: Any, state: _State, owner_cls: type) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for name, field, get, convert in self.steps:
+            if convert is None:  # a method field: called on a serializer with our context
+                out[name] = getattr(state.owner(owner_cls), field.method_name)(instance)
+                continue
+            try:
+                value = get(instance)
+            except _Fallback:
+                try:
+                    value = field.get_attribute(instance)
+                except SkipField:
+                    continue
+            if isinstance(value, relations.PKOnlyObject):
+                value = value.pk
+            out[name] = None if value is None else convert(value, state)
+        return out
+
+
+def _nested(cls: type, many: bool) -> Converter | None:
+    plan = _plan_for(cls)
+    if plan is None:
+        return None
+    if many:
+
+        def convert_many(value: Any, state: _State) -> Any:
+            rows = value.all() if isinstance(value, BaseManager) else value
+            return [plan.run(row, state, cls) for row in rows]
+
+        return convert_many
+    return lambda value, state: plan.run(value, state, cls)
+
+
+def _step(field: Any) -> tuple[Getter, Converter | None] | None:
+    """How to read and convert one field fast; None if only the stock path knows."""
+    kind = type(field)
+    get = _getter(field.source_attrs)
+    if kind is serializers.SerializerMethodField:
+        return get, None
+    if isinstance(field, serializers.ListSerializer):
+        child = type(field.child)
+        converter = _nested(child, many=True) if issubclass(child, FastSerializerMixin) else None
+        return (get, converter) if converter else None
+    if isinstance(field, serializers.BaseSerializer):
+        converter = _nested(kind, many=False) if issubclass(kind, FastSerializerMixin) else None
+        return (get, converter) if converter else None
+    if kind is relations.PrimaryKeyRelatedField and field.pk_field is None:
+        return _pk_getter(field.source_attrs), lambda value, state: value
+    if kind is drf_fields.IntegerField:
+        return get, lambda value, state: int(value)
+    if kind is drf_fields.BigIntegerField:
+        if getattr(field, "coerce_to_string", api_settings.COERCE_BIGINT_TO_STRING):
+            return get, _delegate(field)
+        return get, lambda value, state: int(value)
+    if kind is drf_fields.CharField:
+        return get, lambda value, state: str(value)
+    if kind is drf_fields.BooleanField:
+        return get, _bool(field)
+    if kind is drf_fields.ChoiceField:
+        return get, _choice(field)
+    if kind is drf_fields.DateTimeField:
+        converter = _datetime(field)
+        return (get, converter) if converter else None
+    if kind is drf_fields.DateField:
+        converter = _date(field)
+        return (get, converter) if converter else None
+    if kind in _SELF_CONVERTING:
+        return get, _delegate(field)
+    return None
+
+
+_plans: dict[type, _Plan | None] = {}
+
+
+def _plan_for(cls: type) -> _Plan | None:
+    """The compiled plan of a serializer class, built once; None if a field needs the
+    stock path (then the whole serializer takes it)."""
+    if cls in _plans:
+        return _plans[cls]
+    _plans[cls] = None  # while building (and for good, if a field is not supported)
+    template = cls(context={})
+    steps = []
+    for field in template._readable_fields:
+        step = _step(field)
+        if step is None:
+            return None
+        steps.append((field.field_name, field, *step))
+    plan = _plans[cls] = _Plan(steps)
+    return plan
+
+
+class FastSerializerMixin:
+    """Output through a compiled plan (see the module's docstring); same answer as DRF's."""
+
+    def to_representation(self, instance: Any) -> Any:
+        if _stock.get():
+            return super().to_representation(instance)  # type: ignore[misc]
+        plan = _plan_for(type(self))
+        if plan is None:
+            return super().to_representation(instance)  # type: ignore[misc]
+        state = getattr(self, "_fast_state", None)
+        root = self.root  # type: ignore[attr-defined]
+        if state is None:
+            # Shared by the rows of one list: a `many=True` serializer's child is one object.
+            state = _State(self)  # type: ignore[arg-type]
+            if root is self or isinstance(root, serializers.ListSerializer):
+                self._fast_state = state
+        return plan.run(instance, state, type(self))
+
+
+# --- values()-based rows -----------------------------------------------------------------------
+
+
+class _Row:
+    """A row read with `values()`, shaped like the model instance a serializer expects:
+    columns are attributes, `rel__col` columns a nested row `rel` (None without its id), and
+    `serializable_value(fk)` gives a foreign key's id as a model instance would."""
+
+    def __init__(self, values: dict[str, Any]) -> None:
+        self.__dict__.update(values)
+
+    def serializable_value(self, name: str) -> Any:
+        return self.__dict__[f"{name}_id"]
+
+
+_row_classes: dict[type, type[_Row]] = {}
+
+
+def _row_class(model: type) -> type[_Row]:
+    """`_Row` with the model's own properties (e.g. `Decision.needs_action`)."""
+    cls = _row_classes.get(model)
+    if cls is None:
+        own = {
+            name: value
+            for klass in model.__mro__
+            if klass.__module__.startswith("apps.")
+            for name, value in vars(klass).items()
+            if isinstance(value, property)
+        }
+        cls = _row_classes[model] = type(f"{model.__name__}Row", (_Row,), own)
+    return cls
+
+
+def rows(values: Iterable[dict[str, Any]], model: type) -> list[Any]:
+    """Objects a fast serializer reads like `model` instances, from `values()` dicts: a page
+    of 50 is built several times faster than model instances with their related objects."""
+    cls = _row_class(model)
+    out = []
+    for value in values:
+        flat: dict[str, Any] = {}
+        nested: dict[str, dict[str, Any]] = {}
+        for key, item in value.items():
+            relation, _, column = key.partition("__")
+            if column:
+                nested.setdefault(relation, {})[column] = item
+            else:
+                flat[key] = item
+        for relation, columns in nested.items():
+            flat[relation] = None if columns.get("id") is None else _Row(columns)
+        out.append(cls(flat))
+    return out
+
+
+# --- JSON -------------------------------------------------------------------------------------
+
+_ORJSON_OPTIONS = orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_NON_STR_KEYS
+
+
+class JSONRenderer(renderers.JSONRenderer):
+    """DRF's JSON renderer on orjson: the same JSON content, compact, UTF-8.
+
+    Types orjson does not handle itself (and datetimes, which DRF formats its own way) go
+    through DRF's encoder. Indented output (`; indent=` in Accept, the browsable API) takes
+    the stock path.
+    """
+
+    def render(
+        self,
+        data: Any,
+        accepted_media_type: str | None = None,
+        renderer_context: Mapping[str, Any] | None = None,
+    ) -> bytes:
+        if data is None:
+            return b""
+        indent = self.get_indent(accepted_media_type or "", renderer_context or {})
+        if _stock.get() or indent is not None or not self.compact or self.ensure_ascii:
+            return super().render(data, accepted_media_type, renderer_context)
+        encoder = self.encoder_class()
+        try:
+            return orjson.dumps(data, default=encoder.default, option=_ORJSON_OPTIONS)
+        except orjson.JSONEncodeError:
+            # Something orjson refuses where the standard library has its own rules (an
+            # integer beyond 64 bits, NaN with strict JSON): the stock path decides.
+            return super().render(data, accepted_media_type, renderer_context)

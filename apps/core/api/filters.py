@@ -1,0 +1,60 @@
+"""Filtering of the list endpoints: strict about what it would otherwise silently ignore."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.db.models import QuerySet
+from django_filters import rest_framework as filters
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+from rest_framework.request import Request
+
+from apps.core.api.serializers import BIGINT_MAX
+
+
+@extend_schema_field({"type": "integer", "minimum": 1, "maximum": BIGINT_MAX})
+class IdFilter(filters.NumberFilter):
+    """An object's id: a whole number that fits the database (a 400 otherwise).
+
+    A plain number, never a choice among existing rows: a choice would answer differently
+    for another tandem's id than for a missing one.
+    """
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", BIGINT_MAX)
+        super().__init__(*args, **kwargs)
+
+
+@extend_schema_field(OpenApiTypes.BOOL)
+class BooleanFilter(filters.BooleanFilter):
+    """A boolean filter, documented as one even when it filters through a method."""
+
+
+class FilterBackend(filters.DjangoFilterBackend):
+    """django-filter's backend, refusing (400) what it would silently ignore: a filter
+    given with an empty value (except free text), or a boolean that is not `true` or
+    `false`. A client that filters by mistake should hear about it, not get every row."""
+
+    def get_filterset(
+        self, request: Request, queryset: QuerySet[Any], view: Any
+    ) -> filters.FilterSet | None:
+        filterset = super().get_filterset(request, queryset, view)
+        if filterset is None:
+            return None
+        errors: dict[str, list[str]] = {}
+        for name, filter_ in filterset.filters.items():
+            values = request.query_params.getlist(name)
+            if isinstance(filter_, filters.BooleanFilter):
+                if any(value not in ("true", "false", "True", "False") for value in values):
+                    errors[name] = ["Must be true or false."]
+            elif not isinstance(filter_, filters.CharFilter) and "" in values:
+                errors[name] = ["Must not be empty."]
+        if errors:
+            raise serializers.ValidationError(errors)
+        return filterset

@@ -1,0 +1,155 @@
+"""What the benchmarks share: processes, scratch databases, the machine, medians."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+ROOT = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+PYTHON = str(Path(sys.executable))
+
+
+def fail(message: str) -> None:
+    sys.exit(f"bench: {message}")
+
+
+def log(message: str) -> None:
+    print(message, flush=True)
+
+
+# --- processes --------------------------------------------------------------------------------
+
+
+def env_for(database_url: str, var_dir: Path, **extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST")}
+    env.update(
+        DJANGO_SETTINGS_MODULE="bench.settings",
+        DATABASE_URL=database_url,
+        TANDEM_VAR_DIR=str(var_dir),
+        PYTHONUNBUFFERED="1",
+        PYTHONPATH=str(ROOT),
+    )
+    env.update(extra)
+    return env
+
+
+def run(args: Sequence[str], env: dict[str, str], *, what: str) -> None:
+    """Run a step to completion; its output goes to ours."""
+    result = subprocess.run(list(args), cwd=ROOT, env=env, check=False)
+    if result.returncode != 0:
+        fail(f"{what} failed (exit {result.returncode})")
+
+
+def start(args: Sequence[str], env: dict[str, str], log_path: Path) -> subprocess.Popen[bytes]:
+    handle = open(log_path, "wb")  # noqa: SIM115 - lives as long as the process
+    return subprocess.Popen(
+        list(args), cwd=ROOT, env=env, stdout=handle, stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )  # fmt: skip
+
+
+def stop(process: subprocess.Popen[bytes]) -> None:
+    if process.poll() is None:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait(timeout=5)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def wait_until(predicate: Callable[[], object], *, timeout: float, what: str) -> None:
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        if time.monotonic() > deadline:
+            fail(f"timed out waiting for {what}")
+        time.sleep(0.2)
+
+
+# --- scratch databases ------------------------------------------------------------------------
+
+
+def database_url(server_url: str, name: str) -> str:
+    return urlunsplit(urlsplit(server_url)._replace(path=f"/{name}", query=""))
+
+
+def sqlite_url(path: Path) -> str:
+    return f"sqlite:///{path}"
+
+
+def _psql(server_url: str, *statements: str) -> None:
+    import psycopg
+
+    with psycopg.connect(database_url(server_url, "postgres"), autocommit=True) as conn:
+        for statement in statements:
+            conn.execute(statement)
+
+
+def pg_drop(server_url: str, name: str) -> None:
+    _psql(server_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def pg_clone(server_url: str, template: str, name: str) -> str:
+    """A new database `name` as a copy of `template` (migrated once, cloned in a second)."""
+    pg_drop(server_url, name)
+    _psql(server_url, f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+    return database_url(server_url, name)
+
+
+def pg_create(server_url: str, name: str) -> str:
+    pg_drop(server_url, name)
+    _psql(server_url, f'CREATE DATABASE "{name}"')
+    return database_url(server_url, name)
+
+
+def sqlite_clone(template: Path, path: Path) -> str:
+    shutil.copyfile(template, path)
+    return sqlite_url(path)
+
+
+# --- figures ----------------------------------------------------------------------------------
+
+
+def median(values: Sequence[float]) -> float:
+    return statistics.median(values)
+
+
+def percentile(values: Sequence[float], q: float) -> float:
+    ordered = sorted(values)
+    if not ordered:
+        return float("nan")
+    k = (len(ordered) - 1) * q
+    low, high = int(k), min(int(k) + 1, len(ordered) - 1)
+    return ordered[low] + (ordered[high] - ordered[low]) * (k - low)
+
+
+def machine() -> str:
+    memory = "?"
+    with open("/proc/meminfo") as meminfo:
+        for line in meminfo:
+            if line.startswith("MemTotal:"):
+                memory = f"{int(line.split()[1]) / 1024 / 1024:.0f} GiB"
+    cpu = ""
+    with open("/proc/cpuinfo") as cpuinfo:
+        for line in cpuinfo:
+            if line.startswith("model name"):
+                cpu = f" ({line.split(':', 1)[1].strip()})"
+                break
+    load = os.getloadavg()[0]
+    return f"nproc {os.cpu_count()}{cpu}, memory {memory}, load average {load:.1f} at the start"

@@ -1,0 +1,201 @@
+"""Tandem's benchmark suite: one command, figures as ratios measured in one run.
+
+    DATABASE_URL=postgres://user@host:5432/any REDIS_URL=redis://host:6379/<db> \\
+        .venv/bin/python bench/run.py [--quick] [--only api,sqlite,notifications,recurrence]
+
+Needs a PostgreSQL server (scratch databases `perf_bench_<pid>_*` are created on it and
+dropped at the end; the database named in DATABASE_URL is not touched) and Redis (a queue of
+its own). Every figure that matters is a ratio of two things measured in the same run, interleaved,
+median of several rounds: the machine may be shared and noisy. Nothing here asserts a time.
+
+- api            generate the large and the small dataset on PostgreSQL (bench/data.py), serve
+                 each with gunicorn and measure the main lists against their baselines
+                 (bench/api.py): API / baseline throughput, growth large / small, queries per
+                 request, JSON identical to the stock code path.
+- sqlite         the same on the embedded default, SQLite.
+- notifications  delivery throughput through Redis and a real worker, and one dispatch pass
+                 with a large vs a small backlog (bench/notifications.py).
+- recurrence     the next 10 occurrences of a 10-year-old series vs a new one.
+
+A full run writes docs/performance.md; `--quick` (CI: tiny datasets, few rounds, < 2 min)
+only prints the same report.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shlex
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench import api
+from bench.common import (
+    PYTHON,
+    ROOT,
+    env_for,
+    fail,
+    log,
+    machine,
+    pg_clone,
+    pg_create,
+    pg_drop,
+    run,
+    sqlite_clone,
+    sqlite_url,
+)
+
+DOC = ROOT / "docs" / "performance.md"
+PARTS = ("api", "sqlite", "notifications", "recurrence")
+PREFIX = f"perf_bench_{os.getpid()}"  # scratch databases of this run (others may run too)
+
+
+class Plan:
+    def __init__(self, quick: bool) -> None:
+        self.quick = quick
+        self.sizes = ("quick-large", "quick-small") if quick else ("large", "small")
+        self.rounds = 3 if quick else 15
+        self.per_round = 3 if quick else 10
+
+
+def migrate(database_url: str, work: Path) -> None:
+    run(
+        [PYTHON, "manage.py", "migrate", "-v0"],
+        env_for(database_url, work / "migrate"),
+        what="migrate",
+    )
+
+
+def generate(database_url: str, size: str, work: Path) -> dict[str, Any]:
+    manifest = work / f"manifest-{size}-{abs(hash(database_url))}.json"
+    log(f"  generating the {size} dataset …")
+    run(
+        [PYTHON, "-m", "bench.data", size, str(manifest)],
+        env_for(database_url, work / "data"),
+        what=f"generating {size}",
+    )
+    return json.loads(manifest.read_text())
+
+
+def api_part(plan: Plan, urls: dict[str, str], work: Path, backend: str) -> dict[str, Any]:
+    """Generate both datasets into `urls` (size → URL), serve them, measure."""
+    manifests = {size: generate(url, size, work) for size, url in urls.items()}
+    probe = manifests[plan.sizes[0]]
+    servers = []
+    try:
+        for size, url in urls.items():
+            token = manifests[size]["token"]
+            servers.append(api.Server(size, url, work / f"server-{backend}-{size}", token))
+        log(f"  measuring {plan.rounds} rounds × {plan.per_round} requests …")
+        figures = api.measure(
+            servers,
+            api.endpoints(probe),
+            rounds=plan.rounds,
+            per_round=plan.per_round,
+        )
+    finally:
+        for server in servers:
+            server.stop()
+    return {"figures": figures, "manifests": manifests}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="tiny sizes (CI); print only")
+    parser.add_argument("--only", default=",".join(PARTS), help="comma-separated parts")
+    parser.add_argument("--keep", action="store_true", help="keep the scratch databases")
+    options = parser.parse_args()
+    parts = [p for p in options.only.split(",") if p]
+    unknown = set(parts) - set(PARTS)
+    if unknown:
+        fail(f"unknown part(s): {', '.join(sorted(unknown))}")
+    server = os.environ.get("DATABASE_URL", "")
+    if not server.startswith(("postgres://", "postgresql://")):
+        fail("needs PostgreSQL: set DATABASE_URL=postgres://user@host:5432/<any database>")
+    if "notifications" in parts and not os.environ.get("REDIS_URL", "").startswith("redis://"):
+        fail("needs Redis: set REDIS_URL=redis://host:6379/<db>")
+
+    plan = Plan(options.quick)
+    started = time.monotonic()
+    at_start = machine()
+    work = Path(tempfile.mkdtemp(prefix="tandem-bench-"))
+    results: dict[str, Any] = {}
+    created: list[str] = []
+    try:
+        if "api" in parts or "notifications" in parts:
+            log("migrating a template database …")
+            created.append(f"{PREFIX}_template")
+            template_url = pg_create(server, f"{PREFIX}_template")
+            migrate(template_url, work)
+        log(f"  ({time.monotonic() - started:.0f} s)")
+        if "api" in parts:
+            log("(api) PostgreSQL")
+            urls = {}
+            for size in plan.sizes:
+                name = f"{PREFIX}_{size.replace('-', '_')}"
+                created.append(name)
+                urls[size] = pg_clone(server, f"{PREFIX}_template", name)
+            results["api"] = api_part(plan, urls, work, "postgresql")
+            report_api(results["api"], "PostgreSQL")
+            log(f"  ({time.monotonic() - started:.0f} s)")
+        if "sqlite" in parts:
+            log("(sqlite) SQLite")
+            template = work / "template.sqlite3"
+            migrate(sqlite_url(template), work)
+            urls = {size: sqlite_clone(template, work / f"{size}.sqlite3") for size in plan.sizes}
+            results["sqlite"] = api_part(plan, urls, work, "sqlite")
+            report_api(results["sqlite"], "SQLite")
+            log(f"  ({time.monotonic() - started:.0f} s)")
+        if "notifications" in parts:
+            log("(notifications)")
+            created.append(f"{PREFIX}_notifications")
+            url = pg_clone(server, f"{PREFIX}_template", f"{PREFIX}_notifications")
+            out = work / "notifications.json"
+            run(
+                [
+                    PYTHON,
+                    "-m",
+                    "bench.notifications",
+                    str(out),
+                    *(["--quick"] if plan.quick else []),
+                ],
+                env_for(url, work / "notifications", REDIS_URL=os.environ["REDIS_URL"]),
+                what="the notifications benchmark",
+            )
+            results["notifications"] = json.loads(out.read_text())
+            log(f"  ({time.monotonic() - started:.0f} s)")
+        if "recurrence" in parts:
+            log("(recurrence)")
+            out = work / "recurrence.json"
+            run(
+                [PYTHON, "-m", "bench.recurrence", str(out), *(["--quick"] if plan.quick else [])],
+                env_for(sqlite_url(work / "unused.sqlite3"), work / "recurrence"),
+                what="the recurrence benchmark",
+            )
+            results["recurrence"] = json.loads(out.read_text())
+            log(f"  ({time.monotonic() - started:.0f} s)")
+    finally:
+        if not options.keep:
+            for name in created:
+                pg_drop(server, name)
+
+    command = shlex.join([".venv/bin/python", "bench/run.py", *sys.argv[1:]])
+    document = report(results, plan, command, at_start, time.monotonic() - started)
+    print(document)
+    if not plan.quick:
+        DOC.write_text(document)
+        log(f"written to {DOC.relative_to(ROOT)}")
+
+
+# --- the report -------------------------------------------------------------------------------
+
+from bench.report import report, report_api  # noqa: E402
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,47 @@
+"""Server-rendered charts: geometry, and SVG that stays valid in every language."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.template import Context, Template
+from django.utils import translation
+
+from apps.core.charts import bar_chart, line_chart
+
+
+def test_values_map_onto_the_plot_and_missing_ones_are_left_out() -> None:
+    chart = line_chart(["a", "b", "c"], [("x", [1, None, 5])], y_min=1, y_max=5)
+
+    (line,) = chart.lines
+    assert [(p.label, p.value) for p in line.points] == [("a", 1), ("c", 5)]
+    top, bottom = min(p.y for p in line.points), max(p.y for p in line.points)
+    assert (bottom, top) == (chart.height - 28, 10)  # 1 at the bottom, 5 at the top
+    assert line.path.startswith("M32.0,") and " L" in line.path
+
+
+def test_bars_scale_to_the_largest_value() -> None:
+    chart = bar_chart([("Hiring", 1), ("Travel", 4)])
+
+    assert [b.width for b in chart.bars] == [chart.bars[1].width / 4, chart.bars[1].width]
+
+
+@pytest.mark.parametrize("language", ["en", "de"])
+def test_svg_numbers_use_a_decimal_point_in_every_language(language: str) -> None:
+    template = Template(
+        "{% load charts %}{% line_chart labels series 'T' %}{% bar_chart items 'B' %}"
+    )
+    context = Context(
+        {
+            "labels": ["Q1", "Q2"],
+            "series": [("a", [2.5, 3.5]), ("b", [4, 1])],
+            "items": [("x", 1.5), ("y", 3)],
+        }
+    )
+
+    with translation.override(language):
+        html = template.render(context)
+
+    numbers = re.findall(r'\b(?:x|y|x1|x2|y1|y2|cx|cy|width|dx)="([^"]*)"', html)
+    assert numbers and all(re.fullmatch(r"-?\d+(\.\d+)?", n) for n in numbers), numbers

@@ -1,0 +1,126 @@
+"""A valid request body for every endpoint of the matrix that reads one.
+
+`body(world, caller)` returns what the caller sends; ids name home's objects and people.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any
+
+from django.utils import timezone
+
+from apps.accounts.models import User
+from tests.authz.matrix import CYCLE, OCC, SERIES, T
+from tests.fuzz.world import PASSWORD, World
+
+_serial = itertools.count(1)
+
+Body = Callable[[World, User | None], dict[str, Any]]
+
+
+def _iso(days: float = 0, **delta: float) -> str:
+    moment = timezone.now() + timedelta(days=days, **delta)
+    return moment.isoformat().replace("+00:00", "Z")
+
+
+def _timing() -> dict[str, Any]:
+    return {
+        "frequency": "weekly",
+        "weekdays": [1],
+        "local_time": "10:00",
+        "timezone": "Europe/Berlin",
+        "duration_minutes": 45,
+    }
+
+
+def _answers(world: World) -> list[dict[str, Any]]:
+    return [{"question": q, "rating": 4, "text": "Good"} for q, _kind in world.home.questions]
+
+
+def _accept(world: World, caller: User | None) -> dict[str, Any]:
+    tandem_of = world.other.assistant if caller == world.other.leader else world.other.leader
+    from apps.tandems import services
+    from apps.tandems.models import Membership, Role
+
+    tandem = services.tandem_create(creator=tandem_of, name="Inviting", role=Role.LEADER)
+    lead = Membership.objects.get(tandem=tandem, user=tandem_of)
+    email = (caller or world.home.leader).email
+    _, token = services.invitation_create(membership=lead, email=email, role=Role.ASSISTANT)
+    return {"token": token}
+
+
+BODIES: dict[tuple[str, str], Body] = {
+    ("POST", "/api/v1/auth/signup/"): lambda w, c: {
+        "email": f"new{next(_serial)}@example.org",
+        "password": "a long new passphrase",
+    },
+    ("POST", "/api/v1/auth/token/"): lambda w, c: {
+        "email": w.home.leader.email,
+        "password": PASSWORD,
+    },
+    ("PATCH", "/api/v1/me/"): lambda w, c: {"display_name": "Renamed"},
+    ("POST", "/api/v1/me/delete/"): lambda w, c: {"password": PASSWORD},
+    ("PATCH", "/api/v1/me/notifications/"): lambda w, c: {"digest_threshold": 5},
+    ("POST", "/api/v1/invitations/accept/"): _accept,
+    ("POST", "/api/v1/tandems/"): lambda w, c: {"name": "Another", "role": "leader"},
+    ("PATCH", T + "/"): lambda w, c: {"vision": "Together"},
+    ("POST", T + "/invitations/"): lambda w, c: {"email": "third@example.org", "role": "leader"},
+    ("POST", T + "/goals/"): lambda w, c: {"title": "Grow"},
+    ("PUT", T + "/goals/{id}/"): lambda w, c: {"title": "Grow more"},
+    ("PATCH", T + "/goals/{id}/"): lambda w, c: {"status": "achieved"},
+    ("POST", T + "/areas/"): lambda w, c: {"name": "Budget", "level": 3},
+    ("PATCH", T + "/areas/{area_id}/"): lambda w, c: {"level": 6},
+    ("POST", T + "/elevations/"): lambda w, c: {
+        "area": w.home.ids["area_id"],
+        "level": 6,
+        "starts_at": _iso(30),
+        "ends_at": _iso(31),
+    },
+    ("POST", T + "/decisions/"): lambda w, c: {"title": "Bought paper", "rationale": "Out"},
+    ("PATCH", T + "/decisions/{decision_id}/"): lambda w, c: {"title": "Printer vendor"},
+    ("POST", T + "/decisions/{decision_id}/answer/"): lambda w, c: {"answer": "approve"},
+    ("POST", T + "/decisions/{decision_id}/outcome/"): lambda w, c: {"outcome": "It worked"},
+    ("POST", T + "/checkins/"): lambda w, c: {
+        **_timing(),
+        "title": "Monthly review",
+        "start_date": str(timezone.localdate()),
+    },
+    ("PATCH", SERIES + "/"): lambda w, c: {"title": "Daily"},
+    ("POST", SERIES + "/reschedule/"): lambda w, c: {
+        **_timing(),
+        "from_date": str(timezone.localdate() + timedelta(days=3)),
+    },
+    ("PATCH", OCC + "/"): lambda w, c: {"notes": "Agenda first"},
+    ("POST", OCC + "/move/"): lambda w, c: {"to": _iso(2, minutes=17)},
+    ("POST", OCC + "/agenda/"): lambda w, c: {"kind": "question", "text": "Budget?"},
+    ("POST", OCC + "/action-items/"): lambda w, c: {
+        "text": "Call the vendor",
+        "owner": w.home.assistant.pk,
+    },
+    ("POST", OCC + "/retros/"): lambda w, c: {"effectiveness": 4},
+    ("PATCH", T + "/agenda-items/{item_id}/"): lambda w, c: {"text": "Printer budget?"},
+    ("POST", T + "/action-items/"): lambda w, c: {"text": "Book", "owner": w.home.leader.pk},
+    ("PATCH", T + "/action-items/{item_id}/"): lambda w, c: {"status": "done"},
+    ("POST", T + "/feedback/cycles/"): lambda w, c: {
+        "title": "Next month",
+        "opens_at": _iso(1),
+        "closes_at": _iso(15),
+        "template": "five_steps",
+    },
+    ("PUT", CYCLE + "/my-entry/"): lambda w, c: {"answers": _answers(w)[:1]},
+    ("POST", CYCLE + "/my-entry/submit/"): lambda w, c: {"answers": _answers(w)},
+    ("POST", CYCLE + "/my-entry/amendments/"): lambda w, c: {"text": "I meant: often"},
+    ("POST", CYCLE + "/received/replies/"): lambda w, c: {
+        "question": w.home.ids["question_id"],
+        "text": "Thank you",
+    },
+    ("POST", CYCLE + "/action-items/"): lambda w, c: {
+        "text": "Weekly 1:1",
+        "owner": w.home.leader.pk,
+    },
+    ("POST", T + "/appreciations/"): lambda w, c: {"text": "Thanks!"},
+    ("POST", T + "/appreciations/{appreciation_id}/react/"): lambda w, c: {"reaction": "heart"},
+}

@@ -1,0 +1,248 @@
+"""The authorization matrix of the API: every endpoint and method × every kind of caller
+→ the status the API answers with.
+
+The callers:
+
+- `leader`, `assistant`: the two members of the tandem the request is about ("home");
+- `outsider`: the leader of another tandem (every id in the request is home's);
+- `staff`: a staff user who is in no tandem (staff rights are for the admin site only);
+- `anonymous`: no credentials.
+
+One test per cell (tests/authz/test_matrix.py). Each request is a *valid* one for the
+endpoint (the bodies are in `BODIES`), so a 403/404/401 is about who asks, never about what
+was sent. `python -m tests.authz.matrix` prints the matrix as JSON.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Final
+
+LEADER, ASSISTANT, OUTSIDER, STAFF, ANONYMOUS = (
+    "leader",
+    "assistant",
+    "outsider",
+    "staff",
+    "anonymous",
+)
+ROLES: Final = (LEADER, ASSISTANT, OUTSIDER, STAFF, ANONYMOUS)
+
+
+@dataclass(frozen=True)
+class Row:
+    method: str
+    path: str
+    expect: MappingProxyType[str, int]
+    params: MappingProxyType[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    """Path parameter → key of the home world's ids, where it is not the parameter's name."""
+    note: str = ""
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return self.method, self.path
+
+
+def member(
+    method: str,
+    path: str,
+    leader: int,
+    assistant: int | None = None,
+    *,
+    note: str = "",
+    **params: str,
+) -> Row:
+    """An endpoint of one tandem: nobody outside it learns that it exists (404)."""
+    expect = {
+        LEADER: leader,
+        ASSISTANT: leader if assistant is None else assistant,
+        OUTSIDER: 404,
+        STAFF: 404,
+        ANONYMOUS: 401,
+    }
+    return Row(method, path, MappingProxyType(expect), MappingProxyType(params), note)
+
+
+def personal(
+    method: str,
+    path: str,
+    status: int,
+    *,
+    leader: int | None = None,
+    assistant: int | None = None,
+    outsider: int | None = None,
+    staff: int | None = None,
+    anonymous: int = 401,
+    note: str = "",
+    **params: str,
+) -> Row:
+    """An endpoint about the signed-in person themselves."""
+    expect = {
+        LEADER: status if leader is None else leader,
+        ASSISTANT: status if assistant is None else assistant,
+        OUTSIDER: status if outsider is None else outsider,
+        STAFF: status if staff is None else staff,
+        ANONYMOUS: anonymous,
+    }
+    return Row(method, path, MappingProxyType(expect), MappingProxyType(params), note)
+
+
+T = "/api/v1/tandems/{tandem_id}"
+SERIES = T + "/checkins/{series_id}"
+OCC = SERIES + "/occurrences/{start}"
+CYCLE = T + "/feedback/cycles/{cycle_id}"
+
+MATRIX: Final[tuple[Row, ...]] = (
+    # --- accounts and the person's own things ---------------------------------------------
+    personal("GET", "/api/health/", 200, anonymous=200),
+    personal("POST", "/api/v1/auth/signup/", 201, anonymous=201, note="creates a new person"),
+    personal("POST", "/api/v1/auth/token/", 200, anonymous=200, note="home leader's password"),
+    personal("DELETE", "/api/v1/auth/token/", 204),
+    personal("GET", "/api/v1/me/", 200),
+    personal("PATCH", "/api/v1/me/", 200),
+    personal("POST", "/api/v1/me/delete/", 204, note="own password"),
+    personal("GET", "/api/v1/me/notifications/", 200),
+    personal("PATCH", "/api/v1/me/notifications/", 200),
+    personal("GET", "/api/v1/notices/", 200),
+    personal("GET", "/api/v1/notices/unread-count/", 200),
+    personal("POST", "/api/v1/notices/read-all/", 200),
+    personal(
+        "GET",
+        "/api/v1/notices/{notice_id}/",
+        404,
+        leader=200,
+        note="the leader's notice: nobody else's",
+        notice_id="notice_leader_id",
+    ),
+    personal(
+        "POST",
+        "/api/v1/notices/{notice_id}/read/",
+        404,
+        leader=200,
+        notice_id="notice_leader_id",
+    ),
+    personal("GET", "/api/v1/calendar/feed/", 200),
+    personal("POST", "/api/v1/calendar/feed/", 201),
+    personal(
+        "DELETE",
+        "/api/v1/calendar/feed/",
+        204,
+        assistant=404,
+        staff=404,
+        note="only the two leaders have a feed",
+    ),
+    personal(
+        "GET",
+        "/api/v1/calendar/{token}.ics",
+        200,
+        anonymous=200,
+        note="the token is the key, whoever holds it",
+        token="feed_token",
+    ),
+    personal("GET", "/api/v1/feedback/templates/", 200),
+    personal("POST", "/api/v1/invitations/accept/", 201, note="an invitation to the caller"),
+    personal("GET", "/api/v1/tandems/", 200),
+    personal("POST", "/api/v1/tandems/", 201),
+    # --- the tandem ---------------------------------------------------------------------
+    member("GET", T + "/", 200),
+    member("PATCH", T + "/", 200),
+    member("DELETE", T + "/", 204, 403),
+    member("GET", T + "/members/", 200),
+    member("GET", T + "/export/", 200),
+    member("GET", T + "/invitations/", 200),
+    member("POST", T + "/invitations/", 409, note="both seats are taken"),
+    member("POST", T + "/invitations/{invitation_id}/revoke/", 409, note="already accepted"),
+    member("GET", T + "/goals/", 200),
+    member("POST", T + "/goals/", 201),
+    member("GET", T + "/goals/{id}/", 200, id="goal_id"),
+    member("PUT", T + "/goals/{id}/", 200, id="goal_id"),
+    member("PATCH", T + "/goals/{id}/", 200, id="goal_id"),
+    member("DELETE", T + "/goals/{id}/", 204, id="goal_id"),
+    # --- delegation ---------------------------------------------------------------------
+    member("GET", T + "/matrix/", 200),
+    member("GET", T + "/matrix/changes/", 200),
+    member("GET", T + "/matrix/export/csv/", 200),
+    member("GET", T + "/matrix/export/json/", 200),
+    member("GET", T + "/areas/", 200),
+    member("POST", T + "/areas/", 201, 403, note="only the leader changes the matrix"),
+    member("GET", T + "/areas/{area_id}/", 200),
+    member("PATCH", T + "/areas/{area_id}/", 200, 403, note="e.g. the assistant raising a level"),
+    member("GET", T + "/elevations/", 200),
+    member("POST", T + "/elevations/", 201, 403),
+    member("GET", T + "/decisions/", 200),
+    member("POST", T + "/decisions/", 201),
+    member("GET", T + "/decisions/{decision_id}/", 200),
+    member("PATCH", T + "/decisions/{decision_id}/", 403, 200, note="only its author edits"),
+    member("POST", T + "/decisions/{decision_id}/answer/", 200, 403, note="the leader answers"),
+    member(
+        "POST",
+        T + "/decisions/{decision_id}/acknowledge/",
+        200,
+        403,
+        decision_id="informs_decision_id",
+    ),
+    member("POST", T + "/decisions/{decision_id}/outcome/", 200),
+    member("GET", T + "/review-queue/", 200),
+    # --- check-ins ----------------------------------------------------------------------
+    member("GET", T + "/checkins/", 200),
+    member("POST", T + "/checkins/", 201),
+    member("GET", SERIES + "/", 200),
+    member("PATCH", SERIES + "/", 200),
+    member("POST", SERIES + "/reschedule/", 200),
+    member("GET", SERIES + "/retro-trend/", 200),
+    member("GET", SERIES + "/calendar.ics", 200),
+    member("GET", SERIES + "/occurrences/", 200),
+    member("GET", OCC + "/", 200),
+    member("PATCH", OCC + "/", 200),
+    member("POST", OCC + "/skip/", 200),
+    member("POST", OCC + "/move/", 200),
+    member("POST", OCC + "/restore/", 200, note="nothing to restore: unchanged"),
+    member("GET", OCC + "/agenda/", 200),
+    member("POST", OCC + "/agenda/", 201),
+    member("POST", OCC + "/action-items/", 201),
+    member("GET", OCC + "/retros/", 200, start="past_start"),
+    member(
+        "POST",
+        OCC + "/retros/",
+        409,
+        201,
+        note="the leader has rated it already",
+        start="past_start",
+    ),
+    member("PATCH", T + "/agenda-items/{item_id}/", 403, 200, item_id="agenda_item_id"),
+    member("DELETE", T + "/agenda-items/{item_id}/", 403, 204, item_id="agenda_item_id"),
+    member("GET", T + "/action-items/", 200),
+    member("POST", T + "/action-items/", 201),
+    member("GET", T + "/action-items/{item_id}/", 200, item_id="action_item_id"),
+    member("PATCH", T + "/action-items/{item_id}/", 200, item_id="action_item_id"),
+    # --- feedback -----------------------------------------------------------------------
+    member("GET", T + "/feedback/cycles/", 200),
+    member("POST", T + "/feedback/cycles/", 201),
+    member("GET", CYCLE + "/", 200),
+    member("POST", CYCLE + "/close/", 200),
+    member("PUT", CYCLE + "/my-entry/", 200),
+    member("POST", CYCLE + "/my-entry/submit/", 200),
+    member("POST", CYCLE + "/my-entry/amendments/", 201, cycle_id="revealed_cycle_id"),
+    member("POST", CYCLE + "/received/acknowledge/", 200, cycle_id="revealed_cycle_id"),
+    member("POST", CYCLE + "/received/replies/", 200, cycle_id="revealed_cycle_id"),
+    member("POST", CYCLE + "/action-items/", 201, cycle_id="revealed_cycle_id"),
+    member("GET", T + "/feedback/history/", 200),
+    member("GET", T + "/feedback/trends/", 200),
+    member("GET", T + "/appreciations/", 200),
+    member("POST", T + "/appreciations/", 201),
+    member(
+        "POST",
+        T + "/appreciations/{appreciation_id}/react/",
+        200,
+        403,
+        note="only its recipient (the leader) reacts",
+    ),
+)
+
+BY_KEY: Final = {row.key: row for row in MATRIX}
+
+
+if __name__ == "__main__":  # pragma: no cover
+    import json
+
+    print(json.dumps([{"method": r.method, "path": r.path, **r.expect} for r in MATRIX], indent=1))

@@ -1,0 +1,319 @@
+"""Make schema-valid requests meaningful before the fuzzer sends them.
+
+A JSON schema says what a well-formed request looks like; it cannot say that an id must
+name an object of this tandem, that an end comes after its start, or what the person's
+password is. Schemathesis' `positive_data_acceptance` check expects every well-formed
+request to be accepted, so where the meaning depends on such facts, the parts Schemathesis
+generated as *valid* are made realistic here (the way Schemathesis' own guide suggests
+with `map_*` hooks). Parts generated as *invalid* are never touched, so every kind of bad
+input still reaches the API as generated. What each repair stands for is tested directly
+in the apps' own tests (a foreign id is a 400, an end before its start is a 400, …).
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from schemathesis import Case
+from schemathesis.core.parameters import ParameterLocation
+
+from apps.accounts.rules import valid_timezones
+from tests.fuzz.world import PASSWORD, World
+
+_serial = itertools.count(1)
+
+Body = dict[str, Any]
+
+
+def _iso(moment: datetime) -> str:
+    return moment.isoformat().replace("+00:00", "Z")
+
+
+def _parse(value: Any) -> datetime | None:
+    try:
+        return parse_datetime(str(value))
+    except ValueError:
+        return None
+
+
+def _valid(case: Case, location: ParameterLocation) -> bool:
+    """Whether Schemathesis generated this part of the request as valid."""
+    meta = case.meta
+    if meta is None:
+        return True
+    component = meta.components.get(location)
+    return component is None or component.mode.is_positive
+
+
+# --- path parameters -----------------------------------------------------------------------
+
+
+def path_value(method: str, path: str, name: str, world: World) -> int | str | None:
+    ids = world.home.ids
+    if "/invitations/" in path and name == "tandem_id":
+        return world.solo.pk
+    if name == "invitation_id":
+        return world.solo_invitation_id
+    if name == "item_id":
+        return ids["agenda_item_id" if "/agenda-items/" in path else "action_item_id"]
+    if name == "cycle_id" and (
+        "/received/" in path or path.endswith("/action-items/") or "/amendments/" in path
+    ):
+        return ids["revealed_cycle_id"]
+    if name == "start" and path.endswith("/retros/"):
+        return ids["past_start"]
+    if name == "decision_id":
+        if path.endswith("/acknowledge/"):
+            return ids["informs_decision_id"]
+        if method == "PATCH":
+            return ids["leader_decision_id"]
+    if name == "notice_id":
+        return ids["notice_leader_id"]
+    if name == "id":
+        return ids["goal_id"]
+    if name == "token":
+        return ids["feed_token"]
+    return ids.get(name)
+
+
+# --- bodies ----------------------------------------------------------------------------------
+
+
+_ZONES = sorted(valid_timezones())
+
+
+def _foreign_keys(body: Body, world: World) -> None:
+    """Ids in a body name objects of the member's own tandem; a timezone is a real one
+    (the schema gives the shape of a name, the list of names is tzdata's)."""
+    if isinstance(body.get("timezone"), str):
+        body["timezone"] = _ZONES[sum(map(ord, body["timezone"])) % len(_ZONES)]
+    home = world.home
+    members = {"owner": home.assistant.pk, "recipient": home.assistant.pk}
+    objects = {
+        "area": home.ids["area_id"],
+        "goal": home.ids["goal_id"],
+        "decision": home.ids["decision_id"],
+        "action_item": home.ids["action_item_id"],
+        "question": home.ids["question_id"],
+    }
+    for key, value in {**members, **objects}.items():
+        if body.get(key) is not None:
+            body[key] = value
+
+
+def _area(body: Body, world: World, *, create: bool) -> None:
+    """A limit is all or nothing, and above it a lower level applies. A change names the
+    whole limit (the area's current terms may have changed meanwhile)."""
+    if "name" in body:
+        body["name"] = f"Area {next(_serial)}"
+    level = body.get("level", 4 if create else None)
+    if body.get("limit_amount") not in (None, "") and level is not None and level > 1:
+        body["limit_currency"], body["level_above_limit"] = "EUR", level - 1
+    elif (
+        create
+        or "level" in body
+        or {"limit_amount", "limit_currency", "level_above_limit"} & set(body)
+    ):
+        body.update(limit_amount=None, limit_currency="", level_above_limit=None)
+
+
+def _decision(body: Body, world: World) -> None:
+    now = timezone.now()
+    if body.get("amount") not in (None, ""):
+        body["currency"] = "EUR"
+    elif "currency" in body:
+        body["currency"] = ""
+    if "decided_at" in body:
+        decided = _parse(body["decided_at"])
+        if decided is None or decided > now:
+            body.pop("decided_at")
+    if body.get("due_at") is not None:
+        body["due_at"] = _iso(now + timedelta(days=2))
+
+
+def _answer(body: Body, world: World) -> None:
+    if body.get("answer") != "approve" and not str(body.get("comment", "")).strip():
+        body["comment"] = "Because."
+
+
+def _elevation(body: Body, world: World) -> None:
+    body["area"] = world.home.ids["area_id"]  # Vendors, level 4
+    body["level"] = max(5, body["level"])
+    start = timezone.now() + timedelta(days=100 * next(_serial))
+    body["starts_at"], body["ends_at"] = _iso(start), _iso(start + timedelta(days=1))
+
+
+def _timing(body: Body, world: World) -> None:
+    frequency = body["frequency"]
+    days = list(dict.fromkeys(body.get("weekdays") or []))
+    if frequency == "weekly":
+        body["weekdays"], body["month_day"], body["nth"] = days or [0], None, None
+    elif frequency == "monthly_by_weekday":
+        body["weekdays"], body["month_day"] = (days or [0])[:1], None
+        body["nth"] = body.get("nth") or 1
+    elif frequency == "monthly_by_date":
+        body["weekdays"], body["nth"] = [], None
+        body["month_day"] = min(body.get("month_day") or 1, 28)
+    else:
+        body["weekdays"], body["month_day"], body["nth"] = [], None, None
+    # An end by count or by date, not both; never before the first date.
+    body["until"] = None
+    today = timezone.localdate()
+    if "start_date" in body:
+        body["start_date"] = str(today)
+    if "from_date" in body:
+        body["from_date"] = str(today + timedelta(days=3))
+
+
+def _occurrence_move(body: Body, world: World) -> None:
+    minutes = 17 + next(_serial) % 40
+    body["to"] = _iso(timezone.now() + timedelta(days=2, minutes=minutes))
+
+
+def _cycle(body: Body, world: World) -> None:
+    now = timezone.now()
+    body["opens_at"], body["closes_at"] = (
+        _iso(now - timedelta(hours=1)),
+        _iso(now + timedelta(days=7)),
+    )
+    if body.get("template") is not None or not body.get("questions"):
+        body["template"] = body.get("template") or "five_steps"
+        body.pop("questions", None)
+
+
+def _answers(body: Body, world: World, *, complete: bool) -> None:
+    if "recipient" in body:
+        body["recipient"] = world.home.assistant.pk
+    questions = world.home.questions
+    given = body.get("answers") or []
+    count = len(questions) if complete else min(len(given), len(questions))
+    answers = []
+    for index, (question, kind) in enumerate(questions[:count]):
+        draft = given[index] if index < len(given) and isinstance(given[index], dict) else {}
+        rating = draft.get("rating") or 3
+        text = str(draft.get("text") or "").strip() or "Fine"
+        answers.append(
+            {
+                "question": question,
+                "rating": None if kind == "text" else rating,
+                "text": "" if kind == "rating" else text,
+            }
+        )
+    if answers or "answers" in body or complete:
+        body["answers"] = answers
+
+
+def _signup(body: Body, world: World) -> None:
+    n = next(_serial)
+    body["email"], body["password"] = f"fuzz{n}@example.org", f"A long fuzz passphrase {n}"
+
+
+def _sign_in(body: Body, world: World) -> None:
+    body["email"], body["password"] = world.home.leader.email, PASSWORD
+
+
+def _password(body: Body, world: World) -> None:
+    body["password"] = PASSWORD
+
+
+def _preferences(body: Body, world: World) -> None:
+    quiet = ("quiet_hours_start", "quiet_hours_end")
+    if any(body.get(k) is not None for k in quiet):
+        body["quiet_hours_start"], body["quiet_hours_end"] = "22:00", "07:00"
+    elif any(k in body for k in quiet):
+        body["quiet_hours_start"] = body["quiet_hours_end"] = None
+    window = ("window_weekday", "window_start", "window_end")
+    if any(body.get(k) is not None for k in window):
+        body.update(window_weekday=2, window_start="09:00", window_end="11:00")
+    elif any(k in body for k in window):
+        body.update(window_weekday=None, window_start=None, window_end=None)
+    if body.get("paused_from") is None:
+        if "paused_from" in body or body.get("paused_until") is not None:
+            body["paused_from"] = body["paused_until"] = None
+    else:
+        start = timezone.now() + timedelta(days=30)
+        body["paused_from"] = _iso(start)
+        if body.get("paused_until") is not None:
+            body["paused_until"] = _iso(start + timedelta(days=7))
+
+
+def _invite(body: Body, world: World) -> None:
+    body["email"], body["role"] = f"invitee{next(_serial)}@example.org", "assistant"
+
+
+def _accept(body: Body, world: World) -> None:
+    body["token"] = world.fresh_invitation_token()
+
+
+BODY_REPAIRS: dict[tuple[str, str], Callable[[Body, World], None]] = {
+    ("POST", "/api/v1/auth/signup/"): _signup,
+    ("POST", "/api/v1/auth/token/"): _sign_in,
+    ("POST", "/api/v1/me/delete/"): _password,
+    ("PATCH", "/api/v1/me/"): _preferences,
+    ("POST", "/api/v1/invitations/accept/"): _accept,
+    ("POST", "/api/v1/tandems/{tandem_id}/invitations/"): _invite,
+    ("POST", "/api/v1/tandems/{tandem_id}/areas/"): lambda b, w: _area(b, w, create=True),
+    ("PATCH", "/api/v1/tandems/{tandem_id}/areas/{area_id}/"): lambda b, w: _area(
+        b, w, create=False
+    ),
+    ("POST", "/api/v1/tandems/{tandem_id}/elevations/"): _elevation,
+    ("POST", "/api/v1/tandems/{tandem_id}/decisions/"): _decision,
+    ("POST", "/api/v1/tandems/{tandem_id}/decisions/{decision_id}/answer/"): _answer,
+    ("POST", "/api/v1/tandems/{tandem_id}/checkins/"): _timing,
+    ("POST", "/api/v1/tandems/{tandem_id}/checkins/{series_id}/reschedule/"): _timing,
+    (
+        "POST",
+        "/api/v1/tandems/{tandem_id}/checkins/{series_id}/occurrences/{start}/move/",
+    ): _occurrence_move,
+    ("POST", "/api/v1/tandems/{tandem_id}/feedback/cycles/"): _cycle,
+    ("PUT", "/api/v1/tandems/{tandem_id}/feedback/cycles/{cycle_id}/my-entry/"): lambda b, w: (
+        _answers(b, w, complete=False)
+    ),
+    (
+        "POST",
+        "/api/v1/tandems/{tandem_id}/feedback/cycles/{cycle_id}/my-entry/submit/",
+    ): lambda b, w: _answers(b, w, complete=True),
+}
+
+
+# --- query parameters ------------------------------------------------------------------------
+
+
+def _window(query: dict[str, Any], world: World) -> None:
+    """`from` and `to` come together, at most 400 days apart."""
+    start = _parse(query["from"]) if "from" in query else None
+    end = _parse(query["to"]) if "to" in query else None
+    if start is None and end is None:
+        query.pop("from", None)
+        query.pop("to", None)
+        return
+    start = start or end - timedelta(days=7)  # type: ignore[operator]
+    query["from"], query["to"] = _iso(start), _iso(start + timedelta(days=7))
+
+
+QUERY_REPAIRS: dict[tuple[str, str], Callable[[dict[str, Any], World], None]] = {
+    ("GET", "/api/v1/tandems/{tandem_id}/checkins/{series_id}/occurrences/"): _window,
+}
+
+
+def make_realistic(case: Case, world: World) -> None:
+    key = (case.method.upper(), case.operation.path)
+    if case.path_parameters and _valid(case, ParameterLocation.PATH):
+        case.path_parameters = {
+            name: path_value(key[0], key[1], name, world) or value
+            for name, value in case.path_parameters.items()
+        }
+    if isinstance(case.body, dict) and _valid(case, ParameterLocation.BODY):
+        _foreign_keys(case.body, world)
+        repair = BODY_REPAIRS.get(key)
+        if repair is not None:
+            repair(case.body, world)
+    if isinstance(case.query, dict) and _valid(case, ParameterLocation.QUERY):
+        query_repair = QUERY_REPAIRS.get(key)
+        if query_repair is not None:
+            query_repair(case.query, world)

@@ -1,0 +1,234 @@
+"""A small, complete world for API-wide tests: two tandems full of data, a staff user.
+
+Built through the services (state that must obey a rule) so every path parameter of the
+API can point at a real object: the fuzzer sends its requests at real rows, and the
+authorization matrix asks each role for the same rows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import time, timedelta
+from decimal import Decimal
+
+from django.utils import timezone
+from rest_framework.authtoken.models import Token
+
+from apps.accounts.models import User
+from apps.checkins import rules as checkin_rules
+from apps.checkins import selectors as checkin_selectors
+from apps.checkins import services as checkins
+from apps.delegation import services as delegation
+from apps.feedback import services as feedback
+from apps.feedback.models import FeedbackCycle
+from apps.notifications.models import Notice
+from apps.tandems import services as tandems
+from apps.tandems.models import Membership, Role, Tandem
+from tests.factories import GoalFactory, UserFactory
+from tests.factories.feedback import full_answers
+from tests.factories.notifications import delivered_notice
+
+PASSWORD = "correct horse battery"
+
+
+@dataclass
+class TandemWorld:
+    """One tandem and an id for every kind of object in it."""
+
+    tandem: Tandem
+    leader: User
+    assistant: User
+    ids: dict[str, int | str] = field(default_factory=dict)
+    questions: list[tuple[int, str]] = field(default_factory=list)
+    """(id, kind) of the open cycle's questions."""
+
+    def membership(self, role: str) -> Membership:
+        return self.tandem.memberships.get(role=role)
+
+
+@dataclass
+class World:
+    home: TandemWorld
+    other: TandemWorld
+    staff: User
+    tokens: dict[str, str]
+    """API token per user e-mail."""
+    solo: Tandem
+    """A tandem of home's leader with the assistant's seat vacant (invitations)."""
+    solo_invitation_id: int
+
+    def fresh_invitation_token(self) -> str:
+        """A pending invitation of home's leader into a new tandem of other's leader."""
+        tandem = tandems.tandem_create(
+            creator=self.other.leader, name="Invites home", role=Role.LEADER
+        )
+        lead = Membership.objects.get(tandem=tandem, user=self.other.leader)
+        _, token = tandems.invitation_create(
+            membership=lead, email=self.home.leader.email, role=Role.ASSISTANT
+        )
+        return token
+
+    def token_for(self, user: User) -> str:
+        return self.tokens[user.email]
+
+
+def _occurrence_keys(series_id: int, membership: Membership) -> tuple[str, str]:
+    """The key of a past occurrence and of the next one."""
+    series = checkin_selectors.series_get(membership=membership, series_id=series_id)
+    now = timezone.now()
+    past = checkin_selectors.occurrences_between_for(
+        series=series, window_start=now - timedelta(days=30), window_end=now
+    )
+    upcoming = checkin_selectors.occurrences_next_for(series=series, after=now, n=1)
+    return (
+        checkin_rules.occurrence_key(past[-1].original_start),
+        checkin_rules.occurrence_key(upcoming[0].original_start),
+    )
+
+
+def build_tandem(name: str) -> TandemWorld:
+    """A tandem whose leader invited the assistant, with a little of everything."""
+    leader, assistant = UserFactory(), UserFactory()
+    tandem = tandems.tandem_create(creator=leader, name=name, role=Role.LEADER)
+    lead = Membership.objects.get(tandem=tandem, user=leader)
+    invitation, token = tandems.invitation_create(
+        membership=lead, email=assistant.email, role=Role.ASSISTANT
+    )
+    tandems.invitation_accept(user=assistant, token=token)
+    world = TandemWorld(tandem, leader, assistant)
+    ids = world.ids
+    ids["invitation_id"] = invitation.pk
+    ids["tandem_id"] = tandem.pk
+    assist = world.membership(Role.ASSISTANT)
+    now = timezone.now()
+
+    goal = GoalFactory(tandem=tandem)
+    ids["goal_id"] = goal.pk
+    vendors = delegation.area_create(
+        membership=lead, name="Vendors", level=4, goal_id=goal.pk, reason="Agree first"
+    )
+    travel = delegation.area_create(
+        membership=lead,
+        name="Travel",
+        level=6,
+        limit_amount=Decimal("500.00"),
+        limit_currency="EUR",
+        level_above_limit=4,
+    )
+    ids["area_id"] = vendors.pk
+    ids["travel_area_id"] = travel.pk
+    elevation = delegation.elevation_create(
+        membership=lead,
+        area_id=travel.pk,
+        level=7,
+        starts_at=now - timedelta(days=1),
+        ends_at=now + timedelta(days=10),
+        reason="Leader away",
+    )
+    ids["elevation_id"] = elevation.pk
+    request = delegation.decision_log(
+        membership=assist, title="New printer vendor", rationale="Cheaper", area_id=vendors.pk
+    )
+    informs = delegation.decision_log(
+        membership=assist, title="Moved the team lunch", rationale="Room was free"
+    )
+    own = delegation.decision_log(membership=lead, title="Hired a temp", rationale="Peak")
+    ids["decision_id"] = request.pk
+    ids["informs_decision_id"] = informs.pk
+    ids["leader_decision_id"] = own.pk
+
+    series = checkins.series_create(
+        membership=lead,
+        title="Weekly",
+        recurrence=checkins.recurrence_build(
+            frequency="weekly",
+            interval=1,
+            weekdays=[0, 1, 2, 3, 4, 5, 6],
+            month_day=None,
+            nth=None,
+            count=None,
+            until=None,
+        ),
+        start_date=timezone.localdate() - timedelta(days=14),
+        local_time=time(9, 0),
+        timezone_name="Europe/Berlin",
+        duration=timedelta(minutes=30),
+        reminder_lead=timedelta(hours=1),
+    )
+    ids["series_id"] = series.pk
+    past, upcoming = _occurrence_keys(series.pk, lead)
+    ids["past_start"], ids["start"] = past, upcoming
+    agenda = checkins.agenda_item_add(
+        membership=assist,
+        series_id=series.pk,
+        start=checkin_selectors.parse_start(upcoming),
+        kind="question",
+        text="Printer budget",
+    )
+    ids["agenda_item_id"] = agenda.pk
+    action = checkins.action_item_create(
+        membership=lead, text="Send the offer", owner_id=assistant.pk, due_date=timezone.localdate()
+    )
+    ids["action_item_id"] = action.pk
+    retro = checkins.retro_submit(
+        membership=lead,
+        series_id=series.pk,
+        start=checkin_selectors.parse_start(past),
+        effectiveness=4,
+    )
+    ids["retro_id"] = retro.pk
+
+    open_cycle = feedback.cycle_create(
+        membership=lead,
+        title="This month",
+        opens_at=now - timedelta(days=1),
+        closes_at=now + timedelta(days=13),
+        template="five_steps",
+    )
+    ids["cycle_id"] = open_cycle.pk
+    world.questions = [
+        (q.pk, q.kind) for q in FeedbackCycle.objects.get(pk=open_cycle.pk).questions.all()
+    ]
+    revealed = feedback.cycle_create(
+        membership=lead,
+        title="Last month",
+        opens_at=now - timedelta(days=2),
+        closes_at=now + timedelta(days=12),
+        questions=[{"text": "How clear were my requests?", "kind": "both"}],
+    )
+    for membership in (lead, assist):
+        feedback.entry_submit(
+            membership=membership, cycle_id=revealed.pk, answers=full_answers(revealed)
+        )
+    ids["revealed_cycle_id"] = revealed.pk
+    ids["question_id"] = FeedbackCycle.objects.get(pk=revealed.pk).questions.first().pk
+    to_leader = feedback.appreciation_send(membership=assist, text="Thanks for the trust")
+    to_assistant = feedback.appreciation_send(membership=lead, text="Great offer")
+    ids["appreciation_id"] = to_leader.pk
+    ids["appreciation_to_assistant_id"] = to_assistant.pk
+    for user in (leader, assistant):
+        notice = delivered_notice(user, tandem)
+        ids[f"notice_{'leader' if user == leader else 'assistant'}_id"] = notice.pk
+    return world
+
+
+def _token(user: User) -> str:
+    return Token.objects.get_or_create(user=user)[0].key
+
+
+def build_world() -> World:
+    home = build_tandem("Home")
+    other = build_tandem("Other")
+    staff = UserFactory(is_staff=True)
+    people = (home.leader, home.assistant, other.leader, other.assistant, staff)
+    feed_token = checkins.calendar_feed_regenerate(user=home.leader)
+    home.ids["feed_token"] = feed_token
+    other.ids["feed_token"] = checkins.calendar_feed_regenerate(user=other.leader)
+    assert Notice.objects.filter(recipient=home.leader).exists()
+    solo = tandems.tandem_create(creator=home.leader, name="Solo", role=Role.LEADER)
+    solo_lead = Membership.objects.get(tandem=solo, user=home.leader)
+    pending, _ = tandems.invitation_create(
+        membership=solo_lead, email="invited@example.org", role=Role.ASSISTANT
+    )
+    tokens = {p.email: _token(p) for p in people}
+    return World(home, other, staff, tokens, solo, pending.pk)

@@ -1,0 +1,638 @@
+"""Rows for the query-count tests: `n` of whatever an endpoint lists or reads, written with
+`bulk_create` (fast, and the same shapes the services write).
+
+Each builder takes the tandem `World` and a count and returns the URL to GET. The rows it
+writes are what the endpoint's answer grows with: the items of a list, the children a detail
+shows (agenda, entries, answers), or rows of the same table around a detail.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+
+from django.utils import timezone
+from rest_framework.test import APIClient
+
+from apps.accounts.models import User
+from apps.accounts.services import user_token
+from apps.checkins import services as checkins
+from apps.checkins.models import (
+    ActionItem,
+    AgendaItem,
+    CheckInSeries,
+    Occurrence,
+    OccurrenceStatus,
+    Retro,
+)
+from apps.checkins.recurrence import next_occurrences
+from apps.checkins.rules import occurrence_key
+from apps.delegation.models import Decision, DecisionArea, Elevation, MatrixChange
+from apps.feedback.models import (
+    Amendment,
+    Answer,
+    Appreciation,
+    EntryStatus,
+    FeedbackCycle,
+    FeedbackEntry,
+    Question,
+)
+from apps.notifications.models import Notice
+from apps.tandems.models import Goal, Invitation, Membership, Role, Tandem
+from tests.factories.checkins import series_for
+
+_unique = itertools.count(1)
+
+# Everything happens in the past of this instant, so nothing is "upcoming" by accident.
+NOW = datetime(2026, 6, 1, 10, 0, tzinfo=UTC)
+
+
+@dataclass
+class World:
+    """One complete tandem; the leader asks, with a real API token (auth counts too)."""
+
+    tandem: Tandem
+    leader: User
+    assistant: User
+    client: APIClient
+
+    @property
+    def leader_membership(self) -> Membership:
+        return Membership.objects.get(tandem=self.tandem, role=Role.LEADER)
+
+    @property
+    def base(self) -> str:
+        return f"/api/v1/tandems/{self.tandem.pk}"
+
+
+def world(tandem: Tandem, leader: User, assistant: User) -> World:
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {user_token(user=leader)}")
+    return World(tandem, leader, assistant, client)
+
+
+def _people(n: int) -> list[User]:
+    tag = next(_unique)
+    return User.objects.bulk_create(
+        [User(email=f"rows-{tag}-{i}@example.org", display_name=f"P{i}") for i in range(n)]
+    )
+
+
+# --- accounts, tandems ------------------------------------------------------------------------
+
+
+def more_tandems(w: World, n: int) -> list[Tandem]:
+    """`n` further tandems the leader leads, each with an assistant."""
+    tag = next(_unique)
+    tandems = Tandem.objects.bulk_create([Tandem(name=f"T{tag}-{i}") for i in range(n)])
+    partners = _people(n)
+    Membership.objects.bulk_create(
+        [Membership(tandem=t, user=w.leader, role=Role.LEADER) for t in tandems]
+        + [
+            Membership(tandem=t, user=p, role=Role.ASSISTANT)
+            for t, p in zip(tandems, partners, strict=True)
+        ]
+    )
+    return tandems
+
+
+def me(w: World, n: int) -> str:
+    more_tandems(w, n)
+    return "/api/v1/me/"
+
+
+def tandems(w: World, n: int) -> str:
+    more_tandems(w, n)
+    return "/api/v1/tandems/?page_size=200"
+
+
+def tandem(w: World, n: int) -> str:
+    goals(w, n)
+    more_tandems(w, n)
+    return f"{w.base}/"
+
+
+def members(w: World, n: int) -> str:
+    more_tandems(w, n)  # a seat list never grows past two; other tandems must not leak in
+    return f"{w.base}/members/"
+
+
+def invitations(w: World, n: int) -> str:
+    tag = next(_unique)
+    Invitation.objects.bulk_create(
+        [
+            Invitation(
+                tandem=w.tandem,
+                email=f"inv-{tag}-{i}@example.org",
+                role=Role.ASSISTANT,
+                token_hash=f"{tag}-{i}",
+                invited_by=w.leader,
+                expires_at=NOW,
+                revoked_at=NOW,
+            )
+            for i in range(n)
+        ]
+    )
+    return f"{w.base}/invitations/?page_size=200"
+
+
+def _goals(w: World, n: int) -> list[Goal]:
+    return Goal.objects.bulk_create(
+        [Goal(tandem=w.tandem, title=f"Goal {i}", position=i) for i in range(n)]
+    )
+
+
+def goals(w: World, n: int) -> str:
+    _goals(w, n)
+    return f"{w.base}/goals/?page_size=200"
+
+
+def goal(w: World, n: int) -> str:
+    return f"{w.base}/goals/{_goals(w, n)[0].pk}/"
+
+
+# --- notifications ----------------------------------------------------------------------------
+
+
+def _notices(w: World, n: int) -> list[Notice]:
+    tag = next(_unique)
+    return Notice.objects.bulk_create(
+        [
+            Notice(
+                recipient=w.leader,
+                tandem=w.tandem if i % 2 else None,
+                kind="checkin_reminder",
+                key=f"rows:{tag}:{i}",
+                title=f"Notice {i}",
+                due_at=NOW,
+                delivered_at=NOW - timedelta(minutes=i),
+            )
+            for i in range(n)
+        ]
+    )
+
+
+def notices(w: World, n: int) -> str:
+    _notices(w, n)
+    return "/api/v1/notices/?page_size=200"
+
+
+def notice(w: World, n: int) -> str:
+    return f"/api/v1/notices/{_notices(w, n)[0].pk}/"
+
+
+def unread_count(w: World, n: int) -> str:
+    _notices(w, n)
+    return "/api/v1/notices/unread-count/"
+
+
+def notification_preferences(w: World, n: int) -> str:
+    _notices(w, n)
+    return "/api/v1/me/notifications/"
+
+
+# --- delegation -------------------------------------------------------------------------------
+
+
+def _areas(w: World, n: int) -> list[DecisionArea]:
+    tag = next(_unique)
+    goal = _goals(w, 1)[0]
+    return DecisionArea.objects.bulk_create(
+        [
+            DecisionArea(
+                tandem=w.tandem,
+                name=f"Area {tag}-{i}",
+                level=4,
+                limit_amount=Decimal("500.00"),
+                limit_currency="EUR",
+                level_above_limit=2,
+                goal=goal if i % 2 else None,
+            )
+            for i in range(n)
+        ]
+    )
+
+
+def _decisions(
+    w: World, n: int, *, area: DecisionArea | None = None, status: str = "answered"
+) -> list[Decision]:
+    """`n` requests in `area` (or each in an area of its own), answered or waiting."""
+    areas = [area] * n if area else _areas(w, n)
+    goal = _goals(w, 1)[0]
+    answered = status == "answered"
+    return Decision.objects.bulk_create(
+        [
+            Decision(
+                tandem=w.tandem,
+                area=a,
+                goal=goal,
+                author=w.assistant,
+                author_role=Role.ASSISTANT,
+                title=f"Decision {i}",
+                rationale="Because.",
+                amount=Decimal("10.00"),
+                currency="EUR",
+                decided_at=NOW - timedelta(days=1, minutes=i),
+                level_in_force=4,
+                limit_amount_in_force=Decimal("500.00"),
+                limit_currency_in_force="EUR",
+                level_above_limit_in_force=2,
+                classification="needs_agreement",
+                level_applied=4,
+                status=status,
+                due_at=NOW + timedelta(days=1),
+                answer="approve" if answered else "",
+                answered_by=w.leader if answered else None,
+                answered_at=NOW - timedelta(hours=1) if answered else None,
+                outcome="Went well.",
+                outcome_recorded_by=w.leader,
+                outcome_recorded_at=NOW,
+            )
+            for i, a in enumerate(areas)
+        ]
+    )
+
+
+def _elevations(w: World, areas: list[DecisionArea], *, past: int = 0) -> None:
+    rows = [
+        Elevation(
+            tandem=w.tandem,
+            area=a,
+            level=6,
+            starts_at=timezone.now() - timedelta(days=1),
+            ends_at=timezone.now() + timedelta(days=30),
+            created_by=w.leader,
+        )
+        for a in areas
+    ]
+    rows += [
+        Elevation(
+            tandem=w.tandem,
+            area=areas[0],
+            level=5,
+            starts_at=NOW - timedelta(days=100 + 2 * i),
+            ends_at=NOW - timedelta(days=99 + 2 * i),
+            created_by=w.leader,
+        )
+        for i in range(past)
+    ]
+    Elevation.objects.bulk_create(rows)
+
+
+def _matrix(w: World, n: int) -> list[DecisionArea]:
+    """`n` areas, each with a recent decision and an elevation in force."""
+    areas = _areas(w, n)
+    for area in areas:
+        _decisions(w, 1, area=area)
+    _elevations(w, areas)
+    return areas
+
+
+def areas(w: World, n: int) -> str:
+    _matrix(w, n)
+    return f"{w.base}/areas/?page_size=200"
+
+
+def area(w: World, n: int) -> str:
+    (target,) = _areas(w, 1)
+    _decisions(w, n, area=target)
+    _elevations(w, [target], past=n)
+    return f"{w.base}/areas/{target.pk}/"
+
+
+def matrix(w: World, n: int) -> str:
+    _matrix(w, n)
+    return f"{w.base}/matrix/"
+
+
+def matrix_export_csv(w: World, n: int) -> str:
+    _matrix(w, n)
+    return f"{w.base}/matrix/export/csv/"
+
+
+def matrix_export_json(w: World, n: int) -> str:
+    _matrix(w, n)
+    return f"{w.base}/matrix/export/json/"
+
+
+def matrix_changes(w: World, n: int) -> str:
+    areas = _areas(w, n)
+    MatrixChange.objects.bulk_create(
+        [
+            MatrixChange(
+                tandem=w.tandem,
+                area=a,
+                kind="updated",
+                changed_by=w.leader,
+                old={"level": 3},
+                new={"level": 4},
+            )
+            for a in areas
+        ]
+    )
+    return f"{w.base}/matrix/changes/?page_size=200"
+
+
+def elevations(w: World, n: int) -> str:
+    _elevations(w, _areas(w, n))
+    return f"{w.base}/elevations/?page_size=200"
+
+
+def decisions(w: World, n: int) -> str:
+    _decisions(w, n)
+    return f"{w.base}/decisions/?page_size=200"
+
+
+def decision(w: World, n: int) -> str:
+    return f"{w.base}/decisions/{_decisions(w, n)[0].pk}/"
+
+
+def review_queue(w: World, n: int) -> str:
+    _decisions(w, n, status="awaiting_answer")
+    return f"{w.base}/review-queue/?page_size=200"
+
+
+# --- check-ins --------------------------------------------------------------------------------
+
+
+def _series(w: World, n: int = 1, *, start: datetime | None = None) -> list[CheckInSeries]:
+    first = series_for(w.leader_membership, start_date=(start or NOW - timedelta(days=400)).date())
+    copies = CheckInSeries.objects.bulk_create(
+        [
+            CheckInSeries(
+                tandem=w.tandem,
+                title=f"Series {i}",
+                rule=first.rule,
+                start_date=first.start_date,
+                local_time=first.local_time,
+                timezone=first.timezone,
+                duration=first.duration,
+                reminder_lead=first.reminder_lead,
+            )
+            for i in range(n - 1)
+        ]
+    )
+    return [first, *copies]
+
+
+def _series_url(w: World, series: CheckInSeries) -> str:
+    return f"{w.base}/checkins/{series.pk}"
+
+
+def _touched(w: World, series: CheckInSeries, n: int, *, after: datetime) -> list[Occurrence]:
+    """`n` occurrences from `after` on with a row (notes, or skipped every third one)."""
+    starts = next_occurrences(series.schedule, after, n)
+    return Occurrence.objects.bulk_create(
+        [
+            Occurrence(
+                series=series,
+                original_start=s,
+                notes="Notes",
+                status=OccurrenceStatus.SKIPPED if i % 3 == 2 else OccurrenceStatus.SCHEDULED,
+            )
+            for i, s in enumerate(starts)
+        ]
+    )
+
+
+def _agenda(w: World, occurrence: Occurrence, n: int) -> None:
+    AgendaItem.objects.bulk_create(
+        [
+            AgendaItem(
+                occurrence=occurrence,
+                author=w.leader if i % 2 else w.assistant,
+                kind="question",
+                text=f"Topic {i}",
+                position=i,
+                resolved=bool(i % 2),
+            )
+            for i in range(n)
+        ]
+    )
+
+
+def series_list(w: World, n: int) -> str:
+    _series(w, n)
+    return f"{w.base}/checkins/?page_size=200"
+
+
+def series_detail(w: World, n: int) -> str:
+    series = _series(w, n)[0]
+    return f"{_series_url(w, series)}/"
+
+
+def retro_trend(w: World, n: int) -> str:
+    (series,) = _series(w, start=timezone.now() - timedelta(weeks=n + 8))
+    for occurrence in _touched(w, series, n, after=timezone.now() - timedelta(weeks=n + 1)):
+        _agenda(w, occurrence, 1)
+        Retro.objects.bulk_create(
+            [
+                Retro(occurrence=occurrence, member=m, effectiveness=4)
+                for m in (w.leader, w.assistant)
+            ]
+        )
+    return f"{_series_url(w, series)}/retro-trend/"
+
+
+def series_calendar(w: World, n: int) -> str:
+    (series,) = _series(w)
+    _touched(w, series, n, after=NOW)
+    return f"{_series_url(w, series)}/calendar.ics"
+
+
+def occurrences(w: World, n: int) -> str:
+    (series,) = _series(w)
+    for occurrence in _touched(w, series, n, after=timezone.now()):
+        _agenda(w, occurrence, 2)
+    return f"{_series_url(w, series)}/occurrences/?next=100"
+
+
+def _one_occurrence(w: World, n: int) -> tuple[CheckInSeries, Occurrence]:
+    (series,) = _series(w)
+    (occurrence,) = _touched(w, series, 1, after=NOW)
+    return series, occurrence
+
+
+def _occurrence_url(w: World, series: CheckInSeries, occurrence: Occurrence) -> str:
+    return f"{_series_url(w, series)}/occurrences/{occurrence_key(occurrence.original_start)}"
+
+
+def occurrence(w: World, n: int) -> str:
+    series, occ = _one_occurrence(w, n)
+    _agenda(w, occ, n)
+    earlier = Occurrence.objects.create(series=series, original_start=NOW - timedelta(days=700))
+    carried = AgendaItem.objects.create(
+        occurrence=earlier, author=w.leader, kind="update", text="x"
+    )
+    AgendaItem.objects.filter(occurrence=occ, position=0).update(carried_from=carried)
+    _action_items(w, n, occurrence=occ)
+    Retro.objects.bulk_create(
+        [Retro(occurrence=occ, member=m, effectiveness=5) for m in (w.leader, w.assistant)][:n]
+    )
+    return f"{_occurrence_url(w, series, occ)}/"
+
+
+def agenda(w: World, n: int) -> str:
+    series, occ = _one_occurrence(w, n)
+    _agenda(w, occ, n)
+    return f"{_occurrence_url(w, series, occ)}/agenda/"
+
+
+def retros(w: World, n: int) -> str:
+    series, occ = _one_occurrence(w, n)
+    Retro.objects.bulk_create(
+        [Retro(occurrence=occ, member=m, effectiveness=3) for m in (w.leader, w.assistant)][:n]
+    )
+    return f"{_occurrence_url(w, series, occ)}/retros/"
+
+
+def _action_items(w: World, n: int, *, occurrence: Occurrence | None = None) -> list[ActionItem]:
+    if occurrence is None:
+        _series, occurrence = _one_occurrence(w, n)
+    return ActionItem.objects.bulk_create(
+        [
+            ActionItem(
+                tandem=w.tandem,
+                occurrence=occurrence if i % 2 else None,
+                owner=w.assistant if i % 2 else w.leader,
+                created_by=w.leader,
+                text=f"Do {i}",
+                due_date=NOW.date(),
+            )
+            for i in range(n)
+        ]
+    )
+
+
+def action_items(w: World, n: int) -> str:
+    _action_items(w, n)
+    return f"{w.base}/action-items/?page_size=200"
+
+
+def action_item(w: World, n: int) -> str:
+    return f"{w.base}/action-items/{_action_items(w, n)[-1].pk}/"
+
+
+def calendar_feed(w: World, n: int) -> str:
+    checkins.calendar_feed_regenerate(user=w.leader)
+    _series(w, n)
+    return "/api/v1/calendar/feed/"
+
+
+def calendar_ics(w: World, n: int) -> str:
+    token = checkins.calendar_feed_regenerate(user=w.leader)
+    for series in _series(w, n):
+        _touched(w, series, 2, after=NOW)
+    return f"/api/v1/calendar/{token}.ics"
+
+
+# --- feedback ---------------------------------------------------------------------------------
+
+
+def _cycles(w: World, n: int, *, questions: int = 2) -> list[FeedbackCycle]:
+    """`n` closed, revealed cycles, each with both entries submitted and amended."""
+    cycles = FeedbackCycle.objects.bulk_create(
+        [
+            FeedbackCycle(
+                tandem=w.tandem,
+                title=f"Cycle {i}",
+                opens_at=NOW - timedelta(days=30 * (i + 1)),
+                closes_at=NOW - timedelta(days=30 * i + 16),
+                created_by=w.leader,
+                closed_at=NOW - timedelta(days=30 * i + 15),
+                revealed_at=NOW - timedelta(days=30 * i + 15),
+            )
+            for i in range(n)
+        ]
+    )
+    asked = Question.objects.bulk_create(
+        [
+            Question(cycle=c, position=p, key=f"q{p}", text=f"Question {p}", kind="both")
+            for c in cycles
+            for p in range(questions)
+        ]
+    )
+    pairs = [(w.leader, w.assistant), (w.assistant, w.leader)]
+    entries = FeedbackEntry.objects.bulk_create(
+        [
+            FeedbackEntry(
+                cycle=c,
+                author=a,
+                recipient=r,
+                status=EntryStatus.SUBMITTED,
+                submitted_at=c.closes_at - timedelta(days=1),
+            )
+            for c in cycles
+            for a, r in pairs
+        ]
+    )
+    by_cycle: dict[int, list[Question]] = {}
+    for q in asked:
+        by_cycle.setdefault(q.cycle_id, []).append(q)
+    Answer.objects.bulk_create(
+        [
+            Answer(entry=e, question=q, rating=4, text="Fine")
+            for e in entries
+            for q in by_cycle[e.cycle_id]
+        ]
+    )
+    Amendment.objects.bulk_create([Amendment(entry=e, text="Also") for e in entries])
+    return cycles
+
+
+def feedback_templates(w: World, n: int) -> str:
+    _cycles(w, n)
+    return "/api/v1/feedback/templates/"
+
+
+def feedback_cycles(w: World, n: int) -> str:
+    _cycles(w, n)
+    return f"{w.base}/feedback/cycles/?page_size=200"
+
+
+def feedback_cycle(w: World, n: int) -> str:
+    (cycle,) = _cycles(w, 1, questions=min(n, 30))
+    _cycles(w, n)
+    return f"{w.base}/feedback/cycles/{cycle.pk}/"
+
+
+def feedback_history(w: World, n: int) -> str:
+    _cycles(w, n)
+    return f"{w.base}/feedback/history/"
+
+
+def feedback_trends(w: World, n: int) -> str:
+    _cycles(w, n)
+    return f"{w.base}/feedback/trends/"
+
+
+def appreciations(w: World, n: int) -> str:
+    decision = _decisions(w, 1)[0]
+    items = _action_items(w, 1)
+    Appreciation.objects.bulk_create(
+        [
+            Appreciation(
+                tandem=w.tandem,
+                author=w.assistant if i % 2 else w.leader,
+                recipient=w.leader if i % 2 else w.assistant,
+                text=f"Thanks {i}",
+                decision=decision if i % 3 == 0 else None,
+                action_item=items[0] if i % 3 == 1 else None,
+            )
+            for i in range(n)
+        ]
+    )
+    return f"{w.base}/appreciations/?page_size=200"
+
+
+def export(w: World, n: int) -> str:
+    """The whole tandem as one document: n of everything it holds."""
+    _goals(w, n)
+    _decisions(w, n)
+    occurrences(w, n)
+    _action_items(w, n)
+    _cycles(w, n)
+    appreciations(w, n)
+    return f"{w.base}/export/"

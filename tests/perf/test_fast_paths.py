@@ -1,0 +1,90 @@
+"""The fast read paths (compiled serializers, orjson) answer exactly what the stock path does.
+
+Every readable endpoint (the same table as the query-count test) is read twice: as served,
+and inside `fast.stock()`, which turns the fast paths off. The parsed JSON must be equal.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+
+import pytest
+import time_machine
+
+from apps.core.api import fast
+from apps.core.api.fast import JSONRenderer
+from apps.delegation.api.serializers import DecisionSerializer
+from apps.feedback.api.serializers import HistorySerializer
+from apps.notifications.api.serializers import NoticeSerializer
+from tests.factories import TandemFactory, UserFactory
+from tests.perf import rows
+from tests.perf.test_query_counts import ENDPOINTS
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize("serializer", [DecisionSerializer, NoticeSerializer, HistorySerializer])
+def test_the_hot_serializers_compile_to_a_fast_plan(serializer: type) -> None:
+    assert fast._plan_for(serializer) is not None
+
+
+@pytest.mark.parametrize("name", sorted(ENDPOINTS))
+def test_the_fast_path_answers_what_the_stock_path_answers(name: str) -> None:
+    leader, assistant = UserFactory(display_name="Lena Größe"), UserFactory()
+    tandem = TandemFactory(seats__leader=leader, seats__assistant=assistant)
+    world = rows.world(tandem, leader, assistant)
+    url = ENDPOINTS[name](world, 3)
+    with time_machine.travel(datetime(2026, 6, 1, 12, 0, tzinfo=UTC), tick=False):
+        served = world.client.get(url)
+        with fast.stock():
+            reference = world.client.get(url)
+    assert served.status_code == reference.status_code == 200
+    assert served["Content-Type"] == reference["Content-Type"]
+    if served["Content-Type"].startswith("application/json"):
+        assert json.loads(served.content) == json.loads(reference.content)
+    else:
+        assert served.content == reference.content
+
+
+def test_times_are_shown_in_the_active_timezone_as_drf_does() -> None:
+    from django.utils import timezone
+
+    moment = datetime(2026, 3, 29, 0, 30, tzinfo=UTC)
+    notice = {"id": 1, "tandem": None, "due_at": moment, "delivered_at": moment, "read_at": None}
+    for zone in ("UTC", "Europe/Berlin", "America/St_Johns"):
+        with timezone.override(zone):
+            served = NoticeSerializer(_Row(notice)).data
+            with fast.stock():
+                reference = NoticeSerializer(_Row(notice)).data
+        assert served == reference
+        assert served["due_at"] == reference["due_at"]
+
+
+class _Row:
+    """A notice-shaped object without a database row."""
+
+    def __init__(self, values: dict[str, object]) -> None:
+        self.__dict__.update(
+            {"kind": "k", "title": "T", "body": "", "url": "", "urgent": False, **values}
+        )
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"text": "Grüße \u2028 line", "n": 2**40, "nested": [{"a": None, "b": True}]},
+        {
+            "decimal": __import__("decimal").Decimal("12.50"),
+            "when": datetime(2026, 1, 1, tzinfo=UTC),
+        },
+        [1, 2.5, "x", {"1": "int keys become strings"}],
+        {"big": 2**70},
+    ],
+)
+def test_the_orjson_renderer_writes_the_same_json_content(data: object) -> None:
+    renderer = JSONRenderer()
+    served = renderer.render(data)
+    with fast.stock():
+        reference = renderer.render(data)
+    assert json.loads(served) == json.loads(reference)

@@ -1,0 +1,132 @@
+"""Queries per request for every readable endpoint of the API: the same at 1, 10 and 100 rows,
+and at most `MAX_QUERIES`.
+
+The endpoints are enumerated from the URLconf, so a new one cannot be forgotten: it fails
+`test_every_readable_endpoint_has_a_row_builder` until `ENDPOINTS` says how to fill it.
+Requests authenticate with a real API token, so the count is what a client causes
+(authentication included).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from tests.factories import TandemFactory, UserFactory
+from tests.perf import rows
+
+pytestmark = pytest.mark.django_db
+
+MAX_QUERIES = 8
+# Not a list or a detail: the whole tandem as one document, one query per table it holds
+# (constant in the number of rows like every other endpoint, but more than eight).
+CEILINGS = {"api-export": 24}
+SIZES = (1, 10, 100)
+API_PREFIX = "api/v1/"
+
+# URL name → the builder that writes n rows for it and returns the URL to GET.
+ENDPOINTS: dict[str, Callable[[rows.World, int], str]] = {
+    "api-me": rows.me,
+    "api-tandems": rows.tandems,
+    "api-tandem": rows.tandem,
+    "api-members": rows.members,
+    "api-export": rows.export,
+    "api-invitations": rows.invitations,
+    "api-goals": rows.goals,
+    "api-goal": rows.goal,
+    "api-notices": rows.notices,
+    "api-notice": rows.notice,
+    "api-notices-unread": rows.unread_count,
+    "api-notification-preferences": rows.notification_preferences,
+    "api-areas": rows.areas,
+    "api-area": rows.area,
+    "api-matrix": rows.matrix,
+    "api-matrix-changes": rows.matrix_changes,
+    "api-matrix-export-csv": rows.matrix_export_csv,
+    "api-matrix-export-json": rows.matrix_export_json,
+    "api-elevations": rows.elevations,
+    "api-decisions": rows.decisions,
+    "api-decision": rows.decision,
+    "api-review-queue": rows.review_queue,
+    "api-checkins": rows.series_list,
+    "api-checkin": rows.series_detail,
+    "api-checkin-retro-trend": rows.retro_trend,
+    "api-checkin-calendar": rows.series_calendar,
+    "api-occurrences": rows.occurrences,
+    "api-occurrence": rows.occurrence,
+    "api-agenda": rows.agenda,
+    "api-retros": rows.retros,
+    "api-action-items": rows.action_items,
+    "api-action-item": rows.action_item,
+    "api-calendar-feed": rows.calendar_feed,
+    "api-calendar-ics": rows.calendar_ics,
+    "api-feedback-templates": rows.feedback_templates,
+    "api-feedback-cycles": rows.feedback_cycles,
+    "api-feedback-cycle": rows.feedback_cycle,
+    "api-feedback-history": rows.feedback_history,
+    "api-feedback-trends": rows.feedback_trends,
+    "api-appreciations": rows.appreciations,
+}
+
+
+def _patterns(
+    patterns: list[URLPattern | URLResolver], prefix: str = ""
+) -> Iterator[tuple[str, URLPattern]]:
+    for pattern in patterns:
+        route = prefix + str(pattern.pattern)
+        if isinstance(pattern, URLResolver):
+            yield from _patterns(pattern.url_patterns, route)
+        else:
+            yield route, pattern
+
+
+def _answers_get(pattern: URLPattern) -> bool:
+    callback = pattern.callback
+    actions = getattr(callback, "actions", None)
+    if actions is not None:  # a viewset bound to method → action
+        return "get" in actions
+    view_class = getattr(callback, "view_class", None) or getattr(callback, "cls", None)
+    return view_class is not None and callable(getattr(view_class, "get", None))
+
+
+def readable_endpoints() -> dict[str, str]:
+    """URL name → route of every API endpoint that answers GET."""
+    return {
+        pattern.name or route: route
+        for route, pattern in _patterns(get_resolver().url_patterns)
+        if route.startswith(API_PREFIX) and _answers_get(pattern)
+    }
+
+
+def test_every_readable_endpoint_has_a_row_builder() -> None:
+    endpoints = readable_endpoints()
+    assert len(endpoints) > 30  # the enumeration itself works
+    missing = {name: route for name, route in endpoints.items() if name not in ENDPOINTS}
+    assert missing == {}, "add these to ENDPOINTS (tests/perf/test_query_counts.py)"
+    assert set(ENDPOINTS) - set(endpoints) == set(), "ENDPOINTS names an endpoint that is gone"
+
+
+def queries_for(name: str, n: int) -> tuple[int, list[str]]:
+    leader, assistant = UserFactory(), UserFactory()
+    tandem = TandemFactory(seats__leader=leader, seats__assistant=assistant)
+    world = rows.world(tandem, leader, assistant)
+    url = ENDPOINTS[name](world, n)
+    world.client.get(url)  # warm-up: caches (content types, translations) are not the point
+    with CaptureQueriesContext(connection) as captured:
+        response = world.client.get(url)
+    assert response.status_code == 200, (url, response.content[:500])
+    return len(captured), [q["sql"] for q in captured.captured_queries]
+
+
+@pytest.mark.parametrize("name", sorted(ENDPOINTS))
+def test_queries_do_not_grow_with_the_rows(name: str) -> None:
+    counts = {}
+    sql = {}
+    for n in SIZES:
+        counts[n], sql[n] = queries_for(name, n)
+    assert len(set(counts.values())) == 1, (counts, sql[SIZES[-1]])
+    assert counts[SIZES[0]] <= CEILINGS.get(name, MAX_QUERIES), sql[SIZES[0]]
