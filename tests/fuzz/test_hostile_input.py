@@ -13,7 +13,7 @@ from werkzeug.test import Client
 
 from tests.fuzz.realistic import path_value
 from tests.fuzz.test_schemathesis import schema
-from tests.fuzz.world import World
+from tests.fuzz.world import World, request_savepoint
 
 RAW = schema.raw_schema
 _METHODS = ("get", "post", "put", "patch", "delete")
@@ -65,9 +65,14 @@ def _send(world: World, case: schemathesis.Case, body: bytes, content_type: str 
     if content_type:
         headers["Content-Type"] = content_type
     client = Client(schema.app)
-    response = client.open(
-        case.formatted_path, method=case.method, data=body, headers=headers, query_string=case.query
-    )
+    with request_savepoint():
+        response = client.open(
+            case.formatted_path,
+            method=case.method,
+            data=body,
+            headers=headers,
+            query_string=case.query,
+        )
     case.validate_response(response, headers=headers)
     return response
 
@@ -161,9 +166,10 @@ def test_repeated_and_invalidly_encoded_query_parameters_never_are_a_server_erro
     raw_query = "&".join(f"{name}=1&{name}=%FF%FE&{name}=%00" for name in names)
     headers = {"Authorization": f"Token {world.token_for(world.home.leader)}"}
 
-    response = Client(schema.app).open(
-        f"{case.formatted_path}?{raw_query}", method=method, headers=headers
-    )
+    with request_savepoint():
+        response = Client(schema.app).open(
+            f"{case.formatted_path}?{raw_query}", method=method, headers=headers
+        )
     case.validate_response(response, headers=headers)
 
     assert response.status_code < 500

@@ -22,7 +22,7 @@ from django.core.handlers.wsgi import WSGIHandler
 from hypothesis import HealthCheck, settings
 
 from tests.fuzz.realistic import make_realistic
-from tests.fuzz.world import World
+from tests.fuzz.world import World, request_savepoint
 
 EXAMPLES = int(
     os.environ.get("TANDEM_FUZZ_EXAMPLES")
@@ -45,7 +45,8 @@ def test_every_operation_holds_to_its_schema(case: schemathesis.Case, world: Wor
     token = world.token_for(world.home.leader)
     started = time.perf_counter()
     try:
-        case.call_and_validate(headers={"Authorization": f"Token {token}"})
+        with request_savepoint():
+            case.call_and_validate(headers={"Authorization": f"Token {token}"})
     finally:
         _record(case, time.perf_counter() - started)
 

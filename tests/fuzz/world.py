@@ -7,10 +7,13 @@ authorization matrix asks each role for the same rows.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import time, timedelta
 from decimal import Decimal
 
+from django.db import connection, transaction
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
@@ -232,3 +235,30 @@ def build_world() -> World:
     )
     tokens = {p.email: _token(p) for p in people}
     return World(home, other, staff, tokens, solo, pending.pk)
+
+
+@contextmanager
+def request_savepoint() -> Iterator[None]:
+    """Run one request in a savepoint of the test's transaction.
+
+    In production each request has a transaction of its own; in a test they share one. On
+    PostgreSQL a statement that fails outside a savepoint aborts the whole transaction, so
+    every later request would fail too: roll back to before the request when that happened,
+    so the failure shows up as that request's own answer and nowhere else.
+    """
+    savepoint = transaction.savepoint()
+    try:
+        yield
+    finally:
+        if _transaction_aborted():
+            transaction.savepoint_rollback(savepoint)
+        else:
+            transaction.savepoint_commit(savepoint)
+
+
+def _transaction_aborted() -> bool:
+    if connection.vendor != "postgresql":
+        return False
+    from psycopg.pq import TransactionStatus
+
+    return bool(connection.connection.info.transaction_status == TransactionStatus.INERROR)

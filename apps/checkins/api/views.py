@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, timedelta
 from typing import Any
 
 from django.db.models import QuerySet
@@ -192,7 +192,8 @@ class OccurrenceListView(Scoped, APIView):
                 value = parse_datetime(params.get(name, ""))
                 if value is None or timezone.is_naive(value):
                     raise DomainError("An ISO 8601 date-time with an offset.", field=name)
-                bounds[name] = value
+                # In UTC: PostgreSQL refuses offsets beyond ±15:59, which ISO 8601 allows.
+                bounds[name] = value.astimezone(UTC)
             found = selectors.occurrences_between_for(
                 series=series, window_start=bounds["from"], window_end=bounds["to"]
             )

@@ -16,6 +16,11 @@ class Pagination(PageNumberPagination):
     page_size_query_param = "page_size"
     max_page_size = 200
 
+    def get_page_number(self, request: Request, paginator: Any) -> Any:
+        # Given but empty is not "the first page": the paginator refuses it (404) like
+        # any other page that does not exist.
+        return request.query_params.get(self.page_query_param, 1)
+
     def get_page_size(self, request: Request) -> int | None:
         raw = request.query_params.get(self.page_size_query_param)
         if raw is None:

@@ -12,7 +12,10 @@ rely on the schema:
   is read, 429 where a view is throttled, 503 when the database is unreachable;
 - a string field refuses NUL characters, and one that may not be blank also refuses a
   value of only whitespace (the serializer strips it first);
-- an id in a path is a positive 64-bit integer.
+- an input object refuses unknown keys (`additionalProperties: false`);
+- an amount is a string of digits in the field's precision, a time of day a wall-clock
+  time without an offset (not RFC 3339's `time`), a choice that may be blank lists "";
+- an id in a path is a positive 64-bit integer, a string query parameter refuses NUL.
 """
 
 from __future__ import annotations

@@ -25,12 +25,13 @@ def decimal_pattern(field: serializers.DecimalField) -> str:
     return rf"^({sign}({number}))?$" if field.allow_null else rf"^{sign}({number})$"
 
 
-def _json_type_error(field: serializers.Field[Any, Any, Any, Any], value: Any) -> str | None:
-    """Why `value` has the wrong JSON type for `field`, or None.
+def _shape_error(field: serializers.Field[Any, Any, Any, Any], value: Any) -> str | None:
+    """Why `value` does not have the shape the schema documents for `field`, or None.
 
     DRF coerces liberally (`0` is a valid boolean, `12` a valid string, `"7"` a valid
-    integer). The API's schema promises JSON types, so a client that sends another type has
-    made a mistake it should hear about, not a guess it never sees.
+    integer, `" 1e3"` a valid amount) and measures a string after stripping it. The API's
+    schema promises JSON types and formats, so a client that sends something else has made
+    a mistake it should hear about, not a guess it never sees.
     """
     if value is None or isinstance(field, serializers.JSONField | serializers.ReadOnlyField):
         return None
@@ -47,7 +48,7 @@ def _json_type_error(field: serializers.Field[Any, Any, Any, Any], value: Any) -
             return None  # DRF says "Expected a list of items".
         child = getattr(field, "child", None)
         for item in value:
-            error = _json_type_error(child, item) if child is not None else None
+            error = _shape_error(child, item) if child is not None else None
             if error:
                 return error
         return None
@@ -65,12 +66,19 @@ def _json_type_error(field: serializers.Field[Any, Any, Any, Any], value: Any) -
     if isinstance(field, serializers.DecimalField):
         ok = isinstance(value, str) and re.match(decimal_pattern(field), value) is not None
         return None if ok else "A number as a string, like 12.50."
+    if isinstance(field, serializers.CharField) and isinstance(value, str):
+        # The schema's maxLength counts what was sent; the field would count it stripped.
+        limit = field.max_length
+        return (
+            None
+            if limit is None or len(value) <= limit
+            else field.error_messages["max_length"].format(max_length=limit)
+        )
     if isinstance(
         field,
         serializers.CharField
         | serializers.DateTimeField
         | serializers.DateField
-        | serializers.TimeField
         | serializers.DurationField
         | serializers.UUIDField,
     ):
@@ -125,7 +133,7 @@ class StrictFieldsMixin:
                 elif field.read_only:
                     errors[str(key)] = ["This field is read-only."]
                 elif self.json_types:
-                    error = _json_type_error(field, value)
+                    error = _shape_error(field, value)
                     if error:
                         errors[str(key)] = [error]
             if errors:

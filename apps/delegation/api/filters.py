@@ -13,7 +13,7 @@ from django_filters import rest_framework as filters
 from rest_framework.filters import OrderingFilter
 from rest_framework.request import Request
 
-from apps.core.api.filters import BooleanFilter, FilterBackend, IdFilter
+from apps.core.api.filters import BooleanFilter, DateTimeFilter, FilterBackend, IdFilter
 from apps.delegation.models import (
     NEEDS_ACTION,
     ClassificationChoice,
@@ -35,10 +35,10 @@ class DecisionFilter(filters.FilterSet):
     needs_action = BooleanFilter(
         method="filter_needs_action", help_text="Awaiting the leader's answer or acknowledgement."
     )
-    decided_after = filters.IsoDateTimeFilter(
+    decided_after = DateTimeFilter(
         field_name="decided_at", lookup_expr="gte", help_text="Decided at or after (ISO 8601)."
     )
-    decided_before = filters.IsoDateTimeFilter(
+    decided_before = DateTimeFilter(
         field_name="decided_at", lookup_expr="lt", help_text="Decided before (ISO 8601)."
     )
     author = IdFilter(field_name="author_id", help_text="The author's user id.")

@@ -12,6 +12,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django_filters import rest_framework as filters
 
+from apps.core.api.filters import DateTimeFilter
 from apps.feedback.models import EntryStatus, FeedbackCycle, FeedbackEntry
 
 
@@ -28,8 +29,8 @@ class CycleFilter(filters.FilterSet):
     )
     template = filters.CharFilter(help_text="The template's key, e.g. tandem_steps.")
     recurrence = filters.CharFilter()
-    opens_after = filters.IsoDateTimeFilter(field_name="opens_at", lookup_expr="gte")
-    opens_before = filters.IsoDateTimeFilter(field_name="opens_at", lookup_expr="lt")
+    opens_after = DateTimeFilter(field_name="opens_at", lookup_expr="gte")
+    opens_before = DateTimeFilter(field_name="opens_at", lookup_expr="lt")
     my_entry = filters.ChoiceFilter(
         choices=[("none", "none"), ("draft", "draft"), ("submitted", "submitted")],
         method="filter_my_entry",

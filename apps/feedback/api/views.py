@@ -62,7 +62,8 @@ class TemplateListView(APIView):
     """The built-in question templates in one language."""
 
     def get(self, request: Request) -> Response:
-        language = request.query_params.get("language") or request.user.language  # type: ignore[union-attr]
+        # Given but empty is not "mine": a 400 like any other value that is not en or de.
+        language = request.query_params.get("language", request.user.language)  # type: ignore[union-attr]
         if language not in ("en", "de"):
             raise serializers.ValidationError({"language": ["Must be en or de."]})
         rows = [
