@@ -6,7 +6,8 @@ other; in every round each (list, dataset, API or baseline) gets `per_round` req
 order that alternates between rounds. Figures:
 
 - throughput of the API / of its baseline on the same server, per round → median;
-- p50 / p95 latency of the API on the large dataset / on the small one (all rounds);
+- p50 / p95 latency of the API on the large dataset / on the small one (p50: median of the
+  rounds' ratios; p95: of all rounds' samples);
 - the API's JSON == the stock code path's JSON (`/bench/reference/…`), by SHA-256 of the
   canonical form, and the queries per request (header `X-Bench-Queries`).
 """
@@ -160,6 +161,7 @@ def measure(servers: list[Server], eps: list[Endpoint], *, rounds: int, per_roun
                 server.get(f"/bench/baseline/{ep.baseline}")
 
     latencies: dict[tuple[str, str, str], list[float]] = {}
+    per_round_samples: dict[tuple[str, str, str], list[list[float]]] = {}
     ratios: dict[tuple[str, str], list[float]] = {}
     for r in range(rounds):
         order = servers if r % 2 == 0 else servers[::-1]
@@ -174,11 +176,14 @@ def measure(servers: list[Server], eps: list[Endpoint], *, rounds: int, per_roun
                         else f"/bench/baseline/{ep.baseline}"
                     )
                     samples = latencies.setdefault((ep.name, server.label, variant), [])
+                    per_round_samples.setdefault((ep.name, server.label, variant), []).append([])
+                    this_round = per_round_samples[(ep.name, server.label, variant)][-1]
                     began = time.perf_counter()
                     for _ in range(per_round):
                         t0 = time.perf_counter()
                         status, _body, _ = server.get(path)
                         samples.append(time.perf_counter() - t0)
+                        this_round.append(samples[-1])
                         if status != 200:
                             fail(f"{path} on {server.label}: HTTP {status}")
                     throughput[variant] = per_round / (time.perf_counter() - began)
@@ -202,6 +207,20 @@ def measure(servers: list[Server], eps: list[Endpoint], *, rounds: int, per_roun
                 percentile(base, 0.95),
             )
         if len(servers) == 2:
-            large, small = (figures.latency[ep.name][s.label] for s in servers)
-            figures.growth[ep.name] = (large[0] / small[0], large[1] / small[1])
+            # p50: the median over rounds of each round's large / small ratio (the two were
+            # measured seconds apart); p95: all rounds' samples, which a round alone has too
+            # few of.
+            large, small = servers
+            per_round = [
+                median(a) / median(b)
+                for a, b in zip(
+                    per_round_samples[(ep.name, large.label, "api")],
+                    per_round_samples[(ep.name, small.label, "api")],
+                    strict=True,
+                )
+            ]
+            p95 = (
+                figures.latency[ep.name][large.label][1] / figures.latency[ep.name][small.label][1]
+            )
+            figures.growth[ep.name] = (median(per_round), p95)
     return figures

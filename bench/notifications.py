@@ -29,6 +29,7 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 ROUNDS = 3
+CONCURRENCY = 4
 
 
 def setup() -> str:
@@ -123,6 +124,9 @@ def start_worker(queue: str, folder: Path) -> Any:
     log = open(folder / "worker.log", "wb")  # noqa: SIM115 - closed with the process
     args = [str(Path(sys.executable).parent / "celery"), "-A", "tandem", "worker"]
     args += ["-Q", queue, "-n", f"{queue}@%h", "--without-mingle", "--without-gossip"]
+    # As docker-compose.yml runs it: one worker, prefork with four processes (deliveries
+    # wait on PostgreSQL and the mail server more than they compute).
+    args += [f"--concurrency={CONCURRENCY}"]
     args += [f"--loglevel={os.environ.get('BENCH_WORKER_LOGLEVEL', 'WARNING')}"]
     return subprocess.Popen(
         args, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
@@ -283,7 +287,10 @@ def servers() -> str:
         postgres = cursor.fetchone()[0].split()[0]
     with app.connection_for_write() as conn:
         redis = conn.default_channel.client.info("server")["redis_version"]
-    return f"PostgreSQL {postgres}, Redis {redis}, one Celery worker (prefork, {os.cpu_count()})"
+    return (
+        f"PostgreSQL {postgres}, Redis {redis}, one Celery worker (prefork, {CONCURRENCY}"
+        " processes, as in docker-compose.yml)"
+    )
 
 
 def main() -> None:

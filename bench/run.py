@@ -110,7 +110,19 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="tiny sizes (CI); print only")
     parser.add_argument("--only", default=",".join(PARTS), help="comma-separated parts")
     parser.add_argument("--keep", action="store_true", help="keep the scratch databases")
+    parser.add_argument(
+        "--render", type=Path, help="only rewrite the report from a run's saved figures (JSON)"
+    )
     options = parser.parse_args()
+    if options.render:
+        saved = json.loads(options.render.read_text())
+        for part in ("api", "sqlite"):
+            if part in saved["results"]:
+                saved["results"][part]["figures"] = api.Figures(**saved["results"][part]["figures"])
+        document = report(saved["results"], Plan(False), *saved["header"])
+        DOC.write_text(document)
+        log(f"written to {DOC.relative_to(ROOT)}")
+        return
     parts = [p for p in options.only.split(",") if p]
     unknown = set(parts) - set(PARTS)
     if unknown:
@@ -184,13 +196,29 @@ def main() -> None:
         if not options.keep:
             for name in created:
                 pg_drop(server, name)
+            for scratch in work.glob("*.sqlite3"):
+                scratch.unlink()
 
     command = shlex.join([".venv/bin/python", "bench/run.py", *sys.argv[1:]])
-    document = report(results, plan, command, at_start, time.monotonic() - started)
+    header = (command, at_start, time.monotonic() - started)
+    document = report(results, plan, *header)
+    saved = work / "figures.json"
+    saved.write_text(json.dumps({"results": results, "header": header}, default=_plain))
+    log(f"figures saved to {saved} (re-render with --render {saved})")
     print(document)
-    if not plan.quick:
+    if not plan.quick and set(parts) == set(PARTS):
         DOC.write_text(document)
         log(f"written to {DOC.relative_to(ROOT)}")
+    elif not plan.quick:
+        log(f"{DOC.relative_to(ROOT)} not written: only a full run of every part writes it")
+
+
+def _plain(value: object) -> object:
+    from dataclasses import asdict, is_dataclass
+
+    if is_dataclass(value) and not isinstance(value, type):
+        return asdict(value)
+    raise TypeError(f"cannot save {type(value).__name__}")
 
 
 # --- the report -------------------------------------------------------------------------------

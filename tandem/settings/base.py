@@ -130,6 +130,9 @@ NOTIFICATIONS_DISPATCH_BATCH = env_int("NOTIFICATIONS_DISPATCH_BATCH", 500)
 NOTIFICATIONS_MAX_ATTEMPTS = env_int("NOTIFICATIONS_MAX_ATTEMPTS", 5)
 NOTIFICATIONS_RETRY_BASE_SECONDS = env_int("NOTIFICATIONS_RETRY_BASE_SECONDS", 60)
 NOTIFICATIONS_DIGEST_THRESHOLD = env_int("NOTIFICATIONS_DIGEST_THRESHOLD", 3)
+# E-mails one delivery task sends over one connection (see docs/notifications.md: a worker
+# killed inside a chunk can repeat up to this many, each counted as a suspected duplicate).
+NOTIFICATIONS_DELIVERY_CHUNK = env_int("NOTIFICATIONS_DELIVERY_CHUNK", 50)
 # Where links in e-mails point to.
 TANDEM_BASE_URL = env_str("TANDEM_BASE_URL", "http://127.0.0.1:8000")
 
@@ -248,6 +251,10 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = 300
 CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_TIMEZONE = "UTC"
+# Celery's Django fix-up closes the database connection around every task unless this is set
+# (then it reopens one every that many tasks); `close_old_connections` before each task
+# (apps/notifications/tasks.py) applies DATABASE_CONN_MAX_AGE and the health check instead.
+CELERY_DB_REUSE_MAX = env_int("CELERY_DB_REUSE_MAX", 1000)
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # Publishing must not hang a web request when the broker is down.
 CELERY_BROKER_CONNECTION_TIMEOUT = 2

@@ -433,10 +433,16 @@ def test_transient_failures_give_up_after_the_last_attempt(person, run_pass, fla
 
 
 def test_task_names_are_pinned() -> None:
-    assert (tasks.dispatch.name, tasks.deliver.name, tasks.deliver_digest.name) == (
+    assert (
+        tasks.dispatch.name,
+        tasks.deliver.name,
+        tasks.deliver_digest.name,
+        tasks.deliver_many.name,
+    ) == (
         "notifications.dispatch",
         "notifications.deliver",
         "notifications.deliver_digest",
+        "notifications.deliver_many",
     )
 
 
