@@ -9,13 +9,16 @@ JavaScript: POST, then a redirect back, or the page again with the error next to
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
+from functools import partial
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied as HttpPermissionDenied
 from django.db.models import F
+from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -137,6 +140,31 @@ def _http(exc: DomainError) -> None:
         raise HttpPermissionDenied(forms.translated(exc.message)) from None
 
 
+def _attempt(
+    request: HttpRequest,
+    call: Callable[[], object],
+    success: str,
+    *,
+    form: Form | None = None,
+    fields: dict[str, str] | None = None,
+) -> bool:
+    """Run one service call for a page. On success show `success` and return True. When the
+    service refuses: a missing object is a 404 and a forbidden role a 403 (`_http`); any other
+    reason goes next to the form's field (`form`), or becomes a message, and False is returned.
+    """
+    try:
+        call()
+    except DomainError as exc:
+        _http(exc)
+        if form is None:
+            messages.error(request, forms.translated(exc.message))
+        else:
+            forms.show_error(form, exc, fields=fields)
+        return False
+    messages.success(request, success)
+    return True
+
+
 def _key(occurrence: Occurrence) -> str:
     return rules.occurrence_key(occurrence.original_start)
 
@@ -172,6 +200,11 @@ def _find(membership: Membership, series_id: int, start: str) -> tuple[CheckInSe
         raise
     occurrence.series = series
     return series, occurrence
+
+
+def _at(membership: Membership, series: CheckInSeries, found: Occurrence) -> dict[str, Any]:
+    """How the services name the occurrence a page is about."""
+    return {"membership": membership, "series_id": series.pk, "start": found.original_start}
 
 
 def _mark(occurrence: Occurrence, now: datetime) -> Occurrence:
@@ -429,15 +462,11 @@ def occurrence_skip(
     request: HttpRequest, membership: Membership, series_id: int, start: str
 ) -> HttpResponse:
     series, found = _find(membership, series_id, start)
-    try:
-        services.occurrence_skip(
-            membership=membership, series_id=series.pk, start=found.original_start
-        )
-    except DomainError as exc:
-        _http(exc)
-        messages.error(request, forms.translated(exc.message))
-    else:
-        messages.success(request, _("Skipped. Its open topics go on to the next check-in."))
+    _attempt(
+        request,
+        partial(services.occurrence_skip, **_at(membership, series, found)),
+        _("Skipped. Its open topics go on to the next check-in."),
+    )
     return _back(request, occurrence_url(membership.tandem_id, series.pk, found.original_start))
 
 
@@ -447,15 +476,11 @@ def occurrence_restore(
     request: HttpRequest, membership: Membership, series_id: int, start: str
 ) -> HttpResponse:
     series, found = _find(membership, series_id, start)
-    try:
-        services.occurrence_restore(
-            membership=membership, series_id=series.pk, start=found.original_start
-        )
-    except DomainError as exc:
-        _http(exc)
-        messages.error(request, forms.translated(exc.message))
-    else:
-        messages.success(request, _("Back at its usual time."))
+    _attempt(
+        request,
+        partial(services.occurrence_restore, **_at(membership, series, found)),
+        _("Back at its usual time."),
+    )
     return _back(request, occurrence_url(membership.tandem_id, series.pk, found.original_start))
 
 
@@ -466,22 +491,16 @@ def occurrence_move(
 ) -> HttpResponse:
     series, found = _find(membership, series_id, start)
     form = forms.MoveForm(request.POST, tz=_tz(request))
-    if form.is_valid():
-        try:
-            services.occurrence_move(
-                membership=membership,
-                series_id=series.pk,
-                start=found.original_start,
-                to=form.cleaned_data["to"],
-            )
-        except DomainError as exc:
-            _http(exc)
-            forms.show_error(form, exc)
-        else:
-            messages.success(request, _("Moved."))
-            return _back(
-                request, occurrence_url(membership.tandem_id, series.pk, found.original_start)
-            )
+    if form.is_valid() and _attempt(
+        request,
+        lambda: services.occurrence_move(
+            **_at(membership, series, found),
+            to=form.cleaned_data["to"],
+        ),
+        _("Moved."),
+        form=form,
+    ):
+        return _back(request, occurrence_url(membership.tandem_id, series.pk, found.original_start))
     return _occurrence_page(request, membership, series, found, move=form)
 
 
@@ -491,15 +510,15 @@ def occurrence_held(
     request: HttpRequest, membership: Membership, series_id: int, start: str
 ) -> HttpResponse:
     series, found = _find(membership, series_id, start)
-    try:
-        services.occurrence_update(
-            membership=membership, series_id=series.pk, start=found.original_start, held=True
-        )
-    except DomainError as exc:
-        _http(exc)
-        messages.error(request, forms.translated(exc.message))
-    else:
-        messages.success(request, _("Marked as held. Open topics go on to the next check-in."))
+    _attempt(
+        request,
+        partial(
+            services.occurrence_update,
+            **_at(membership, series, found),
+            held=True,
+        ),
+        _("Marked as held. Open topics go on to the next check-in."),
+    )
     return _after_write(membership, series, found.original_start, "")
 
 
@@ -510,20 +529,16 @@ def occurrence_notes(
 ) -> HttpResponse:
     series, found = _find(membership, series_id, start)
     form = forms.NotesForm(request.POST)
-    if form.is_valid():
-        try:
-            services.occurrence_update(
-                membership=membership,
-                series_id=series.pk,
-                start=found.original_start,
-                notes=form.cleaned_data["notes"],
-            )
-        except DomainError as exc:
-            _http(exc)
-            forms.show_error(form, exc)
-        else:
-            messages.success(request, _("Notes saved."))
-            return _after_write(membership, series, found.original_start, "#notes")
+    if form.is_valid() and _attempt(
+        request,
+        lambda: services.occurrence_update(
+            **_at(membership, series, found),
+            notes=form.cleaned_data["notes"],
+        ),
+        _("Notes saved."),
+        form=form,
+    ):
+        return _after_write(membership, series, found.original_start, "#notes")
     return _occurrence_page(request, membership, series, found, notes=form)
 
 
@@ -534,23 +549,18 @@ def agenda_add(
 ) -> HttpResponse:
     series, found = _find(membership, series_id, start)
     form = forms.AgendaItemForm(request.POST, decisions=_linkable_decisions(membership))
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.agenda_item_add(
-                membership=membership,
-                series_id=series.pk,
-                start=found.original_start,
-                kind=data["kind"],
-                text=data["text"],
-                decision_id=data["decision"],
-            )
-        except DomainError as exc:
-            _http(exc)
-            forms.show_error(form, exc)
-        else:
-            messages.success(request, _("Added to the agenda."))
-            return _after_write(membership, series, found.original_start, "#agenda")
+    if form.is_valid() and _attempt(
+        request,
+        lambda: services.agenda_item_add(
+            **_at(membership, series, found),
+            kind=form.cleaned_data["kind"],
+            text=form.cleaned_data["text"],
+            decision_id=form.cleaned_data["decision"],
+        ),
+        _("Added to the agenda."),
+        form=form,
+    ):
+        return _after_write(membership, series, found.original_start, "#agenda")
     return _occurrence_page(request, membership, series, found, agenda=form)
 
 
@@ -562,23 +572,18 @@ def action_item_add(
     series, found = _find(membership, series_id, start)
     members = selectors.members_of_tandem(tandem_id=membership.tandem_id)
     form = forms.ActionItemForm(request.POST, members=members)
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.action_item_create(
-                membership=membership,
-                text=data["text"],
-                owner_id=data["owner"],
-                due_date=data["due_date"],
-                series_id=series.pk,
-                start=found.original_start,
-            )
-        except DomainError as exc:
-            _http(exc)
-            forms.show_error(form, exc)
-        else:
-            messages.success(request, _("Action item recorded."))
-            return _after_write(membership, series, found.original_start, "#action-items")
+    if form.is_valid() and _attempt(
+        request,
+        lambda: services.action_item_create(
+            **_at(membership, series, found),
+            text=form.cleaned_data["text"],
+            owner_id=form.cleaned_data["owner"],
+            due_date=form.cleaned_data["due_date"],
+        ),
+        _("Action item recorded."),
+        form=form,
+    ):
+        return _after_write(membership, series, found.original_start, "#action-items")
     return _occurrence_page(request, membership, series, found, action=form)
 
 
@@ -589,21 +594,17 @@ def retro_submit(
 ) -> HttpResponse:
     series, found = _find(membership, series_id, start)
     form = forms.RetroForm(request.POST)
-    if form.is_valid():
-        try:
-            services.retro_submit(
-                membership=membership,
-                series_id=series.pk,
-                start=found.original_start,
-                effectiveness=form.cleaned_data["effectiveness"],
-                what_would_help=form.cleaned_data["what_would_help"],
-            )
-        except DomainError as exc:
-            _http(exc)
-            forms.show_error(form, exc)
-        else:
-            messages.success(request, _("Thank you: your retro is saved."))
-            return _after_write(membership, series, found.original_start, "#retro")
+    if form.is_valid() and _attempt(
+        request,
+        lambda: services.retro_submit(
+            **_at(membership, series, found),
+            effectiveness=form.cleaned_data["effectiveness"],
+            what_would_help=form.cleaned_data["what_would_help"],
+        ),
+        _("Thank you: your retro is saved."),
+        form=form,
+    ):
+        return _after_write(membership, series, found.original_start, "#retro")
     return _occurrence_page(request, membership, series, found, retro=form)
 
 
@@ -631,20 +632,18 @@ def agenda_item_edit(request: HttpRequest, membership: Membership, item_id: int)
     """Only the author changes what an item says (403 for the other member, as in the API)."""
     item = _agenda_item(membership, item_id)
     form = forms.AgendaItemEditForm(request.POST, prefix=f"item-{item.pk}")
-    if form.is_valid():
-        try:
-            services.agenda_item_update(
-                membership=membership,
-                item_id=item.pk,
-                kind=form.cleaned_data["kind"],
-                text=form.cleaned_data["text"],
-            )
-        except DomainError as exc:
-            _http(exc)
-            forms.show_error(form, exc)
-        else:
-            messages.success(request, _("Agenda item changed."))
-            return _item_page(item, membership, f"#item-{item.pk}")
+    if form.is_valid() and _attempt(
+        request,
+        lambda: services.agenda_item_update(
+            membership=membership,
+            item_id=item.pk,
+            kind=form.cleaned_data["kind"],
+            text=form.cleaned_data["text"],
+        ),
+        _("Agenda item changed."),
+        form=form,
+    ):
+        return _item_page(item, membership, f"#item-{item.pk}")
     occ = item.occurrence
     return _occurrence_page(request, membership, occ.series, occ, edit=(item.pk, form))
 
@@ -715,21 +714,18 @@ def action_items(request: HttpRequest, membership: Membership) -> HttpResponse:
     form = forms.ActionItemForm(members=members, initial={"owner": membership.user_id})
     if request.method == "POST":
         form = forms.ActionItemForm(request.POST, members=members)
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                services.action_item_create(
-                    membership=membership,
-                    text=data["text"],
-                    owner_id=data["owner"],
-                    due_date=data["due_date"],
-                )
-            except DomainError as exc:
-                _http(exc)
-                forms.show_error(form, exc)
-            else:
-                messages.success(request, _("Action item recorded."))
-                return redirect("checkins:action_items", tandem_id=tandem.pk)
+        if form.is_valid() and _attempt(
+            request,
+            lambda: services.action_item_create(
+                membership=membership,
+                text=form.cleaned_data["text"],
+                owner_id=form.cleaned_data["owner"],
+                due_date=form.cleaned_data["due_date"],
+            ),
+            _("Action item recorded."),
+            form=form,
+        ):
+            return redirect("checkins:action_items", tandem_id=tandem.pk)
     found = selectors.action_items_of(tandem=tandem)
     if shown != "all":
         found = found.filter(status=shown)
