@@ -55,6 +55,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from tests.apps.notifications.backends import mailed_notice_ids  # noqa: E402
 from tests.integration.processes import (  # noqa: E402
     BIN,
     PrivatePostgres,
@@ -422,7 +423,7 @@ class Stack:
             " ON n.id = d.notice_id WHERE d.channel = 'in_app'"
             " AND d.sent_at IS DISTINCT FROM n.delivered_at"
         )[0][0]
-        mailed = Counter(_mailed_notice_ids(self.mail))
+        mailed = Counter(mailed_notice_ids(self.mail))
         suspected = self.sql(
             "SELECT coalesce(sum(suspected_duplicates), 0) FROM notifications_delivery"
         )[0][0]
@@ -513,28 +514,6 @@ def stack(postgres: PrivatePostgres, name: str, folder: Path | None = None) -> I
         yield built
     if own:  # kept when the block raised, for its process logs
         shutil.rmtree(folder, ignore_errors=True)
-
-
-def _mailed_notice_ids(folder: Path) -> list[int]:
-    """Every notice id carried by every e-mail the file backend wrote, duplicates included.
-
-    The file backend appends each message of a connection to one file; a digest's
-    `X-Tandem-Notices` header is long and folded over several lines (RFC 5322), so
-    continuation lines are joined before the ids are read.
-    """
-    ids: list[int] = []
-    for path in sorted(folder.iterdir()) if folder.exists() else []:
-        header: str | None = None
-        for line in [*path.read_text(encoding="utf-8").splitlines(), ""]:
-            if header is not None and line[:1] in (" ", "\t"):
-                header += line.strip()
-                continue
-            if header is not None:
-                ids.extend(int(i) for i in header.split(",") if i.strip())
-                header = None
-            if line.startswith("X-Tandem-Notices:"):
-                header = line.split(":", 1)[1].strip()
-    return ids
 
 
 # --- HTTP clients ---------------------------------------------------------------------------

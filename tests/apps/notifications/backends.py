@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Sequence
+from pathlib import Path
 
 from django.core.mail import EmailMessage
 from django.core.mail.backends.filebased import EmailBackend
@@ -21,11 +22,22 @@ class SlowFileBackend(EmailBackend):
 
 
 def mailed_notice_ids(folder: str | os.PathLike[str]) -> list[int]:
-    """Every notice id carried by every e-mail the file backend wrote, duplicates included."""
+    """Every notice id carried by every e-mail the file backend wrote, duplicates included.
+
+    The file backend appends each message of a connection to one file. A digest's
+    `X-Tandem-Notices` header is long and folded over several lines (RFC 5322), so
+    continuation lines are joined before the ids are read.
+    """
     ids: list[int] = []
-    for path in sorted(os.scandir(folder), key=lambda entry: entry.name):
-        with open(path, encoding="utf-8") as handle:
-            for line in handle:
-                if line.startswith("X-Tandem-Notices: "):
-                    ids.extend(int(i) for i in line.split(": ", 1)[1].strip().split(","))
+    for path in sorted(Path(folder).iterdir()) if Path(folder).exists() else []:
+        header: str | None = None
+        for line in [*path.read_text(encoding="utf-8").splitlines(), ""]:
+            if header is not None and line[:1] in (" ", "\t"):
+                header += line.strip()
+                continue
+            if header is not None:
+                ids.extend(int(i) for i in header.split(",") if i.strip())
+                header = None
+            if line.startswith("X-Tandem-Notices:"):
+                header = line.split(":", 1)[1].strip()
     return ids
