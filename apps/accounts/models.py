@@ -7,6 +7,9 @@ quiet hours, weekly communication window and pause.
 
 from __future__ import annotations
 
+from datetime import datetime
+from typing import ClassVar
+
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
 from django.core.exceptions import ValidationError
@@ -102,7 +105,7 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
-    REQUIRED_FIELDS: list[str] = []
+    REQUIRED_FIELDS: ClassVar[list[str]] = []
 
     class Meta:
         verbose_name = _("person")
@@ -152,6 +155,6 @@ class User(AbstractBaseUser, PermissionsMixin):
     def get_short_name(self) -> str:
         return self.name
 
-    def is_paused_at(self, at: object = None) -> bool:
+    def is_paused_at(self, at: datetime | None = None) -> bool:
         when = at or dj_timezone.now()
         return is_paused(at=when, paused_from=self.paused_from, paused_until=self.paused_until)

@@ -12,7 +12,7 @@ from apps.audit.models import AuditEvent
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class AuditEventAdmin(admin.ModelAdmin):
     list_display = ["created_at", "action", "actor_label", "tandem_label", "target", "ip"]
     list_filter = ["action"]
     search_fields = ["target", "ip"]

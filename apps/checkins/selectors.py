@@ -88,7 +88,9 @@ def _with_counts(qs: QuerySet[Occurrence]) -> QuerySet[Occurrence]:
     )
 
 
-def _merge(series: CheckInSeries, starts: list[datetime], rows: list[Occurrence]) -> list:
+def _merge(
+    series: CheckInSeries, starts: list[datetime], rows: list[Occurrence]
+) -> list[Occurrence]:
     by_start = {row.original_start: row for row in rows}
     merged: list[Occurrence] = []
     for start in starts:

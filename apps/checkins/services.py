@@ -297,10 +297,10 @@ def series_reschedule(
 def _reattach_rows(
     *, source: CheckInSeries, target: CheckInSeries, from_date: datetime | None
 ) -> None:
-    rows = Occurrence.objects.filter(series=source)
+    found = Occurrence.objects.filter(series=source)
     if from_date is not None:
-        rows = rows.filter(original_start__gte=from_date)
-    rows = list(rows.order_by("original_start"))
+        found = found.filter(original_start__gte=from_date)
+    rows = list(found.order_by("original_start"))
     if not rows:
         return
     now = timezone.now()
@@ -879,9 +879,9 @@ def reminders_schedule(*, now: datetime | None = None) -> int:
             due.append((series, start, start))
     for row in changed.values():
         if row.moved_to is not None and now <= row.moved_to < horizon:
-            series = next((s for s in all_series if s.pk == row.series_id), None)
-            if series is not None:
-                due.append((series, row.original_start, row.moved_to))
+            moved = next((s for s in all_series if s.pk == row.series_id), None)
+            if moved is not None:
+                due.append((moved, row.original_start, row.moved_to))
     created = 0
     for series, original, start in due:
         if start - series.reminder_lead > now:

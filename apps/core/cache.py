@@ -111,9 +111,11 @@ class ResilientRedisCache(RedisCache):
         except UNREACHABLE as exc:
             self._unreachable("delete_many", exc)
 
-    def clear(self) -> bool:
+    # django-stubs declare only BaseCache.clear (-> None); Django's RedisCache.clear returns
+    # whether the flush succeeded, and so does this override.
+    def clear(self) -> bool:  # type: ignore[override]
         try:
-            return super().clear()
+            return super().clear()  # type: ignore[return-value]
         except UNREACHABLE as exc:
             self._unreachable("clear", exc)
             return False

@@ -1,7 +1,7 @@
 """The operator's view. Entries and answers are read-only here: editing them outside the
 services would break the "submitted never changes" rule; the list shows no content."""
 
-from typing import Any
+from typing import Any, ClassVar
 
 from django.contrib import admin
 from django.http import HttpRequest
@@ -13,8 +13,8 @@ class QuestionInline(admin.TabularInline):
     model = Question
     extra = 0
     can_delete = False
-    fields = ["position", "key", "kind", "text"]
-    readonly_fields = fields
+    readonly_fields = ("position", "key", "kind", "text")
+    fields = readonly_fields
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
@@ -68,4 +68,4 @@ class AppreciationAdmin(admin.ModelAdmin):
     list_display = ["tandem", "author", "recipient", "reaction", "created_at"]
     list_select_related = ["tandem", "author", "recipient"]
     readonly_fields = ["tandem", "author", "recipient", "decision", "action_item", "reacted_at"]
-    raw_id_fields: list[str] = []
+    raw_id_fields: ClassVar[list[str]] = []

@@ -44,7 +44,7 @@ def visible_entries(*, membership: Membership) -> QuerySet[FeedbackEntry]:
     )
 
 
-def _entries_prefetch(membership: Membership) -> Prefetch:
+def _entries_prefetch(membership: Membership) -> Prefetch[str, QuerySet[FeedbackEntry], str]:
     return Prefetch(
         "entries",
         queryset=visible_entries(membership=membership)

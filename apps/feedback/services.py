@@ -222,8 +222,7 @@ def _check_answers(
     checked: dict[int, tuple[int | None, str]] = {}
     for answer in answers:
         qid = answer.get("question")
-        question = questions.get(qid) if isinstance(qid, int) else None
-        if question is None:
+        if not isinstance(qid, int) or (question := questions.get(qid)) is None:
             raise DomainError(f"Question {qid} is not part of this cycle.", field="answers")
         if qid in checked:
             raise DomainError(f"Question {qid} is answered twice.", field="answers")

@@ -9,7 +9,7 @@ class DeliveryInline(admin.TabularInline):
     model = Delivery
     extra = 0
     can_delete = False
-    fields = [
+    readonly_fields = (
         "channel",
         "state",
         "deliver_at",
@@ -18,8 +18,8 @@ class DeliveryInline(admin.TabularInline):
         "in_digest",
         "suspected_duplicates",
         "last_error",
-    ]
-    readonly_fields = fields
+    )
+    fields = readonly_fields
 
     def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False

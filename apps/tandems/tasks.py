@@ -1,12 +1,12 @@
 """Celery entry points for tandems: one line each into a service."""
 
-from celery import shared_task
+from celery import Task, shared_task
 
 from apps.tandems import services
 
 
 @shared_task(name="tandems.send_invitation_email", bind=True, max_retries=5, default_retry_delay=30)
-def send_invitation_email(self, invitation_id: int, token: str) -> bool:  # type: ignore[no-untyped-def]
+def send_invitation_email(self: Task, invitation_id: int, token: str) -> bool:
     try:
         return services.invitation_send_email(invitation_id=invitation_id, token=token)
     except OSError as exc:  # SMTP or network trouble: try again later

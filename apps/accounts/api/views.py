@@ -1,3 +1,8 @@
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.exceptions import Throttled
@@ -16,6 +21,11 @@ from apps.accounts.api.serializers import (
     TokenOutputSerializer,
 )
 from apps.accounts.api.throttles import AUTH_THROTTLES
+from apps.accounts.models import User
+
+if TYPE_CHECKING:
+    # What APIView.get_permissions returns in the stubs: anything with has_permission().
+    from rest_framework.permissions import _SupportsHasPermission
 
 _LOCKED_OUT = OpenApiResponse(
     description="Too many attempts: locked out for the cool-off, or throttled (Retry-After)."
@@ -46,7 +56,7 @@ class TokenView(APIView):
 
     throttle_classes = AUTH_THROTTLES
 
-    def get_permissions(self):  # type: ignore[no-untyped-def]
+    def get_permissions(self) -> Sequence[_SupportsHasPermission]:
         return [AllowAny()] if self.request.method == "POST" else super().get_permissions()
 
     @extend_schema(
@@ -72,7 +82,9 @@ class MeView(APIView):
 
     @extend_schema(responses=MeSerializer)
     def get(self, request: Request) -> Response:
-        return Response(MeSerializer(request.user).data)
+        user = request.user
+        assert isinstance(user, User)  # IsAuthenticated: never the anonymous user
+        return Response(MeSerializer(user).data)
 
     @extend_schema(request=PreferencesInputSerializer, responses=MeSerializer)
     def patch(self, request: Request) -> Response:

@@ -17,6 +17,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from apps.accounts.models import User
 from apps.checkins import selectors, services
 from apps.checkins.api import serializers as s
 from apps.checkins.api.filters import ActionItemFilter
@@ -205,7 +206,8 @@ class OccurrenceListView(Scoped, APIView):
             found = selectors.occurrences_next_for(series=series, after=timezone.now(), n=n)
         for occurrence in found:
             occurrence.series = series  # already loaded; no query per row
-        return Response(s.OccurrenceSerializer(found, many=True).data)
+        # With many=True the instance is a list; the stubs type it as one object.
+        return Response(s.OccurrenceSerializer(found, many=True).data)  # type: ignore[arg-type]
 
 
 def _detail(series: CheckInSeries, occurrence: Occurrence) -> dict[str, Any]:
@@ -219,7 +221,7 @@ def _detail(series: CheckInSeries, occurrence: Occurrence) -> dict[str, Any]:
         "retros": list(selectors.retros_of(occurrence=occurrence)),
     }
     occurrence.series = series
-    return s.OccurrenceDetailSerializer(occurrence, context=context).data  # type: ignore[return-value]
+    return s.OccurrenceDetailSerializer(occurrence, context=context).data
 
 
 @extend_schema(parameters=[TANDEM_ID, SERIES_ID, START])
@@ -447,7 +449,9 @@ class CalendarFeedView(APIView):
 
     @extend_schema(responses=s.CalendarFeedSerializer)
     def get(self, request: Request) -> Response:
-        feed = CalendarFeed.objects.filter(user_id=request.user.pk).first()
+        user = request.user
+        assert isinstance(user, User)  # IsAuthenticated: never the anonymous user
+        feed = CalendarFeed.objects.filter(user_id=user.pk).first()
         data = {
             "exists": feed is not None,
             "created_at": feed and feed.created_at,
