@@ -248,6 +248,20 @@ class AnswerForm(forms.Form):
     )
 
 
+class DecisionEditForm(forms.Form):
+    """The author corrects what a decision says, until the leader has answered or
+    acknowledged it (area, amount and time decided the classification: they stay)."""
+
+    title = forms.CharField(label=_("Decision"), max_length=200)
+    rationale = forms.CharField(
+        label=_("Rationale"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "edit-%s")  # its own ids beside the outcome form's
+        super().__init__(*args, **kwargs)
+
+
 class OutcomeForm(forms.Form):
     """How a decision turned out and what we learnt (blameless)."""
 

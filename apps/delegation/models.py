@@ -58,6 +58,13 @@ class DecisionArea(TimeStampedModel):
       at any moment. Areas are never deleted: decisions refer to them.
     - `name` is unique within the tandem, regardless of case.
     - `goal`, if set, belongs to the same tandem.
+    - Archiving (`services.area_archive`) takes an area out of the matrix in force:
+      `archived_at` is set exactly while it is archived, and from that moment no decision is
+      logged in it, no elevation granted and no growth suggested; its decisions and history
+      stay. Archiving and restoring are recorded as matrix changes.
+    - `growth_dismissed_at` is when the leader last said "not now" to the area's growth
+      suggestion: only requests answered after it count towards the next suggestion, so the
+      same approvals never suggest a raise twice.
     """
 
     tandem = models.ForeignKey(Tandem, on_delete=models.CASCADE, related_name="decision_areas")
@@ -75,6 +82,10 @@ class DecisionArea(TimeStampedModel):
     review_on = models.DateField(_("review on"), null=True, blank=True)
     goal = models.ForeignKey(
         Goal, on_delete=models.SET_NULL, null=True, blank=True, related_name="decision_areas"
+    )
+    archived_at = models.DateTimeField(_("archived at"), null=True, blank=True)
+    growth_dismissed_at = models.DateTimeField(
+        _("growth suggestion dismissed at"), null=True, blank=True
     )
 
     class Meta:
@@ -115,6 +126,8 @@ class MatrixChangeKind(models.TextChoices):
     CREATED = "created", _("Area created")
     UPDATED = "updated", _("Area changed")
     ELEVATED = "elevated", _("Temporary elevation")
+    ARCHIVED = "archived", _("Area archived")
+    RESTORED = "restored", _("Area restored")
 
 
 class MatrixChange(models.Model):
@@ -127,6 +140,8 @@ class MatrixChange(models.Model):
       `services.area_terms_snapshot`), so the latest such row at or before a moment gives the
       terms in force at that moment; `old` is None exactly for CREATED.
     - For ELEVATED, `old` is the area's level and `new` the elevation (level, start, end).
+    - For ARCHIVED and RESTORED, `old` and `new` are both the area's terms: they do not
+      change, the area leaves or re-enters the matrix in force.
     """
 
     tandem = models.ForeignKey(Tandem, on_delete=models.CASCADE, related_name="matrix_changes")

@@ -52,9 +52,14 @@ def areas_of(*, membership: Membership) -> QuerySet[DecisionArea]:
 
 
 def areas_at_a_glance(
-    *, membership: Membership, since: datetime | None = None, now: datetime | None = None
+    *,
+    membership: Membership,
+    since: datetime | None = None,
+    now: datetime | None = None,
+    archived: bool | None = None,
 ) -> QuerySet[DecisionArea]:
-    """Areas with the counts of decisions taken since `since` and the elevation in force.
+    """Areas with the counts of decisions taken since `since` and the elevation in force;
+    only archived ones (`archived=True`), only those in force (False), or all (None).
 
     Counts are annotations and the elevation a prefetch, so the number of queries does not
     grow with areas or decisions. Attach growth suggestions with `with_growth_suggestions`.
@@ -62,23 +67,22 @@ def areas_at_a_glance(
     now = now or timezone.now()
     since = since or now - timedelta(days=RECENT_DAYS_DEFAULT)
     recent = Q(decisions__decided_at__gte=since)
-    return (
-        areas_of(membership=membership)
-        .annotate(
-            recent_decisions=Count("decisions", filter=recent),
-            recent_needs_action=Count(
-                "decisions", filter=recent & Q(decisions__status__in=NEEDS_ACTION)
-            ),
-            recent_outside_authority=Count(
-                "decisions", filter=recent & Q(decisions__classification="outside_authority")
-            ),
-        )
-        .prefetch_related(
-            Prefetch(
-                "elevations",
-                queryset=Elevation.objects.active_at(now).order_by("-level"),
-                to_attr="active_elevations",
-            )
+    areas = areas_of(membership=membership)
+    if archived is not None:
+        areas = areas.filter(archived_at__isnull=not archived)
+    return areas.annotate(
+        recent_decisions=Count("decisions", filter=recent),
+        recent_needs_action=Count(
+            "decisions", filter=recent & Q(decisions__status__in=NEEDS_ACTION)
+        ),
+        recent_outside_authority=Count(
+            "decisions", filter=recent & Q(decisions__classification="outside_authority")
+        ),
+    ).prefetch_related(
+        Prefetch(
+            "elevations",
+            queryset=Elevation.objects.active_at(now).order_by("-level"),
+            to_attr="active_elevations",
         )
     )
 
@@ -86,11 +90,12 @@ def areas_at_a_glance(
 def growth_suggestions(
     *, areas: Iterable[DecisionArea], window: int | None = None
 ) -> dict[int, GrowthSuggestion]:
-    """For each area whose last `window` requests at its current level (below the limit, not
-    under an elevation) were all approved, a suggestion to raise the level by one. One query.
+    """For each area in force whose last `window` requests at its current level (below the
+    limit, not under an elevation, answered since the leader last dismissed a suggestion) were
+    all approved, a suggestion to raise the level by one. One query.
     """
     window = window or growth_window()
-    by_id = {area.pk: area for area in areas if area.level < 7}
+    by_id = {area.pk: area for area in areas if area.level < 7 and area.archived_at is None}
     if not by_id:
         return {}
     rows = (
@@ -101,6 +106,11 @@ def growth_suggestions(
             above_limit=False,
             under_elevation=False,
             level_applied=F("area__level"),
+        )
+        # After "not now", only what was answered since counts (`area_growth_dismiss`).
+        .filter(
+            Q(area__growth_dismissed_at__isnull=True)
+            | Q(answered_at__gt=F("area__growth_dismissed_at"))
         )
         .annotate(
             rank=Window(
@@ -258,7 +268,7 @@ def decision_classification_preview(
     """
     # The reconstruction of the terms in force is the service's own read; reusing it keeps
     # the preview and the logged verdict from ever disagreeing.
-    from apps.delegation.services import terms_in_force
+    from apps.delegation.services import check_area_open, terms_in_force
 
     area: DecisionArea | None = None
     terms: MatrixTerms | None = None
@@ -267,6 +277,8 @@ def decision_classification_preview(
         area = areas_of(membership=membership).filter(pk=area_id).first()
         if area is None:
             raise NotFound("Not found.")
-        terms, elevation = terms_in_force(area=area, at=decided_at or timezone.now())
+        at = decided_at or timezone.now()
+        check_area_open(area, at=at)
+        terms, elevation = terms_in_force(area=area, at=at)
     verdict = classify(terms=terms, amount=amount, author_role=AuthorRole(membership.role))
     return ClassificationPreview(area=area, terms=terms, elevation=elevation, verdict=verdict)

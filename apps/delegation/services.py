@@ -269,18 +269,16 @@ def area_update(
     goal_id: int | _Unset | None = UNSET,
     reason: str = "",
 ) -> DecisionArea:
-    """Change an area's terms (leader only); records old → new unless nothing changed.
+    """Change an area's terms (leader only); records old → new unless nothing changed. An
+    archived area is restored first (a conflict otherwise).
 
     Clearing `limit_amount` (None) clears the whole limit unless currency or level above the
     limit are given in the same call.
     """
     access.require_leader(membership, action="change the decision-rights matrix")
     tandem = membership.tandem
-    # Locked so two concurrent edits cannot both record the same "old" and lose a step of
-    # the history.
-    area = DecisionArea.objects.select_for_update().filter(tandem=tandem, pk=area_id).first()
-    if area is None:
-        raise NotFound("Not found.")
+    area = _locked_area(membership, area_id)
+    _require_in_force(area)
     old = area_terms_snapshot(area)
 
     if not isinstance(name, _Unset):
@@ -350,6 +348,107 @@ def area_update(
     return area
 
 
+def _locked_area(membership: Membership, area_id: int) -> DecisionArea:
+    # Locked so two concurrent changes of one area cannot both record the same "old" and
+    # lose a step of the history.
+    area = (
+        DecisionArea.objects.select_for_update()
+        .filter(tandem_id=membership.tandem_id, pk=area_id)
+        .first()
+    )
+    if area is None:
+        raise NotFound("Not found.")
+    return area
+
+
+def _require_in_force(area: DecisionArea) -> None:
+    if area.archived_at is not None:
+        raise Conflict(gettext("This area is archived; restore it first."))
+
+
+def _record_presence(
+    membership: Membership, area: DecisionArea, kind: MatrixChangeKind, reason: str
+) -> None:
+    """Archiving and restoring leave the terms as they are: old and new are the same."""
+    terms = area_terms_snapshot(area)
+    MatrixChange.objects.create(
+        tandem_id=membership.tandem_id,
+        area=area,
+        kind=kind,
+        changed_by=membership.user,
+        changed_at=timezone.now(),
+        old=terms,
+        new=terms,
+        reason=reason,
+    )
+    audit_record(
+        action=f"area_{kind}",
+        actor=membership.user,
+        tandem=membership.tandem,
+        target=area,
+        data={"level": area.level},
+    )
+
+
+@transaction.atomic
+def area_archive(*, membership: Membership, area_id: int, reason: str = "") -> DecisionArea:
+    """Take an area out of the matrix in force (leader only), e.g. a task that is gone.
+
+    From now on no decision is logged in it, no elevation granted and no growth suggested;
+    its decisions and its history stay, and `area_restore` brings it back. Recorded in the
+    matrix history. Archiving an archived area is a conflict.
+    """
+    access.require_leader(membership, action="change the decision-rights matrix")
+    area = _locked_area(membership, area_id)
+    if area.archived_at is not None:
+        raise Conflict(gettext("This area is already archived."))
+    area.archived_at = timezone.now()
+    area.save(update_fields=["archived_at", "updated_at"])
+    _record_presence(membership, area, MatrixChangeKind.ARCHIVED, reason)
+    return area
+
+
+@transaction.atomic
+def area_restore(*, membership: Membership, area_id: int, reason: str = "") -> DecisionArea:
+    """Put an archived area back into the matrix in force, with the terms it had (leader
+    only). Recorded in the matrix history. Restoring an area in force is a conflict."""
+    access.require_leader(membership, action="change the decision-rights matrix")
+    area = _locked_area(membership, area_id)
+    if area.archived_at is None:
+        raise Conflict(gettext("This area is not archived."))
+    area.archived_at = None
+    area.save(update_fields=["archived_at", "updated_at"])
+    _record_presence(membership, area, MatrixChangeKind.RESTORED, reason)
+    return area
+
+
+@transaction.atomic
+def area_growth_dismiss(*, membership: Membership, area_id: int) -> DecisionArea:
+    """The leader says "not now" to the area's growth suggestion (leader only).
+
+    The suggestion goes away, and only requests answered from now on count towards the next
+    one: the platform suggests again after another full run of approvals, never from the same
+    evidence. A conflict when there is no suggestion to dismiss (a second tab, say).
+    """
+    from apps.delegation.selectors import growth_suggestions
+
+    access.require_leader(membership, action="decide about a growth suggestion")
+    area = _locked_area(membership, area_id)
+    suggestion = growth_suggestions(areas=[area]).get(area.pk)
+    if suggestion is None:
+        raise Conflict(gettext("There is no growth suggestion for this area any more."))
+    area.growth_dismissed_at = timezone.now()
+    area.save(update_fields=["growth_dismissed_at", "updated_at"])
+    audit_record(
+        action="growth_dismissed",
+        actor=membership.user,
+        tandem=membership.tandem,
+        target=area,
+        data={"level": area.level, "suggested_level": suggestion.suggested_level},
+    )
+    return area
+
+
 @transaction.atomic
 def elevation_create(
     *,
@@ -370,6 +469,7 @@ def elevation_create(
     area = DecisionArea.objects.select_for_update().filter(tandem=tandem, pk=area_id).first()
     if area is None:
         raise DomainError(gettext("No such area in this tandem."), field="area")
+    _require_in_force(area)
     level = _check_level(level, "level")
     if level <= area.level:
         raise DomainError(
@@ -464,6 +564,15 @@ def _limit_currency_at(*, area: DecisionArea, at: datetime) -> str:
 
 
 # --- the decision log --------------------------------------------------------------------
+
+
+def check_area_open(area: DecisionArea, *, at: datetime) -> None:
+    """An archived area takes no decision taken since it was archived; one taken before (and
+    logged late) is classified against the terms it had then."""
+    if area.archived_at is not None and at >= area.archived_at:
+        raise DomainError(
+            gettext("This area is archived; choose another area, or none."), field="area"
+        )
 
 
 _REQUESTS: Final = (Classification.NEEDS_AGREEMENT, Classification.NEEDS_ADVICE)
@@ -571,6 +680,7 @@ def decision_log(
         area = DecisionArea.objects.filter(tandem=tandem, pk=area_id).first()
         if area is None:
             raise DomainError(gettext("No such area in this tandem."), field="area")
+        check_area_open(area, at=decided_at)
     goal = _goal_of(tandem, goal_id)
 
     if amount is not None:

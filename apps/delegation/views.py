@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
-from functools import wraps
+from functools import partial, wraps
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -38,6 +38,7 @@ from apps.delegation.forms import (
     LEVEL_MEANING,
     AnswerForm,
     AreaForm,
+    DecisionEditForm,
     DecisionForm,
     DecisionLogFilter,
     ElevationForm,
@@ -246,8 +247,9 @@ def _render_matrix(
     status: int = 200,
 ) -> HttpResponse:
     areas = selectors.with_growth_suggestions(
-        selectors.areas_at_a_glance(membership=membership).order_by("name", "id")
+        selectors.areas_at_a_glance(membership=membership, archived=False).order_by("name", "id")
     )
+    archived = selectors.areas_of(membership=membership).filter(archived_at__isnull=False)
     recent = selectors.recent_decisions_by_area(membership=membership, per_area=RECENT_PER_AREA)
     for area in areas:
         area.recent_list = recent.get(area.pk, [])  # type: ignore[attr-defined]
@@ -269,6 +271,7 @@ def _render_matrix(
         "delegation/matrix.html",
         {
             "areas": areas,
+            "archived_areas": archived.order_by("name", "id"),
             "history": _history_rows(changes[:MATRIX_HISTORY_ROWS], membership, goals),
             "form": form,
             "can_edit": is_leader,
@@ -409,6 +412,65 @@ def area_raise(request: HttpRequest, membership: Membership, area_id: int) -> Ht
     return redirect(back)
 
 
+def _matrix_change(
+    request: HttpRequest, membership: Membership, change: Callable[[], object], success: str
+) -> HttpResponse:
+    """Run one leader's change of an area and go back to the matrix with what happened."""
+    _require_leader(membership)
+    try:
+        change()
+    except NotFound:
+        raise Http404 from None
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, success)
+    return redirect(reverse("delegation:matrix", args=[membership.tandem_id]))
+
+
+@page
+@require_POST
+def area_dismiss_growth(request: HttpRequest, membership: Membership, area_id: int) -> HttpResponse:
+    """ "Not now" to the growth suggestion: it comes back only after a new run of approvals."""
+    return _matrix_change(
+        request,
+        membership,
+        partial(services.area_growth_dismiss, membership=membership, area_id=area_id),
+        _("Noted: the level stays. Tandem suggests again after a new run of approvals."),
+    )
+
+
+@page
+@require_POST
+def area_archive(request: HttpRequest, membership: Membership, area_id: int) -> HttpResponse:
+    """Take the area out of the matrix in force; its decisions and history stay."""
+    area = _area_or_404(membership, area_id)
+    return _matrix_change(
+        request,
+        membership,
+        partial(
+            services.area_archive,
+            membership=membership,
+            area_id=area.pk,
+            reason=request.POST.get("reason", "")[:2000],
+        ),
+        _("Archived “%(name)s”. Its decisions and history stay.") % {"name": area.name},
+    )
+
+
+@page
+@require_POST
+def area_restore(request: HttpRequest, membership: Membership, area_id: int) -> HttpResponse:
+    """Put an archived area back into the matrix in force, with the terms it had."""
+    area = _area_or_404(membership, area_id)
+    return _matrix_change(
+        request,
+        membership,
+        partial(services.area_restore, membership=membership, area_id=area.pk),
+        _("“%(name)s” is back in the matrix.") % {"name": area.name},
+    )
+
+
 @page
 @require_GET
 def history(request: HttpRequest, membership: Membership) -> HttpResponse:
@@ -424,8 +486,12 @@ def history(request: HttpRequest, membership: Membership) -> HttpResponse:
 # --- the decision log --------------------------------------------------------------------
 
 
-def _areas(membership: Membership) -> list[DecisionArea]:
-    return list(selectors.areas_of(membership=membership).order_by("name", "id"))
+def _areas(membership: Membership, *, in_force: bool = False) -> list[DecisionArea]:
+    """The tandem's areas; `in_force`: without the archived ones (a new decision's choices)."""
+    areas = selectors.areas_of(membership=membership)
+    if in_force:
+        areas = areas.filter(archived_at__isnull=True)
+    return list(areas.order_by("name", "id"))
 
 
 def _new_decision_form(membership: Membership, areas: list[DecisionArea]) -> DecisionForm:
@@ -455,6 +521,9 @@ def _preview(membership: Membership, form: DecisionForm) -> Preview | None:
         found = selectors.decision_classification_preview(membership=membership, **values)
     except NotFound:
         form.add_error("area", _("No such area in this tandem."))
+        return None
+    except DomainError as exc:
+        form_error_from(form, exc)
         return None
     verdict, terms, area = found.verdict, found.terms, found.area
     limit = ""
@@ -526,7 +595,7 @@ def decisions(request: HttpRequest, membership: Membership) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def decision_new(request: HttpRequest, membership: Membership) -> HttpResponse:
     """Log a decision. "Preview classification" shows the verdict and saves nothing."""
-    areas = _areas(membership)
+    areas = _areas(membership, in_force=True)
     if request.method == "GET":
         form = _new_decision_form(membership, areas)
         if request.GET.get("area"):
@@ -562,7 +631,7 @@ def decision_new(request: HttpRequest, membership: Membership) -> HttpResponse:
 def decision_preview(request: HttpRequest, membership: Membership) -> HttpResponse:
     """The classification preview as an HTML fragment, for the page's live preview. Reads
     only; the values come in the query string."""
-    form = DecisionForm(request.GET, areas=_areas(membership))
+    form = DecisionForm(request.GET, areas=_areas(membership, in_force=True))
     preview = _preview(membership, form)
     # No area chosen yet is no error, only nothing to show; a bad value is a 400.
     invalid = [
@@ -592,9 +661,18 @@ def _render_decision(
     *,
     outcome_form: OutcomeForm | None = None,
     answer_form: AnswerForm | None = None,
+    edit_form: DecisionEditForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
     is_leader = access.is_leader(membership)
+    can_edit = decision.author_id == membership.user_id and decision.status not in (
+        DecisionStatus.ANSWERED,
+        DecisionStatus.ACKNOWLEDGED,
+    )
+    if can_edit and edit_form is None:
+        edit_form = DecisionEditForm(
+            initial={"title": decision.title, "rationale": decision.rationale}
+        )
     return render(
         request,
         "delegation/decision_detail.html",
@@ -608,6 +686,7 @@ def _render_decision(
             and decision.author_id != membership.user_id,
             "can_acknowledge": is_leader and decision.status in ACKNOWLEDGEABLE,
             "answer_form": answer_form or AnswerForm(auto_id=f"id_d{decision.pk}_%s"),
+            "edit_form": edit_form if can_edit else None,
         },
         status=status,
     )
@@ -637,6 +716,33 @@ def decision_outcome(
             messages.success(request, _("Saved the outcome."))
             return redirect(reverse("delegation:decision", args=[membership.tandem_id, found.pk]))
     return _render_decision(request, membership, found, outcome_form=form, status=400)
+
+
+@page
+@require_POST
+def decision_edit(request: HttpRequest, membership: Membership, decision_id: int) -> HttpResponse:
+    """The author corrects the title or the rationale, until the leader has answered or
+    acknowledged (the same rule as the API's PATCH)."""
+    found = _decision_or_404(membership, decision_id)
+    form = DecisionEditForm(request.POST)
+    if form.is_valid():
+        try:
+            services.decision_update(
+                membership=membership, decision_id=found.pk, **form.cleaned_data
+            )
+        except DomainPermissionDenied as exc:
+            raise PermissionDenied(exc.message) from None
+        except Conflict as exc:  # answered or acknowledged meanwhile: the form is gone
+            messages.error(request, exc.message)
+            return _render_decision(request, membership, found, status=exc.status_code)
+        except DomainError as exc:
+            form_error_from(form, exc)
+            return _render_decision(
+                request, membership, found, edit_form=form, status=exc.status_code
+            )
+        messages.success(request, _("Your correction is saved."))
+        return redirect(reverse("delegation:decision", args=[membership.tandem_id, found.pk]))
+    return _render_decision(request, membership, found, edit_form=form, status=400)
 
 
 # --- the review queue --------------------------------------------------------------------

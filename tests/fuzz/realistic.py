@@ -72,6 +72,10 @@ def path_value(method: str, path: str, name: str, world: World) -> int | str | N
             return ids["informs_decision_id"]
         if method == "PATCH":
             return ids["leader_decision_id"]
+    if name == "area_id" and path.endswith("/areas/{area_id}/restore/"):
+        return ids["archived_area_id"]
+    if name == "area_id" and path.endswith("/growth-suggestion/dismiss/"):
+        return ids["growth_area_id"]
     if name == "notice_id":
         return ids["notice_leader_id"]
     if name == "id":

@@ -21,6 +21,7 @@ from apps.accounts.models import User
 from apps.checkins import rules as checkin_rules
 from apps.checkins import selectors as checkin_selectors
 from apps.checkins import services as checkins
+from apps.delegation import selectors as delegation_selectors
 from apps.delegation import services as delegation
 from apps.feedback import services as feedback
 from apps.feedback.models import FeedbackCycle
@@ -129,6 +130,16 @@ def build_tandem(name: str) -> TandemWorld:
         reason="Leader away",
     )
     ids["elevation_id"] = elevation.pk
+    rooms = delegation.area_create(membership=lead, name="Rooms", level=4)
+    for n in range(delegation_selectors.growth_window()):
+        asked = delegation.decision_log(
+            membership=assist, title=f"Booked room {n}", rationale="Free", area_id=rooms.pk
+        )
+        delegation.decision_answer(membership=lead, decision_id=asked.pk, answer="approve")
+    ids["growth_area_id"] = rooms.pk  # its growth suggestion is up
+    parking = delegation.area_create(membership=lead, name="Parking", level=5)
+    delegation.area_archive(membership=lead, area_id=parking.pk, reason="No car any more")
+    ids["archived_area_id"] = parking.pk
     request = delegation.decision_log(
         membership=assist, title="New printer vendor", rationale="Cheaper", area_id=vendors.pk
     )

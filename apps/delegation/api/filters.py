@@ -18,8 +18,10 @@ from apps.delegation.models import (
     NEEDS_ACTION,
     ClassificationChoice,
     Decision,
+    DecisionArea,
     DecisionStatus,
     Elevation,
+    Level,
     MatrixChange,
     MatrixChangeKind,
 )
@@ -56,6 +58,20 @@ class DecisionFilter(filters.FilterSet):
         if value:
             return queryset.filter(status__in=NEEDS_ACTION)
         return queryset.exclude(status__in=NEEDS_ACTION)
+
+
+class AreaFilter(filters.FilterSet):
+    level = filters.ChoiceFilter(choices=Level.choices)
+    archived = BooleanFilter(
+        field_name="archived_at",
+        lookup_expr="isnull",
+        exclude=True,
+        help_text="`true`: only archived areas; `false`: only those in force.",
+    )
+
+    class Meta:
+        model = DecisionArea
+        fields: list[str] = []
 
 
 class MatrixChangeFilter(filters.FilterSet):

@@ -102,10 +102,17 @@ class DecisionAreaSerializer(serializers.ModelSerializer[DecisionArea]):
             "active_elevation",
             "recent",
             "growth_suggestion",
+            "archived_at",
             "created_at",
             "updated_at",
         ]
         read_only_fields = fields
+        extra_kwargs = {
+            "archived_at": {
+                "help_text": "Set while the area is archived: out of the matrix in force, it "
+                "takes no new decisions."
+            }
+        }
 
     @extend_schema_field(ActiveElevationSerializer(allow_null=True))
     def get_active_elevation(self, area: DecisionArea) -> dict[str, Any] | None:
@@ -240,6 +247,12 @@ class AreaCreateInputSerializer(_LimitFields):
 class AreaUpdateInputSerializer(AreaCreateInputSerializer):
     name = serializers.CharField(max_length=120, required=False)
     level = _level(required=False)
+
+
+class AreaPresenceInputSerializer(InputSerializer):
+    reason = serializers.CharField(
+        max_length=2000, required=False, allow_blank=True, help_text="Recorded in the history."
+    )
 
 
 class ElevationCreateInputSerializer(InputSerializer):

@@ -7,6 +7,21 @@ _T = "tandems/<int:tandem_id>"
 urlpatterns = [
     path(f"{_T}/areas/", views.AreaListView.as_view(), name="api-areas"),
     path(f"{_T}/areas/<int:area_id>/", views.AreaDetailView.as_view(), name="api-area"),
+    path(
+        f"{_T}/areas/<int:area_id>/archive/",
+        views.AreaArchiveView.as_view(),
+        name="api-area-archive",
+    ),
+    path(
+        f"{_T}/areas/<int:area_id>/restore/",
+        views.AreaRestoreView.as_view(),
+        name="api-area-restore",
+    ),
+    path(
+        f"{_T}/areas/<int:area_id>/growth-suggestion/dismiss/",
+        views.AreaGrowthDismissView.as_view(),
+        name="api-area-growth-dismiss",
+    ),
     path(f"{_T}/matrix/", views.MatrixView.as_view(), name="api-matrix"),
     path(f"{_T}/matrix/changes/", views.MatrixChangeListView.as_view(), name="api-matrix-changes"),
     path(

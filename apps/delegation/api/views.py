@@ -21,12 +21,14 @@ from apps.core.api import fast
 from apps.delegation import selectors, services
 from apps.delegation.api.filters import (
     FILTER_BACKENDS,
+    AreaFilter,
     DecisionFilter,
     ElevationFilter,
     MatrixChangeFilter,
 )
 from apps.delegation.api.serializers import (
     AreaCreateInputSerializer,
+    AreaPresenceInputSerializer,
     AreaUpdateInputSerializer,
     DecisionAnswerInputSerializer,
     DecisionAreaSerializer,
@@ -64,7 +66,7 @@ class AreaListView(TandemScopedMixin, generics.ListAPIView[DecisionArea]):
     filter_backends = FILTER_BACKENDS
     serializer_class = DecisionAreaSerializer
     queryset = DecisionArea.objects.none()  # for the schema; the real one is scoped below
-    filterset_fields = ["level"]
+    filterset_class = AreaFilter
     ordering_fields = ["name", "level", "created_at"]
 
     def get_queryset(self) -> QuerySet[DecisionArea]:
@@ -111,6 +113,56 @@ class AreaDetailView(TandemScopedMixin, APIView):
         return Response(DecisionAreaSerializer(area).data)
 
 
+def _area_response(view: TandemScopedMixin, area_id: int) -> Response:
+    area = selectors.area_get(membership=view.membership, area_id=area_id)
+    return Response(DecisionAreaSerializer(area).data)
+
+
+@extend_schema(parameters=[TANDEM_ID, AREA_ID])
+class AreaArchiveView(TandemScopedMixin, APIView):
+    @extend_schema(
+        request=AreaPresenceInputSerializer,
+        responses=DecisionAreaSerializer,
+        description="The leader takes the area out of the matrix in force: no decision taken "
+        "from now on is logged in it, no elevation granted, no growth suggested; its decisions "
+        "and history stay. Recorded in the history. An archived area is a 409.",
+    )
+    def post(self, request: Request, tandem_id: int, area_id: int) -> Response:
+        data = AreaPresenceInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.area_archive(membership=self.membership, area_id=area_id, **data.validated_data)
+        return _area_response(self, area_id)
+
+
+@extend_schema(parameters=[TANDEM_ID, AREA_ID])
+class AreaRestoreView(TandemScopedMixin, APIView):
+    @extend_schema(
+        request=AreaPresenceInputSerializer,
+        responses=DecisionAreaSerializer,
+        description="The leader puts an archived area back into the matrix in force, with "
+        "the terms it had. Recorded in the history. An area in force is a 409.",
+    )
+    def post(self, request: Request, tandem_id: int, area_id: int) -> Response:
+        data = AreaPresenceInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.area_restore(membership=self.membership, area_id=area_id, **data.validated_data)
+        return _area_response(self, area_id)
+
+
+@extend_schema(parameters=[TANDEM_ID, AREA_ID])
+class AreaGrowthDismissView(TandemScopedMixin, APIView):
+    @extend_schema(
+        request=None,
+        responses=DecisionAreaSerializer,
+        description='The leader says "not now" to the area\'s growth suggestion: the level '
+        "stays, and only requests answered from now on count towards the next suggestion. "
+        "No suggestion to dismiss is a 409.",
+    )
+    def post(self, request: Request, tandem_id: int, area_id: int) -> Response:
+        services.area_growth_dismiss(membership=self.membership, area_id=area_id)
+        return _area_response(self, area_id)
+
+
 _MatrixSerializer = inline_serializer(
     "Matrix",
     fields={
@@ -122,8 +174,9 @@ _MatrixSerializer = inline_serializer(
 
 @extend_schema(parameters=[TANDEM_ID])
 class MatrixView(TandemScopedMixin, APIView):
-    """The whole matrix at a glance: every area with its level, limit, elevation in force,
-    growth suggestion and counts of recent decisions, in a constant number of queries."""
+    """The matrix in force at a glance: every area not archived, with its level, limit,
+    elevation in force, growth suggestion and counts of recent decisions, in a constant number
+    of queries."""
 
     @extend_schema(
         parameters=[
@@ -143,11 +196,10 @@ class MatrixView(TandemScopedMixin, APIView):
         except serializers.ValidationError as exc:
             raise serializers.ValidationError({"days": exc.detail}) from None
         since = timezone.now() - timedelta(days=count_days)
-        areas = selectors.with_growth_suggestions(
-            selectors.areas_at_a_glance(membership=self.membership, since=since).order_by(
-                "name", "id"
-            )
+        in_force = selectors.areas_at_a_glance(
+            membership=self.membership, since=since, archived=False
         )
+        areas = selectors.with_growth_suggestions(in_force.order_by("name", "id"))
         return Response(
             {
                 "since": serializers.DateTimeField().to_representation(since),
@@ -173,7 +225,9 @@ class MatrixChangeListView(TandemScopedMixin, generics.ListAPIView[MatrixChange]
 
 
 def _export_areas(view: TandemScopedMixin) -> list[DecisionArea]:
-    return list(selectors.areas_at_a_glance(membership=view.membership).order_by("name", "id"))
+    """The matrix in force: archived areas are not part of it."""
+    in_force = selectors.areas_at_a_glance(membership=view.membership, archived=False)
+    return list(in_force.order_by("name", "id"))
 
 
 @extend_schema(parameters=[TANDEM_ID])

@@ -797,3 +797,69 @@ def test_the_pages_query_count_does_not_grow_with_rows(pair: Pair, other_pair: P
 
     assert one == ten
     assert max(one.values()) <= 14, one
+
+
+# --- correcting a decision's text ------------------------------------------------------------
+
+
+def test_the_author_corrects_a_decision_until_the_leader_answers(
+    pair: Pair, vendors: DecisionArea
+) -> None:
+    decision = log(pair, area_id=vendors.pk, title="Printr vendor")
+    assistant = _client(pair.assistant)
+    page = assistant.get(_url(pair, f"decisions/{decision.pk}/")).content.decode()
+    assert f'action="/t/{pair.tandem.pk}/decisions/{decision.pk}/edit/"' in page
+
+    response = assistant.post(
+        _url(pair, f"decisions/{decision.pk}/edit/"),
+        {"title": "Printer vendor", "rationale": "Cheaper toner."},
+    )
+
+    assert response.status_code == 302
+    decision.refresh_from_db()
+    assert (decision.title, decision.rationale, decision.classification) == (
+        "Printer vendor",
+        "Cheaper toner.",
+        "needs_agreement",
+    )
+    decision_answer(
+        membership=pair.leader_membership, decision_id=decision.pk, answer=Answer.APPROVE
+    )
+    page = assistant.get(_url(pair, f"decisions/{decision.pk}/")).content.decode()
+    assert "/edit/" not in page
+    before = _snapshot()
+    late = assistant.post(
+        _url(pair, f"decisions/{decision.pk}/edit/"), {"title": "Other", "rationale": "x"}
+    )
+    assert late.status_code == 409
+    assert "cannot be changed" in late.content.decode()
+    assert _snapshot() == before
+
+
+def test_only_the_author_corrects_a_decision(pair: Pair, vendors: DecisionArea) -> None:
+    decision = log(pair, area_id=vendors.pk)
+    leader = _client(pair.leader)
+    assert "/edit/" not in leader.get(_url(pair, f"decisions/{decision.pk}/")).content.decode()
+    before = _snapshot()
+
+    response = leader.post(
+        _url(pair, f"decisions/{decision.pk}/edit/"), {"title": "Mine now", "rationale": "x"}
+    )
+
+    assert response.status_code == 403
+    assert _snapshot() == before
+
+
+def test_a_correction_without_a_title_is_refused_next_to_the_field(
+    pair: Pair, vendors: DecisionArea
+) -> None:
+    decision = log(pair, area_id=vendors.pk)
+    before = _snapshot()
+
+    response = _client(pair.assistant).post(
+        _url(pair, f"decisions/{decision.pk}/edit/"), {"title": "", "rationale": "Still why"}
+    )
+
+    assert response.status_code == 400
+    assert len(_field_errors(response.content.decode(), "title")) == 1
+    assert _snapshot() == before
