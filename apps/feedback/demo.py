@@ -1,4 +1,5 @@
-"""Demo data: Lena & Alex's past revealed cycles (with trends) and one open cycle."""
+"""Demo data: Lena & Alex's past revealed cycles (with trends), one open cycle, and a thank-you
+in each direction."""
 
 from __future__ import annotations
 
@@ -70,6 +71,9 @@ def seed(demo: Demo) -> None:
     )
     services.appreciation_send(
         membership=lena, text="Thank you for rescuing the Vienna trip on short notice."
+    )
+    services.appreciation_send(
+        membership=alex, text="Thank you for letting me choose the vendors myself."
     )
     _seed_second_tandem(demo)
 

@@ -25,7 +25,21 @@ def test_seed_demo_gives_revealed_cycles_with_trends_and_one_open_cycle() -> Non
     _rows, totals = history_of(membership=lena)
     assert sorted(tuple(c.values()) for c in totals.values()) == [(2, 1, 0), (3, 0, 0)]
     assert FeedbackEntry.objects.filter(status="draft").count() == 1
-    assert Appreciation.objects.count() == 1
+    thanks = Appreciation.objects.order_by("id").values_list(
+        "author__email", "recipient__email", "text"
+    )
+    assert list(thanks) == [
+        (
+            "lena@demo.tandem.local",
+            "alex@demo.tandem.local",
+            "Thank you for rescuing the Vienna trip on short notice.",
+        ),
+        (
+            "alex@demo.tandem.local",
+            "lena@demo.tandem.local",
+            "Thank you for letting me choose the vendors myself.",
+        ),
+    ]
 
 
 def test_the_admin_pages_render_for_staff() -> None:
