@@ -181,6 +181,8 @@ AXES_VERBOSE = False
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("de", _("German"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# English dates day-first on a 24-hour clock, like the German ones (tandem/formats/en).
+FORMAT_MODULE_PATH = ["tandem.formats"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True

@@ -653,4 +653,4 @@ def test_times_are_shown_in_the_viewers_timezone(pair: Pair) -> None:
 
         page = _client(pair.assistant).get(_base(pair)).content.decode()
 
-    assert "Deadline March 16, 2026, 8:30 a.m." in page  # 15 March, 23:30 UTC, in Tokyo
+    assert "Deadline 16 March 2026, 08:30" in page  # 15 March, 23:30 UTC, in Tokyo
