@@ -106,7 +106,9 @@ def test_restoring_brings_the_area_back_with_its_terms(pair: Pair, travel: Decis
 
 
 @pytest.mark.parametrize("action", ["archive", "restore"])
-def test_only_the_leader_archives_or_restores(pair: Pair, hiring: DecisionArea, action: str) -> None:
+def test_only_the_leader_archives_or_restores(
+    pair: Pair, hiring: DecisionArea, action: str
+) -> None:
     if action == "restore":
         services.area_archive(membership=pair.leader_membership, area_id=hiring.pk)
     service = services.area_archive if action == "archive" else services.area_restore
