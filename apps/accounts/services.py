@@ -16,6 +16,7 @@ from django.contrib.auth.signals import user_logged_in
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Exists, OuterRef
+from django.utils.translation import gettext, gettext_noop
 from rest_framework.authtoken.models import Token
 
 from apps.accounts.models import DELETED_DOMAIN, Language, User
@@ -48,12 +49,16 @@ PREFERENCE_FIELDS = (
 
 def _check_language(language: str) -> None:
     if language not in Language.values:
-        raise DomainError(f"Choose one of: {', '.join(Language.values)}.", field="language")
+        raise DomainError(
+            gettext("Choose one of: %(choices)s.") % {"choices": ", ".join(Language.values)},
+            field="language",
+        )
 
 
 def _check_timezone(name: str) -> None:
     if not is_valid_timezone(name):
-        raise DomainError(f"Unknown timezone: {name}.", field="timezone")
+        message = gettext("Unknown timezone: %(value)s.") % {"value": name}
+        raise DomainError(message, field="timezone")
 
 
 @transaction.atomic
@@ -67,7 +72,9 @@ def user_sign_up(
 ) -> User:
     email = User.objects.normalize_email(email).strip().lower()
     if User.objects.filter(email__iexact=email).exists():
-        raise DomainError("An account with this e-mail address exists already.", field="email")
+        raise DomainError(
+            gettext_noop("An account with this e-mail address exists already."), field="email"
+        )
     _check_language(language)
     _check_timezone(timezone)
     candidate = User(email=email, display_name=display_name)
@@ -115,10 +122,10 @@ def user_token_obtain(*, request: Any, email: str, password: str) -> tuple[User,
         if getattr(request, "axes_locked_out", False):
             cool_off = get_cool_off(request)
             raise SignInLockedOut(
-                "Too many failed sign-in attempts. Please try again later.",
+                gettext_noop("Too many failed sign-in attempts. Please try again later."),
                 retry_after=cool_off.total_seconds() if cool_off else None,
             )
-        raise DomainError("E-mail address or password is wrong.", field="password")
+        raise DomainError(gettext_noop("E-mail address or password is wrong."), field="password")
     assert isinstance(user, User)
     user_logged_in.send(sender=User, request=request, user=user)
     return user, user_token(user=user)
@@ -129,7 +136,7 @@ def user_update_preferences(*, user: User, **changes: Any) -> User:
     """Apply a partial change of preferences, checking the combination that results."""
     unknown = set(changes) - set(PREFERENCE_FIELDS)
     if unknown:
-        raise DomainError("Unknown preference.", field=sorted(unknown)[0])
+        raise DomainError(gettext_noop("Unknown preference."), field=sorted(unknown)[0])
     if "language" in changes:
         _check_language(changes["language"])
     if "timezone" in changes:
@@ -147,10 +154,13 @@ def user_update_preferences(*, user: User, **changes: Any) -> User:
 def _check_quiet_hours(start: time | None, end: time | None) -> None:
     if (start is None) != (end is None):
         field = "quiet_hours_end" if end is None else "quiet_hours_start"
-        raise DomainError("Set both the start and the end of quiet hours, or neither.", field=field)
+        raise DomainError(
+            gettext_noop("Set both the start and the end of quiet hours, or neither."), field=field
+        )
     if start is not None and start == end:
         raise DomainError(
-            "Quiet hours must not start and end at the same time.", field="quiet_hours_end"
+            gettext_noop("Quiet hours must not start and end at the same time."),
+            field="quiet_hours_end",
         )
 
 
@@ -161,20 +171,23 @@ def _check_window(weekday: int | None, start: time | None, end: time | None) -> 
     for name, value in zip(("window_weekday", "window_start", "window_end"), values, strict=True):
         if value is None:
             raise DomainError(
-                "Set the weekday, start and end of the communication window.", field=name
+                gettext_noop("Set the weekday, start and end of the communication window."),
+                field=name,
             )
     assert start is not None and end is not None and weekday is not None
     if not 0 <= weekday <= 6:
-        raise DomainError("Weekday must be 0 (Monday) to 6 (Sunday).", field="window_weekday")
+        raise DomainError(
+            gettext_noop("Weekday must be 0 (Monday) to 6 (Sunday)."), field="window_weekday"
+        )
     if start >= end:
-        raise DomainError("The window must end after it starts.", field="window_end")
+        raise DomainError(gettext_noop("The window must end after it starts."), field="window_end")
 
 
 def _check_pause(paused_from: datetime | None, paused_until: datetime | None) -> None:
     if paused_until is not None and paused_from is None:
-        raise DomainError("Set when the pause starts.", field="paused_from")
+        raise DomainError(gettext_noop("Set when the pause starts."), field="paused_from")
     if paused_from is not None and paused_until is not None and paused_until <= paused_from:
-        raise DomainError("The pause must end after it starts.", field="paused_until")
+        raise DomainError(gettext_noop("The pause must end after it starts."), field="paused_until")
 
 
 # --- deleting an account --------------------------------------------------------------------
@@ -194,9 +207,9 @@ def user_delete(*, user: User, password: str) -> User:
     """
     locked = User.objects.select_for_update().filter(pk=user.pk, is_active=True).first()
     if locked is None:
-        raise DomainError("This account has been deleted already.", field="password")
+        raise DomainError(gettext_noop("This account has been deleted already."), field="password")
     if not password or not locked.check_password(password):
-        raise DomainError("The password is wrong.", field="password")
+        raise DomainError(gettext_noop("The password is wrong."), field="password")
     user = locked
     old_email = user.email
 

@@ -37,38 +37,9 @@ NTH_CHOICES: Final = [
 ]
 WEEKDAY_CHOICES: Final = [(day, WEEKDAYS[day]) for day in range(7)]
 
-# The services' messages (English in the code, like the API's) as the pages show them: the
-# catalogue has their German. A message that is not here is shown as the service wrote it.
+# A service's message is in the active language already (`DomainError.message`); those of
+# the recurrence rules are lower-case fragments, which the pages show as sentences.
 SERVICE_MESSAGES: Final = {
-    "A skipped occurrence cannot be held.": _("A skipped occurrence cannot be held."),
-    "It has not started yet.": _("It has not started yet."),
-    "The retro opens when the check-in starts.": _("The retro opens when the check-in starts."),
-    "This occurrence has already started.": _("This occurrence has already started."),
-    "This occurrence is skipped.": _("This occurrence is skipped."),
-    "This occurrence was skipped.": _("This occurrence was skipped."),
-    "This occurrence's time has passed.": _("This occurrence's time has passed."),
-    "You already rated this check-in.": _("You already rated this check-in."),
-    "Must be a member of this tandem.": _("Must be a member of this tandem."),
-    "Must be from 1 to 5.": _("Must be from 1 to 5."),
-    "Must be in the future.": _("Must be in the future."),
-    "Must be more than 0 and at most 24 hours.": _("Must be more than 0 and at most 24 hours."),
-    "Must be more than 0 and at most 2 days before the check-in.": _(
-        "Must be more than 0 and at most 2 days before the check-in."
-    ),
-    "Must not be empty.": _("Must not be empty."),
-    "No such decision in this tandem.": _("No such decision in this tandem."),
-    "Overlaps another occurrence of this series.": _("Overlaps another occurrence of this series."),
-    "This series would never happen.": _("This series would never happen."),
-    "Must be after today: the past stays as it was.": _(
-        "Must be after today: the past stays as it was."
-    ),
-    "The series ends before that date.": _("The series ends before that date."),
-    "Unknown kind.": _("Unknown kind."),
-    "Unknown status.": _("Unknown status."),
-    "Only the author may change what the item says.": _(
-        "Only the author may change what the item says."
-    ),
-    "Only the author may remove the item.": _("Only the author may remove the item."),
     "choose at least one day of the week": _("Choose at least one day of the week."),
     "choose exactly one day of the week": _("Choose exactly one day of the week."),
     "choose a day of the month": _("Choose a day of the month."),
@@ -90,7 +61,8 @@ _ENDS_BEFORE: Final = re.compile(
 
 
 def translated(message: str) -> str:
-    """A service's message in the active language, where the catalogue knows it."""
+    """A service's message as a page shows it: a recurrence rule's fragment as a sentence in
+    the active language (in English the API keeps the fragment); any other as it is."""
     known = SERVICE_MESSAGES.get(message)
     if known is not None:
         return str(known)

@@ -11,6 +11,7 @@ from typing import Final
 
 from django.db.models import Avg, Count, Prefetch, Q, QuerySet
 from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext, gettext_noop
 
 from apps.accounts.models import User
 from apps.checkins import rules
@@ -41,10 +42,10 @@ def series_get(*, membership: Membership, series_id: int | str) -> CheckInSeries
     try:
         pk = int(series_id)
     except (TypeError, ValueError):
-        raise NotFound("Not found.") from None
+        raise NotFound(gettext_noop("Not found.")) from None
     series = CheckInSeries.objects.filter(tandem_id=membership.tandem_id, pk=pk).first()
     if series is None:
-        raise NotFound("Not found.")
+        raise NotFound(gettext_noop("Not found."))
     return series
 
 
@@ -55,7 +56,7 @@ def parse_start(value: str) -> datetime:
     except ValueError:
         parsed = None
     if parsed is None or parsed.tzinfo is None:
-        raise NotFound("Not found.")
+        raise NotFound(gettext_noop("Not found."))
     return parsed.astimezone(UTC)
 
 
@@ -70,7 +71,7 @@ def occurrence_find(*, series: CheckInSeries, start: datetime) -> Occurrence:
     if row is not None:
         return row
     if not is_computed_start(series, start):
-        raise NotFound("This series has no occurrence at that time.")
+        raise NotFound(gettext_noop("This series has no occurrence at that time."))
     return Occurrence(series=series, original_start=start)
 
 
@@ -111,9 +112,10 @@ def occurrences_between_for(
     """The series' occurrences starting in [window_start, window_end): computed starts merged
     with the stored rows (one query), ordered by their actual start."""
     if window_end <= window_start:
-        raise DomainError("Must be after 'from'.", field="to")
+        raise DomainError(gettext_noop("Must be after 'from'."), field="to")
     if window_end - window_start > MAX_WINDOW:
-        raise DomainError(f"A window spans at most {MAX_WINDOW.days} days.", field="to")
+        message = gettext("A window spans at most %(days)s days.") % {"days": MAX_WINDOW.days}
+        raise DomainError(message, field="to")
     starts = occurrences_between(series.schedule, window_start, window_end)
     rows = _with_counts(
         Occurrence.objects.filter(series=series).filter(
@@ -130,7 +132,7 @@ def occurrences_between_for(
 
 def occurrences_next_for(*, series: CheckInSeries, after: datetime, n: int) -> list[Occurrence]:
     if not 1 <= n <= MAX_NEXT:
-        raise DomainError(f"Must be from 1 to {MAX_NEXT}.", field="next")
+        raise DomainError(gettext("Must be from 1 to %(max)s.") % {"max": MAX_NEXT}, field="next")
     starts = next_occurrences(series.schedule, after, n)
     rows = _with_counts(Occurrence.objects.filter(series=series, original_start__in=starts))
     return _merge(series, starts, list(rows))
@@ -148,14 +150,14 @@ def agenda_item_get(*, membership: Membership, item_id: int | str) -> AgendaItem
     try:
         pk = int(item_id)
     except (TypeError, ValueError):
-        raise NotFound("Not found.") from None
+        raise NotFound(gettext_noop("Not found.")) from None
     item = (
         AgendaItem.objects.select_related("occurrence__series", "author")
         .filter(pk=pk, occurrence__series__tandem_id=membership.tandem_id)
         .first()
     )
     if item is None:
-        raise NotFound("Not found.")
+        raise NotFound(gettext_noop("Not found."))
     return item
 
 
@@ -169,14 +171,14 @@ def action_item_get(*, membership: Membership, item_id: int | str) -> ActionItem
     try:
         pk = int(item_id)
     except (TypeError, ValueError):
-        raise NotFound("Not found.") from None
+        raise NotFound(gettext_noop("Not found.")) from None
     item = (
         ActionItem.objects.select_related("owner", "occurrence")
         .filter(pk=pk, tandem_id=membership.tandem_id)
         .first()
     )
     if item is None:
-        raise NotFound("Not found.")
+        raise NotFound(gettext_noop("Not found."))
     return item
 
 
@@ -255,7 +257,7 @@ def feed_user_for_token(token: str) -> User:
     """The person whose calendar feed this token opens; NotFound for a revoked or unknown one."""
     feed = CalendarFeed.objects.select_related("user").filter(token_hash=token_hash(token)).first()
     if feed is None or not token_matches(token, feed.token_hash) or not feed.user.is_active:
-        raise NotFound("Not found.")
+        raise NotFound(gettext_noop("Not found."))
     return feed.user
 
 

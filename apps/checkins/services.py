@@ -7,6 +7,7 @@ forms call the same functions.
 from __future__ import annotations
 
 import logging
+import re
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, Final
 from zoneinfo import ZoneInfo
@@ -16,7 +17,7 @@ from django.db.models import DateTimeField, ExpressionWrapper, F, Max, Q
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 
 from apps.accounts.models import User
 from apps.audit.services import audit_record
@@ -63,8 +64,57 @@ NEXT_SEARCH: Final = 60
 _FIELD_OF: Final = {"rule": "frequency", "last_date": "until"}
 
 
+# The recurrence rules speak English (pure functions, no catalogue). What a person can cause
+# through a form or the API is translated: the fixed messages where they are shown (listed
+# here so the catalogue has them), those with a value in them here, in the active language.
+_RECURRENCE_MESSAGES: Final = (
+    gettext_noop("must be a date"),
+    gettext_noop("end after a number of occurrences or on a date, not both"),
+    gettext_noop("must be days from 0 (Monday) to 6 (Sunday)"),
+    gettext_noop("must not repeat a day"),
+    gettext_noop("choose at least one day of the week"),
+    gettext_noop("choose exactly one day of the week"),
+    gettext_noop("choose a day of the month"),
+    gettext_noop("must be a day from 1 to 31"),
+    gettext_noop("choose which weekday of the month"),
+    gettext_noop("must be 1, 2, 3, 4 or -1 (the last)"),
+    gettext_noop("must not be before the first date of the series"),
+    gettext_noop("must be a wall time without a timezone"),
+    gettext_noop("a series without an end has no last date"),
+    gettext_noop("must not be before the first date"),
+)
+_RECURRENCE_PATTERNS: Final = (
+    (re.compile(r"unknown frequency (?P<value>.+)"), gettext_noop("unknown frequency %(value)s")),
+    (
+        re.compile(r"must be a whole number from 1 to (?P<max>\d+)"),
+        gettext_noop("must be a whole number from 1 to %(max)s"),
+    ),
+    (
+        re.compile(r"is not used by a (?P<frequency>\w+) series"),
+        gettext_noop("is not used by a %(frequency)s series"),
+    ),
+    (
+        re.compile(r"day (?P<day>\d+) never occurs in the months this series visits"),
+        gettext_noop("day %(day)s never occurs in the months this series visits"),
+    ),
+    (
+        re.compile(r"the series would end before its first occurrence on (?P<date>[\d-]+)"),
+        gettext_noop("the series would end before its first occurrence on %(date)s"),
+    ),
+    (
+        re.compile(r"(?P<value>.+) is not a known IANA timezone"),
+        gettext_noop("%(value)s is not a known IANA timezone"),
+    ),
+)
+
+
 def _recurrence_error(exc: RecurrenceError) -> DomainError:
-    return DomainError(exc.message, field=_FIELD_OF.get(exc.field, exc.field))
+    message = exc.message
+    for pattern, msgid in _RECURRENCE_PATTERNS:
+        if match := pattern.fullmatch(message):
+            message = gettext(msgid) % match.groupdict()
+            break
+    return DomainError(message, field=_FIELD_OF.get(exc.field, exc.field))
 
 
 def recurrence_build(
@@ -95,19 +145,21 @@ def recurrence_build(
 def _check_text(value: str, field: str) -> str:
     value = (value or "").strip()
     if not value:
-        raise DomainError("Must not be empty.", field=field)
+        raise DomainError(gettext_noop("Must not be empty."), field=field)
     return value
 
 
 def _check_duration(duration: timedelta) -> None:
     if not timedelta(0) < duration <= MAX_DURATION:
-        raise DomainError("Must be more than 0 and at most 24 hours.", field="duration_minutes")
+        raise DomainError(
+            gettext_noop("Must be more than 0 and at most 24 hours."), field="duration_minutes"
+        )
 
 
 def _check_lead(lead: timedelta) -> None:
     if not timedelta(0) < lead <= MAX_LEAD:
         raise DomainError(
-            "Must be more than 0 and at most 2 days before the check-in.",
+            gettext_noop("Must be more than 0 and at most 2 days before the check-in."),
             field="reminder_lead_minutes",
         )
 
@@ -129,7 +181,7 @@ def _timing(
         after = localize(start_date, time(0), timezone_name) - timedelta(days=1)
         first = next_occurrences(probe, after, 1)
         if not first:
-            raise DomainError("This series would never happen.", field="start_date")
+            raise DomainError(gettext_noop("This series would never happen."), field="start_date")
         first_date = first[0].astimezone(ZoneInfo(timezone_name)).date()
         if first_date < start_date:  # only a gap past midnight could do this
             first_date = start_date
@@ -233,9 +285,11 @@ def series_reschedule(
         old = _series_locked(membership, series_id)
         local_today = today or timezone.now().astimezone(ZoneInfo(old.timezone)).date()
         if from_date <= local_today:
-            raise DomainError("Must be after today: the past stays as it was.", field="from_date")
+            raise DomainError(
+                gettext_noop("Must be after today: the past stays as it was."), field="from_date"
+            )
         if old.last_date is not None and old.last_date < from_date:
-            raise Conflict("The series ends before that date.", field="from_date")
+            raise Conflict(gettext_noop("The series ends before that date."), field="from_date")
         rule, first_date, last_date = _timing(
             recurrence=recurrence,
             start_date=max(from_date, old.start_date),
@@ -319,7 +373,9 @@ def _reattach_rows(
         if first_new is None:
             upcoming = next_occurrences(target.schedule, max(now, from_date or now), 1)
             if not upcoming:
-                raise Conflict("The new timing has no occurrence to move the agenda to.")
+                raise Conflict(
+                    gettext_noop("The new timing has no occurrence to move the agenda to.")
+                )
             first_new = _touch(target, upcoming[0])
         AgendaItem.objects.filter(occurrence=row).update(occurrence=first_new)
         ActionItem.objects.filter(occurrence=row).update(occurrence=first_new)
@@ -355,7 +411,7 @@ def _occurrence_locked(
 
 def _require_not_started(series: CheckInSeries, row: Occurrence, *, field: str) -> None:
     if row.start <= timezone.now():
-        raise Conflict("This occurrence has already started.", field=field)
+        raise Conflict(gettext_noop("This occurrence has already started."), field=field)
 
 
 def occurrence_skip(*, membership: Membership, series_id: int, start: datetime) -> Occurrence:
@@ -375,7 +431,7 @@ def occurrence_restore(*, membership: Membership, series_id: int, start: datetim
         series, row = _occurrence_locked(membership, series_id, start)
         _require_not_started(series, row, field="start")
         if row.original_start <= timezone.now():
-            raise Conflict("This occurrence's time has passed.", field="start")
+            raise Conflict(gettext_noop("This occurrence's time has passed."), field="start")
         row.status, row.moved_to = OccurrenceStatus.SCHEDULED, None
         row.save(update_fields=["status", "moved_to", "updated_at"])
     return row
@@ -386,14 +442,14 @@ def occurrence_move(
 ) -> Occurrence:
     """Move one occurrence to another instant in the future, not onto another occurrence."""
     if timezone.is_naive(to):
-        raise DomainError("Must include a timezone offset.", field="to")
+        raise DomainError(gettext_noop("Must include a timezone offset."), field="to")
     to = to.astimezone(UTC)
     now = timezone.now()
     with transaction.atomic():
         series, row = _occurrence_locked(membership, series_id, start)
         _require_not_started(series, row, field="start")
         if to <= now:
-            raise DomainError("Must be in the future.", field="to")
+            raise DomainError(gettext_noop("Must be in the future."), field="to")
         window = (to - series.duration, to + series.duration)
         computed = occurrences_between(series.schedule, window[0], window[1])
         moved = Occurrence.objects.filter(
@@ -408,7 +464,9 @@ def occurrence_move(
         )
         clashes = [c for c in computed if c != row.original_start and c not in overridden]
         if clashes or moved.exists():
-            raise DomainError("Overlaps another occurrence of this series.", field="to")
+            raise DomainError(
+                gettext_noop("Overlaps another occurrence of this series."), field="to"
+            )
         if to == row.original_start:
             row.status, row.moved_to = OccurrenceStatus.SCHEDULED, None
         else:
@@ -434,9 +492,9 @@ def occurrence_update(
             fields.append("notes")
         if held:
             if row.status == OccurrenceStatus.SKIPPED:
-                raise Conflict("A skipped occurrence cannot be held.", field="held")
+                raise Conflict(gettext_noop("A skipped occurrence cannot be held."), field="held")
             if row.start > timezone.now():
-                raise Conflict("It has not started yet.", field="held")
+                raise Conflict(gettext_noop("It has not started yet."), field="held")
             # A held occurrence keeps `moved_to`: where it really took place.
             row.status = OccurrenceStatus.HELD
             fields.append("status")
@@ -457,7 +515,7 @@ def _decision_for(tandem_id: int, decision_id: int | None) -> Any:
 
     decision = Decision.objects.filter(pk=decision_id, tandem_id=tandem_id).first()
     if decision is None:
-        raise DomainError("No such decision in this tandem.", field="decision")
+        raise DomainError(gettext_noop("No such decision in this tandem."), field="decision")
     return decision
 
 
@@ -476,13 +534,13 @@ def agenda_item_add(
     decision_id: int | None = None,
 ) -> AgendaItem:
     if kind not in AgendaKind.values:
-        raise DomainError("Unknown kind.", field="kind")
+        raise DomainError(gettext_noop("Unknown kind."), field="kind")
     text = _check_text(text, "text")
     with transaction.atomic():
         decision = _decision_for(membership.tandem_id, decision_id)
         _series, row = _occurrence_locked(membership, series_id, start)
         if row.status == OccurrenceStatus.SKIPPED:
-            raise Conflict("This occurrence is skipped.", field="start")
+            raise Conflict(gettext_noop("This occurrence is skipped."), field="start")
         return AgendaItem.objects.create(
             occurrence=row,
             author_id=membership.user_id,
@@ -510,13 +568,13 @@ def agenda_item_update(
         fields: list[str] = []
         changes_content = text is not None or kind is not None or decision_id is not ...
         if changes_content and item.author_id != membership.user_id:
-            raise PermissionDenied("Only the author may change what the item says.")
+            raise PermissionDenied(gettext_noop("Only the author may change what the item says."))
         if text is not None:
             item.text = _check_text(text, "text")
             fields.append("text")
         if kind is not None:
             if kind not in AgendaKind.values:
-                raise DomainError("Unknown kind.", field="kind")
+                raise DomainError(gettext_noop("Unknown kind."), field="kind")
             item.kind = kind
             fields.append("kind")
         if decision_id is not ...:
@@ -524,7 +582,7 @@ def agenda_item_update(
             fields.append("decision")
         if position is not None:
             if position < 0:
-                raise DomainError("Must not be negative.", field="position")
+                raise DomainError(gettext_noop("Must not be negative."), field="position")
             item.position = position
             fields.append("position")
         if resolved is not None and resolved != item.resolved:
@@ -540,7 +598,7 @@ def agenda_item_delete(*, membership: Membership, item_id: int) -> None:
     with transaction.atomic():
         item = selectors.agenda_item_get(membership=membership, item_id=item_id)
         if item.author_id != membership.user_id:
-            raise PermissionDenied("Only the author may remove the item.")
+            raise PermissionDenied(gettext_noop("Only the author may remove the item."))
         item.delete()
 
 
@@ -701,7 +759,7 @@ def _member_user(tandem_id: int, user_id: int, field: str) -> User:
         .first()
     )
     if member is None:
-        raise DomainError("Must be a member of this tandem.", field=field)
+        raise DomainError(gettext_noop("Must be a member of this tandem."), field=field)
     return member.user
 
 
@@ -761,7 +819,7 @@ def action_item_update(
             fields += ["due_date", "due_reminded_at"]
         if status is not None and status != item.status:
             if status not in ActionItemStatus.values:
-                raise DomainError("Unknown status.", field="status")
+                raise DomainError(gettext_noop("Unknown status."), field="status")
             item.status = status
             if status == ActionItemStatus.DONE:
                 item.done_at = now
@@ -793,15 +851,15 @@ def retro_submit(
 ) -> Retro:
     """One rating per member per occurrence, once it has started."""
     if not isinstance(effectiveness, int) or not 1 <= effectiveness <= 5:
-        raise DomainError("Must be from 1 to 5.", field="effectiveness")
+        raise DomainError(gettext_noop("Must be from 1 to 5."), field="effectiveness")
     with transaction.atomic():
         _series, row = _occurrence_locked(membership, series_id, start)
         if row.status == OccurrenceStatus.SKIPPED:
-            raise Conflict("This occurrence was skipped.", field="start")
+            raise Conflict(gettext_noop("This occurrence was skipped."), field="start")
         if row.start > timezone.now():
-            raise Conflict("The retro opens when the check-in starts.", field="start")
+            raise Conflict(gettext_noop("The retro opens when the check-in starts."), field="start")
         if Retro.objects.filter(occurrence=row, member_id=membership.user_id).exists():
-            raise Conflict("You already rated this check-in.", field="effectiveness")
+            raise Conflict(gettext_noop("You already rated this check-in."), field="effectiveness")
         try:
             with transaction.atomic():
                 return Retro.objects.create(
@@ -812,7 +870,9 @@ def retro_submit(
                 )
         except IntegrityError:
             # A second request by the same person committed between the check and the insert.
-            raise Conflict("You already rated this check-in.", field="effectiveness") from None
+            raise Conflict(
+                gettext_noop("You already rated this check-in."), field="effectiveness"
+            ) from None
 
 
 # --- reminders ------------------------------------------------------------------------------
@@ -997,5 +1057,5 @@ def calendar_feed_revoke(*, user: User) -> None:
     with transaction.atomic():
         deleted, _ = CalendarFeed.objects.filter(user=user).delete()
     if not deleted:
-        raise NotFound("There is no calendar feed to revoke.")
+        raise NotFound(gettext_noop("There is no calendar feed to revoke."))
     audit_record(action="feed_token_revoked", actor=user, target=user)

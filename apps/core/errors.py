@@ -1,8 +1,17 @@
 """Domain errors: raised by services, turned into 4xx answers by the API and into form
 errors by the web views. A service names the field the error is about, so the person
-learns what to fix."""
+learns what to fix.
+
+A message is written in English, marked with `gettext_noop` so the German catalogue has it,
+and read in the active language: `message` translates it where it is shown (the API's
+error handler, a page), for the person who asked. A message with values in it is translated
+where it is raised instead (`gettext(...) % {...}`), in the same active language; reading it
+again leaves it as it is.
+"""
 
 from __future__ import annotations
+
+from django.utils.translation import gettext
 
 
 class DomainError(Exception):
@@ -13,9 +22,15 @@ class DomainError(Exception):
 
     def __init__(self, message: str, *, field: str | None = None, code: str | None = None):
         super().__init__(message)
-        self.message = message
+        self.msgid = message
         self.field = field
         self.code = code or self.default_code
+
+    @property
+    def message(self) -> str:
+        """The message in the active language (English where the catalogue lacks it)."""
+        # gettext("") would be the catalogue's header.
+        return gettext(self.msgid) if self.msgid else self.msgid
 
     def as_dict(self) -> dict[str, object]:
         if self.field:

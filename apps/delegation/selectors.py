@@ -15,6 +15,7 @@ from django.conf import settings
 from django.db.models import Count, F, Prefetch, Q, QuerySet, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from apps.core.errors import NotFound
 from apps.delegation.classification import AuthorRole, MatrixTerms, Verdict, classify
@@ -148,7 +149,7 @@ def with_growth_suggestions(areas: Iterable[DecisionArea]) -> list[DecisionArea]
 def area_get(*, membership: Membership, area_id: int) -> DecisionArea:
     area = areas_at_a_glance(membership=membership).filter(pk=area_id).first()
     if area is None:
-        raise NotFound("Not found.")
+        raise NotFound(gettext_noop("Not found."))
     return with_growth_suggestions([area])[0]
 
 
@@ -173,7 +174,7 @@ def decisions_of(*, membership: Membership) -> QuerySet[Decision]:
 def decision_get(*, membership: Membership, decision_id: int) -> Decision:
     decision = decisions_of(membership=membership).filter(pk=decision_id).first()
     if decision is None:
-        raise NotFound("Not found.")
+        raise NotFound(gettext_noop("Not found."))
     return decision
 
 
@@ -276,7 +277,7 @@ def decision_classification_preview(
     if area_id is not None:
         area = areas_of(membership=membership).filter(pk=area_id).first()
         if area is None:
-            raise NotFound("Not found.")
+            raise NotFound(gettext_noop("Not found."))
         at = decided_at or timezone.now()
         check_area_open(area, at=at)
         terms, elevation = terms_in_force(area=area, at=at)

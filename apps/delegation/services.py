@@ -18,7 +18,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 
 from apps.accounts.models import User
 from apps.audit.services import audit_record
@@ -201,7 +201,7 @@ def area_create(
     reason: str = "",
 ) -> DecisionArea:
     """Add an area to the matrix (leader only) and record it as the area's first change."""
-    access.require_leader(membership, action="change the decision-rights matrix")
+    access.require_leader(membership, action=gettext_noop("change the decision-rights matrix"))
     tandem = membership.tandem
     name = _check_text(name, "name").strip()
     level = _check_level(level, "level")
@@ -275,7 +275,7 @@ def area_update(
     Clearing `limit_amount` (None) clears the whole limit unless currency or level above the
     limit are given in the same call.
     """
-    access.require_leader(membership, action="change the decision-rights matrix")
+    access.require_leader(membership, action=gettext_noop("change the decision-rights matrix"))
     tandem = membership.tandem
     area = _locked_area(membership, area_id)
     _require_in_force(area)
@@ -357,7 +357,7 @@ def _locked_area(membership: Membership, area_id: int) -> DecisionArea:
         .first()
     )
     if area is None:
-        raise NotFound("Not found.")
+        raise NotFound(gettext_noop("Not found."))
     return area
 
 
@@ -398,7 +398,7 @@ def area_archive(*, membership: Membership, area_id: int, reason: str = "") -> D
     its decisions and its history stay, and `area_restore` brings it back. Recorded in the
     matrix history. Archiving an archived area is a conflict.
     """
-    access.require_leader(membership, action="change the decision-rights matrix")
+    access.require_leader(membership, action=gettext_noop("change the decision-rights matrix"))
     area = _locked_area(membership, area_id)
     if area.archived_at is not None:
         raise Conflict(gettext("This area is already archived."))
@@ -412,7 +412,7 @@ def area_archive(*, membership: Membership, area_id: int, reason: str = "") -> D
 def area_restore(*, membership: Membership, area_id: int, reason: str = "") -> DecisionArea:
     """Put an archived area back into the matrix in force, with the terms it had (leader
     only). Recorded in the matrix history. Restoring an area in force is a conflict."""
-    access.require_leader(membership, action="change the decision-rights matrix")
+    access.require_leader(membership, action=gettext_noop("change the decision-rights matrix"))
     area = _locked_area(membership, area_id)
     if area.archived_at is None:
         raise Conflict(gettext("This area is not archived."))
@@ -432,7 +432,7 @@ def area_growth_dismiss(*, membership: Membership, area_id: int) -> DecisionArea
     """
     from apps.delegation.selectors import growth_suggestions
 
-    access.require_leader(membership, action="decide about a growth suggestion")
+    access.require_leader(membership, action=gettext_noop("decide about a growth suggestion"))
     area = _locked_area(membership, area_id)
     suggestion = growth_suggestions(areas=[area]).get(area.pk)
     if suggestion is None:
@@ -463,7 +463,7 @@ def elevation_create(
 
     It expires by itself at `ends_at`; it is recorded in the matrix history.
     """
-    access.require_leader(membership, action="raise an area temporarily")
+    access.require_leader(membership, action=gettext_noop("raise an area temporarily"))
     tandem = membership.tandem
     # Locked so two overlapping elevations cannot both pass the overlap check.
     area = DecisionArea.objects.select_for_update().filter(tandem=tandem, pk=area_id).first()
@@ -804,7 +804,7 @@ def decision_answer(
     decision = _locked_decision(membership, decision_id)
     if decision.author_id == membership.user_id:
         raise PermissionDenied(gettext("You cannot answer your own request."))
-    access.require_leader(membership, action="answer requests")
+    access.require_leader(membership, action=gettext_noop("answer requests"))
     if answer not in Answer.values:
         raise DomainError(
             gettext("Choose one of: %(choices)s.") % {"choices": ", ".join(Answer.values)},
@@ -852,7 +852,7 @@ def decision_answer(
 def decision_acknowledge(*, membership: Membership, decision_id: int) -> Decision:
     """The leader has seen a decision that informs, was outside authority, or fits no area."""
     decision = _locked_decision(membership, decision_id)
-    access.require_leader(membership, action="acknowledge decisions")
+    access.require_leader(membership, action=gettext_noop("acknowledge decisions"))
     now = timezone.now()
     claimed = Decision.objects.filter(pk=decision.pk, status__in=ACKNOWLEDGEABLE).update(
         status=DecisionStatus.ACKNOWLEDGED,

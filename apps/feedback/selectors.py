@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.db.models import Prefetch, Q, QuerySet
+from django.utils.translation import gettext_noop
 
 from apps.accounts.models import User
 from apps.checkins.models import ActionItem
@@ -33,7 +34,7 @@ def _pk(value: int | str) -> int:
     try:
         return int(value)
     except (TypeError, ValueError):
-        raise NotFound("Not found.") from None
+        raise NotFound(gettext_noop("Not found.")) from None
 
 
 def visible_entries(*, membership: Membership) -> QuerySet[FeedbackEntry]:
@@ -72,7 +73,7 @@ def cycles_of(*, membership: Membership) -> QuerySet[FeedbackCycle]:
 def cycle_get(*, membership: Membership, cycle_id: int | str) -> FeedbackCycle:
     cycle = cycles_of(membership=membership).filter(pk=_pk(cycle_id)).first()
     if cycle is None:
-        raise NotFound("Not found.")
+        raise NotFound(gettext_noop("Not found."))
     return cycle
 
 
@@ -100,7 +101,7 @@ def appreciations_of(*, membership: Membership) -> QuerySet[Appreciation]:
 def appreciation_get(*, membership: Membership, appreciation_id: int | str) -> Appreciation:
     found = appreciations_of(membership=membership).filter(pk=_pk(appreciation_id)).first()
     if found is None:
-        raise NotFound("Not found.")
+        raise NotFound(gettext_noop("Not found."))
     return found
 
 

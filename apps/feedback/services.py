@@ -18,7 +18,7 @@ from django.db.models import Q
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 
 from apps.accounts.models import User
 from apps.checkins import selectors as checkin_selectors
@@ -57,7 +57,7 @@ AnswerInput = Mapping[str, Any]  # {"question": id, "rating": 1-5 | None, "text"
 def _text(value: str, field: str, *, required: bool = True) -> str:
     value = (value or "").strip()
     if required and not value:
-        raise DomainError("This field may not be blank.", field=field)
+        raise DomainError(gettext_noop("This field may not be blank."), field=field)
     return value
 
 
@@ -83,30 +83,33 @@ def cycle_create(
     tz = membership.tandem.timezone
     opens_at, closes_at = rules.in_timezone(opens_at, tz), rules.in_timezone(closes_at, tz)
     if closes_at <= opens_at:
-        raise DomainError("Must be after opens_at.", field="closes_at")
+        raise DomainError(gettext_noop("Must be after opens_at."), field="closes_at")
     if closes_at - opens_at > MAX_DURATION:
-        raise DomainError("A cycle may last at most 92 days.", field="closes_at")
+        raise DomainError(gettext_noop("A cycle may last at most 92 days."), field="closes_at")
     if recurrence not in Recurrence.values:
-        raise DomainError("Unknown recurrence.", field="recurrence")
+        raise DomainError(gettext_noop("Unknown recurrence."), field="recurrence")
     if (template is None) == (questions is None):
-        raise DomainError("Give either a template or questions.", field="questions")
+        raise DomainError(gettext_noop("Give either a template or questions."), field="questions")
     language = language or membership.user.language
     if language not in LANGUAGES:
-        raise DomainError("Must be en or de.", field="language")
+        raise DomainError(gettext_noop("Must be en or de."), field="language")
     if template is not None:
         if template not in TEMPLATES:
-            raise DomainError("Unknown template.", field="template")
+            raise DomainError(gettext_noop("Unknown template."), field="template")
         rows = template_questions(template, language)
     else:
         rows = []
         for q in questions or []:
             if q.get("kind") not in QuestionKind.values:
-                raise DomainError("Unknown question kind.", field="questions")
+                raise DomainError(gettext_noop("Unknown question kind."), field="questions")
             rows.append(("", q["kind"], _text(q.get("text", ""), "questions")))
         if not rows:
-            raise DomainError("A cycle needs at least one question.", field="questions")
+            raise DomainError(
+                gettext_noop("A cycle needs at least one question."), field="questions"
+            )
     if len(rows) > MAX_QUESTIONS:
-        raise DomainError(f"At most {MAX_QUESTIONS} questions.", field="questions")
+        message = gettext("At most %(count)d questions.") % {"count": MAX_QUESTIONS}
+        raise DomainError(message, field="questions")
     with transaction.atomic():
         cycle = FeedbackCycle.objects.create(
             tandem_id=membership.tandem_id,
@@ -167,9 +170,9 @@ def cycle_close(
     with transaction.atomic():
         cycle = _cycle_locked(membership, cycle_id)
         if cycle.closed_at is not None:
-            raise Conflict("This cycle is closed already.")
+            raise Conflict(gettext_noop("This cycle is closed already."))
         if now < cycle.opens_at:
-            raise Conflict("The cycle has not opened yet.", field="opens_at")
+            raise Conflict(gettext_noop("The cycle has not opened yet."), field="opens_at")
         _close(cycle, now)
     cycle.refresh_from_db()
     return cycle
@@ -198,19 +201,25 @@ def cycles_close_due(*, now: datetime | None = None) -> int:
 
 def _require_accepting(cycle: FeedbackCycle, now: datetime) -> None:
     if cycle.closed_at is not None:
-        raise Conflict("This cycle has closed; entries can no longer be changed.", field="cycle")
+        raise Conflict(
+            gettext_noop("This cycle has closed; entries can no longer be changed."), field="cycle"
+        )
     if now < cycle.opens_at:
-        raise Conflict("This cycle has not opened yet.", field="cycle")
+        raise Conflict(gettext_noop("This cycle has not opened yet."), field="cycle")
 
 
 def _recipient(membership: Membership, recipient_id: int | None) -> User:
     if recipient_id is not None and recipient_id == membership.user_id:
-        raise DomainError("You cannot write feedback for yourself.", field="recipient")
+        raise DomainError(
+            gettext_noop("You cannot write feedback for yourself."), field="recipient"
+        )
     partner = partner_of(membership=membership)
     if partner is None:
-        raise Conflict("The tandem has no second member yet.", field="recipient")
+        raise Conflict(gettext_noop("The tandem has no second member yet."), field="recipient")
     if recipient_id is not None and recipient_id != partner.user_id:
-        raise DomainError("Must be the other member of this tandem.", field="recipient")
+        raise DomainError(
+            gettext_noop("Must be the other member of this tandem."), field="recipient"
+        )
     return partner.user
 
 
@@ -223,18 +232,26 @@ def _check_answers(
     for answer in answers:
         qid = answer.get("question")
         if not isinstance(qid, int) or (question := questions.get(qid)) is None:
-            raise DomainError(f"Question {qid} is not part of this cycle.", field="answers")
+            raise DomainError(
+                gettext("Question %(id)s is not part of this cycle.") % {"id": qid}, field="answers"
+            )
         if qid in checked:
-            raise DomainError(f"Question {qid} is answered twice.", field="answers")
+            raise DomainError(
+                gettext("Question %(id)s is answered twice.") % {"id": qid}, field="answers"
+            )
         rating = answer.get("rating")
         text = (answer.get("text") or "").strip()
         if rating is not None:
             if question.kind == QuestionKind.TEXT:
-                raise DomainError(f"Question {qid} takes no rating.", field="answers")
+                raise DomainError(
+                    gettext("Question %(id)s takes no rating.") % {"id": qid}, field="answers"
+                )
             if not isinstance(rating, int) or not 1 <= rating <= 5:
-                raise DomainError("A rating must be from 1 to 5.", field="answers")
+                raise DomainError(gettext_noop("A rating must be from 1 to 5."), field="answers")
         if text and question.kind == QuestionKind.RATING:
-            raise DomainError(f"Question {qid} takes no text.", field="answers")
+            raise DomainError(
+                gettext("Question %(id)s takes no text.") % {"id": qid}, field="answers"
+            )
         checked[qid] = (rating, text)
     return checked
 
@@ -254,7 +271,9 @@ def _write(
     )
     if entry is not None and entry.status == EntryStatus.SUBMITTED:
         raise Conflict(
-            "This entry is submitted and cannot be changed; add an amendment instead.",
+            gettext_noop(
+                "This entry is submitted and cannot be changed; add an amendment instead."
+            ),
             field="status",
         )
     if entry is None:
@@ -305,9 +324,14 @@ def entry_submit(
             answer = given.get(question.pk)
             needs_rating = question.kind in (QuestionKind.RATING, QuestionKind.BOTH)
             if needs_rating and (answer is None or answer.rating is None):
-                raise DomainError(f"Question {question.pk} needs a rating.", field="answers")
+                raise DomainError(
+                    gettext("Question %(id)s needs a rating.") % {"id": question.pk},
+                    field="answers",
+                )
             if question.kind == QuestionKind.TEXT and (answer is None or not answer.text):
-                raise DomainError(f"Question {question.pk} needs a text.", field="answers")
+                raise DomainError(
+                    gettext("Question %(id)s needs a text.") % {"id": question.pk}, field="answers"
+                )
         entry.status, entry.submitted_at = EntryStatus.SUBMITTED, now
         entry.save(update_fields=["status", "submitted_at", "updated_at"])
         submitted = cycle.entries.filter(status=EntryStatus.SUBMITTED).count()
@@ -326,9 +350,12 @@ def _own_submitted(membership: Membership, cycle_id: int) -> FeedbackEntry:
         .first()
     )
     if entry is None:
-        raise NotFound("You have not written an entry in this cycle.")
+        raise NotFound(gettext_noop("You have not written an entry in this cycle."))
     if entry.status != EntryStatus.SUBMITTED:
-        raise Conflict("A draft can still be edited; amend only a submitted entry.", field="status")
+        raise Conflict(
+            gettext_noop("A draft can still be edited; amend only a submitted entry."),
+            field="status",
+        )
     return entry
 
 
@@ -351,7 +378,7 @@ def _received_locked(membership: Membership, cycle_id: int) -> FeedbackEntry:
         .first()
     )
     if entry is None:
-        raise NotFound("There is no feedback for you to see in this cycle.")
+        raise NotFound(gettext_noop("There is no feedback for you to see in this cycle."))
     return entry
 
 
@@ -362,7 +389,7 @@ def entry_acknowledge(
     with transaction.atomic():
         entry = _received_locked(membership, cycle_id)
         if entry.acknowledged_at is not None:
-            raise Conflict("You have acknowledged this feedback already.")
+            raise Conflict(gettext_noop("You have acknowledged this feedback already."))
         entry.acknowledged_at = now or timezone.now()
         entry.save(update_fields=["acknowledged_at", "updated_at"])
     return entry
@@ -376,9 +403,13 @@ def answer_reply(*, membership: Membership, cycle_id: int, question_id: int, tex
         answer = Answer.objects.select_for_update().filter(entry=entry, question_id=question_id)
         found = answer.first()
         if found is None:
-            raise DomainError("Not an answered question of this feedback.", field="question")
+            raise DomainError(
+                gettext_noop("Not an answered question of this feedback."), field="question"
+            )
         if found.replied_at is not None:
-            raise Conflict("You have replied to this answer already.", field="question")
+            raise Conflict(
+                gettext_noop("You have replied to this answer already."), field="question"
+            )
         found.reply, found.replied_at = text, timezone.now()
         found.save(update_fields=["reply", "replied_at"])
     return found
@@ -411,7 +442,9 @@ def agreement_to_action_item(
     with transaction.atomic():
         cycle = _cycle_locked(membership, cycle_id)
         if cycle.revealed_at is None:
-            raise Conflict("Agreements follow the reveal of the feedback.", field="cycle")
+            raise Conflict(
+                gettext_noop("Agreements follow the reveal of the feedback."), field="cycle"
+            )
         target = _next_checkin(membership.tandem, now)
         series_id, start = target if target else (None, None)
         return checkin_services.action_item_create(
@@ -526,14 +559,16 @@ def appreciation_send(
             decision_id is not None
             and not Decision.objects.filter(pk=decision_id, tandem_id=membership.tandem_id).exists()
         ):
-            raise DomainError("No such decision in this tandem.", field="decision")
+            raise DomainError(gettext_noop("No such decision in this tandem."), field="decision")
         if (
             action_item_id is not None
             and not ActionItem.objects.filter(
                 pk=action_item_id, tandem_id=membership.tandem_id
             ).exists()
         ):
-            raise DomainError("No such action item in this tandem.", field="action_item")
+            raise DomainError(
+                gettext_noop("No such action item in this tandem."), field="action_item"
+            )
         appreciation = Appreciation.objects.create(
             tandem_id=membership.tandem_id,
             author_id=membership.user_id,
@@ -563,7 +598,7 @@ def appreciation_react(
 ) -> Appreciation:
     """The recipient reacts (or clears the reaction with an empty string)."""
     if reaction and reaction not in Reaction.values:
-        raise DomainError("Unknown reaction.", field="reaction")
+        raise DomainError(gettext_noop("Unknown reaction."), field="reaction")
     with transaction.atomic():
         appreciation = (
             Appreciation.objects.select_for_update()
@@ -571,9 +606,9 @@ def appreciation_react(
             .first()
         )
         if appreciation is None:
-            raise NotFound("Not found.")
+            raise NotFound(gettext_noop("Not found."))
         if appreciation.recipient_id != membership.user_id:
-            raise PermissionDenied("Only the recipient may react.", field="reaction")
+            raise PermissionDenied(gettext_noop("Only the recipient may react."), field="reaction")
         appreciation.reaction = reaction
         appreciation.reacted_at = timezone.now() if reaction else None
         appreciation.save(update_fields=["reaction", "reacted_at", "updated_at"])

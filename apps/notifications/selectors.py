@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext_noop
 
 from apps.accounts.models import User
 from apps.core.errors import NotFound
@@ -29,10 +30,10 @@ def notice_get_for_recipient(*, user: User, notice_id: int | str) -> Notice:
     try:
         pk = int(notice_id)
     except (TypeError, ValueError):
-        raise NotFound("Not found.") from None
+        raise NotFound(gettext_noop("Not found.")) from None
     notice = inbox_for(user).filter(pk=pk).first()
     if notice is None:
-        raise NotFound("Not found.")
+        raise NotFound(gettext_noop("Not found."))
     return notice
 
 

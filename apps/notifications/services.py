@@ -15,6 +15,7 @@ from django.core.mail import get_connection
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 from kombu.exceptions import OperationalError as BrokerUnreachable
 
 from apps.accounts.models import User
@@ -747,10 +748,10 @@ def notification_preferences_update(*, user: User, **changes: object) -> Notific
     allowed = {"email_enabled", "digest_enabled", "digest_threshold"}
     unknown = set(changes) - allowed
     if unknown:
-        raise DomainError("Unknown preference.", field=sorted(unknown)[0])
+        raise DomainError(gettext_noop("Unknown preference."), field=sorted(unknown)[0])
     threshold = changes.get("digest_threshold")
     if threshold is not None and not (isinstance(threshold, int) and 1 <= threshold <= 50):
-        raise DomainError("Choose a number from 1 to 50.", field="digest_threshold")
+        raise DomainError(gettext_noop("Choose a number from 1 to 50."), field="digest_threshold")
     with transaction.atomic():
         prefs = selectors.notification_preferences_of(user, for_update=True)
         for name, value in changes.items():

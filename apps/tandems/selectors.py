@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 from django.db.models import Count, Exists, F, Model, OuterRef, Prefetch, Q, QuerySet, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from apps.accounts.models import User
 from apps.core.errors import NotFound
@@ -40,14 +41,14 @@ def membership_get_for_member(*, user: User, tandem_id: int | str) -> Membership
     try:
         tandem_pk = int(tandem_id)
     except (TypeError, ValueError):
-        raise NotFound("Not found.") from None
+        raise NotFound(gettext_noop("Not found.")) from None
     membership = (
         Membership.objects.select_related("tandem", "user")
         .filter(tandem_id=tandem_pk, user_id=user.pk)
         .first()
     )
     if membership is None:
-        raise NotFound("Not found.")
+        raise NotFound(gettext_noop("Not found."))
     return membership
 
 
@@ -86,7 +87,7 @@ def locked_in_tandem(model: type[M], *, membership: Membership, pk: int) -> M:
         .first()
     )
     if row is None:
-        raise NotFound("Not found.")
+        raise NotFound(gettext_noop("Not found."))
     return row
 
 

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import logging
+from typing import Final
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.translation import gettext, gettext_noop
 
 from apps.accounts.models import User
 from apps.accounts.rules import is_valid_timezone
@@ -19,10 +21,27 @@ from apps.tandems.models import Goal, GoalStatus, Invitation, Membership, Role, 
 
 logger = logging.getLogger(__name__)
 
+# Messages for a `DomainError`: English, translated where they are shown (apps.core.errors).
+_SEAT_TAKEN: Final = {
+    Role.LEADER: gettext_noop("The tandem already has a leader."),
+    Role.ASSISTANT: gettext_noop("The tandem already has an assistant."),
+}
+_NOT_REVOCABLE: Final = {
+    "pending": gettext_noop("This invitation is pending and cannot be revoked."),
+    "accepted": gettext_noop("This invitation is accepted and cannot be revoked."),
+    "revoked": gettext_noop("This invitation is revoked and cannot be revoked."),
+    "expired": gettext_noop("This invitation is expired and cannot be revoked."),
+}
+
+
+def _choose_one_of(values: list[str]) -> str:
+    return gettext("Choose one of: %(choices)s.") % {"choices": ", ".join(values)}
+
 
 def _check_timezone(name: str) -> None:
     if not is_valid_timezone(name):
-        raise DomainError(f"Unknown timezone: {name}.", field="timezone")
+        message = gettext("Unknown timezone: %(value)s.") % {"value": name}
+        raise DomainError(message, field="timezone")
 
 
 @transaction.atomic
@@ -32,7 +51,7 @@ def tandem_create(
     """Start a tandem; the creator takes the seat they choose, the other seat waits for an
     invitation."""
     if role not in Role.values:
-        raise DomainError(f"Choose one of: {', '.join(Role.values)}.", field="role")
+        raise DomainError(_choose_one_of(Role.values), field="role")
     tz = timezone_name or creator.timezone
     _check_timezone(tz)
     tandem = Tandem.objects.create(name=name, vision=vision, timezone=tz)
@@ -68,7 +87,7 @@ def tandem_update(
 
 @transaction.atomic
 def tandem_delete(*, membership: Membership) -> None:
-    access.require_leader(membership, action="delete the tandem")
+    access.require_leader(membership, action=gettext_noop("delete the tandem"))
     audit_record(
         action="tandem_deleted",
         actor=membership.user,
@@ -93,16 +112,15 @@ def invitation_create(*, membership: Membership, email: str, role: str) -> tuple
     tandem = membership.tandem
     email = User.objects.normalize_email(email).strip().lower()
     if role not in Role.values:
-        raise DomainError(f"Choose one of: {', '.join(Role.values)}.", field="role")
+        raise DomainError(_choose_one_of(Role.values), field="role")
     # Lock the tandem row: two members inviting at once must not both pass the vacancy check.
     Tandem.objects.select_for_update().filter(pk=tandem.pk).first()
     seats = dict(Membership.objects.filter(tandem=tandem).values_list("role", "user__email"))
     if email in {e.lower() for e in seats.values()}:
         # The seats' state, not the input, is in the way: a conflict (409).
-        raise Conflict("This person is already in the tandem.", field="email")
+        raise Conflict(gettext_noop("This person is already in the tandem."), field="email")
     if role in seats:
-        label = Role(role).label
-        raise Conflict(f"The tandem already has a {str(label).lower()}.", field="role")
+        raise Conflict(_SEAT_TAKEN[Role(role)], field="role")
     now = timezone.now()
     Invitation.objects.filter(
         tandem=tandem, role=role, accepted_at__isnull=True, revoked_at__isnull=True
@@ -135,13 +153,13 @@ def invitation_create(*, membership: Membership, email: str, role: str) -> tuple
 def invitation_revoke(*, membership: Membership, invitation_id: int) -> Invitation:
     invitation = Invitation.objects.filter(tandem=membership.tandem, pk=invitation_id).first()
     if invitation is None:
-        raise NotFound("Not found.")
+        raise NotFound(gettext_noop("Not found."))
     now = timezone.now()
     updated = Invitation.objects.filter(
         pk=invitation.pk, accepted_at__isnull=True, revoked_at__isnull=True
     ).update(revoked_at=now, updated_at=now)
     if not updated:
-        raise Conflict(f"This invitation is {invitation.status} and cannot be revoked.")
+        raise Conflict(_NOT_REVOCABLE[invitation.status])
     invitation.refresh_from_db()
     audit_record(
         action="invitation_revoked",
@@ -155,23 +173,23 @@ def invitation_revoke(*, membership: Membership, invitation_id: int) -> Invitati
 def invitation_for_token(*, token: str) -> Invitation:
     """The invitation a link points to, whatever its state; NotFound for an unknown token."""
     if not isinstance(token, str) or not 20 <= len(token) <= 100:
-        raise DomainError("This invitation link is not valid.", field="token")
+        raise DomainError(gettext_noop("This invitation link is not valid."), field="token")
     invitation = (
         Invitation.objects.select_related("tandem", "invited_by")
         .filter(token_hash=tokens.token_hash(token))
         .first()
     )
     if invitation is None or not tokens.token_matches(token, invitation.token_hash):
-        raise DomainError("This invitation link is not valid.", field="token")
+        raise DomainError(gettext_noop("This invitation link is not valid."), field="token")
     return invitation
 
 
 def _invitation_problem(invitation: Invitation) -> str | None:
     status = invitation.status
     return {
-        "accepted": "This invitation has already been used.",
-        "revoked": "This invitation has been withdrawn.",
-        "expired": "This invitation has expired. Ask for a new one.",
+        "accepted": gettext_noop("This invitation has already been used."),
+        "revoked": gettext_noop("This invitation has been withdrawn."),
+        "expired": gettext_noop("This invitation has expired. Ask for a new one."),
     }.get(status)
 
 
@@ -184,28 +202,27 @@ def invitation_accept(*, user: User, token: str) -> Membership:
         raise DomainError(problem, field="token")
     if invitation.email.lower() != user.email.lower():
         raise DomainError(
-            "This invitation was sent to another e-mail address. Sign in with that address.",
+            gettext_noop(
+                "This invitation was sent to another e-mail address. Sign in with that address."
+            ),
             field="token",
         )
     if Membership.objects.filter(tandem_id=invitation.tandem_id, user=user).exists():
-        raise DomainError("You are already in this tandem.", field="token")
+        raise DomainError(gettext_noop("You are already in this tandem."), field="token")
     now = timezone.now()
     # Conditional claim: of two concurrent accepts, only one updates the row.
     claimed = Invitation.objects.filter(
         pk=invitation.pk, accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=now
     ).update(accepted_at=now, accepted_by=user, updated_at=now)
     if not claimed:
-        raise DomainError("This invitation has already been used.", field="token")
+        raise DomainError(gettext_noop("This invitation has already been used."), field="token")
     try:
         with transaction.atomic():
             membership = Membership.objects.create(
                 tandem_id=invitation.tandem_id, user=user, role=invitation.role
             )
     except IntegrityError:
-        raise DomainError(
-            f"The tandem already has a {str(Role(invitation.role).label).lower()}.",
-            field="token",
-        ) from None
+        raise DomainError(_SEAT_TAKEN[Role(invitation.role)], field="token") from None
     audit_record(
         action="invitation_accepted",
         actor=user,
@@ -268,7 +285,7 @@ GOAL_POSITION_MAX = 1_000_000
 
 def goal_check_status(status: str) -> None:
     if status not in GoalStatus.values:
-        raise DomainError(f"Choose one of: {', '.join(GoalStatus.values)}.", field="status")
+        raise DomainError(_choose_one_of(GoalStatus.values), field="status")
 
 
 @transaction.atomic
@@ -306,14 +323,14 @@ def goal_update(*, membership: Membership, goal_id: int, **changes: object) -> G
     """Either member edits a goal of their tandem (the vision and its goals are shared)."""
     unknown = set(changes) - set(GOAL_FIELDS)
     if unknown:
-        raise DomainError("Unknown field.", field=sorted(unknown)[0])
+        raise DomainError(gettext_noop("Unknown field."), field=sorted(unknown)[0])
     if "status" in changes:
         goal_check_status(str(changes["status"]))
     if "title" in changes and not str(changes["title"]).strip():
-        raise DomainError("A goal needs a title.", field="title")
+        raise DomainError(gettext_noop("A goal needs a title."), field="title")
     goal = Goal.objects.select_for_update().filter(tandem=membership.tandem, pk=goal_id).first()
     if goal is None:
-        raise NotFound("Not found.")
+        raise NotFound(gettext_noop("Not found."))
     for name, value in changes.items():
         setattr(goal, name, value)
     if changes:
@@ -325,4 +342,4 @@ def goal_update(*, membership: Membership, goal_id: int, **changes: object) -> G
 def goal_delete(*, membership: Membership, goal_id: int) -> None:
     deleted, _rows = Goal.objects.filter(tandem=membership.tandem, pk=goal_id).delete()
     if not deleted:
-        raise NotFound("Not found.")
+        raise NotFound(gettext_noop("Not found."))

@@ -14,7 +14,6 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 from rest_framework.renderers import JSONRenderer
@@ -27,16 +26,9 @@ from apps.tandems.forms import GoalForm, InviteForm, TandemCreateForm, VisionFor
 from apps.tandems.models import GoalStatus, Membership, Role
 from apps.tandems.web import form_error_from, member_page
 
-# The services' messages these pages show, so the German catalogue has them.
-SERVICE_MESSAGES = (
-    gettext_noop("This person is already in the tandem."),
-    gettext_noop("A goal needs a title."),
-    gettext_noop("Not found."),
-)
-
 
 def _form_error(form: forms.Form, exc: DomainError) -> None:
-    form_error_from(form, DomainError(_(exc.message), field=exc.field))
+    form_error_from(form, exc)  # the message is in the person's language already
 
 
 def _today(user: User) -> Any:

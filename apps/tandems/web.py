@@ -45,7 +45,8 @@ def member_page(view: PageView[P]) -> Callable[..., HttpResponse]:
 
 
 def form_error_from(form: forms.Form, exc: DomainError) -> None:
-    """Show a service's domain error next to the field it names (or above the form)."""
+    """Show a service's domain error next to the field it names (or above the form), in the
+    person's language (`DomainError.message` translates it)."""
     field = exc.field if exc.field in form.fields else None
     form.add_error(field, exc.message)
 

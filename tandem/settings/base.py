@@ -271,7 +271,8 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first: an anonymous API client gets 401 with a WWW-Authenticate header.
-        "rest_framework.authentication.TokenAuthentication",
+        # Ours also activates the person's language (a session has it from the middleware).
+        "apps.accounts.api.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     # Sign-up, token and account deletion: per client address and per person (or, before

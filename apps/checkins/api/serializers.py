@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from django.utils.translation import gettext
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -45,7 +46,9 @@ class AwareDateTimeField(serializers.DateTimeField):
 
     def enforce_timezone(self, value: datetime) -> datetime:
         if value.tzinfo is None:
-            raise serializers.ValidationError("Include a timezone offset, e.g. Z or +01:00.")
+            raise serializers.ValidationError(
+                gettext("Include a timezone offset, e.g. Z or +01:00.")
+            )
         return super().enforce_timezone(value)
 
 

@@ -9,6 +9,7 @@ from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext_noop
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, status
@@ -192,7 +193,9 @@ class OccurrenceListView(Scoped, APIView):
             for name in ("from", "to"):
                 value = parse_datetime(params.get(name, ""))
                 if value is None or timezone.is_naive(value):
-                    raise DomainError("An ISO 8601 date-time with an offset.", field=name)
+                    raise DomainError(
+                        gettext_noop("An ISO 8601 date-time with an offset."), field=name
+                    )
                 # In UTC: PostgreSQL refuses offsets beyond ±15:59, which ISO 8601 allows.
                 bounds[name] = value.astimezone(UTC)
             found = selectors.occurrences_between_for(
@@ -202,7 +205,7 @@ class OccurrenceListView(Scoped, APIView):
             try:
                 n = int(params.get("next", "10"))
             except ValueError:
-                raise DomainError("A whole number.", field="next") from None
+                raise DomainError(gettext_noop("A whole number."), field="next") from None
             found = selectors.occurrences_next_for(series=series, after=timezone.now(), n=n)
         for occurrence in found:
             occurrence.series = series  # already loaded; no query per row

@@ -1,4 +1,6 @@
-"""One error format for the whole API: `{"field": ["reason"]}` or `{"detail": "reason"}`.
+"""One error format for the whole API: `{"field": ["reason"]}` or `{"detail": "reason"}`,
+in the requester's language (their profile's once authenticated, see
+`apps.accounts.api.authentication`; otherwise Accept-Language).
 
 What is the client's fault is a 4xx in that format. A database that cannot be reached is a
 503 with Retry-After. Anything else is a bug: it is not handled here, so it surfaces as a
@@ -14,6 +16,7 @@ from typing import Any
 from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import DataError, InterfaceError, OperationalError
+from django.utils.translation import gettext, gettext_noop
 from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -27,7 +30,7 @@ except ImportError:  # pragma: no cover - PostgreSQL support is installed everyw
 
 logger = logging.getLogger(__name__)
 
-UNAVAILABLE = "The service is temporarily unavailable. Please retry shortly."
+UNAVAILABLE = gettext_noop("The service is temporarily unavailable. Please retry shortly.")
 
 # SQLSTATEs of a PostgreSQL that is unreachable or refusing connections: class 08
 # (connection exception) and the server shutting down, starting up or full.
@@ -68,6 +71,7 @@ def database_unavailable(exc: BaseException) -> bool:
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     if isinstance(exc, DomainError):
+        # `as_dict` reads the message in the active language: the requester's.
         return Response(exc.as_dict(), status=exc.status_code)
     if isinstance(exc, DjangoValidationError):
         if hasattr(exc, "error_dict"):
@@ -76,21 +80,21 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     if isinstance(exc, RequestDataTooBig):
         # More than DATA_UPLOAD_MAX_MEMORY_SIZE bytes: refused before it is parsed.
         return Response(
-            {"detail": "The request body is too large."},
+            {"detail": gettext("The request body is too large.")},
             status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
         )
     if isinstance(exc, OverflowError):
         # SQLite cannot bind integers beyond 64 bits (e.g. ?area=99999999999999999999); on
         # PostgreSQL the same input is a DataError handled below. Either way: bad input.
         return Response(
-            {"detail": "A number in the request is out of range."},
+            {"detail": gettext("A number in the request is out of range.")},
             status=status.HTTP_400_BAD_REQUEST,
         )
     if database_unavailable(exc):
         # Fail fast with a clear, retryable answer; the client (or its user) tries again.
         logger.warning("database unavailable: %s", exc)
         return Response(
-            {"detail": UNAVAILABLE},
+            {"detail": gettext(UNAVAILABLE)},
             status=status.HTTP_503_SERVICE_UNAVAILABLE,
             headers={"Retry-After": "5"},
         )
@@ -99,7 +103,7 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         # a column's range) is bad input. Other database errors are bugs: 500.
         logger.info("database refused input: %s", exc)
         return Response(
-            {"detail": "The request contains data that cannot be stored."},
+            {"detail": gettext("The request contains data that cannot be stored.")},
             status=status.HTTP_400_BAD_REQUEST,
         )
     response = drf_exception_handler(exc, context)

@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext
 from django_filters import rest_framework as filters
 from django_filters.fields import IsoDateTimeField
 from drf_spectacular.types import OpenApiTypes
@@ -70,9 +71,9 @@ class FilterBackend(filters.DjangoFilterBackend):
             values = request.query_params.getlist(name)
             if isinstance(filter_, filters.BooleanFilter):
                 if any(value not in ("true", "false", "True", "False") for value in values):
-                    errors[name] = ["Must be true or false."]
+                    errors[name] = [gettext("Must be true or false.")]
             elif not isinstance(filter_, filters.CharFilter) and "" in values:
-                errors[name] = ["Must not be empty."]
+                errors[name] = [gettext("Must not be empty.")]
         if errors:
             raise serializers.ValidationError(errors)
         return filterset

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.core.validators import MaxValueValidator, MinValueValidator
+from django.utils.translation import gettext
 from rest_framework import serializers
 
 BIGINT_MAX = 2**63 - 1
@@ -36,13 +37,13 @@ def _shape_error(field: serializers.Field[Any, Any, Any, Any], value: Any) -> st
     if value is None or isinstance(field, serializers.JSONField | serializers.ReadOnlyField):
         return None
     if isinstance(field, serializers.BooleanField):
-        return None if isinstance(value, bool) else "Must be true or false."
+        return None if isinstance(value, bool) else gettext("Must be true or false.")
     if isinstance(field, serializers.IntegerField):
         ok = isinstance(value, int) and not isinstance(value, bool)
-        return None if ok else "A whole number is required."
+        return None if ok else gettext("A whole number is required.")
     if isinstance(field, serializers.FloatField):
         ok = isinstance(value, int | float) and not isinstance(value, bool)
-        return None if ok else "A number is required."
+        return None if ok else gettext("A number is required.")
     if isinstance(field, serializers.MultipleChoiceField | serializers.ListField):
         if not isinstance(value, list):
             return None  # DRF says "Expected a list of items".
@@ -56,16 +57,16 @@ def _shape_error(field: serializers.Field[Any, Any, Any, Any], value: Any) -> st
         kinds = {type(choice) for choice in field.choices}
         if kinds == {int}:
             ok = isinstance(value, int) and not isinstance(value, bool)
-            return None if ok else "A whole number is required."
+            return None if ok else gettext("A whole number is required.")
         if kinds == {str}:
-            return None if isinstance(value, str) else "Must be a string."
+            return None if isinstance(value, str) else gettext("Must be a string.")
         return None
     if isinstance(field, serializers.TimeField):
         ok = isinstance(value, str) and re.match(WALL_TIME, value) is not None
-        return None if ok else "A time of day like 09:00 or 09:00:00, without an offset."
+        return None if ok else gettext("A time of day like 09:00 or 09:00:00, without an offset.")
     if isinstance(field, serializers.DecimalField):
         ok = isinstance(value, str) and re.match(decimal_pattern(field), value) is not None
-        return None if ok else "A number as a string, like 12.50."
+        return None if ok else gettext("A number as a string, like 12.50.")
     if isinstance(field, serializers.CharField) and isinstance(value, str):
         # The schema's maxLength counts what was sent; the field would count it stripped.
         limit = field.max_length
@@ -82,7 +83,7 @@ def _shape_error(field: serializers.Field[Any, Any, Any, Any], value: Any) -> st
         | serializers.DurationField
         | serializers.UUIDField,
     ):
-        return None if isinstance(value, str) else "Must be a string."
+        return None if isinstance(value, str) else gettext("Must be a string.")
     return None
 
 
@@ -129,9 +130,9 @@ class StrictFieldsMixin:
             for key, value in data.items():
                 field = fields.get(key)
                 if field is None:
-                    errors[str(key)] = ["Unknown field."]
+                    errors[str(key)] = [gettext("Unknown field.")]
                 elif field.read_only:
-                    errors[str(key)] = ["This field is read-only."]
+                    errors[str(key)] = [gettext("This field is read-only.")]
                 elif self.json_types:
                     error = _shape_error(field, value)
                     if error:

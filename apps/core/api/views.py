@@ -2,6 +2,7 @@ import sys
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template import loader
+from django.utils.translation import gettext
 from django.views import defaults
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers
@@ -41,7 +42,7 @@ def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
     """The site's 404 handler: under /api/ a path that matches no route (e.g. a letter
     where an id goes) answers in the API's JSON error format, elsewhere with the page."""
     if request.path.startswith("/api/"):
-        return JsonResponse({"detail": "Not found."}, status=404)
+        return JsonResponse({"detail": gettext("Not found.")}, status=404)
     return defaults.page_not_found(request, exception)
 
 
@@ -56,11 +57,11 @@ def server_error(request: HttpRequest) -> HttpResponse:
     exc = sys.exc_info()[1]
     if exc is not None and database_unavailable(exc):
         if request.path.startswith("/api/"):
-            response: HttpResponse = JsonResponse({"detail": UNAVAILABLE}, status=503)
+            response: HttpResponse = JsonResponse({"detail": gettext(UNAVAILABLE)}, status=503)
         else:
             response = HttpResponse(loader.render_to_string("503.html"), status=503)
         response["Retry-After"] = "5"
         return response
     if request.path.startswith("/api/"):
-        return JsonResponse({"detail": "Server error."}, status=500)
+        return JsonResponse({"detail": gettext("Server error.")}, status=500)
     return defaults.server_error(request)

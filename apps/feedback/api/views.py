@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, serializers, status
 from rest_framework.request import Request
@@ -65,7 +66,7 @@ class TemplateListView(APIView):
         # Given but empty is not "mine": a 400 like any other value that is not en or de.
         language = request.query_params.get("language", request.user.language)  # type: ignore[union-attr]
         if language not in ("en", "de"):
-            raise serializers.ValidationError({"language": ["Must be en or de."]})
+            raise serializers.ValidationError({"language": [gettext("Must be en or de.")]})
         rows = [
             {
                 "key": t.key,

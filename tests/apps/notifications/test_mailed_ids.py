@@ -17,9 +17,9 @@ def test_reads_a_digest_header_folded_over_several_lines(tmp_path):
     backend.send_messages([digest, single])
 
     written = "".join(p.read_text() for p in tmp_path.iterdir())
-    assert any(
-        line.startswith((" ", "\t")) and "1000" in line for line in written.splitlines()
-    ), "the header was not folded: the test would not exercise the folding"
+    assert any(line.startswith((" ", "\t")) and "1000" in line for line in written.splitlines()), (
+        "the header was not folded: the test would not exercise the folding"
+    )
     assert mailed_notice_ids(tmp_path) == [*many, 7]
 
 
