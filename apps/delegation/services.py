@@ -366,10 +366,22 @@ def _require_in_force(area: DecisionArea) -> None:
         raise Conflict(gettext("This area is archived; restore it first."))
 
 
-def _record_presence(
-    membership: Membership, area: DecisionArea, kind: MatrixChangeKind, reason: str
-) -> None:
-    """Archiving and restoring leave the terms as they are: old and new are the same."""
+def _set_archived(
+    membership: Membership, area_id: int, reason: str, *, archived: bool
+) -> DecisionArea:
+    """Move an area out of the matrix in force or back (leader only), recorded in the matrix
+    history; its terms stay as they are, so the change's old and new are the same."""
+    access.require_leader(membership, action=gettext_noop("change the decision-rights matrix"))
+    area = _locked_area(membership, area_id)
+    if (area.archived_at is not None) == archived:
+        raise Conflict(
+            gettext("This area is already archived.")
+            if archived
+            else gettext("This area is not archived.")
+        )
+    area.archived_at = timezone.now() if archived else None
+    area.save(update_fields=["archived_at", "updated_at"])
+    kind = MatrixChangeKind.ARCHIVED if archived else MatrixChangeKind.RESTORED
     terms = area_terms_snapshot(area)
     MatrixChange.objects.create(
         tandem_id=membership.tandem_id,
@@ -388,6 +400,7 @@ def _record_presence(
         target=area,
         data={"level": area.level},
     )
+    return area
 
 
 @transaction.atomic
@@ -398,28 +411,14 @@ def area_archive(*, membership: Membership, area_id: int, reason: str = "") -> D
     its decisions and its history stay, and `area_restore` brings it back. Recorded in the
     matrix history. Archiving an archived area is a conflict.
     """
-    access.require_leader(membership, action=gettext_noop("change the decision-rights matrix"))
-    area = _locked_area(membership, area_id)
-    if area.archived_at is not None:
-        raise Conflict(gettext("This area is already archived."))
-    area.archived_at = timezone.now()
-    area.save(update_fields=["archived_at", "updated_at"])
-    _record_presence(membership, area, MatrixChangeKind.ARCHIVED, reason)
-    return area
+    return _set_archived(membership, area_id, reason, archived=True)
 
 
 @transaction.atomic
 def area_restore(*, membership: Membership, area_id: int, reason: str = "") -> DecisionArea:
     """Put an archived area back into the matrix in force, with the terms it had (leader
     only). Recorded in the matrix history. Restoring an area in force is a conflict."""
-    access.require_leader(membership, action=gettext_noop("change the decision-rights matrix"))
-    area = _locked_area(membership, area_id)
-    if area.archived_at is None:
-        raise Conflict(gettext("This area is not archived."))
-    area.archived_at = None
-    area.save(update_fields=["archived_at", "updated_at"])
-    _record_presence(membership, area, MatrixChangeKind.RESTORED, reason)
-    return area
+    return _set_archived(membership, area_id, reason, archived=False)
 
 
 @transaction.atomic
