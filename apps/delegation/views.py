@@ -357,15 +357,17 @@ def area_edit(request: HttpRequest, membership: Membership, area_id: int) -> Htt
     if request.method == "GET":
         return _render_area(request, membership, area)
     form = AreaForm(request.POST, goals=_goals(membership))
+    status = 400
     if form.is_valid():
         try:
             services.area_update(membership=membership, area_id=area.pk, **form.service_kwargs())
         except DomainError as exc:
             form_error_from(form, exc)
+            status = exc.status_code  # 409 for an area archived meanwhile
         else:
             messages.success(request, _("Saved the area “%(name)s”.") % {"name": area.name})
             return redirect(reverse("delegation:matrix", args=[membership.tandem_id]))
-    return _render_area(request, membership, area, form=form, status=400)
+    return _render_area(request, membership, area, form=form, status=status)
 
 
 @page
@@ -374,15 +376,17 @@ def area_elevate(request: HttpRequest, membership: Membership, area_id: int) -> 
     _require_leader(membership)
     area = _area_or_404(membership, area_id)
     form = ElevationForm(request.POST)
+    status = 400
     if form.is_valid():
         try:
             services.elevation_create(membership=membership, area_id=area.pk, **form.cleaned_data)
         except DomainError as exc:
             form_error_from(form, exc)
+            status = exc.status_code
         else:
             messages.success(request, _("Raised “%(name)s” for a while.") % {"name": area.name})
             return redirect(reverse("delegation:matrix", args=[membership.tandem_id]))
-    return _render_area(request, membership, area, elevation_form=form, status=400)
+    return _render_area(request, membership, area, elevation_form=form, status=status)
 
 
 @page

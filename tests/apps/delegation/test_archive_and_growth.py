@@ -389,3 +389,19 @@ def test_the_leader_says_not_now_on_the_matrix(pair: Pair, vendors: DecisionArea
     again = leader.post(_page(pair, f"matrix/areas/{vendors.pk}/not-now/"), follow=True)
     assert "There is no growth suggestion for this area any more." in again.content.decode()
     assert _snapshot() == before
+
+
+def test_a_stale_edit_of_an_archived_area_says_why_it_was_refused(
+    pair: Pair, hiring: DecisionArea
+) -> None:
+    services.area_archive(membership=pair.leader_membership, area_id=hiring.pk)
+    leader = _client(pair.leader)  # signing in is audited: the snapshot comes after
+    before = _snapshot()
+
+    response = leader.post(
+        _page(pair, f"matrix/areas/{hiring.pk}/"), {"name": "Hiring", "level": "5"}
+    )
+
+    assert response.status_code == 409
+    assert "This area is archived; restore it first." in response.content.decode()
+    assert _snapshot() == before
