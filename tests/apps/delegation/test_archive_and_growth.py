@@ -405,3 +405,23 @@ def test_a_stale_edit_of_an_archived_area_says_why_it_was_refused(
     assert response.status_code == 409
     assert "This area is archived; restore it first." in response.content.decode()
     assert _snapshot() == before
+
+
+def test_another_tandems_member_finds_none_of_these_pages(
+    pair: Pair, other_pair: Pair, vendors: DecisionArea
+) -> None:
+    _approve(pair, vendors, 5)
+    decision = log(pair, area_id=vendors.pk)
+    outsider = _client(other_pair.leader)
+    before = _snapshot()
+
+    for tail in (
+        f"matrix/areas/{vendors.pk}/archive/",
+        f"matrix/areas/{vendors.pk}/restore/",
+        f"matrix/areas/{vendors.pk}/not-now/",
+        f"decisions/{decision.pk}/edit/",
+    ):
+        response = outsider.post(_page(pair, tail), {"title": "Mine", "rationale": "x"})
+        assert response.status_code == 404, tail
+
+    assert _snapshot() == before
