@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 
@@ -24,6 +25,14 @@ Body = Callable[[World, User | None], dict[str, Any]]
 def _iso(days: float = 0, **delta: float) -> str:
     moment = timezone.now() + timedelta(days=days, **delta)
     return moment.isoformat().replace("+00:00", "Z")
+
+
+def _clear_of_the_series(days: int) -> str:
+    """Noon in Berlin `days` ahead: the world's series meets daily at 09:00 there for 30
+    minutes, so a check-in moved here overlaps none, whatever time the test runs at."""
+    berlin = ZoneInfo("Europe/Berlin")
+    day = timezone.now().astimezone(berlin).date() + timedelta(days=days)
+    return datetime.combine(day, time(12, 17), tzinfo=berlin).isoformat()
 
 
 def _timing() -> dict[str, Any]:
@@ -94,7 +103,7 @@ BODIES: dict[tuple[str, str], Body] = {
         "from_date": str(timezone.localdate() + timedelta(days=3)),
     },
     ("PATCH", OCC + "/"): lambda w, c: {"notes": "Agenda first"},
-    ("POST", OCC + "/move/"): lambda w, c: {"to": _iso(2, minutes=17)},
+    ("POST", OCC + "/move/"): lambda w, c: {"to": _clear_of_the_series(days=2)},
     ("POST", OCC + "/agenda/"): lambda w, c: {"kind": "question", "text": "Budget?"},
     ("POST", OCC + "/action-items/"): lambda w, c: {
         "text": "Call the vendor",

@@ -14,8 +14,9 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -175,8 +176,12 @@ def _timing(body: Body, world: World) -> None:
 
 
 def _occurrence_move(body: Body, world: World) -> None:
+    # The world's series meets daily at 09:00 Berlin for 30 minutes: around noon there, two
+    # days ahead, a moved check-in never overlaps another, whatever time the test runs at.
+    berlin = ZoneInfo("Europe/Berlin")
+    day = timezone.now().astimezone(berlin).date() + timedelta(days=2)
     minutes = 17 + next(_serial) % 40
-    body["to"] = _iso(timezone.now() + timedelta(days=2, minutes=minutes))
+    body["to"] = _iso(datetime.combine(day, time(12, minutes), tzinfo=berlin))
 
 
 def _cycle(body: Body, world: World) -> None:
