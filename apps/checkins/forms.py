@@ -11,40 +11,105 @@ from typing import Any, Final
 from zoneinfo import ZoneInfo
 
 from django import forms
-from django.utils.dates import WEEKDAYS
+from django.utils.dates import MONTHS, WEEKDAYS
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.rules import valid_timezones
 from apps.checkins.models import ActionItemStatus, AgendaKind, CheckInSeries
-from apps.checkins.recurrence import Frequency
+from apps.checkins.recurrence import (
+    ALL_DAYS,
+    LAST_DAY,
+    WEEKEND_DAYS,
+    WORKING_DAYS,
+    Frequency,
+    Recurrence,
+)
 from apps.core.errors import DomainError
 from apps.tandems.models import Membership
 from apps.tandems.web import form_error_from
 
 FREQUENCY_CHOICES: Final = [
+    (Frequency.ONCE.value, _("Once (a single meeting)")),
     (Frequency.DAILY.value, _("Daily")),
     (Frequency.WEEKLY.value, _("Weekly, on chosen weekdays")),
     (Frequency.MONTHLY_BY_DATE.value, _("Monthly, on a date")),
-    (Frequency.MONTHLY_BY_WEEKDAY.value, _("Monthly, on a weekday (e.g. the first Monday)")),
+    (
+        Frequency.MONTHLY_BY_WEEKDAY.value,
+        _("Monthly, on a weekday (e.g. the first Monday, the last working day)"),
+    ),
+    (Frequency.YEARLY_BY_DATE.value, _("Yearly, on a date")),
+    (Frequency.YEARLY_BY_WEEKDAY.value, _("Yearly, on a weekday (e.g. the fourth Thursday)")),
 ]
 NTH_CHOICES: Final = [
     (1, pgettext_lazy("nth weekday of the month", "first")),
     (2, pgettext_lazy("nth weekday of the month", "second")),
     (3, pgettext_lazy("nth weekday of the month", "third")),
     (4, pgettext_lazy("nth weekday of the month", "fourth")),
+    (5, pgettext_lazy("nth weekday of the month", "fifth")),
     (-1, pgettext_lazy("nth weekday of the month", "last")),
 ]
 WEEKDAY_CHOICES: Final = [(day, WEEKDAYS[day]) for day in range(7)]
+# "The nth … of the month" counts one weekday or one of these sets (Outlook's choices); the
+# form names a set, the service takes its days.
+DAY_SET_CHOICES: Final = {
+    "working_day": (WORKING_DAYS, _("working day (Monday to Friday)")),
+    "weekend_day": (WEEKEND_DAYS, _("weekend day")),
+    "day": (ALL_DAYS, _("day")),
+}
+NTH_WEEKDAY_CHOICES: Final = [(str(day), name) for day, name in WEEKDAY_CHOICES] + [
+    (key, name) for key, (_days, name) in DAY_SET_CHOICES.items()
+]
+MONTH_DAY_CHOICES: Final = [(day, str(day)) for day in range(1, 32)] + [
+    (LAST_DAY, _("the last day"))
+]
+MONTH_CHOICES: Final = sorted(MONTHS.items())
+# The fields each rhythm uses besides start, time, timezone and duration (what the page
+# shows when JavaScript runs, and what `recurrence_fields` passes on).
+_USES: Final = {
+    Frequency.ONCE: (),
+    Frequency.DAILY: ("interval", "count", "until"),
+    Frequency.WEEKLY: ("interval", "count", "until", "weekdays"),
+    Frequency.MONTHLY_BY_DATE: ("interval", "count", "until", "month_day"),
+    Frequency.MONTHLY_BY_WEEKDAY: ("interval", "count", "until", "nth", "nth_weekday"),
+    Frequency.YEARLY_BY_DATE: ("interval", "count", "until", "month", "month_day"),
+    Frequency.YEARLY_BY_WEEKDAY: ("interval", "count", "until", "month", "nth", "nth_weekday"),
+}
+
+
+def frequencies_using(field: str) -> str:
+    """The rhythms that use `field`, space-separated, for the page's `data-frequency`."""
+    return " ".join(frequency.value for frequency, fields in _USES.items() if field in fields)
+
+
+def _nth_weekday_value(weekdays: tuple[int, ...]) -> str | None:
+    if len(weekdays) == 1:
+        return str(weekdays[0])
+    return next((key for key, (days, _name) in DAY_SET_CHOICES.items() if days == weekdays), None)
+
+
+def _nth_weekday_days(value: str | None) -> list[int]:
+    if not value:
+        return []
+    if value in DAY_SET_CHOICES:
+        return list(DAY_SET_CHOICES[value][0])
+    return [int(value)]
+
 
 # A service's message is in the active language already (`DomainError.message`); those of
 # the recurrence rules are lower-case fragments, which the pages show as sentences.
 SERVICE_MESSAGES: Final = {
     "choose at least one day of the week": _("Choose at least one day of the week."),
-    "choose exactly one day of the week": _("Choose exactly one day of the week."),
+    "choose one day of the week, Monday to Friday, Saturday and Sunday, or every day": _(
+        "Choose a weekday, a working day, a weekend day or a day."
+    ),
     "choose a day of the month": _("Choose a day of the month."),
-    "must be a day from 1 to 31": _("Must be a day from 1 to 31."),
+    "must be a day from 1 to 31, or -1 (the last)": _("Choose a day of the month."),
     "choose which weekday of the month": _("Choose which weekday of the month."),
+    "this weekday never occurs in the months this series visits": _(
+        "This weekday never occurs in the months this series visits."
+    ),
+    "choose a month": _("Choose a month."),
     "must be a whole number from 1 to 52": _("Must be a whole number from 1 to 52."),
     "must be a whole number from 1 to 1000": _("Must be a whole number from 1 to 1000."),
     "must not be before the first date of the series": _(
@@ -89,11 +154,17 @@ class SeriesForm(forms.Form):
     rhythm does not use are ignored (the page hides them when JavaScript runs)."""
 
     title = forms.CharField(label=_("Title"), max_length=200, initial=_("Weekly check-in"))
+    # For the template: which rhythms show which field.
+    uses = {name: frequencies_using(name) for name in ("interval", "weekdays", "month_day")} | {
+        "nth": frequencies_using("nth"),
+        "month": frequencies_using("month"),
+        "ends": frequencies_using("count"),
+    }
     frequency = forms.ChoiceField(
         label=_("Repeats"), choices=FREQUENCY_CHOICES, initial=Frequency.WEEKLY.value
     )
     interval = forms.IntegerField(
-        label=_("Every how many days, weeks or months"),
+        label=_("Every how many days, weeks, months or years"),
         min_value=1,
         max_value=52,
         initial=1,
@@ -107,12 +178,23 @@ class SeriesForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         help_text=_("For a weekly rhythm."),
     )
-    month_day = forms.IntegerField(
-        label=_("Day of the month"),
-        min_value=1,
-        max_value=31,
+    month = forms.TypedChoiceField(
+        label=_("Month"),
+        choices=[("", "—"), *MONTH_CHOICES],
+        coerce=int,
         required=False,
-        help_text=_("For monthly on a date. Months without that day are skipped."),
+        empty_value=None,
+        help_text=_("For yearly."),
+    )
+    month_day = forms.TypedChoiceField(
+        label=_("Day of the month"),
+        choices=[("", "—"), *MONTH_DAY_CHOICES],
+        coerce=int,
+        required=False,
+        empty_value=None,
+        help_text=_(
+            "For a date. Months without that day are skipped; the last day is in every month."
+        ),
     )
     nth = forms.TypedChoiceField(
         label=_("Which one"),
@@ -120,15 +202,14 @@ class SeriesForm(forms.Form):
         coerce=int,
         required=False,
         empty_value=None,
-        help_text=_("For monthly on a weekday."),
+        help_text=_("For a weekday. A fifth one happens only in months that have it."),
     )
     nth_weekday = forms.TypedChoiceField(
         label=_("Weekday"),
-        choices=WEEKDAY_CHOICES,
-        coerce=int,
+        choices=NTH_WEEKDAY_CHOICES,
         required=False,
         empty_value=None,
-        help_text=_("For monthly on a weekday."),
+        help_text=_("For a weekday: one day of the week, or any working day, weekend day or day."),
     )
     start_date = forms.DateField(
         label=_("First date"),
@@ -165,29 +246,37 @@ class SeriesForm(forms.Form):
         self.fields["timezone"].choices = [(tz, tz) for tz in sorted(valid_timezones())]  # type: ignore[attr-defined]
 
     def recurrence_fields(self) -> dict[str, Any]:
-        """The service's recurrence arguments: only those the chosen rhythm uses."""
+        """The service's recurrence arguments: only those the chosen rhythm uses (a single
+        meeting uses none, so a count left in a hidden field does not contradict it)."""
         data = self.cleaned_data
-        frequency = data["frequency"]
-        values: dict[str, Any] = {
-            "frequency": frequency,
-            "interval": data["interval"],
-            "count": data["count"],
-            "until": data["until"],
-        }
-        if frequency == Frequency.WEEKLY:
-            values["weekdays"] = data["weekdays"]
-        elif frequency == Frequency.MONTHLY_BY_DATE:
-            values["month_day"] = data["month_day"]
-        elif frequency == Frequency.MONTHLY_BY_WEEKDAY:
-            values["nth"] = data["nth"]
-            values["weekdays"] = [] if data["nth_weekday"] is None else [data["nth_weekday"]]
+        frequency = Frequency(data["frequency"])
+        values: dict[str, Any] = {"frequency": frequency.value}
+        for name in _USES[frequency]:
+            if name == "nth_weekday":
+                values["weekdays"] = _nth_weekday_days(data["nth_weekday"])
+            else:
+                values[name] = data[name]
         return values
 
     def error_fields(self) -> dict[str, str]:
-        """The service calls the weekday of "monthly on the nth weekday" `weekdays`."""
-        if self.cleaned_data.get("frequency") == Frequency.MONTHLY_BY_WEEKDAY:
+        """The service calls the weekday of "the nth weekday" `weekdays`."""
+        frequency = self.cleaned_data.get("frequency")
+        if frequency in (Frequency.MONTHLY_BY_WEEKDAY, Frequency.YEARLY_BY_WEEKDAY):
             return {"weekdays": "nth_weekday"}
         return {}
+
+    @staticmethod
+    def recurrence_initial(rec: Recurrence) -> dict[str, Any]:
+        """The form's values for `rec`, as `recurrence_fields` would read them back."""
+        initial: dict[str, Any] = {"frequency": rec.frequency.value, "interval": rec.interval}
+        for name in _USES[rec.frequency]:
+            if name == "weekdays":
+                initial[name] = list(rec.weekdays)
+            elif name == "nth_weekday":
+                initial[name] = _nth_weekday_value(rec.weekdays)
+            elif name in ("month", "month_day", "nth"):
+                initial[name] = getattr(rec, name)
+        return initial
 
 
 def _minutes(value: timedelta) -> int:
@@ -227,21 +316,14 @@ class RescheduleForm(SeriesForm):
         ends after a number of check-ins keeps its last day instead of counting again."""
         rec = series.recurrence
         initial: dict[str, Any] = {
+            **SeriesForm.recurrence_initial(rec),
             "from_date": from_date,
-            "frequency": rec.frequency.value,
-            "interval": rec.interval,
             "local_time": series.local_time,
             "timezone": series.timezone,
             "duration_minutes": _minutes(series.duration),
-            "until": series.last_date,
         }
-        if rec.frequency == Frequency.WEEKLY:
-            initial["weekdays"] = list(rec.weekdays)
-        elif rec.frequency == Frequency.MONTHLY_BY_DATE:
-            initial["month_day"] = rec.month_day
-        elif rec.frequency == Frequency.MONTHLY_BY_WEEKDAY:
-            initial["nth"] = rec.nth
-            initial["nth_weekday"] = rec.weekdays[0] if rec.weekdays else None
+        if rec.frequency != Frequency.ONCE:
+            initial["until"] = series.last_date
         return initial
 
     def error_fields(self) -> dict[str, str]:

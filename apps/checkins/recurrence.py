@@ -27,12 +27,13 @@ so that fallback is bounded too.
 from __future__ import annotations
 
 import re
+from calendar import monthrange
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 from functools import cache
-from typing import Final, Literal
+from typing import Any, Final, Literal
 from zoneinfo import ZoneInfo, available_timezones
 
 # types-python-dateutil is not a dev dependency yet; the ignore is a no-op once it is.
@@ -40,12 +41,19 @@ from dateutil.rrule import (  # type: ignore[import-untyped, unused-ignore]
     DAILY,
     MONTHLY,
     WEEKLY,
+    YEARLY,
     rrule,
     weekday,
 )
 from dateutil.rrule import MO as RR_MO  # type: ignore[import-untyped, unused-ignore]
 
 __all__ = [
+    "ALL_DAYS",
+    "DAY_SETS",
+    "LAST_DAY",
+    "NTH_VALUES",
+    "WEEKEND_DAYS",
+    "WORKING_DAYS",
     "Frequency",
     "Recurrence",
     "RecurrenceError",
@@ -60,7 +68,15 @@ __all__ = [
 
 MAX_INTERVAL: Final = 52
 MAX_COUNT: Final = 1000
-NTH_VALUES: Final = (1, 2, 3, 4, -1)
+NTH_VALUES: Final = (1, 2, 3, 4, 5, -1)
+LAST_DAY: Final = -1
+
+# The sets of days "the nth … of the month" may count besides a single weekday, as Outlook's
+# recurrence dialog offers them: a weekday (Monday to Friday), a weekend day, any day.
+WORKING_DAYS: Final = (0, 1, 2, 3, 4)
+WEEKEND_DAYS: Final = (5, 6)
+ALL_DAYS: Final = (0, 1, 2, 3, 4, 5, 6)
+DAY_SETS: Final = (WORKING_DAYS, WEEKEND_DAYS, ALL_DAYS)
 
 # RFC 5545 weekday codes, indexed like `date.weekday()` (0 = Monday).
 _DAY_CODES: Final = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
@@ -70,9 +86,12 @@ _DAY_CODES: Final = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 _UNTIL_TIME: Final = "T235959"
 
 _INT_RE: Final = re.compile(r"[0-9]{1,4}")
+_SIGNED_INT_RE: Final = re.compile(r"[+-]?[0-9]{1,4}")
 _UNTIL_RE: Final = re.compile(r"([0-9]{8})(T235959)?")
 _NTH_DAY_RE: Final = re.compile(r"([+-]?[0-9]{1,2})?(MO|TU|WE|TH|FR|SA|SU)")
-_KNOWN_PARTS: Final = frozenset({"FREQ", "INTERVAL", "BYDAY", "BYMONTHDAY", "COUNT", "UNTIL"})
+_KNOWN_PARTS: Final = frozenset(
+    {"FREQ", "INTERVAL", "BYMONTH", "BYDAY", "BYMONTHDAY", "BYSETPOS", "COUNT", "UNTIL"}
+)
 
 
 class RecurrenceError(ValueError):
@@ -90,12 +109,20 @@ class RecurrenceError(ValueError):
 
 
 class Frequency(StrEnum):
-    """How a series repeats (stored, so values never change)."""
+    """How a series repeats (stored and sent by clients, so values never change)."""
 
     DAILY = "daily"
     WEEKLY = "weekly"
     MONTHLY_BY_DATE = "monthly_by_date"
     MONTHLY_BY_WEEKDAY = "monthly_by_weekday"
+    YEARLY_BY_DATE = "yearly_by_date"
+    YEARLY_BY_WEEKDAY = "yearly_by_weekday"
+    ONCE = "once"
+
+
+_BY_DATE: Final = frozenset({Frequency.MONTHLY_BY_DATE, Frequency.YEARLY_BY_DATE})
+_BY_WEEKDAY: Final = frozenset({Frequency.MONTHLY_BY_WEEKDAY, Frequency.YEARLY_BY_WEEKDAY})
+_YEARLY: Final = frozenset({Frequency.YEARLY_BY_DATE, Frequency.YEARLY_BY_WEEKDAY})
 
 
 def _is_int(value: object) -> bool:
@@ -110,12 +137,25 @@ class Recurrence:
     - DAILY: every `interval` days.
     - WEEKLY: every `interval` weeks on `weekdays` (0 = Monday .. 6 = Sunday). Weeks start on
       Monday, so "every 2 weeks on Mon and Thu" means both days of every other Monday-week.
-    - MONTHLY_BY_DATE: every `interval` months on day `month_day`. A month without that day is
-      skipped, not moved to its last day: RFC 5545 says so, and every calendar that subscribes
-      to the feed does the same, so both people see the same dates everywhere. "Monthly on
-      the 31st" therefore happens seven times a year.
-    - MONTHLY_BY_WEEKDAY: every `interval` months on the `nth` (1..4, or -1 for the last)
-      occurrence of the single weekday in `weekdays`. Every month has these, nothing is skipped.
+      Google's "every weekday (Monday to Friday)" is WEEKLY on 0..4.
+    - MONTHLY_BY_DATE: every `interval` months on day `month_day` (1..31), or on the last day
+      (`month_day` = -1, which is also "the 31st or the last day"). A month without the chosen
+      day is skipped, not moved to its last day: RFC 5545 says so, and every calendar that
+      subscribes to the feed does the same, so both people see the same dates everywhere.
+      "Monthly on the 31st" therefore happens seven times a year.
+    - MONTHLY_BY_WEEKDAY: every `interval` months on the `nth` (1..5, or -1 for the last) of
+      `weekdays`, which is one weekday ("the last Friday"), or one of the sets Outlook offers:
+      Monday to Friday ("the last working day"), Saturday and Sunday ("the first weekend day")
+      or all seven ("the second day"). A single weekday is written BYDAY=-1FR; a set is written
+      as the list with BYSETPOS, which counts within each month. Only the 5th of a single
+      weekday can be missing from a month (it then has no occurrence that month).
+    - YEARLY_BY_DATE: every `interval` years on day `month_day` (1..31 or -1) of `month`
+      (1..12). The 29th of February happens in leap years only.
+    - YEARLY_BY_WEEKDAY: every `interval` years on the `nth` of `weekdays` (as for
+      MONTHLY_BY_WEEKDAY) in `month`, e.g. the fourth Thursday of November.
+    - ONCE: a single meeting on the first date, stored as FREQ=DAILY;COUNT=1. `count` is 1 and
+      nothing else is used. DAILY with COUNT=1 (and interval 1) *is* ONCE: it is read back as
+      ONCE, so a rule has exactly one `Recurrence`.
 
     The series ends after `count` occurrences or on the local date `until` (inclusive), or
     never; not both. `weekdays` is stored sorted, since it is a set of days: (3, 0) and (0, 3)
@@ -129,6 +169,7 @@ class Recurrence:
     nth: int | None = None
     count: int | None = None
     until: date | None = None
+    month: int | None = None
 
     def __post_init__(self) -> None:
         # object.__setattr__ because the dataclass is frozen; this is still construction.
@@ -136,9 +177,12 @@ class Recurrence:
             object.__setattr__(self, "frequency", Frequency(self.frequency))
         except ValueError:
             raise RecurrenceError("frequency", f"unknown frequency {self.frequency!r}") from None
+        if self.frequency is Frequency.DAILY and self.interval == 1 and self.count == 1:
+            object.__setattr__(self, "frequency", Frequency.ONCE)
         if not _is_int(self.interval) or not 1 <= self.interval <= MAX_INTERVAL:
             raise RecurrenceError("interval", f"must be a whole number from 1 to {MAX_INTERVAL}")
         self._check_weekdays()
+        self._check_month()
         self._check_month_day()
         self._check_nth()
         if self.count is not None and (not _is_int(self.count) or not 1 <= self.count <= MAX_COUNT):
@@ -148,10 +192,29 @@ class Recurrence:
             not isinstance(self.until, date) or isinstance(self.until, datetime)
         ):
             raise RecurrenceError("until", "must be a date")
+        if self.frequency is Frequency.ONCE:
+            self._check_once()
         if self.count is not None and self.until is not None:
             raise RecurrenceError(
                 "until", "end after a number of occurrences or on a date, not both"
             )
+
+    def ending_on(self, until: date) -> Recurrence:
+        """The same rhythm ending on `until` (no count); for a series cut short. A single
+        meeting cannot be cut short: that raises, like any recurrence that does not fit."""
+        return replace(self, count=None, until=until)
+
+    def _unused(self, name: str) -> RecurrenceError:
+        return RecurrenceError(name, f"is not used by a {self.frequency} series")
+
+    def _check_once(self) -> None:
+        if self.interval != 1:
+            raise self._unused("interval")
+        if self.until is not None:
+            raise self._unused("until")
+        if self.count not in (None, 1):
+            raise self._unused("count")
+        object.__setattr__(self, "count", 1)
 
     def _check_weekdays(self) -> None:
         days = self.weekdays
@@ -164,28 +227,48 @@ class Recurrence:
         object.__setattr__(self, "weekdays", tuple(sorted(days)))
         if self.frequency is Frequency.WEEKLY and not days:
             raise RecurrenceError("weekdays", "choose at least one day of the week")
-        if self.frequency is Frequency.MONTHLY_BY_WEEKDAY and len(days) != 1:
-            raise RecurrenceError("weekdays", "choose exactly one day of the week")
-        if self.frequency in (Frequency.DAILY, Frequency.MONTHLY_BY_DATE) and days:
-            raise RecurrenceError("weekdays", f"is not used by a {self.frequency} series")
+        if self.frequency in _BY_WEEKDAY and len(days) != 1 and self.weekdays not in DAY_SETS:
+            raise RecurrenceError(
+                "weekdays",
+                "choose one day of the week, Monday to Friday, Saturday and Sunday, or every day",
+            )
+        if self.frequency not in _BY_WEEKDAY and self.frequency is not Frequency.WEEKLY and days:
+            raise self._unused("weekdays")
+
+    def _check_month(self) -> None:
+        if self.frequency in _YEARLY:
+            if self.month is None:
+                raise RecurrenceError("month", "choose a month")
+            if not _is_int(self.month) or not 1 <= self.month <= 12:
+                raise RecurrenceError("month", "must be a month from 1 to 12")
+        elif self.month is not None:
+            raise self._unused("month")
 
     def _check_month_day(self) -> None:
-        if self.frequency is Frequency.MONTHLY_BY_DATE:
+        if self.frequency in _BY_DATE:
             if self.month_day is None:
                 raise RecurrenceError("month_day", "choose a day of the month")
-            if not _is_int(self.month_day) or not 1 <= self.month_day <= 31:
-                raise RecurrenceError("month_day", "must be a day from 1 to 31")
+            if not _is_int(self.month_day) or not (
+                1 <= self.month_day <= 31 or self.month_day == LAST_DAY
+            ):
+                raise RecurrenceError("month_day", "must be a day from 1 to 31, or -1 (the last)")
+            # A date no year has (30 February) would be searched for until the year 9999.
+            if self.month is not None and self.month_day > monthrange(2000, self.month)[1]:
+                raise RecurrenceError(
+                    "month_day",
+                    f"day {self.month_day} never occurs in the months this series visits",
+                )
         elif self.month_day is not None:
-            raise RecurrenceError("month_day", f"is not used by a {self.frequency} series")
+            raise self._unused("month_day")
 
     def _check_nth(self) -> None:
-        if self.frequency is Frequency.MONTHLY_BY_WEEKDAY:
+        if self.frequency in _BY_WEEKDAY:
             if self.nth is None:
                 raise RecurrenceError("nth", "choose which weekday of the month")
             if not _is_int(self.nth) or self.nth not in NTH_VALUES:
-                raise RecurrenceError("nth", "must be 1, 2, 3, 4 or -1 (the last)")
+                raise RecurrenceError("nth", "must be 1, 2, 3, 4, 5 or -1 (the last)")
         elif self.nth is not None:
-            raise RecurrenceError("nth", f"is not used by a {self.frequency} series")
+            raise self._unused("nth")
 
 
 # --- the RRULE text -------------------------------------------------------------------------
@@ -196,6 +279,9 @@ _RULE_FREQ: Final = {
     Frequency.WEEKLY: "WEEKLY",
     Frequency.MONTHLY_BY_DATE: "MONTHLY",
     Frequency.MONTHLY_BY_WEEKDAY: "MONTHLY",
+    Frequency.YEARLY_BY_DATE: "YEARLY",
+    Frequency.YEARLY_BY_WEEKDAY: "YEARLY",
+    Frequency.ONCE: "DAILY",
 }
 
 
@@ -203,11 +289,17 @@ def _format_rule(rec: Recurrence) -> str:
     parts = [f"FREQ={_RULE_FREQ[rec.frequency]}"]
     if rec.interval != 1:
         parts.append(f"INTERVAL={rec.interval}")
+    if rec.month is not None:
+        parts.append(f"BYMONTH={rec.month}")
     if rec.frequency is Frequency.WEEKLY:
         parts.append("BYDAY=" + ",".join(_DAY_CODES[day] for day in rec.weekdays))
-    elif rec.frequency is Frequency.MONTHLY_BY_WEEKDAY:
-        parts.append(f"BYDAY={rec.nth}{_DAY_CODES[rec.weekdays[0]]}")
-    elif rec.frequency is Frequency.MONTHLY_BY_DATE:
+    elif rec.frequency in _BY_WEEKDAY:
+        if len(rec.weekdays) == 1:
+            parts.append(f"BYDAY={rec.nth}{_DAY_CODES[rec.weekdays[0]]}")
+        else:
+            parts.append("BYDAY=" + ",".join(_DAY_CODES[day] for day in rec.weekdays))
+            parts.append(f"BYSETPOS={rec.nth}")
+    elif rec.frequency in _BY_DATE:
         parts.append(f"BYMONTHDAY={rec.month_day}")
     if rec.count is not None:
         parts.append(f"COUNT={rec.count}")
@@ -220,9 +312,10 @@ def to_rrule(rec: Recurrence, *, start: date) -> str:
     """The RRULE line for `rec` (without DTSTART), e.g. "FREQ=WEEKLY;INTERVAL=2;BYDAY=MO,TH".
 
     `start` is the series' first local date. It is needed to refuse a series that would never
-    happen: one that ends before its first occurrence (the `until` field), or a monthly date
-    that the visited months never have, such as the 30th every 12 months from February (the
-    `month_day` field). Storing such a series would only produce an empty calendar later.
+    happen: one that ends before its first occurrence (the `until` field), or a day that the
+    visited months never have, such as the 30th every 12 months from February (the
+    `month_day` field) or the fifth Monday every 12 months from a February without one (the
+    `nth` field). Storing such a series would only produce an empty calendar later.
 
     UNTIL is written as floating local time at 23:59:59 of the end date, matching the floating
     DTSTART the rule is evaluated with. A feed that publishes DTSTART with a TZID must convert
@@ -232,6 +325,10 @@ def to_rrule(rec: Recurrence, *, start: date) -> str:
         raise RecurrenceError("until", "must not be before the first date of the series")
     first = next(_expand(rec, start, until=None, count=None), None)
     if first is None:
+        if rec.frequency in _BY_WEEKDAY:
+            raise RecurrenceError(
+                "nth", "this weekday never occurs in the months this series visits"
+            )
         raise RecurrenceError(
             "month_day", f"day {rec.month_day} never occurs in the months this series visits"
         )
@@ -242,8 +339,8 @@ def to_rrule(rec: Recurrence, *, start: date) -> str:
     return _format_rule(rec)
 
 
-def _parse_int(field_name: str, value: str) -> int:
-    if not _INT_RE.fullmatch(value):
+def _parse_int(field_name: str, value: str, *, signed: bool = False) -> int:
+    if not (_SIGNED_INT_RE if signed else _INT_RE).fullmatch(value):
         raise RecurrenceError(field_name, f"{value!r} is not a whole number")
     return int(value)
 
@@ -252,8 +349,9 @@ def from_rrule(rule: str) -> Recurrence:
     """The `Recurrence` an RRULE line describes; the inverse of `to_rrule`.
 
     Only the shapes a `Recurrence` can express are accepted (parts in any order, INTERVAL=1
-    optional, UNTIL as a date or as the date at T235959). Anything else, a BYSETPOS, a yearly
-    rule, a UTC UNTIL, raises `RecurrenceError` instead of being evaluated half-understood.
+    optional, UNTIL as a date or as the date at T235959). Anything else, a BYSETPOS on a single
+    weekday, several months or month days, a UTC UNTIL, raises `RecurrenceError` instead of
+    being evaluated half-understood.
     """
     if not isinstance(rule, str) or not rule:
         raise RecurrenceError("rule", "is empty")
@@ -268,47 +366,59 @@ def from_rrule(rule: str) -> Recurrence:
             raise RecurrenceError("rule", f"{key} appears twice")
         parts[key] = value
 
-    interval = _parse_int("interval", parts["INTERVAL"]) if "INTERVAL" in parts else 1
-    count = _parse_int("count", parts["COUNT"]) if "COUNT" in parts else None
-    until = _parse_until(parts["UNTIL"]) if "UNTIL" in parts else None
-    month_day = _parse_int("month_day", parts["BYMONTHDAY"]) if "BYMONTHDAY" in parts else None
-    byday = parts.get("BYDAY")
+    common: dict[str, Any] = {
+        "interval": _parse_int("interval", parts["INTERVAL"]) if "INTERVAL" in parts else 1,
+        "count": _parse_int("count", parts["COUNT"]) if "COUNT" in parts else None,
+        "until": _parse_until(parts["UNTIL"]) if "UNTIL" in parts else None,
+    }
     freq = parts.get("FREQ")
+    by = {key for key in ("BYMONTH", "BYDAY", "BYMONTHDAY", "BYSETPOS") if key in parts}
 
     if freq == "DAILY":
-        if byday is not None or month_day is not None:
-            raise RecurrenceError("rule", "a daily rule takes no BYDAY or BYMONTHDAY")
-        return Recurrence(Frequency.DAILY, interval=interval, count=count, until=until)
+        if by:
+            raise RecurrenceError("rule", f"a daily rule takes no {', '.join(sorted(by))}")
+        return Recurrence(Frequency.DAILY, **common)
     if freq == "WEEKLY":
-        if month_day is not None:
-            raise RecurrenceError("rule", "a weekly rule takes no BYMONTHDAY")
+        if by - {"BYDAY"}:
+            raise RecurrenceError("rule", "a weekly rule takes only BYDAY")
+        byday = parts.get("BYDAY")
         days = [] if byday is None else [_parse_day(code) for code in byday.split(",")]
-        return Recurrence(
-            Frequency.WEEKLY, interval=interval, weekdays=tuple(days), count=count, until=until
-        )
+        return Recurrence(Frequency.WEEKLY, weekdays=tuple(days), **common)
     if freq == "MONTHLY":
-        if month_day is not None and byday is None:
-            return Recurrence(
-                Frequency.MONTHLY_BY_DATE,
-                interval=interval,
-                month_day=month_day,
-                count=count,
-                until=until,
-            )
-        if byday is not None and month_day is None:
-            nth, day = _parse_nth_day(byday)
-            return Recurrence(
-                Frequency.MONTHLY_BY_WEEKDAY,
-                interval=interval,
-                weekdays=(day,),
-                nth=nth,
-                count=count,
-                until=until,
-            )
-        raise RecurrenceError("rule", "a monthly rule takes exactly one of BYDAY, BYMONTHDAY")
+        if "BYMONTH" in by:
+            raise RecurrenceError("rule", "a monthly rule takes no BYMONTH")
+        return _month_part(parts, Frequency.MONTHLY_BY_DATE, Frequency.MONTHLY_BY_WEEKDAY, common)
+    if freq == "YEARLY":
+        if "BYMONTH" not in by:
+            raise RecurrenceError("month", "a yearly rule needs BYMONTH")
+        common["month"] = _parse_int("month", parts["BYMONTH"])
+        return _month_part(parts, Frequency.YEARLY_BY_DATE, Frequency.YEARLY_BY_WEEKDAY, common)
     if freq is None:
         raise RecurrenceError("frequency", "FREQ is missing")
     raise RecurrenceError("frequency", f"FREQ={freq} is not supported")
+
+
+def _month_part(
+    parts: dict[str, str], by_date: Frequency, by_weekday: Frequency, common: dict[str, Any]
+) -> Recurrence:
+    """The day within the month of a monthly or yearly rule: BYMONTHDAY, BYDAY=nWD, or a list
+    of days with BYSETPOS."""
+    byday, bymonthday, bysetpos = parts.get("BYDAY"), parts.get("BYMONTHDAY"), parts.get("BYSETPOS")
+    if bymonthday is not None and byday is None and bysetpos is None:
+        month_day = _parse_int("month_day", bymonthday, signed=True)
+        return Recurrence(by_date, month_day=month_day, **common)
+    if byday is not None and bymonthday is None:
+        if bysetpos is None:
+            nth, day = _parse_nth_day(byday)
+            return Recurrence(by_weekday, weekdays=(day,), nth=nth, **common)
+        days = tuple(_parse_day(code) for code in byday.split(","))
+        if len(days) < 2:
+            raise RecurrenceError("rule", "write a single weekday as e.g. -1FR, not with BYSETPOS")
+        nth = _parse_int("nth", bysetpos, signed=True)
+        return Recurrence(by_weekday, weekdays=days, nth=nth, **common)
+    raise RecurrenceError(
+        "rule", "a monthly or yearly rule takes BYMONTHDAY, or BYDAY (with BYSETPOS for a list)"
+    )
 
 
 def _parse_day(code: str) -> int:
@@ -341,18 +451,25 @@ def _parse_until(value: str) -> date:
 
 
 def _rrule_weekdays(rec: Recurrence) -> tuple[weekday, ...] | None:
-    if rec.frequency is Frequency.WEEKLY:
-        return tuple(weekday(day) for day in rec.weekdays)
-    if rec.frequency is Frequency.MONTHLY_BY_WEEKDAY:
+    if rec.frequency in _BY_WEEKDAY and len(rec.weekdays) == 1:
         return (weekday(rec.weekdays[0], rec.nth),)
+    if rec.weekdays:  # weekly, or a set of days counted by BYSETPOS
+        return tuple(weekday(day) for day in rec.weekdays)
     return None
 
 
-_RRULE_FREQ: Final[dict[Frequency, Literal[1, 2, 3]]] = {  # MONTHLY, WEEKLY, DAILY
+def _rrule_setpos(rec: Recurrence) -> int | None:
+    return rec.nth if rec.frequency in _BY_WEEKDAY and len(rec.weekdays) > 1 else None
+
+
+_RRULE_FREQ: Final[dict[Frequency, Literal[0, 1, 2, 3]]] = {  # YEARLY .. DAILY
     Frequency.DAILY: DAILY,
     Frequency.WEEKLY: WEEKLY,
     Frequency.MONTHLY_BY_DATE: MONTHLY,
     Frequency.MONTHLY_BY_WEEKDAY: MONTHLY,
+    Frequency.YEARLY_BY_DATE: YEARLY,
+    Frequency.YEARLY_BY_WEEKDAY: YEARLY,
+    Frequency.ONCE: DAILY,
 }
 
 
@@ -376,6 +493,8 @@ def _expand(
         until=None if until is None else datetime.combine(until, time()),
         byweekday=_rrule_weekdays(rec),
         bymonthday=rec.month_day,
+        bymonth=rec.month,
+        bysetpos=_rrule_setpos(rec),
     )
     occurrence: datetime
     for occurrence in rule:
@@ -402,15 +521,25 @@ def _anchor(rec: Recurrence, start: date, first: date) -> date:
       `start` plus whole weeks: from a Thursday start, that would cut off the Monday of every
       later week, since dateutil skips days of DTSTART's week that precede DTSTART.
     - MONTHLY: the 1st of the month a multiple of `interval` months after `start`'s month;
-      BYMONTHDAY/BYDAY pick the day, so starting on the 1st keeps the whole month.
+      BYMONTHDAY/BYDAY pick the day, so starting on the 1st keeps the whole month. A period
+      start is required, not merely convenient, for BYSETPOS: dateutil numbers the positions
+      within the days of the period and only then drops those before DTSTART, so the same
+      position counted from mid-month would not be the same day.
+    - YEARLY: 1 January of the year a multiple of `interval` years after `start`'s year, for
+      the same reasons (BYMONTH and the day parts pick the dates within the year).
 
     Before the first full period after `start`, the anchor is `start` itself.
     """
     if first <= start:
         return start
-    if rec.frequency is Frequency.DAILY:
+    if rec.frequency in (Frequency.DAILY, Frequency.ONCE):
         periods = (first - start).days // rec.interval
         return start + timedelta(days=periods * rec.interval)
+    if rec.frequency in _YEARLY:
+        periods = (first.year - start.year) // rec.interval
+        if periods == 0:
+            return start
+        return date(start.year + periods * rec.interval, 1, 1)
     if rec.frequency is Frequency.WEEKLY:
         start_monday = start - timedelta(days=start.weekday())
         first_monday = first - timedelta(days=first.weekday())
@@ -462,7 +591,8 @@ def last_local_date(rule: str, start_date: date) -> date | None:
     is a plain date comparison. Also None for a rule that has no occurrence at all.
 
     UNTIL rules are searched backwards from UNTIL, one period first and wider only if that
-    period holds no occurrence (possible for a monthly date skipped by short months), so the
+    period holds no occurrence (possible for a day skipped by short months, a fifth weekday or
+    the 29th of February), so the
     cost does not grow with the series' length either.
     """
     rec = from_rrule(rule)
@@ -478,6 +608,9 @@ def last_local_date(rule: str, start_date: date) -> date | None:
         Frequency.WEEKLY: 7,
         Frequency.MONTHLY_BY_DATE: 31,
         Frequency.MONTHLY_BY_WEEKDAY: 31,
+        Frequency.YEARLY_BY_DATE: 366,
+        Frequency.YEARLY_BY_WEEKDAY: 366,
+        Frequency.ONCE: 1,
     }[rec.frequency] * rec.interval
     span = (rec.until - start_date).days
     lookback = period_days

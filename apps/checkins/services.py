@@ -73,11 +73,14 @@ _RECURRENCE_MESSAGES: Final = (
     gettext_noop("must be days from 0 (Monday) to 6 (Sunday)"),
     gettext_noop("must not repeat a day"),
     gettext_noop("choose at least one day of the week"),
-    gettext_noop("choose exactly one day of the week"),
+    gettext_noop("choose one day of the week, Monday to Friday, Saturday and Sunday, or every day"),
     gettext_noop("choose a day of the month"),
-    gettext_noop("must be a day from 1 to 31"),
+    gettext_noop("must be a day from 1 to 31, or -1 (the last)"),
     gettext_noop("choose which weekday of the month"),
-    gettext_noop("must be 1, 2, 3, 4 or -1 (the last)"),
+    gettext_noop("must be 1, 2, 3, 4, 5 or -1 (the last)"),
+    gettext_noop("this weekday never occurs in the months this series visits"),
+    gettext_noop("choose a month"),
+    gettext_noop("must be a month from 1 to 12"),
     gettext_noop("must not be before the first date of the series"),
     gettext_noop("must be a wall time without a timezone"),
     gettext_noop("a series without an end has no last date"),
@@ -126,8 +129,12 @@ def recurrence_build(
     nth: int | None = None,
     count: int | None = None,
     until: date | None = None,
+    month: int | None = None,
 ) -> Recurrence:
-    """A `Recurrence` from the form's or the API's fields, or a DomainError naming one."""
+    """A `Recurrence` from the form's or the API's fields, or a DomainError naming one.
+
+    "once" is a single meeting on the start date: any other interval, count or end, or a
+    day or month, is refused naming that field rather than silently dropped."""
     try:
         return Recurrence(
             frequency,  # type: ignore[arg-type]  # Recurrence checks and converts it
@@ -137,6 +144,7 @@ def recurrence_build(
             nth=nth,
             count=count,
             until=until,
+            month=month,
         )
     except RecurrenceError as exc:
         raise _recurrence_error(exc) from None

@@ -23,7 +23,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.dates import WEEKDAYS
+from django.utils.dates import MONTHS, WEEKDAYS
 from django.utils.formats import date_format
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.text import get_text_list
@@ -39,7 +39,7 @@ from apps.checkins.models import (
     Occurrence,
     OccurrenceStatus,
 )
-from apps.checkins.recurrence import Frequency
+from apps.checkins.recurrence import LAST_DAY, Frequency
 from apps.core.errors import DomainError, NotFound, PermissionDenied
 from apps.delegation import selectors as delegation_selectors
 from apps.tandems.models import Membership
@@ -66,16 +66,45 @@ def rhythm_text(series: CheckInSeries) -> str:
             "count": n,
             "days": days,
         }
+    if rec.frequency == Frequency.ONCE:
+        return _("Once, on %(date)s") % {"date": date_format(series.start_date, "DATE_FORMAT")}
+    month = MONTHS[rec.month] if rec.month else ""
+    if rec.frequency == Frequency.MONTHLY_BY_DATE and rec.month_day == LAST_DAY:
+        return ngettext(
+            "Every month on the last day", "Every %(count)s months on the last day", n
+        ) % {"count": n}
     if rec.frequency == Frequency.MONTHLY_BY_DATE:
         return ngettext(
             "Every month on day %(day)s", "Every %(count)s months on day %(day)s", n
         ) % {"count": n, "day": rec.month_day}
+    if rec.frequency == Frequency.YEARLY_BY_DATE and rec.month_day == LAST_DAY:
+        return ngettext(
+            "Every year on the last day of %(month)s",
+            "Every %(count)s years on the last day of %(month)s",
+            n,
+        ) % {"count": n, "month": month}
+    if rec.frequency == Frequency.YEARLY_BY_DATE:
+        return ngettext(
+            "Every year on %(day)s %(month)s", "Every %(count)s years on %(day)s %(month)s", n
+        ) % {"count": n, "day": rec.month_day, "month": month}
     nth = dict(forms.NTH_CHOICES)[rec.nth or 1]
+    if len(rec.weekdays) == 1:
+        weekday = WEEKDAYS[rec.weekdays[0]]
+    else:
+        weekday = str(
+            next(name for days, name in forms.DAY_SET_CHOICES.values() if days == rec.weekdays)
+        )
+    if rec.frequency == Frequency.YEARLY_BY_WEEKDAY:
+        return ngettext(
+            "Every year on the %(nth)s %(weekday)s of %(month)s",
+            "Every %(count)s years on the %(nth)s %(weekday)s of %(month)s",
+            n,
+        ) % {"count": n, "nth": nth, "weekday": weekday, "month": month}
     return ngettext(
         "Every month on the %(nth)s %(weekday)s",
         "Every %(count)s months on the %(nth)s %(weekday)s",
         n,
-    ) % {"count": n, "nth": nth, "weekday": WEEKDAYS[rec.weekdays[0]]}
+    ) % {"count": n, "nth": nth, "weekday": weekday}
 
 
 def minutes_text(value: timedelta) -> str:
@@ -90,8 +119,8 @@ def minutes_text(value: timedelta) -> str:
 
 def ends_text(series: CheckInSeries) -> str:
     rec = series.recurrence
-    if series.last_date is None:
-        return ""
+    if series.last_date is None or rec.frequency == Frequency.ONCE:
+        return ""  # a single meeting's date is its rhythm already
     last = date_format(series.last_date, "DATE_FORMAT")
     if rec.count is not None:
         return ngettext(

@@ -9,9 +9,9 @@
     function update() {
       parts.forEach(function (part) {
         // A part with an error stays visible, so the person sees what to fix.
-        part.hidden =
-          part.getAttribute("data-frequency") !== frequency.value &&
-          !part.querySelector(".errorlist");
+        // data-frequency lists the rhythms that use the part, separated by spaces.
+        var uses = part.getAttribute("data-frequency").split(" ");
+        part.hidden = uses.indexOf(frequency.value) === -1 && !part.querySelector(".errorlist");
       });
     }
     frequency.addEventListener("change", update);

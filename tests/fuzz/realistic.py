@@ -156,16 +156,20 @@ def _elevation(body: Body, world: World) -> None:
 def _timing(body: Body, world: World) -> None:
     frequency = body["frequency"]
     days = list(dict.fromkeys(body.get("weekdays") or []))
+    yearly = frequency.startswith("yearly")
+    body["month"] = min(max(body.get("month") or 1, 1), 12) if yearly else None
     if frequency == "weekly":
         body["weekdays"], body["month_day"], body["nth"] = days or [0], None, None
-    elif frequency == "monthly_by_weekday":
+    elif frequency.endswith("by_weekday"):
         body["weekdays"], body["month_day"] = (days or [0])[:1], None
         body["nth"] = body.get("nth") or 1
-    elif frequency == "monthly_by_date":
+    elif frequency.endswith("by_date"):
         body["weekdays"], body["nth"] = [], None
         body["month_day"] = min(body.get("month_day") or 1, 28)
     else:
         body["weekdays"], body["month_day"], body["nth"] = [], None, None
+    if frequency == "once":  # a single meeting: no rhythm, no end
+        body["interval"], body["count"] = 1, None
     # An end by count or by date, not both; never before the first date.
     body["until"] = None
     today = timezone.localdate()

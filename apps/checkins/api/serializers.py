@@ -21,7 +21,7 @@ from apps.checkins.models import (
     Occurrence,
     Retro,
 )
-from apps.checkins.recurrence import MAX_COUNT, MAX_INTERVAL, NTH_VALUES, Frequency
+from apps.checkins.recurrence import LAST_DAY, MAX_COUNT, MAX_INTERVAL, NTH_VALUES, Frequency
 from apps.checkins.services import MAX_DURATION, MAX_LEAD
 from apps.core.api.serializers import InputSerializer
 
@@ -70,6 +70,7 @@ class SeriesSerializer(serializers.ModelSerializer[CheckInSeries]):
         source="recurrence.month_day", read_only=True, allow_null=True
     )
     nth = serializers.IntegerField(source="recurrence.nth", read_only=True, allow_null=True)
+    month = serializers.IntegerField(source="recurrence.month", read_only=True, allow_null=True)
     count = serializers.IntegerField(source="recurrence.count", read_only=True, allow_null=True)
     until = serializers.DateField(source="recurrence.until", read_only=True, allow_null=True)
     duration_minutes = serializers.SerializerMethodField()
@@ -86,6 +87,7 @@ class SeriesSerializer(serializers.ModelSerializer[CheckInSeries]):
             "weekdays",
             "month_day",
             "nth",
+            "month",
             "count",
             "until",
             "start_date",
@@ -109,26 +111,51 @@ class SeriesSerializer(serializers.ModelSerializer[CheckInSeries]):
 
 
 class TimingInputSerializer(InputSerializer):
-    """The timing of a series; the meaning (ranges, timezone, end after start) is checked by
-    the service, which names the field."""
+    """The timing of a series; the meaning (ranges, timezone, end after start, which fields a
+    frequency uses) is checked by the service, which names the field. docs/checkins.md lists
+    the shapes; the series reads back with the same fields it was created with."""
 
-    frequency = serializers.ChoiceField(choices=[f.value for f in Frequency])
+    frequency = serializers.ChoiceField(
+        choices=[f.value for f in Frequency],
+        help_text=(
+            "once: a single meeting on `start_date` (no interval, weekdays, count or until). "
+            "daily, weekly (`weekdays`), monthly_by_date (`month_day`), monthly_by_weekday "
+            "(`nth` and `weekdays`), yearly_by_date (`month`, `month_day`), yearly_by_weekday "
+            "(`month`, `nth`, `weekdays`)."
+        ),
+    )
     interval = serializers.IntegerField(default=1, min_value=1, max_value=MAX_INTERVAL)
     weekdays = serializers.ListField(
         child=serializers.IntegerField(min_value=0, max_value=6),
         default=list,
         max_length=7,
-        help_text="0 (Monday) to 6 (Sunday).",
+        help_text=(
+            "0 (Monday) to 6 (Sunday). For the nth of a month: one day, or [0, 1, 2, 3, 4] "
+            "(a weekday), [5, 6] (a weekend day) or all seven (a day)."
+        ),
     )
     month_day = serializers.IntegerField(
-        required=False, allow_null=True, default=None, min_value=1, max_value=31
+        required=False,
+        allow_null=True,
+        default=None,
+        min_value=LAST_DAY,
+        max_value=31,
+        help_text="1 to 31, or -1 for the last day of the month.",
     )
     nth = serializers.ChoiceField(
         choices=NTH_VALUES,
         required=False,
         allow_null=True,
         default=None,
-        help_text="Which weekday of the month: 1, 2, 3, 4 or -1 (the last).",
+        help_text="Which one of `weekdays` in the month: 1 to 5 or -1 (the last).",
+    )
+    month = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        default=None,
+        min_value=1,
+        max_value=12,
+        help_text="For a yearly series: 1 (January) to 12.",
     )
     count = serializers.IntegerField(
         required=False, allow_null=True, default=None, min_value=1, max_value=MAX_COUNT

@@ -52,6 +52,7 @@ def _timing(values: dict[str, Any]) -> dict[str, Any]:
             nth=values["nth"],
             count=values["count"],
             until=values["until"],
+            month=values["month"],
         ),
         "local_time": values["local_time"],
         "timezone_name": values["timezone"],

@@ -11,6 +11,7 @@ times the app shows and reminds about.
 
 from __future__ import annotations
 
+from calendar import monthrange
 from collections import defaultdict
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, time, timedelta
@@ -43,9 +44,21 @@ ZONES = ("Europe/Berlin", "America/New_York", "Asia/Kolkata", "Australia/Sydney"
 TRICKY_TIMES = (time(0, 0), time(1, 30), time(2, 0), time(2, 30), time(3, 0), time(23, 30))
 
 
+FREQUENCIES = [
+    "once",
+    "daily",
+    "weekly",
+    "monthly_by_date",
+    "monthly_by_weekday",
+    "yearly_by_date",
+    "yearly_by_weekday",
+]
+DAY_SETS = [(0, 1, 2, 3, 4), (5, 6), (0, 1, 2, 3, 4, 5, 6)]
+
+
 @st.composite
 def recurrences(draw: st.DrawFn) -> dict[str, object]:
-    frequency = draw(st.sampled_from(["daily", "weekly", "monthly_by_date", "monthly_by_weekday"]))
+    frequency = draw(st.sampled_from(FREQUENCIES))
     fields: dict[str, object] = {"frequency": frequency, "weekdays": ()}
     if frequency == "daily":
         fields["interval"] = draw(st.integers(1, 5))
@@ -54,15 +67,27 @@ def recurrences(draw: st.DrawFn) -> dict[str, object]:
         fields["weekdays"] = tuple(
             draw(st.lists(st.integers(0, 6), min_size=1, max_size=7, unique=True))
         )
-    elif frequency == "monthly_by_date":
+    elif frequency.startswith("monthly"):
         fields["interval"] = draw(st.integers(1, 3))
-        fields["month_day"] = draw(st.one_of(st.sampled_from([29, 30, 31]), st.integers(1, 31)))
-    else:
-        fields["interval"] = draw(st.integers(1, 3))
-        fields["weekdays"] = (draw(st.integers(0, 6)),)
-        fields["nth"] = draw(st.sampled_from([1, 2, 3, 4, -1]))
+    elif frequency.startswith("yearly"):
+        fields["interval"] = draw(st.integers(1, 2))
+        fields["month"] = draw(st.integers(1, 12))
+    if frequency.endswith("by_date"):
+        # The 29th to 31st (skipped in shorter months) and the last day (-1) most often.
+        day = draw(st.one_of(st.sampled_from([29, 30, 31, -1]), st.integers(1, 31)))
+        month = fields.get("month")
+        if isinstance(month, int) and day > monthrange(2000, month)[1]:
+            reject()  # the 30th of February: refused by the service
+        fields["month_day"] = day
+    elif frequency.endswith("by_weekday"):
+        # One weekday ("the 5th Thursday": only in months that have one), or Outlook's
+        # "working day", "weekend day" and "day", counted with BYSETPOS.
+        fields["weekdays"] = draw(
+            st.one_of(st.tuples(st.integers(0, 6)), st.sampled_from(DAY_SETS))
+        )
+        fields["nth"] = draw(st.sampled_from([1, 2, 3, 4, 5, -1]))
     start_date = draw(st.dates(date(2025, 1, 1), date(2026, 11, 30)))
-    end = draw(st.sampled_from(["never", "count", "until"]))
+    end = "never" if frequency == "once" else draw(st.sampled_from(["never", "count", "until"]))
     if end == "count":
         fields["count"] = draw(st.integers(1, 80))
     elif end == "until":

@@ -238,6 +238,29 @@ def series_form(**overrides: object) -> dict[str, object]:
         ),
         ({"count": "6"}, "FREQ=WEEKLY;BYDAY=MO;COUNT=6"),
         ({"until": "2026-06-29"}, "FREQ=WEEKLY;BYDAY=MO;UNTIL=20260629T235959"),
+        # A single meeting ignores the rhythm's fields the page hides for it.
+        ({"frequency": "once", "interval": "3", "count": "6"}, "FREQ=DAILY;COUNT=1"),
+        ({"frequency": "monthly_by_date", "month_day": "-1"}, "FREQ=MONTHLY;BYMONTHDAY=-1"),
+        (
+            {"frequency": "monthly_by_weekday", "nth": "5", "nth_weekday": "3"},
+            "FREQ=MONTHLY;BYDAY=5TH",
+        ),
+        (
+            {"frequency": "monthly_by_weekday", "nth": "-1", "nth_weekday": "working_day"},
+            "FREQ=MONTHLY;BYDAY=MO,TU,WE,TH,FR;BYSETPOS=-1",
+        ),
+        (
+            {"frequency": "monthly_by_weekday", "nth": "1", "nth_weekday": "weekend_day"},
+            "FREQ=MONTHLY;BYDAY=SA,SU;BYSETPOS=1",
+        ),
+        (
+            {"frequency": "yearly_by_date", "month": "3", "month_day": "15"},
+            "FREQ=YEARLY;BYMONTH=3;BYMONTHDAY=15",
+        ),
+        (
+            {"frequency": "yearly_by_weekday", "month": "11", "nth": "4", "nth_weekday": "3"},
+            "FREQ=YEARLY;BYMONTH=11;BYDAY=4TH",
+        ),
     ],
 )
 def test_either_member_plans_a_series_in_every_rhythm(
@@ -260,13 +283,21 @@ def test_either_member_plans_a_series_in_every_rhythm(
         ({"weekdays": []}, {"weekdays": ["Choose at least one day of the week."]}),
         (
             {"frequency": "monthly_by_weekday", "nth": "1"},
-            {"nth_weekday": ["Choose exactly one day of the week."]},
+            {"nth_weekday": ["Choose a weekday, a working day, a weekend day or a day."]},
         ),
         (
             {"frequency": "monthly_by_weekday", "nth_weekday": "1"},
             {"nth": ["Choose which weekday of the month."]},
         ),
         ({"frequency": "monthly_by_date"}, {"month_day": ["Choose a day of the month."]}),
+        (
+            {"frequency": "yearly_by_date", "month_day": "1"},
+            {"month": ["Choose a month."]},
+        ),
+        (
+            {"frequency": "yearly_by_date", "month": "2", "month_day": "30"},
+            {"month_day": ["Day 30 never occurs in the months this series visits."]},
+        ),
         (
             {"duration_minutes": "0"},
             {"duration_minutes": ["Ensure this value is greater than or equal to 1."]},

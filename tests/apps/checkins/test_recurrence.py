@@ -1,6 +1,7 @@
 """When check-ins happen: tables for each shape and clock change, properties against a naive
 reference, and proof that the work done follows the window, not the series' age."""
 
+from calendar import monthrange
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, time, timedelta
 from itertools import islice, takewhile
@@ -175,6 +176,99 @@ SHAPES = [
         at_nine(date(2026, 1, 31), date(2026, 3, 31), date(2026, 5, 31)),
         id="skipped-months-do-not-count",
     ),
+    pytest.param(
+        Recurrence(F.MONTHLY_BY_DATE, month_day=-1),
+        date(2026, 1, 1),
+        (utc(2026, 1, 1), utc(2026, 5, 1)),
+        at_nine(date(2026, 1, 31), date(2026, 2, 28), date(2026, 3, 31), date(2026, 4, 30)),
+        id="monthly-last-day",
+    ),
+    pytest.param(
+        Recurrence(F.MONTHLY_BY_WEEKDAY, weekdays=(THU,), nth=5),
+        date(2026, 1, 1),
+        (utc(2026, 1, 1), utc(2027, 1, 1)),
+        at_nine(
+            date(2026, 1, 29),
+            date(2026, 4, 30),
+            date(2026, 7, 30),
+            date(2026, 10, 29),
+            date(2026, 12, 31),
+        ),
+        id="monthly-fifth-thursday-only-in-months-with-one",
+    ),
+    pytest.param(
+        Recurrence(F.MONTHLY_BY_WEEKDAY, weekdays=(MON, TUE, WED, THU, FRI), nth=-1),
+        date(2026, 1, 1),
+        (utc(2026, 1, 1), utc(2026, 7, 1)),
+        at_nine(
+            date(2026, 1, 30),
+            date(2026, 2, 27),
+            date(2026, 3, 31),
+            date(2026, 4, 30),
+            date(2026, 5, 29),
+            date(2026, 6, 30),
+        ),
+        id="monthly-last-working-day",
+    ),
+    pytest.param(
+        Recurrence(F.MONTHLY_BY_WEEKDAY, weekdays=(SAT, SUN), nth=1),
+        date(2026, 1, 1),
+        (utc(2026, 1, 1), utc(2026, 5, 1)),
+        at_nine(date(2026, 1, 3), date(2026, 2, 1), date(2026, 3, 1), date(2026, 4, 4)),
+        id="monthly-first-weekend-day",
+    ),
+    pytest.param(
+        Recurrence(F.MONTHLY_BY_WEEKDAY, weekdays=tuple(range(7)), nth=2),
+        date(2026, 1, 1),
+        (utc(2026, 1, 1), utc(2026, 4, 1)),
+        at_nine(date(2026, 1, 2), date(2026, 2, 2), date(2026, 3, 2)),
+        id="monthly-second-day",
+    ),
+    pytest.param(
+        # The positions count the whole month, also in the month the series starts.
+        Recurrence(F.MONTHLY_BY_WEEKDAY, weekdays=(MON, TUE, WED, THU, FRI), nth=-1),
+        date(2026, 1, 31),
+        (utc(2026, 1, 1), utc(2026, 4, 1)),
+        at_nine(date(2026, 2, 27), date(2026, 3, 31)),
+        id="monthly-last-working-day-from-a-saturday",
+    ),
+    pytest.param(
+        Recurrence(F.YEARLY_BY_DATE, month=2, month_day=29),
+        date(2026, 1, 1),
+        (utc(2026, 1, 1), utc(2034, 1, 1)),
+        at_nine(date(2028, 2, 29), date(2032, 2, 29)),
+        id="yearly-29-february-only-in-leap-years",
+    ),
+    pytest.param(
+        Recurrence(F.YEARLY_BY_DATE, month=2, month_day=-1),
+        date(2026, 1, 1),
+        (utc(2026, 1, 1), utc(2029, 1, 1)),
+        at_nine(date(2026, 2, 28), date(2027, 2, 28), date(2028, 2, 29)),
+        id="yearly-last-day-of-february",
+    ),
+    pytest.param(
+        Recurrence(F.YEARLY_BY_WEEKDAY, month=11, weekdays=(THU,), nth=4),
+        date(2026, 1, 1),
+        (utc(2026, 1, 1), utc(2028, 1, 1)),
+        at_nine(date(2026, 11, 26), date(2027, 11, 25)),
+        id="yearly-fourth-thursday-of-november",
+    ),
+    pytest.param(
+        Recurrence(
+            F.YEARLY_BY_WEEKDAY, interval=2, month=12, weekdays=(MON, TUE, WED, THU, FRI), nth=-1
+        ),
+        date(2026, 1, 1),
+        (utc(2026, 1, 1), utc(2031, 1, 1)),
+        at_nine(date(2026, 12, 31), date(2028, 12, 29), date(2030, 12, 31)),
+        id="every-2-years-last-working-day-of-december",
+    ),
+    pytest.param(
+        Recurrence(F.ONCE),
+        date(2026, 3, 5),
+        (utc(2025, 1, 1), utc(2030, 1, 1)),
+        at_nine(date(2026, 3, 5)),
+        id="once",
+    ),
 ]
 
 
@@ -207,6 +301,24 @@ def test_next_occurrences_follow_the_recurrence(
     [
         (Recurrence(F.DAILY), date(2026, 1, 1), None),
         (Recurrence(F.DAILY, count=1), date(2026, 1, 1), date(2026, 1, 1)),
+        (Recurrence(F.ONCE), date(2026, 1, 1), date(2026, 1, 1)),
+        # A fifth Friday is found months before UNTIL.
+        (
+            Recurrence(F.MONTHLY_BY_WEEKDAY, weekdays=(FRI,), nth=5, until=date(2026, 4, 28)),
+            date(2026, 1, 1),
+            date(2026, 1, 30),
+        ),
+        # ... and a 29th of February years before it.
+        (
+            Recurrence(F.YEARLY_BY_DATE, month=2, month_day=29, until=date(2031, 12, 31)),
+            date(2026, 1, 1),
+            date(2028, 2, 29),
+        ),
+        (
+            Recurrence(F.YEARLY_BY_WEEKDAY, month=11, weekdays=(THU,), nth=4, count=3),
+            date(2026, 1, 1),
+            date(2028, 11, 23),
+        ),
         (Recurrence(F.DAILY, interval=2, count=5), date(2026, 1, 1), date(2026, 1, 9)),
         (Recurrence(F.WEEKLY, weekdays=(MON,), count=3), date(2026, 1, 1), date(2026, 1, 19)),
         (Recurrence(F.MONTHLY_BY_DATE, month_day=31, count=3), date(2026, 1, 1), date(2026, 5, 31)),
@@ -448,6 +560,34 @@ ROUND_TRIPS = [
     ),
     (Recurrence(F.MONTHLY_BY_WEEKDAY, weekdays=(MON,), nth=1), "FREQ=MONTHLY;BYDAY=1MO"),
     (Recurrence(F.MONTHLY_BY_WEEKDAY, weekdays=(FRI,), nth=-1), "FREQ=MONTHLY;BYDAY=-1FR"),
+    (Recurrence(F.MONTHLY_BY_DATE, month_day=-1), "FREQ=MONTHLY;BYMONTHDAY=-1"),
+    (Recurrence(F.MONTHLY_BY_WEEKDAY, weekdays=(MON,), nth=5), "FREQ=MONTHLY;BYDAY=5MO"),
+    (
+        Recurrence(F.MONTHLY_BY_WEEKDAY, weekdays=(MON, TUE, WED, THU, FRI), nth=-1),
+        "FREQ=MONTHLY;BYDAY=MO,TU,WE,TH,FR;BYSETPOS=-1",
+    ),
+    (
+        Recurrence(F.MONTHLY_BY_WEEKDAY, interval=2, weekdays=(SAT, SUN), nth=3),
+        "FREQ=MONTHLY;INTERVAL=2;BYDAY=SA,SU;BYSETPOS=3",
+    ),
+    (
+        Recurrence(F.MONTHLY_BY_WEEKDAY, weekdays=tuple(range(7)), nth=1),
+        "FREQ=MONTHLY;BYDAY=MO,TU,WE,TH,FR,SA,SU;BYSETPOS=1",
+    ),
+    (Recurrence(F.YEARLY_BY_DATE, month=3, month_day=15), "FREQ=YEARLY;BYMONTH=3;BYMONTHDAY=15"),
+    (
+        Recurrence(F.YEARLY_BY_DATE, interval=2, month=2, month_day=-1, count=4),
+        "FREQ=YEARLY;INTERVAL=2;BYMONTH=2;BYMONTHDAY=-1;COUNT=4",
+    ),
+    (
+        Recurrence(F.YEARLY_BY_WEEKDAY, month=11, weekdays=(THU,), nth=4),
+        "FREQ=YEARLY;BYMONTH=11;BYDAY=4TH",
+    ),
+    (
+        Recurrence(F.YEARLY_BY_WEEKDAY, month=12, weekdays=(MON, TUE, WED, THU, FRI), nth=-1),
+        "FREQ=YEARLY;BYMONTH=12;BYDAY=MO,TU,WE,TH,FR;BYSETPOS=-1",
+    ),
+    (Recurrence(F.ONCE), "FREQ=DAILY;COUNT=1"),
 ]
 
 
@@ -475,12 +615,39 @@ def test_frequency_is_read_from_its_stored_value() -> None:
     assert Recurrence("daily").frequency is F.DAILY  # type: ignore[arg-type]
 
 
+def test_a_single_daily_meeting_is_a_one_off() -> None:
+    # One rule, one Recurrence: FREQ=DAILY;COUNT=1 reads back as ONCE, whichever was built.
+    assert Recurrence(F.DAILY, count=1) == Recurrence(F.ONCE) == Recurrence(F.ONCE, count=1)
+    assert Recurrence(F.ONCE).count == 1
+    # Every 3 days, once, is still a daily rule (it writes INTERVAL=3).
+    assert Recurrence(F.DAILY, interval=3, count=1).frequency is F.DAILY
+
+
+def test_a_cut_short_recurrence_keeps_its_shape() -> None:
+    rec = Recurrence(F.YEARLY_BY_WEEKDAY, month=11, weekdays=(THU,), nth=4, count=3)
+    assert rec.ending_on(date(2030, 1, 1)) == Recurrence(
+        F.YEARLY_BY_WEEKDAY, month=11, weekdays=(THU,), nth=4, until=date(2030, 1, 1)
+    )
+    with pytest.raises(RecurrenceError) as caught:
+        Recurrence(F.ONCE).ending_on(date(2030, 1, 1))
+    assert caught.value.field == "until"
+
+
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
         ("BYDAY=TH,MO;FREQ=WEEKLY;INTERVAL=1", Recurrence(F.WEEKLY, weekdays=(MON, THU))),
         ("FREQ=DAILY;UNTIL=20261231", Recurrence(F.DAILY, until=date(2026, 12, 31))),
         ("FREQ=MONTHLY;BYDAY=+2WE", Recurrence(F.MONTHLY_BY_WEEKDAY, weekdays=(WED,), nth=2)),
+        ("FREQ=DAILY;INTERVAL=1;COUNT=1", Recurrence(F.ONCE)),
+        (
+            "BYSETPOS=-1;BYDAY=SU,SA;FREQ=MONTHLY",
+            Recurrence(F.MONTHLY_BY_WEEKDAY, weekdays=(SAT, SUN), nth=-1),
+        ),
+        (
+            "FREQ=YEARLY;BYMONTHDAY=+1;BYMONTH=1",
+            Recurrence(F.YEARLY_BY_DATE, month=1, month_day=1),
+        ),
     ],
 )
 def test_from_rrule_reads_equivalent_spellings(text: str, expected: Recurrence) -> None:
@@ -504,10 +671,26 @@ INVALID_RECURRENCES = [
     ("weekdays", {"frequency": F.MONTHLY_BY_DATE, "weekdays": (MON,), "month_day": 1}),
     ("weekdays", {"frequency": F.MONTHLY_BY_WEEKDAY, "nth": 1}),
     ("weekdays", {"frequency": F.MONTHLY_BY_WEEKDAY, "weekdays": (MON, TUE), "nth": 1}),
+    ("weekdays", {"frequency": F.MONTHLY_BY_WEEKDAY, "weekdays": (MON, TUE, WED, THU), "nth": 1}),
+    ("weekdays", {"frequency": F.MONTHLY_BY_WEEKDAY, "weekdays": (FRI, SAT, SUN), "nth": -1}),
+    ("weekdays", {"frequency": F.YEARLY_BY_WEEKDAY, "month": 1, "nth": 1}),
+    ("weekdays", {"frequency": F.ONCE, "weekdays": (MON,)}),
+    ("month", {"frequency": F.YEARLY_BY_DATE, "month_day": 1}),
+    ("month", {"frequency": F.YEARLY_BY_DATE, "month": 0, "month_day": 1}),
+    ("month", {"frequency": F.YEARLY_BY_DATE, "month": 13, "month_day": 1}),
+    ("month", {"frequency": F.YEARLY_BY_DATE, "month": True, "month_day": 1}),
+    ("month", {"frequency": F.MONTHLY_BY_DATE, "month": 1, "month_day": 1}),
+    ("interval", {"frequency": F.ONCE, "interval": 2}),
+    ("count", {"frequency": F.ONCE, "count": 2}),
+    ("until", {"frequency": F.ONCE, "until": date(2026, 1, 1)}),
     ("month_day", {"frequency": F.MONTHLY_BY_DATE}),
     ("month_day", {"frequency": F.MONTHLY_BY_DATE, "month_day": 0}),
     ("month_day", {"frequency": F.MONTHLY_BY_DATE, "month_day": 32}),
-    ("month_day", {"frequency": F.MONTHLY_BY_DATE, "month_day": -1}),
+    ("month_day", {"frequency": F.MONTHLY_BY_DATE, "month_day": -2}),
+    ("month_day", {"frequency": F.YEARLY_BY_DATE, "month": 2, "month_day": 30}),
+    ("month_day", {"frequency": F.YEARLY_BY_DATE, "month": 4, "month_day": 31}),
+    ("month_day", {"frequency": F.YEARLY_BY_DATE, "month": 4}),
+    ("month_day", {"frequency": F.ONCE, "month_day": 1}),
     ("month_day", {"frequency": F.DAILY, "month_day": 5}),
     (
         "month_day",
@@ -515,7 +698,9 @@ INVALID_RECURRENCES = [
     ),
     ("nth", {"frequency": F.MONTHLY_BY_WEEKDAY, "weekdays": (MON,)}),
     ("nth", {"frequency": F.MONTHLY_BY_WEEKDAY, "weekdays": (MON,), "nth": 0}),
-    ("nth", {"frequency": F.MONTHLY_BY_WEEKDAY, "weekdays": (MON,), "nth": 5}),
+    ("nth", {"frequency": F.MONTHLY_BY_WEEKDAY, "weekdays": (MON,), "nth": 6}),
+    ("nth", {"frequency": F.YEARLY_BY_WEEKDAY, "month": 1, "weekdays": (MON,)}),
+    ("nth", {"frequency": F.MONTHLY_BY_WEEKDAY, "weekdays": (SAT, SUN), "nth": 0}),
     ("nth", {"frequency": F.MONTHLY_BY_WEEKDAY, "weekdays": (MON,), "nth": -2}),
     ("nth", {"frequency": F.WEEKLY, "weekdays": (MON,), "nth": 1}),
     ("count", {"frequency": F.DAILY, "count": 0}),
@@ -546,6 +731,18 @@ def test_an_invalid_recurrence_names_its_field(field: str, kwargs: dict[str, Any
         ("until", Recurrence(F.WEEKLY, weekdays=(MON,), until=date(2026, 1, 7)), date(2026, 1, 6)),
         # Every 12 months from February never meets a 30th.
         ("month_day", Recurrence(F.MONTHLY_BY_DATE, interval=12, month_day=30), date(2026, 2, 1)),
+        # Every 4 years from 2027 never meets a leap year.
+        (
+            "month_day",
+            Recurrence(F.YEARLY_BY_DATE, interval=4, month=2, month_day=29),
+            date(2027, 1, 1),
+        ),
+        # Every 48 months from February 2027 visits no February with five Mondays.
+        (
+            "nth",
+            Recurrence(F.MONTHLY_BY_WEEKDAY, interval=48, weekdays=(MON,), nth=5),
+            date(2027, 2, 1),
+        ),
     ],
 )
 def test_a_series_that_would_never_happen_is_refused(
@@ -569,7 +766,23 @@ def test_a_series_that_would_never_happen_is_refused(
         ("rule", "FREQ=WEEKLY;BYDAY=MO;BYMONTHDAY=1"),
         ("rule", "FREQ=MONTHLY"),
         ("rule", "FREQ=MONTHLY;BYDAY=1MO;BYMONTHDAY=1"),
-        ("frequency", "FREQ=YEARLY"),
+        ("month", "FREQ=YEARLY"),
+        ("month", "FREQ=YEARLY;BYMONTH=1,7;BYMONTHDAY=1"),
+        ("month", "FREQ=YEARLY;BYMONTH=13;BYMONTHDAY=1"),
+        ("rule", "FREQ=YEARLY;BYMONTH=1"),
+        ("rule", "FREQ=MONTHLY;BYMONTH=1;BYMONTHDAY=1"),
+        ("rule", "FREQ=WEEKLY;BYDAY=MO;BYSETPOS=1"),
+        ("rule", "FREQ=MONTHLY;BYDAY=FR;BYSETPOS=-1"),
+        ("rule", "FREQ=MONTHLY;BYMONTHDAY=1;BYSETPOS=1"),
+        ("rule", "FREQ=MONTHLY;BYSETPOS=1"),
+        ("rule", "FREQ=MONTHLY;BYWEEKNO=1"),
+        ("rule", "FREQ=MONTHLY;BYMONTHDAY=28,29,30,31;BYSETPOS=-1"),
+        ("month_day", "FREQ=MONTHLY;BYMONTHDAY=28,29,30,31"),
+        ("weekdays", "FREQ=MONTHLY;BYDAY=MO,WE;BYSETPOS=1"),
+        ("weekdays", "FREQ=MONTHLY;BYDAY=1MO,2MO;BYSETPOS=1"),
+        ("nth", "FREQ=MONTHLY;BYDAY=SA,SU;BYSETPOS=6"),
+        ("nth", "FREQ=MONTHLY;BYDAY=SA,SU;BYSETPOS=x"),
+        ("frequency", "FREQ=HOURLY"),
         ("frequency", "INTERVAL=2"),
         ("interval", "FREQ=DAILY;INTERVAL=x"),
         ("interval", "FREQ=DAILY;INTERVAL=-1"),
@@ -580,8 +793,10 @@ def test_a_series_that_would_never_happen_is_refused(
         ("weekdays", "FREQ=WEEKLY;BYDAY=1MO"),
         ("weekdays", "FREQ=MONTHLY;BYDAY=1MO,2MO"),
         ("nth", "FREQ=MONTHLY;BYDAY=MO"),
-        ("nth", "FREQ=MONTHLY;BYDAY=5MO"),
-        ("month_day", "FREQ=MONTHLY;BYMONTHDAY=-1"),
+        ("nth", "FREQ=MONTHLY;BYDAY=6MO"),
+        ("nth", "FREQ=MONTHLY;BYDAY=-2MO"),
+        ("month_day", "FREQ=MONTHLY;BYMONTHDAY=-2"),
+        ("month_day", "FREQ=MONTHLY;BYMONTHDAY=0"),
         ("month_day", "FREQ=MONTHLY;BYMONTHDAY=32"),
         ("until", "FREQ=DAILY;UNTIL=20261231T090000Z"),
         ("until", "FREQ=DAILY;UNTIL=20260231"),
@@ -677,8 +892,20 @@ def test_a_window_costs_the_same_for_an_old_and_a_new_daily_series(
         Recurrence(F.MONTHLY_BY_DATE, month_day=31),
         Recurrence(F.MONTHLY_BY_WEEKDAY, interval=2, weekdays=(FRI,), nth=-1),
         Recurrence(F.DAILY, until=date(2030, 1, 1)),
+        Recurrence(F.MONTHLY_BY_WEEKDAY, weekdays=(MON, TUE, WED, THU, FRI), nth=-1),
+        Recurrence(F.YEARLY_BY_DATE, month=3, month_day=4),
+        Recurrence(F.YEARLY_BY_WEEKDAY, interval=2, month=3, weekdays=(SAT, SUN), nth=1),
     ],
-    ids=["daily", "weekly", "monthly-by-date", "monthly-by-weekday", "until"],
+    ids=[
+        "daily",
+        "weekly",
+        "monthly-by-date",
+        "monthly-by-weekday",
+        "until",
+        "monthly-last-working-day",
+        "yearly-by-date",
+        "yearly-by-weekday",
+    ],
 )
 def test_a_ten_year_old_series_iterates_only_near_the_window(
     iterated: list[date], rec: Recurrence
@@ -751,6 +978,26 @@ def test_a_count_series_uses_its_last_date_to_skip_the_past(iterated: list[date]
             date(2026, 3, 5),
         ),
         (Recurrence(F.DAILY), date(2026, 3, 5), date(2026, 1, 1), date(2026, 3, 5)),
+        # Yearly: 1 January of a year a multiple of 3 years after 2016, not 2026's.
+        (
+            Recurrence(F.YEARLY_BY_DATE, interval=3, month=6, month_day=1),
+            date(2016, 6, 1),
+            date(2026, 3, 5),
+            date(2025, 1, 1),
+        ),
+        (
+            Recurrence(F.YEARLY_BY_DATE, month=6, month_day=1),
+            date(2026, 6, 1),
+            date(2026, 9, 1),
+            date(2026, 6, 1),
+        ),
+        # BYSETPOS counts a whole month: the anchor is a 1st, never a day within the month.
+        (
+            Recurrence(F.MONTHLY_BY_WEEKDAY, weekdays=(MON, TUE, WED, THU, FRI), nth=-1),
+            date(2016, 1, 29),
+            date(2026, 3, 30),
+            date(2026, 3, 1),
+        ),
     ],
 )
 def test_the_anchor_is_on_the_rules_grid_and_within_one_period_of_the_window(
@@ -778,12 +1025,24 @@ def recurrences(draw: st.DrawFn) -> tuple[Recurrence, date]:
     fields: dict[str, Any] = {}
     if frequency is F.WEEKLY:
         fields["weekdays"] = tuple(draw(st.sets(st.integers(0, 6), min_size=1)))
-    elif frequency is F.MONTHLY_BY_DATE:
-        fields["month_day"] = draw(st.one_of(st.integers(1, 31), st.sampled_from([29, 30, 31])))
-    elif frequency is F.MONTHLY_BY_WEEKDAY:
-        fields["weekdays"] = (draw(st.integers(0, 6)),)
-        fields["nth"] = draw(st.sampled_from([1, 2, 3, 4, -1]))
+    if frequency in (F.YEARLY_BY_DATE, F.YEARLY_BY_WEEKDAY):
+        interval = draw(st.one_of(st.integers(1, 4), st.integers(1, 12)))
+        fields["month"] = draw(st.one_of(st.integers(1, 12), st.just(2)))
+    if frequency in (F.MONTHLY_BY_DATE, F.YEARLY_BY_DATE):
+        day = draw(st.one_of(st.integers(1, 31), st.sampled_from([29, 30, 31, -1])))
+        assume(fields.get("month") is None or day <= monthrange(2000, fields["month"])[1])
+        fields["month_day"] = day
+    elif frequency in (F.MONTHLY_BY_WEEKDAY, F.YEARLY_BY_WEEKDAY):
+        fields["weekdays"] = draw(
+            st.one_of(
+                st.tuples(st.integers(0, 6)),
+                st.sampled_from([(MON, TUE, WED, THU, FRI), (SAT, SUN), tuple(range(7))]),
+            )
+        )
+        fields["nth"] = draw(st.sampled_from([1, 2, 3, 4, 5, -1]))
     start = draw(st.dates(date(2015, 1, 1), date(2030, 12, 31)))
+    if frequency is F.ONCE:
+        return Recurrence(frequency), start
     ending = draw(st.sampled_from(["never", "count", "until"]))
     if ending == "count":
         fields["count"] = draw(st.one_of(st.integers(1, 30), st.integers(1, 1000)))

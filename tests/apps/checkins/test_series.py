@@ -62,7 +62,7 @@ def test_a_count_series_knows_its_last_date(pair: Pair, traveller: object) -> No
         ({"reminder_lead_minutes": 0}, "reminder_lead_minutes"),
         ({"frequency": "yearly"}, "frequency"),
         ({"frequency": "monthly_by_date", "weekdays": [], "month_day": 32}, "month_day"),
-        ({"frequency": "monthly_by_weekday", "nth": 5}, "nth"),
+        ({"frequency": "monthly_by_weekday", "nth": 6}, "nth"),
         ({"local_time": "25:00"}, "local_time"),
         ({"tandem": 1}, "tandem"),
     ],
