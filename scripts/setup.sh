@@ -21,6 +21,17 @@ command -v msgfmt >/dev/null || apt_install gettext
 if [ "${TANDEM_NEED_BROWSER:-0}" = 1 ] && [ ! -x /usr/bin/chromium ]; then
   apt_install chromium chromium-driver fonts-dejavu-core || echo "Chromium not installed: browser tests will skip" >&2
 fi
+# The feed tests expand the iCalendar feed with Mozilla's ical.js too, a client independent of
+# the Python stack (pinned in package.json / package-lock.json, run by Node.js).
+if [ "${TANDEM_NEED_BROWSER:-0}" = 1 ]; then
+  if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+    apt_install nodejs npm || echo "Node.js not installed: the ical.js feed tests will fail" >&2
+  fi
+  node_stamp="node_modules/.installed-$(sha256sum package-lock.json | cut -c1-16)"
+  if command -v npm >/dev/null && [ ! -f "$node_stamp" ]; then
+    npm ci --silent --no-audit --no-fund && touch "$node_stamp"
+  fi
+fi
 
 PYTHON="${PYTHON:-$(command -v python3.11 || command -v python3)}"
 if [ ! -x .venv/bin/python ]; then

@@ -32,6 +32,11 @@ class CheckInSeries(TimeStampedModel):
     - `duration` and `reminder_lead` are positive.
     - Changing the timing from a date on never rewrites the past: the series is ended the day
       before (its rule gets an UNTIL) and a new series with `previous` = this one continues.
+    - `stopped_at` is the moment `active` last turned False, and empty while active: the
+      calendar feed ends a stopped series there (its past stays, its future leaves calendars).
+    - `sequence` is the iCalendar SEQUENCE: raised by one (with `updated_at`) on every change a
+      calendar shows, i.e. title, stop, skip, restore, move or new timing, so clients that
+      imported an event replace it.
     """
 
     tandem = models.ForeignKey(Tandem, on_delete=models.CASCADE, related_name="checkin_series")
@@ -44,6 +49,8 @@ class CheckInSeries(TimeStampedModel):
     last_date = models.DateField(_("last date"), null=True, blank=True, editable=False)
     reminder_lead = models.DurationField(_("reminder lead time"), default=timedelta(hours=1))
     active = models.BooleanField(_("active"), default=True)
+    stopped_at = models.DateTimeField(_("stopped at"), null=True, blank=True, editable=False)
+    sequence = models.PositiveIntegerField(_("calendar revision"), default=0, editable=False)
     previous = models.OneToOneField(
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="continued_by"
     )

@@ -203,6 +203,17 @@ def _series_locked(membership: Membership, series_id: int) -> CheckInSeries:
     return locked_in_tandem(CheckInSeries, membership=membership, pk=series_id)
 
 
+def _calendar_changed(series_id: int) -> None:
+    """Record a change calendars show (time, skip, title, stop): SEQUENCE goes up by one and
+    LAST-MODIFIED (`updated_at`) moves, so Outlook and Google replace an imported event.
+
+    One UPDATE with F(), so two changes at the same moment raise it by two, not one.
+    """
+    CheckInSeries.objects.filter(pk=series_id).update(
+        sequence=F("sequence") + 1, updated_at=timezone.now()
+    )
+
+
 # --- series ---------------------------------------------------------------------------------
 
 
@@ -252,18 +263,27 @@ def series_update(
     fields = []
     with transaction.atomic():
         series = _series_locked(membership, series_id)
+        shown = False  # whether calendars show the change
         if title is not None:
-            series.title = _check_text(title, "title")
+            title = _check_text(title, "title")
+            shown = title != series.title
+            series.title = title
             fields.append("title")
         if reminder_lead is not None:
             _check_lead(reminder_lead)
             series.reminder_lead = reminder_lead
             fields.append("reminder_lead")
-        if active is not None:
+        if active is not None and active != series.active:
             series.active = active
-            fields.append("active")
+            # The feed ends a stopped series here; a restarted one runs on as before.
+            series.stopped_at = None if active else timezone.now()
+            fields += ["active", "stopped_at"]
+            shown = True
         if fields:
             series.save(update_fields=[*fields, "updated_at"])
+        if shown:
+            _calendar_changed(series.pk)
+            series.refresh_from_db(fields=["sequence", "updated_at"])
     return series
 
 
@@ -429,6 +449,7 @@ def occurrence_skip(*, membership: Membership, series_id: int, start: datetime) 
         _require_not_started(series, row, field="start")
         row.status, row.moved_to = OccurrenceStatus.SKIPPED, None
         row.save(update_fields=["status", "moved_to", "updated_at"])
+        _calendar_changed(series.pk)
         _carry_over(row)
     return row
 
@@ -442,6 +463,7 @@ def occurrence_restore(*, membership: Membership, series_id: int, start: datetim
             raise Conflict(gettext_noop("This occurrence's time has passed."), field="start")
         row.status, row.moved_to = OccurrenceStatus.SCHEDULED, None
         row.save(update_fields=["status", "moved_to", "updated_at"])
+        _calendar_changed(series.pk)
     return row
 
 
@@ -480,6 +502,7 @@ def occurrence_move(
         else:
             row.status, row.moved_to = OccurrenceStatus.MOVED, to
         row.save(update_fields=["status", "moved_to", "updated_at"])
+        _calendar_changed(series.pk)
     return row
 
 

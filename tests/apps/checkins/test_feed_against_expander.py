@@ -1,12 +1,16 @@
-"""The app's occurrences against an independent RFC 5545 expander reading the app's own feed.
+"""The app's occurrences against two independent RFC 5545 expanders reading the app's own feed.
 
 Each example creates one or two series through the services (any shape, timezone and wall
-time, including times inside a DST gap or overlap, with COUNT and UNTIL ends), skips and
-moves some future occurrences, renders the person's private iCalendar feed through the real
-view, and expands it with `recurring_ical_events`. For a one-year window the UTC instants the
-expander finds for each series must be exactly the starts the app lists for it (skipped ones
-left out, moved ones at their new time). So a calendar that subscribes to the feed shows the
-times the app shows and reminds about.
+time, including times inside a DST gap or overlap, with COUNT and UNTIL ends, one-off
+meetings), skips and moves some future occurrences, may stop a series, renders the person's
+private iCalendar feed through the real view, and expands it with two client libraries that
+share no code: `recurring_ical_events` (Python, on `icalendar` and the tz database) and
+Mozilla's ical.js (JavaScript, Thunderbird's, which knows only the feed's own VTIMEZONEs).
+For a two-year window (the past half of it included) the UTC instants each library finds for
+a series must be exactly the starts the app lists for it (skipped ones left out, moved ones
+at their new time, a stopped series' meetings up to the stop only), and every instance must
+last the series' duration. So a calendar that subscribes to the feed shows the times the app
+shows and reminds about.
 """
 
 from __future__ import annotations
@@ -21,16 +25,19 @@ import pytest
 import recurring_ical_events
 import time_machine
 from django.db import transaction
-from hypothesis import HealthCheck, event, given, reject, settings
+from hypothesis import HealthCheck, event, given, note, reject, settings
 from hypothesis import strategies as st
 from icalendar import Calendar
 from rest_framework.test import APIClient
 
 from apps.accounts.models import User
 from apps.checkins import selectors, services
+from apps.checkins.feeds import HORIZON_YEARS
 from apps.checkins.models import CheckInSeries, OccurrenceStatus
 from apps.core.errors import DomainError
 from apps.tandems.models import Membership
+from tests.apps.checkins import icaljs
+from tests.apps.checkins.icaljs import Instance
 from tests.conftest import Pair, client_for
 from tests.factories import TandemFactory, UserFactory
 from tests.factories.checkins import series_for
@@ -38,7 +45,8 @@ from tests.factories.checkins import series_for
 pytestmark = pytest.mark.django_db
 
 NOW = datetime(2026, 1, 1, tzinfo=UTC)
-WINDOW = (NOW, NOW + timedelta(days=365))
+# Two years, half of it before NOW: what a stopped series keeps is in the past.
+WINDOW = (NOW - timedelta(days=365), NOW + timedelta(days=365))
 ZONES = ("Europe/Berlin", "America/New_York", "Asia/Kolkata", "Australia/Sydney")
 # Wall times that fall into a DST gap or overlap in at least one of the zones, and plain ones.
 TRICKY_TIMES = (time(0, 0), time(1, 30), time(2, 0), time(2, 30), time(3, 0), time(23, 30))
@@ -89,7 +97,7 @@ def recurrences(draw: st.DrawFn) -> dict[str, object]:
     start_date = draw(st.dates(date(2025, 1, 1), date(2026, 11, 30)))
     end = "never" if frequency == "once" else draw(st.sampled_from(["never", "count", "until"]))
     if end == "count":
-        fields["count"] = draw(st.integers(1, 80))
+        fields["count"] = draw(st.one_of(st.just(1), st.integers(1, 80)))  # 1: a one-off
     elif end == "until":
         fields["until"] = start_date + timedelta(days=draw(st.integers(0, 700)))
     local_time = draw(
@@ -103,7 +111,8 @@ def recurrences(draw: st.DrawFn) -> dict[str, object]:
         "start_date": start_date,
         "local_time": local_time,
         "timezone_name": draw(st.sampled_from(ZONES)),
-        "duration": timedelta(minutes=draw(st.sampled_from([15, 30, 60, 90]))),
+        # Long ones run over a clock change at night; 24 hours always does on that day.
+        "duration": timedelta(minutes=draw(st.sampled_from([15, 30, 60, 90, 120, 180, 1440]))),
     }
 
 
@@ -118,11 +127,22 @@ def is_dst_day(instant: datetime, zone: str) -> bool:
 
 
 def app_starts(series: CheckInSeries) -> list[datetime]:
-    """What the app lists for the window (the API's occurrences view uses this selector)."""
-    listed = selectors.occurrences_between_for(
-        series=series, window_start=WINDOW[0], window_end=WINDOW[1]
-    )
-    return sorted(occ.start for occ in listed if occ.status != OccurrenceStatus.SKIPPED)
+    """What the app lists for the window (the API's occurrences view uses this selector, a
+    year at a time). A stopped series is shown up to the moment it was stopped: its upcoming
+    meetings leave the pages and reminders."""
+    series.refresh_from_db()
+    listed = []
+    for window_start in (WINDOW[0], WINDOW[0] + timedelta(days=365)):
+        listed += selectors.occurrences_between_for(
+            series=series,
+            window_start=window_start,
+            window_end=min(window_start + timedelta(days=365), WINDOW[1]),
+        )
+    starts = sorted(occ.start for occ in listed if occ.status != OccurrenceStatus.SKIPPED)
+    if not series.active:
+        assert series.stopped_at is not None
+        starts = [start for start in starts if start <= series.stopped_at]
+    return starts
 
 
 def change_some(data: st.DataObject, membership: Membership, series: CheckInSeries) -> None:
@@ -160,21 +180,28 @@ def uid_of(series: CheckInSeries) -> str:
     return f"checkin-series-{series.pk}"
 
 
-def expanded_starts(ics: bytes) -> dict[str, list[datetime]]:
-    """UTC starts per UID (without host) that recurring_ical_events computes in the window."""
-    cal = Calendar.from_ical(ics)
+def by_recurring_ical_events(ics: bytes) -> dict[str, list[Instance]]:
+    """{UID: [(start, end) in UTC]} that recurring_ical_events computes in the window."""
     # Wider than the window, since the expander also returns events that merely overlap it.
-    found = recurring_ical_events.of(cal).between(
+    found = recurring_ical_events.of(Calendar.from_ical(ics)).between(
         WINDOW[0] - timedelta(days=3), WINDOW[1] + timedelta(days=3)
     )
-    by_uid: dict[str, list[datetime]] = defaultdict(list)
+    by_uid: dict[str, list[Instance]] = defaultdict(list)
     for component in found:
-        start = component.decoded("DTSTART")
+        start, end = component.start, component.end
         assert isinstance(start, datetime) and start.tzinfo is not None
-        start = start.astimezone(UTC)
+        start, end = start.astimezone(UTC), end.astimezone(UTC)
         if WINDOW[0] <= start < WINDOW[1]:
-            by_uid[str(component["UID"]).partition("@")[0]].append(start)
-    return {uid: sorted(starts) for uid, starts in by_uid.items()}
+            by_uid[str(component["UID"])].append((start, end))
+    return {uid: sorted(instances) for uid, instances in by_uid.items()}
+
+
+def by_icaljs(ics: bytes) -> dict[str, list[Instance]]:
+    """The same from Mozilla's ical.js, which shares no code with the Python stack."""
+    return {uid: found for uid, found in icaljs.expand(ics, *WINDOW).items() if found}
+
+
+CLIENTS = {"recurring_ical_events": by_recurring_ical_events, "ical.js": by_icaljs}
 
 
 def feed_of(person: User) -> bytes:
@@ -185,15 +212,27 @@ def feed_of(person: User) -> bytes:
     return response.content
 
 
+def instances_in(ics: bytes, client: str) -> dict[str, list[Instance]]:
+    """{UID without its host part (which comes from a setting): [(start, end)]}."""
+    return {uid.partition("@")[0]: found for uid, found in CLIENTS[client](ics).items()}
+
+
 def assert_feed_agrees(person: User, created: list[CheckInSeries]) -> None:
-    expanded = expanded_starts(feed_of(person))
-    assert set(expanded) <= {uid_of(series) for series in created}
-    for series in created:
-        listed = app_starts(series)
-        found = expanded.get(uid_of(series), [])
-        # The disagreements first, so a failure names the instants that differ.
-        assert (sorted(set(found) - set(listed)), sorted(set(listed) - set(found))) == ([], [])
-        assert found == listed  # and nothing twice
+    """Both clients show exactly the app's meetings, each as long as the series says."""
+    ics = feed_of(person)
+    for client in CLIENTS:
+        expanded = instances_in(ics, client)
+        assert set(expanded) <= {uid_of(series) for series in created}, client
+        for series in created:
+            listed = app_starts(series)
+            instances = expanded.get(uid_of(series), [])
+            found = [start for start, _end in instances]
+            # The disagreements first, so a failure names the instants that differ.
+            missing_or_extra = (sorted(set(found) - set(listed)), sorted(set(listed) - set(found)))
+            assert missing_or_extra == ([], []), client
+            assert found == listed, client  # and nothing twice
+            lengths = {start: end - start for start, end in instances}
+            assert lengths == dict.fromkeys(found, series.duration), client
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -212,7 +251,14 @@ def test_the_feed_expands_to_the_instants_the_app_lists(
                 series = series_for(membership, **spec)  # type: ignore[arg-type]
             except DomainError:
                 reject()  # e.g. a monthly date the visited months never have
+            note(
+                f"series {series.pk}: {series.rule} from {series.start_date} {series.local_time}"
+                f" {series.timezone} for {series.duration}"
+            )
             change_some(data, membership, series)
+            if data.draw(st.integers(0, 4), label="stop (0)") == 0:
+                services.series_update(membership=membership, series_id=series.pk, active=False)
+                event("stopped a series")
             created.append(series)
 
         assert_feed_agrees(assistant, created)
@@ -291,3 +337,265 @@ def test_skipping_and_moving_on_a_clock_change_day_agree_with_the_expander(
     )
 
     assert_feed_agrees(pair.assistant, [series])
+
+
+# --- regressions, each in both clients -------------------------------------------------------
+
+
+def utc(*fields: int) -> datetime:
+    return datetime(*fields, tzinfo=UTC)
+
+
+def instances_of(person: User, series: CheckInSeries, client: str) -> list[Instance]:
+    return instances_in(feed_of(person), client).get(uid_of(series), [])
+
+
+def test_every_repeat_of_a_series_whose_first_meeting_spans_the_clock_change_lasts_its_duration(
+    pair: Pair, now: None
+) -> None:
+    # Sunday 29 March 2026, 01:30 in Berlin: the clocks jump from 02:00 to 03:00 during it.
+    series = series_for(
+        pair.leader_membership,
+        weekdays=(6,),
+        start_date=date(2026, 3, 29),
+        count=3,
+        local_time=time(1, 30),
+        duration=timedelta(hours=2),
+    )
+
+    for client in CLIENTS:
+        assert instances_of(pair.assistant, series, client) == [
+            (utc(2026, 3, 29, 0, 30), utc(2026, 3, 29, 2, 30)),
+            (utc(2026, 4, 5, 23, 30) - timedelta(days=1), utc(2026, 4, 5, 1, 30)),
+            (utc(2026, 4, 11, 23, 30), utc(2026, 4, 12, 1, 30)),
+        ], client
+
+
+def test_a_daily_meeting_of_24_hours_lasts_24_hours_on_the_clock_change_days(
+    pair: Pair, now: None
+) -> None:
+    series = series_for(
+        pair.leader_membership,
+        frequency="daily",
+        weekdays=(),
+        start_date=date(2026, 3, 27),
+        until=date(2026, 11, 1),
+        local_time=time(12, 0),
+        duration=timedelta(hours=24),
+    )
+
+    assert_feed_agrees(pair.assistant, [series])
+
+
+def test_a_stopped_series_keeps_its_past_and_drops_its_future(pair: Pair, now: None) -> None:
+    series = series_for(pair.leader_membership, start_date=date(2025, 12, 1))  # Mondays 09:00
+
+    services.series_update(membership=pair.leader_membership, series_id=series.pk, active=False)
+
+    mondays = [utc(2025, 12, day, 8) for day in (1, 8, 15, 22, 29)]
+    for client in CLIENTS:
+        assert instances_of(pair.assistant, series, client) == [
+            (start, start + timedelta(minutes=30)) for start in mondays
+        ], client
+    assert_feed_agrees(pair.assistant, [series])
+    (master,) = Calendar.from_ical(feed_of(pair.assistant)).walk("VEVENT")
+    assert master["RRULE"].to_ical() == b"FREQ=WEEKLY;UNTIL=20260101T000000Z;BYDAY=MO"
+
+
+def test_a_stopped_series_ends_even_with_a_count_and_a_restarted_one_runs_again(
+    pair: Pair, now: None
+) -> None:
+    series = series_for(pair.leader_membership, start_date=date(2025, 12, 1), count=10)
+    services.series_update(membership=pair.leader_membership, series_id=series.pk, active=False)
+
+    (master,) = Calendar.from_ical(feed_of(pair.assistant)).walk("VEVENT")
+    assert master["RRULE"].to_ical() == b"FREQ=WEEKLY;UNTIL=20260101T000000Z;BYDAY=MO"
+    assert_feed_agrees(pair.assistant, [series])
+
+    services.series_update(membership=pair.leader_membership, series_id=series.pk, active=True)
+
+    (master,) = Calendar.from_ical(feed_of(pair.assistant)).walk("VEVENT")
+    assert master["RRULE"].to_ical() == b"FREQ=WEEKLY;COUNT=10;BYDAY=MO"
+    for client in CLIENTS:
+        assert len(instances_of(pair.assistant, series, client)) == 10, client
+
+
+def test_a_series_stopped_before_its_first_meeting_leaves_the_feed(
+    pair: Pair, now: None, series: CheckInSeries
+) -> None:
+    kept = series_for(pair.leader_membership, title="Kept")
+    services.series_update(membership=pair.leader_membership, series_id=series.pk, active=False)
+
+    assert [
+        str(e["SUMMARY"]) for e in Calendar.from_ical(feed_of(pair.assistant)).walk("VEVENT")
+    ] == [f"Kept ({pair.tandem.name})"]
+    assert_feed_agrees(pair.assistant, [series, kept])
+
+
+def test_a_meeting_moved_before_the_stop_from_a_later_slot_stays(pair: Pair) -> None:
+    with time_machine.travel(utc(2025, 12, 10), tick=False):
+        series = series_for(pair.leader_membership, start_date=date(2025, 12, 1))
+        # Monday 22 December moved to Friday 19th, then the series is stopped on the 20th.
+        services.occurrence_move(
+            membership=pair.leader_membership,
+            series_id=series.pk,
+            start=utc(2025, 12, 22, 8),
+            to=utc(2025, 12, 19, 8),
+        )
+    with time_machine.travel(utc(2025, 12, 20), tick=False):
+        services.series_update(membership=pair.leader_membership, series_id=series.pk, active=False)
+
+        starts = [utc(2025, 12, day, 8) for day in (1, 8, 15, 19)]
+        for client in CLIENTS:
+            assert [s for s, _e in instances_of(pair.assistant, series, client)] == starts, client
+        assert app_starts(series) == starts
+        assert_feed_agrees(pair.assistant, [series])
+
+
+def test_a_meeting_in_2040_is_at_its_local_time_in_both_clients(pair: Pair, now: None) -> None:
+    # The VTIMEZONE used to end in 2038, after which ical.js kept winter time all year.
+    series = series_for(pair.leader_membership)  # Mondays 09:00 Berlin, no end
+    ics = feed_of(pair.assistant)
+
+    july = (utc(2040, 7, 1), utc(2040, 7, 8))
+    by_icaljs = icaljs.expand(ics, *july)[f"{uid_of(series)}@tandem.local"]
+    by_python = recurring_ical_events.of(Calendar.from_ical(ics)).between(*july)
+
+    assert by_icaljs == [(utc(2040, 7, 2, 7), utc(2040, 7, 2, 7, 30))]
+    assert [(e.start.astimezone(UTC), e.end.astimezone(UTC)) for e in by_python] == by_icaljs
+    (vtimezone,) = Calendar.from_ical(ics).walk("VTIMEZONE")
+    last_change = max(rdate.dts[0].dt for rdate in vtimezone.walk("DAYLIGHT")[0]["RDATE"])
+    assert last_change.year >= 2026 + HORIZON_YEARS
+
+
+def test_a_spring_forward_meeting_skipped_stays_skipped_in_both_clients(
+    pair: Pair, now: None
+) -> None:
+    # 02:30 does not exist in Berlin on 2026-03-29; the meeting happens at 03:30 CEST.
+    series = series_for(
+        pair.leader_membership,
+        frequency="daily",
+        weekdays=(),
+        start_date=date(2026, 3, 27),
+        count=5,
+        local_time=time(2, 30),
+    )
+    services.occurrence_skip(
+        membership=pair.leader_membership, series_id=series.pk, start=utc(2026, 3, 29, 1, 30)
+    )
+
+    (master,) = Calendar.from_ical(feed_of(pair.assistant)).walk("VEVENT")
+    assert master["EXDATE"].to_ical() == b"20260329T023000"  # the wall time the rule produces
+    for client in CLIENTS:
+        assert [s for s, _e in instances_of(pair.assistant, series, client)] == [
+            utc(2026, 3, 27, 1, 30),
+            utc(2026, 3, 28, 1, 30),
+            utc(2026, 3, 30, 0, 30),
+            utc(2026, 3, 31, 0, 30),
+        ], client
+
+
+def test_a_spring_forward_meeting_moved_shows_once_in_both_clients(pair: Pair, now: None) -> None:
+    series = series_for(
+        pair.leader_membership,
+        frequency="daily",
+        weekdays=(),
+        start_date=date(2026, 3, 27),
+        count=5,
+        local_time=time(2, 30),
+    )
+    services.occurrence_move(
+        membership=pair.leader_membership,
+        series_id=series.pk,
+        start=utc(2026, 3, 29, 1, 30),
+        to=utc(2026, 3, 29, 10),
+    )
+
+    override = Calendar.from_ical(feed_of(pair.assistant)).walk("VEVENT")[1]
+    assert override["RECURRENCE-ID"].to_ical() == b"20260329T023000"
+    for client in CLIENTS:
+        assert [s for s, _e in instances_of(pair.assistant, series, client)] == [
+            utc(2026, 3, 27, 1, 30),
+            utc(2026, 3, 28, 1, 30),
+            utc(2026, 3, 29, 10),
+            utc(2026, 3, 30, 0, 30),
+            utc(2026, 3, 31, 0, 30),
+        ], client
+
+
+def test_a_one_off_meeting_is_a_plain_event(pair: Pair, now: None) -> None:
+    one_off = series_for(
+        pair.leader_membership,
+        frequency="daily",
+        weekdays=(),
+        start_date=date(2026, 1, 8),
+        count=1,
+        local_time=time(15, 0),
+    )
+
+    (event,) = Calendar.from_ical(feed_of(pair.assistant)).walk("VEVENT")
+    assert "RRULE" not in event
+    assert "RECURRENCE-ID" not in event
+    assert (event.decoded("DTSTART"), event.decoded("DTEND")) == (
+        datetime(2026, 1, 8, 15, tzinfo=ZoneInfo("Europe/Berlin")),
+        datetime(2026, 1, 8, 15, 30, tzinfo=ZoneInfo("Europe/Berlin")),
+    )
+    assert_feed_agrees(pair.assistant, [one_off])
+
+
+def test_a_one_off_meeting_moved_is_at_its_new_time_and_skipped_leaves(
+    pair: Pair, now: None
+) -> None:
+    one_off, skipped = (
+        series_for(
+            pair.leader_membership,
+            title=title,
+            frequency="daily",
+            weekdays=(),
+            start_date=date(2026, 1, 8),
+            count=1,
+            local_time=time(15, 0),
+        )
+        for title in ("Moved", "Skipped")
+    )
+    at = utc(2026, 1, 8, 14)
+    services.occurrence_move(
+        membership=pair.leader_membership, series_id=one_off.pk, start=at, to=at + timedelta(days=1)
+    )
+    services.occurrence_skip(membership=pair.leader_membership, series_id=skipped.pk, start=at)
+
+    for client in CLIENTS:
+        assert instances_in(feed_of(pair.assistant), client) == {
+            uid_of(one_off): [(utc(2026, 1, 9, 14), utc(2026, 1, 9, 14, 30))]
+        }, client
+    assert_feed_agrees(pair.assistant, [one_off, skipped])
+
+
+def test_meetings_in_the_repeated_hour_are_at_their_first_pass_in_both_clients(
+    pair: Pair, now: None
+) -> None:
+    # Berlin falls back on 2026-10-25: 02:30 happens at 00:30 and 01:30 UTC; the rule means
+    # the first. A 01:30 meeting of 30 minutes ends at 02:00 CEST, the first pass too.
+    at_0230, at_0130 = (
+        series_for(
+            pair.leader_membership,
+            title=str(wall),
+            frequency="daily",
+            weekdays=(),
+            start_date=date(2026, 10, 24),
+            count=3,
+            local_time=wall,
+        )
+        for wall in (time(2, 30), time(1, 30))
+    )
+
+    for client in CLIENTS:
+        assert instances_of(pair.assistant, at_0230, client)[1] == (
+            utc(2026, 10, 25, 0, 30),
+            utc(2026, 10, 25, 1, 0),
+        ), client
+        assert instances_of(pair.assistant, at_0130, client)[1] == (
+            utc(2026, 10, 24, 23, 30),
+            utc(2026, 10, 25, 0, 0),
+        ), client
+    assert_feed_agrees(pair.assistant, [at_0230, at_0130])

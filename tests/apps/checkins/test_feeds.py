@@ -123,8 +123,67 @@ def test_a_meeting_across_the_dst_change_lasts_its_duration_in_the_feed(pair: Pa
 
     _path, cal = feed(pair)
 
-    (master,) = cal.walk("VEVENT")
-    start, end = master.decoded("DTSTART"), master.decoded("DTEND")
-    assert start == datetime(2026, 3, 29, 1, 30, tzinfo=BERLIN)
-    assert end.astimezone(UTC) - start.astimezone(UTC) == timedelta(hours=2)
-    assert end == datetime(2026, 3, 29, 4, 30, tzinfo=BERLIN)
+    master, first, *_later = cal.walk("VEVENT")
+    # An exact DURATION for every repeat: DTEND 04:30 would make each of them 3 hours long.
+    assert "DTEND" not in master
+    assert master["DURATION"].to_ical() == b"PT2H"
+    assert master.decoded("DTSTART") == datetime(2026, 3, 29, 1, 30, tzinfo=BERLIN)
+    # The first one itself runs over the change, so it is spelled out with its real end.
+    assert first.decoded("RECURRENCE-ID") == datetime(2026, 3, 29, 1, 30, tzinfo=BERLIN)
+    assert (first.decoded("DTSTART"), first.decoded("DTEND")) == (
+        datetime(2026, 3, 29, 1, 30, tzinfo=BERLIN),
+        datetime(2026, 3, 29, 4, 30, tzinfo=BERLIN),
+    )
+
+
+def test_a_24_hour_meeting_is_published_as_24_exact_hours(pair: Pair, traveller: object) -> None:
+    series = series_for(pair.leader_membership, duration=timedelta(hours=24))
+
+    response = pair.leader_client.get(
+        f"/api/v1/tandems/{pair.tandem.pk}/checkins/{series.pk}/calendar.ics"
+    )
+
+    assert b"\r\nDURATION:PT24H\r\n" in response.content  # "P1D" lasts 23 hours in March
+
+
+def test_sequence_and_last_modified_follow_every_change_a_calendar_shows(
+    pair: Pair, series: CheckInSeries
+) -> None:
+    second = FIRST + timedelta(weeks=1)
+    services.occurrence_skip(membership=pair.leader_membership, series_id=series.pk, start=FIRST)
+    services.occurrence_move(
+        membership=pair.leader_membership,
+        series_id=series.pk,
+        start=second,
+        to=second + timedelta(hours=2),
+    )
+    renamed = pair.leader_client.patch(
+        f"/api/v1/tandems/{pair.tandem.pk}/checkins/{series.pk}/", {"title": "Weekly sync"}
+    )
+    assert renamed.status_code == 200
+    series.refresh_from_db()
+
+    _path, cal = feed(pair)
+
+    master, override = cal.walk("VEVENT")
+    assert [event["SEQUENCE"] for event in (master, override)] == [3, 3]
+    modified = series.updated_at.astimezone(UTC).replace(microsecond=0)
+    assert [event.decoded("LAST-MODIFIED") for event in (master, override)] == [modified] * 2
+    assert str(master["SUMMARY"]) == f"Weekly sync ({pair.tandem.name})"
+
+
+def test_the_time_zone_definitions_span_the_series(pair: Pair, traveller: object) -> None:
+    series_for(pair.leader_membership, start_date=date(2024, 6, 3), until=date(2044, 6, 27))
+
+    _path, cal = feed(pair)
+
+    (vtimezone,) = cal.walk("VTIMEZONE")
+    changes = [
+        rdate.dts[0].dt
+        for observance in vtimezone.subcomponents
+        for rdate in observance.get("RDATE", [])
+    ] + [observance.decoded("DTSTART") for observance in vtimezone.subcomponents]
+    assert min(changes) <= datetime(2024, 1, 1)
+    assert max(changes) >= datetime(2045, 10, 1)
+    # One transition per RDATE line: ical.js reads only the first value of a list.
+    assert all(len(rdate.dts) == 1 for o in vtimezone.subcomponents for rdate in o.get("RDATE", []))
