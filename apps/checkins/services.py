@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import logging
 import re
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, Final
 from zoneinfo import ZoneInfo
 
 from django.db import IntegrityError, transaction
-from django.db.models import DateTimeField, ExpressionWrapper, F, Max, Q
+from django.db.models import DateTimeField, Exists, ExpressionWrapper, F, Max, OuterRef, Q
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -21,7 +22,7 @@ from django.utils.translation import gettext, gettext_noop
 
 from apps.accounts.models import User
 from apps.audit.services import audit_record
-from apps.checkins import rules, selectors
+from apps.checkins import rescheduling, rules, selectors
 from apps.checkins.models import (
     ActionItem,
     ActionItemStatus,
@@ -287,6 +288,79 @@ def series_update(
     return series
 
 
+@dataclass(frozen=True)
+class Rescheduled:
+    """What `series_reschedule` did (or, for a preview, would do)."""
+
+    series: CheckInSeries  # the series that holds the future (the old one for a preview)
+    plan: rescheduling.Plan
+    old_timezone: str
+    new_timezone: str
+    written: bool
+
+
+def _check_from_date(from_date: date, zones: set[str], today: date | None) -> None:
+    now = timezone.now()
+    for zone in sorted(zones):
+        local_today = today or now.astimezone(ZoneInfo(zone)).date()
+        if from_date <= local_today:
+            raise DomainError(
+                gettext_noop("Must be after today: the past stays as it was."), field="from_date"
+            )
+
+
+def _ended_rule(old: CheckInSeries, from_date: date) -> str | None:
+    """The old rule ended the day before `from_date`; None if it has no occurrence before."""
+    try:
+        return to_rrule(
+            from_rrule(old.rule).ending_on(from_date - timedelta(days=1)), start=old.start_date
+        )
+    except RecurrenceError:
+        return None
+
+
+def _touched(rows: list[Occurrence]) -> list[rescheduling.Touched]:
+    return [
+        rescheduling.Touched(
+            key=row.pk,
+            original_start=row.original_start,
+            status=rescheduling.Status(row.status),
+            moved_to=row.moved_to,
+            has_retro=row.has_retro,  # type: ignore[attr-defined]
+            has_content=bool(row.notes)
+            or row.has_agenda  # type: ignore[attr-defined]
+            or row.has_actions,  # type: ignore[attr-defined]
+        )
+        for row in rows
+    ]
+
+
+def _rows_from(
+    old: CheckInSeries, ended: Schedule | None, from_date: date
+) -> tuple[list[Occurrence], list[datetime]]:
+    """The old series' stored rows that the ended rule no longer produces, and the actual
+    starts of its own last meetings before the change (which the new rhythm must not overlap).
+    """
+    found = Occurrence.objects.filter(series=old).annotate(
+        has_retro=Exists(Retro.objects.filter(occurrence=OuterRef("pk"))),
+        has_agenda=Exists(AgendaItem.objects.filter(occurrence=OuterRef("pk"))),
+        has_actions=Exists(ActionItem.objects.filter(occurrence=OuterRef("pk"))),
+    )
+    if ended is None:
+        return list(found.order_by("original_start")), []
+    split = localize(from_date, time(0), old.timezone)
+    near = (split - timedelta(days=2), split + timedelta(days=1))
+    produced = occurrences_between(ended, *near)
+    rows = list(found.filter(original_start__gte=near[0]).order_by("original_start"))
+    stored = {row.original_start: row for row in rows}
+    staying = [
+        stored[start].start if start in stored else start
+        for start in produced
+        if start not in stored or stored[start].status != OccurrenceStatus.SKIPPED
+    ]
+    return [row for row in rows if row.original_start not in set(produced)], staying
+
+
 def series_reschedule(
     *,
     membership: Membership,
@@ -297,25 +371,25 @@ def series_reschedule(
     timezone_name: str,
     duration: timedelta,
     today: date | None = None,
-) -> CheckInSeries:
-    """New timing from `from_date` on; returns the series that holds the future.
+    preview: bool = False,
+) -> Rescheduled:
+    """New timing from `from_date` on; the result names the series that holds the future.
 
     The past stays intact by splitting: the series is ended the day before `from_date` and a
     new series (`previous` = the old one) continues with the new timing. A series with no
-    occurrence before `from_date` is simply changed in place. Touched future occurrences move
-    with the split: a row whose start the new timing also has is re-attached; otherwise its
-    agenda and action items go to the new series' first occurrence and the row is removed.
-    `from_date` must be after today in the series' timezone, so no occurrence that may
-    already have happened (or have a retro) is touched.
+    occurrence before `from_date` is changed in place. `from_date` must be after today in the
+    old and the new timezone, so nothing that may already have happened is re-timed.
+
+    What happens to the occurrences people touched (skips, moves, agenda, action items,
+    notes, meetings held early) is decided by `rescheduling.plan_reschedule`, whose docstring
+    states the rule; nothing held, written or promised is lost or doubled. With
+    `preview=True` nothing is written and the result is the plan.
     """
     _check_duration(duration)
+    local_time = local_time.replace(tzinfo=None, fold=0)
     with transaction.atomic():
         old = _series_locked(membership, series_id)
-        local_today = today or timezone.now().astimezone(ZoneInfo(old.timezone)).date()
-        if from_date <= local_today:
-            raise DomainError(
-                gettext_noop("Must be after today: the past stays as it was."), field="from_date"
-            )
+        _check_from_date(from_date, {old.timezone, timezone_name}, today)
         if old.last_date is not None and old.last_date < from_date:
             raise Conflict(gettext_noop("The series ends before that date."), field="from_date")
         rule, first_date, last_date = _timing(
@@ -324,93 +398,186 @@ def series_reschedule(
             local_time=local_time,
             timezone_name=timezone_name,
         )
-        old_rec = from_rrule(old.rule)
-        try:
-            ended_rule = to_rrule(
-                Recurrence(
-                    old_rec.frequency,
-                    interval=old_rec.interval,
-                    weekdays=old_rec.weekdays,
-                    month_day=old_rec.month_day,
-                    nth=old_rec.nth,
-                    until=from_date - timedelta(days=1),
-                ),
-                start=old.start_date,
+        ended_rule = _ended_rule(old, from_date)
+        ended = None
+        if ended_rule is not None:
+            ended = Schedule(
+                ended_rule,
+                old.start_date,
+                old.local_time,
+                old.timezone,
+                last_local_date(ended_rule, old.start_date),
             )
-        except RecurrenceError:
-            ended_rule = None  # nothing happened before from_date: change in place
-        if ended_rule is None:
-            old.rule, old.start_date, old.last_date = rule, first_date, last_date
-            old.local_time, old.timezone, old.duration = local_time, timezone_name, duration
-            old.save(
-                update_fields=[
-                    "rule",
-                    "start_date",
-                    "last_date",
-                    "local_time",
-                    "timezone",
-                    "duration",
-                    "updated_at",
-                ]
-            )
-            _reattach_rows(source=old, target=old, from_date=None)
-            return old
-        split_at = localize(from_date, time(0), old.timezone)
-        old.rule = ended_rule
-        old.last_date = last_local_date(ended_rule, old.start_date)
-        old.save(update_fields=["rule", "last_date", "updated_at"])
-        new = CheckInSeries.objects.create(
-            tandem_id=old.tandem_id,
-            title=old.title,
-            rule=rule,
-            start_date=first_date,
-            local_time=local_time,
-            timezone=timezone_name,
-            duration=duration,
-            last_date=last_date,
-            reminder_lead=old.reminder_lead,
-            active=old.active,
-            previous=old,
+        rows, staying = _rows_from(old, ended, from_date)
+        plan = rescheduling.plan_reschedule(
+            rows=_touched(rows),
+            old=old.schedule,
+            old_duration=old.duration,
+            staying=staying,
+            new=Schedule(rule, first_date, local_time, timezone_name, last_date),
+            new_duration=duration,
+            from_date=from_date,
+            now=timezone.now(),
         )
-        _reattach_rows(source=old, target=new, from_date=split_at)
-        return new
+        if plan.needs_content_target:
+            raise Conflict(
+                gettext_noop("The new timing has no occurrence to move the agenda to."),
+                field="from_date",
+            )
+        result = Rescheduled(
+            series=old,
+            plan=plan,
+            old_timezone=old.timezone,
+            new_timezone=timezone_name,
+            written=False,
+        )
+        if preview:
+            return result
+        timing = {
+            "rule": rule,
+            "start_date": first_date,
+            "last_date": last_date,
+            "local_time": local_time,
+            "timezone": timezone_name,
+            "duration": duration,
+        }
+        if ended is None:
+            target = old
+            for name, value in timing.items():
+                setattr(target, name, value)
+            target.save(update_fields=[*timing, "updated_at"])
+        else:
+            old.rule, old.last_date = ended.rule, ended.last_date
+            old.save(update_fields=["rule", "last_date", "updated_at"])
+            target = CheckInSeries.objects.create(
+                tandem_id=old.tandem_id,
+                title=old.title,
+                reminder_lead=old.reminder_lead,
+                active=old.active,
+                stopped_at=old.stopped_at,
+                previous=old,
+                **timing,
+            )
+        _carry_out(plan, old=old, target=target, rows=rows)
+        # Calendars that imported the old series' events must take the new end (or timing).
+        _calendar_changed(old.pk)
+        return replace(result, series=target, written=True)
 
 
-def _reattach_rows(
-    *, source: CheckInSeries, target: CheckInSeries, from_date: datetime | None
-) -> None:
-    found = Occurrence.objects.filter(series=source)
-    if from_date is not None:
-        found = found.filter(original_start__gte=from_date)
-    rows = list(found.order_by("original_start"))
-    if not rows:
-        return
-    now = timezone.now()
-    kept = set(
-        occurrences_between(
-            target.schedule, rows[0].original_start, rows[-1].original_start + timedelta(seconds=1)
-        )
+def _parking(key: int) -> datetime:
+    """A start no series produces, unique per row: a re-timed row waits there while the row
+    that holds its new start moves away (a series changed in place keeps its rows)."""
+    return datetime(1, 1, 1, tzinfo=UTC) + timedelta(seconds=key)
+
+
+def _single_meeting(old: CheckInSeries, start: datetime) -> CheckInSeries:
+    """A series of one meeting at `start`: where a meeting of the old rhythm that took place,
+    or was moved before the change, stays."""
+    zone = old.timezone
+    local = start.astimezone(ZoneInfo(zone))
+    if localize(local.date(), local.time().replace(fold=0), zone) != start:
+        # The second pass through a repeated hour has no local name; UTC names it.
+        zone, local = "UTC", start.astimezone(UTC)
+    day = local.date()
+    return CheckInSeries.objects.create(
+        tandem_id=old.tandem_id,
+        title=old.title,
+        rule=to_rrule(Recurrence("daily", count=1), start=day),  # type: ignore[arg-type]
+        start_date=day,
+        last_date=day,
+        local_time=local.time().replace(tzinfo=None, fold=0),
+        timezone=zone,
+        duration=old.duration,
+        reminder_lead=old.reminder_lead,
+        active=old.active,
+        stopped_at=old.stopped_at,
     )
-    first_new = None
-    for row in rows:
-        if row.original_start in kept:
-            if row.series_id != target.pk:
-                row.series = target
-                row.save(update_fields=["series", "updated_at"])
+
+
+def _carry_out(
+    plan: rescheduling.Plan, *, old: CheckInSeries, target: CheckInSeries, rows: list[Occurrence]
+) -> None:
+    by_key = {row.pk: row for row in rows}
+    moving = [p for p in plan.placements if not p.stays]
+    for placement in moving:
+        Occurrence.objects.filter(pk=placement.row.key).update(
+            original_start=_parking(placement.row.key)
+        )
+    for placement in plan.placements:
+        row = by_key[placement.row.key]
+        if placement.stays:
+            row.series = _single_meeting(old, row.start)
+            row.original_start, row.moved_to = row.start, None
+            if row.status == OccurrenceStatus.MOVED:
+                row.status = OccurrenceStatus.SCHEDULED
+            row.save(update_fields=["series", "original_start", "moved_to", "status", "updated_at"])
+        elif placement.replaced_by is not None:
+            row.series, row.original_start = target, placement.replaced_by
+            row.status, row.moved_to = placement.status, placement.moved_to
+            row.save(update_fields=["series", "original_start", "moved_to", "status", "updated_at"])
+    for start in plan.overlap_skips:
+        skipped = _touch(target, start)
+        skipped.status, skipped.moved_to = OccurrenceStatus.SKIPPED, None
+        skipped.save(update_fields=["status", "moved_to", "updated_at"])
+    receivers: set[int] = set()
+    for placement in moving:
+        if placement.replaced_by is not None:
             continue
-        if first_new is None:
-            upcoming = next_occurrences(target.schedule, max(now, from_date or now), 1)
-            if not upcoming:
-                raise Conflict(
-                    gettext_noop("The new timing has no occurrence to move the agenda to.")
-                )
-            first_new = _touch(target, upcoming[0])
-        AgendaItem.objects.filter(occurrence=row).update(occurrence=first_new)
-        ActionItem.objects.filter(occurrence=row).update(occurrence=first_new)
-        if row.notes:
-            first_new.notes = f"{first_new.notes}\n\n{row.notes}".strip()
-            first_new.save(update_fields=["notes", "updated_at"])
+        row = by_key[placement.row.key]
+        if placement.content_to is not None:
+            receiver = _touch(target, placement.content_to)
+            receivers.add(receiver.pk)
+            _hand_over(row, receiver)
+        # Its open agenda was handed over; what stays behind are originals already carried on
+        # (their copies live on later meetings), so the row and they go together.
+        _unlink_carried(row)
         row.delete()
+    _drop_carried_twins(receivers)
+
+
+def _unlink_carried(row: Occurrence) -> None:
+    """Take `row`'s carried-on originals out of their chains before they go: each copy then
+    comes from where the original came from, so an earlier original still counts as carried
+    (and not as a second live item)."""
+    for item in AgendaItem.objects.filter(occurrence=row, carried_to__isnull=False).select_related(
+        "carried_to"
+    ):
+        earlier, copy = item.carried_from_id, item.carried_to
+        item.carried_from_id = None
+        item.save(update_fields=["carried_from", "updated_at"])
+        copy.carried_from_id = earlier
+        copy.save(update_fields=["carried_from", "updated_at"])
+
+
+def _hand_over(row: Occurrence, receiver: Occurrence) -> None:
+    """The agenda (not yet carried on), action items and notes of `row` go to `receiver`."""
+    position = _next_position(receiver)
+    items = AgendaItem.objects.filter(occurrence=row, carried_to__isnull=True).order_by(
+        "position", "id"
+    )
+    for index, item in enumerate(items):
+        item.occurrence, item.position = receiver, position + index
+        item.save(update_fields=["occurrence", "position", "updated_at"])
+    ActionItem.objects.filter(occurrence=row).update(occurrence=receiver)
+    if row.notes:
+        receiver.notes = f"{receiver.notes}\n\n{row.notes}".strip()
+        receiver.save(update_fields=["notes", "updated_at"])
+
+
+def _drop_carried_twins(receivers: set[int]) -> None:
+    """An item and its carried copy on the same meeting are one topic: keep the copy (it is
+    the live one) and let it point where the original came from."""
+    if not receivers:
+        return
+    twins = AgendaItem.objects.filter(
+        occurrence_id__in=receivers, carried_to__occurrence_id=F("occurrence_id")
+    ).select_related("carried_to")
+    for original in twins:
+        copy = original.carried_to
+        earlier = original.carried_from_id
+        original.delete()
+        copy.carried_from_id = earlier
+        copy.save(update_fields=["carried_from", "updated_at"])
 
 
 # --- occurrences ----------------------------------------------------------------------------
@@ -442,6 +609,42 @@ def _require_not_started(series: CheckInSeries, row: Occurrence, *, field: str) 
         raise Conflict(gettext_noop("This occurrence has already started."), field=field)
 
 
+def _refuse_overlap(
+    row: Occurrence, start: datetime, duration: timedelta, *, field: str = "to"
+) -> None:
+    """No two check-ins of a tandem overlap: not by a move, a restore or a reschedule.
+
+    Looks at every active series of the tandem (a meeting kept by a change of timing is a
+    series of its own): their computed starts that are not skipped or moved away, and the
+    meetings moved to a time near `start`. `row` itself does not count.
+    """
+    end = start + duration
+    for other in CheckInSeries.objects.filter(tandem_id=row.series.tandem_id, active=True):
+        # An occurrence at c overlaps [start, end) exactly when start - its duration < c < end.
+        earliest = start - other.duration + timedelta(microseconds=1)
+        computed = occurrences_between(other.schedule, earliest, end)
+        stored = Occurrence.objects.filter(series=other).exclude(pk=row.pk)
+        overridden = set(
+            stored.filter(original_start__in=computed)
+            .exclude(status=OccurrenceStatus.SCHEDULED)
+            .values_list("original_start", flat=True)
+        )
+        own = row.original_start if other.pk == row.series_id else None
+        clash = any(c != own and c not in overridden for c in computed) or (
+            stored.filter(moved_to__gte=earliest, moved_to__lt=end)
+            .exclude(status=OccurrenceStatus.SKIPPED)
+            .exists()
+        )
+        if clash and other.pk == row.series_id:
+            raise DomainError(
+                gettext_noop("Overlaps another occurrence of this series."), field=field
+            )
+        if clash:
+            raise DomainError(
+                gettext_noop("Overlaps another check-in of this tandem."), field=field
+            )
+
+
 def occurrence_skip(*, membership: Membership, series_id: int, start: datetime) -> Occurrence:
     """Skip one occurrence; its open agenda goes on to the next one."""
     with transaction.atomic():
@@ -461,6 +664,9 @@ def occurrence_restore(*, membership: Membership, series_id: int, start: datetim
         _require_not_started(series, row, field="start")
         if row.original_start <= timezone.now():
             raise Conflict(gettext_noop("This occurrence's time has passed."), field="start")
+        if row.status != OccurrenceStatus.SCHEDULED:
+            # Its slot may have been given to another meeting meanwhile.
+            _refuse_overlap(row, row.original_start, series.duration, field="start")
         row.status, row.moved_to = OccurrenceStatus.SCHEDULED, None
         row.save(update_fields=["status", "moved_to", "updated_at"])
         _calendar_changed(series.pk)
@@ -480,23 +686,7 @@ def occurrence_move(
         _require_not_started(series, row, field="start")
         if to <= now:
             raise DomainError(gettext_noop("Must be in the future."), field="to")
-        window = (to - series.duration, to + series.duration)
-        computed = occurrences_between(series.schedule, window[0], window[1])
-        moved = Occurrence.objects.filter(
-            series=series, moved_to__gt=window[0], moved_to__lt=window[1]
-        ).exclude(pk=row.pk)
-        overridden = set(
-            Occurrence.objects.filter(
-                series=series,
-                original_start__in=computed,
-                status__in=[OccurrenceStatus.SKIPPED, OccurrenceStatus.MOVED],
-            ).values_list("original_start", flat=True)
-        )
-        clashes = [c for c in computed if c != row.original_start and c not in overridden]
-        if clashes or moved.exists():
-            raise DomainError(
-                gettext_noop("Overlaps another occurrence of this series."), field="to"
-            )
+        _refuse_overlap(row, to, series.duration)
         if to == row.original_start:
             row.status, row.moved_to = OccurrenceStatus.SCHEDULED, None
         else:
@@ -633,8 +823,11 @@ def agenda_item_delete(*, membership: Membership, item_id: int) -> None:
         item.delete()
 
 
-def _next_target(series: CheckInSeries, after: datetime) -> Occurrence | None:
-    """The next occurrence after `after` that is not skipped, following a split series."""
+def _next_target(
+    series: CheckInSeries, after: datetime, *, besides: Occurrence | None = None
+) -> Occurrence | None:
+    """The next occurrence after `after` that is not skipped (nor `besides`, whose own slot
+    may still lie ahead when it was held early), following a split series."""
     current: CheckInSeries | None = series
     while current is not None:
         starts = next_occurrences(current.schedule, after, NEXT_SEARCH)
@@ -643,6 +836,8 @@ def _next_target(series: CheckInSeries, after: datetime) -> Occurrence | None:
                 series=current, original_start__in=starts, status=OccurrenceStatus.SKIPPED
             ).values_list("original_start", flat=True)
         )
+        if besides is not None and besides.series_id == current.pk:
+            skipped.add(besides.original_start)
         for start in starts:
             if start not in skipped:
                 return _touch(current, start)
@@ -660,8 +855,9 @@ def _carry_over(row: Occurrence, *, now: datetime | None = None) -> list[AgendaI
         return []
     now = now or timezone.now()
     series = row.series
-    after = max(row.original_start, now - series.duration)
-    target = _next_target(series, after)
+    # From where it really took place: a meeting held early hands on to the next one after it.
+    after = max(row.start, now - series.duration)
+    target = _next_target(series, after, besides=row)
     if target is None or target.pk == row.pk:
         return []
     position = _next_position(target)

@@ -9,6 +9,7 @@ JavaScript: POST, then a redirect back, or the page again with the error next to
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from functools import partial
@@ -31,7 +32,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext
 from django.views.decorators.http import require_POST
 
-from apps.checkins import forms, rules, selectors, services
+from apps.checkins import forms, rescheduling, rules, selectors, services
 from apps.checkins.models import (
     ActionItemStatus,
     AgendaItem,
@@ -833,6 +834,7 @@ def _series_page(
     *,
     details_form: forms.SeriesDetailsForm | None = None,
     reschedule_form: forms.RescheduleForm | None = None,
+    preview: dict[str, Any] | None = None,
 ) -> HttpResponse:
     """The series' page: what it is now, and the forms to change it (one of them may come
     back with errors)."""
@@ -857,6 +859,7 @@ def _series_page(
         "can_reschedule": can_reschedule,
         "details_form": details_form,
         "reschedule_form": reschedule_form,
+        "preview": preview,
         "fmt": date_formats(),
     }
     return render(request, "checkins/series.html", context)
@@ -892,17 +895,85 @@ def series_edit(request: HttpRequest, membership: Membership, series_id: int) ->
     return _series_page(request, membership, series, details_form=form)
 
 
+def _change_lines(request: HttpRequest, plan: rescheduling.Plan) -> list[str]:
+    """The plan of a change of timing in sentences, times in the viewer's timezone."""
+    tz = ZoneInfo(_tz(request))
+    when = date_formats()["when"]
+
+    def at(instant: datetime | None) -> str:
+        return "" if instant is None else date_format(instant.astimezone(tz), when)
+
+    texts = {
+        rescheduling.ChangeKind.STAYS: _(
+            "The check-in of %(start)s took place or was moved before the change: it stays "
+            "where it is, with everything on it."
+        ),
+        rescheduling.ChangeKind.FOLLOWS: _(
+            "What was prepared for %(start)s goes to the new check-in on %(to)s."
+        ),
+        rescheduling.ChangeKind.SKIP_KEPT: _(
+            "Skipped %(start)s: the new check-in on %(to)s is skipped instead."
+        ),
+        rescheduling.ChangeKind.MOVE_KEPT: _(
+            "Moved to %(moved_to)s: stays moved there (it replaces the new check-in on %(to)s)."
+        ),
+        rescheduling.ChangeKind.CONTENT_MOVED: _(
+            "Nothing in the new rhythm replaces %(start)s: what was prepared for it goes to %(to)s."
+        ),
+        rescheduling.ChangeKind.NEW_SKIPPED: _(
+            "The new check-in on %(start)s would overlap one that stays, so it is skipped."
+        ),
+    }
+    not_kept = {
+        rescheduling.NotKept.NO_COUNTERPART: _("nothing in the new rhythm replaces it"),
+        rescheduling.NotKept.OVERLAP: _("it would overlap another check-in"),
+        rescheduling.NotKept.PASSED: _("that time has passed"),
+    }
+    lines = []
+    for change in rescheduling.describe(plan):
+        values = {
+            "start": at(change.start),
+            "to": at(change.to),
+            "moved_to": at(change.moved_to),
+            "reason": not_kept[change.reason] if change.reason else "",
+        }
+        if change.kind == rescheduling.ChangeKind.SKIP_NOT_KEPT:
+            text = _("Could not be kept: the skip of %(start)s (%(reason)s).")
+        elif change.kind == rescheduling.ChangeKind.MOVE_NOT_KEPT:
+            text = _("Could not be kept: the move of %(start)s to %(moved_to)s (%(reason)s).")
+        else:
+            text = texts[change.kind]
+        line = text % values
+        if change.kind in _NOT_KEPT_KINDS and change.has_content and change.to:
+            line += " " + _("What was prepared for it goes to %(to)s.") % values
+        lines.append(line)
+    return lines
+
+
+_NOT_KEPT_KINDS = (rescheduling.ChangeKind.SKIP_NOT_KEPT, rescheduling.ChangeKind.MOVE_NOT_KEPT)
+
+
+def _fingerprint(form: forms.RescheduleForm) -> str:
+    """Which values the person saw the preview of: confirming other values previews again."""
+    values = sorted((name, str(value)) for name, value in form.cleaned_data.items())
+    return hashlib.sha256(repr(values).encode()).hexdigest()[:32]
+
+
 @member_page
 @require_POST
 def series_reschedule(request: HttpRequest, membership: Membership, series_id: int) -> HttpResponse:
-    """A new timing from a date on. The service splits the series, so every check-in before
-    that date stays as it was, with its agenda, notes and retros."""
+    """A new timing from a date on, in two steps: first the page shows what will happen to
+    skipped, moved and prepared check-ins (a preview by the same service), then the person
+    confirms those same values. The service splits the series, so every check-in before that
+    date stays as it was, with its agenda, notes and retros."""
     series = _series(membership, series_id)
     form = forms.RescheduleForm(request.POST)
+    preview: dict[str, Any] | None = None
     if form.is_valid():
         data = form.cleaned_data
+        confirmed = request.POST.get("confirm") == _fingerprint(form)
         try:
-            new = services.series_reschedule(
+            done = services.series_reschedule(
                 membership=membership,
                 series_id=series.pk,
                 from_date=data["from_date"],
@@ -910,19 +981,26 @@ def series_reschedule(request: HttpRequest, membership: Membership, series_id: i
                 local_time=data["local_time"],
                 timezone_name=data["timezone"],
                 duration=timedelta(minutes=data["duration_minutes"]),
+                preview=not confirmed,
             )
         except DomainError as exc:
             _http(exc)
             forms.show_error(form, exc, fields=form.error_fields())
         else:
-            when = date_format(data["from_date"], date_formats()["date"])
-            return _series_done(
-                request,
-                membership,
-                _("From %(date)s on, “%(title)s” follows the new timing.")
-                % {"date": when, "title": new.title},
-            )
-    return _series_page(request, membership, series, reschedule_form=form)
+            lines = _change_lines(request, done.plan)
+            if not confirmed:
+                preview = {"lines": lines, "fingerprint": _fingerprint(form)}
+            else:
+                when = date_format(data["from_date"], date_formats()["date"])
+                messages.success(
+                    request,
+                    _("From %(date)s on, “%(title)s” follows the new timing.")
+                    % {"date": when, "title": done.series.title},
+                )
+                for line in lines:
+                    messages.info(request, line)
+                return redirect("checkins:index", tandem_id=membership.tandem_id)
+    return _series_page(request, membership, series, reschedule_form=form, preview=preview)
 
 
 def _set_active(

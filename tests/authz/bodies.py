@@ -102,6 +102,10 @@ BODIES: dict[tuple[str, str], Body] = {
         **_timing(),
         "from_date": str(timezone.localdate() + timedelta(days=3)),
     },
+    ("POST", SERIES + "/reschedule/preview/"): lambda w, c: {
+        **_timing(),
+        "from_date": str(timezone.localdate() + timedelta(days=3)),
+    },
     ("PATCH", OCC + "/"): lambda w, c: {"notes": "Agenda first"},
     ("POST", OCC + "/move/"): lambda w, c: {"to": _clear_of_the_series(days=2)},
     ("POST", OCC + "/agenda/"): lambda w, c: {"kind": "question", "text": "Budget?"},

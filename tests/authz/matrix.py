@@ -198,6 +198,7 @@ MATRIX: Final[tuple[Row, ...]] = (
     member("GET", SERIES + "/", 200),
     member("PATCH", SERIES + "/", 200),
     member("POST", SERIES + "/reschedule/", 200),
+    member("POST", SERIES + "/reschedule/preview/", 200),
     member("GET", SERIES + "/retro-trend/", 200),
     member("GET", SERIES + "/calendar.ics", 200),
     member("GET", SERIES + "/occurrences/", 200),

@@ -145,3 +145,60 @@ def test_both_fill_the_agenda_record_action_items_and_rate_the_check_in(
     assistant.goto(url)
     assert assistant.locator(".agenda-text").count() == 2
     assert assistant.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+
+
+def test_a_new_timing_is_shown_before_it_is_confirmed(
+    new_page,  # type: ignore[no-untyped-def]
+    pair: Pair,
+) -> None:
+    """The person changes Monday to Tuesday, sees that a skipped Monday and a prepared topic go
+    along with their week's Tuesday, confirms, and finds both there."""
+    pair.leader.set_password(PASSWORD)
+    pair.leader.timezone = "UTC"
+    pair.leader.save()
+    today = timezone.now().astimezone(UTC).date()
+    monday = today + timedelta(days=7 - today.weekday())  # next week's Monday, or later
+    series = services.series_create(
+        membership=pair.leader_membership,
+        title="Weekly 1:1",
+        recurrence=services.recurrence_build(frequency="weekly", weekdays=[0]),
+        start_date=monday,
+        local_time=datetime.min.time().replace(hour=9),
+        timezone_name="UTC",
+        duration=timedelta(minutes=30),
+    )
+    first, second = (
+        datetime.combine(monday + timedelta(weeks=week), datetime.min.time(), tzinfo=UTC)
+        + timedelta(hours=9)
+        for week in (0, 1)
+    )
+    services.agenda_item_add(
+        membership=pair.leader_membership,
+        series_id=series.pk,
+        start=second,
+        kind="question",
+        text="Budget for Q3",
+    )
+    services.occurrence_skip(membership=pair.leader_membership, series_id=series.pk, start=first)
+    page = new_page()
+    login(page, pair.leader.email)
+    page.goto(f"/t/{pair.tandem.pk}/check-ins/series/{series.pk}/edit/")
+
+    page.uncheck("#id_weekdays_0")
+    page.check("#id_weekdays_1")
+    page.get_by_role("button", name="Show what changes").click()
+
+    preview = page.locator("#reschedule-preview li").all_inner_texts()
+    assert len(preview) == 2
+    assert preview[0].startswith("Skipped ")
+    assert preview[1].startswith("What was prepared for ")
+    assert CheckInSeries.objects.get(pk=series.pk).recurrence.weekdays == (0,)  # not yet
+
+    page.get_by_role("button", name="Confirm: change the timing").click()
+
+    assert page.url.endswith(f"/t/{pair.tandem.pk}/check-ins/")
+    series.refresh_from_db()
+    assert series.recurrence.weekdays == (1,)  # not started yet: changed in place
+    topic = AgendaItem.objects.get(text="Budget for Q3", carried_to__isnull=True)
+    assert topic.occurrence.start == second + timedelta(days=1)
+    assert series.occurrences.get(original_start=first + timedelta(days=1)).status == "skipped"

@@ -279,6 +279,7 @@ BODY_REPAIRS: dict[tuple[str, str], Callable[[Body, World], None]] = {
     ("POST", "/api/v1/tandems/{tandem_id}/decisions/{decision_id}/answer/"): _answer,
     ("POST", "/api/v1/tandems/{tandem_id}/checkins/"): _timing,
     ("POST", "/api/v1/tandems/{tandem_id}/checkins/{series_id}/reschedule/"): _timing,
+    ("POST", "/api/v1/tandems/{tandem_id}/checkins/{series_id}/reschedule/preview/"): _timing,
     (
         "POST",
         "/api/v1/tandems/{tandem_id}/checkins/{series_id}/occurrences/{start}/move/",

@@ -22,6 +22,7 @@ from apps.checkins.models import (
     Retro,
 )
 from apps.checkins.recurrence import LAST_DAY, MAX_COUNT, MAX_INTERVAL, NTH_VALUES, Frequency
+from apps.checkins.rescheduling import ChangeKind, NotKept
 from apps.checkins.services import MAX_DURATION, MAX_LEAD
 from apps.core.api.serializers import InputSerializer
 
@@ -184,6 +185,45 @@ class SeriesUpdateInputSerializer(InputSerializer):
 
 class SeriesRescheduleInputSerializer(TimingInputSerializer):
     from_date = serializers.DateField(help_text="The first local date the new timing applies.")
+
+
+class RescheduleChangeSerializer(serializers.Serializer[Any]):
+    """One line of what a change of timing does to a touched occurrence (see
+    `apps/checkins/rescheduling.py` for the rule)."""
+
+    kind = serializers.ChoiceField(choices=[kind.value for kind in ChangeKind], read_only=True)
+    occurrence = serializers.DateTimeField(
+        read_only=True,
+        allow_null=True,
+        help_text="The occurrence's key in the old timing; null for a meeting of the new one.",
+    )
+    start = serializers.DateTimeField(read_only=True, help_text="When it was to take place.")
+    to = serializers.DateTimeField(
+        read_only=True,
+        allow_null=True,
+        help_text="The key of the new meeting it becomes or hands its agenda to.",
+    )
+    moved_to = serializers.DateTimeField(read_only=True, allow_null=True)
+    reason = serializers.ChoiceField(
+        choices=[reason.value for reason in NotKept], read_only=True, allow_null=True
+    )
+    has_content = serializers.BooleanField(
+        read_only=True, help_text="It has agenda items, action items or notes."
+    )
+
+
+class ReschedulePreviewSerializer(serializers.Serializer[Any]):
+    changes = RescheduleChangeSerializer(many=True, read_only=True)
+
+
+class SeriesRescheduledSerializer(SeriesSerializer):
+    """The series that holds the future, and what happened to the touched occurrences."""
+
+    changes = RescheduleChangeSerializer(many=True, read_only=True)
+
+    class Meta(SeriesSerializer.Meta):
+        fields = [*SeriesSerializer.Meta.fields, "changes"]
+        read_only_fields = fields
 
 
 class OccurrenceSerializer(serializers.Serializer[Occurrence]):

@@ -11,6 +11,11 @@ urlpatterns = [
     path(
         SERIES + "reschedule/", views.SeriesRescheduleView.as_view(), name="api-checkin-reschedule"
     ),
+    path(
+        SERIES + "reschedule/preview/",
+        views.SeriesReschedulePreviewView.as_view(),
+        name="api-checkin-reschedule-preview",
+    ),
     path(SERIES + "retro-trend/", views.RetroTrendView.as_view(), name="api-checkin-retro-trend"),
     path(SERIES + "calendar.ics", views.SeriesCalendarView.as_view(), name="api-checkin-calendar"),
     path(SERIES + "occurrences/", views.OccurrenceListView.as_view(), name="api-occurrences"),

@@ -24,6 +24,7 @@ from apps.checkins.api import serializers as s
 from apps.checkins.api.filters import ActionItemFilter
 from apps.checkins.feeds import build_calendar
 from apps.checkins.models import ActionItem, CalendarFeed, CheckInSeries, Occurrence
+from apps.checkins.rescheduling import describe
 from apps.core.errors import DomainError
 from apps.tandems.api.mixins import TandemScopedMixin
 
@@ -122,20 +123,45 @@ class SeriesDetailView(Scoped, APIView):
 
 @extend_schema(parameters=[TANDEM_ID, SERIES_ID])
 class SeriesRescheduleView(Scoped, APIView):
-    """New timing from a date on; the past stays intact (the series is split)."""
+    """New timing from a date on; the past stays intact (the series is split). The answer
+    lists what happened to skipped, moved and prepared occurrences (`changes`)."""
 
-    @extend_schema(request=s.SeriesRescheduleInputSerializer, responses=s.SeriesSerializer)
-    def post(self, request: Request, tandem_id: int, series_id: int) -> Response:
+    preview = False
+
+    def _reschedule(self, request: Request, series_id: int) -> services.Rescheduled:
         data = s.SeriesRescheduleInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = data.validated_data
-        series = services.series_reschedule(
+        return services.series_reschedule(
             membership=self.membership,
             series_id=series_id,
             from_date=values["from_date"],
+            preview=self.preview,
             **_timing(values),
         )
-        return Response(s.SeriesSerializer(series).data)
+
+    @extend_schema(
+        request=s.SeriesRescheduleInputSerializer, responses=s.SeriesRescheduledSerializer
+    )
+    def post(self, request: Request, tandem_id: int, series_id: int) -> Response:
+        done = self._reschedule(request, series_id)
+        done.series.changes = describe(done.plan)  # type: ignore[attr-defined]
+        return Response(s.SeriesRescheduledSerializer(done.series).data)
+
+
+@extend_schema(parameters=[TANDEM_ID, SERIES_ID])
+class SeriesReschedulePreviewView(SeriesRescheduleView):
+    """What a new timing would do, without doing it: the same checks and the same `changes`
+    as the change itself."""
+
+    preview = True
+
+    @extend_schema(
+        request=s.SeriesRescheduleInputSerializer, responses=s.ReschedulePreviewSerializer
+    )
+    def post(self, request: Request, tandem_id: int, series_id: int) -> Response:
+        done = self._reschedule(request, series_id)
+        return Response(s.ReschedulePreviewSerializer({"changes": describe(done.plan)}).data)
 
 
 @extend_schema(parameters=[TANDEM_ID, SERIES_ID])

@@ -338,3 +338,30 @@ def test_the_trend_suggests_more_often_when_agendas_keep_overflowing(
     response = pair.leader_client.get(url(pair, f"checkins/{series.pk}/retro-trend/"))
 
     assert response.data["suggestion"] == "more_often"
+
+
+def test_a_meeting_held_early_hands_its_open_topics_to_the_next_one_after_it(
+    pair: Pair, series: CheckInSeries, traveller: time_machine.Coordinates
+) -> None:
+    third = FIRST + timedelta(weeks=2)  # Monday 16 March
+    services.agenda_item_add(
+        membership=pair.leader_membership,
+        series_id=series.pk,
+        start=third,
+        kind="question",
+        text="Still open",
+    )
+    services.occurrence_move(
+        membership=pair.leader_membership,
+        series_id=series.pk,
+        start=third,
+        to=datetime(2026, 3, 5, 9, tzinfo=UTC),  # Thursday before the second Monday
+    )
+    traveller.move_to(datetime(2026, 3, 5, 9, 30, tzinfo=UTC))
+
+    services.occurrence_update(
+        membership=pair.leader_membership, series_id=series.pk, start=third, held=True
+    )
+
+    copy = AgendaItem.objects.get(text="Still open", carried_from__isnull=False)
+    assert copy.occurrence.original_start == FIRST + timedelta(weeks=1)  # Monday 9 March

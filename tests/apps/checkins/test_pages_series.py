@@ -62,6 +62,18 @@ def timing(**changes: Any) -> dict[str, Any]:
     return data
 
 
+def reschedule(client: Client, url: str, data: dict[str, Any]) -> tuple[list[str], Any]:
+    """Change the timing as a person does: the form first shows what will happen (and writes
+    nothing), then the person confirms those same values."""
+    before = snapshot()
+    shown = client.post(url, data)
+    assert shown.status_code == 200
+    assert snapshot() == before
+    preview = shown.context["preview"]
+    assert preview is not None
+    return preview["lines"], client.post(url, {**data, "confirm": preview["fingerprint"]})
+
+
 # --- the page ---------------------------------------------------------------------------------
 
 
@@ -206,14 +218,21 @@ def test_a_new_timing_splits_the_series_and_leaves_the_past_intact(
     )
     traveller.move_to(datetime(2026, 3, 10, 12, 0, tzinfo=UTC))  # two have happened
 
-    response = client_of(getattr(pair, role)).post(
-        series_url(pair, series, "reschedule"), timing(from_date="2026-03-12")
+    lines, response = reschedule(
+        client_of(getattr(pair, role)),
+        series_url(pair, series, "reschedule"),
+        timing(from_date="2026-03-12"),
     )
 
+    assert lines == [
+        "What was prepared for Mon 16 Mar 2026, 09:00 goes to the new check-in on "
+        "Thu 19 Mar 2026, 10:00."
+    ]
     assert response.status_code == 302
     assert response["Location"] == f"/t/{pair.tandem.pk}/check-ins/"
     assert [str(m) for m in get_messages(response.wsgi_request)] == [
-        "From 12 Mar 2026 on, “Weekly check-in” follows the new timing."
+        "From 12 Mar 2026 on, “Weekly check-in” follows the new timing.",
+        *lines,
     ]
     old, new = CheckInSeries.objects.order_by("pk")
     assert old.pk == series.pk
@@ -233,7 +252,7 @@ def test_a_new_timing_splits_the_series_and_leaves_the_past_intact(
         timedelta(hours=1),
         True,
     )
-    # The held check-in keeps its agenda; the later topic moved to the new first check-in.
+    # The held check-in keeps its agenda; the later topic moved to the Thursday of its week.
     past_topic.refresh_from_db()
     assert (past_topic.occurrence.series_id, past_topic.occurrence.original_start) == (
         old.pk,
@@ -242,7 +261,7 @@ def test_a_new_timing_splits_the_series_and_leaves_the_past_intact(
     future_topic.refresh_from_db()
     assert (future_topic.occurrence.series_id, future_topic.occurrence.original_start) == (
         new.pk,
-        datetime(2026, 3, 12, 9, 0, tzinfo=UTC),  # Thursday 10:00 Berlin
+        datetime(2026, 3, 19, 9, 0, tzinfo=UTC),  # Thursday 10:00 Berlin
     )
 
 
@@ -251,7 +270,7 @@ def test_the_old_and_the_new_timing_link_to_each_other(
 ) -> None:
     traveller.move_to(datetime(2026, 3, 10, 12, 0, tzinfo=UTC))
     client = client_of(pair.leader)
-    client.post(series_url(pair, series, "reschedule"), timing(from_date="2026-03-12"))
+    reschedule(client, series_url(pair, series, "reschedule"), timing(from_date="2026-03-12"))
     new = CheckInSeries.objects.get(previous=series)
 
     old_page = client.get(series_url(pair, series)).content.decode()
@@ -262,10 +281,13 @@ def test_the_old_and_the_new_timing_link_to_each_other(
 
 
 def test_a_series_that_has_not_started_changes_in_place(pair: Pair, series: CheckInSeries) -> None:
-    response = client_of(pair.assistant).post(
-        series_url(pair, series, "reschedule"), timing(from_date="2026-03-02")
+    lines, response = reschedule(
+        client_of(pair.assistant),
+        series_url(pair, series, "reschedule"),
+        timing(from_date="2026-03-02"),
     )
 
+    assert lines == []
     assert response.status_code == 302
     series.refresh_from_db()
     assert CheckInSeries.objects.count() == 1

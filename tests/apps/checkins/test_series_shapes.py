@@ -268,11 +268,6 @@ def test_the_occurrences_of_a_last_working_day_series_are_its_dates(
     ]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="series_reschedule rebuilds the ended rule field by field and drops `month`, so a "
-    "yearly series with a past is changed in place; use Recurrence.ending_on(day before)",
-)
 def test_rescheduling_a_yearly_series_keeps_its_past(pair: Pair, traveller: object) -> None:
     yearly = pair.leader_client.post(
         url(pair, "checkins/"),
