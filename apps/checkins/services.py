@@ -239,6 +239,13 @@ def series_create(
         timezone_name=timezone_name,
     )
     with transaction.atomic():
+        if recurrence.count == 1:
+            # A single meeting is placed like a moved one: not onto another check-in.
+            start = localize(first_date, local_time.replace(tzinfo=None, fold=0), timezone_name)
+            if _overlapped(membership.tandem_id, start, duration) is not None:
+                raise Conflict(
+                    gettext_noop("Overlaps another check-in of this tandem."), field="local_time"
+                )
         return CheckInSeries.objects.create(
             tandem_id=membership.tandem_id,
             title=title,
@@ -609,40 +616,45 @@ def _require_not_started(series: CheckInSeries, row: Occurrence, *, field: str) 
         raise Conflict(gettext_noop("This occurrence has already started."), field=field)
 
 
-def _refuse_overlap(
-    row: Occurrence, start: datetime, duration: timedelta, *, field: str = "to"
-) -> None:
-    """No two check-ins of a tandem overlap: not by a move, a restore or a reschedule.
-
-    Looks at every active series of the tandem (a meeting kept by a change of timing is a
-    series of its own): their computed starts that are not skipped or moved away, and the
-    meetings moved to a time near `start`. `row` itself does not count.
-    """
+def _overlapped(
+    tandem_id: int, start: datetime, duration: timedelta, *, besides: Occurrence | None = None
+) -> CheckInSeries | None:
+    """The active series of the tandem with a meeting overlapping [start, start + duration),
+    if any: its computed starts that are not skipped or moved away, and the meetings moved
+    near `start` (a meeting kept by a change of timing is a series of its own). `besides`,
+    the occurrence being placed, does not count."""
     end = start + duration
-    for other in CheckInSeries.objects.filter(tandem_id=row.series.tandem_id, active=True):
+    for other in CheckInSeries.objects.filter(tandem_id=tandem_id, active=True):
         # An occurrence at c overlaps [start, end) exactly when start - its duration < c < end.
         earliest = start - other.duration + timedelta(microseconds=1)
         computed = occurrences_between(other.schedule, earliest, end)
-        stored = Occurrence.objects.filter(series=other).exclude(pk=row.pk)
+        stored = Occurrence.objects.filter(series=other)
+        if besides is not None:
+            stored = stored.exclude(pk=besides.pk)
         overridden = set(
             stored.filter(original_start__in=computed)
             .exclude(status=OccurrenceStatus.SCHEDULED)
             .values_list("original_start", flat=True)
         )
-        own = row.original_start if other.pk == row.series_id else None
-        clash = any(c != own and c not in overridden for c in computed) or (
+        own = besides.original_start if besides and other.pk == besides.series_id else None
+        if any(c != own and c not in overridden for c in computed) or (
             stored.filter(moved_to__gte=earliest, moved_to__lt=end)
             .exclude(status=OccurrenceStatus.SKIPPED)
             .exists()
-        )
-        if clash and other.pk == row.series_id:
-            raise DomainError(
-                gettext_noop("Overlaps another occurrence of this series."), field=field
-            )
-        if clash:
-            raise DomainError(
-                gettext_noop("Overlaps another check-in of this tandem."), field=field
-            )
+        ):
+            return other
+    return None
+
+
+def _refuse_overlap(
+    row: Occurrence, start: datetime, duration: timedelta, *, field: str = "to"
+) -> None:
+    """No two check-ins of a tandem overlap: not by a move, a restore or a reschedule."""
+    other = _overlapped(row.series.tandem_id, start, duration, besides=row)
+    if other is not None and other.pk == row.series_id:
+        raise DomainError(gettext_noop("Overlaps another occurrence of this series."), field=field)
+    if other is not None:
+        raise DomainError(gettext_noop("Overlaps another check-in of this tandem."), field=field)
 
 
 def occurrence_skip(*, membership: Membership, series_id: int, start: datetime) -> Occurrence:

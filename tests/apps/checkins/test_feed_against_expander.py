@@ -548,6 +548,7 @@ def test_a_one_off_meeting_is_a_plain_event(pair: Pair, now: None) -> None:
 def test_a_one_off_meeting_moved_is_at_its_new_time_and_skipped_leaves(
     pair: Pair, now: None
 ) -> None:
+    # Two single meetings an hour apart (one on top of the other would be refused).
     one_off, skipped = (
         series_for(
             pair.leader_membership,
@@ -556,15 +557,17 @@ def test_a_one_off_meeting_moved_is_at_its_new_time_and_skipped_leaves(
             weekdays=(),
             start_date=date(2026, 1, 8),
             count=1,
-            local_time=time(15, 0),
+            local_time=time(hour, 0),
         )
-        for title in ("Moved", "Skipped")
+        for title, hour in (("Moved", 15), ("Skipped", 16))
     )
     at = utc(2026, 1, 8, 14)
     services.occurrence_move(
         membership=pair.leader_membership, series_id=one_off.pk, start=at, to=at + timedelta(days=1)
     )
-    services.occurrence_skip(membership=pair.leader_membership, series_id=skipped.pk, start=at)
+    services.occurrence_skip(
+        membership=pair.leader_membership, series_id=skipped.pk, start=at + timedelta(hours=1)
+    )
 
     for client in CLIENTS:
         assert instances_in(feed_of(pair.assistant), client) == {

@@ -553,3 +553,41 @@ def test_the_change_takes_constant_queries_in_the_number_of_touched_meetings(
 
     traveller.move_to(BEFORE_CHANGE)
     assert count(1) == count(4)
+
+
+@VIA
+def test_a_single_meeting_is_not_planned_onto_another_check_in(
+    pair: Pair, series: CheckInSeries, via: str
+) -> None:
+    body = {
+        "title": "Extra",
+        "frequency": "once",
+        "start_date": "2026-03-09",  # a Monday: the weekly meeting is at 09:00
+        "local_time": "09:15",
+        "timezone": "Europe/Berlin",
+        "duration_minutes": 30,
+    }
+    if via == "api":
+        response = pair.leader_client.post(url(pair, "checkins/"), body, format="json")
+        assert (response.status_code, list(response.data)) == (409, ["local_time"])
+    else:
+        with pytest.raises(DomainError) as error:
+            series_for(
+                pair.leader_membership,
+                frequency="once",
+                weekdays=(),
+                start_date=date(2026, 3, 9),
+                local_time=time(9, 15),
+            )
+        assert error.value.field == "local_time"
+    assert CheckInSeries.objects.count() == 1
+
+    # Half an hour later is free.
+    extra = series_for(
+        pair.leader_membership,
+        frequency="once",
+        weekdays=(),
+        start_date=date(2026, 3, 9),
+        local_time=time(9, 30),
+    )
+    assert extra.rule == "FREQ=DAILY;COUNT=1"
