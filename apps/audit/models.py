@@ -32,6 +32,7 @@ class AuditAction(models.TextChoices):
     INVITATION_ACCEPTED = "invitation_accepted", _("Invitation accepted")
     INVITATION_REVOKED = "invitation_revoked", _("Invitation revoked")
     TANDEM_DELETED = "tandem_deleted", _("Tandem deleted")
+    GOAL_DELETED = "goal_deleted", _("Goal deleted")
     AREA_CREATED = "area_created", _("Decision area created")
     AREA_CHANGED = "area_changed", _("Decision area changed")
     AREA_ELEVATED = "area_elevated", _("Decision area raised temporarily")

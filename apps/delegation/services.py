@@ -43,6 +43,7 @@ from apps.delegation.models import (
 )
 from apps.notifications.services import notify
 from apps.tandems import access
+from apps.tandems import services as tandem_services
 from apps.tandems.models import Goal, Membership, Role, Tandem
 from apps.tandems.selectors import locked_in_tandem
 
@@ -346,6 +347,51 @@ def area_update(
         },
     )
     return area
+
+
+@transaction.atomic
+def goal_delete(*, membership: Membership, goal_id: int) -> None:
+    """The leader deletes a goal of the tandem; every area that linked to it loses the link,
+    and that is recorded in the matrix history (one UPDATED change per area, goal → none),
+    archived areas included, so the history still reconstructs what the matrix showed.
+
+    The goal itself is deleted (and audited) by `apps.tandems.services.goal_delete`: the
+    matrix side pulls the change in before it, because a foundation app cannot know about
+    the matrix.
+    """
+    access.require_leader(membership, action=gettext_noop("change the goals"))
+    goal = tandem_services.goal_locked(membership=membership, goal_id=goal_id)
+    # Locked so a concurrent edit of a linked area cannot record an "old" that still has the
+    # goal after this change.
+    areas = list(
+        DecisionArea.objects.select_for_update()
+        .filter(tandem_id=membership.tandem_id, goal=goal)
+        .order_by("pk")
+    )
+    now = timezone.now()
+    reason = gettext("The goal “%(title)s” was deleted.") % {"title": goal.title}
+    for area in areas:
+        old = area_terms_snapshot(area)
+        area.goal = None
+        area.save(update_fields=["goal", "updated_at"])
+        MatrixChange.objects.create(
+            tandem_id=membership.tandem_id,
+            area=area,
+            kind=MatrixChangeKind.UPDATED,
+            changed_by=membership.user,
+            changed_at=now,
+            old=old,
+            new=area_terms_snapshot(area),
+            reason=reason,
+        )
+        audit_record(
+            action="area_changed",
+            actor=membership.user,
+            tandem=membership.tandem,
+            target=area,
+            data={"changed": ["goal"], "level": [area.level, area.level]},
+        )
+    tandem_services.goal_delete(membership=membership, goal_id=goal.pk)
 
 
 def _locked_area(membership: Membership, area_id: int) -> DecisionArea:

@@ -19,6 +19,8 @@ urlpatterns = [
     path("matrix/areas/<int:area_id>/archive/", views.area_archive, name="area_archive"),
     path("matrix/areas/<int:area_id>/restore/", views.area_restore, name="area_restore"),
     path("matrix/history/", views.history, name="history"),
+    # A goal of the vision page, deleted here because the areas linking to it change.
+    path("vision/goals/<int:goal_id>/delete/", views.goal_delete, name="goal_delete"),
     path("decisions/", views.decisions, name="decisions"),
     path("decisions/new/", views.decision_new, name="decision_new"),
     path("decisions/preview/", views.decision_preview, name="decision_preview"),

@@ -446,6 +446,20 @@ def area_dismiss_growth(request: HttpRequest, membership: Membership, area_id: i
 
 @page
 @require_POST
+def goal_delete(request: HttpRequest, membership: Membership, goal_id: int) -> HttpResponse:
+    """The leader deletes a goal of the vision page; areas that linked to it lose the link,
+    recorded in the matrix history."""
+    _require_leader(membership)
+    try:
+        services.goal_delete(membership=membership, goal_id=goal_id)
+    except NotFound:
+        raise Http404 from None
+    messages.success(request, _("The goal is removed."))
+    return redirect("tandems:vision", membership.tandem_id)
+
+
+@page
+@require_POST
 def area_archive(request: HttpRequest, membership: Membership, area_id: int) -> HttpResponse:
     """Take the area out of the matrix in force; its decisions and history stay."""
     area = _area_or_404(membership, area_id)

@@ -281,6 +281,7 @@ def _deliver_invitation(invitation: Invitation, token: str) -> None:
 
 
 GOAL_POSITION_MAX = 1_000_000
+_CHANGE_GOALS: Final = gettext_noop("change the goals")
 
 
 def goal_check_status(status: str) -> None:
@@ -298,6 +299,9 @@ def goal_create(
     status: str = GoalStatus.ACTIVE,
     position: int | None = None,
 ) -> Goal:
+    """The leader adds a goal under the tandem's vision (areas of the matrix link to goals,
+    so goals are the leader's, like the matrix itself)."""
+    access.require_leader(membership, action=_CHANGE_GOALS)
     goal_check_status(status)
     tandem = membership.tandem
     if position is None:
@@ -320,7 +324,9 @@ GOAL_FIELDS = ("title", "description", "assistant_role", "status", "position")
 
 @transaction.atomic
 def goal_update(*, membership: Membership, goal_id: int, **changes: object) -> Goal:
-    """Either member edits a goal of their tandem (the vision and its goals are shared)."""
+    """The leader edits a goal of the tandem (the assistant reads them; the vision text
+    itself stays shared)."""
+    access.require_leader(membership, action=_CHANGE_GOALS)
     unknown = set(changes) - set(GOAL_FIELDS)
     if unknown:
         raise DomainError(gettext_noop("Unknown field."), field=sorted(unknown)[0])
@@ -328,9 +334,7 @@ def goal_update(*, membership: Membership, goal_id: int, **changes: object) -> G
         goal_check_status(str(changes["status"]))
     if "title" in changes and not str(changes["title"]).strip():
         raise DomainError(gettext_noop("A goal needs a title."), field="title")
-    goal = Goal.objects.select_for_update().filter(tandem=membership.tandem, pk=goal_id).first()
-    if goal is None:
-        raise NotFound(gettext_noop("Not found."))
+    goal = goal_locked(membership=membership, goal_id=goal_id)
     for name, value in changes.items():
         setattr(goal, name, value)
     if changes:
@@ -338,8 +342,31 @@ def goal_update(*, membership: Membership, goal_id: int, **changes: object) -> G
     return goal
 
 
+def goal_locked(*, membership: Membership, goal_id: int) -> Goal:
+    """The tandem's goal, locked for the rest of the transaction (404 for any other)."""
+    goal = Goal.objects.select_for_update().filter(tandem=membership.tandem, pk=goal_id).first()
+    if goal is None:
+        raise NotFound(gettext_noop("Not found."))
+    return goal
+
+
 @transaction.atomic
 def goal_delete(*, membership: Membership, goal_id: int) -> None:
-    deleted, _rows = Goal.objects.filter(tandem=membership.tandem, pk=goal_id).delete()
-    if not deleted:
-        raise NotFound(gettext_noop("Not found."))
+    """The leader deletes a goal; audited.
+
+    Decision areas that link to the goal lose the link (the database sets it to NULL), which
+    changes what the matrix shows: so the API and the pages delete a goal through
+    `apps.delegation.services.goal_delete`, which records that in the matrix history first
+    and then calls this. A foundation app cannot know about the matrix (layers), hence the
+    split.
+    """
+    access.require_leader(membership, action=_CHANGE_GOALS)
+    goal = goal_locked(membership=membership, goal_id=goal_id)
+    audit_record(
+        action="goal_deleted",
+        actor=membership.user,
+        tandem=membership.tandem,
+        target=goal,
+        data={"title": goal.title},
+    )
+    goal.delete()

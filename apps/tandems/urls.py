@@ -17,5 +17,4 @@ urlpatterns = [
     path("export/", views.export, name="export"),
     path("vision/goals/", views.goal_add, name="goal_add"),
     path("vision/goals/<int:goal_id>/", views.goal_edit, name="goal_edit"),
-    path("vision/goals/<int:goal_id>/delete/", views.goal_delete, name="goal_delete"),
 ]

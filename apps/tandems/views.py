@@ -10,6 +10,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -20,7 +21,7 @@ from rest_framework.renderers import JSONRenderer
 
 from apps.accounts.models import User
 from apps.core.errors import DomainError, NotFound
-from apps.tandems import selectors, services
+from apps.tandems import access, selectors, services
 from apps.tandems.api.export import TandemExportSerializer, tandem_export
 from apps.tandems.forms import GoalForm, InviteForm, TandemCreateForm, VisionForm
 from apps.tandems.models import GoalStatus, Membership, Role
@@ -199,9 +200,17 @@ def _render_vision(
     return render(request, "tandems/vision.html", context)
 
 
+def _require_leader(membership: Membership) -> None:
+    """Goals are the leader's (areas of the matrix link to them): the assistant's form post
+    is a 403, like the API's."""
+    if not access.is_leader(membership):
+        raise PermissionDenied
+
+
 @member_page
 def vision(request: HttpRequest, membership: Membership) -> HttpResponse:
-    """Both members edit the shared vision and the goals below it."""
+    """Both members edit the shared vision; the leader edits the goals below it (areas of the
+    matrix link to them)."""
     if request.method == "POST":
         form = VisionForm(request.POST)
         if form.is_valid():
@@ -215,6 +224,7 @@ def vision(request: HttpRequest, membership: Membership) -> HttpResponse:
 @member_page
 @require_POST
 def goal_add(request: HttpRequest, membership: Membership) -> HttpResponse:
+    _require_leader(membership)
     form = GoalForm(request.POST, prefix="new")
     if form.is_valid():
         try:
@@ -230,6 +240,7 @@ def goal_add(request: HttpRequest, membership: Membership) -> HttpResponse:
 @member_page
 @require_POST
 def goal_edit(request: HttpRequest, membership: Membership, goal_id: int) -> HttpResponse:
+    _require_leader(membership)
     form = GoalForm(request.POST, prefix=f"goal-{goal_id}")
     if form.is_valid():
         try:
@@ -244,17 +255,6 @@ def goal_edit(request: HttpRequest, membership: Membership, goal_id: int) -> Htt
     if not selectors.goals_of(tandem=membership.tandem).filter(pk=goal_id).exists():
         raise Http404
     return _render_vision(request, membership, failed_goal=(goal_id, form))
-
-
-@member_page
-@require_POST
-def goal_delete(request: HttpRequest, membership: Membership, goal_id: int) -> HttpResponse:
-    try:
-        services.goal_delete(membership=membership, goal_id=goal_id)
-    except NotFound:
-        raise Http404 from None
-    messages.success(request, _("The goal is removed."))
-    return redirect("tandems:vision", membership.tandem_id)
 
 
 @member_page

@@ -57,4 +57,12 @@ urlpatterns = [
         name="api-decision-outcome",
     ),
     path(f"{_T}/review-queue/", views.ReviewQueueView.as_view(), name="api-review-queue"),
+    # A goal of apps.tandems, served here because deleting it changes the matrix.
+    path(
+        f"{_T}/goals/<int:pk>/",
+        views.GoalDetailView.as_view(
+            {"get": "retrieve", "put": "update", "patch": "partial_update", "delete": "destroy"}
+        ),
+        name="api-goal",
+    ),
 ]

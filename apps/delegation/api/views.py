@@ -51,6 +51,8 @@ from apps.delegation.api.serializers import (
 from apps.delegation.export import MATRIX_COLUMNS, to_csv
 from apps.delegation.models import Decision, DecisionArea, Elevation, MatrixChange
 from apps.tandems.api.mixins import TandemScopedMixin
+from apps.tandems.api.views import GoalViewSet
+from apps.tandems.models import Goal
 
 TANDEM_ID = OpenApiParameter("tandem_id", int, OpenApiParameter.PATH)
 AREA_ID = OpenApiParameter("area_id", int, OpenApiParameter.PATH)
@@ -63,6 +65,15 @@ def _renamed(values: dict[str, Any], **renames: str) -> dict[str, Any]:
 
 
 # --- the matrix --------------------------------------------------------------------------
+
+
+class GoalDetailView(GoalViewSet):
+    """One goal of the tandem (read by both, changed by the leader). Deleting it goes
+    through `services.goal_delete`, so each area that linked to it records losing its goal
+    in the matrix history."""
+
+    def perform_destroy(self, instance: Goal) -> None:
+        services.goal_delete(membership=self.membership, goal_id=instance.pk)
 
 
 @extend_schema(parameters=[TANDEM_ID])

@@ -165,7 +165,10 @@ class InvitationAcceptView(APIView):
     destroy=extend_schema(parameters=[TANDEM_ID]),
 )
 class GoalViewSet(TandemScopedMixin, viewsets.ModelViewSet[Goal]):
-    """The tandem's goals under its vision; both members edit them."""
+    """The tandem's goals under its vision; both members read them, the leader changes them
+    (areas of the matrix link to goals). The detail route is served by
+    `apps.delegation.api.views.GoalDetailView`, whose DELETE records the areas that lose
+    their goal in the matrix history."""
 
     serializer_class = GoalSerializer
     queryset = Goal.objects.none()  # for the schema; the real one is scoped below
@@ -178,4 +181,12 @@ class GoalViewSet(TandemScopedMixin, viewsets.ModelViewSet[Goal]):
     def perform_create(self, serializer: BaseSerializer[Goal]) -> None:
         serializer.instance = services.goal_create(
             membership=self.membership, **serializer.validated_data
+        )
+
+    def perform_update(self, serializer: BaseSerializer[Goal]) -> None:
+        assert serializer.instance is not None
+        serializer.instance = services.goal_update(
+            membership=self.membership,
+            goal_id=serializer.instance.pk,
+            **serializer.validated_data,
         )

@@ -132,13 +132,13 @@ def test_goals_crud_and_filter(pair: Pair) -> None:
     base = f"/api/v1/tandems/{pair.tandem.pk}/goals/"
     created = pair.leader_client.post(base, {"title": "Calendar", "assistant_role": "Guards it"})
     assert created.status_code == 201 and created.data["position"] == 0
-    second = pair.assistant_client.post(base, {"title": "Vendors", "status": "planned"})
+    second = pair.leader_client.post(base, {"title": "Vendors", "status": "planned"})
     assert second.data["position"] == 1
 
     listed = pair.assistant_client.get(base, {"status": "planned"}).data["results"]
     assert [g["title"] for g in listed] == ["Vendors"]
 
-    patched = pair.assistant_client.patch(f"{base}{created.data['id']}/", {"status": "achieved"})
+    patched = pair.leader_client.patch(f"{base}{created.data['id']}/", {"status": "achieved"})
     assert patched.status_code == 200 and patched.data["status"] == "achieved"
     assert pair.leader_client.delete(f"{base}{created.data['id']}/").status_code == 204
     assert list(Goal.objects.values_list("title", flat=True)) == ["Vendors"]

@@ -424,7 +424,7 @@ def test_a_too_long_vision_is_refused_next_to_the_field(client: Client, pair: Pa
 
 
 def test_adding_editing_and_removing_a_goal(client: Client, pair: Pair) -> None:
-    client.force_login(pair.assistant)
+    client.force_login(pair.leader)
     base = f"/t/{pair.tandem.pk}/vision/goals/"
 
     client.post(
@@ -460,6 +460,38 @@ def test_adding_editing_and_removing_a_goal(client: Client, pair: Pair) -> None:
 
     client.post(f"{base}{goal.pk}/delete/")
     assert Goal.objects.count() == 0
+
+
+@pytest.mark.parametrize("action", ["add", "edit", "delete"])
+def test_the_assistant_cannot_change_a_goal_on_the_page(
+    client: Client, pair: Pair, action: str
+) -> None:
+    goal = GoalFactory(tandem=pair.tandem, title="Keep")
+    client.force_login(pair.assistant)
+    base = f"/t/{pair.tandem.pk}/vision/goals/"
+    url = {"add": base, "edit": f"{base}{goal.pk}/", "delete": f"{base}{goal.pk}/delete/"}[action]
+    data = {
+        "new-title": "Mine",
+        "new-status": "active",
+        f"goal-{goal.pk}-title": "Mine",
+        f"goal-{goal.pk}-status": "active",
+    }
+
+    response = client.post(url, data)
+
+    assert response.status_code == 403
+    assert list(Goal.objects.values_list("title", flat=True)) == ["Keep"]
+
+
+def test_the_assistant_sees_the_goals_without_their_forms(client: Client, pair: Pair) -> None:
+    goal = GoalFactory(tandem=pair.tandem, title="Keep")
+    client.force_login(pair.assistant)
+
+    page = client.get(f"/t/{pair.tandem.pk}/vision/").content.decode()
+
+    assert "Keep" in page
+    assert f"/vision/goals/{goal.pk}/delete/" not in page
+    assert f'action="/t/{pair.tandem.pk}/vision/goals/"' not in page
 
 
 def test_a_new_goal_is_active_unless_chosen_otherwise(client: Client, pair: Pair) -> None:
