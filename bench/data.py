@@ -400,7 +400,7 @@ def cycles(t: Tables, m: Any, trio: Trio, count: int) -> None:
 
 def probe(t: Tables, m: Any) -> dict[str, Any]:
     """The tandem whose lists are measured: the same in every dataset."""
-    from apps.accounts.services import user_token
+    from apps.accounts.services import api_token_create
     from apps.checkins import services as checkins
 
     (trio,) = tandems(t, m, "probe", 1)
@@ -425,7 +425,7 @@ def probe(t: Tables, m: Any) -> dict[str, Any]:
         "series": made.pk,
         "rule": made.rule,
         "leader": trio.leader,
-        "token": user_token(user=m.User.objects.get(pk=trio.leader)),
+        "token": api_token_create(user=m.User.objects.get(pk=trio.leader), name="bench")[1],
     }
 
 

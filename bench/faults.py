@@ -137,7 +137,7 @@ def _seed_tandems(count: int) -> dict[str, Any]:
     from django.db import transaction
 
     from apps.accounts.models import User
-    from apps.accounts.services import user_token
+    from apps.accounts.services import api_token_create
     from apps.checkins import rules
     from apps.checkins import services as checkins
     from apps.delegation.services import area_create
@@ -177,7 +177,7 @@ def _seed_tandems(count: int) -> dict[str, Any]:
                     {
                         "email": user.email,
                         "role": role,
-                        "token": user_token(user=user),
+                        "token": api_token_create(user=user, name="bench")[1],
                         "tandem": tandem.pk,
                         "area": area.pk,
                         "series": series.pk,
@@ -190,7 +190,11 @@ def _seed_tandems(count: int) -> dict[str, Any]:
         open_tandem = tandem_create(creator=host, name="Faults, open seat", role=Role.LEADER)
     return {
         "people": people,
-        "host": {"email": host.email, "token": user_token(user=host), "tandem": open_tandem.pk},
+        "host": {
+            "email": host.email,
+            "token": api_token_create(user=host, name="bench")[1],
+            "tandem": open_tandem.pk,
+        },
     }
 
 

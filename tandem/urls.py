@@ -4,7 +4,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from apps.accounts import views as account_views
-from apps.accounts.forms import PasswordResetForm
+from apps.accounts.forms import PasswordResetForm, SetPasswordForm
 from apps.core.api.views import HealthView
 from apps.tandems import views as tandem_views
 
@@ -51,7 +51,7 @@ urlpatterns = [
     ),
     path(
         "accounts/password-reset/<uidb64>/<token>/",
-        auth_views.PasswordResetConfirmView.as_view(),
+        auth_views.PasswordResetConfirmView.as_view(form_class=SetPasswordForm),
         name="password_reset_confirm",
     ),
     path("invitations/<str:token>/", tandem_views.invitation, name="invitation"),

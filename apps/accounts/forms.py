@@ -10,6 +10,7 @@ from django.utils import timezone as dj_timezone
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from apps.accounts import services
 from apps.accounts.models import Language, User, Weekday
 from apps.accounts.rules import valid_timezones
 
@@ -216,6 +217,26 @@ class PasswordResetForm(auth_forms.PasswordResetForm):
                 to_email,
                 html_email_template_name,
             )
+
+
+class SetPasswordForm(auth_forms.SetPasswordForm):
+    """The reset link's new password, set by the service: every API token is revoked and
+    every session ends (the reset page signs nobody in)."""
+
+    def save(self, commit: bool = True) -> Any:
+        return services.user_password_set(
+            user=self.user, password=self.cleaned_data["new_password1"]
+        )
+
+
+class PasswordChangeForm(auth_forms.PasswordChangeForm):
+    """Old password, then the new one twice; saved like a reset (tokens revoked, other
+    sessions end). The page keeps its own session."""
+
+    def save(self, commit: bool = True) -> Any:
+        return services.user_password_set(
+            user=self.user, password=self.cleaned_data["new_password1"]
+        )
 
 
 class AccountDeleteForm(forms.Form):

@@ -18,6 +18,8 @@ from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils import timezone as dj_timezone
 from django.utils.translation import gettext_lazy as _
+from knox.models import AbstractAuthToken
+from knox.settings import CONSTANTS
 
 from apps.accounts.rules import is_paused, is_valid_timezone
 
@@ -67,7 +69,9 @@ class UserManager(BaseUserManager["User"]):
         return self.create_user(email, password, **extra)
 
 
-class User(AbstractBaseUser, PermissionsMixin):
+# The ignore: ApiToken's base class comes from knox, which has no type information, so the
+# plugin cannot build the `auth_token_set` manager.
+class User(AbstractBaseUser, PermissionsMixin):  # type: ignore[django-manager-missing]
     """A person who can be in any number of tandems, in either role.
 
     Invariants:
@@ -158,3 +162,33 @@ class User(AbstractBaseUser, PermissionsMixin):
     def is_paused_at(self, at: datetime | None = None) -> bool:
         when = at or dj_timezone.now()
         return is_paused(at=when, paused_from=self.paused_from, paused_until=self.paused_until)
+
+
+class ApiToken(AbstractAuthToken):
+    """One API sign-in of one device or client (django-rest-knox's token, with a name).
+
+    Invariants:
+    - Only a hash of the secret is stored (`digest`); the secret is shown once, when made.
+    - A revoked token is deleted; an expired one no longer signs in (and is deleted when
+      tried). A password change or reset deletes all of the person's tokens.
+    - `last_used_at` is at most a minute old while the token is in use (written at most
+      once a minute, so a busy client does not write on every request).
+    """
+
+    # A plain id to list and revoke a token by; knox's primary key would be the digest.
+    id = models.BigAutoField(primary_key=True)
+    # Knox's own field, declared again so that type checkers see the relation.
+    user = models.ForeignKey(
+        "accounts.User", on_delete=models.CASCADE, related_name="auth_token_set"
+    )
+    digest = models.CharField(max_length=CONSTANTS.DIGEST_LENGTH, unique=True)
+    name = models.CharField(_("name"), max_length=100, blank=True)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+        ordering = ("-created", "-id")
+
+    def __str__(self) -> str:
+        return f"{self.name or self.token_key} ({self.user_id})"

@@ -17,9 +17,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext, gettext_noop
-from rest_framework.authtoken.models import Token
 
-from apps.accounts.models import DELETED_DOMAIN, Language, User
+from apps.accounts import selectors
+from apps.accounts.models import DELETED_DOMAIN, ApiToken, Language, User
 from apps.accounts.rules import is_valid_timezone
 from apps.audit.models import AuditAction
 from apps.audit.services import audit_record
@@ -87,15 +87,57 @@ def user_sign_up(
     )
 
 
-def user_token(*, user: User) -> str:
-    """The person's API token, created on first use."""
-    token, _created = Token.objects.get_or_create(user=user)
-    return str(token.key)
+def api_token_create(*, user: User, name: str = "") -> tuple[ApiToken, str]:
+    """A new API token for one device or client, valid for TANDEM_API_TOKEN_TTL_DAYS.
+    Returns the token and its secret: only a hash is stored, so this is the only time the
+    secret exists outside the client."""
+    token, secret = ApiToken.objects.create(user=user, name=name.strip())
+    return token, secret
 
 
-def user_token_revoke(*, user: User) -> None:
-    Token.objects.filter(user=user).delete()
-    audit_record(action=AuditAction.API_TOKEN_REVOKED, actor=user, target=user)
+def api_token_revoke(*, user: User, token_id: int) -> None:
+    """Revoke one of the person's own tokens; another person's is NotFound, like a missing
+    one."""
+    token = selectors.api_token_get_for_owner(user=user, token_id=token_id)
+    token.delete()
+    audit_record(
+        action=AuditAction.API_TOKEN_REVOKED,
+        actor=user,
+        target=user,
+        data={"token": token_id, "name": token.name},
+    )
+
+
+def api_tokens_revoke_all(*, user: User, reason: str = "revoked") -> int:
+    """Revoke every API token of the person (every device signs in again); how many."""
+    count: int
+    count, _by_model = ApiToken.objects.filter(user=user).delete()
+    if count:
+        audit_record(
+            action=AuditAction.API_TOKEN_REVOKED,
+            actor=user,
+            target=user,
+            data={"count": count, "reason": reason},
+        )
+    return count
+
+
+@transaction.atomic
+def user_password_set(*, user: User, password: str) -> User:
+    """Change the person's password (from the preferences, or by a reset link).
+
+    Every API token is revoked, and every web session ends: a session carries a hash of the
+    password, which no longer matches. A page that changes the password of the signed-in
+    person keeps its own session with `update_session_auth_hash`.
+    """
+    try:
+        validate_password(password, user=user)
+    except ValidationError as exc:
+        raise DomainError(" ".join(exc.messages), field="password") from exc
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    api_tokens_revoke_all(user=user, reason="password_changed")
+    return user
 
 
 class SignInLockedOut(DomainError):
@@ -109,8 +151,10 @@ class SignInLockedOut(DomainError):
         self.retry_after = retry_after
 
 
-def user_token_obtain(*, request: Any, email: str, password: str) -> tuple[User, str]:
-    """Sign in with e-mail and password for an API token.
+def user_token_obtain(
+    *, request: Any, email: str, password: str, name: str = ""
+) -> tuple[User, ApiToken, str]:
+    """Sign in with e-mail and password for a new API token of one device or client.
 
     Not one transaction on purpose: a failed attempt must stay counted (django-axes) and
     recorded (audit log) although this raises. A successful exchange is a sign-in like the
@@ -128,7 +172,8 @@ def user_token_obtain(*, request: Any, email: str, password: str) -> tuple[User,
         raise DomainError(gettext_noop("E-mail address or password is wrong."), field="password")
     assert isinstance(user, User)
     user_logged_in.send(sender=User, request=request, user=user)
-    return user, user_token(user=user)
+    token, secret = api_token_create(user=user, name=name)
+    return user, token, secret
 
 
 @transaction.atomic
@@ -237,7 +282,7 @@ def user_delete(*, user: User, password: str) -> User:
     FeedbackEntry.objects.filter(author=user, status=EntryStatus.DRAFT).delete()
     Notice.objects.filter(recipient=user).delete()
     NotificationPreferences.objects.filter(user=user).delete()
-    Token.objects.filter(user=user).delete()
+    ApiToken.objects.filter(user=user).delete()
     with contextlib.suppress(NotFound):  # there was no feed to revoke
         calendar_feed_revoke(user=user)
 

@@ -6,6 +6,9 @@ app_name = "accounts"
 urlpatterns = [
     path("", views.preferences, name="preferences"),
     path("delete/", views.account_delete, name="delete"),
+    path("password/", views.password_change, name="password_change"),
+    path("tokens/<int:token_id>/revoke/", views.api_token_revoke, name="api_token_revoke"),
+    path("tokens/revoke-all/", views.api_tokens_revoke_all, name="api_tokens_revoke_all"),
     path("calendar-feed/", views.calendar_feed_create, name="calendar_feed_create"),
     path("calendar-feed/revoke/", views.calendar_feed_revoke, name="calendar_feed_revoke"),
 ]

@@ -5,7 +5,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import login, logout
+from django.contrib.auth import login, logout, update_session_auth_hash
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
@@ -19,9 +19,14 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
 
-from apps.accounts import services
+from apps.accounts import selectors, services
 from apps.accounts.api.throttles import AUTH_THROTTLES
-from apps.accounts.forms import AccountDeleteForm, PreferencesForm, SignUpForm
+from apps.accounts.forms import (
+    AccountDeleteForm,
+    PasswordChangeForm,
+    PreferencesForm,
+    SignUpForm,
+)
 from apps.accounts.models import Language, User
 from apps.checkins import services as checkin_services
 from apps.checkins.models import CalendarFeed
@@ -80,6 +85,7 @@ def _render_preferences(
     context = {
         "form": form,
         **_feed_context(request, token=token),
+        "api_tokens": list(selectors.api_tokens_of(request.user)),  # type: ignore[arg-type]
         # For "Export my data": one download per tandem the person is in.
         "export_tandems": list(
             tandem_selectors.tandems_for(request.user).order_by("name", "pk")  # type: ignore[arg-type]
@@ -147,6 +153,27 @@ def calendar_feed_revoke(request: HttpRequest) -> HttpResponse:
     return redirect(f"{reverse('accounts:preferences')}#calendar")
 
 
+@login_required
+@require_POST
+def api_token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
+    with contextlib.suppress(NotFound):  # already gone (or never theirs): nothing to revoke
+        services.api_token_revoke(user=request.user, token_id=token_id)  # type: ignore[arg-type]
+    messages.success(
+        request, _("The API token is revoked; the app or client using it is signed out.")
+    )
+    return redirect(f"{reverse('accounts:preferences')}#api-tokens")
+
+
+@login_required
+@require_POST
+def api_tokens_revoke_all(request: HttpRequest) -> HttpResponse:
+    services.api_tokens_revoke_all(user=request.user)  # type: ignore[arg-type]
+    messages.success(
+        request, _("All your API tokens are revoked; every app and client is signed out.")
+    )
+    return redirect(f"{reverse('accounts:preferences')}#api-tokens")
+
+
 # --- deleting one's account -----------------------------------------------------------------
 
 # The service's messages this page shows, so the German catalogue has them.
@@ -211,3 +238,40 @@ def account_delete(request: HttpRequest) -> HttpResponse:
                 return redirect(settings.LOGIN_URL)
     context = {"form": form, "alone_in": _alone_in(user)}
     return render(request, "accounts/delete.html", context, status=status)
+
+
+@login_required
+@never_cache
+def password_change(request: HttpRequest) -> HttpResponse:
+    """Change the password with the current one. Every API token is revoked and every other
+    session ends; this one stays signed in."""
+    user: User = request.user  # type: ignore[assignment]
+    form = PasswordChangeForm(user, request.POST if request.method == "POST" else None)
+    status = 200
+    if request.method == "POST":
+        wait = _throttle_wait(request)  # the old password can be guessed here, too
+        if wait is not None:
+            minutes = max(1, round(wait / 60))
+            form.is_valid()
+            form.add_error(
+                "old_password",
+                ngettext(
+                    "Too many attempts. Try again in %(minutes)s minute.",
+                    "Too many attempts. Try again in %(minutes)s minutes.",
+                    minutes,
+                )
+                % {"minutes": minutes},
+            )
+            status = 429
+        elif form.is_valid():
+            form.save()
+            update_session_auth_hash(request, user)
+            messages.success(
+                request,
+                _(
+                    "Your password is changed. Your API tokens are revoked and your other "
+                    "sessions are signed out."
+                ),
+            )
+            return redirect("accounts:preferences")
+    return render(request, "accounts/password_change.html", {"form": form}, status=status)

@@ -23,7 +23,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -268,6 +268,17 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
 }
 
 # --- REST API -------------------------------------------------------------------------------
+# API tokens (django-rest-knox): one per device or client, stored only as a hash, each with a
+# name, a last-used time and an expiry; a password change or reset revokes them all.
+TANDEM_API_TOKEN_TTL_DAYS = env_int("TANDEM_API_TOKEN_TTL_DAYS", 90)
+KNOX_TOKEN_MODEL = "accounts.ApiToken"
+REST_KNOX = {
+    "TOKEN_TTL": timedelta(days=TANDEM_API_TOKEN_TTL_DAYS),
+    # The scheme clients have always sent: `Authorization: Token <key>`.
+    "AUTH_HEADER_PREFIX": "Token",
+    "AUTO_REFRESH": False,
+}
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first: an anonymous API client gets 401 with a WWW-Authenticate header.

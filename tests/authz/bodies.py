@@ -69,6 +69,7 @@ BODIES: dict[tuple[str, str], Body] = {
     ("POST", "/api/v1/auth/token/"): lambda w, c: {
         "email": w.home.leader.email,
         "password": PASSWORD,
+        "name": "Phone",
     },
     ("PATCH", "/api/v1/me/"): lambda w, c: {"display_name": "Renamed"},
     ("POST", "/api/v1/me/delete/"): lambda w, c: {"password": PASSWORD},

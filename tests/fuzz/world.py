@@ -15,9 +15,9 @@ from decimal import Decimal
 
 from django.db import connection, transaction
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 
 from apps.accounts.models import User
+from apps.accounts.services import api_token_create
 from apps.checkins import rules as checkin_rules
 from apps.checkins import selectors as checkin_selectors
 from apps.checkins import services as checkins
@@ -227,7 +227,7 @@ def build_tandem(name: str) -> TandemWorld:
 
 
 def _token(user: User) -> str:
-    return Token.objects.get_or_create(user=user)[0].key
+    return api_token_create(user=user, name="tests")[1]
 
 
 def build_world() -> World:
@@ -245,6 +245,9 @@ def build_world() -> World:
         membership=solo_lead, email="invited@example.org", role=Role.ASSISTANT
     )
     tokens = {p.email: _token(p) for p in people}
+    # A second device of each leader: the one a request may revoke by id.
+    home.ids["token_id"] = api_token_create(user=home.leader, name="laptop")[0].pk
+    other.ids["token_id"] = api_token_create(user=other.leader, name="laptop")[0].pk
     return World(home, other, staff, tokens, solo, pending.pk)
 
 

@@ -17,7 +17,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from apps.accounts.models import User
-from apps.accounts.services import user_token
+from apps.accounts.services import api_token_create
 from apps.checkins import services as checkins
 from apps.checkins.models import (
     ActionItem,
@@ -69,7 +69,7 @@ class World:
 
 def world(tandem: Tandem, leader: User, assistant: User) -> World:
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {user_token(user=leader)}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {api_token_create(user=leader)[1]}")
     return World(tandem, leader, assistant, client)
 
 

@@ -3,7 +3,7 @@ from typing import Any
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from apps.accounts.models import Language, User, Weekday
+from apps.accounts.models import ApiToken, Language, User, Weekday
 from apps.accounts.rules import valid_timezones
 from apps.core.api.fast import FastSerializerMixin
 from apps.core.api.serializers import InputSerializer
@@ -95,6 +95,12 @@ class TokenInputSerializer(InputSerializer):
     password = serializers.CharField(
         max_length=128, write_only=True, style={"input_type": "password"}
     )
+    name = serializers.CharField(
+        max_length=100,
+        allow_blank=True,
+        required=False,
+        help_text="What the token is for (a device or client), shown in the list of tokens.",
+    )
 
 
 class AccountDeleteInputSerializer(InputSerializer):
@@ -107,5 +113,24 @@ class AccountDeleteInputSerializer(InputSerializer):
 
 
 class TokenOutputSerializer(serializers.Serializer[object]):
+    """A new token: `token` is the secret, shown this once (only a hash is stored)."""
+
     token = serializers.CharField()
+    id = serializers.IntegerField(source="api_token.id")
+    name = serializers.CharField(source="api_token.name")
+    expiry = serializers.DateTimeField(source="api_token.expiry", allow_null=True)
     user = MeSerializer()
+
+
+class ApiTokenSerializer(serializers.ModelSerializer[ApiToken]):
+    """One of the person's tokens, never its secret. `current`: the one this request uses."""
+
+    current = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ApiToken
+        fields = ["id", "name", "created", "last_used_at", "expiry", "current"]
+        read_only_fields = fields
+
+    def get_current(self, obj: ApiToken) -> bool:
+        return obj.pk == self.context.get("current_token_id")

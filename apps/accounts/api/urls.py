@@ -6,5 +6,7 @@ urlpatterns = [
     path("auth/signup/", views.SignUpView.as_view(), name="api-signup"),
     path("auth/token/", views.TokenView.as_view(), name="api-token"),
     path("me/", views.MeView.as_view(), name="api-me"),
+    path("me/tokens/", views.ApiTokenListView.as_view(), name="api-me-tokens"),
+    path("me/tokens/<int:token_id>/", views.ApiTokenDetailView.as_view(), name="api-me-token"),
     path("me/delete/", views.AccountDeleteView.as_view(), name="api-me-delete"),
 ]

@@ -1,19 +1,21 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from django.db.models import QuerySet
 from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import status
+from rest_framework import generics, status
 from rest_framework.exceptions import Throttled
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from apps.accounts import services
+from apps.accounts import selectors, services
 from apps.accounts.api.serializers import (
     AccountDeleteInputSerializer,
+    ApiTokenSerializer,
     MeSerializer,
     PreferencesInputSerializer,
     SignUpInputSerializer,
@@ -21,7 +23,7 @@ from apps.accounts.api.serializers import (
     TokenOutputSerializer,
 )
 from apps.accounts.api.throttles import AUTH_THROTTLES
-from apps.accounts.models import User
+from apps.accounts.models import ApiToken, User
 
 if TYPE_CHECKING:
     # What APIView.get_permissions returns in the stubs: anything with has_permission().
@@ -44,15 +46,16 @@ class SignUpView(APIView):
         data = SignUpInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         user = services.user_sign_up(**data.validated_data)
-        token = services.user_token(user=user)
+        api_token, secret = services.api_token_create(user=user)
         return Response(
-            TokenOutputSerializer({"token": token, "user": user}).data,
+            TokenOutputSerializer({"token": secret, "api_token": api_token, "user": user}).data,
             status=status.HTTP_201_CREATED,
         )
 
 
 class TokenView(APIView):
-    """Exchange e-mail and password for an API token; DELETE revokes it."""
+    """Exchange e-mail and password for a new API token of one device or client (optionally
+    named); DELETE revokes the token the request is signed with (signing this client out)."""
 
     throttle_classes = AUTH_THROTTLES
 
@@ -66,14 +69,58 @@ class TokenView(APIView):
         data = TokenInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         try:
-            user, token = services.user_token_obtain(request=request, **data.validated_data)
+            user, api_token, secret = services.user_token_obtain(
+                request=request, **data.validated_data
+            )
         except services.SignInLockedOut as exc:
             raise Throttled(wait=exc.retry_after, detail=exc.message) from None
-        return Response(TokenOutputSerializer({"token": token, "user": user}).data)
+        return Response(
+            TokenOutputSerializer({"token": secret, "api_token": api_token, "user": user}).data
+        )
 
     @extend_schema(request=None, responses={204: None})
     def delete(self, request: Request) -> Response:
-        services.user_token_revoke(user=request.user)  # type: ignore[arg-type]
+        # Signed in with a session, the request uses no token: nothing to revoke.
+        if isinstance(request.auth, ApiToken):
+            services.api_token_revoke(
+                user=request.user,  # type: ignore[arg-type]
+                token_id=request.auth.pk,
+            )
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+def _current_token_id(request: Request) -> int | None:
+    return request.auth.pk if isinstance(request.auth, ApiToken) else None
+
+
+class ApiTokenListView(generics.ListAPIView[ApiToken]):
+    """The person's API tokens, one per device or client (never their secrets); DELETE
+    revokes them all, this request's own token included."""
+
+    serializer_class = ApiTokenSerializer
+    filter_backends: list[type] = []
+
+    def get_queryset(self) -> QuerySet[ApiToken]:
+        return selectors.api_tokens_of(self.request.user)  # type: ignore[arg-type]
+
+    def get_serializer_context(self) -> dict[str, Any]:
+        return {
+            **super().get_serializer_context(),
+            "current_token_id": _current_token_id(self.request),
+        }
+
+    @extend_schema(operation_id="me_tokens_revoke_all", request=None, responses={204: None})
+    def delete(self, request: Request) -> Response:
+        services.api_tokens_revoke_all(user=request.user)  # type: ignore[arg-type]
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class ApiTokenDetailView(APIView):
+    """Revoke one of the person's tokens; another person's token is a 404."""
+
+    @extend_schema(operation_id="me_tokens_revoke", request=None, responses={204: None})
+    def delete(self, request: Request, token_id: int) -> Response:
+        services.api_token_revoke(user=request.user, token_id=token_id)  # type: ignore[arg-type]
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 

@@ -3,10 +3,10 @@ from __future__ import annotations
 from datetime import time
 
 import pytest
-from rest_framework.authtoken.models import Token
+from knox.crypto import hash_token
 from rest_framework.test import APIClient
 
-from apps.accounts.models import User
+from apps.accounts.models import ApiToken, User
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -34,7 +34,7 @@ def test_sign_up_creates_the_person_and_returns_a_working_token(api_client: APIC
     assert response.status_code == 201
     user = User.objects.get()
     assert (user.email, user.language, user.timezone) == ("kim@example.org", "de", "Europe/Vienna")
-    assert response.data["token"] == Token.objects.get(user=user).key
+    assert ApiToken.objects.get(user=user).digest == hash_token(response.data["token"])
     api_client.credentials(HTTP_AUTHORIZATION=f"Token {response.data['token']}")
     assert api_client.get(ME).data["email"] == "kim@example.org"
 
@@ -104,7 +104,7 @@ def test_token_for_right_password_in_any_email_case(api_client: APIClient) -> No
     )
 
     assert response.status_code == 200
-    assert response.data["token"] == Token.objects.get(user=user).key
+    assert ApiToken.objects.get(user=user).digest == hash_token(response.data["token"])
 
 
 def test_token_for_wrong_password_is_a_400_on_password(api_client: APIClient) -> None:
@@ -114,7 +114,7 @@ def test_token_for_wrong_password_is_a_400_on_password(api_client: APIClient) ->
 
     assert response.status_code == 400
     assert list(response.data) == ["password"]
-    assert not Token.objects.exists()
+    assert not ApiToken.objects.exists()
 
 
 def test_deleting_the_token_revokes_it(api_client: APIClient) -> None:

@@ -9,11 +9,10 @@ from typing import Any
 import pytest
 from django.test import Client
 from django.utils import timezone, translation
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from apps.accounts import services
-from apps.accounts.models import User
+from apps.accounts.models import ApiToken, User
 from apps.audit.models import AuditEvent
 from apps.checkins import services as checkins
 from apps.checkins.models import CalendarFeed
@@ -42,7 +41,7 @@ def snapshot(user: User) -> dict[str, Any]:
     user.refresh_from_db()
     return {
         "user": (user.email, user.display_name, user.is_active, user.password),
-        "tokens": Token.objects.filter(user=user).count(),
+        "tokens": ApiToken.objects.filter(user=user).count(),
         "memberships": Membership.objects.filter(user=user).count(),
         "notices": Notice.objects.filter(recipient=user).count(),
         "events": AuditEvent.objects.filter(action="account_deleted").count(),
@@ -50,7 +49,7 @@ def snapshot(user: User) -> dict[str, Any]:
 
 
 def test_a_wrong_password_deletes_nothing(pair: Pair) -> None:
-    Token.objects.create(user=pair.assistant)
+    services.api_token_create(user=pair.assistant, name="phone")
     before = snapshot(pair.assistant)
 
     response = delete(pair.assistant_client, "not my password")
@@ -99,7 +98,7 @@ def test_the_person_is_anonymised_and_can_never_sign_in_again(pair: Pair) -> Non
 
 
 def test_the_api_token_stops_working(pair: Pair) -> None:
-    key = services.user_token(user=pair.assistant)
+    _token, key = services.api_token_create(user=pair.assistant)
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
 

@@ -10,6 +10,7 @@ from django.core import mail
 from django.test import Client
 from django.utils import translation
 
+from apps.accounts import services
 from apps.accounts.models import User
 from apps.checkins.models import CalendarFeed
 from apps.notifications.models import NotificationPreferences
@@ -259,10 +260,12 @@ def test_feed_actions_need_a_post(client: Client) -> None:
 def test_preferences_page_queries(client: Client, django_assert_num_queries: object) -> None:
     me = UserFactory()
     NotificationPreferences.objects.create(user=me)
+    services.api_token_create(user=me, name="phone")
+    services.api_token_create(user=me, name="laptop")
     client.force_login(me)
 
-    # Session, user, preferences, feed, inbox badge and the tandems to export.
-    with django_assert_num_queries(6):  # type: ignore[operator]
+    # Session, user, preferences, feed, API tokens, inbox badge and the tandems to export.
+    with django_assert_num_queries(7):  # type: ignore[operator]
         client.get("/me/")
 
 

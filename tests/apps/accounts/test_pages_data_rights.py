@@ -94,8 +94,9 @@ def test_the_download_list_costs_one_query_however_many_tandems(
         tandems.tandem_create(creator=me, name=f"Tandem {i}", role=Role.LEADER)
     client = client_of(me)
 
-    # Session, user, notification choices, calendar feed, the tandems, the inbox's badge.
-    with django_assert_num_queries(6):
+    # Session, user, notification choices, calendar feed, API tokens, the tandems, the
+    # inbox's badge.
+    with django_assert_num_queries(7):
         page = client.get("/me/").content.decode()
 
     assert page.count('/export/" download>') == tandem_count

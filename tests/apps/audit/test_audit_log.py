@@ -73,15 +73,18 @@ def test_an_api_token_sign_in_and_revoke_are_recorded() -> None:
     client = APIClient(REMOTE_ADDR="192.0.2.11")
 
     response = client.post(
-        "/api/v1/auth/token/", {"email": "ann@example.org", "password": PASSWORD}, format="json"
+        "/api/v1/auth/token/",
+        {"email": "ann@example.org", "password": PASSWORD, "name": "Phone"},
+        format="json",
     )
     client.credentials(HTTP_AUTHORIZATION=f"Token {response.data['token']}")
     client.delete("/api/v1/auth/token/")
 
     target = f"accounts.user:{ann.pk}"
+    revoked = {"token": response.data["id"], "name": "Phone"}
     assert events() == [
         ("login", ann.pk, None, target, "192.0.2.11", {"via": "api"}),
-        ("api_token_revoked", ann.pk, None, target, "192.0.2.11", {}),
+        ("api_token_revoked", ann.pk, None, target, "192.0.2.11", revoked),
     ]
     ann.refresh_from_db()
     assert ann.last_login is not None

@@ -20,7 +20,7 @@ from rest_framework.response import Response
 from rest_framework.test import APIClient
 
 from apps.accounts.models import User
-from apps.accounts.services import user_token
+from apps.accounts.services import api_token_create
 from apps.core.api.errors import exception_handler
 from apps.core.errors import DomainError
 from apps.tandems.models import Role, Tandem
@@ -43,7 +43,7 @@ class Seats:
         """A client signed in with the person's API token."""
         user = self.leader if role == Role.LEADER else self.assistant
         client = APIClient()
-        headers = {"HTTP_AUTHORIZATION": f"Token {user_token(user=user)}"}
+        headers = {"HTTP_AUTHORIZATION": f"Token {api_token_create(user=user)[1]}"}
         if accept_language:
             headers["HTTP_ACCEPT_LANGUAGE"] = accept_language
         client.credentials(**headers)
