@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from apps.accounts import services
 from apps.accounts.models import Language, User, Weekday
 from apps.accounts.rules import valid_timezones
+from apps.core.text import TextPolicyForm
 
 LOCAL_DATETIME = "%Y-%m-%dT%H:%M"
 
@@ -21,7 +22,7 @@ def timezone_choices() -> list[tuple[str, str]]:
     return [(tz, tz) for tz in sorted(valid_timezones())]
 
 
-class SignUpForm(forms.Form):
+class SignUpForm(TextPolicyForm):
     email = forms.EmailField(label=_("E-mail address"), max_length=254)
     display_name = forms.CharField(label=_("Your name"), max_length=120, required=False)
     password = forms.CharField(label=_("Password"), widget=forms.PasswordInput, max_length=128)
@@ -73,7 +74,7 @@ class LocalDateTimeField(forms.DateTimeField):
 WEEKDAY_CHOICES = [("", _("No fixed window")), *[(str(v), label) for v, label in Weekday.choices]]
 
 
-class PreferencesForm(forms.Form):
+class PreferencesForm(TextPolicyForm):
     """The person's profile, hours and channels. Cross-field rules are checked here with
     messages in the person's language; the services check them again."""
 
@@ -239,7 +240,7 @@ class PasswordChangeForm(auth_forms.PasswordChangeForm):
         )
 
 
-class AccountDeleteForm(forms.Form):
+class AccountDeleteForm(TextPolicyForm):
     """The password confirms that the person, not someone at an unlocked screen, deletes."""
 
     password = forms.CharField(

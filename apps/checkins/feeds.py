@@ -25,6 +25,7 @@ from icalendar import Calendar, Event, Timezone, vDuration, vRecur
 
 from apps.checkins.models import CheckInSeries, Occurrence, OccurrenceStatus
 from apps.checkins.recurrence import localize, occurrences_between
+from apps.core.text import one_line
 
 _UNTIL_RE = re.compile(r"UNTIL=[0-9]{8}(T235959)?")
 PRODID = "-//Tandem//Check-ins//EN"
@@ -124,7 +125,7 @@ def _event(series: CheckInSeries, start: datetime, stamp: datetime) -> Event:
     event.add("dtstamp", stamp)
     event.add("last-modified", series.updated_at.astimezone(UTC).replace(microsecond=0))
     event.add("sequence", series.sequence)
-    event.add("summary", f"{series.title} ({series.tandem.name})")
+    event.add("summary", one_line(f"{series.title} ({series.tandem.name})"))
     event.add("dtstart", start)
     return event
 

@@ -26,6 +26,7 @@ from apps.checkins.recurrence import (
     Recurrence,
 )
 from apps.core.errors import DomainError
+from apps.core.text import TextPolicyForm
 from apps.tandems.models import Membership
 from apps.tandems.web import form_error_from
 
@@ -149,7 +150,7 @@ def show_error(form: forms.Form, exc: DomainError, *, fields: dict[str, str] | N
     form_error_from(form, DomainError(translated(exc.message), field=field))
 
 
-class SeriesForm(forms.Form):
+class SeriesForm(TextPolicyForm):
     """A new recurring check-in: every field the service takes. Fields that the chosen
     rhythm does not use are ignored (the page hides them when JavaScript runs)."""
 
@@ -283,7 +284,7 @@ def _minutes(value: timedelta) -> int:
     return int(value.total_seconds() // 60)
 
 
-class SeriesDetailsForm(forms.Form):
+class SeriesDetailsForm(TextPolicyForm):
     """What changes no occurrence: the title and the reminder's lead time."""
 
     title = forms.CharField(label=_("Title"), max_length=200)
@@ -338,7 +339,7 @@ class LocalDateTimeInput(forms.DateTimeInput):
         super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
 
 
-class MoveForm(forms.Form):
+class MoveForm(TextPolicyForm):
     """A new start for one occurrence, as a wall time in the viewer's timezone."""
 
     to = forms.DateTimeField(
@@ -357,7 +358,7 @@ class MoveForm(forms.Form):
         return value.replace(tzinfo=ZoneInfo(self.tz), fold=0)
 
 
-class AgendaItemForm(forms.Form):
+class AgendaItemForm(TextPolicyForm):
     kind = forms.ChoiceField(label=_("Kind"), choices=AgendaKind.choices)
     text = forms.CharField(
         label=_("Topic"), max_length=5000, widget=forms.Textarea(attrs={"rows": 2})
@@ -375,7 +376,7 @@ class AgendaItemForm(forms.Form):
         ]
 
 
-class AgendaItemEditForm(forms.Form):
+class AgendaItemEditForm(TextPolicyForm):
     """What the author may change: kind and text."""
 
     kind = forms.ChoiceField(label=_("Kind"), choices=AgendaKind.choices)
@@ -384,7 +385,7 @@ class AgendaItemEditForm(forms.Form):
     )
 
 
-class NotesForm(forms.Form):
+class NotesForm(TextPolicyForm):
     notes = forms.CharField(
         label=_("Notes"),
         max_length=20000,
@@ -400,7 +401,7 @@ def member_choices(members: Iterable[Membership]) -> list[tuple[int, str]]:
     ]
 
 
-class ActionItemForm(forms.Form):
+class ActionItemForm(TextPolicyForm):
     text = forms.CharField(
         label=_("Action item"), max_length=5000, widget=forms.Textarea(attrs={"rows": 2})
     )
@@ -417,11 +418,11 @@ class ActionItemForm(forms.Form):
         self.fields["owner"].choices = member_choices(members)  # type: ignore[attr-defined]
 
 
-class ActionItemStatusForm(forms.Form):
+class ActionItemStatusForm(TextPolicyForm):
     status = forms.ChoiceField(choices=ActionItemStatus.choices)
 
 
-class RetroForm(forms.Form):
+class RetroForm(TextPolicyForm):
     effectiveness = forms.TypedChoiceField(
         label=_("How effective was this check-in?"),
         choices=[

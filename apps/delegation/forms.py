@@ -13,6 +13,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
 
+from apps.core.text import TextPolicyForm
 from apps.delegation.api.filters import DecisionFilter
 from apps.delegation.models import (
     Answer,
@@ -55,7 +56,7 @@ def _currency(value: str) -> str:
     return value.strip().upper()
 
 
-class AreaForm(forms.Form):
+class AreaForm(TextPolicyForm):
     """An area's terms, for adding one and for changing one (leader only)."""
 
     name = forms.CharField(label=_("Area"), max_length=120)
@@ -145,7 +146,7 @@ class AreaForm(forms.Form):
         return data
 
 
-class ElevationForm(forms.Form):
+class ElevationForm(TextPolicyForm):
     """A temporary raise of an area's level (leader only)."""
 
     level = forms.TypedChoiceField(label=_("Raised level"), coerce=int)
@@ -162,7 +163,7 @@ class ElevationForm(forms.Form):
         self.fields["level"].choices = level_choices()  # type: ignore[attr-defined]
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(TextPolicyForm):
     """Log a decision; the same values give the classification preview."""
 
     area = forms.ChoiceField(
@@ -235,7 +236,7 @@ class DecisionForm(forms.Form):
         return data
 
 
-class AnswerForm(forms.Form):
+class AnswerForm(TextPolicyForm):
     """The leader's answer to a request; rejecting and advising need a comment."""
 
     answer = forms.ChoiceField(label=_("Answer"), choices=Answer.choices)
@@ -248,7 +249,7 @@ class AnswerForm(forms.Form):
     )
 
 
-class DecisionEditForm(forms.Form):
+class DecisionEditForm(TextPolicyForm):
     """The author corrects what a decision says, until the leader has answered or
     acknowledged it (area, amount and time decided the classification: they stay)."""
 
@@ -262,7 +263,7 @@ class DecisionEditForm(forms.Form):
         super().__init__(*args, **kwargs)
 
 
-class OutcomeForm(forms.Form):
+class OutcomeForm(TextPolicyForm):
     """How a decision turned out and what we learnt (blameless)."""
 
     outcome = forms.CharField(

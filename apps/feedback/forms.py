@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.models import Language
+from apps.core.text import TextPolicyForm
 from apps.feedback.models import Answer, FeedbackEntry, Question, QuestionKind, Reaction, Recurrence
 from apps.feedback.questions import TEMPLATES
 
@@ -64,7 +65,7 @@ def _local_datetime_field(label: Any, help_text: Any) -> forms.DateTimeField:
     )
 
 
-class CycleForm(forms.Form):
+class CycleForm(TextPolicyForm):
     """Start a cycle: a built-in template or custom questions (one per line)."""
 
     title = forms.CharField(label=_("Title"), max_length=200)
@@ -164,7 +165,7 @@ def _text_name(question: Question) -> str:
     return f"q{question.pk}_text"
 
 
-class EntryForm(forms.Form):
+class EntryForm(TextPolicyForm):
     """One's own entry: per question a rating (radio buttons 1–5) and/or a text."""
 
     def __init__(
@@ -238,7 +239,7 @@ class EntryForm(forms.Form):
         return out
 
 
-class AmendForm(forms.Form):
+class AmendForm(TextPolicyForm):
     """Shown beside the agreement form on a revealed cycle: its own ids keep them apart."""
 
     text = forms.CharField(
@@ -253,7 +254,7 @@ class AmendForm(forms.Form):
         super().__init__(*args, **kwargs)
 
 
-class ReplyForm(forms.Form):
+class ReplyForm(TextPolicyForm):
     """A reply to one answer; the page prefixes it with the question, which it posts too."""
 
     text = forms.CharField(
@@ -261,7 +262,7 @@ class ReplyForm(forms.Form):
     )
 
 
-class AgreementForm(forms.Form):
+class AgreementForm(TextPolicyForm):
     text = forms.CharField(
         label=_("What we agree on"), max_length=5000, widget=forms.Textarea(attrs={"rows": 2})
     )
@@ -278,7 +279,7 @@ class AgreementForm(forms.Form):
         self.fields["owner"].choices = list(members)  # type: ignore[attr-defined]
 
 
-class AppreciationForm(forms.Form):
+class AppreciationForm(TextPolicyForm):
     text = forms.CharField(
         label=_("Thank you for …"), max_length=500, widget=forms.Textarea(attrs={"rows": 2})
     )
@@ -312,7 +313,7 @@ def _short(text: str, limit: int = 80) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-class ReactForm(forms.Form):
+class ReactForm(TextPolicyForm):
     reaction = forms.ChoiceField(
         label=_("Reaction"), choices=[("", _("none")), *Reaction.choices], required=False
     )

@@ -5,10 +5,11 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.text import TextPolicyForm
 from apps.tandems.models import GoalStatus, Role
 
 
-class TandemCreateForm(forms.Form):
+class TandemCreateForm(TextPolicyForm):
     name = forms.CharField(
         label=_("Name of the tandem"),
         max_length=120,
@@ -19,11 +20,11 @@ class TandemCreateForm(forms.Form):
     )
 
 
-class InviteForm(forms.Form):
+class InviteForm(TextPolicyForm):
     email = forms.EmailField(label=_("Your partner's e-mail address"), max_length=254)
 
 
-class VisionForm(forms.Form):
+class VisionForm(TextPolicyForm):
     vision = forms.CharField(
         label=_("Our vision"),
         max_length=5000,
@@ -33,7 +34,7 @@ class VisionForm(forms.Form):
     )
 
 
-class GoalForm(forms.Form):
+class GoalForm(TextPolicyForm):
     title = forms.CharField(label=_("Goal"), max_length=200)
     description = forms.CharField(
         label=_("Description"),

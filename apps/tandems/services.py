@@ -16,6 +16,7 @@ from apps.accounts.models import User
 from apps.accounts.rules import is_valid_timezone
 from apps.audit.services import audit_record
 from apps.core.errors import Conflict, DomainError, NotFound
+from apps.core.text import one_line
 from apps.tandems import access, tokens
 from apps.tandems.models import Goal, GoalStatus, Invitation, Membership, Role, Tandem
 
@@ -272,7 +273,9 @@ def _deliver_invitation(invitation: Invitation, token: str) -> None:
         "accept_url": f"{settings.TANDEM_BASE_URL}/invitations/{token}/",
     }
     with translation.override(inviter.language):
-        subject = render_to_string("tandems/email/invitation_subject.txt", context).strip()
+        # Fixed, without the inviter's words (they are in the body); one line whatever is
+        # stored, so a header can never break sending.
+        subject = one_line(render_to_string("tandems/email/invitation_subject.txt", context))
         text = render_to_string("tandems/email/invitation.txt", context)
         html = render_to_string("tandems/email/invitation.html", context)
     message = EmailMultiAlternatives(subject, text, to=[invitation.email])

@@ -24,7 +24,7 @@ from apps.checkins.models import (
 from apps.checkins.recurrence import LAST_DAY, MAX_COUNT, MAX_INTERVAL, NTH_VALUES, Frequency
 from apps.checkins.rescheduling import ChangeKind, NotKept
 from apps.checkins.services import MAX_DURATION, MAX_LEAD
-from apps.core.api.serializers import InputSerializer
+from apps.core.api.serializers import InputSerializer, MultiLineCharField
 
 
 # "kind" and "status" are field names other apps use for other choice sets. Each choice set
@@ -281,13 +281,13 @@ class AgendaItemSerializer(serializers.ModelSerializer[AgendaItem]):
 
 class AgendaItemCreateInputSerializer(InputSerializer):
     kind = AgendaKindInputField()
-    text = serializers.CharField(max_length=5000)
+    text = MultiLineCharField(max_length=5000)
     decision = serializers.IntegerField(required=False, allow_null=True, default=None)
 
 
 class AgendaItemUpdateInputSerializer(InputSerializer):
     kind = AgendaKindInputField(required=False)
-    text = serializers.CharField(max_length=5000, required=False)
+    text = MultiLineCharField(max_length=5000, required=False)
     # Bounded, so that the next item's position (the last one + 1) always fits.
     position = serializers.IntegerField(min_value=0, max_value=1_000_000, required=False)
     resolved = serializers.BooleanField(required=False)
@@ -319,13 +319,13 @@ class ActionItemSerializer(serializers.ModelSerializer[ActionItem]):
 
 
 class ActionItemCreateInputSerializer(InputSerializer):
-    text = serializers.CharField(max_length=5000)
+    text = MultiLineCharField(max_length=5000)
     owner = serializers.IntegerField(help_text="A member's user id.")
     due_date = serializers.DateField(required=False, allow_null=True, default=None)
 
 
 class ActionItemUpdateInputSerializer(InputSerializer):
-    text = serializers.CharField(max_length=5000, required=False)
+    text = MultiLineCharField(max_length=5000, required=False)
     owner = serializers.IntegerField(required=False)
     due_date = serializers.DateField(required=False, allow_null=True)
     status = ActionItemStatusInputField(required=False)
@@ -344,7 +344,7 @@ class RetroInputSerializer(InputSerializer):
     effectiveness = serializers.IntegerField(
         min_value=1, max_value=5, help_text="1 (not useful) to 5 (very effective)."
     )
-    what_would_help = serializers.CharField(max_length=5000, required=False, default="")
+    what_would_help = MultiLineCharField(max_length=5000, required=False, default="")
 
 
 class OccurrenceDetailSerializer(OccurrenceSerializer):
@@ -366,7 +366,7 @@ class OccurrenceDetailSerializer(OccurrenceSerializer):
 
 
 class OccurrenceUpdateInputSerializer(InputSerializer):
-    notes = serializers.CharField(max_length=20000, allow_blank=True, required=False)
+    notes = MultiLineCharField(max_length=20000, allow_blank=True, required=False)
     held = serializers.BooleanField(
         required=False, help_text="Mark as held; its open agenda carries over."
     )

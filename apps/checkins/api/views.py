@@ -26,6 +26,7 @@ from apps.checkins.feeds import build_calendar
 from apps.checkins.models import ActionItem, CalendarFeed, CheckInSeries, Occurrence
 from apps.checkins.rescheduling import describe
 from apps.core.errors import DomainError
+from apps.core.text import one_line
 from apps.tandems.api.mixins import TandemScopedMixin
 
 TANDEM_ID = OpenApiParameter("tandem_id", int, OpenApiParameter.PATH)
@@ -181,7 +182,7 @@ class SeriesCalendarView(Scoped, APIView):
     def get(self, request: Request, tandem_id: int, series_id: int) -> HttpResponse:
         series = selectors.series_get(membership=self.membership, series_id=series_id)
         rows = selectors.series_for_feed(user=request.user).filter(pk=series.pk)  # type: ignore[arg-type]
-        return _ics(build_calendar(rows, name=series.title), f"checkin-{series.pk}.ics")
+        return _ics(build_calendar(rows, name=one_line(series.title)), f"checkin-{series.pk}.ics")
 
 
 # --- occurrences ----------------------------------------------------------------------------

@@ -33,7 +33,9 @@ from apps.core.api.serializers import (
     WALL_TIME,
     StrictFieldsMixin,
     decimal_pattern,
+    text_policy,
 )
+from apps.core.text import refused_by
 
 NO_NUL = r"^[^\x00]*$"
 NOT_BLANK = r"^[^\x00]*[^\s\x00][^\x00]*$"
@@ -168,7 +170,16 @@ class AutoSchema(SpectacularAutoSchema):
                 schema["pattern"] = decimal_pattern(field)
             elif field.min_value is not None and field.min_value >= 0:
                 schema["pattern"] = str(schema.get("pattern", "")).replace("^-?", "^", 1)
-        if (
+        policy = text_policy(field) if direction == "request" else None
+        if policy is not None and isinstance(schema, dict):
+            # The text policy (apps.core.text), and not blank unless blank is allowed: one
+            # pattern, since the schema has room for one.
+            refused = refused_by(policy)
+            blank_ok = field.allow_blank or not field.trim_whitespace  # type: ignore[attr-defined]
+            schema["pattern"] = (
+                f"^[^{refused}]*$" if blank_ok else f"^[^{refused}]*[^\\s{refused}][^{refused}]*$"
+            )
+        elif (
             direction == "request"
             and isinstance(schema, dict)
             and type(field) is serializers.CharField

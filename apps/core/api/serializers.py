@@ -6,9 +6,12 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.utils.translation import gettext
 from rest_framework import serializers
+
+from apps.core.text import TextPolicy, policy_for
 
 BIGINT_MAX = 2**63 - 1
 BIGINT_MIN = -(2**63)
@@ -24,6 +27,31 @@ def decimal_pattern(field: serializers.DecimalField) -> str:
     whole = r"\d+" if field.max_digits is None else rf"\d{{1,{field.max_digits - places}}}"
     number = rf"{whole}(\.\d{{0,{places}}})?|\.\d{{1,{places}}}" if places else whole
     return rf"^({sign}({number}))?$" if field.allow_null else rf"^{sign}({number})$"
+
+
+class MultiLineCharField(serializers.CharField):
+    """A text of several lines (notes, rationale, reasons …): line breaks and tabs are
+    allowed, other control characters not (`apps.core.text`). Any other writable string
+    field is single-line."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("style", {"base_template": "textarea.html"})
+        super().__init__(**kwargs)
+
+
+def text_policy(field: serializers.Field[Any, Any, Any, Any]) -> TextPolicy | None:
+    """The input policy of a writable text field (`apps.core.text`): multi-line for a text
+    area (a model's TextField, `MultiLineCharField`), else single-line. Passwords, e-mail
+    addresses, URLs and fields with a pattern of their own keep their own rules."""
+    if not isinstance(field, serializers.CharField) or field.read_only:
+        return None
+    if isinstance(field, serializers.EmailField | serializers.URLField):
+        return None
+    if field.style.get("input_type") == "password":
+        return None
+    policy = policy_for(multi=field.style.get("base_template") == "textarea.html")
+    own_pattern = any(isinstance(v, RegexValidator) for v in field.validators)
+    return None if own_pattern else policy
 
 
 def _shape_error(field: serializers.Field[Any, Any, Any, Any], value: Any) -> str | None:
@@ -68,6 +96,13 @@ def _shape_error(field: serializers.Field[Any, Any, Any, Any], value: Any) -> st
         ok = isinstance(value, str) and re.match(decimal_pattern(field), value) is not None
         return None if ok else gettext("A number as a string, like 12.50.")
     if isinstance(field, serializers.CharField) and isinstance(value, str):
+        # Checked on what was sent: the field would strip a trailing line break first.
+        policy = text_policy(field)
+        if policy is not None:
+            try:
+                policy(value)
+            except DjangoValidationError as exc:
+                return str(exc.messages[0])
         # The schema's maxLength counts what was sent; the field would count it stripped.
         limit = field.max_length
         return (
@@ -89,7 +124,11 @@ def _shape_error(field: serializers.Field[Any, Any, Any, Any], value: Any) -> st
 
 def _bound(field: serializers.Field[Any, Any, Any, Any]) -> None:
     """Integers beyond 64 bits cannot be stored or even compared on SQLite: an unbounded
-    integer field gets the database's bounds (and the schema says so)."""
+    integer field gets the database's bounds (and the schema says so). A writable text field
+    follows the input policy of `apps.core.text`."""
+    policy = text_policy(field)
+    if policy is not None and policy not in field.validators:
+        field.validators.append(policy)
     if isinstance(field, serializers.IntegerField):
         if field.max_value is None:
             field.max_value = BIGINT_MAX

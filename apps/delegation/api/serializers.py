@@ -11,7 +11,7 @@ from rest_framework import serializers
 
 from apps.accounts.api.serializers import UserSerializer
 from apps.core.api.fast import FastSerializerMixin
-from apps.core.api.serializers import InputSerializer
+from apps.core.api.serializers import InputSerializer, MultiLineCharField
 from apps.delegation.models import (
     Answer,
     Decision,
@@ -234,12 +234,12 @@ class _LimitFields(InputSerializer):
 
 class AreaCreateInputSerializer(_LimitFields):
     name = serializers.CharField(max_length=120)
-    description = serializers.CharField(max_length=5000, required=False, allow_blank=True)
-    boundaries = serializers.CharField(max_length=5000, required=False, allow_blank=True)
+    description = MultiLineCharField(max_length=5000, required=False, allow_blank=True)
+    boundaries = MultiLineCharField(max_length=5000, required=False, allow_blank=True)
     level = _level()
     review_on = serializers.DateField(required=False, allow_null=True)
     goal = serializers.IntegerField(required=False, allow_null=True, min_value=1)
-    reason = serializers.CharField(
+    reason = MultiLineCharField(
         max_length=2000, required=False, allow_blank=True, help_text="Recorded in the history."
     )
 
@@ -250,7 +250,7 @@ class AreaUpdateInputSerializer(AreaCreateInputSerializer):
 
 
 class AreaPresenceInputSerializer(InputSerializer):
-    reason = serializers.CharField(
+    reason = MultiLineCharField(
         max_length=2000, required=False, allow_blank=True, help_text="Recorded in the history."
     )
 
@@ -260,7 +260,7 @@ class ElevationCreateInputSerializer(InputSerializer):
     level = _level()
     starts_at = serializers.DateTimeField()
     ends_at = serializers.DateTimeField()
-    reason = serializers.CharField(max_length=2000, required=False, allow_blank=True)
+    reason = MultiLineCharField(max_length=2000, required=False, allow_blank=True)
 
 
 class DecisionCreateInputSerializer(InputSerializer):
@@ -268,7 +268,7 @@ class DecisionCreateInputSerializer(InputSerializer):
         required=False, allow_null=True, min_value=1, help_text="Leave empty if no area fits."
     )
     title = serializers.CharField(max_length=200)
-    rationale = serializers.CharField(max_length=5000, help_text="Why: decisions are explained.")
+    rationale = MultiLineCharField(max_length=5000, help_text="Why: decisions are explained.")
     amount = _money(required=False, allow_null=True)
     currency = serializers.RegexField(
         CURRENCY_PATTERN, required=False, allow_blank=True, help_text=_CURRENCY_HELP
@@ -285,13 +285,13 @@ class DecisionCreateInputSerializer(InputSerializer):
 
 class DecisionUpdateInputSerializer(InputSerializer):
     title = serializers.CharField(max_length=200, required=False)
-    rationale = serializers.CharField(max_length=5000, required=False)
+    rationale = MultiLineCharField(max_length=5000, required=False)
     goal = serializers.IntegerField(required=False, allow_null=True, min_value=1)
 
 
 class DecisionAnswerInputSerializer(InputSerializer):
     answer = serializers.ChoiceField(choices=Answer.choices)
-    comment = serializers.CharField(
+    comment = MultiLineCharField(
         max_length=5000,
         required=False,
         allow_blank=True,
@@ -300,8 +300,8 @@ class DecisionAnswerInputSerializer(InputSerializer):
 
 
 class DecisionOutcomeInputSerializer(InputSerializer):
-    outcome = serializers.CharField(max_length=5000)
-    lesson = serializers.CharField(
+    outcome = MultiLineCharField(max_length=5000)
+    lesson = MultiLineCharField(
         max_length=5000,
         required=False,
         allow_blank=True,

@@ -14,7 +14,7 @@ from apps.accounts.api.serializers import UserSerializer
 from apps.accounts.models import Language
 from apps.checkins.models import ActionItem
 from apps.core.api.fast import FastSerializerMixin
-from apps.core.api.serializers import InputSerializer
+from apps.core.api.serializers import InputSerializer, MultiLineCharField
 from apps.feedback import selectors
 from apps.feedback.models import (
     Amendment,
@@ -78,7 +78,7 @@ class CycleCreateInputSerializer(InputSerializer):
 class AnswerInputSerializer(InputSerializer):
     question = serializers.IntegerField(help_text="A question id of this cycle.")
     rating = serializers.IntegerField(min_value=1, max_value=5, required=False, allow_null=True)
-    text = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
+    text = MultiLineCharField(max_length=5000, required=False, allow_blank=True, default="")
 
 
 class EntryInputSerializer(InputSerializer):
@@ -93,22 +93,22 @@ class EntrySubmitInputSerializer(EntryInputSerializer):
 
 
 class TextInputSerializer(InputSerializer):
-    text = serializers.CharField(max_length=5000)
+    text = MultiLineCharField(max_length=5000)
 
 
 class ReplyInputSerializer(InputSerializer):
     question = serializers.IntegerField()
-    text = serializers.CharField(max_length=5000)
+    text = MultiLineCharField(max_length=5000)
 
 
 class AgreementInputSerializer(InputSerializer):
-    text = serializers.CharField(max_length=5000)
+    text = MultiLineCharField(max_length=5000)
     owner = serializers.IntegerField(help_text="User id of the member who owns the item.")
     due_date = serializers.DateField(required=False, allow_null=True)
 
 
 class AppreciationInputSerializer(InputSerializer):
-    text = serializers.CharField(max_length=500)
+    text = MultiLineCharField(max_length=500)
     decision = serializers.IntegerField(required=False, allow_null=True)
     action_item = serializers.IntegerField(required=False, allow_null=True)
 

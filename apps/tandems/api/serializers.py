@@ -1,7 +1,7 @@
 from rest_framework import serializers
 
 from apps.accounts.api.serializers import TimezoneField, UserSerializer
-from apps.core.api.serializers import InputSerializer, StrictModelSerializer
+from apps.core.api.serializers import InputSerializer, MultiLineCharField, StrictModelSerializer
 from apps.tandems.models import Goal, GoalStatus, Invitation, Membership, Role, Tandem
 from apps.tandems.services import GOAL_POSITION_MAX
 
@@ -27,13 +27,13 @@ class TandemSerializer(serializers.ModelSerializer[Tandem]):
 class TandemCreateInputSerializer(InputSerializer):
     name = serializers.CharField(max_length=120)
     role = serializers.ChoiceField(choices=Role.choices, help_text="The seat the creator takes.")
-    vision = serializers.CharField(max_length=5000, allow_blank=True, required=False)
+    vision = MultiLineCharField(max_length=5000, allow_blank=True, required=False)
     timezone = TimezoneField(required=False)
 
 
 class TandemUpdateInputSerializer(InputSerializer):
     name = serializers.CharField(max_length=120, required=False)
-    vision = serializers.CharField(max_length=5000, allow_blank=True, required=False)
+    vision = MultiLineCharField(max_length=5000, allow_blank=True, required=False)
     timezone = TimezoneField(required=False)
 
 

@@ -74,7 +74,8 @@ def test_invitation_email_speaks_the_inviters_language(leader_seat) -> None:
 
     services.invitation_send_email(invitation_id=invitation.pk, token=token)
 
-    assert "lädt dich" in mail.outbox[0].subject
+    assert mail.outbox[0].subject == "Du bist zu einem Tandem eingeladen"
+    assert "lädt dich" in mail.outbox[0].body
 
 
 def test_failed_send_releases_the_claim_for_a_retry(leader_seat, monkeypatch) -> None:
