@@ -36,7 +36,7 @@ urlpatterns = [
     path("accounts/signup/", account_views.signup, name="signup"),
     path(
         "accounts/password-reset/",
-        auth_views.PasswordResetView.as_view(form_class=PasswordResetForm),
+        account_views.PasswordResetView.as_view(form_class=PasswordResetForm),
         name="password_reset",
     ),
     path(

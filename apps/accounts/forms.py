@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -13,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from apps.accounts import services
 from apps.accounts.models import Language, User, Weekday
 from apps.accounts.rules import valid_timezones
+from apps.core.email_address import normalize_email_address
 from apps.core.text import TextPolicyForm
 
 LOCAL_DATETIME = "%Y-%m-%dT%H:%M"
@@ -196,7 +198,13 @@ class PreferencesForm(TextPolicyForm):
 
 
 class PasswordResetForm(auth_forms.PasswordResetForm):
-    """Django's reset form, writing the e-mail in the person's own language."""
+    """Django's reset form, writing the e-mail in the person's own language, and finding the
+    account by the address's normal form exactly, as sign-in does (Django's own compares
+    with the database's case-insensitive match)."""
+
+    def get_users(self, email: str) -> Iterator[User]:
+        active = User.objects.filter(email=normalize_email_address(email), is_active=True)
+        return (user for user in active if user.has_usable_password())
 
     def send_mail(
         self,

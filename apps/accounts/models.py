@@ -22,6 +22,7 @@ from knox.models import AbstractAuthToken
 from knox.settings import CONSTANTS
 
 from apps.accounts.rules import is_paused, is_valid_timezone
+from apps.core.email_address import normalize_email_address
 
 
 def validate_timezone(value: str) -> None:
@@ -51,17 +52,23 @@ DELETED_DOMAIN = "deleted.invalid"
 class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
 
+    @classmethod
+    def normalize_email(cls, email: str | None) -> str:
+        # The one normal form (apps.core.email_address), also for the admin's forms.
+        return normalize_email_address(email)
+
     def create_user(self, email: str, password: str | None = None, **extra: object) -> User:
         if not email:
             raise ValueError("An e-mail address is required.")
-        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user = self.model(email=self.normalize_email(email), **extra)
         user.set_password(password)
         user.save(using=self._db)
         return user
 
     def get_by_natural_key(self, username: str | None) -> User:
-        # E-mail addresses are matched regardless of case at login.
-        return self.get(email__iexact=username)
+        # Exactly the stored normal form: no iexact/UPPER(), which folds more letters than
+        # the lockout and throttle counters do (see apps.core.email_address).
+        return self.get(email=normalize_email_address(username))
 
     def create_superuser(self, email: str, password: str | None = None, **extra: object) -> User:
         extra.setdefault("is_staff", True)
@@ -75,7 +82,8 @@ class User(AbstractBaseUser, PermissionsMixin):  # type: ignore[django-manager-m
     """A person who can be in any number of tandems, in either role.
 
     Invariants:
-    - `email` is stored lower-case and is unique regardless of case.
+    - `email` is stored in the one normal form (NFKC + case fold, see
+      apps.core.email_address) and is unique in it.
     - `timezone` is an IANA name; `language` is one of LANGUAGES.
     - Quiet hours are both set or both empty (they may wrap midnight: 22:00–07:00).
     - The communication window is weekday + start + end, all set or all empty, start < end.
@@ -145,6 +153,10 @@ class User(AbstractBaseUser, PermissionsMixin):  # type: ignore[django-manager-m
 
     def __str__(self) -> str:
         return self.display_name or self.email
+
+    @classmethod
+    def normalize_username(cls, username: str) -> str:
+        return normalize_email_address(username)
 
     @property
     def name(self) -> str:

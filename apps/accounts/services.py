@@ -24,6 +24,7 @@ from apps.accounts.rules import is_valid_timezone
 from apps.audit.models import AuditAction
 from apps.audit.services import audit_record
 from apps.checkins.services import calendar_feed_revoke
+from apps.core.email_address import local_part_is_ascii, normalize_email_address
 from apps.core.errors import DomainError, NotFound
 from apps.delegation.models import Decision
 from apps.feedback.models import EntryStatus, FeedbackEntry
@@ -61,6 +62,11 @@ def _check_timezone(name: str) -> None:
         raise DomainError(message, field="timezone")
 
 
+_NOT_ASCII = gettext_noop(
+    "Write the part before the @ in plain letters (a to z), as the mail provider does."
+)
+
+
 @transaction.atomic
 def user_sign_up(
     *,
@@ -70,8 +76,10 @@ def user_sign_up(
     language: str = Language.ENGLISH,
     timezone: str = "Europe/Berlin",
 ) -> User:
-    email = User.objects.normalize_email(email).strip().lower()
-    if User.objects.filter(email__iexact=email).exists():
+    email = normalize_email_address(email)
+    if not local_part_is_ascii(email):
+        raise DomainError(_NOT_ASCII, field="email")
+    if User.objects.filter(email=email).exists():
         raise DomainError(
             gettext_noop("An account with this e-mail address exists already."), field="email"
         )
@@ -161,7 +169,7 @@ def user_token_obtain(
     web login: Django's `user_logged_in` is sent, so the last login, the lockout counter
     reset and the audit log treat both alike.
     """
-    user = authenticate(request, email=email.strip().lower(), password=password)
+    user = authenticate(request, email=normalize_email_address(email), password=password)
     if user is None:
         if getattr(request, "axes_locked_out", False):
             cool_off = get_cool_off(request)

@@ -6,6 +6,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout, update_session_auth_hash
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
@@ -20,7 +21,7 @@ from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
 
 from apps.accounts import selectors, services
-from apps.accounts.api.throttles import AUTH_THROTTLES
+from apps.accounts.api.throttles import AUTH_THROTTLES, PASSWORD_RESET_THROTTLES
 from apps.accounts.forms import (
     AccountDeleteForm,
     PasswordChangeForm,
@@ -183,10 +184,10 @@ DELETE_MESSAGES = (
 )
 
 
-def _throttle_wait(request: HttpRequest) -> float | None:
+def _throttle_wait(request: HttpRequest, limits: list[Any] = AUTH_THROTTLES) -> float | None:
     """The API's limits on password attempts, applied to this page too (one shared counter per
     person and per address): None if this attempt may go ahead, else the seconds to wait."""
-    throttles = [throttle() for throttle in AUTH_THROTTLES]
+    throttles = [throttle() for throttle in limits]
     refused = [t for t in throttles if not t.allow_request(request, None)]  # type: ignore[arg-type]
     if not refused:
         return None
@@ -275,3 +276,30 @@ def password_change(request: HttpRequest) -> HttpResponse:
             )
             return redirect("accounts:preferences")
     return render(request, "accounts/password_change.html", {"form": form}, status=status)
+
+
+# --- password reset ---------------------------------------------------------------------------
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Django's reset page, with limits: per e-mail address asked for and per client address
+    (`PASSWORD_RESET_THROTTLES`), counted alike whether the address has an account or not.
+    Over a limit: 429 with the form and a message, and no e-mail."""
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        wait = _throttle_wait(self.request, PASSWORD_RESET_THROTTLES)
+        if wait is None:
+            return super().form_valid(form)
+        minutes = max(1, round(wait / 60))
+        form.add_error(
+            "email",
+            ngettext(
+                "Too many attempts. Try again in %(minutes)s minute.",
+                "Too many attempts. Try again in %(minutes)s minutes.",
+                minutes,
+            )
+            % {"minutes": minutes},
+        )
+        response = self.render_to_response(self.get_context_data(form=form), status=429)
+        response["Retry-After"] = str(int(wait) + 1)
+        return response

@@ -17,6 +17,8 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpRequest
 
+from apps.core.email_address import normalize_email_address
+
 # The current request's client address, for services that record an audit event without a
 # request in hand; set by `middleware.AuditRequestMiddleware`, None outside a request.
 current_ip: ContextVar[str | None] = ContextVar("audit_current_ip", default=None)
@@ -41,12 +43,14 @@ def client_ip(request: HttpRequest | Any) -> str | None:
 
 
 def login_identifier(request: HttpRequest | Any, credentials: Mapping[str, Any] | None) -> str:
-    """The e-mail address a sign-in attempt was for, as the lockout counts it: lower-case,
-    so `Ann@Example.org` and `ann@example.org` share one counter."""
+    """The e-mail address a sign-in attempt was for, as the lockout and the throttles count
+    it: in the normal form the account is found by (apps.core.email_address), so every
+    spelling that reaches one account (`Ann@Example.org`, `ſiſſi@…` for `sissi@…`) shares
+    one counter."""
     value: Any = None
     if credentials:
         value = credentials.get("email") or credentials.get("username")
     if value is None and request is not None:
         data = getattr(request, "data", None) or getattr(request, "POST", {})
         value = data.get("email") or data.get("username") if hasattr(data, "get") else None
-    return str(value or "").strip().lower()[:254]
+    return normalize_email_address(value)[:254]

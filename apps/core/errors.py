@@ -57,3 +57,15 @@ class Conflict(DomainError):
 
     status_code = 409
     default_code = "conflict"
+
+
+class TooManyRequests(DomainError):
+    """A limit on how often something may be done (such as sending invitations) is reached;
+    `retry_after` says in how many seconds it may be tried again."""
+
+    status_code = 429
+    default_code = "throttled"
+
+    def __init__(self, message: str, *, retry_after: int, field: str | None = None):
+        super().__init__(message, field=field)
+        self.retry_after = retry_after

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 from typing import Final
 
 from django.conf import settings
@@ -15,7 +16,8 @@ from django.utils.translation import gettext, gettext_noop
 from apps.accounts.models import User
 from apps.accounts.rules import is_valid_timezone
 from apps.audit.services import audit_record
-from apps.core.errors import Conflict, DomainError, NotFound
+from apps.core.email_address import local_part_is_ascii, normalize_email_address
+from apps.core.errors import Conflict, DomainError, NotFound, TooManyRequests
 from apps.core.text import one_line
 from apps.tandems import access, tokens
 from apps.tandems.models import Goal, GoalStatus, Invitation, Membership, Role, Tandem
@@ -103,6 +105,34 @@ def tandem_delete(*, membership: Membership) -> None:
     membership.tandem.delete()
 
 
+def _check_invitation_rate(*, inviter: User, email: str) -> None:
+    """Each invitation is an e-mail to an address of the inviter's choosing: limit how many
+    one person sends per hour and one address receives per day. Counted from the rows
+    (withdrawn ones too: their e-mail went out). Two invitations at the same instant may
+    both pass the count: the limit may be exceeded by one, never by a flood."""
+    now = timezone.now()
+    hour_ago = now - timedelta(hours=1)
+    sent = Invitation.objects.filter(invited_by=inviter, created_at__gt=hour_ago)
+    if sent.count() >= settings.TANDEM_INVITATIONS_PER_HOUR:
+        oldest = sent.order_by("created_at").values_list("created_at", flat=True).first()
+        wait = (oldest or now) + timedelta(hours=1) - now
+        raise TooManyRequests(
+            gettext_noop("You have sent many invitations in the last hour. Try again later."),
+            field="email",
+            retry_after=max(1, int(wait.total_seconds()) + 1),
+        )
+    day_ago = now - timedelta(days=1)
+    received = Invitation.objects.filter(email=email, created_at__gt=day_ago)
+    if received.count() >= settings.TANDEM_INVITATIONS_PER_ADDRESS_PER_DAY:
+        oldest = received.order_by("created_at").values_list("created_at", flat=True).first()
+        wait = (oldest or now) + timedelta(days=1) - now
+        raise TooManyRequests(
+            gettext_noop("This address has received many invitations today. Try again tomorrow."),
+            field="email",
+            retry_after=max(1, int(wait.total_seconds()) + 1),
+        )
+
+
 @transaction.atomic
 def invitation_create(*, membership: Membership, email: str, role: str) -> tuple[Invitation, str]:
     """Invite someone by e-mail to the tandem's vacant seat.
@@ -111,13 +141,21 @@ def invitation_create(*, membership: Membership, email: str, role: str) -> tuple
     it exists outside the e-mail. A new invitation for the same seat revokes the previous one.
     """
     tandem = membership.tandem
-    email = User.objects.normalize_email(email).strip().lower()
+    email = normalize_email_address(email)
+    if not local_part_is_ascii(email):
+        raise DomainError(
+            gettext_noop(
+                "Write the part before the @ in plain letters (a to z), as the mail provider does."
+            ),
+            field="email",
+        )
     if role not in Role.values:
         raise DomainError(_choose_one_of(Role.values), field="role")
+    _check_invitation_rate(inviter=membership.user, email=email)
     # Lock the tandem row: two members inviting at once must not both pass the vacancy check.
     Tandem.objects.select_for_update().filter(pk=tandem.pk).first()
     seats = dict(Membership.objects.filter(tandem=tandem).values_list("role", "user__email"))
-    if email in {e.lower() for e in seats.values()}:
+    if email in {normalize_email_address(e) for e in seats.values()}:
         # The seats' state, not the input, is in the way: a conflict (409).
         raise Conflict(gettext_noop("This person is already in the tandem."), field="email")
     if role in seats:
@@ -201,7 +239,7 @@ def invitation_accept(*, user: User, token: str) -> Membership:
     problem = _invitation_problem(invitation)
     if problem:
         raise DomainError(problem, field="token")
-    if invitation.email.lower() != user.email.lower():
+    if normalize_email_address(invitation.email) != normalize_email_address(user.email):
         raise DomainError(
             gettext_noop(
                 "This invitation was sent to another e-mail address. Sign in with that address."

@@ -119,6 +119,10 @@ LOGOUT_REDIRECT_URL = "login"
 
 # How long an invitation link stays valid.
 TANDEM_INVITATION_TTL = timedelta(days=env_int("TANDEM_INVITATION_TTL_DAYS", 7))
+# Invitations are e-mails to any address: one person may send this many per hour, and one
+# address receives this many per day (from anyone), so nobody uses Tandem to spam.
+TANDEM_INVITATIONS_PER_HOUR = env_int("TANDEM_INVITATIONS_PER_HOUR", 10)
+TANDEM_INVITATIONS_PER_ADDRESS_PER_DAY = env_int("TANDEM_INVITATIONS_PER_ADDRESS_PER_DAY", 5)
 # Delegation: how many approved requests in a row suggest raising an area's level, and
 # how long the leader has to answer a request by default.
 TANDEM_DELEGATION_GROWTH_WINDOW = env_int("TANDEM_DELEGATION_GROWTH_WINDOW", 5)
@@ -291,6 +295,9 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {
         "auth_ip": env_str("TANDEM_AUTH_THROTTLE", "30/minute"),
         "auth_user": env_str("TANDEM_AUTH_THROTTLE_PER_PERSON", "10/minute"),
+        # Reset e-mails: per client address, and per e-mail address asked for.
+        "password_reset_ip": env_str("TANDEM_PASSWORD_RESET_THROTTLE", "10/hour"),
+        "password_reset_email": env_str("TANDEM_PASSWORD_RESET_THROTTLE_PER_ADDRESS", "3/hour"),
     },
     "NUM_PROXIES": TANDEM_TRUSTED_PROXY_COUNT or None,
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],

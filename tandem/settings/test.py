@@ -30,7 +30,12 @@ STORAGES = {
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "test-celerybeat-schedule")
 REST_FRAMEWORK = {
     **REST_FRAMEWORK,  # noqa: F405
-    "DEFAULT_THROTTLE_RATES": {"auth_ip": "10000/minute", "auth_user": "10000/minute"},
+    "DEFAULT_THROTTLE_RATES": {
+        "auth_ip": "10000/minute",
+        "auth_user": "10000/minute",
+        "password_reset_ip": "10000/minute",
+        "password_reset_email": "10000/minute",
+    },
 }
 # WhiteNoise warns about a missing STATIC_ROOT; tests do not collect static files.
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405

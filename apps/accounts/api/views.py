@@ -22,7 +22,7 @@ from apps.accounts.api.serializers import (
     TokenInputSerializer,
     TokenOutputSerializer,
 )
-from apps.accounts.api.throttles import AUTH_THROTTLES
+from apps.accounts.api.throttles import AUTH_THROTTLES, SIGN_IN_THROTTLES
 from apps.accounts.models import ApiToken, User
 
 if TYPE_CHECKING:
@@ -57,7 +57,7 @@ class TokenView(APIView):
     """Exchange e-mail and password for a new API token of one device or client (optionally
     named); DELETE revokes the token the request is signed with (signing this client out)."""
 
-    throttle_classes = AUTH_THROTTLES
+    throttle_classes = SIGN_IN_THROTTLES
 
     def get_permissions(self) -> Sequence[_SupportsHasPermission]:
         return [AllowAny()] if self.request.method == "POST" else super().get_permissions()

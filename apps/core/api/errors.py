@@ -21,7 +21,7 @@ from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from apps.core.errors import DomainError
+from apps.core.errors import DomainError, TooManyRequests
 
 try:
     import psycopg
@@ -72,7 +72,10 @@ def database_unavailable(exc: BaseException) -> bool:
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     if isinstance(exc, DomainError):
         # `as_dict` reads the message in the active language: the requester's.
-        return Response(exc.as_dict(), status=exc.status_code)
+        answer = Response(exc.as_dict(), status=exc.status_code)
+        if isinstance(exc, TooManyRequests):
+            answer["Retry-After"] = str(exc.retry_after)
+        return answer
     if isinstance(exc, DjangoValidationError):
         if hasattr(exc, "error_dict"):
             return Response(exc.message_dict, status=status.HTTP_400_BAD_REQUEST)

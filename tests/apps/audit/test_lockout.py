@@ -201,3 +201,67 @@ def test_the_client_address_trusts_only_the_configured_proxies(
 ) -> None:
     with override_settings(TANDEM_TRUSTED_PROXY_COUNT=proxies):
         assert client_ip(_Request(**meta)) == expected
+
+
+# --- nobody locks a victim out from afar (issue 15, defect 3) ------------------------------
+
+ATTACKERS = ["10.6.0.1", "10.6.0.2", "10.6.0.3"]
+VICTIM = "10.9.9.9"
+
+
+def guess_from_afar(email: str, times: int) -> list[int]:
+    return [token(api_from(ATTACKERS[i % 3]), email, "wrong password") for i in range(times)]
+
+
+def test_guesses_from_elsewhere_do_not_stop_the_right_password_api(ann: User) -> None:
+    with rates("100/minute", "10/minute"):
+        guesses = guess_from_afar(ann.email, 11)
+        response = api_from(VICTIM).post(
+            TOKEN, {"email": ann.email, "password": PASSWORD}, format="json"
+        )
+
+    assert guesses == [400] * 10 + [429]
+    assert response.status_code == 200
+    assert response.data["user"]["email"] == "ann@example.org"
+
+
+def test_the_per_person_throttle_still_stops_guesses_from_a_new_client(ann: User) -> None:
+    with rates("100/minute", "10/minute"):
+        guess_from_afar(ann.email, 10)
+        newcomer = api_from("10.7.0.1")
+        wrong = token(newcomer, ann.email, "wrong password")
+        right_after_failing = token(newcomer, ann.email, PASSWORD)
+
+    assert (wrong, right_after_failing) == (429, 429)
+
+
+def test_a_client_that_failed_is_throttled_even_with_the_right_password(ann: User) -> None:
+    with rates("100/minute", "10/minute"):
+        guess_from_afar(ann.email, 10)
+
+        assert token(api_from(ATTACKERS[0]), ann.email, PASSWORD) == 429
+
+
+def test_the_spared_sign_in_is_recorded_as_one_login(ann: User) -> None:
+    with rates("100/minute", "10/minute"):
+        guess_from_afar(ann.email, 10)
+        token(api_from(VICTIM), ann.email, PASSWORD)
+
+    assert AuditEvent.objects.filter(action="login").count() == 1
+    assert AuditEvent.objects.filter(action="login_failed", ip=VICTIM).count() == 0
+
+
+def test_guesses_and_lockouts_elsewhere_do_not_stop_the_right_password_web(ann: User) -> None:
+    wrong = {"username": ann.email, "password": "wrong password"}
+    with rates("100/minute", "10/minute"):
+        codes = [
+            Client(REMOTE_ADDR=ip).post(LOGIN, wrong).status_code
+            for ip in ATTACKERS
+            for _ in range(LIMIT)
+        ]
+        victim = Client(REMOTE_ADDR=VICTIM)
+        response = victim.post(LOGIN, {"username": ann.email, "password": PASSWORD})
+
+    assert codes == ([200] * (LIMIT - 1) + [429]) * 3
+    assert response.status_code == 302
+    assert victim.session["_auth_user_id"] == str(ann.pk)
