@@ -20,7 +20,10 @@ for (const vtimezone of calendar.getAllSubcomponents("vtimezone")) {
 const masters = new Map();
 const exceptions = [];
 for (const vevent of calendar.getAllSubcomponents("vevent")) {
-  const event = new ICAL.Event(vevent);
+  // An empty list: left alone, ical.js relates every RECURRENCE-ID of the whole calendar to
+  // each master, whatever its UID (two series with a meeting at the same local time would
+  // share one's move). Calendar apps group by UID first; so do we, below.
+  const event = new ICAL.Event(vevent, { exceptions: [] });
   if (event.isRecurrenceException()) exceptions.push(event);
   else if (masters.has(event.uid)) throw new Error(`two masters for ${event.uid}`);
   else masters.set(event.uid, event);
