@@ -276,6 +276,10 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
 # name, a last-used time and an expiry; a password change or reset revokes them all.
 TANDEM_API_TOKEN_TTL_DAYS = env_int("TANDEM_API_TOKEN_TTL_DAYS", 90)
 KNOX_TOKEN_MODEL = "accounts.ApiToken"
+# knox's own token table is swapped out for ours, but its migrations (which do not mark it
+# swappable) would still create `knox_authtoken` with a key to the user table, which then
+# blocks emptying that table (PostgreSQL refuses to TRUNCATE a referenced table).
+MIGRATION_MODULES = {"knox": None}
 REST_KNOX = {
     "TOKEN_TTL": timedelta(days=TANDEM_API_TOKEN_TTL_DAYS),
     # The scheme clients have always sent: `Authorization: Token <key>`.
