@@ -248,8 +248,10 @@ def local_today(zone: str, now: datetime) -> date:
 
 
 @settings(
-    # 40 keeps the suite quick; TANDEM_EDIT_EXAMPLES=1000 searches harder.
+    # 40 fixed examples keep the suite quick and CI deterministic (as the fuzzing does);
+    # TANDEM_EDIT_EXAMPLES=1000 searches harder, with fresh random examples each run.
     max_examples=int(os.environ.get("TANDEM_EDIT_EXAMPLES", "40")),
+    derandomize="TANDEM_EDIT_EXAMPLES" not in os.environ,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
 )
