@@ -11,6 +11,7 @@ Apple Calendar and Thunderbird compute the same local times the app shows.
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -25,7 +26,10 @@ from icalendar import Calendar, Event, Timezone, vDuration, vRecur
 
 from apps.checkins.models import CheckInSeries, Occurrence, OccurrenceStatus
 from apps.checkins.recurrence import localize, occurrences_between
+from apps.core.dates import LATEST
 from apps.core.text import one_line
+
+logger = logging.getLogger(__name__)
 
 _UNTIL_RE = re.compile(r"UNTIL=[0-9]{8}(T235959)?")
 PRODID = "-//Tandem//Check-ins//EN"
@@ -290,10 +294,20 @@ def build_calendar(series_list: Iterable[CheckInSeries], *, name: str) -> bytes:
     end_of_horizon = date(now.year + HORIZON_YEARS, 12, 31)
     spans: dict[str, tuple[date, date]] = {}
     for series in series_list:
-        if series.last_date == series.start_date:  # e.g. FREQ=DAILY;COUNT=1
-            published = _one_off(series, stamp)
-        else:
-            published = _recurring(series, stamp, end_of_horizon)
+        try:
+            if series.last_date is not None and series.last_date > LATEST:
+                raise ValueError(f"ends after {LATEST}")
+            if series.last_date == series.start_date:  # e.g. FREQ=DAILY;COUNT=1
+                published = _one_off(series, stamp)
+            else:
+                published = _recurring(series, stamp, end_of_horizon)
+            if published is not None and published.last > LATEST:
+                raise ValueError(f"an instance after {LATEST}")
+        except (OverflowError, ValueError):
+            # One series with a date no calendar can hold (stored before dates were bounded)
+            # must not take the person's whole feed down: it is left out, and logged.
+            logger.warning("calendar feed: series %s left out", series.pk, exc_info=True)
+            continue
         if published is None:
             continue
         for event in published.events:

@@ -45,6 +45,7 @@ from apps.checkins.recurrence import (
     occurrences_between,
     to_rrule,
 )
+from apps.core.dates import out_of_range
 from apps.core.errors import Conflict, DomainError, NotFound, PermissionDenied
 from apps.notifications.services import notify
 from apps.tandems.models import Membership
@@ -165,6 +166,12 @@ def _check_duration(duration: timedelta) -> None:
         )
 
 
+def _check_in_range(value: date | datetime | None, field: str) -> None:
+    """A date or instant no later computation can overflow (see `apps.core.dates`)."""
+    if value is not None and (why := out_of_range(value)) is not None:
+        raise DomainError(why, field=field)
+
+
 def _check_lead(lead: timedelta) -> None:
     if not timedelta(0) < lead <= MAX_LEAD:
         raise DomainError(
@@ -195,7 +202,10 @@ def _timing(
         if first_date < start_date:  # only a gap past midnight could do this
             first_date = start_date
         rule = to_rrule(recurrence, start=first_date)
-        return rule, first_date, last_local_date(rule, first_date)
+        last_date = last_local_date(rule, first_date)
+        # A count can reach further than any date a person may give (apps.core.dates).
+        _check_in_range(last_date, "count")
+        return rule, first_date, last_date
     except RecurrenceError as exc:
         raise _recurrence_error(exc) from None
 
@@ -232,6 +242,8 @@ def series_create(
     title = _check_text(title, "title")
     _check_duration(duration)
     _check_lead(reminder_lead)
+    _check_in_range(start_date, "start_date")
+    _check_in_range(recurrence.until, "until")
     rule, first_date, last_date = _timing(
         recurrence=recurrence,
         start_date=start_date,
@@ -393,6 +405,8 @@ def series_reschedule(
     `preview=True` nothing is written and the result is the plan.
     """
     _check_duration(duration)
+    _check_in_range(from_date, "from_date")
+    _check_in_range(recurrence.until, "until")
     local_time = local_time.replace(tzinfo=None, fold=0)
     with transaction.atomic():
         old = _series_locked(membership, series_id)
@@ -692,6 +706,7 @@ def occurrence_move(
     if timezone.is_naive(to):
         raise DomainError(gettext_noop("Must include a timezone offset."), field="to")
     to = to.astimezone(UTC)
+    _check_in_range(to, "to")
     now = timezone.now()
     with transaction.atomic():
         series, row = _occurrence_locked(membership, series_id, start)

@@ -13,6 +13,7 @@ in the apps' own tests (a foreign id is a 400, an end before its start is a 400,
 from __future__ import annotations
 
 import itertools
+import re
 from collections.abc import Callable
 from datetime import datetime, time, timedelta
 from typing import Any
@@ -24,6 +25,7 @@ from schemathesis import Case
 from schemathesis.core.parameters import ParameterLocation
 
 from apps.accounts.rules import valid_timezones
+from apps.core.dates import EARLIEST, LATEST
 from tests.fuzz.world import PASSWORD, World
 
 _serial = itertools.count(1)
@@ -92,11 +94,26 @@ def path_value(method: str, path: str, name: str, world: World) -> int | str | N
 _ZONES = sorted(valid_timezones())
 
 
+_DATE_PREFIX = re.compile(r"^[0-9]{4}(?=-[0-9]{2}-[0-9]{2})")
+
+
+def _dates_in_range(body: Body) -> None:
+    """A date the schema allows lies in the years Tandem accepts (`apps.core.dates`): the
+    format cannot say so, and a year outside them is refused with a 400 (tested directly)."""
+    for key, value in body.items():
+        if isinstance(value, str) and (match := _DATE_PREFIX.match(value)):
+            year = int(match.group())
+            if not EARLIEST.year <= year <= LATEST.year:
+                # 2000-2003 keep whether the year is a leap year (29 February stays valid).
+                body[key] = f"{2000 + year % 4:04d}{value[4:]}"
+
+
 def _foreign_keys(body: Body, world: World) -> None:
     """Ids in a body name objects of the member's own tandem; a timezone is a real one
     (the schema gives the shape of a name, the list of names is tzdata's)."""
     if isinstance(body.get("timezone"), str):
         body["timezone"] = _ZONES[sum(map(ord, body["timezone"])) % len(_ZONES)]
+    _dates_in_range(body)
     home = world.home
     members = {"owner": home.assistant.pk, "recipient": home.assistant.pk}
     objects = {
@@ -172,6 +189,11 @@ def _timing(body: Body, world: World) -> None:
         body["interval"], body["count"] = 1, None
     # An end by count or by date, not both; never before the first date.
     body["until"] = None
+    if body.get("count"):
+        # A count that would reach past 2100 is refused (apps.core.dates), tested directly.
+        per_year = {"daily": 365, "weekly": 52}.get(frequency, 1 if yearly else 12)
+        reach = max(1, 70 * per_year // max(body.get("interval") or 1, 1))
+        body["count"] = min(body["count"], reach)
     today = timezone.localdate()
     if "start_date" in body:
         body["start_date"] = str(today)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from datetime import date, datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -11,6 +12,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.utils.translation import gettext
 from rest_framework import serializers
 
+from apps.core.dates import out_of_range
 from apps.core.text import TextPolicy, policy_for
 
 BIGINT_MAX = 2**63 - 1
@@ -122,10 +124,19 @@ def _shape_error(field: serializers.Field[Any, Any, Any, Any], value: Any) -> st
     return None
 
 
+def _date_in_range(value: date | datetime) -> None:
+    if (why := out_of_range(value)) is not None:
+        raise serializers.ValidationError(why)
+
+
 def _bound(field: serializers.Field[Any, Any, Any, Any]) -> None:
     """Integers beyond 64 bits cannot be stored or even compared on SQLite: an unbounded
-    integer field gets the database's bounds (and the schema says so). A writable text field
-    follows the input policy of `apps.core.text`."""
+    integer field gets the database's bounds (and the schema says so). Dates and instants
+    lie between `apps.core.dates.EARLIEST` and `LATEST`, so none can overflow later. A
+    writable text field follows the input policy of `apps.core.text`."""
+    dated = isinstance(field, serializers.DateField | serializers.DateTimeField)
+    if dated and not field.read_only and _date_in_range not in field.validators:
+        field.validators.append(_date_in_range)
     policy = text_policy(field)
     if policy is not None and policy not in field.validators:
         field.validators.append(policy)

@@ -591,3 +591,97 @@ def test_a_single_meeting_is_not_planned_onto_another_check_in(
         local_time=time(9, 30),
     )
     assert extra.rule == "FREQ=DAILY;COUNT=1"
+
+
+# --- dates no later computation can overflow ------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("path", "body", "field"),
+    [
+        (
+            "checkins/{series}/occurrences/2026-03-09T08:00:00Z/move/",
+            {"to": "9999-12-31T22:00:00Z"},
+            "to",
+        ),
+        (
+            "checkins/{series}/occurrences/2026-03-09T08:00:00Z/move/",
+            {"to": "2101-01-01T00:00:00Z"},
+            "to",
+        ),
+        (
+            "checkins/",
+            {
+                "title": "Far",
+                "frequency": "daily",
+                "start_date": "9999-12-30",
+                "local_time": "22:00",
+                "timezone": "UTC",
+                "duration_minutes": 300,
+            },
+            "start_date",
+        ),
+        (
+            "checkins/{series}/reschedule/",
+            {
+                "from_date": "2026-04-01",
+                "frequency": "daily",
+                "until": "9999-12-31",
+                "local_time": "09:00",
+                "timezone": "UTC",
+                "duration_minutes": 300,
+            },
+            "until",
+        ),
+        ("action-items/", {"text": "Later", "owner": 0, "due_date": "1899-12-31"}, "due_date"),
+        (
+            "checkins/",
+            {
+                "title": "Every other year, 39 times",
+                "frequency": "yearly_by_date",
+                "interval": 2,
+                "month": 1,
+                "month_day": 29,
+                "count": 39,  # the last one would be in 2101
+                "start_date": "2025-01-01",
+                "local_time": "09:00",
+                "timezone": "UTC",
+                "duration_minutes": 30,
+            },
+            "count",
+        ),
+    ],
+)
+def test_a_date_beyond_the_accepted_range_is_refused_naming_the_field(
+    pair: Pair, series: CheckInSeries, path: str, body: dict[str, Any], field: str
+) -> None:
+    body = {key: pair.assistant.pk if key == "owner" else value for key, value in body.items()}
+    before = rows()
+
+    response = pair.leader_client.post(
+        url(pair, path.format(series=series.pk)), body, format="json"
+    )
+
+    assert response.status_code == 400
+    assert list(response.data) == [field]
+    assert "between 1900-01-01 and 2100-12-31" in str(response.data[field])
+    assert rows() == before
+
+
+def test_a_move_far_ahead_stored_before_the_bound_breaks_no_feed_list_or_page(
+    pair: Pair, series: CheckInSeries
+) -> None:
+    """Such rows are repaired by migration 0005; a series ending after the bound (also only
+    possible before it) is left out of the feed instead of breaking it."""
+    far = series_for(pair.leader_membership, title="Far", weekdays=(2,), until=date(2100, 12, 31))
+    CheckInSeries.objects.filter(pk=far.pk).update(
+        rule="FREQ=WEEKLY;BYDAY=WE;UNTIL=99991230T235959", last_date=date(9999, 12, 29)
+    )
+    token = pair.assistant_client.post("/api/v1/calendar/feed/").data["token"]
+
+    feed = pair.assistant_client.get(f"/api/v1/calendar/{token}.ics")
+    listed = pair.assistant_client.get(url(pair, f"checkins/{series.pk}/occurrences/?next=3"))
+    page = pair.assistant_client.get(url(pair, f"checkins/{far.pk}/occurrences/?next=3"))
+
+    assert (feed.status_code, listed.status_code, page.status_code) == (200, 200, 200)
+    assert b"Weekly check-in" in feed.content and b"SUMMARY:Far" not in feed.content
