@@ -8,13 +8,19 @@ from typing import Any
 import pytest
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections, transaction
+from django.test import override_settings
 
 from tests.fuzz.world import World, build_world
 
 
 @pytest.fixture(scope="module")
 def shared_world(django_db_setup: None, django_db_blocker: Any) -> Iterator[World]:
-    with django_db_blocker.unblock():
+    # The fuzzing asks for many invitations (fresh tokens to accept); their limits have tests
+    # of their own (tests/apps/tandems/test_invitation_limits.py).
+    limits = override_settings(
+        TANDEM_INVITATIONS_PER_HOUR=10**6, TANDEM_INVITATIONS_PER_ADDRESS_PER_DAY=10**6
+    )
+    with limits, django_db_blocker.unblock():
         atomic = transaction.atomic()
         atomic.__enter__()
         try:

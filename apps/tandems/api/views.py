@@ -1,7 +1,12 @@
 from __future__ import annotations
 
 from django.db.models import QuerySet
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
 from rest_framework import generics, status, viewsets
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -114,7 +119,14 @@ class InvitationListView(TandemScopedMixin, generics.ListAPIView[Invitation]):
         return selectors.invitations_of(tandem=self.tandem)
 
     @extend_schema(
-        request=InvitationCreateInputSerializer, responses={201: InvitationCreatedSerializer}
+        request=InvitationCreateInputSerializer,
+        responses={
+            201: InvitationCreatedSerializer,
+            429: OpenApiResponse(
+                description="Too many invitations from this person or to this address "
+                "(Retry-After)."
+            ),
+        },
     )
     def post(self, request: Request, tandem_id: int) -> Response:
         data = InvitationCreateInputSerializer(data=request.data)
