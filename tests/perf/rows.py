@@ -103,6 +103,13 @@ def me(w: World, n: int) -> str:
     return "/api/v1/me/"
 
 
+def tokens(w: World, n: int) -> str:
+    """The leader signed in from `n` more devices."""
+    for index in range(n):
+        api_token_create(user=w.leader, name=f"device {index}")
+    return "/api/v1/me/tokens/"
+
+
 def tandems(w: World, n: int) -> str:
     more_tandems(w, n)
     return "/api/v1/tandems/?page_size=200"

@@ -31,6 +31,7 @@ API_PREFIX = "api/v1/"
 # URL name → the builder that writes n rows for it and returns the URL to GET.
 ENDPOINTS: dict[str, Callable[[rows.World, int], str]] = {
     "api-me": rows.me,
+    "api-me-tokens": rows.tokens,
     "api-tandems": rows.tandems,
     "api-tandem": rows.tandem,
     "api-members": rows.members,
