@@ -12,8 +12,8 @@ from rest_framework.views import APIView
 
 from apps.accounts.models import User
 from apps.core.api import fast
-from apps.core.api.schema import NOT_BLANK
 from apps.core.api.serializers import BIGINT_MAX
+from apps.core.text import SINGLE_LINE_REFUSES
 from apps.notifications import selectors, services
 from apps.notifications.api.serializers import (
     InboxFilterSerializer,
@@ -31,6 +31,10 @@ _NOTICE_VALUES = (
     "tandem__id", "tandem__name",
 )  # fmt: skip
 
+_ONE_LINE_NOT_BLANK = (
+    f"^[^{SINGLE_LINE_REFUSES}]*[^\\s{SINGLE_LINE_REFUSES}][^{SINGLE_LINE_REFUSES}]*$"
+)
+
 
 def _user(request: Request) -> User:
     return request.user  # type: ignore[return-value]
@@ -41,7 +45,8 @@ def _user(request: Request) -> User:
         OpenApiParameter("unread", OpenApiTypes.BOOL, description="Only unread (or read) ones."),
         OpenApiParameter(
             "kind",
-            {"type": "string", "minLength": 1, "maxLength": 50, "pattern": NOT_BLANK},
+            # One line, not blank: the text policy (apps.core.text) the filter applies.
+            {"type": "string", "minLength": 1, "maxLength": 50, "pattern": _ONE_LINE_NOT_BLANK},
             description="Only notices of this kind.",
         ),
         OpenApiParameter(
