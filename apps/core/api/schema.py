@@ -11,7 +11,8 @@ rely on the schema:
   409 where a write meets an object whose state no longer allows it, 415 where a JSON body
   is read, 429 where a view is throttled, 503 when the database is unreachable;
 - a string field refuses NUL characters, and one that may not be blank also refuses a
-  value of only whitespace (the serializer strips it first);
+  value of only whitespace (the serializer strips it first); one that may be blank admits ""
+  (tests/fuzz/test_blank_strings.py holds every field to this);
 - an input object refuses unknown keys (`additionalProperties: false`);
 - an amount is a string of digits in the field's precision, a time of day a wall-clock
   time without an offset (not RFC 3339's `time`), a choice that may be blank lists "";
@@ -20,6 +21,7 @@ rely on the schema:
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django.core.exceptions import FieldDoesNotExist
@@ -146,6 +148,10 @@ class AutoSchema(SpectacularAutoSchema):
             schema["additionalProperties"] = False
         return schema
 
+    def _insert_field_validators(self, field: Any, schema: dict[str, Any]) -> None:
+        super()._insert_field_validators(field, schema)
+        _one_schema_where_it_admits_blank(schema)
+
     def _map_serializer_field(
         self, field: Any, direction: Any, bypass_extensions: bool = False
     ) -> Any:
@@ -189,6 +195,37 @@ class AutoSchema(SpectacularAutoSchema):
             blank_ok = field.allow_blank or not field.trim_whitespace
             schema["pattern"] = NO_NUL if blank_ok else NOT_BLANK
         return schema
+
+
+_BLANK_ALTERNATIVE = {"type": "string", "maxLength": 0}
+
+
+def _one_schema_where_it_admits_blank(schema: dict[str, Any]) -> None:
+    """drf-spectacular offers "" as a second alternative (`oneOf`) for a field that may be
+    blank but has a format, a pattern or a minimum length. Where the first one admits ""
+    already (the text policy's pattern of a note or a reason), "" matches both, which
+    `oneOf` forbids: the schema would refuse the blank the field accepts. The first one is
+    then the whole schema."""
+    alternatives = schema.get("oneOf")
+    if not isinstance(alternatives, list) or len(alternatives) != 2:
+        return
+    first, second = alternatives
+    if second != _BLANK_ALTERNATIVE or not _admits_blank(first):
+        return
+    del schema["oneOf"]
+    schema.update(first)
+
+
+def _admits_blank(schema: dict[str, Any]) -> bool:
+    if schema.get("type") != "string" or "format" in schema or schema.get("minLength", 0) > 0:
+        return False
+    pattern = schema.get("pattern")
+    if pattern is None:
+        return True
+    try:
+        return re.search(pattern, "") is not None
+    except re.error:
+        return False
 
 
 def _model_field_is_blank(field: serializers.Field[Any, Any, Any, Any]) -> bool:

@@ -105,6 +105,15 @@ def _shape_error(field: serializers.Field[Any, Any, Any, Any], value: Any) -> st
                 policy(value)
             except DjangoValidationError as exc:
                 return str(exc.messages[0])
+        elif value:
+            # A pattern of the field's own (the schema's `pattern`) is matched against what
+            # was sent too: the field would strip it first, taking "   " for a blank.
+            for validator in field.validators:
+                if isinstance(validator, RegexValidator):
+                    try:
+                        validator(value)
+                    except DjangoValidationError as exc:
+                        return str(exc.messages[0])
         # The schema's maxLength counts what was sent; the field would count it stripped.
         limit = field.max_length
         return (
