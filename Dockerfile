@@ -14,4 +14,4 @@ RUN python manage.py compilemessages -v0 \
     && useradd --create-home tandem && mkdir -p /app/var && chown -R tandem /app/var
 USER tandem
 EXPOSE 8000
-CMD ["gunicorn", "tandem.wsgi", "--bind", "0.0.0.0:8000"]
+CMD ["gunicorn", "tandem.wsgi", "--config", "deploy/gunicorn.conf.py"]

@@ -340,7 +340,15 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # django.request logs the path of every 4xx: an expired invitation's token stays out.
+    "filters": {"redact_urls": {"()": "apps.core.redaction.RedactingFilter"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["redact_urls"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     # django-axes logs every successful sign-in at INFO; the audit log records those.
     "loggers": {"axes": {"level": env_str("AXES_LOG_LEVEL", "WARNING")}},

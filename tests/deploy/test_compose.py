@@ -3,6 +3,7 @@ gunicorn, and the app's environment trusting exactly that proxy and passing `che
 
 from __future__ import annotations
 
+import json
 import re
 import secrets
 from pathlib import Path
@@ -117,3 +118,12 @@ def test_the_web_environment_passes_check_deploy() -> None:
 
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout
+
+
+def test_gunicorn_runs_with_its_config_file_in_compose_and_in_the_image() -> None:
+    """deploy/gunicorn.conf.py: the access log without the secrets in URLs."""
+    command = ["gunicorn", "tandem.wsgi", "--config", "deploy/gunicorn.conf.py"]
+    dockerfile = (ROOT / "Dockerfile").read_text(encoding="utf-8")
+
+    assert services()["web"]["command"] == command
+    assert f"CMD {json.dumps(command)}" in dockerfile.splitlines()

@@ -98,10 +98,12 @@ def redis_server(port: int, folder: Path) -> list[str]:
 
 
 def gunicorn(port: int, *, workers: int = 3, timeout: int = 30) -> list[str]:
-    """The web process as docker-compose.yml runs it, bound to a loopback port."""
+    """The web process as docker-compose.yml runs it (its config file: the access log, with
+    secrets redacted, on stdout), bound to a loopback port."""
     return [
         str(BIN / "gunicorn"),
         "tandem.wsgi",
+        "--config", str(ROOT / "deploy" / "gunicorn.conf.py"),
         "--bind", f"127.0.0.1:{port}",
         "--workers", str(workers),
         "--timeout", str(timeout),

@@ -15,7 +15,7 @@ from django.conf import settings
 
 from apps.core.models import Heartbeat
 from apps.tandems.models import Invitation
-from tests.integration.processes import BIN, base_env, celery, free_port, running, wait_for
+from tests.integration.processes import base_env, celery, free_port, gunicorn, running, wait_for
 
 pytestmark = [pytest.mark.server, pytest.mark.django_db(transaction=True)]
 
@@ -54,16 +54,7 @@ def test_gunicorn_worker_and_beat_serve_the_product_together(tmp_path: Path) -> 
         TANDEM_HEARTBEAT_SECONDS="1",
         TANDEM_VAR_DIR=str(tmp_path),
     )
-    web = [
-        str(BIN / "gunicorn"),
-        "tandem.wsgi",
-        "--bind",
-        f"127.0.0.1:{port}",
-        "--workers",
-        "2",
-        "--timeout",
-        "30",
-    ]
+    web = gunicorn(port, workers=2)
     worker = celery("worker", "--concurrency=2", "--loglevel=INFO")
     beat = celery("beat", "--loglevel=INFO", f"--schedule={tmp_path / 'beat-schedule'}")
 
