@@ -34,6 +34,12 @@ urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/signup/", account_views.signup, name="signup"),
+    path("accounts/signup/sent/", account_views.signup_sent, name="signup_sent"),
+    path(
+        "accounts/confirm/<uidb64>/<token>/",
+        account_views.signup_confirm,
+        name="signup_confirm",
+    ),
     path(
         "accounts/password-reset/",
         account_views.PasswordResetView.as_view(form_class=PasswordResetForm),

@@ -1,5 +1,7 @@
 from datetime import time
 
+from django.utils import timezone
+
 from apps.accounts.models import User
 from apps.core.demo import DEMO_PASSWORD, Demo
 
@@ -8,6 +10,7 @@ def seed(demo: Demo) -> None:
     demo.people["lena"] = User.objects.create_user(
         "lena@demo.tandem.local",
         DEMO_PASSWORD,
+        email_verified_at=timezone.now(),
         display_name="Lena Berger",
         language="de",
         timezone="Europe/Berlin",
@@ -20,6 +23,7 @@ def seed(demo: Demo) -> None:
     demo.people["alex"] = User.objects.create_user(
         "alex@demo.tandem.local",
         DEMO_PASSWORD,
+        email_verified_at=timezone.now(),
         display_name="Alex Novak",
         language="en",
         timezone="Europe/Lisbon",
@@ -29,6 +33,7 @@ def seed(demo: Demo) -> None:
     demo.people["markus"] = User.objects.create_user(
         "markus@demo.tandem.local",
         DEMO_PASSWORD,
+        email_verified_at=timezone.now(),
         display_name="Markus Weber",
         language="de",
         timezone="Europe/Vienna",

@@ -36,6 +36,17 @@ class SignUpForm(TextPolicyForm):
         self.fields["timezone"].choices = timezone_choices()  # type: ignore[attr-defined]
 
 
+class SignUpConfirmForm(TextPolicyForm):
+    """The password chosen at sign-up confirms, with the mailed link, that this is the
+    person who signed up."""
+
+    password = forms.CharField(
+        label=_("Your password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+
 class TimeInput(forms.TimeInput):
     input_type = "time"
 
@@ -233,9 +244,12 @@ class SetPasswordForm(auth_forms.SetPasswordForm):
     every session ends (the reset page signs nobody in)."""
 
     def save(self, commit: bool = True) -> Any:
-        return services.user_password_set(
+        user = services.user_password_set(
             user=self.user, password=self.cleaned_data["new_password1"]
         )
+        # The reset link reached the address: it is confirmed, if it was not yet.
+        services.user_email_confirmed(user=user)
+        return user
 
 
 class PasswordChangeForm(auth_forms.PasswordChangeForm):
@@ -243,9 +257,12 @@ class PasswordChangeForm(auth_forms.PasswordChangeForm):
     sessions end). The page keeps its own session."""
 
     def save(self, commit: bool = True) -> Any:
-        return services.user_password_set(
+        user = services.user_password_set(
             user=self.user, password=self.cleaned_data["new_password1"]
         )
+        # The reset link reached the address: it is confirmed, if it was not yet.
+        services.user_email_confirmed(user=user)
+        return user
 
 
 class AccountDeleteForm(TextPolicyForm):

@@ -6,26 +6,42 @@ from __future__ import annotations
 import contextlib
 import secrets
 from datetime import datetime, time
+from enum import StrEnum
 from typing import Any
+from urllib.parse import urlencode
 
 from axes.helpers import get_cool_off
 from axes.models import AccessAttempt
+from django.conf import settings
 from django.contrib.auth import authenticate
 from django.contrib.auth.password_validation import validate_password
 from django.contrib.auth.signals import user_logged_in
 from django.core.exceptions import ValidationError
+from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.db.models import Exists, OuterRef
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone as dj_timezone
+from django.utils import translation
+from django.utils.encoding import force_bytes
+from django.utils.http import (
+    url_has_allowed_host_and_scheme,
+    urlsafe_base64_decode,
+    urlsafe_base64_encode,
+)
 from django.utils.translation import gettext, gettext_noop
 
 from apps.accounts import selectors
 from apps.accounts.models import DELETED_DOMAIN, ApiToken, Language, User
 from apps.accounts.rules import is_valid_timezone
+from apps.accounts.tokens import email_verification_token
 from apps.audit.models import AuditAction
 from apps.audit.services import audit_record
 from apps.checkins.services import calendar_feed_revoke
 from apps.core.email_address import local_part_is_ascii, normalize_email_address
 from apps.core.errors import DomainError, NotFound
+from apps.core.text import one_line
 from apps.delegation.models import Decision
 from apps.feedback.models import EntryStatus, FeedbackEntry
 from apps.notifications.models import Notice, NotificationPreferences
@@ -67,6 +83,15 @@ _NOT_ASCII = gettext_noop(
 )
 
 
+class SignUpOutcome(StrEnum):
+    """What a sign-up did; only the e-mail tells the person, never the answer."""
+
+    CREATED = "created"  # a new, unconfirmed account: the link to confirm it
+    UNCONFIRMED = "unconfirmed"  # an unconfirmed account already: its link, again
+    EXISTS = "exists"  # a confirmed account already: a note to its owner
+    SILENT = "silent"  # an account staff switched off: nothing
+
+
 @transaction.atomic
 def user_sign_up(
     *,
@@ -75,14 +100,23 @@ def user_sign_up(
     display_name: str = "",
     language: str = Language.ENGLISH,
     timezone: str = "Europe/Berlin",
-) -> User:
+    next_url: str = "",
+) -> SignUpOutcome:
+    """Sign up, answering the same whether or not the address has an account.
+
+    Every input is checked first, and alike for every address (the password against the
+    address and name given, not an existing account's). Then:
+    - no account: a new one, unconfirmed, and an e-mail with the link that confirms it;
+    - an unconfirmed account: its link again (its password stays: only the link and the
+      password chosen first confirm it, so a second sign-up cannot take it over);
+    - a confirmed account: an e-mail to its owner (sign in, or reset the password).
+    The password is hashed in every case, so the time taken does not tell either. Nobody is
+    signed in: the link (`user_email_verify`) does that. `next_url` (a path on this site,
+    e.g. an invitation) is where the link leads afterwards.
+    """
     email = normalize_email_address(email)
     if not local_part_is_ascii(email):
         raise DomainError(_NOT_ASCII, field="email")
-    if User.objects.filter(email=email).exists():
-        raise DomainError(
-            gettext_noop("An account with this e-mail address exists already."), field="email"
-        )
     _check_language(language)
     _check_timezone(timezone)
     candidate = User(email=email, display_name=display_name)
@@ -90,9 +124,111 @@ def user_sign_up(
         validate_password(password, user=candidate)
     except ValidationError as exc:
         raise DomainError(" ".join(exc.messages), field="password") from exc
-    return User.objects.create_user(
-        email, password, display_name=display_name, language=language, timezone=timezone
-    )
+    candidate.set_password(password)  # the same work on every path
+    existing = User.objects.filter(email=email).first()
+    if existing is None:
+        user = User(
+            email=email,
+            password=candidate.password,
+            display_name=display_name,
+            language=language,
+            timezone=timezone,
+        )
+        user.save()
+        outcome = SignUpOutcome.CREATED
+        audit_record(action=AuditAction.SIGNED_UP, actor=user, target=user)
+    elif not existing.is_active:
+        user, outcome = existing, SignUpOutcome.SILENT
+    elif existing.email_verified_at is None:
+        user, outcome = existing, SignUpOutcome.UNCONFIRMED
+    else:
+        user, outcome = existing, SignUpOutcome.EXISTS
+    if outcome is not SignUpOutcome.SILENT:
+        from apps.accounts.tasks import send_sign_up_email
+
+        user_id, kind = user.pk, str(outcome)
+        # Robust: with the broker down the sign-up still answers; signing up again resends.
+        transaction.on_commit(
+            lambda: send_sign_up_email.delay(user_id, kind, next_url), robust=True
+        )
+    return outcome
+
+
+def sign_up_email_send(*, user_id: int, kind: str, next_url: str = "") -> bool:
+    """The sign-up e-mail, in the person's language: the link that confirms the address
+    (valid for PASSWORD_RESET_TIMEOUT, once), or to a confirmed account's owner a note that
+    someone tried to sign up with it. Returns whether it was sent (the account may be gone,
+    or confirmed since: then the link is not needed)."""
+    user = User.objects.filter(pk=user_id, is_active=True).first()
+    if user is None:
+        return False
+    base = settings.TANDEM_BASE_URL.rstrip("/")
+    context: dict[str, Any] = {"user": user, "base_url": base}
+    if kind == SignUpOutcome.EXISTS:
+        template = "accounts/email/sign_up_exists"
+        context["login_url"] = base + reverse("login")
+        context["reset_url"] = base + reverse("password_reset")
+    else:
+        if user.email_verified_at is not None:
+            return False
+        template = "accounts/email/confirm_address"
+        link = reverse(
+            "signup_confirm",
+            args=[
+                urlsafe_base64_encode(force_bytes(user.pk)),
+                email_verification_token.make_token(user),
+            ],
+        )
+        if next_url and url_has_allowed_host_and_scheme(next_url, allowed_hosts=None):
+            link += "?" + urlencode({"next": next_url})
+        context["confirm_url"] = base + link
+    with translation.override(user.language):
+        subject = one_line(render_to_string(f"{template}_subject.txt", context))
+        text = render_to_string(f"{template}.txt", context)
+    EmailMultiAlternatives(subject, text, to=[user.email]).send()
+    return True
+
+
+def user_for_verification(*, uidb64: str, token: str) -> User:
+    """The unconfirmed account a confirmation link names, if the link is valid."""
+    try:
+        pk = int(urlsafe_base64_decode(uidb64).decode())
+    except (ValueError, TypeError, UnicodeDecodeError):
+        pk = None
+    user = User.objects.filter(pk=pk, is_active=True).first() if pk else None
+    if (
+        user is None
+        or user.email_verified_at is not None
+        or not email_verification_token.check_token(user, token)
+    ):
+        raise DomainError(_LINK_INVALID, field="token")
+    return user
+
+
+_LINK_INVALID = gettext_noop(
+    "This confirmation link is invalid or has expired. Sign up again with the same address "
+    "to get a new one."
+)
+
+
+@transaction.atomic
+def user_email_verify(*, uidb64: str, token: str, password: str) -> User:
+    """Confirm the address with the mailed link and the account's password (the link alone
+    could have been sent to someone else's sign-up). The link then no longer works."""
+    user = user_for_verification(uidb64=uidb64, token=token)
+    if not user.check_password(password):
+        raise DomainError(gettext_noop("The password is wrong."), field="password")
+    user_email_confirmed(user=user)
+    return user
+
+
+def user_email_confirmed(*, user: User) -> None:
+    """Record that the person proved they read their address (the link, or a reset)."""
+    if user.email_verified_at is not None:
+        return
+    user.email_verified_at = dj_timezone.now()
+    user.save(update_fields=["email_verified_at"])
+    audit_record(action=AuditAction.EMAIL_VERIFIED, actor=user, target=user)
 
 
 def api_token_create(*, user: User, name: str = "") -> tuple[ApiToken, str]:
@@ -148,6 +284,13 @@ def user_password_set(*, user: User, password: str) -> User:
     return user
 
 
+# An unconfirmed account answers like a wrong password (see backends.VerifiedEmailBackend).
+_WRONG_OR_UNCONFIRMED = gettext_noop(
+    "E-mail address or password is wrong, or the address is not confirmed yet (with the link "
+    "e-mailed at sign-up)."
+)
+
+
 class SignInLockedOut(DomainError):
     """Too many failed sign-ins for this address from this client: wait for the cool-off."""
 
@@ -177,7 +320,7 @@ def user_token_obtain(
                 gettext_noop("Too many failed sign-in attempts. Please try again later."),
                 retry_after=cool_off.total_seconds() if cool_off else None,
             )
-        raise DomainError(gettext_noop("E-mail address or password is wrong."), field="password")
+        raise DomainError(_WRONG_OR_UNCONFIRMED, field="password")
     assert isinstance(user, User)
     user_logged_in.send(sender=User, request=request, user=user)
     token, secret = api_token_create(user=user, name=name)

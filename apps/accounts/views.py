@@ -21,11 +21,16 @@ from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
 
 from apps.accounts import selectors, services
-from apps.accounts.api.throttles import AUTH_THROTTLES, PASSWORD_RESET_THROTTLES
+from apps.accounts.api.throttles import (
+    AUTH_THROTTLES,
+    PASSWORD_RESET_THROTTLES,
+    SIGN_UP_THROTTLES,
+)
 from apps.accounts.forms import (
     AccountDeleteForm,
     PasswordChangeForm,
     PreferencesForm,
+    SignUpConfirmForm,
     SignUpForm,
 )
 from apps.accounts.models import Language, User
@@ -38,23 +43,99 @@ from apps.tandems import selectors as tandem_selectors
 from apps.tandems.web import form_error_from
 
 
-def signup(request: HttpRequest) -> HttpResponse:
+def _local_next(request: HttpRequest) -> str:
     next_url = request.GET.get("next") or request.POST.get("next") or "/"
     if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
-        next_url = "/"
+        return "/"
+    return next_url
+
+
+def signup(request: HttpRequest) -> HttpResponse:
+    """Sign up: the same "check your inbox" for every address (see `user_sign_up`); the
+    mailed link confirms a new account and leads on to `next`."""
+    next_url = _local_next(request)
+    status = 200
     if request.method == "POST":
         form = SignUpForm(request.POST)
         if form.is_valid():
-            try:
-                user = services.user_sign_up(**form.cleaned_data)
-            except DomainError as exc:
-                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            wait = _throttle_wait(request, SIGN_UP_THROTTLES)
+            if wait is not None:
+                form.add_error("email", _too_many_attempts(wait))
+                status = 429
             else:
-                login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-                return redirect(next_url)
+                try:
+                    services.user_sign_up(**form.cleaned_data, next_url=next_url)
+                except DomainError as exc:
+                    form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+                else:
+                    request.session["signed_up_as"] = form.cleaned_data["email"]
+                    return redirect("signup_sent")
     else:
         form = SignUpForm(initial={"language": (get_language() or "en")[:2]})
-    return render(request, "accounts/signup.html", {"form": form, "next": next_url})
+    context = {"form": form, "next": next_url}
+    response = render(request, "accounts/signup.html", context, status=status)
+    if status == 429:
+        response["Retry-After"] = str(int(wait or 0) + 1)
+    return response
+
+
+def signup_sent(request: HttpRequest) -> HttpResponse:
+    return render(
+        request, "accounts/signup_sent.html", {"email": request.session.get("signed_up_as", "")}
+    )
+
+
+@never_cache
+def signup_confirm(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
+    """The mailed link: the account's password confirms the address and signs in. The link
+    stays out of what the page loads (no referrer) and works once."""
+    try:
+        services.user_for_verification(uidb64=uidb64, token=token)
+    except DomainError as exc:
+        response = render(
+            request, "accounts/signup_confirm.html", {"invalid": exc.message}, status=400
+        )
+    else:
+        next_url = _local_next(request)
+        form = SignUpConfirmForm(request.POST if request.method == "POST" else None)
+        status = 200
+        if request.method == "POST" and form.is_valid():
+            wait = _throttle_wait(request)
+            if wait is not None:
+                form.add_error("password", _too_many_attempts(wait))
+                status = 429
+            else:
+                try:
+                    user = services.user_email_verify(
+                        uidb64=uidb64, token=token, password=form.cleaned_data["password"]
+                    )
+                except DomainError as exc:
+                    form_error_from(form, exc)
+                    status = 400
+                else:
+                    login(request, user, backend=_BACKEND)
+                    messages.success(request, _("Your e-mail address is confirmed. Welcome!"))
+                    return redirect(next_url)
+        response = render(
+            request,
+            "accounts/signup_confirm.html",
+            {"form": form, "next": next_url},
+            status=status,
+        )
+    response["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+_BACKEND = "apps.accounts.backends.VerifiedEmailBackend"
+
+
+def _too_many_attempts(wait: float) -> str:
+    minutes = max(1, round(wait / 60))
+    return ngettext(
+        "Too many attempts. Try again in %(minutes)s minute.",
+        "Too many attempts. Try again in %(minutes)s minutes.",
+        minutes,
+    ) % {"minutes": minutes}
 
 
 def set_language(request: HttpRequest) -> HttpResponse:
@@ -214,16 +295,7 @@ def account_delete(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         wait = _throttle_wait(request)
         if wait is not None:
-            minutes = max(1, round(wait / 60))
-            form.add_error(
-                "password",
-                ngettext(
-                    "Too many attempts. Try again in %(minutes)s minute.",
-                    "Too many attempts. Try again in %(minutes)s minutes.",
-                    minutes,
-                )
-                % {"minutes": minutes},
-            )
+            form.add_error("password", _too_many_attempts(wait))
             status = 429
         else:
             try:
@@ -252,17 +324,8 @@ def password_change(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         wait = _throttle_wait(request)  # the old password can be guessed here, too
         if wait is not None:
-            minutes = max(1, round(wait / 60))
             form.is_valid()
-            form.add_error(
-                "old_password",
-                ngettext(
-                    "Too many attempts. Try again in %(minutes)s minute.",
-                    "Too many attempts. Try again in %(minutes)s minutes.",
-                    minutes,
-                )
-                % {"minutes": minutes},
-            )
+            form.add_error("old_password", _too_many_attempts(wait))
             status = 429
         elif form.is_valid():
             form.save()
@@ -290,16 +353,7 @@ class PasswordResetView(auth_views.PasswordResetView):
         wait = _throttle_wait(self.request, PASSWORD_RESET_THROTTLES)
         if wait is None:
             return super().form_valid(form)
-        minutes = max(1, round(wait / 60))
-        form.add_error(
-            "email",
-            ngettext(
-                "Too many attempts. Try again in %(minutes)s minute.",
-                "Too many attempts. Try again in %(minutes)s minutes.",
-                minutes,
-            )
-            % {"minutes": minutes},
-        )
+        form.add_error("email", _too_many_attempts(wait))
         response = self.render_to_response(self.get_context_data(form=form), status=429)
         response["Retry-After"] = str(int(wait) + 1)
         return response

@@ -27,6 +27,8 @@ class AuditAction(models.TextChoices):
     LOGIN = "login", _("Signed in")
     LOGIN_FAILED = "login_failed", _("Failed sign-in")
     LOGOUT = "logout", _("Signed out")
+    SIGNED_UP = "signed_up", _("Account created")
+    EMAIL_VERIFIED = "email_verified", _("E-mail address confirmed")
     API_TOKEN_REVOKED = "api_token_revoked", _("API token revoked")
     INVITATION_CREATED = "invitation_created", _("Invitation created")
     INVITATION_ACCEPTED = "invitation_accepted", _("Invitation accepted")

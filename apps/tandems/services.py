@@ -239,6 +239,12 @@ def invitation_accept(*, user: User, token: str) -> Membership:
     problem = _invitation_problem(invitation)
     if problem:
         raise DomainError(problem, field="token")
+    if user.email_verified_at is None:
+        # Only an address its owner proved to read may take an invitation sent to it.
+        raise DomainError(
+            gettext_noop("Confirm your e-mail address first, with the link we sent you."),
+            field="token",
+        )
     if normalize_email_address(invitation.email) != normalize_email_address(user.email):
         raise DomainError(
             gettext_noop(

@@ -111,7 +111,7 @@ AUTH_PASSWORD_VALIDATORS = [
 # Axes first: it refuses a locked-out sign-in before the password is even checked.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "apps.accounts.backends.VerifiedEmailBackend",
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
@@ -302,6 +302,8 @@ REST_FRAMEWORK = {
         # Reset e-mails: per client address, and per e-mail address asked for.
         "password_reset_ip": env_str("TANDEM_PASSWORD_RESET_THROTTLE", "10/hour"),
         "password_reset_email": env_str("TANDEM_PASSWORD_RESET_THROTTLE_PER_ADDRESS", "3/hour"),
+        # Sign-up e-mails to one address (a confirmation link, or a note to its owner).
+        "sign_up_email": env_str("TANDEM_SIGN_UP_THROTTLE_PER_ADDRESS", "3/hour"),
     },
     "NUM_PROXIES": TANDEM_TRUSTED_PROXY_COUNT or None,
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],

@@ -35,6 +35,7 @@ REST_FRAMEWORK = {
         "auth_user": "10000/minute",
         "password_reset_ip": "10000/minute",
         "password_reset_email": "10000/minute",
+        "sign_up_email": "10000/minute",
     },
 }
 # WhiteNoise warns about a missing STATIC_ROOT; tests do not collect static files.

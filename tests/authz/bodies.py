@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from apps.accounts.models import User
 from tests.authz.matrix import CYCLE, OCC, SERIES, T
-from tests.fuzz.world import PASSWORD, World
+from tests.fuzz.world import PASSWORD, World, unconfirmed_link
 
 _serial = itertools.count(1)
 
@@ -66,6 +66,7 @@ BODIES: dict[tuple[str, str], Body] = {
         "email": f"new{next(_serial)}@example.org",
         "password": "a long new passphrase",
     },
+    ("POST", "/api/v1/auth/verify/"): lambda w, c: unconfirmed_link(),
     ("POST", "/api/v1/auth/token/"): lambda w, c: {
         "email": w.home.leader.email,
         "password": PASSWORD,

@@ -95,7 +95,20 @@ CYCLE = T + "/feedback/cycles/{cycle_id}"
 MATRIX: Final[tuple[Row, ...]] = (
     # --- accounts and the person's own things ---------------------------------------------
     personal("GET", "/api/health/", 200, anonymous=200),
-    personal("POST", "/api/v1/auth/signup/", 201, anonymous=201, note="creates a new person"),
+    personal(
+        "POST",
+        "/api/v1/auth/signup/",
+        202,
+        anonymous=202,
+        note="an unconfirmed new person; the same answer for every address",
+    ),
+    personal(
+        "POST",
+        "/api/v1/auth/verify/",
+        200,
+        anonymous=200,
+        note="a fresh unconfirmed account's mailed link and password",
+    ),
     personal("POST", "/api/v1/auth/token/", 200, anonymous=200, note="home leader's password"),
     personal("DELETE", "/api/v1/auth/token/", 204, note="revokes the caller's own token"),
     personal("GET", "/api/v1/me/tokens/", 200),

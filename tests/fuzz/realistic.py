@@ -26,7 +26,7 @@ from schemathesis.core.parameters import ParameterLocation
 
 from apps.accounts.rules import valid_timezones
 from apps.core.dates import EARLIEST, LATEST
-from tests.fuzz.world import PASSWORD, World
+from tests.fuzz.world import PASSWORD, World, unconfirmed_link
 
 _serial = itertools.count(1)
 
@@ -248,6 +248,10 @@ def _signup(body: Body, world: World) -> None:
     body["email"], body["password"] = f"fuzz{n}@example.org", f"A long fuzz passphrase {n}"
 
 
+def _verify(body: Body, world: World) -> None:
+    body.update(unconfirmed_link())
+
+
 def _sign_in(body: Body, world: World) -> None:
     body["email"], body["password"] = world.home.leader.email, PASSWORD
 
@@ -287,6 +291,7 @@ def _accept(body: Body, world: World) -> None:
 
 BODY_REPAIRS: dict[tuple[str, str], Callable[[Body, World], None]] = {
     ("POST", "/api/v1/auth/signup/"): _signup,
+    ("POST", "/api/v1/auth/verify/"): _verify,
     ("POST", "/api/v1/auth/token/"): _sign_in,
     ("POST", "/api/v1/me/delete/"): _password,
     ("PATCH", "/api/v1/me/"): _preferences,

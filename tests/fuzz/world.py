@@ -7,6 +7,7 @@ authorization matrix asks each role for the same rows.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -15,9 +16,12 @@ from decimal import Decimal
 
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 
 from apps.accounts.models import User
-from apps.accounts.services import api_token_create
+from apps.accounts.services import api_token_create, user_sign_up
+from apps.accounts.tokens import email_verification_token
 from apps.checkins import rules as checkin_rules
 from apps.checkins import selectors as checkin_selectors
 from apps.checkins import services as checkins
@@ -224,6 +228,18 @@ def build_tandem(name: str) -> TandemWorld:
         notice = delivered_notice(user, tandem)
         ids[f"notice_{'leader' if user == leader else 'assistant'}_id"] = notice.pk
     return world
+
+
+_unconfirmed = itertools.count(1)
+
+
+def unconfirmed_link() -> dict[str, str]:
+    """A new unconfirmed account's confirmation link and password, as its e-mail has them."""
+    email, password = f"unconfirmed{next(_unconfirmed)}@example.org", "a long new passphrase"
+    user_sign_up(email=email, password=password)
+    user = User.objects.get(email=email)
+    uid = urlsafe_base64_encode(force_bytes(user.pk))
+    return {"uid": uid, "token": email_verification_token.make_token(user), "password": password}
 
 
 def _token(user: User) -> str:

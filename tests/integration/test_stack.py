@@ -6,6 +6,7 @@ This is what docker-compose.yml starts; here the same commands run as plain proc
 from __future__ import annotations
 
 import json
+import re
 import secrets
 import urllib.request
 from pathlib import Path
@@ -37,6 +38,14 @@ def call(
             return response.status, json.loads(response.read() or b"{}")
     except urllib.error.HTTPError as exc:
         return exc.code, json.loads(exc.read() or b"{}")
+
+
+def _mailed_link(mail_dir: Path) -> tuple[str, str] | None:
+    for message in mail_dir.glob("*.log") if mail_dir.exists() else []:
+        match = re.search(r"/accounts/confirm/([^/\s]+)/([^/\s]+)/", message.read_text())
+        if match:
+            return match.group(1), match.group(2)
+    return None
 
 
 def test_gunicorn_worker_and_beat_serve_the_product_together(tmp_path: Path) -> None:
@@ -77,8 +86,22 @@ def test_gunicorn_worker_and_beat_serve_the_product_together(tmp_path: Path) -> 
             "/api/v1/auth/signup/",
             {"email": "lea@example.org", "password": "a long secret 42"},
         )
-        assert status == 201
-        token = signed_up["token"]
+        assert status == 202 and "token" not in signed_up
+        # The worker mails the link that confirms the address; with it, the first token.
+        wait_for(
+            lambda: _mailed_link(tmp_path / "mail") is not None,
+            timeout=60,
+            what="the worker to mail the confirmation link",
+        )
+        uid, link_token = _mailed_link(tmp_path / "mail")  # type: ignore[misc]
+        status, confirmed = call(
+            base,
+            "POST",
+            "/api/v1/auth/verify/",
+            {"uid": uid, "token": link_token, "password": "a long secret 42"},
+        )
+        assert status == 200
+        token = confirmed["token"]
         status, tandem = call(
             base, "POST", "/api/v1/tandems/", {"name": "Stack", "role": "leader"}, token
         )
@@ -106,7 +129,7 @@ def test_gunicorn_worker_and_beat_serve_the_product_together(tmp_path: Path) -> 
         )
         assert call(base, "GET", "/api/schema/?format=json")[0] == 200
 
-    assert len(list((tmp_path / "mail").iterdir())) == 1
+    assert len(list((tmp_path / "mail").iterdir())) == 2  # the confirmation, the invitation
 
 
 def _healthy(base: str) -> bool:

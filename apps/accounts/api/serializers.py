@@ -80,27 +80,44 @@ class PreferencesInputSerializer(InputSerializer):
     paused_until = serializers.DateTimeField(allow_null=True, required=False)
 
 
-class SignUpInputSerializer(InputSerializer):
-    email = serializers.EmailField(max_length=254)
-    password = serializers.CharField(
-        max_length=128, write_only=True, style={"input_type": "password"}
-    )
-    display_name = serializers.CharField(max_length=120, allow_blank=True, required=False)
-    language = serializers.ChoiceField(choices=Language.choices, required=False)
-    timezone = TimezoneField(required=False)
+def _password() -> serializers.CharField:
+    return serializers.CharField(max_length=128, write_only=True, style={"input_type": "password"})
 
 
-class TokenInputSerializer(InputSerializer):
-    email = serializers.EmailField(max_length=254)
-    password = serializers.CharField(
-        max_length=128, write_only=True, style={"input_type": "password"}
-    )
-    name = serializers.CharField(
+def _token_name() -> serializers.CharField:
+    return serializers.CharField(
         max_length=100,
         allow_blank=True,
         required=False,
         help_text="What the token is for (a device or client), shown in the list of tokens.",
     )
+
+
+class SignUpInputSerializer(InputSerializer):
+    email = serializers.EmailField(max_length=254)
+    password = _password()
+    display_name = serializers.CharField(max_length=120, allow_blank=True, required=False)
+    language = serializers.ChoiceField(choices=Language.choices, required=False)
+    timezone = TimezoneField(required=False)
+
+
+class SignUpOutputSerializer(serializers.Serializer[Any]):
+    detail = serializers.CharField(
+        help_text="The same for every address: look for the e-mail Tandem sent."
+    )
+
+
+class EmailVerifyInputSerializer(InputSerializer):
+    uid = serializers.CharField(max_length=64, help_text="From the confirmation link.")
+    token = serializers.CharField(max_length=128, help_text="From the confirmation link.")
+    password = _password()
+    name = _token_name()
+
+
+class TokenInputSerializer(InputSerializer):
+    email = serializers.EmailField(max_length=254)
+    password = _password()
+    name = _token_name()
 
 
 class AccountDeleteInputSerializer(InputSerializer):

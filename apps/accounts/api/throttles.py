@@ -107,6 +107,15 @@ class PasswordResetPerPersonThrottle(_LiveRateThrottle):
         return self.cache_format % {"scope": self.scope, "ident": ident}
 
 
+class SignUpPerPersonThrottle(PasswordResetPerPersonThrottle):
+    """Sign-up e-mails to one address, from anywhere: each sign-up mails the address (its
+    confirmation link, or a note to the owner), so nobody floods an inbox with them. Counted
+    alike whether or not the address has an account."""
+
+    scope = "sign_up_email"
+
+
 AUTH_THROTTLES = [AuthPerAddressThrottle, AuthPerPersonThrottle]
+SIGN_UP_THROTTLES = [*AUTH_THROTTLES, SignUpPerPersonThrottle]
 SIGN_IN_THROTTLES = [AuthPerAddressThrottle, SignInPerPersonThrottle]
 PASSWORD_RESET_THROTTLES = [PasswordResetPerAddressThrottle, PasswordResetPerPersonThrottle]

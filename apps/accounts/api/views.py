@@ -4,6 +4,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext, gettext_noop
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, status
 from rest_framework.exceptions import Throttled
@@ -16,13 +17,15 @@ from apps.accounts import selectors, services
 from apps.accounts.api.serializers import (
     AccountDeleteInputSerializer,
     ApiTokenSerializer,
+    EmailVerifyInputSerializer,
     MeSerializer,
     PreferencesInputSerializer,
     SignUpInputSerializer,
+    SignUpOutputSerializer,
     TokenInputSerializer,
     TokenOutputSerializer,
 )
-from apps.accounts.api.throttles import AUTH_THROTTLES, SIGN_IN_THROTTLES
+from apps.accounts.api.throttles import AUTH_THROTTLES, SIGN_IN_THROTTLES, SIGN_UP_THROTTLES
 from apps.accounts.models import ApiToken, User
 
 if TYPE_CHECKING:
@@ -34,22 +37,57 @@ _LOCKED_OUT = OpenApiResponse(
 )
 
 
+SIGN_UP_SENT = gettext_noop(
+    "Check your inbox: we sent an e-mail to this address. A new account is confirmed with "
+    "the link in it."
+)
+
+
 class SignUpView(APIView):
+    """Sign up. The answer is the same whether or not the address has an account (202, and
+    nobody signed in): a new address gets an unconfirmed account and a link that confirms
+    it (`auth/verify/`), an existing account's owner an e-mail. Ask `auth/token/` once the
+    address is confirmed."""
+
+    permission_classes = [AllowAny]
+    authentication_classes: list[type] = []
+    throttle_classes = SIGN_UP_THROTTLES
+
+    @extend_schema(
+        request=SignUpInputSerializer, responses={202: SignUpOutputSerializer, 429: _LOCKED_OUT}
+    )
+    def post(self, request: Request) -> Response:
+        data = SignUpInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.user_sign_up(**data.validated_data)
+        return Response({"detail": gettext(SIGN_UP_SENT)}, status=status.HTTP_202_ACCEPTED)
+
+
+class EmailVerifyView(APIView):
+    """Confirm a new account's address with the mailed link's `uid` and `token` and the
+    account's password; answers a first API token for this device, like `auth/token/`."""
+
     permission_classes = [AllowAny]
     authentication_classes: list[type] = []
     throttle_classes = AUTH_THROTTLES
 
     @extend_schema(
-        request=SignUpInputSerializer, responses={201: TokenOutputSerializer, 429: _LOCKED_OUT}
+        request=EmailVerifyInputSerializer,
+        responses={200: TokenOutputSerializer, 429: _LOCKED_OUT},
     )
     def post(self, request: Request) -> Response:
-        data = SignUpInputSerializer(data=request.data)
+        data = EmailVerifyInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        user = services.user_sign_up(**data.validated_data)
-        api_token, secret = services.api_token_create(user=user)
+        user = services.user_email_verify(
+            uidb64=data.validated_data["uid"],
+            token=data.validated_data["token"],
+            password=data.validated_data["password"],
+        )
+        api_token, secret = services.api_token_create(
+            user=user, name=data.validated_data.get("name", "")
+        )
         return Response(
-            TokenOutputSerializer({"token": secret, "api_token": api_token, "user": user}).data,
-            status=status.HTTP_201_CREATED,
+            TokenOutputSerializer({"token": secret, "api_token": api_token, "user": user}).data
         )
 
 

@@ -3,10 +3,12 @@ from __future__ import annotations
 from datetime import time
 
 import pytest
+from django.core import mail
 from knox.crypto import hash_token
 from rest_framework.test import APIClient
 
 from apps.accounts.models import ApiToken, User
+from tests.apps.accounts.signing_up import api_confirm, api_sign_up
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -16,37 +18,46 @@ TOKEN = "/api/v1/auth/token/"
 ME = "/api/v1/me/"
 
 
+PAYLOAD = {
+    "email": "Kim@Example.org",
+    "password": "a long enough secret 42",
+    "display_name": "Kim",
+    "language": "de",
+    "timezone": "Europe/Vienna",
+}
+
+
 def sign_up(client: APIClient, **overrides: object):
-    payload = {
-        "email": "Kim@Example.org",
-        "password": "a long enough secret 42",
-        "display_name": "Kim",
-        "language": "de",
-        "timezone": "Europe/Vienna",
-    }
-    payload.update(overrides)
-    return client.post(SIGNUP, payload, format="json")
+    return client.post(SIGNUP, {**PAYLOAD, **overrides}, format="json")
 
 
-def test_sign_up_creates_the_person_and_returns_a_working_token(api_client: APIClient) -> None:
-    response = sign_up(api_client)
+def test_sign_up_creates_an_unconfirmed_person_whom_the_mailed_link_signs_in(
+    api_client: APIClient,
+) -> None:
+    response = api_sign_up(api_client, **PAYLOAD)
 
-    assert response.status_code == 201
+    assert response.status_code == 202
+    assert "token" not in response.data
     user = User.objects.get()
     assert (user.email, user.language, user.timezone) == ("kim@example.org", "de", "Europe/Vienna")
-    assert ApiToken.objects.get(user=user).digest == hash_token(response.data["token"])
-    api_client.credentials(HTTP_AUTHORIZATION=f"Token {response.data['token']}")
+    assert user.email_verified_at is None
+    confirmed = api_confirm("kim@example.org")
+    assert confirmed.status_code == 200
+    assert ApiToken.objects.get(user=user).digest == hash_token(confirmed.data["token"])
+    api_client.credentials(HTTP_AUTHORIZATION=f"Token {confirmed.data['token']}")
     assert api_client.get(ME).data["email"] == "kim@example.org"
 
 
-def test_sign_up_with_an_existing_email_in_other_case_is_refused(api_client: APIClient) -> None:
+def test_sign_up_with_an_existing_email_in_other_case_answers_alike_and_mails_the_owner(
+    api_client: APIClient,
+) -> None:
     UserFactory(email="kim@example.org")
 
-    response = sign_up(api_client, email="KIM@example.org")
+    response = api_sign_up(api_client, **{**PAYLOAD, "email": "KIM@example.org"})
 
-    assert response.status_code == 400
-    assert list(response.data) == ["email"]
+    assert response.status_code == 202
     assert User.objects.count() == 1
+    assert [m.subject for m in mail.outbox] == ["Someone tried to sign up with your e-mail address"]
 
 
 @pytest.mark.parametrize(

@@ -16,6 +16,8 @@ from rest_framework.test import APIClient
 from apps.accounts import services
 from apps.accounts.models import ApiToken, User
 from apps.audit.models import AuditEvent
+from tests.apps.accounts.signing_up import PASSWORD as SIGN_UP_PASSWORD
+from tests.apps.accounts.signing_up import api_sign_up, confirm_link
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -58,14 +60,20 @@ def test_each_device_gets_its_own_named_token_that_expires() -> None:
     assert ApiToken.objects.filter(user=me).count() == 2
 
 
-def test_sign_up_returns_a_token_with_an_expiry(api_client: APIClient) -> None:
-    response = api_client.post(
-        "/api/v1/auth/signup/", {"email": "kim@example.org", "password": "a long secret 42"}
+def test_confirming_the_address_returns_a_named_token_with_an_expiry() -> None:
+    assert api_sign_up().status_code == 202
+    _path, uid, token = confirm_link("kim@example.org")
+
+    response = APIClient().post(
+        "/api/v1/auth/verify/",
+        {"uid": uid, "token": token, "password": SIGN_UP_PASSWORD, "name": "Phone"},
+        format="json",
     )
 
-    assert response.status_code == 201
+    assert response.status_code == 200
     assert set(response.data) == {"token", "id", "name", "expiry", "user"}
     assert ApiToken.objects.get().pk == response.data["id"]
+    assert response.data["name"] == "Phone"
 
 
 def test_revoking_one_token_leaves_the_other_device_signed_in() -> None:

@@ -23,6 +23,7 @@ from apps.notifications.models import Notice, NotificationPreferences
 from apps.notifications.services import notification_preferences_update
 from apps.tandems import services as tandems
 from apps.tandems.models import Invitation, Membership, Role, Tandem
+from tests.apps.accounts.signing_up import api_confirm, api_sign_up
 from tests.conftest import Pair
 from tests.factories.feedback import full_answers, make_cycle
 from tests.factories.notifications import delivered_notice
@@ -218,9 +219,8 @@ def test_the_address_is_free_for_a_new_account(pair: Pair) -> None:
     email = pair.assistant.email
     services.user_delete(user=pair.assistant, password=PASSWORD)
 
-    response = APIClient().post(
-        "/api/v1/auth/signup/", {"email": email, "password": "a long enough secret 42"}
-    )
+    response = api_sign_up(email=email)
 
-    assert response.status_code == 201
+    assert response.status_code == 202
     assert User.objects.get(email=email).display_name == ""
+    assert api_confirm(email).status_code == 200

@@ -253,7 +253,12 @@ def test_a_failed_sign_in_is_answered_in_the_browsers_language() -> None:
 
     assert (response.status_code, response.json()) == (
         400,
-        {"password": ["E-Mail-Adresse oder Passwort ist falsch."]},
+        {
+            "password": [
+                "E-Mail-Adresse oder Passwort ist falsch, oder die Adresse ist noch nicht "
+                "bestätigt (mit dem Link aus der E-Mail zur Registrierung)."
+            ]
+        },
     )
     assert response["Content-Language"] == "de"
 
