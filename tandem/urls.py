@@ -1,6 +1,7 @@
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.urls import URLPattern, URLResolver, include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from apps.accounts import views as account_views
@@ -26,7 +27,7 @@ tandem_pages = [
     path("", include("apps.feedback.urls")),
 ]
 
-urlpatterns = [
+app_urls = [
     path("", tandem_views.home, name="home"),
     path("t/<int:tandem_id>/", include(tandem_pages)),
     path("inbox/", include("apps.notifications.urls")),
@@ -64,13 +65,34 @@ urlpatterns = [
     # Before Django's own: a signed-in person's switch also changes their profile's language.
     path("i18n/setlang/", account_views.set_language, name="set_language"),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
     path("api/health/", HealthView.as_view(), name="health"),
-    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
-    # The split view serves its start-up script as a file: no inline script under the CSP.
-    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
 ]
+
+
+def optional_urls() -> list[URLPattern | URLResolver]:
+    """What production may move or close: the admin site at TANDEM_ADMIN_URL (empty: not
+    routed at all), the OpenAPI schema and the API docs while TANDEM_API_DOCS is on. A closed
+    one answers 404 like any unknown path (JSON under /api/). After the app's own routes, so
+    no setting can shadow one of them."""
+    found: list[URLPattern | URLResolver] = []
+    admin_prefix = settings.TANDEM_ADMIN_URL.strip("/")
+    if admin_prefix:
+        found.append(path(f"{admin_prefix}/", admin.site.urls))
+    if settings.TANDEM_API_DOCS:
+        found += [
+            path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+            # The split view serves its start-up script as a file: no inline script under CSP.
+            path(
+                "api/docs/",
+                SpectacularSwaggerSplitView.as_view(url_name="schema"),
+                name="api-docs",
+            ),
+        ]
+    return found
+
+
+urlpatterns = [*app_urls, *optional_urls()]
 
 # Under /api/ a path that matches no route, or a crash, answers in the API's JSON format.
 handler404 = "apps.core.api.views.not_found"

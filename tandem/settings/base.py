@@ -144,6 +144,10 @@ TANDEM_BASE_URL = env_str("TANDEM_BASE_URL", "http://127.0.0.1:8000")
 # Behind this many reverse proxies the client address is taken from X-Forwarded-For (the
 # audit log, the login lockout and the API throttles all use it); 0 ignores the header.
 TANDEM_TRUSTED_PROXY_COUNT = env_int("TANDEM_TRUSTED_PROXY_COUNT", 0)
+# Where the admin site is routed ("" routes it nowhere), and whether the OpenAPI schema and
+# the API docs (/api/schema/, /api/docs/) are served: production may move or close them.
+TANDEM_ADMIN_URL = env_str("TANDEM_ADMIN_URL", "admin/")
+TANDEM_API_DOCS = env_bool("TANDEM_API_DOCS", True)
 # Pages and the API load nothing from elsewhere and have no inline script or style.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {

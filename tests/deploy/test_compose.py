@@ -106,6 +106,18 @@ def test_the_defaults_follow_the_domain() -> None:
     assert env["SECURE_SSL_REDIRECT"] == "true"
 
 
+def test_the_admin_and_the_api_docs_can_be_moved_or_closed_from_the_environment() -> None:
+    defaults = app_environment("web", {"SECRET_KEY": "x" * 50})
+    closed = app_environment(
+        "web", {"SECRET_KEY": "x" * 50, "TANDEM_ADMIN_URL": "", "TANDEM_API_DOCS": "false"}
+    )
+    moved = app_environment("web", {"SECRET_KEY": "x" * 50, "TANDEM_ADMIN_URL": "ops-7f3a/"})
+
+    assert (defaults["TANDEM_ADMIN_URL"], defaults["TANDEM_API_DOCS"]) == ("admin/", "true")
+    assert (closed["TANDEM_ADMIN_URL"], closed["TANDEM_API_DOCS"]) == ("", "false")
+    assert moved["TANDEM_ADMIN_URL"] == "ops-7f3a/"
+
+
 def test_the_web_environment_passes_check_deploy() -> None:
     """What the `web` container gets, with only SECRET_KEY and TANDEM_DOMAIN set (each variable
     the compose file sets replaces the test's own)."""
