@@ -33,6 +33,8 @@ class AuditAction(models.TextChoices):
     INVITATION_CREATED = "invitation_created", _("Invitation created")
     INVITATION_ACCEPTED = "invitation_accepted", _("Invitation accepted")
     INVITATION_REVOKED = "invitation_revoked", _("Invitation revoked")
+    MEMBER_LEFT = "member_left", _("Member left the tandem")
+    MEMBER_REMOVED = "member_removed", _("Member removed from the tandem")
     TANDEM_DELETED = "tandem_deleted", _("Tandem deleted")
     GOAL_DELETED = "goal_deleted", _("Goal deleted")
     AREA_CREATED = "area_created", _("Decision area created")
