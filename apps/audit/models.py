@@ -43,6 +43,7 @@ class AuditAction(models.TextChoices):
     AREA_ARCHIVED = "area_archived", _("Decision area archived")
     AREA_RESTORED = "area_restored", _("Decision area restored")
     GROWTH_DISMISSED = "growth_dismissed", _("Growth suggestion dismissed")
+    MATRIX_IMPORTED = "matrix_imported", _("Decision-rights matrix imported")
     FEED_TOKEN_REGENERATED = "feed_token_regenerated", _("Calendar feed link renewed")
     FEED_TOKEN_REVOKED = "feed_token_revoked", _("Calendar feed link revoked")
     DATA_EXPORTED = "data_exported", _("Tandem data exported")
