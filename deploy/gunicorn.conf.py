@@ -12,3 +12,6 @@ timeout = 30
 # links) replaced by [redacted]: apps/core/redaction.py.
 accesslog = "-"
 logger_class = "apps.core.access_log.RedactingLogger"
+# gunicorn's own error answers (a request line or headers over its limits, bytes that are not
+# HTTP) in the API's JSON error format instead of an HTML page: tandem/gunicorn_worker.py.
+worker_class = "tandem.gunicorn_worker.JsonErrorWorker"

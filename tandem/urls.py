@@ -94,6 +94,9 @@ def optional_urls() -> list[URLPattern | URLResolver]:
 
 urlpatterns = [*app_urls, *optional_urls()]
 
-# Under /api/ a path that matches no route, or a crash, answers in the API's JSON format.
+# Under /api/ a request Django refuses, a path that matches no route, or a crash, answers in
+# the API's JSON format.
+handler400 = "apps.core.api.views.bad_request"
+handler403 = "apps.core.api.views.permission_denied"
 handler404 = "apps.core.api.views.not_found"
 handler500 = "apps.core.api.views.server_error"

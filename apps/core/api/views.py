@@ -38,6 +38,22 @@ class HealthView(APIView):
         return Response(report, status=200 if ok else 503)
 
 
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """The site's 400 handler, for what Django refuses before a view answers (a Host that is
+    not allowed, too many form fields …): JSON under /api/, the page elsewhere."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": gettext("Bad request.")}, status=400)
+    return defaults.bad_request(request, exception)
+
+
+def permission_denied(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """The site's 403 handler (a `PermissionDenied` outside an API view's own handling):
+    JSON under /api/, the page elsewhere."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": gettext("Permission denied.")}, status=403)
+    return defaults.permission_denied(request, exception)
+
+
 def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
     """The site's 404 handler: under /api/ a path that matches no route (e.g. a letter
     where an id goes) answers in the API's JSON error format, elsewhere with the page."""

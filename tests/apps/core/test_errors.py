@@ -6,13 +6,17 @@ from __future__ import annotations
 import sqlite3
 from unittest import mock
 
+import orjson
 import psycopg
 import psycopg.errors
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.db import DatabaseError, DataError, InterfaceError, OperationalError, ProgrammingError
+from django.test import RequestFactory
 from rest_framework.test import APIClient
 
 from apps.core.api.errors import database_unavailable
+from apps.core.api.views import permission_denied
 from tests.conftest import Pair
 
 pytestmark = pytest.mark.django_db
@@ -232,3 +236,33 @@ def test_a_page_that_matches_no_route_stays_a_page(client: object) -> None:
 
     assert response.status_code == 404
     assert response["Content-Type"].startswith("text/html")
+
+
+def test_a_host_that_is_not_allowed_answers_json_under_the_api(api_client: APIClient) -> None:
+    response = api_client.get("/api/v1/me/", HTTP_HOST="evil.example")
+
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/json"
+    assert response.json() == {"detail": "Bad request."}
+
+
+def test_a_host_that_is_not_allowed_stays_a_page_elsewhere(client: object) -> None:
+    response = client.get("/accounts/login/", HTTP_HOST="evil.example")  # type: ignore[attr-defined]
+
+    assert response.status_code == 400
+    assert response["Content-Type"].startswith("text/html")
+
+
+@pytest.mark.parametrize(("path", "json"), [("/api/v1/me/", True), ("/accounts/login/", False)])
+def test_permission_denied_outside_an_api_view_answers_json_under_the_api(
+    rf: RequestFactory, path: str, json: bool
+) -> None:
+    """Django's 403 handler, for a `PermissionDenied` no API view turned into its answer."""
+    response = permission_denied(rf.get(path), PermissionDenied())
+
+    assert response.status_code == 403
+    if json:
+        assert response["Content-Type"] == "application/json"
+        assert orjson.loads(response.content) == {"detail": "Permission denied."}
+    else:
+        assert response["Content-Type"].startswith("text/html")
