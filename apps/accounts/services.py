@@ -45,6 +45,7 @@ from apps.core.text import one_line
 from apps.delegation.models import Decision
 from apps.feedback.models import EntryStatus, FeedbackEntry
 from apps.notifications.models import Notice, NotificationPreferences
+from apps.notifications.services import HOURS_FIELDS, deliveries_reschedule
 from apps.tandems.models import Membership, Tandem
 
 # What the other member sees instead of a deleted person's name.
@@ -329,7 +330,10 @@ def user_token_obtain(
 
 @transaction.atomic
 def user_update_preferences(*, user: User, **changes: Any) -> User:
-    """Apply a partial change of preferences, checking the combination that results."""
+    """Apply a partial change of preferences, checking the combination that results.
+
+    When the hours change (timezone, quiet hours, window, pause), the e-mails held for the
+    person are scheduled again by the new hours (`deliveries_reschedule`)."""
     unknown = set(changes) - set(PREFERENCE_FIELDS)
     if unknown:
         raise DomainError(gettext_noop("Unknown preference."), field=sorted(unknown)[0])
@@ -341,9 +345,15 @@ def user_update_preferences(*, user: User, **changes: Any) -> User:
     _check_quiet_hours(merged["quiet_hours_start"], merged["quiet_hours_end"])
     _check_window(merged["window_weekday"], merged["window_start"], merged["window_end"])
     _check_pause(merged["paused_from"], merged["paused_until"])
+    hours_changed = any(
+        getattr(user, name) != value for name, value in changes.items() if name in HOURS_FIELDS
+    )
     for name, value in changes.items():
         setattr(user, name, value)
     user.save(update_fields=[*changes.keys()] if changes else None)
+    if hours_changed:
+        # What waits for the old hours is released or held by the new ones.
+        deliveries_reschedule(user=user)
     return user
 
 

@@ -121,6 +121,10 @@ class Delivery(models.Model):
       the mail server: the one window in which an e-mail may have gone out twice.
     - `expires_at` is a copy of the notice's (which never changes after `notify`), so the
       dispatcher finds the pending deliveries to drop through an index of their own.
+    - `deliver_at` of the in-app delivery is the notice's `due_at`: the person's hours never
+      hide the inbox. The e-mail's is that time moved into the person's hours
+      (`timing.delivery_time`), computed again whenever their hours change, and pushed back
+      after a failed try.
     """
 
     notice = models.ForeignKey(Notice, on_delete=models.CASCADE, related_name="deliveries")

@@ -122,18 +122,65 @@ def notify(
         except IntegrityError:
             # Another transaction recorded the same (recipient, key) first and has committed.
             return Notice.objects.get(recipient=recipient, key=key)
-        deliver_at = timing.delivery_time(
+        email_at = timing.delivery_time(
             due=due_at, prefs=preferences_of(recipient), urgent=urgent, not_after=not_after
         )
         Delivery.objects.bulk_create(
             [
+                # The inbox shows what is there: in-app waits only for the subject's time.
                 Delivery(
-                    notice=notice, channel=channel, deliver_at=deliver_at, expires_at=expires_at
-                )
-                for channel in Channel
+                    notice=notice, channel=Channel.IN_APP, deliver_at=due_at, expires_at=expires_at
+                ),
+                # E-mail is a push: it waits for the person's hours.
+                Delivery(
+                    notice=notice, channel=Channel.EMAIL, deliver_at=email_at, expires_at=expires_at
+                ),
             ]
         )
     return notice
+
+
+# The fields of a person that decide when their e-mails may go out.
+HOURS_FIELDS = frozenset(
+    {
+        "timezone",
+        "quiet_hours_start",
+        "quiet_hours_end",
+        "window_weekday",
+        "window_start",
+        "window_end",
+        "paused_from",
+        "paused_until",
+    }
+)
+
+
+def deliveries_reschedule(*, user: User, now: datetime | None = None) -> int:
+    """The person's hours changed: compute again when each e-mail held for them may go out.
+
+    Lifting quiet hours, moving the window or ending a pause early releases what waited for
+    the old end (it goes out at the next dispatch); new quiet hours or a later window hold
+    what would now fall into them. Computed from the notice's own due time, or from now when
+    that has passed, exactly as `notify` and the dispatcher compute it. E-mails waiting for a
+    retry after a failed send (`attempts` > 0) keep their backoff. Returns how many moved.
+
+    A conditional update on `pending`: a row a dispatcher claimed meanwhile is left alone
+    (the dispatcher computes the time again from the new hours before it claims).
+    """
+    now = now or timezone.now()
+    hours = preferences_of(user)
+    held = Delivery.objects.filter(
+        notice__recipient=user, channel=Channel.EMAIL, state=DeliveryState.PENDING, attempts=0
+    ).values_list("pk", "deliver_at", "notice__due_at", "notice__urgent", "notice__not_after")
+    moves: dict[datetime, list[int]] = defaultdict(list)
+    for pk, deliver_at, due_at, urgent, not_after in held:
+        when = timing.delivery_time(
+            due=max(due_at, now), prefs=hours, urgent=urgent, not_after=not_after
+        )
+        if when != deliver_at:
+            moves[when].append(pk)
+    pending = Delivery.objects.filter(state=DeliveryState.PENDING)
+    return sum(pending.filter(pk__in=pks).update(deliver_at=when) for when, pks in moves.items())
 
 
 # --- settings (read with defaults; the embedded default needs none of them) ---------------
@@ -293,7 +340,8 @@ def dispatch(
     with transaction.atomic():
         due = (
             Delivery.objects.filter(state=DeliveryState.PENDING, deliver_at__lte=now)
-            .exclude(_paused(now))
+            # A pause holds e-mail only: the inbox shows what is there.
+            .exclude(_paused(now) & Q(channel=Channel.EMAIL))
             .order_by("deliver_at", "id")
         )
         if connection.features.has_select_for_update_skip_locked:
@@ -311,8 +359,12 @@ def dispatch(
             if not person.is_active:
                 to_skip[_INACTIVE].append(pk)
                 continue
+            if channel == Channel.IN_APP:
+                # Quiet hours, window and pause govern e-mail, not the inbox.
+                to_claim.append((pk, channel, recipient_id))
+                continue
             choices = _choices(person)
-            if channel == Channel.EMAIL and choices is not None and not choices.email_enabled:
+            if choices is not None and not choices.email_enabled:
                 to_skip[_EMAIL_OFF].append(pk)
                 continue
             hours = prefs.get(recipient_id)
@@ -321,7 +373,7 @@ def dispatch(
             if timing.is_paused(now, hours):
                 continue
             # The person's hours may have changed since `notify` (or a pause just ended in
-            # their quiet hours): ask again, from now. Both channels of a notice ask alike.
+            # their quiet hours): ask again, from now.
             key = (recipient_id, urgent, not_after)
             when = when_for.get(key)
             if when is None:
@@ -518,7 +570,7 @@ def _loaded(held: QuerySet[Delivery]) -> QuerySet[Delivery]:
 
 def _still_wanted(held: list[Delivery], token: str, now: datetime) -> list[Delivery]:
     """Re-check inside the task what may have changed since the claim: an expired notice is
-    dropped, a person paused since goes back to pending. Returns the rest."""
+    dropped, an e-mail to a person paused since goes back to pending. Returns the rest."""
     expired: list[int] = []
     paused: list[int] = []
     hours: dict[int, timing.Preferences] = {}
@@ -527,6 +579,8 @@ def _still_wanted(held: list[Delivery], token: str, now: datetime) -> list[Deliv
         if notice.expires_at is not None and notice.expires_at <= now:
             expired.append(delivery.pk)
             continue
+        if delivery.channel == Channel.IN_APP:
+            continue  # a pause holds e-mail, not the inbox
         person = hours.get(notice.recipient_id)
         if person is None:
             person = hours[notice.recipient_id] = preferences_of(notice.recipient)

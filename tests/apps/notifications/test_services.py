@@ -94,18 +94,27 @@ def test_notify_refuses_naive_datetimes(person) -> None:
         notice_for(person, due_at=datetime(2026, 3, 4, 9, 0))
 
 
-def test_delivery_obeys_quiet_hours(run_pass) -> None:
+def email_sent_at(notice: Notice) -> datetime | None:
+    return notice.deliveries.get(channel=Channel.EMAIL).sent_at
+
+
+def test_quiet_hours_hold_the_email_not_the_inbox(run_pass) -> None:
     person = UserFactory(quiet_hours_start=time(22, 0), quiet_hours_end=time(7, 0))
     late = datetime(2026, 3, 4, 22, 30, tzinfo=UTC)  # 23:30 in Berlin
     with time_machine.travel(late, tick=False):
         notice = notice_for(person)
 
-    assert run_pass(late) == DispatchResult()
+    assert run_pass(late) == DispatchResult(claimed=1)
+    notice.refresh_from_db()
+    assert (notice.delivered_at, states(notice), mail.outbox) == (
+        late,
+        {"in_app": "sent", "email": "pending"},
+        [],
+    )
     assert run_pass(datetime(2026, 3, 5, 5, 59, tzinfo=UTC)) == DispatchResult()
     seven = datetime(2026, 3, 5, 6, 0, tzinfo=UTC)  # 07:00 in Berlin
-    assert run_pass(seven) == DispatchResult(claimed=2)
-    notice.refresh_from_db()
-    assert notice.delivered_at == seven
+    assert run_pass(seven) == DispatchResult(claimed=1)
+    assert (email_sent_at(notice), mailed_notices()) == (seven, [str(notice.pk)])
 
 
 def test_quiet_hours_across_the_spring_dst_change_in_berlin(run_pass) -> None:
@@ -115,22 +124,27 @@ def test_quiet_hours_across_the_spring_dst_change_in_berlin(run_pass) -> None:
         notice = notice_for(person)
 
     seven_cest = datetime(2026, 3, 29, 5, 0, tzinfo=UTC)
-    assert set(notice.deliveries.values_list("deliver_at", flat=True)) == {seven_cest}
-    assert run_pass(seven_cest - timedelta(seconds=1)) == DispatchResult()
-    assert run_pass(seven_cest).claimed == 2
+    assert dict(notice.deliveries.values_list("channel", "deliver_at")) == {
+        "in_app": saturday_night,
+        "email": seven_cest,
+    }
+    assert run_pass(seven_cest - timedelta(seconds=1)) == DispatchResult(claimed=1)
+    assert run_pass(seven_cest) == DispatchResult(claimed=1)
+    assert email_sent_at(notice) == seven_cest
 
 
-def test_non_urgent_notice_waits_for_the_communication_window(run_pass) -> None:
+def test_non_urgent_email_waits_for_the_communication_window(run_pass) -> None:
     person = UserFactory(window_weekday=0, window_start=time(9, 0), window_end=time(11, 0))
     with time_machine.travel(WED_10, tick=False):
         notice = notice_for(person)
 
     monday_9 = datetime(2026, 3, 9, 8, 0, tzinfo=UTC)
-    assert run_pass(WED_10) == DispatchResult()
+    assert run_pass(WED_10) == DispatchResult(claimed=1)
+    assert states(notice) == {"in_app": "sent", "email": "pending"}
     assert run_pass(monday_9 - timedelta(minutes=1)) == DispatchResult()
-    assert run_pass(monday_9) == DispatchResult(claimed=2)
+    assert run_pass(monday_9) == DispatchResult(claimed=1)
     notice.refresh_from_db()
-    assert notice.delivered_at == monday_9
+    assert (notice.delivered_at, email_sent_at(notice)) == (WED_10, monday_9)
 
 
 def test_urgent_notice_ignores_the_window_but_not_quiet_hours(run_pass) -> None:
@@ -149,21 +163,21 @@ def test_urgent_notice_ignores_the_window_but_not_quiet_hours(run_pass) -> None:
     assert urgent.delivered_at == WED_10
 
 
-def test_pause_holds_the_notice_and_it_is_delivered_after_the_pause(run_pass) -> None:
+def test_pause_holds_the_email_and_it_is_sent_after_the_pause(run_pass) -> None:
     back = datetime(2026, 3, 10, 9, 0, tzinfo=UTC)  # Tuesday 10:00 in Berlin
     person = UserFactory(paused_from=WED_10 - timedelta(days=1), paused_until=back)
     with time_machine.travel(WED_10, tick=False):
         notice = notice_for(person, urgent=True)
 
-    assert run_pass(WED_10) == DispatchResult()
+    assert run_pass(WED_10) == DispatchResult(claimed=1)
     assert run_pass(back - timedelta(minutes=1)) == DispatchResult()
-    assert states(notice) == {"in_app": "pending", "email": "pending"}
-    assert run_pass(back) == DispatchResult(claimed=2)
+    assert states(notice) == {"in_app": "sent", "email": "pending"}
+    assert run_pass(back) == DispatchResult(claimed=1)
     notice.refresh_from_db()
-    assert notice.delivered_at == back
+    assert (notice.delivered_at, email_sent_at(notice)) == (WED_10, back)
 
 
-def test_a_pause_ending_in_quiet_hours_delivers_when_they_end(run_pass) -> None:
+def test_a_pause_ending_in_quiet_hours_sends_the_email_when_they_end(run_pass) -> None:
     back = datetime(2026, 3, 10, 2, 0, tzinfo=UTC)  # 03:00 in Berlin, quiet until 07:00
     person = UserFactory(
         paused_from=WED_10 - timedelta(days=1),
@@ -174,24 +188,24 @@ def test_a_pause_ending_in_quiet_hours_delivers_when_they_end(run_pass) -> None:
     with time_machine.travel(WED_10, tick=False):
         notice = notice_for(person)
 
-    assert run_pass(back) == DispatchResult(rescheduled=2)
+    assert run_pass(WED_10) == DispatchResult(claimed=1)
+    assert run_pass(back) == DispatchResult(rescheduled=1)
     seven = datetime(2026, 3, 10, 6, 0, tzinfo=UTC)
-    assert run_pass(seven) == DispatchResult(claimed=2)
-    notice.refresh_from_db()
-    assert notice.delivered_at == seven
+    assert run_pass(seven) == DispatchResult(claimed=1)
+    assert email_sent_at(notice) == seven
 
 
-def test_a_notice_that_expires_during_the_pause_is_dropped(run_pass) -> None:
+def test_an_email_that_expires_during_the_pause_is_dropped(run_pass) -> None:
     person = UserFactory(paused_from=WED_10 - timedelta(days=1), paused_until=None)
     with time_machine.travel(WED_10, tick=False):
         notice = notice_for(person, expires_at=WED_10 + timedelta(hours=2))
 
-    assert run_pass(WED_10 + timedelta(hours=1)) == DispatchResult()
-    assert run_pass(WED_10 + timedelta(hours=2)) == DispatchResult(expired=2)
+    assert run_pass(WED_10 + timedelta(hours=1)) == DispatchResult(claimed=1)
+    assert run_pass(WED_10 + timedelta(hours=2)) == DispatchResult(expired=1)
     notice.refresh_from_db()
     assert (notice.delivered_at, states(notice), mail.outbox) == (
-        None,
-        {"in_app": "expired", "email": "expired"},
+        WED_10 + timedelta(hours=1),
+        {"in_app": "sent", "email": "expired"},
         [],
     )
 
