@@ -165,7 +165,16 @@ def _close(cycle: FeedbackCycle, now: datetime) -> bool:
 def cycle_close(
     *, membership: Membership, cycle_id: int, now: datetime | None = None
 ) -> FeedbackCycle:
-    """Either member closes the cycle early: what was submitted is revealed."""
+    """A member closes the cycle before the periodic task does: what was submitted is
+    revealed to both.
+
+    The blind rule: only a member who has submitted their own entry may close. Closing
+    reveals the partner's submitted entry, so a member who wrote nothing could otherwise end
+    the cycle at will and read the partner's answers without giving any. Such a member waits
+    for the cycle to close by itself (`LATE_GRACE` after the deadline), as everyone does who
+    did not write. The refusal depends on the closer's own entry only, never on whether the
+    partner has written.
+    """
     now = now or timezone.now()
     with transaction.atomic():
         cycle = _cycle_locked(membership, cycle_id)
@@ -173,6 +182,17 @@ def cycle_close(
             raise Conflict(gettext_noop("This cycle is closed already."))
         if now < cycle.opens_at:
             raise Conflict(gettext_noop("The cycle has not opened yet."), field="opens_at")
+        own_submitted = cycle.entries.filter(
+            author_id=membership.user_id, status=EntryStatus.SUBMITTED
+        ).exists()
+        if not own_submitted:
+            raise Conflict(
+                gettext_noop(
+                    "Submit your own feedback before you close the cycle; otherwise it "
+                    "closes by itself after the deadline."
+                ),
+                field="my_entry",
+            )
         _close(cycle, now)
     cycle.refresh_from_db()
     return cycle

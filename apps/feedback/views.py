@@ -330,7 +330,9 @@ def _cycle_page(
             else None
         ),
         "agreements": list(selectors.agreements_of(membership=membership, cycle=cycle)),
-        "can_close": state == "open",
+        # The blind rule: closing reveals the partner's entry, so only after one's own.
+        "can_close": state == "open" and submitted,
+        "close_needs_entry": state == "open" and not submitted,
         "page_errors": errors,
     }
     return render(request, "feedback/cycle.html", context, status=page.status)

@@ -65,7 +65,9 @@ def path_value(method: str, path: str, name: str, world: World) -> int | str | N
     if name == "item_id":
         return ids["agenda_item_id" if "/agenda-items/" in path else "action_item_id"]
     if name == "cycle_id" and (
-        "/received/" in path or path.endswith("/action-items/") or "/amendments/" in path
+        "/received/" in path
+        or path.endswith(("/action-items/", "/close/"))
+        or "/amendments/" in path
     ):
         return ids["revealed_cycle_id"]
     if name == "start" and path.endswith("/retros/"):

@@ -114,8 +114,10 @@ class CycleCloseView(TandemScopedMixin, APIView):
     @extend_schema(
         request=None,
         responses=CycleSerializer,
-        description="Either member closes the cycle (not before it opens): what was "
-        "submitted is revealed; a recurring cycle gets its successor.",
+        description="A member who has submitted their own entry closes the cycle (not "
+        "before it opens): what was submitted is revealed; a recurring cycle gets its "
+        "successor. Without one's own submitted entry it is a 409 naming `my_entry` (the "
+        "blind rule): the cycle then closes by itself after the deadline.",
     )
     def post(self, request: Request, tandem_id: int, cycle_id: int) -> Response:
         services.cycle_close(membership=self.membership, cycle_id=cycle_id)

@@ -183,6 +183,23 @@ def test_the_partners_unrevealed_feedback_is_not_in_the_download(pair: Pair) -> 
     assert "Leader's honest words" not in json.dumps(assistants)
 
 
+def test_a_refused_early_close_leaves_the_partners_entry_out_of_the_download(pair: Pair) -> None:
+    """The blind rule on the data export: the assistant, with only a draft, cannot close the
+    cycle to reveal the leader's words, on the cycle page or through the API."""
+    cycle = half_revealed(pair)
+    assistant = client_of(pair.assistant)
+
+    page = assistant.post(f"/t/{pair.tandem.pk}/feedback/{cycle.pk}/close/")
+    api = pair.assistant_client.post(
+        f"/api/v1/tandems/{pair.tandem.pk}/feedback/cycles/{cycle.pk}/close/"
+    )
+
+    assert (page.status_code, api.status_code) == (409, 409)
+    entries = download(assistant, pair.tandem)["feedback_entries"]
+    assert [(e["author"], e["status"]) for e in entries] == [(pair.assistant.pk, "draft")]
+    assert "Leader's honest words" not in json.dumps(download(assistant, pair.tandem))
+
+
 def test_once_revealed_both_entries_are_in_both_downloads(pair: Pair) -> None:
     cycle = half_revealed(pair)
     feedback.entry_submit(membership=pair.assistant_membership, cycle_id=cycle.pk)

@@ -86,6 +86,41 @@ def test_the_other_members_draft_and_submission_leave_every_read_unchanged(
     assert after[4] == (404, {"detail": "There is no feedback for you to see in this cycle."})
 
 
+@pytest.mark.parametrize("leader_has", ["nothing", "a draft"])
+def test_a_member_who_wrote_nothing_cannot_close_early_to_read_the_partners_entry(
+    pair: Pair, cycle: FeedbackCycle, leader_has: str
+) -> None:
+    """Closing reveals what was submitted: without one's own submitted entry it is refused,
+    the same whether or not the partner has written, and every read stays as it was."""
+    if leader_has == "a draft":
+        services.entry_save_draft(
+            membership=pair.leader_membership, cycle_id=cycle.pk, answers=full_answers(cycle)[:1]
+        )
+    close = url(pair, f"feedback/cycles/{cycle.pk}/close/")
+    refused = pair.leader_client.post(close)
+    nothing = _leader_view(pair, cycle)
+
+    services.entry_submit(
+        membership=pair.assistant_membership,
+        cycle_id=cycle.pk,
+        answers=full_answers(cycle, text="Zebra secret"),
+    )
+    again = pair.leader_client.post(close)
+
+    message = (
+        "Submit your own feedback before you close the cycle; otherwise it closes by itself "
+        "after the deadline."
+    )
+    assert (refused.status_code, refused.json()) == (409, {"my_entry": [message]})
+    assert (again.status_code, again.json()) == (refused.status_code, refused.json())
+    assert _leader_view(pair, cycle) == nothing
+    export = pair.leader_client.get(f"/api/v1/tandems/{pair.tandem.pk}/export/")
+    own = [] if leader_has == "nothing" else [pair.leader.pk]
+    assert [e["author"] for e in export.json()["feedback_entries"]] == own
+    assert "Zebra" not in export.content.decode()
+    assert FeedbackCycle.objects.get(pk=cycle.pk).revealed_at is None
+
+
 def test_reminders_are_the_same_for_a_non_submitter_whatever_the_other_did(
     pair: Pair, other_pair: Pair, frozen: Any
 ) -> None:
@@ -350,6 +385,9 @@ def test_submitting_incomplete_after_close_or_before_opening_is_refused(
     r = c.put(url(pair, f"feedback/cycles/{later.pk}/my-entry/"), {"answers": []}, format="json")
     assert (r.status_code, r.json()) == (409, {"cycle": ["This cycle has not opened yet."]})
 
+    services.entry_submit(
+        membership=pair.leader_membership, cycle_id=cycle.pk, answers=full_answers(cycle)
+    )
     assert pair.leader_client.post(url(pair, base + "close/")).json()["state"] == "closed"
     before = _snapshot()
     r = c.post(
@@ -541,7 +579,11 @@ def test_the_cycle_list_filters_by_state_reveal_and_my_own_entry(pair: Pair, fro
     for seat in (pair.leader_membership, pair.assistant_membership):
         services.entry_submit(membership=seat, cycle_id=revealed.pk, answers=full_answers(revealed))
     closed = make_cycle(pair.leader_membership, opens_at=T0 - timedelta(days=30), title="C")
-    services.cycle_close(membership=pair.leader_membership, cycle_id=closed.pk)
+    # Closed by the assistant, who submitted: the leader wrote nothing in it.
+    services.entry_submit(
+        membership=pair.assistant_membership, cycle_id=closed.pk, answers=full_answers(closed)
+    )
+    services.cycle_close(membership=pair.assistant_membership, cycle_id=closed.pk)
 
     def titles(query: str) -> list[str]:
         response = pair.leader_client.get(url(pair, f"feedback/cycles/?{query}"))

@@ -158,16 +158,21 @@ def _leader_pages(pair: Pair, cycle: FeedbackCycle) -> list[tuple[int, str]]:
     ]
 
 
-@pytest.mark.parametrize("leader_has", ["nothing", "a draft"])
-def test_the_partners_draft_and_submission_change_nothing_on_my_pages(
-    pair: Pair, cycle: FeedbackCycle, leader_has: str
-) -> None:
-    if leader_has == "a draft":
+def _leader_writes(pair: Pair, cycle: FeedbackCycle, what: str) -> None:
+    """The leader's own part before the partner acts: "nothing" or "a draft"."""
+    if what == "a draft":
         services.entry_save_draft(
             membership=pair.leader_membership,
             cycle_id=cycle.pk,
             answers=full_answers(cycle, text="My own words")[:1],
         )
+
+
+@pytest.mark.parametrize("leader_has", ["nothing", "a draft"])
+def test_the_partners_draft_and_submission_change_nothing_on_my_pages(
+    pair: Pair, cycle: FeedbackCycle, leader_has: str
+) -> None:
+    _leader_writes(pair, cycle, leader_has)
     before = _leader_pages(pair, cycle)
 
     services.entry_save_draft(
@@ -230,15 +235,45 @@ def test_closing_reveals_what_was_submitted(pair: Pair, cycle: FeedbackCycle) ->
         cycle_id=cycle.pk,
         answers=full_answers(cycle, text=SECRET),
     )
-    client = _client(pair.leader)
+    assistant = _client(pair.assistant)
+    assert "Close the cycle now" in assistant.get(f"{_base(pair)}{cycle.pk}/").content.decode()
 
-    response = client.post(f"{_base(pair)}{cycle.pk}/close/")
-    page = client.get(response.headers["Location"]).content.decode()
+    response = assistant.post(f"{_base(pair)}{cycle.pk}/close/")
+    page = _client(pair.leader).get(response.headers["Location"]).content.decode()
 
     assert response.status_code == 302
     assert SECRET in page
     assert "You did not submit feedback in this cycle." in page
     assert FeedbackCycle.objects.get().closed_at == T0
+
+
+@pytest.mark.parametrize("leader_has", ["nothing", "a draft"])
+def test_a_member_who_wrote_nothing_cannot_close_early_to_read_the_partners_entry(
+    pair: Pair, cycle: FeedbackCycle, leader_has: str
+) -> None:
+    _leader_writes(pair, cycle, leader_has)
+    client = _client(pair.leader)
+    close = f"{_base(pair)}{cycle.pk}/close/"
+    refused = client.post(close)
+    before = _leader_pages(pair, cycle)
+
+    services.entry_submit(
+        membership=pair.assistant_membership,
+        cycle_id=cycle.pk,
+        answers=full_answers(cycle, text=SECRET),
+    )
+    again = client.post(close)
+
+    assert (refused.status_code, again.status_code) == (409, 409)
+    assert _html(again) == _html(refused)
+    assert "Submit your own feedback before you close the cycle" in _html(refused)
+    assert _leader_pages(pair, cycle) == before
+    detail = before[1][1]
+    assert "Close the cycle now" not in detail
+    assert "once you have submitted your own feedback" in detail
+    for html in [_html(refused), _html(again), *(page for _status, page in before)]:
+        assert SECRET not in html and "Zebra" not in html
+    assert FeedbackCycle.objects.get(pk=cycle.pk).revealed_at is None
 
 
 # --- writing one's entry ----------------------------------------------------------------------

@@ -7,7 +7,8 @@ from typing import Any
 
 import pytest
 
-from apps.feedback import rules, services, tasks
+from apps.core.errors import Conflict
+from apps.feedback import rules, selectors, services, tasks
 from apps.feedback.models import FeedbackCycle
 from apps.notifications.models import Notice
 from tests.apps.feedback.conftest import T0, url
@@ -79,6 +80,62 @@ def test_closing_a_recurring_cycle_creates_one_successor_in_local_time(
     assert nxt.closes_at == datetime(2026, 3, 7, 9, 0, tzinfo=UTC)
     assert [q.text for q in nxt.questions.all()] == [q.text for q in cycle.questions.all()]
     assert FeedbackCycle.objects.count() == 2
+
+
+# --- the blind rule when closing -------------------------------------------------------------
+
+CLOSE_NEEDS_ENTRY = (
+    "Submit your own feedback before you close the cycle; otherwise it closes by itself after "
+    "the deadline."
+)
+
+
+@pytest.mark.parametrize("partner", ["nothing", "a draft", "submitted"])
+@pytest.mark.parametrize("closer_has", ["nothing", "a draft"])
+def test_a_member_without_a_submitted_entry_cannot_close_the_cycle(
+    pair: Pair, cycle: FeedbackCycle, partner: str, closer_has: str
+) -> None:
+    """Closing reveals the partner's entry: a member who wrote nothing would read it without
+    giving any. The refusal is the same whatever the partner did."""
+    if closer_has == "a draft":
+        services.entry_save_draft(
+            membership=pair.leader_membership, cycle_id=cycle.pk, answers=full_answers(cycle)
+        )
+    if partner != "nothing":
+        services.entry_save_draft(
+            membership=pair.assistant_membership, cycle_id=cycle.pk, answers=full_answers(cycle)
+        )
+    if partner == "submitted":
+        services.entry_submit(membership=pair.assistant_membership, cycle_id=cycle.pk)
+
+    with pytest.raises(Conflict) as refused:
+        services.cycle_close(membership=pair.leader_membership, cycle_id=cycle.pk)
+
+    assert (refused.value.field, refused.value.message) == ("my_entry", CLOSE_NEEDS_ENTRY)
+    assert FeedbackCycle.objects.filter(pk=cycle.pk, closed_at=None, revealed_at=None).exists()
+
+
+def test_a_member_who_submitted_closes_and_both_see_what_was_submitted(
+    pair: Pair, cycle: FeedbackCycle
+) -> None:
+    services.entry_submit(
+        membership=pair.assistant_membership, cycle_id=cycle.pk, answers=full_answers(cycle)
+    )
+
+    closed = services.cycle_close(membership=pair.assistant_membership, cycle_id=cycle.pk)
+
+    assert closed.closed_at == closed.revealed_at == T0
+    # The leader, who wrote nothing, now sees it: the assistant chose to end the cycle.
+    leader_sees = selectors.visible_entries(membership=pair.leader_membership)
+    assert [e.author_id for e in leader_sees] == [pair.assistant.pk]
+
+
+def test_the_deadline_still_closes_a_cycle_nobody_submitted_to(
+    pair: Pair, cycle: FeedbackCycle
+) -> None:
+    services.cycles_close_due(now=cycle.closes_at + services.LATE_GRACE)
+
+    assert FeedbackCycle.objects.get(pk=cycle.pk).closed_at is not None
 
 
 @pytest.mark.parametrize(

@@ -105,6 +105,23 @@ def test_the_partners_unrevealed_entry_is_not_exported(pair: Pair) -> None:
     assert "Draft" not in json.dumps(export(pair.leader_client, pair))
 
 
+def test_a_refused_early_close_exports_nothing_of_the_partners_entry(pair: Pair) -> None:
+    """The assistant, with only a draft, cannot close the cycle to reveal the leader's
+    submitted entry (the blind rule), so the export still holds only the assistant's own."""
+    cycle = fill(pair)
+    before = export(pair.assistant_client, pair)
+
+    refused = pair.assistant_client.post(
+        f"/api/v1/tandems/{pair.tandem.pk}/feedback/cycles/{cycle.pk}/close/"
+    )
+
+    assert refused.status_code == 409
+    after = export(pair.assistant_client, pair)
+    before.pop("exported_at"), after.pop("exported_at")
+    assert after == before
+    assert [e["author"] for e in after["feedback_entries"]] == [pair.assistant.pk]
+
+
 def test_after_the_reveal_both_entries_are_exported_to_both(pair: Pair) -> None:
     cycle = fill(pair)
     feedback.entry_submit(membership=pair.assistant_membership, cycle_id=cycle.pk)
