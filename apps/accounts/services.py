@@ -47,6 +47,7 @@ from apps.feedback.models import EntryStatus, FeedbackEntry
 from apps.notifications.models import Notice, NotificationPreferences
 from apps.notifications.services import HOURS_FIELDS, deliveries_reschedule
 from apps.tandems.models import Membership, Tandem
+from apps.tandems.services import membership_vacate_for_deleted_account
 
 # What the other member sees instead of a deleted person's name.
 DELETED_NAME = "Deleted person"
@@ -403,10 +404,12 @@ def _check_pause(paused_from: datetime | None, paused_until: datetime | None) ->
 def user_delete(*, user: User, password: str) -> User:
     """Delete the person's account deliberately, confirmed with their password.
 
-    The person is anonymised, not removed: their seats in tandems stay, so everything the
-    other member shares with them (decisions, agendas, revealed feedback, appreciation) stays
-    readable, attributed to "Deleted person". What only they could see goes: drafts of
-    feedback, their inbox and notification choices, their API token and calendar feed.
+    The person is anonymised, not removed, so everything the other member shares with them
+    (decisions, agendas, revealed feedback, appreciation) stays readable, attributed to
+    "Deleted person" (a former member of the tandem); their seats are freed for a successor
+    (`tandems.services.membership_vacate_for_deleted_account`), and the partner is told.
+    What only they could see goes: drafts of feedback, their inbox and notification
+    choices, their API token and calendar feed.
     Tandems nobody active is left in are deleted, with their open invitations (only a tandem
     with a vacant seat has one). They can never sign in again (unusable password, inactive;
     existing sessions fail their hash check).
@@ -439,6 +442,9 @@ def user_delete(*, user: User, password: str) -> User:
     # `tandems.services.tandem_delete`).
     Decision.objects.filter(tandem_id__in=alone_in).delete()
     Tandem.objects.filter(pk__in=alone_in).delete()
+    # In every other tandem the seat is freed for a successor; the partner is told.
+    for seat in Membership.objects.select_related("user", "tandem").filter(user=user):
+        membership_vacate_for_deleted_account(membership=seat)
 
     FeedbackEntry.objects.filter(author=user, status=EntryStatus.DRAFT).delete()
     Notice.objects.filter(recipient=user).delete()

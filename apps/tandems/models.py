@@ -167,3 +167,53 @@ class Goal(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.title
+
+
+class Departure(models.TextChoices):
+    LEFT = "left", _("left the tandem")
+    REMOVED = "removed", _("was removed by the leader")
+    ACCOUNT_DELETED = "account_deleted", _("deleted their account")
+
+
+class FormerMember(TimeStampedModel):
+    """A person who held a seat in a tandem and no longer does: the record of a pair that
+    changed.
+
+    When a member leaves, is removed by the leader or deletes their account, their
+    `Membership` is deleted (so every access check, which asks for a membership, shuts them
+    out at once, answering like for any outsider) and one `FormerMember` row keeps who sat in
+    which seat from when to when. The seat is then free for a successor, invited like anyone.
+    Everything the pair shared stays with the tandem — the matrix, goals, check-ins,
+    decisions, action items, revealed feedback — attributed to the person by their user
+    row, and shown as a former member's ("Alex (former assistant)") wherever the tandem shows
+    names. A person can leave and come back: each stay is one row; a current seat wins.
+
+    Invariants: `left_at` ≥ `joined_at`; `removed_by` is the leader who removed them when
+    the departure is `removed`, else null.
+    """
+
+    tandem = models.ForeignKey(Tandem, on_delete=models.CASCADE, related_name="former_members")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    role = models.CharField(_("role"), max_length=16, choices=Role.choices)
+    joined_at = models.DateTimeField(_("joined at"))
+    left_at = models.DateTimeField(_("left at"), default=timezone.now)
+    departure = models.CharField(_("how they left"), max_length=16, choices=Departure.choices)
+    removed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["tandem_id", "-left_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(left_at__gte=models.F("joined_at")),
+                name="tandems_former_member_left_after_joining",
+            ),
+            models.CheckConstraint(
+                condition=Q(role__in=["leader", "assistant"]),
+                name="tandems_former_member_role_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} – former {self.role} – {self.tandem}"

@@ -18,7 +18,7 @@ from django.utils.translation import gettext_noop
 
 from apps.accounts.models import User
 from apps.core.errors import NotFound
-from apps.tandems.models import Goal, Invitation, Membership, Role, Tandem
+from apps.tandems.models import FormerMember, Goal, Invitation, Membership, Role, Tandem
 
 M = TypeVar("M", bound=Model)
 
@@ -68,6 +68,23 @@ def partner_of(*, membership: Membership) -> Membership | None:
         .exclude(pk=membership.pk)
         .first()
     )
+
+
+def former_members_of(*, tandem: Tandem) -> QuerySet[FormerMember]:
+    return FormerMember.objects.filter(tandem=tandem).select_related("user")
+
+
+def former_names_of(*, tandem_id: int) -> dict[int, str]:
+    """User id → role of the people who held a seat of the tandem before and hold none now:
+    the names the tandem's pages show as a former member's."""
+    current = Membership.objects.filter(tandem_id=tandem_id).values("user_id")
+    rows = (
+        FormerMember.objects.filter(tandem_id=tandem_id)
+        .exclude(user_id__in=current)
+        .order_by("left_at", "id")
+        .values_list("user_id", "role")
+    )
+    return dict(rows)  # the latest stay wins
 
 
 def goals_of(*, tandem: Tandem) -> QuerySet[Goal]:

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext, gettext_noop
 
@@ -20,7 +21,16 @@ from apps.core.email_address import local_part_is_ascii, normalize_email_address
 from apps.core.errors import Conflict, DomainError, NotFound, TooManyRequests
 from apps.core.text import one_line
 from apps.tandems import access, tokens
-from apps.tandems.models import Goal, GoalStatus, Invitation, Membership, Role, Tandem
+from apps.tandems.models import (
+    Departure,
+    FormerMember,
+    Goal,
+    GoalStatus,
+    Invitation,
+    Membership,
+    Role,
+    Tandem,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -103,6 +113,156 @@ def tandem_delete(*, membership: Membership) -> None:
 
     Decision.objects.filter(tandem_id=membership.tandem_id).delete()
     membership.tandem.delete()
+
+
+# --- a pair that changes ----------------------------------------------------------------------
+
+
+@transaction.atomic
+def membership_leave(*, membership: Membership) -> FormerMember:
+    """The member leaves the tandem: their seat is free for a successor, everything they
+    shared stays with the tandem (see `FormerMember`), and they see the tandem no more.
+
+    The only member cannot leave (the tandem would belong to nobody): they delete it. The
+    partner is told.
+    """
+    return _vacate(membership, departure=Departure.LEFT, actor=membership.user)
+
+
+@transaction.atomic
+def membership_remove(*, membership: Membership, member_id: int) -> FormerMember:
+    """The leader removes the other member (who left the organisation, say) from their seat,
+    so a successor can be invited; `member_id` is the seat's (membership's) id. The removed
+    person is told by e-mail, since they no longer see the tandem."""
+    access.require_leader(membership, action=gettext_noop("remove a member"))
+    seat = Membership.objects.filter(tandem_id=membership.tandem_id, pk=member_id).first()
+    if seat is None:
+        raise NotFound(gettext_noop("No such member in this tandem."))
+    if seat.pk == membership.pk:
+        raise DomainError(
+            gettext_noop("You cannot remove yourself; leave the tandem instead."), field="member"
+        )
+    return _vacate(seat, departure=Departure.REMOVED, actor=membership.user)
+
+
+def membership_vacate_for_deleted_account(*, membership: Membership) -> FormerMember | None:
+    """A deleted account's seat is freed where the tandem has another member (a tandem it
+    is alone in is deleted with the account, see `accounts.services.user_delete`)."""
+    if (
+        not Membership.objects.filter(tandem_id=membership.tandem_id)
+        .exclude(pk=membership.pk)
+        .exists()
+    ):
+        return None
+    return _vacate(membership, departure=Departure.ACCOUNT_DELETED, actor=membership.user)
+
+
+def _vacate(seat: Membership, *, departure: str, actor: User) -> FormerMember:
+    # Lock the tandem row: a leave racing an invitation or another leave sees one state.
+    Tandem.objects.select_for_update().filter(pk=seat.tandem_id).first()
+    others = list(
+        Membership.objects.select_related("user", "tandem")
+        .filter(tandem_id=seat.tandem_id)
+        .exclude(pk=seat.pk)
+    )
+    if not others:
+        raise Conflict(
+            gettext_noop(
+                "You are the only member of this tandem: delete the tandem instead of leaving it."
+            ),
+            field="member",
+        )
+    former = FormerMember.objects.create(
+        tandem_id=seat.tandem_id,
+        user_id=seat.user_id,
+        role=seat.role,
+        joined_at=seat.created_at,
+        departure=departure,
+        removed_by=actor if departure == Departure.REMOVED else None,
+    )
+    seat.delete()
+    # What is still on its way to them about this tandem would lead to pages they no longer
+    # see: it is not sent (what is in their inbox stays, as a record).
+    from apps.notifications.models import Delivery, DeliveryState
+
+    Delivery.objects.filter(
+        notice__recipient_id=seat.user_id,
+        notice__tandem_id=seat.tandem_id,
+        state=DeliveryState.PENDING,
+    ).update(
+        state=DeliveryState.SKIPPED,
+        finished_at=timezone.now(),
+        last_error="the recipient is no longer in the tandem",
+    )
+    audit_record(
+        action="member_removed" if departure == Departure.REMOVED else "member_left",
+        actor=actor,
+        tandem=seat.tandem_id,
+        target=seat.user,
+        data={"role": seat.role, "departure": departure},
+    )
+    for partner in others:
+        _notify_partner_of_departure(partner, former)
+    if departure == Departure.REMOVED:
+        from apps.tandems.tasks import send_removal_email
+
+        former_id = former.pk
+        transaction.on_commit(lambda: send_removal_email.delay(former_id), robust=True)
+    return former
+
+
+def _notify_partner_of_departure(partner: Membership, former: FormerMember) -> None:
+    from apps.notifications.services import notify
+
+    person = former.user
+    with translation.override(partner.user.language):
+        values = {
+            "name": person.name,
+            "role": Role(former.role).label,
+            "tandem": partner.tandem.name,
+        }
+        if former.departure == Departure.REMOVED:
+            if former.removed_by_id == partner.user_id:
+                return  # the leader who removed them knows
+            title = gettext("%(name)s was removed from “%(tandem)s”") % values
+        elif former.departure == Departure.ACCOUNT_DELETED:
+            title = gettext("Your partner in “%(tandem)s” deleted their account") % values
+        else:
+            title = gettext("%(name)s left “%(tandem)s”") % values
+        body = (
+            gettext(
+                "The seat of the %(role)s is free: invite a successor from the tandem's page. "
+                "Everything you shared stays in the tandem."
+            )
+            % values
+        )
+    notify(
+        recipient=partner.user,
+        tandem=partner.tandem,
+        kind="tandem.member_left",
+        key=f"tandem:{former.tandem_id}:former:{former.pk}",
+        title=title,
+        body=body,
+        url=reverse("tandems:overview", args=[former.tandem_id]),
+    )
+
+
+def removal_email_send(*, former_member_id: int) -> bool:
+    """Tell a removed person by e-mail (they no longer see the tandem or its notices)."""
+    former = (
+        FormerMember.objects.select_related("user", "tandem", "removed_by")
+        .filter(pk=former_member_id, departure=Departure.REMOVED, user__is_active=True)
+        .first()
+    )
+    if former is None:
+        return False
+    person = former.user
+    context = {"former": former, "person": person, "tandem": former.tandem}
+    with translation.override(person.language):
+        subject = one_line(render_to_string("tandems/email/removed_subject.txt", context))
+        text = render_to_string("tandems/email/removed.txt", context)
+    EmailMultiAlternatives(subject, text, to=[person.email]).send()
+    return True
 
 
 def _check_invitation_rate(*, inviter: User, email: str) -> None:

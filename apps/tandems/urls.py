@@ -13,6 +13,8 @@ urlpatterns = [
         views.invitation_revoke,
         name="invitation_revoke",
     ),
+    path("leave/", views.leave, name="leave"),
+    path("members/<int:member_id>/remove/", views.member_remove, name="member_remove"),
     path("vision/", views.vision, name="vision"),
     path("export/", views.export, name="export"),
     path("vision/goals/", views.goal_add, name="goal_add"),

@@ -107,6 +107,7 @@ def _render_overview(
     context = {
         "home": homes[0],
         "members": members,
+        "former_members": list(selectors.former_members_of(tandem=membership.tandem)),
         "goals": list(selectors.goals_of(tandem=membership.tandem).exclude(status="dropped")),
         "vacant_role": vacant and Role(vacant),
         "invite_form": invite_form or InviteForm(),
@@ -163,6 +164,60 @@ def invitation_revoke(
             % {"email": invitation.email},
         )
     return redirect("tandems:overview", membership.tandem_id)
+
+
+# --- a pair that changes ----------------------------------------------------------------------
+
+
+def _partner_name(membership: Membership) -> str:
+    partner = selectors.partner_of(membership=membership)
+    return partner.user.name if partner else ""
+
+
+@member_page
+@never_cache
+def leave(request: HttpRequest, membership: Membership) -> HttpResponse:
+    """What leaving does, and leaving once confirmed."""
+    if request.method == "POST":
+        try:
+            services.membership_leave(membership=membership)
+        except DomainError as exc:
+            messages.error(request, exc.message)
+            return redirect("tandems:overview", membership.tandem_id)
+        messages.success(
+            request,
+            _("You left “%(tandem)s”. Your partner is told.") % {"tandem": membership.tandem.name},
+        )
+        return redirect("home")
+    alone = selectors.partner_of(membership=membership) is None
+    context = {"alone": alone, "partner_name": _partner_name(membership)}
+    return render(request, "tandems/leave.html", context)
+
+
+@member_page
+@never_cache
+def member_remove(request: HttpRequest, membership: Membership, member_id: int) -> HttpResponse:
+    """The leader removes the other member, once confirmed."""
+    if membership.role != Role.LEADER:
+        raise PermissionDenied
+    seat = next(
+        (m for m in selectors.members_of(tandem=membership.tandem) if m.pk == member_id), None
+    )
+    if seat is None or seat.pk == membership.pk:
+        raise Http404
+    if request.method == "POST":
+        try:
+            services.membership_remove(membership=membership, member_id=member_id)
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(
+                request,
+                _("%(name)s is no longer in the tandem. You can invite a successor now.")
+                % {"name": seat.user.name},
+            )
+        return redirect("tandems:overview", membership.tandem_id)
+    return render(request, "tandems/member_remove.html", {"seat": seat})
 
 
 # --- vision & goals -------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from typing import Any, Concatenate, ParamSpec
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.functional import SimpleLazyObject
 
 from apps.core.errors import DomainError, NotFound
 from apps.tandems import selectors
@@ -56,8 +57,11 @@ def tandem_context(request: HttpRequest) -> dict[str, Any]:
     membership = getattr(request, "membership", None)
     if membership is None:
         return {}
+    tandem_id = membership.tandem_id
     return {
         "membership": membership,
         "tandem": membership.tandem,
         "is_leader": membership.role == Role.LEADER,
+        # For `{% person %}`: read (one query) only by a page that shows names.
+        "former_names": SimpleLazyObject(lambda: selectors.former_names_of(tandem_id=tandem_id)),
     }

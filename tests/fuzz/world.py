@@ -108,6 +108,7 @@ def build_tandem(name: str) -> TandemWorld:
     ids["invitation_id"] = invitation.pk
     ids["tandem_id"] = tandem.pk
     assist = world.membership(Role.ASSISTANT)
+    ids["member_id"] = assist.pk  # the seat the leader may remove
     now = timezone.now()
 
     goal = GoalFactory(tandem=tandem)

@@ -6,7 +6,8 @@ rule's one place, `apps.feedback.selectors.visible_entries`: the partner's entry
 export only once it is submitted and revealed, exactly as in the API.
 
 The rows are exported whole (every field of the table, references as ids), so the document
-is complete without the API's derived fields; `members` names the people the ids refer to.
+is complete without the API's derived fields; `members` and `former_members` name the people
+the ids refer to.
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ from apps.feedback.models import (
 from apps.notifications import selectors as notification_selectors
 from apps.notifications.models import Notice
 from apps.tandems import selectors
-from apps.tandems.models import Goal, Invitation, Membership, Tandem
+from apps.tandems.models import FormerMember, Goal, Invitation, Membership, Tandem
 
 EXPORT_FORMAT = "tandem-export/1"
 
@@ -73,6 +74,17 @@ class ExportMemberSerializer(serializers.ModelSerializer[Membership]):
     class Meta:
         model = Membership
         fields = ["user", "name", "email", "role", "joined_at"]
+
+
+class ExportFormerMemberSerializer(serializers.ModelSerializer[FormerMember]):
+    user = serializers.IntegerField(source="user_id")
+    name = serializers.CharField(source="user.name")
+    role = serializers.CharField(help_text="leader or assistant")
+    departure = serializers.CharField(help_text="left, removed or account_deleted")
+
+    class Meta:
+        model = FormerMember
+        fields = ["user", "name", "role", "joined_at", "left_at", "departure"]
 
 
 class ExportInvitationSerializer(_Row):
@@ -207,6 +219,7 @@ class TandemExportSerializer(serializers.Serializer[Any]):
     exported_by = serializers.IntegerField(help_text="The user id of the member who exported.")
     tandem = ExportTandemSerializer()
     members = ExportMemberSerializer(many=True)
+    former_members = ExportFormerMemberSerializer(many=True)
     invitations = ExportInvitationSerializer(many=True)
     goals = ExportGoalSerializer(many=True)
     decision_areas = ExportDecisionAreaSerializer(many=True)
@@ -244,6 +257,7 @@ def tandem_export(*, membership: Membership) -> dict[str, Any]:
         "exported_by": user.pk,
         "tandem": tandem,
         "members": selectors.members_of(tandem=tandem),
+        "former_members": selectors.former_members_of(tandem=tandem),
         "invitations": _ordered(Invitation.objects.filter(tandem_id=tid)),
         "goals": _ordered(selectors.goals_of(tandem=tandem)),
         "decision_areas": _ordered(DecisionArea.objects.filter(tandem_id=tid)),

@@ -2,7 +2,7 @@ from rest_framework import serializers
 
 from apps.accounts.api.serializers import TimezoneField, UserSerializer
 from apps.core.api.serializers import InputSerializer, MultiLineCharField, StrictModelSerializer
-from apps.tandems.models import Goal, GoalStatus, Invitation, Membership, Role, Tandem
+from apps.tandems.models import FormerMember, Goal, GoalStatus, Invitation, Membership, Role, Tandem
 from apps.tandems.services import GOAL_POSITION_MAX
 
 
@@ -12,6 +12,18 @@ class MembershipSerializer(serializers.ModelSerializer[Membership]):
     class Meta:
         model = Membership
         fields = ["id", "role", "user", "created_at"]
+        read_only_fields = fields
+
+
+class FormerMemberSerializer(serializers.ModelSerializer[FormerMember]):
+    """Who sat in a seat before: names in the tandem's history that belong to one of these
+    people (and to no current member) are a former member's."""
+
+    user = UserSerializer(read_only=True)
+
+    class Meta:
+        model = FormerMember
+        fields = ["id", "role", "user", "joined_at", "left_at", "departure"]
         read_only_fields = fields
 
 

@@ -8,6 +8,17 @@ urlpatterns = [
     path("tandems/", views.TandemListView.as_view(), name="api-tandems"),
     path("tandems/<int:tandem_id>/", views.TandemDetailView.as_view(), name="api-tandem"),
     path("tandems/<int:tandem_id>/members/", views.MemberListView.as_view(), name="api-members"),
+    path(
+        "tandems/<int:tandem_id>/members/<int:member_id>/",
+        views.MemberDetailView.as_view(),
+        name="api-member",
+    ),
+    path("tandems/<int:tandem_id>/leave/", views.LeaveView.as_view(), name="api-leave"),
+    path(
+        "tandems/<int:tandem_id>/former-members/",
+        views.FormerMemberListView.as_view(),
+        name="api-former-members",
+    ),
     path("tandems/<int:tandem_id>/export/", views.TandemExportView.as_view(), name="api-export"),
     path(
         "tandems/<int:tandem_id>/invitations/",

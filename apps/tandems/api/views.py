@@ -17,6 +17,7 @@ from apps.tandems import selectors, services
 from apps.tandems.api.export import TandemExportSerializer, tandem_export
 from apps.tandems.api.mixins import TandemScopedMixin
 from apps.tandems.api.serializers import (
+    FormerMemberSerializer,
     GoalSerializer,
     InvitationAcceptInputSerializer,
     InvitationCreatedSerializer,
@@ -27,7 +28,7 @@ from apps.tandems.api.serializers import (
     TandemSerializer,
     TandemUpdateInputSerializer,
 )
-from apps.tandems.models import Goal, Invitation, Membership, Tandem
+from apps.tandems.models import FormerMember, Goal, Invitation, Membership, Tandem
 
 TANDEM_ID = OpenApiParameter("tandem_id", int, OpenApiParameter.PATH)
 
@@ -104,6 +105,47 @@ class MemberListView(TandemScopedMixin, generics.ListAPIView[Membership]):
 
     def get_queryset(self) -> QuerySet[Membership]:
         return selectors.members_of(tandem=self.tandem)
+
+
+@extend_schema(parameters=[TANDEM_ID, OpenApiParameter("member_id", int, OpenApiParameter.PATH)])
+class MemberDetailView(TandemScopedMixin, APIView):
+    @extend_schema(
+        responses={204: None},
+        description="The leader removes the other member from their seat (who then no longer "
+        "sees the tandem, and is told by e-mail); the seat is free for a successor and "
+        "everything shared stays. `member_id` is the seat's id from `members/`. Leaving "
+        "oneself is `leave/`.",
+    )
+    def delete(self, request: Request, tandem_id: int, member_id: int) -> Response:
+        services.membership_remove(membership=self.membership, member_id=member_id)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+@extend_schema(parameters=[TANDEM_ID])
+class LeaveView(TandemScopedMixin, APIView):
+    @extend_schema(
+        request=None,
+        responses={204: None, 409: OpenApiResponse(description="The only member cannot leave.")},
+        description="Leave the tandem: the seat is free for a successor, everything shared "
+        "stays with the tandem (named as a former member's), and the tandem is no longer "
+        "yours to see. The partner is told. The only member deletes the tandem instead.",
+    )
+    def post(self, request: Request, tandem_id: int) -> Response:
+        services.membership_leave(membership=self.membership)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+@extend_schema(parameters=[TANDEM_ID])
+class FormerMemberListView(TandemScopedMixin, generics.ListAPIView[FormerMember]):
+    """Who held a seat of the tandem before (left, removed, or deleted their account), newest
+    first."""
+
+    serializer_class = FormerMemberSerializer
+    queryset = FormerMember.objects.none()  # for the schema; the real one is scoped below
+    pagination_class = None
+
+    def get_queryset(self) -> QuerySet[FormerMember]:
+        return selectors.former_members_of(tandem=self.tandem)
 
 
 @extend_schema(parameters=[TANDEM_ID])

@@ -126,10 +126,14 @@ def test_the_partners_records_stay_readable(pair: Pair) -> None:
 
     assert delete(pair.assistant_client).status_code == 204
 
+    # The seat is free for a successor; who sat there is a former member.
     members = pair.leader_client.get(f"/api/v1/tandems/{pair.tandem.pk}/members/").data
-    assert sorted((m["role"], m["user"]["display_name"]) for m in members) == [
-        ("assistant", "Deleted person"),
-        ("leader", pair.leader.display_name),
+    assert [(m["role"], m["user"]["display_name"]) for m in members] == [
+        ("leader", pair.leader.display_name)
+    ]
+    former = pair.leader_client.get(f"/api/v1/tandems/{pair.tandem.pk}/former-members/").data
+    assert [(f["role"], f["user"]["display_name"], f["departure"]) for f in former] == [
+        ("assistant", "Deleted person", "account_deleted")
     ]
     seen = pair.leader_client.get(f"/api/v1/tandems/{pair.tandem.pk}/decisions/{decision.pk}/")
     assert seen.status_code == 200
@@ -166,7 +170,11 @@ def test_what_only_the_person_saw_is_removed(pair: Pair) -> None:
     assert delete(pair.assistant_client).status_code == 204
 
     assert Notice.objects.filter(recipient=ann).count() == 0
-    assert Notice.objects.filter(recipient=pair.leader).count() == 1
+    # The leader keeps theirs, and is told that the partner's seat is free.
+    assert sorted(Notice.objects.filter(recipient=pair.leader).values_list("kind", flat=True)) == [
+        "checkin_reminder",
+        "tandem.member_left",
+    ]
     assert not NotificationPreferences.objects.filter(user=ann).exists()
     assert not CalendarFeed.objects.filter(user=ann).exists()
 
@@ -186,7 +194,8 @@ def test_tandems_nobody_active_is_left_in_are_deleted(pair: Pair) -> None:
     assert not Tandem.objects.filter(pk=mine.pk).exists()
     assert not Invitation.objects.filter(pk=invitation.pk).exists()
     assert Tandem.objects.filter(pk=pair.tandem.pk).exists()
-    assert Membership.objects.filter(tandem=pair.tandem, user=ann).exists()
+    assert not Membership.objects.filter(tandem=pair.tandem, user=ann).exists()
+    assert pair.tandem.former_members.get().user == ann
     assert list(
         AuditEvent.objects.filter(action__in=["tandem_deleted", "account_deleted"])
         .order_by("id")
