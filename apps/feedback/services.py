@@ -77,7 +77,10 @@ def cycle_create(
 ) -> FeedbackCycle:
     """A cycle from a built-in template or custom questions (exactly one of the two).
 
-    Naive times are wall-clock times in the tandem's timezone.
+    A naive time is a wall-clock time in the tandem's timezone (for callers in Python, such
+    as the demo data). The API never passes one: it refuses a date-time without an offset
+    (`apps.core.api.serializers.AwareDateTimeField`), and the web form reads its
+    `datetime-local` input in the viewer's timezone.
     """
     title = _text(title, "title")
     tz = membership.tandem.timezone

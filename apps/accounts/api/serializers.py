@@ -6,7 +6,7 @@ from rest_framework import serializers
 from apps.accounts.models import ApiToken, Language, User, Weekday
 from apps.accounts.rules import valid_timezones
 from apps.core.api.fast import FastSerializerMixin
-from apps.core.api.serializers import InputSerializer
+from apps.core.api.serializers import AwareDateTimeField, InputSerializer
 
 
 # The schema gives the shape of a name, not the ~600 names: the list changes with each
@@ -76,8 +76,8 @@ class PreferencesInputSerializer(InputSerializer):
     )
     window_start = serializers.TimeField(allow_null=True, required=False)
     window_end = serializers.TimeField(allow_null=True, required=False)
-    paused_from = serializers.DateTimeField(allow_null=True, required=False)
-    paused_until = serializers.DateTimeField(allow_null=True, required=False)
+    paused_from = AwareDateTimeField(allow_null=True, required=False)
+    paused_until = AwareDateTimeField(allow_null=True, required=False)
 
 
 def _password() -> serializers.CharField:

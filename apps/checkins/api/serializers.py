@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from django.utils.translation import gettext
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -24,7 +23,7 @@ from apps.checkins.models import (
 from apps.checkins.recurrence import LAST_DAY, MAX_COUNT, MAX_INTERVAL, NTH_VALUES, Frequency
 from apps.checkins.rescheduling import ChangeKind, NotKept
 from apps.checkins.services import MAX_DURATION, MAX_LEAD
-from apps.core.api.serializers import InputSerializer, MultiLineCharField
+from apps.core.api.serializers import AwareDateTimeField, InputSerializer, MultiLineCharField
 
 
 # "kind" and "status" are field names other apps use for other choice sets. Each choice set
@@ -40,17 +39,6 @@ class AgendaKindInputField(serializers.ChoiceField):
 class ActionItemStatusInputField(serializers.ChoiceField):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(choices=ActionItemStatus.choices, **kwargs)
-
-
-class AwareDateTimeField(serializers.DateTimeField):
-    """An instant must say which one it is: a date-time without an offset is refused."""
-
-    def enforce_timezone(self, value: datetime) -> datetime:
-        if value.tzinfo is None:
-            raise serializers.ValidationError(
-                gettext("Include a timezone offset, e.g. Z or +01:00.")
-            )
-        return super().enforce_timezone(value)
 
 
 MAX_DURATION_MINUTES = int(MAX_DURATION.total_seconds() // 60)

@@ -25,6 +25,7 @@ from apps.checkins.api.filters import ActionItemFilter
 from apps.checkins.feeds import build_calendar
 from apps.checkins.models import ActionItem, CalendarFeed, CheckInSeries, Occurrence
 from apps.checkins.rescheduling import describe
+from apps.core.api.serializers import NAIVE_DATE_TIME
 from apps.core.errors import DomainError
 from apps.core.text import one_line
 from apps.tandems.api.mixins import TandemScopedMixin
@@ -220,10 +221,12 @@ class OccurrenceListView(Scoped, APIView):
             bounds = {}
             for name in ("from", "to"):
                 value = parse_datetime(params.get(name, ""))
-                if value is None or timezone.is_naive(value):
+                if value is None:
                     raise DomainError(
                         gettext_noop("An ISO 8601 date-time with an offset."), field=name
                     )
+                if timezone.is_naive(value):
+                    raise DomainError(NAIVE_DATE_TIME, field=name)
                 # In UTC: PostgreSQL refuses offsets beyond ±15:59, which ISO 8601 allows.
                 bounds[name] = value.astimezone(UTC)
             found = selectors.occurrences_between_for(

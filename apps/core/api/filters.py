@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext
 from django_filters import rest_framework as filters
 from django_filters.fields import IsoDateTimeField
@@ -16,7 +17,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.request import Request
 
-from apps.core.api.serializers import BIGINT_MAX
+from apps.core.api.serializers import BIGINT_MAX, NAIVE_DATE_TIME
 
 
 @extend_schema_field({"type": "integer", "minimum": 1, "maximum": BIGINT_MAX})
@@ -37,6 +38,13 @@ class IdFilter(filters.NumberFilter):
 
 class _UTCIsoDateTimeField(IsoDateTimeField):
     def to_python(self, value: Any) -> datetime | None:
+        # Before the form field makes a naive value aware in the server's timezone.
+        try:
+            sent = parse_datetime(value.strip()) if isinstance(value, str) else None
+        except ValueError:
+            sent = None  # not a date-time at all: the field's own "invalid" answer
+        if sent is not None and timezone.is_naive(sent):
+            raise forms.ValidationError(gettext(NAIVE_DATE_TIME), code="naive")
         parsed: datetime | None = super().to_python(value)
         if parsed is not None and timezone.is_aware(parsed):
             return parsed.astimezone(UTC)
@@ -44,8 +52,10 @@ class _UTCIsoDateTimeField(IsoDateTimeField):
 
 
 class DateTimeFilter(filters.IsoDateTimeFilter):
-    """An ISO 8601 instant, compared in UTC: RFC 3339 allows offsets up to ±23:59,
-    PostgreSQL refuses anything beyond ±15:59 (a DataError, not a filter)."""
+    """An ISO 8601 instant with its offset, as the API's date-time bodies
+    (`AwareDateTimeField`): without one it is a 400 naming the filter. Compared in UTC:
+    RFC 3339 allows offsets up to ±23:59, PostgreSQL refuses anything beyond ±15:59 (a
+    DataError, not a filter)."""
 
     field_class = _UTCIsoDateTimeField
 

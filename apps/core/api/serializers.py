@@ -7,9 +7,12 @@ from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Any
 
+from django.core.exceptions import ImproperlyConfigured
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
-from django.utils.translation import gettext
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext, gettext_noop
 from rest_framework import serializers
 
 from apps.core.dates import out_of_range
@@ -19,6 +22,28 @@ BIGINT_MAX = 2**63 - 1
 BIGINT_MIN = -(2**63)
 WALL_TIME = r"^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\.[0-9]{1,6})?)?$"
 """A wall-clock time of day, without an offset (its timezone is given elsewhere)."""
+NAIVE_DATE_TIME = gettext_noop(
+    "Give a timezone offset, e.g. 2026-05-04T09:00:00+02:00 or 2026-05-04T07:00:00Z."
+)
+"""The API's one answer to a date-time without an offset, in a body or a query parameter."""
+
+
+class AwareDateTimeField(serializers.DateTimeField):
+    """An instant as the schema documents it, RFC 3339's `date-time`: with a timezone offset.
+
+    The API's one time input policy: a date-time without an offset is refused (400 naming
+    the field, `NAIVE_DATE_TIME`) wherever the API takes one, never read in a zone the
+    client may not have meant (UTC for one field, the tandem's timezone for another). Every
+    writable date-time of an input serializer is one of these (`_bound` insists), and the
+    date-time filters follow the same rule (`apps.core.api.filters`). The web forms are
+    another matter: a `datetime-local` input is a wall-clock time in the person's or the
+    tandem's timezone, as each form says.
+    """
+
+    def enforce_timezone(self, value: datetime) -> datetime:
+        if timezone.is_naive(value):
+            raise serializers.ValidationError(gettext(NAIVE_DATE_TIME), code="naive")
+        return super().enforce_timezone(value)
 
 
 def decimal_pattern(field: serializers.DecimalField) -> str:
@@ -146,6 +171,15 @@ def _bound(field: serializers.Field[Any, Any, Any, Any]) -> None:
     dated = isinstance(field, serializers.DateField | serializers.DateTimeField)
     if dated and not field.read_only and _date_in_range not in field.validators:
         field.validators.append(_date_in_range)
+    if (
+        isinstance(field, serializers.DateTimeField)
+        and not field.read_only
+        and not isinstance(field, AwareDateTimeField)
+    ):
+        raise ImproperlyConfigured(
+            f"{field!r} takes a date-time: make it an AwareDateTimeField "
+            "(apps.core.api.serializers), the API's one time input policy."
+        )
     policy = text_policy(field)
     if policy is not None and policy not in field.validators:
         field.validators.append(policy)
@@ -207,3 +241,8 @@ class InputSerializer(StrictFieldsMixin, serializers.Serializer):
 
 class StrictModelSerializer(StrictFieldsMixin, serializers.ModelSerializer):
     """A model serializer for plain CRUD that refuses unknown and read-only keys."""
+
+    serializer_field_mapping = {
+        **serializers.ModelSerializer.serializer_field_mapping,
+        models.DateTimeField: AwareDateTimeField,
+    }

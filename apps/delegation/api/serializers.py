@@ -11,7 +11,7 @@ from rest_framework import serializers
 
 from apps.accounts.api.serializers import UserSerializer
 from apps.core.api.fast import FastSerializerMixin
-from apps.core.api.serializers import InputSerializer, MultiLineCharField
+from apps.core.api.serializers import AwareDateTimeField, InputSerializer, MultiLineCharField
 from apps.delegation.models import (
     Answer,
     Decision,
@@ -258,8 +258,8 @@ class AreaPresenceInputSerializer(InputSerializer):
 class ElevationCreateInputSerializer(InputSerializer):
     area = serializers.IntegerField(min_value=1)
     level = _level()
-    starts_at = serializers.DateTimeField()
-    ends_at = serializers.DateTimeField()
+    starts_at = AwareDateTimeField()
+    ends_at = AwareDateTimeField()
     reason = MultiLineCharField(max_length=2000, required=False, allow_blank=True)
 
 
@@ -273,8 +273,8 @@ class DecisionCreateInputSerializer(InputSerializer):
     currency = serializers.RegexField(
         CURRENCY_PATTERN, required=False, allow_blank=True, help_text=_CURRENCY_HELP
     )
-    decided_at = serializers.DateTimeField(required=False, help_text="Default: now.")
-    due_at = serializers.DateTimeField(
+    decided_at = AwareDateTimeField(required=False, help_text="Default: now.")
+    due_at = AwareDateTimeField(
         required=False,
         allow_null=True,
         help_text="When the leader should answer a request (agreement/advice); ignored for "

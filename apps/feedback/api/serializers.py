@@ -3,7 +3,6 @@ outputs read cycles loaded by `selectors.cycles_of` (no queries of their own).""
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from django.utils import timezone
@@ -14,7 +13,7 @@ from apps.accounts.api.serializers import UserSerializer
 from apps.accounts.models import Language
 from apps.checkins.models import ActionItem
 from apps.core.api.fast import FastSerializerMixin
-from apps.core.api.serializers import InputSerializer, MultiLineCharField
+from apps.core.api.serializers import AwareDateTimeField, InputSerializer, MultiLineCharField
 from apps.feedback import selectors
 from apps.feedback.models import (
     Amendment,
@@ -29,19 +28,11 @@ from apps.feedback.models import (
 )
 from apps.feedback.questions import TEMPLATES
 
-
-class LocalDateTimeField(serializers.DateTimeField):
-    """Keeps a time without offset naive: the service reads it in the tandem's timezone."""
-
-    def enforce_timezone(self, value: datetime) -> datetime:
-        return value
-
-
 # Plain strings with the values spelt out: these field names carry other choice sets elsewhere
 # in the API, and one name for several enums would make the schema ambiguous.
 _KIND_HELP = "rating, text or both"
 _STATUS_HELP = "draft or submitted"
-_TIME_HELP = "ISO 8601; without an offset it is read in the tandem's timezone."
+_TIME_HELP = "With a timezone offset, e.g. 2026-05-04T09:00:00+02:00."
 
 
 # --- input -----------------------------------------------------------------------------------
@@ -60,8 +51,8 @@ class CustomQuestionInputSerializer(InputSerializer):
 
 class CycleCreateInputSerializer(InputSerializer):
     title = serializers.CharField(max_length=200)
-    opens_at = LocalDateTimeField(help_text=_TIME_HELP)
-    closes_at = LocalDateTimeField(help_text=_TIME_HELP)
+    opens_at = AwareDateTimeField(help_text=_TIME_HELP)
+    closes_at = AwareDateTimeField(help_text=_TIME_HELP)
     recurrence = serializers.ChoiceField(choices=Recurrence.choices, default=Recurrence.NONE)
     template = serializers.ChoiceField(choices=sorted(TEMPLATES), required=False)
     language = serializers.ChoiceField(

@@ -404,7 +404,7 @@ def test_submitting_incomplete_after_close_or_before_opening_is_refused(
 @pytest.mark.parametrize(
     ("body", "expected"),
     [
-        ({"closes_at": "2026-03-01T09:00"}, {"closes_at": ["Must be after opens_at."]}),
+        ({"closes_at": "2026-03-01T09:00Z"}, {"closes_at": ["Must be after opens_at."]}),
         ({"template": "nope"}, {"template": ['"nope" is not a valid choice.']}),
         (
             {"template": None, "questions": []},
@@ -423,8 +423,8 @@ def test_bad_cycles_are_a_400_naming_the_field(
 ) -> None:
     data = {
         "title": "Spring",
-        "opens_at": "2026-03-02T09:00",
-        "closes_at": "2026-03-16T18:00",
+        "opens_at": "2026-03-02T09:00Z",
+        "closes_at": "2026-03-16T18:00Z",
         "template": "five_steps",
         **body,
     }
@@ -434,16 +434,14 @@ def test_bad_cycles_are_a_400_naming_the_field(
     assert not FeedbackCycle.objects.exists()
 
 
-def test_a_cycle_from_a_template_reads_naive_times_in_the_tandem_timezone(
-    pair: Pair, frozen: Any
-) -> None:
+def test_a_cycle_from_a_template_in_german(pair: Pair, frozen: Any) -> None:
     pair.tandem.timezone = "America/New_York"
     pair.tandem.save()
     r = pair.leader_client.post(
         url(pair, "feedback/cycles/"),
         {
             "title": "Frühling",
-            "opens_at": "2026-03-02T09:00",
+            "opens_at": "2026-03-02T09:00:00-05:00",
             "closes_at": "2026-03-16T18:00:00+01:00",
             "template": "five_steps",
             "language": "de",
@@ -468,6 +466,27 @@ def test_a_cycle_from_a_template_reads_naive_times_in_the_tandem_timezone(
         None,
         None,
     )
+
+
+@pytest.mark.parametrize("field", ["opens_at", "closes_at"])
+def test_a_cycle_time_without_an_offset_is_refused_not_read_in_some_timezone(
+    pair: Pair, frozen: Any, field: str
+) -> None:
+    """The API's one time policy (docs/reliability.md): RFC 3339 needs an offset. The web
+    form's datetime-local input is read in the viewer's timezone instead (test_pages)."""
+    data = {
+        "title": "Spring",
+        "opens_at": "2026-03-02T09:00:00+01:00",
+        "closes_at": "2026-03-16T18:00:00+01:00",
+        "template": "five_steps",
+        field: "2026-03-10T09:00",
+    }
+
+    r = pair.leader_client.post(url(pair, "feedback/cycles/"), data, format="json")
+
+    message = "Give a timezone offset, e.g. 2026-05-04T09:00:00+02:00 or 2026-05-04T07:00:00Z."
+    assert (r.status_code, r.json()) == (400, {field: [message]})
+    assert not FeedbackCycle.objects.exists()
 
 
 def test_templates_are_listed_in_german_and_english(pair: Pair) -> None:
