@@ -4,17 +4,22 @@ date); the services decide meaning and their errors are shown next to the field 
 
 from __future__ import annotations
 
+import json
+import re
 from collections.abc import Iterable
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 from django_filters import rest_framework as filters
 
 from apps.core.text import TextPolicyForm
 from apps.delegation.api.filters import DecisionFilter
+from apps.delegation.api.serializers import MatrixImportInputSerializer
 from apps.delegation.models import (
     Answer,
     ClassificationChoice,
@@ -23,6 +28,8 @@ from apps.delegation.models import (
     DecisionStatus,
     Level,
 )
+from apps.delegation.selectors import TemplateSource
+from apps.delegation.template import TemplateArea, error_paths
 from apps.tandems.models import Goal
 
 # What each Delegation Poker level means in the tandem's daily work, in words.
@@ -324,3 +331,85 @@ class DecisionLogFilter(DecisionFilter):
     @property
     def active(self) -> bool:
         return any(self.data.get(name) for name in self.FIELDS)
+
+
+# --- matrix templates --------------------------------------------------------------------
+
+# A field of an area in a template file, as the page names it.
+_TEMPLATE_FIELD_LABELS = {
+    "name": _("Area"),
+    "description": _("Description"),
+    "boundaries": _("Boundaries and examples"),
+    "level": _("Authority level"),
+    "limit_amount": _("Money limit"),
+    "limit_currency": _("Currency"),
+    "level_above_limit": _("Level above the limit"),
+}
+_AREA_PATH = re.compile(r"^areas\[(\d+)\]\.(\w+)$")
+
+
+def template_error_text(path: str, message: str) -> str:
+    """An error of a template file (named `areas[2].level` by the API and the service) in
+    words: "Area 3, Authority level: …"."""
+    match = _AREA_PATH.match(path)
+    if match is None:
+        return message
+    field = match.group(2)
+    return str(_("Area %(number)s, %(field)s: %(message)s")) % {
+        "number": int(match.group(1)) + 1,
+        "field": _TEMPLATE_FIELD_LABELS.get(field, field),
+        "message": message,
+    }
+
+
+class MatrixFileForm(forms.Form):
+    """A matrix template as a JSON file (what "Download the matrix" gives), read with the
+    API's serializer, so the page accepts exactly the documents `matrix/import/` accepts."""
+
+    file = forms.FileField(
+        label=_("Matrix file (JSON)"),
+        help_text=_("A matrix downloaded from Tandem as JSON, from this tandem or another."),
+    )
+
+    def clean_file(self) -> list[TemplateArea]:
+        upload = self.cleaned_data["file"]
+        # The limit of an API request's body; an uploaded file is not held to it otherwise.
+        if upload.size > settings.DATA_UPLOAD_MAX_MEMORY_SIZE:
+            raise forms.ValidationError(_("The file is too large for a matrix."))
+        try:
+            document = json.loads(upload.read().decode("utf-8-sig"))
+        except (UnicodeDecodeError, ValueError):
+            raise forms.ValidationError(_("This is not a JSON file.")) from None
+        if not isinstance(document, dict) or "areas" not in document:
+            raise forms.ValidationError(_("This file holds no matrix."))
+        reader = MatrixImportInputSerializer(data=document)
+        if not reader.is_valid():
+            raise forms.ValidationError(
+                [
+                    template_error_text(path, message)
+                    for path, messages in error_paths(reader.errors).items()
+                    for message in messages
+                ]
+            )
+        return reader.template_areas()
+
+
+class MatrixCopyForm(forms.Form):
+    """One of the leader's other tandems whose matrix to copy into this one."""
+
+    from_tandem = forms.TypedChoiceField(label=_("Copy the matrix of"), coerce=int)
+
+    def __init__(self, *args: Any, sources: Iterable[TemplateSource] = (), **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["from_tandem"].choices = [  # type: ignore[attr-defined]
+            (
+                source.tandem_id,
+                format_lazy(
+                    "{} ({})",
+                    source.name,
+                    ngettext_lazy("%(count)d area", "%(count)d areas", "count")
+                    % {"count": source.areas},
+                ),
+            )
+            for source in sources
+        ]

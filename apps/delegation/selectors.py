@@ -30,6 +30,7 @@ from apps.delegation.models import (
     MatrixChange,
 )
 from apps.tandems.models import Membership
+from apps.tandems.selectors import tandems_for
 
 RECENT_DAYS_DEFAULT = 30
 
@@ -283,3 +284,28 @@ def decision_classification_preview(
         terms, elevation = terms_in_force(area=area, at=at)
     verdict = classify(terms=terms, amount=amount, author_role=AuthorRole(membership.role))
     return ClassificationPreview(area=area, terms=terms, elevation=elevation, verdict=verdict)
+
+
+@dataclass(frozen=True)
+class TemplateSource:
+    """Another tandem of the person whose matrix they may copy, with its areas in force."""
+
+    tandem_id: int
+    name: str
+    areas: int
+
+
+def template_sources(*, membership: Membership) -> list[TemplateSource]:
+    """The person's other tandems (in either seat) that have a matrix to copy into this one
+    (`services.matrix_copy`), by name. One query."""
+    rows = (
+        tandems_for(membership.user)
+        .exclude(pk=membership.tandem_id)
+        .annotate(
+            in_force=Count("decision_areas", filter=Q(decision_areas__archived_at__isnull=True))
+        )
+        .filter(in_force__gt=0)
+        .order_by("name", "pk")
+        .values_list("pk", "name", "in_force")
+    )
+    return [TemplateSource(tandem_id=pk, name=name, areas=count) for pk, name, count in rows]

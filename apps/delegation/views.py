@@ -27,7 +27,7 @@ from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from apps.core.errors import Conflict, DomainError, NotFound
@@ -42,7 +42,10 @@ from apps.delegation.forms import (
     DecisionForm,
     DecisionLogFilter,
     ElevationForm,
+    MatrixCopyForm,
+    MatrixFileForm,
     OutcomeForm,
+    template_error_text,
 )
 from apps.delegation.models import (
     ACKNOWLEDGEABLE,
@@ -55,6 +58,7 @@ from apps.delegation.models import (
     MatrixChange,
     MatrixChangeKind,
 )
+from apps.delegation.template import SkipReason
 from apps.tandems import access
 from apps.tandems.models import Goal, Membership
 from apps.tandems.selectors import goals_of
@@ -244,6 +248,8 @@ def _render_matrix(
     membership: Membership,
     *,
     form: AreaForm | None = None,
+    file_form: MatrixFileForm | None = None,
+    copy_form: MatrixCopyForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
     areas = selectors.with_growth_suggestions(
@@ -266,6 +272,11 @@ def _render_matrix(
     goals = _goals(membership)
     if is_leader and form is None:
         form = AreaForm(goals=goals, initial={"level": 4})
+    if is_leader:
+        file_form = file_form or MatrixFileForm()
+        copy_form = copy_form or MatrixCopyForm(
+            sources=selectors.template_sources(membership=membership)
+        )
     return render(
         request,
         "delegation/matrix.html",
@@ -274,6 +285,8 @@ def _render_matrix(
             "archived_areas": archived.order_by("name", "id"),
             "history": _history_rows(changes[:MATRIX_HISTORY_ROWS], membership, goals),
             "form": form,
+            "file_form": file_form,
+            "copy_form": copy_form,
             "can_edit": is_leader,
             "level_scale": [(value, label, LEVEL_MEANING[value]) for value, label in Level.choices],
             "chart": chart if any(n for _name, n in chart) else None,
@@ -303,6 +316,93 @@ def area_create(request: HttpRequest, membership: Membership) -> HttpResponse:
             messages.success(request, _("Added the area “%(name)s”.") % {"name": area.name})
             return redirect(reverse("delegation:matrix", args=[membership.tandem_id]))
     return _render_matrix(request, membership, form=form, status=400)
+
+
+def _announce_import(request: HttpRequest, result: services.MatrixImport) -> None:
+    """What an import created and skipped, by name, as messages on the matrix page."""
+    if result.created:
+        names = ", ".join(area.name for _index, area in result.created)
+        count = len(result.created)
+        messages.success(
+            request,
+            ngettext(
+                "Added %(count)d area to the matrix: %(names)s.",
+                "Added %(count)d areas to the matrix: %(names)s.",
+                count,
+            )
+            % {"count": count, "names": names},
+        )
+    else:
+        messages.info(request, _("No area was added."))
+    if result.skipped:
+        why = {
+            SkipReason.EXISTS: "",
+            SkipReason.ARCHIVED: " " + _("(archived: restore it instead)"),
+            SkipReason.REPEATED: " " + _("(twice in the matrix)"),
+        }
+        names = ", ".join(f"{skip.name}{why[skip.reason]}" for skip in result.skipped)
+        count = len(result.skipped)
+        messages.warning(
+            request,
+            ngettext(
+                "Skipped %(count)d area whose name the matrix already has: %(names)s.",
+                "Skipped %(count)d areas whose names the matrix already has: %(names)s.",
+                count,
+            )
+            % {"count": count, "names": names},
+        )
+
+
+def _import_into_matrix(
+    request: HttpRequest,
+    membership: Membership,
+    form: MatrixFileForm | MatrixCopyForm,
+    field: str,
+    run: Callable[[Any], services.MatrixImport],
+) -> HttpResponse:
+    """Run an import with the form's cleaned `field` and go back to the matrix with what it
+    did; a bad form or a service error is shown on the form, in words."""
+    if form.is_valid():
+        try:
+            result = run(form.cleaned_data[field])
+        except DomainError as exc:
+            form.add_error(field, template_error_text(exc.field or "", exc.message))
+        else:
+            _announce_import(request, result)
+            return redirect(reverse("delegation:matrix", args=[membership.tandem_id]))
+    if isinstance(form, MatrixFileForm):
+        return _render_matrix(request, membership, file_form=form, status=400)
+    return _render_matrix(request, membership, copy_form=form, status=400)
+
+
+@page
+@require_POST
+def matrix_import(request: HttpRequest, membership: Membership) -> HttpResponse:
+    """The leader adds the areas of a matrix file (a JSON download of a matrix); areas whose
+    names the matrix has are skipped, a bad one fails the whole file."""
+    _require_leader(membership)
+    return _import_into_matrix(
+        request,
+        membership,
+        MatrixFileForm(request.POST, request.FILES),
+        "file",
+        lambda areas: services.matrix_import(membership=membership, areas=areas),
+    )
+
+
+@page
+@require_POST
+def matrix_copy(request: HttpRequest, membership: Membership) -> HttpResponse:
+    """The leader copies the matrix of one of their other tandems into this one."""
+    _require_leader(membership)
+    sources = selectors.template_sources(membership=membership)
+    return _import_into_matrix(
+        request,
+        membership,
+        MatrixCopyForm(request.POST, sources=sources),
+        "from_tandem",
+        lambda source: services.matrix_copy(membership=membership, from_tandem_id=source),
+    )
 
 
 def _area_or_404(membership: Membership, area_id: int) -> DecisionArea:

@@ -194,6 +194,13 @@ MATRIX: Final[tuple[Row, ...]] = (
     member("GET", T + "/matrix/changes/", 200),
     member("GET", T + "/matrix/export/csv/", 200),
     member("GET", T + "/matrix/export/json/", 200),
+    member(
+        "POST",
+        T + "/matrix/import/",
+        201,
+        403,
+        note="copies the leader's other tandem's matrix; only the leader changes the matrix",
+    ),
     member("GET", T + "/areas/", 200),
     member("POST", T + "/areas/", 201, 403, note="only the leader changes the matrix"),
     member("GET", T + "/areas/{area_id}/", 200),

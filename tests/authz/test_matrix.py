@@ -202,6 +202,25 @@ def test_an_answer_to_another_tandems_question_is_refused(world: World) -> None:
     ).exists()
 
 
+def test_a_matrix_is_not_copied_from_a_tandem_the_leader_is_not_in(world: World) -> None:
+    """`from_tandem` names a tandem: another tandem is refused exactly like a missing one
+    (400 on the field), and one of the leader's own is copied."""
+    row = BY_KEY[("POST", T + "/matrix/import/")]
+    before = _snapshot(DecisionArea)
+
+    answers = [
+        send(world, row, "leader", url_for(row, world.home.ids), {"from_tandem": tandem_id})
+        for tandem_id in (_other(world, "tandem_id"), 10**9)
+    ]
+
+    assert [(a.status_code, a.json()) for a in answers] == [
+        (400, {"from_tandem": ["No such tandem among yours."]})
+    ] * 2
+    assert _snapshot(DecisionArea) == before
+    own = send(world, row, "leader", url_for(row, world.home.ids), {"from_tandem": world.solo.pk})
+    assert (own.status_code, own.json()) == (201, {"created": [], "skipped": []})
+
+
 # --- fields nobody may set -----------------------------------------------------------------
 
 _NOT_SETTABLE = ("tandem", "author", "classification", "id", "created_at")

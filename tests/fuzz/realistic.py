@@ -146,6 +146,21 @@ def _area(body: Body, world: World, *, create: bool) -> None:
         body.update(limit_amount=None, limit_currency="", level_above_limit=None)
 
 
+def _matrix_import(body: Body, world: World) -> None:
+    """A document or another tandem of the leader's, never both; that tandem is one the
+    leader is in (a foreign one is a 400, tested directly), and each area of a document
+    follows the rules of a new area."""
+    if body.get("from_tandem") is not None:
+        body["from_tandem"] = world.solo.pk
+        body.pop("areas", None)
+        return
+    body.pop("from_tandem", None)
+    areas = body.get("areas")
+    body["areas"] = [area for area in areas if isinstance(area, dict)] if areas else []
+    for area in body["areas"]:
+        _area(area, world, create=True)
+
+
 def _decision(body: Body, world: World) -> None:
     now = timezone.now()
     if body.get("amount") not in (None, ""):
@@ -303,6 +318,7 @@ BODY_REPAIRS: dict[tuple[str, str], Callable[[Body, World], None]] = {
     ("PATCH", "/api/v1/tandems/{tandem_id}/areas/{area_id}/"): lambda b, w: _area(
         b, w, create=False
     ),
+    ("POST", "/api/v1/tandems/{tandem_id}/matrix/import/"): _matrix_import,
     ("POST", "/api/v1/tandems/{tandem_id}/elevations/"): _elevation,
     ("POST", "/api/v1/tandems/{tandem_id}/decisions/"): _decision,
     ("POST", "/api/v1/tandems/{tandem_id}/decisions/{decision_id}/answer/"): _answer,

@@ -6,12 +6,14 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils import timezone
+from django.utils.translation import gettext
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from apps.accounts.api.serializers import UserSerializer
 from apps.core.api.fast import FastSerializerMixin
 from apps.core.api.serializers import AwareDateTimeField, InputSerializer, MultiLineCharField
+from apps.delegation import template
 from apps.delegation.models import (
     Answer,
     Decision,
@@ -232,11 +234,16 @@ class _LimitFields(InputSerializer):
     level_above_limit = _level(required=False, allow_null=True)
 
 
-class AreaCreateInputSerializer(_LimitFields):
+class _AreaTermFields(_LimitFields):
+    """The terms of an area that a matrix template carries too."""
+
     name = serializers.CharField(max_length=120)
     description = MultiLineCharField(max_length=5000, required=False, allow_blank=True)
     boundaries = MultiLineCharField(max_length=5000, required=False, allow_blank=True)
     level = _level()
+
+
+class AreaCreateInputSerializer(_AreaTermFields):
     review_on = serializers.DateField(required=False, allow_null=True)
     goal = serializers.IntegerField(required=False, allow_null=True, min_value=1)
     reason = MultiLineCharField(
@@ -349,6 +356,114 @@ class MatrixExportAreaSerializer(serializers.ModelSerializer[DecisionArea]):
 
 
 class MatrixExportSerializer(serializers.Serializer[Any]):
-    tandem = serializers.CharField()
+    """The matrix as a template document (`apps.delegation.template`), which
+    `POST …/matrix/import/` reads."""
+
+    format = serializers.ChoiceField(choices=[template.FORMAT])
+    version = serializers.IntegerField(help_text="The version of the format.")
+    tandem = serializers.CharField(help_text="The name of the tandem it was exported from.")
     exported_at = serializers.DateTimeField()
     areas = MatrixExportAreaSerializer(many=True)
+
+
+# --- the matrix template, read -----------------------------------------------------------
+
+_IGNORED = "Written by the export for the reader; ignored by the import."
+
+
+class TemplateAreaInputSerializer(_AreaTermFields):
+    """One area of a template document: its terms, and what the export writes besides,
+    which the import ignores (a template carries no ids, review dates, goals or elevations)."""
+
+    id = serializers.JSONField(required=False, allow_null=True, help_text=_IGNORED)
+    level_label = serializers.JSONField(required=False, allow_null=True, help_text=_IGNORED)
+    review_on = serializers.JSONField(
+        required=False,
+        allow_null=True,
+        help_text=_IGNORED + " A review date belongs to the tandem's calendar.",
+    )
+    goal = serializers.JSONField(
+        required=False,
+        allow_null=True,
+        help_text=_IGNORED + " Goals are each tandem's own: link them anew.",
+    )
+    elevated_level = serializers.JSONField(required=False, allow_null=True, help_text=_IGNORED)
+    elevated_until = serializers.JSONField(required=False, allow_null=True, help_text=_IGNORED)
+
+    @staticmethod
+    def to_template_area(values: dict[str, Any]) -> template.TemplateArea:
+        """The terms of a validated area; what the import ignores is left out."""
+        terms = {term: values[term] for term in template.TEMPLATE_TERMS if term in values}
+        return template.TemplateArea(**terms)
+
+
+class MatrixImportInputSerializer(InputSerializer):
+    """Either a template document, as the JSON export writes it (`format`, `version`,
+    `tandem`, `exported_at` and `areas`; an export from before the format had a version
+    has only the last three), or `from_tandem`: one of the caller's other tandems."""
+
+    format = serializers.ChoiceField(
+        choices=[template.FORMAT], required=False, help_text="Absent in older exports."
+    )
+    version = serializers.IntegerField(
+        min_value=1,
+        max_value=template.VERSION,
+        required=False,
+        help_text="The version of the format; absent (read as 1) in older exports.",
+    )
+    tandem = serializers.CharField(
+        max_length=120, required=False, allow_blank=True, help_text=_IGNORED
+    )
+    exported_at = serializers.JSONField(required=False, allow_null=True, help_text=_IGNORED)
+    areas = serializers.ListField(
+        child=TemplateAreaInputSerializer(),
+        required=False,
+        max_length=template.MAX_AREAS,
+        help_text="The areas to add, in order. An area whose name the matrix already has "
+        "(regardless of case, archived areas included) is skipped.",
+    )
+    from_tandem = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        help_text="Copy the matrix in force of this tandem (one the caller is a member of) "
+        "instead of sending a document.",
+    )
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if "areas" in attrs and "from_tandem" in attrs:
+            raise serializers.ValidationError(
+                {"from_tandem": [gettext("Send either a matrix document or from_tandem.")]}
+            )
+        if "areas" not in attrs and "from_tandem" not in attrs:
+            raise serializers.ValidationError(
+                {"areas": [gettext("Send a matrix document (its areas) or from_tandem.")]}
+            )
+        return attrs
+
+    def template_areas(self) -> list[template.TemplateArea]:
+        return [
+            TemplateAreaInputSerializer.to_template_area(values)
+            for values in self.validated_data["areas"]
+        ]
+
+
+class ImportedAreaSerializer(serializers.Serializer[Any]):
+    index = serializers.IntegerField(help_text="Its position in the template (0 first).")
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    level = _level()
+
+
+class SkippedAreaSerializer(serializers.Serializer[Any]):
+    index = serializers.IntegerField(help_text="Its position in the template (0 first).")
+    name = serializers.CharField()
+    reason = serializers.ChoiceField(
+        choices=[reason.value for reason in template.SkipReason],
+        help_text="exists: the matrix has an area of this name; archived: an archived area "
+        "has it (restore that one instead); repeated: an earlier area of the template has it.",
+    )
+
+
+class MatrixImportResultSerializer(serializers.Serializer[Any]):
+    created = ImportedAreaSerializer(many=True)
+    skipped = SkippedAreaSerializer(many=True)

@@ -34,6 +34,11 @@ urlpatterns = [
         views.MatrixExportJsonView.as_view(),
         name="api-matrix-export-json",
     ),
+    path(
+        f"{_T}/matrix/import/",
+        views.MatrixImportView.as_view(),
+        name="api-matrix-import",
+    ),
     path(f"{_T}/elevations/", views.ElevationListView.as_view(), name="api-elevations"),
     path(f"{_T}/decisions/", views.DecisionListView.as_view(), name="api-decisions"),
     path(

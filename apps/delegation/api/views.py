@@ -24,7 +24,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from apps.core.api import fast
-from apps.delegation import selectors, services
+from apps.delegation import selectors, services, template
 from apps.delegation.api.filters import (
     FILTER_BACKENDS,
     AreaFilter,
@@ -47,6 +47,8 @@ from apps.delegation.api.serializers import (
     MatrixChangeSerializer,
     MatrixExportAreaSerializer,
     MatrixExportSerializer,
+    MatrixImportInputSerializer,
+    MatrixImportResultSerializer,
 )
 from apps.delegation.export import MATRIX_COLUMNS, to_csv
 from apps.delegation.models import Decision, DecisionArea, Elevation, MatrixChange
@@ -258,11 +260,14 @@ def _export_areas(view: TandemScopedMixin) -> list[DecisionArea]:
 
 @extend_schema(parameters=[TANDEM_ID])
 class MatrixExportJsonView(TandemScopedMixin, APIView):
-    """The matrix as a JSON document, with the elevations in force."""
+    """The matrix in force as a JSON document, with the elevations in force: also the
+    matrix template that `matrix/import/` reads (`apps.delegation.template`)."""
 
     @extend_schema(responses=MatrixExportSerializer)
     def get(self, request: Request, tandem_id: int) -> Response:
         document = {
+            "format": template.FORMAT,
+            "version": template.VERSION,
             "tandem": self.tandem.name,
             "exported_at": timezone.now(),
             "areas": _export_areas(self),
@@ -270,6 +275,42 @@ class MatrixExportJsonView(TandemScopedMixin, APIView):
         response = Response(MatrixExportSerializer(document).data)
         response["Content-Disposition"] = f'attachment; filename="matrix-{self.tandem.pk}.json"'
         return response
+
+
+@extend_schema(parameters=[TANDEM_ID])
+class MatrixImportView(TandemScopedMixin, APIView):
+    @extend_schema(
+        request=MatrixImportInputSerializer,
+        responses={201: MatrixImportResultSerializer},
+        description="The leader adds a matrix template's areas to the matrix: a document as "
+        "`matrix/export/json/` writes it (name, description, boundaries, level, money limit; "
+        "ids, review dates, goals and elevations in it are ignored), or `from_tandem`, "
+        "another tandem the caller is a member of, whose matrix in force is copied. Each area "
+        "is checked like a new area and recorded in the matrix history; an area whose name "
+        "the matrix already has (regardless of case, archived areas included) is skipped and "
+        "reported. All or nothing: a bad area is a 400 naming it by position "
+        "(`areas[2].level`) and nothing is created. A tandem the caller is not in is a 400 "
+        "naming `from_tandem`, exactly like a missing one. Decisions, elevations and history "
+        "are never copied.",
+    )
+    def post(self, request: Request, tandem_id: int) -> Response:
+        data = MatrixImportInputSerializer(data=request.data)
+        if not data.is_valid():
+            raise serializers.ValidationError(template.error_paths(data.errors))
+        if "from_tandem" in data.validated_data:
+            result = services.matrix_copy(
+                membership=self.membership, from_tandem_id=data.validated_data["from_tandem"]
+            )
+        else:
+            result = services.matrix_import(membership=self.membership, areas=data.template_areas())
+        answer = {
+            "created": [
+                {"index": index, "id": area.pk, "name": area.name, "level": area.level}
+                for index, area in result.created
+            ],
+            "skipped": result.skipped,
+        }
+        return Response(MatrixImportResultSerializer(answer).data, status=status.HTTP_201_CREATED)
 
 
 @extend_schema(parameters=[TANDEM_ID])
