@@ -101,7 +101,7 @@ def test_every_app_process_trusts_exactly_the_one_proxy(service: str) -> None:
 def test_the_defaults_follow_the_domain() -> None:
     env = app_environment("web", {"SECRET_KEY": "x" * 50, "TANDEM_DOMAIN": "tandem.example.org"})
 
-    assert env["ALLOWED_HOSTS"] == "127.0.0.1,tandem.example.org"
+    assert env["ALLOWED_HOSTS"] == "tandem.example.org"
     assert env["TANDEM_BASE_URL"] == "https://tandem.example.org"
     assert env["SECURE_SSL_REDIRECT"] == "true"
 

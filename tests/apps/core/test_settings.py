@@ -43,7 +43,7 @@ def test_production_refuses_the_embedded_default_secret() -> None:
 
 # The configuration docker-compose.yml runs: behind one TLS proxy, links to the public domain.
 DOCUMENTED = {
-    "ALLOWED_HOSTS": "127.0.0.1,tandem.example.org",
+    "ALLOWED_HOSTS": "tandem.example.org",
     "TANDEM_TRUSTED_PROXY_COUNT": "1",
     "TANDEM_BASE_URL": "https://tandem.example.org",
 }
