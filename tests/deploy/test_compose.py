@@ -26,7 +26,8 @@ def services() -> dict[str, Any]:
 
 
 def interpolate(text: str, env: dict[str, str]) -> str:
-    """Compose's `${VAR}`, `${VAR:-default}`, `${VAR-default}`, `${VAR:?error}`, nested."""
+    """Compose's `${VAR}`, `${VAR:-default}`, `${VAR-default}`, `${VAR:?error}`,
+    `${VAR:+replacement}`, `${VAR+replacement}`, nested."""
     out, i = [], 0
     while i < len(text):
         if text.startswith("$$", i):
@@ -48,10 +49,13 @@ def interpolate(text: str, env: dict[str, str]) -> str:
 
 
 def _expand(expression: str, env: dict[str, str]) -> str:
-    match = re.fullmatch(r"(\w+)(?:(:-|-|:\?|\?)(.*))?", expression, re.DOTALL)
+    match = re.fullmatch(r"(\w+)(?:(:-|-|:\?|\?|:\+|\+)(.*))?", expression, re.DOTALL)
     assert match, expression
     name, operator, argument = match.groups()
     value = env.get(name)
+    if operator in (":+", "+"):
+        present = bool(value) if operator == ":+" else value is not None
+        return interpolate(argument, env) if present else ""
     if operator in (":?", "?"):
         if (not value) if operator == ":?" else value is None:
             raise KeyError(f"{name}: {argument}")
@@ -69,10 +73,10 @@ def app_environment(service: str, env: dict[str, str]) -> dict[str, str]:
 
 
 def test_interpolation_reads_nested_defaults_like_compose() -> None:
-    text = "a,${X:-${Y:-b}},${Z-},$${LITERAL}"
-    assert interpolate(text, {}) == "a,b,,${LITERAL}"
-    assert interpolate(text, {"Y": "y", "Z": "z"}) == "a,y,z,${LITERAL}"
-    assert interpolate(text, {"X": "x", "Y": "y"}) == "a,x,,${LITERAL}"
+    text = "a,${X:-${Y:-b}},${Z-},$${LITERAL},${P:+p://}${Q+q}"
+    assert interpolate(text, {}) == "a,b,,${LITERAL},"
+    assert interpolate(text, {"Y": "y", "Z": "z", "P": "", "Q": ""}) == "a,y,z,${LITERAL},q"
+    assert interpolate(text, {"X": "x", "Y": "y", "P": "1"}) == "a,x,,${LITERAL},p://"
     with pytest.raises(KeyError):
         interpolate("${S:?set S}", {"S": ""})
 
@@ -85,7 +89,7 @@ def test_only_the_tls_proxy_is_published_and_it_proxies_to_gunicorn() -> None:
     assert {"80:80", "443:443"} <= set(proxy["ports"])
     assert "./deploy/Caddyfile:/etc/caddy/Caddyfile:ro" in proxy["volumes"]
     caddyfile = (ROOT / "deploy" / "Caddyfile").read_text(encoding="utf-8")
-    assert re.search(r"^\{\$TANDEM_DOMAIN(:[\w.]+)?\} \{$", caddyfile, re.MULTILINE)
+    assert re.search(r"^\{\$TANDEM_SITE_ADDRESS(:[\w.:/]+)?\} \{$", caddyfile, re.MULTILINE)
     assert re.search(r"^\s*dynamic a web 8000 \{$", caddyfile, re.MULTILINE)
     assert [name for name, service in found.items() if "ports" in service] == ["proxy"]
 
@@ -98,12 +102,59 @@ def test_every_app_process_trusts_exactly_the_one_proxy(service: str) -> None:
     assert env["DJANGO_SETTINGS_MODULE"] == "tandem.settings.production"
 
 
-def test_the_defaults_follow_the_domain() -> None:
-    env = app_environment("web", {"SECRET_KEY": "x" * 50, "TANDEM_DOMAIN": "tandem.example.org"})
+HTTPS_SETTINGS = (
+    "ALLOWED_HOSTS",
+    "TANDEM_BASE_URL",
+    "SECURE_SSL_REDIRECT",
+    "SESSION_COOKIE_SECURE",
+    "CSRF_COOKIE_SECURE",
+)
 
-    assert env["ALLOWED_HOSTS"] == "tandem.example.org"
-    assert env["TANDEM_BASE_URL"] == "https://tandem.example.org"
-    assert env["SECURE_SSL_REDIRECT"] == "true"
+
+def test_with_a_domain_the_proxy_gets_its_certificate_and_the_app_requires_https() -> None:
+    given = {"SECRET_KEY": "x" * 50, "TANDEM_DOMAIN": "tandem.example.org"}
+    env = app_environment("web", given)
+
+    assert app_environment("proxy", given) == {"TANDEM_SITE_ADDRESS": "tandem.example.org"}
+    assert {name: env[name] for name in HTTPS_SETTINGS} == {
+        "ALLOWED_HOSTS": "tandem.example.org",
+        "TANDEM_BASE_URL": "https://tandem.example.org",
+        "SECURE_SSL_REDIRECT": "true",
+        "SESSION_COOKIE_SECURE": "true",
+        "CSRF_COOKIE_SECURE": "true",
+    }
+
+
+def test_without_a_domain_the_stack_is_a_trial_on_plain_http_localhost() -> None:
+    """`docker compose up` with SECRET_KEY alone: Caddy serves http://localhost without a
+    certificate, so the app must neither redirect to HTTPS nor mark its cookies Secure (a
+    browser would not send them back over HTTP: no sign-in would work). "" is false."""
+    env = app_environment("web", {"SECRET_KEY": "x" * 50})
+
+    assert app_environment("proxy", {}) == {"TANDEM_SITE_ADDRESS": "http://localhost"}
+    assert {name: env[name] for name in HTTPS_SETTINGS} == {
+        "ALLOWED_HOSTS": "localhost",
+        "TANDEM_BASE_URL": "http://localhost",
+        "SECURE_SSL_REDIRECT": "",
+        "SESSION_COOKIE_SECURE": "",
+        "CSRF_COOKIE_SECURE": "",
+    }
+
+
+def test_the_trial_settings_agree_and_check_deploy_warns_only_about_plain_http() -> None:
+    """Tandem's contradiction checks (apps/core/checks.py) pass on the trial profile; Django's
+    own deployment checks name exactly what a trial on plain HTTP gives up."""
+    env = app_environment("web", {"SECRET_KEY": secrets.token_urlsafe(60)})
+    env.pop("DJANGO_SETTINGS_MODULE")
+
+    result = manage("check", "--deploy", **env)
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert set(re.findall(r"\((\w+\.\w+)\)", result.stdout + result.stderr)) == {
+        "security.W008",  # SECURE_SSL_REDIRECT
+        "security.W012",  # SESSION_COOKIE_SECURE
+        "security.W016",  # CSRF_COOKIE_SECURE
+    }
 
 
 def test_the_admin_and_the_api_docs_can_be_moved_or_closed_from_the_environment() -> None:
