@@ -81,7 +81,7 @@ def test_interpolation_reads_nested_defaults_like_compose() -> None:
         interpolate("${S:?set S}", {"S": ""})
 
 
-def test_only_the_tls_proxy_is_published_and_it_proxies_to_gunicorn() -> None:
+def test_gunicorn_is_not_published_the_tls_proxy_is_and_proxies_to_it() -> None:
     found = services()
     proxy = found["proxy"]
 
@@ -91,7 +91,45 @@ def test_only_the_tls_proxy_is_published_and_it_proxies_to_gunicorn() -> None:
     caddyfile = (ROOT / "deploy" / "Caddyfile").read_text(encoding="utf-8")
     assert re.search(r"^\{\$TANDEM_SITE_ADDRESS(:[\w.:/]+)?\} \{$", caddyfile, re.MULTILINE)
     assert re.search(r"^\s*dynamic a web 8000 \{$", caddyfile, re.MULTILINE)
-    assert [name for name, service in found.items() if "ports" in service] == ["proxy"]
+    published = {name: service["ports"] for name, service in found.items() if "ports" in service}
+    assert published.keys() == {"proxy", "mail"}
+    assert "expose" in found["web"]  # reached over the compose network, by the proxy
+
+
+def test_e_mail_goes_to_the_mail_catcher_unless_a_relay_is_set() -> None:
+    """EMAIL_HOST used to name a `mail` service that did not exist. The catcher's web UI shows
+    every link Tandem mails, so it is published on the host's loopback only."""
+    found = services()
+    default = app_environment("worker", {"SECRET_KEY": "x" * 50})
+    relay = app_environment(
+        "worker",
+        {
+            "SECRET_KEY": "x" * 50,
+            "EMAIL_HOST": "smtp.example.org",
+            "EMAIL_PORT": "587",
+            "EMAIL_USE_TLS": "true",
+            "EMAIL_HOST_USER": "tandem",
+            "EMAIL_HOST_PASSWORD": "secret",
+        },
+    )
+    smtp = ("EMAIL_BACKEND", "EMAIL_HOST", "EMAIL_PORT", "EMAIL_USE_TLS")
+
+    assert re.fullmatch(r"axllent/mailpit:v\d+\.\d+", found["mail"]["image"])
+    assert found["mail"]["ports"] == ["127.0.0.1:8025:8025"]
+    assert [default[name] for name in smtp] == [
+        "django.core.mail.backends.smtp.EmailBackend",
+        "mail",
+        "1025",  # Mailpit's SMTP port
+        "false",
+    ]
+    assert [relay[name] for name in (*smtp, "EMAIL_HOST_USER", "EMAIL_HOST_PASSWORD")] == [
+        "django.core.mail.backends.smtp.EmailBackend",
+        "smtp.example.org",
+        "587",
+        "true",
+        "tandem",
+        "secret",
+    ]
 
 
 @pytest.mark.parametrize("service", APP_SERVICES)
