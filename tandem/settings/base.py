@@ -127,6 +127,8 @@ TANDEM_INVITATIONS_PER_ADDRESS_PER_DAY = env_int("TANDEM_INVITATIONS_PER_ADDRESS
 # how long the leader has to answer a request by default.
 TANDEM_DELEGATION_GROWTH_WINDOW = env_int("TANDEM_DELEGATION_GROWTH_WINDOW", 5)
 TANDEM_DELEGATION_REQUEST_DUE_HOURS = env_int("TANDEM_DELEGATION_REQUEST_DUE_HOURS", 48)
+# A decision logged more than this many days after it was taken shows as "logged late".
+TANDEM_DELEGATION_LOGGED_LATE_DAYS = env_int("TANDEM_DELEGATION_LOGGED_LATE_DAYS", 7)
 # Notifications: a claimed delivery's lease (must exceed CELERY_TASK_TIME_LIMIT), how many
 # rows one dispatch pass claims, retries, and how many due e-mails become one digest.
 NOTIFICATIONS_LEASE_SECONDS = env_int("NOTIFICATIONS_LEASE_SECONDS", 600)
