@@ -6,70 +6,13 @@ from __future__ import annotations
 import json
 import re
 import secrets
-from pathlib import Path
-from typing import Any
 
 import pytest
-import yaml
 
 from tests.apps.core.test_settings import manage
+from tests.deploy.compose import ROOT, app_environment, interpolate, services
 
-ROOT = Path(__file__).resolve().parents[2]
-COMPOSE = ROOT / "docker-compose.yml"
 APP_SERVICES = ("migrate", "web", "worker", "beat")
-
-
-def services() -> dict[str, Any]:
-    compose: dict[str, Any] = yaml.safe_load(COMPOSE.read_text(encoding="utf-8"))
-    found: dict[str, Any] = compose["services"]
-    return found
-
-
-def interpolate(text: str, env: dict[str, str]) -> str:
-    """Compose's `${VAR}`, `${VAR:-default}`, `${VAR-default}`, `${VAR:?error}`,
-    `${VAR:+replacement}`, `${VAR+replacement}`, nested."""
-    out, i = [], 0
-    while i < len(text):
-        if text.startswith("$$", i):
-            out.append("$")
-            i += 2
-        elif text.startswith("${", i):
-            depth, j = 0, i + 1
-            while True:
-                depth += {"{": 1, "}": -1}.get(text[j], 0)
-                if depth == 0:
-                    break
-                j += 1
-            out.append(_expand(text[i + 2 : j], env))
-            i = j + 1
-        else:
-            out.append(text[i])
-            i += 1
-    return "".join(out)
-
-
-def _expand(expression: str, env: dict[str, str]) -> str:
-    match = re.fullmatch(r"(\w+)(?:(:-|-|:\?|\?|:\+|\+)(.*))?", expression, re.DOTALL)
-    assert match, expression
-    name, operator, argument = match.groups()
-    value = env.get(name)
-    if operator in (":+", "+"):
-        present = bool(value) if operator == ":+" else value is not None
-        return interpolate(argument, env) if present else ""
-    if operator in (":?", "?"):
-        if (not value) if operator == ":?" else value is None:
-            raise KeyError(f"{name}: {argument}")
-        return value or ""
-    if (operator == ":-" and not value) or (operator == "-" and value is None):
-        return interpolate(argument, env)
-    return value or ""
-
-
-def app_environment(service: str, env: dict[str, str]) -> dict[str, str]:
-    return {
-        key: interpolate(str(value), env)
-        for key, value in services()[service]["environment"].items()
-    }
 
 
 def test_interpolation_reads_nested_defaults_like_compose() -> None:
