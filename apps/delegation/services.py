@@ -9,7 +9,7 @@ through `apps.notifications.services.notify`, inside that transaction.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -330,7 +330,7 @@ def area_update(
     if new == old:
         return area
     _save_area(area)
-    MatrixChange.objects.create(
+    change = MatrixChange.objects.create(
         tandem=tandem,
         area=area,
         kind=MatrixChangeKind.UPDATED,
@@ -350,6 +350,10 @@ def area_update(
             "level": [old["level"], new["level"]],
         },
     )
+    if new["level"] != old["level"]:
+        _notify_assistants_of_level_change(
+            change, old_level=old["level"], new_level=new["level"], leader=membership.user
+        )
     return area
 
 
@@ -683,6 +687,7 @@ def elevation_create(
         target=elevation,
         data={"level": level},
     )
+    _notify_assistants_of_elevation(elevation, leader=membership.user)
     return elevation
 
 
@@ -730,28 +735,6 @@ def _limit_currency_at(*, area: DecisionArea, at: datetime) -> str:
 # --- the decision log --------------------------------------------------------------------
 
 
-_BEFORE_TANDEM: Final = gettext_noop(
-    "A decision cannot be dated before this tandem existed (since %(since)s)."
-)
-_BEFORE_AREA: Final = gettext_noop(
-    "A decision cannot be dated before its area existed (since %(since)s)."
-)
-
-
-def _check_existed(
-    membership: Membership, decided_at: datetime, *, since: datetime, message: str
-) -> None:
-    """A decision is dated no earlier than the tandem and the area it belongs to. Before
-    them there were no terms to act on, and classifying such a decision with the first ones
-    would let back-dating choose the terms (a level the leader has since lowered)."""
-    if decided_at < since:
-        local = timezone.localtime(since, timezone=ZoneInfo(membership.user.timezone))
-        raise DomainError(
-            gettext(message) % {"since": local.isoformat(timespec="minutes")},
-            field="decided_at",
-        )
-
-
 def check_area_open(area: DecisionArea, *, at: datetime) -> None:
     """An archived area takes no decision taken since it was archived; one taken before (and
     logged late) is classified against the terms it had then."""
@@ -779,6 +762,108 @@ def _leader_of(tandem_id: int) -> User | None:
         .first()
     )
     return seat.user if seat else None
+
+
+# --- what the assistant must know of the matrix --------------------------------------------
+
+
+def _assistants_of(tandem_id: int) -> list[User]:
+    seats = Membership.objects.select_related("user").filter(
+        tandem_id=tandem_id, role=Role.ASSISTANT
+    )
+    return [seat.user for seat in seats]
+
+
+def _area_url(area: DecisionArea) -> str:
+    """The area's row in the matrix, where its level, limit and boundaries are shown."""
+    return reverse("delegation:matrix", kwargs={"tandem_id": area.tandem_id}) + f"#area-{area.pk}"
+
+
+def _local_time(instant: datetime, person: User) -> str:
+    return timezone.localtime(instant, timezone=ZoneInfo(person.timezone)).strftime(
+        "%Y-%m-%d %H:%M"
+    )
+
+
+def _tell_assistants(
+    area: DecisionArea,
+    *,
+    kind: str,
+    key: str,
+    render: Callable[[User], tuple[str, str]],
+    note: str = "",
+    **timing: Any,
+) -> None:
+    """One notice for each assistant of the area's tandem: `render(assistant)` gives title
+    and body in their language; the leader's `note` follows as written."""
+    for assistant in _assistants_of(area.tandem_id):
+        with translation.override(assistant.language):
+            title, body = render(assistant)
+        notify(
+            recipient=assistant,
+            tandem=area.tandem,
+            kind=kind,
+            key=key,
+            title=title,
+            body=f"{body}\n\n{note}" if note else body,
+            url=_area_url(area),
+            **timing,
+        )
+
+
+def _notify_assistants_of_elevation(elevation: Elevation, *, leader: User) -> None:
+    """The assistant learns which area is raised, to which level, from when until when (in
+    their own timezone), and the leader's note: the one notice an elevation exists for.
+
+    Urgent (not held for the weekly window, still out of quiet hours): an elevation is
+    usually for days, so next week's window would often come after it ended. Dropped if it
+    could not reach them before the elevation ended (a pause, say)."""
+
+    def render(assistant: User) -> tuple[str, str]:
+        values = {
+            "who": leader.name,
+            "area": elevation.area.name,
+            "level": str(Level(elevation.level).label),
+            "from": _local_time(elevation.starts_at, assistant),
+            "until": _local_time(elevation.ends_at, assistant),
+        }
+        title = gettext("“%(area)s” is raised to %(level)s until %(until)s")
+        body = gettext(
+            "%(who)s raised “%(area)s” to %(level)s for you, from %(from)s until %(until)s."
+        )
+        return title % values, body % values
+
+    _tell_assistants(
+        elevation.area,
+        kind="area.elevated",
+        key=f"elevation:{elevation.pk}",
+        render=render,
+        note=elevation.reason,
+        urgent=True,
+        expires_at=elevation.ends_at,
+    )
+
+
+def _notify_assistants_of_level_change(
+    change: MatrixChange, *, old_level: int, new_level: int, leader: User
+) -> None:
+    """The assistant learns that an area's level changed (old → new) and the leader's reason;
+    in their next window, like any change that takes effect without an answer."""
+    values = {"who": leader.name, "area": change.area.name}
+
+    def render(assistant: User) -> tuple[str, str]:
+        levels = {"old": str(Level(old_level).label), "new": str(Level(new_level).label)}
+        title = gettext("Level of “%(area)s” changed: %(old)s → %(new)s")
+        body = gettext("%(who)s changed the level of “%(area)s” from %(old)s to %(new)s.")
+        return title % (values | levels), body % (values | levels)
+
+    _tell_assistants(
+        change.area,
+        kind="area.level_changed",
+        key=f"matrix-change:{change.pk}",
+        render=render,
+        note=change.reason,
+    )
 
 
 def _decision_url(decision: Decision) -> str:
@@ -811,6 +896,11 @@ def _notify_leader_of_new(decision: Decision) -> None:
         elif decision.status == DecisionStatus.NEEDS_AREA:
             kind, suffix = "decision.no_area", "no_area"
             title = gettext("No decision area fits yet: %(title)s") % values
+        elif decision.status == DecisionStatus.FLAGGED:
+            # The most serious class of decision reaches the leader whether or not a
+            # check-in is planned; in their next window, not as an urgent push.
+            kind, suffix = "decision.outside_authority", "outside_authority"
+            title = gettext("Outside the agreed authority: %(who)s decided %(title)s") % values
         else:
             return
         body = decision.rationale
@@ -847,12 +937,6 @@ def decision_log(
 ) -> Decision:
     """Record a decision and classify it against the matrix in force when it was taken.
 
-    `decided_at` (default now) lies between the creation of the tandem, and of the area, and
-    now: a decision dated earlier is refused naming `decided_at`. One logged more than
-    `logged_late_after()` after it was taken shows as logged late (`Decision.logged_late`,
-    in the log and the review queue), so the leader sees that it was classified against
-    terms of the past.
-
     The terms in force and the verdict are snapshotted on the decision. A request (needs
     agreement/advice) gets `due_at` (default: `request_due_after()` from now); for anything
     else `due_at` is ignored, since the author cannot know the classification in advance.
@@ -866,7 +950,6 @@ def decision_log(
     _check_aware(decided_at, "decided_at")
     if decided_at > now + _CLOCK_SKEW:
         raise DomainError(gettext("A decision cannot be taken in the future."), field="decided_at")
-    _check_existed(membership, decided_at, since=tandem.created_at, message=_BEFORE_TANDEM)
 
     area: DecisionArea | None = None
     if area_id is not None:
@@ -874,7 +957,6 @@ def decision_log(
         if area is None:
             raise DomainError(gettext("No such area in this tandem."), field="area")
         check_area_open(area, at=decided_at)
-        _check_existed(membership, decided_at, since=area.created_at, message=_BEFORE_AREA)
     goal = _goal_of(tandem, goal_id)
 
     if amount is not None:

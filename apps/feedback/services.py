@@ -144,6 +144,7 @@ def _close(cycle: FeedbackCycle, now: datetime) -> bool:
     )
     if not claimed:
         return False
+    _notify_revealed(cycle)
     months = rules.MONTHS.get(cycle.recurrence)
     if months:
         tz = cycle.tandem.timezone
@@ -358,11 +359,53 @@ def entry_submit(
         entry.status, entry.submitted_at = EntryStatus.SUBMITTED, now
         entry.save(update_fields=["status", "submitted_at", "updated_at"])
         submitted = cycle.entries.filter(status=EntryStatus.SUBMITTED).count()
-        if submitted >= 2:
-            FeedbackCycle.objects.filter(pk=cycle.pk, revealed_at__isnull=True).update(
-                revealed_at=now
-            )
+        # Conditional: of two submissions racing, one reveals (and tells both).
+        revealed = submitted >= 2 and FeedbackCycle.objects.filter(
+            pk=cycle.pk, revealed_at__isnull=True
+        ).update(revealed_at=now)
+        if revealed:
+            _notify_revealed(cycle)
     return entry
+
+
+def _notify_revealed(cycle: FeedbackCycle) -> int:
+    """Each member who can now read the partner's entry learns that it is there, once per
+    cycle (whoever submitted first would otherwise never hear of it). Asked through the blind
+    rule itself (`selectors.visible_entries`), so a notice never announces an entry its
+    recipient may not read; a member who receives nothing (the partner wrote nothing) gets
+    no notice. Returns how many notices were recorded."""
+    sent = 0
+    members = Membership.objects.filter(tandem_id=cycle.tandem_id).select_related("user")
+    for member in members:
+        received = (
+            selectors.visible_entries(membership=member)
+            .filter(cycle_id=cycle.pk, recipient_id=member.user_id, status=EntryStatus.SUBMITTED)
+            .exclude(author_id=member.user_id)
+            .select_related("author")
+            .first()
+        )
+        if received is None:
+            continue
+        user = member.user
+        with translation.override(user.language):
+            title = gettext("%(name)s's feedback for you is there: “%(title)s”") % {
+                "name": received.author.name,
+                "title": cycle.title,
+            }
+            body = gettext("Read it, acknowledge it, and reply where you want to.")
+        notify(
+            recipient=user,
+            tandem=cycle.tandem,
+            kind="feedback.revealed",
+            key=f"feedback:{cycle.pk}:revealed:{user.pk}",
+            title=title,
+            body=body,
+            url=reverse(
+                "feedback:cycle", kwargs={"tandem_id": cycle.tandem_id, "cycle_id": cycle.pk}
+            ),
+        )
+        sent += 1
+    return sent
 
 
 def _own_submitted(membership: Membership, cycle_id: int) -> FeedbackEntry:

@@ -25,7 +25,7 @@ def _link(notice: Notice) -> str:
     """Where the notice leads: its own link when it is a page of this site, else its tandem."""
     if notice.url.startswith("/"):
         try:
-            resolve(notice.url.split("?", 1)[0])
+            resolve(notice.url.split("#", 1)[0].split("?", 1)[0])
         except Resolver404:
             pass
         else:

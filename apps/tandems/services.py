@@ -435,7 +435,38 @@ def invitation_accept(*, user: User, token: str) -> Membership:
         target=invitation,
         data={"role": invitation.role},
     )
+    _notify_members_of_join(membership, invitation=invitation)
     return membership
+
+
+def _notify_members_of_join(membership: Membership, *, invitation: Invitation) -> None:
+    """Whoever is already in the tandem (the inviter, as a rule: only members invite)
+    learns that the invited person accepted and joined, and in which seat."""
+    from apps.notifications.services import notify
+
+    newcomer = membership.user
+    others = Membership.objects.select_related("user", "tandem").filter(
+        tandem_id=membership.tandem_id
+    )
+    for seat in others.exclude(pk=membership.pk):
+        person = seat.user
+        with translation.override(person.language):
+            values = {
+                "name": newcomer.name,
+                "role": str(Role(membership.role).label),
+                "tandem": seat.tandem.name,
+            }
+            title = gettext("%(name)s accepted your invitation and joined “%(tandem)s”") % values
+            body = gettext("%(name)s joined as %(role)s.") % values
+        notify(
+            recipient=person,
+            tandem=seat.tandem,
+            kind="tandem.joined",
+            key=f"invitation:{invitation.pk}:accepted",
+            title=title,
+            body=body,
+            url=reverse("tandems:overview", args=[membership.tandem_id]),
+        )
 
 
 def invitation_send_email(*, invitation_id: int, token: str) -> bool:

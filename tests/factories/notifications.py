@@ -6,12 +6,15 @@ import itertools
 from datetime import datetime
 from typing import Any
 
+import time_machine
+from django.test import TestCase
 from django.utils import timezone
 
 from apps.accounts.models import User
 from apps.notifications.models import Channel, Delivery, DeliveryState, Notice
-from apps.notifications.services import notify
+from apps.notifications.services import DispatchResult, dispatch, notify
 from apps.tandems.models import Tandem
+from tandem.celery import app
 
 _keys = itertools.count(1)
 
@@ -37,3 +40,16 @@ def delivered_notice(
     Notice.objects.filter(pk=notice.pk).update(delivered_at=at)
     notice.refresh_from_db()
     return notice
+
+
+def deliver_due(at: datetime) -> DispatchResult:
+    """One dispatch pass at the frozen instant `at`, its deliveries run in this process as a
+    worker would run them after the claim commits (for tests outside the notifications app,
+    which has the `run_pass` fixture)."""
+    eager = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    try:
+        with time_machine.travel(at, tick=False), TestCase.captureOnCommitCallbacks(execute=True):
+            return dispatch()
+    finally:
+        app.conf.task_always_eager = eager
