@@ -2,13 +2,30 @@
 
 from __future__ import annotations
 
+import json
 import os
 import secrets
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
+
+import pytest
 
 ROOT = Path(__file__).resolve().parents[3]
+
+
+def python(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    """This interpreter in a process of its own, in the checkout, with exactly `env`."""
+    return subprocess.run(
+        [sys.executable, *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
+    )
 
 
 def manage(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
@@ -16,15 +33,7 @@ def manage(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
         k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DJANGO_SETTINGS_MODULE"}
     }
     environment.update(DJANGO_SETTINGS_MODULE="tandem.settings.production", **env)
-    return subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=ROOT,
-        env=environment,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    return python("manage.py", *args, env=environment)
 
 
 def test_production_refuses_to_start_without_a_secret_key() -> None:
@@ -43,7 +52,7 @@ def test_production_refuses_the_embedded_default_secret() -> None:
 
 # The configuration docker-compose.yml runs: behind one TLS proxy, links to the public domain.
 DOCUMENTED = {
-    "ALLOWED_HOSTS": "127.0.0.1,tandem.example.org",
+    "ALLOWED_HOSTS": "tandem.example.org",
     "TANDEM_TRUSTED_PROXY_COUNT": "1",
     "TANDEM_BASE_URL": "https://tandem.example.org",
 }
@@ -77,3 +86,31 @@ def test_production_without_a_trusted_proxy_fails_check_deploy() -> None:
     assert result.returncode == 1, result.stdout + result.stderr
     assert "(tandem.E001)" in result.stderr
     assert "tandem.E00" not in result.stderr.replace("(tandem.E001)", "")
+
+
+def database_settings(**env: str) -> dict[str, Any]:
+    """DATABASES["default"] as the settings read it from this environment (no connection)."""
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("DATABASE_")}
+    environment.update(env)
+    code = "import json; from tandem.settings import base; print(json.dumps(base.DATABASES))"
+    result = python("-c", code, env=environment)
+    assert result.returncode == 0, result.stderr
+    found: dict[str, Any] = json.loads(result.stdout)["default"]
+    return found
+
+
+@pytest.mark.parametrize(("value", "disabled"), [(None, False), ("true", True), ("false", False)])
+def test_server_side_cursors_can_be_disabled_for_pgbouncers_transaction_pooling(
+    value: str | None, disabled: bool
+) -> None:
+    """docs/deploy.md, "Connection pooling": behind PgBouncer in transaction pooling a cursor
+    would outlive the server connection it was declared on."""
+    env = {"DATABASE_URL": "postgres://tandem@pgbouncer:6432/tandem"}
+    if value is not None:
+        env["DATABASE_DISABLE_SERVER_SIDE_CURSORS"] = value
+
+    found = database_settings(**env)
+
+    assert (found["HOST"], found["PORT"]) == ("pgbouncer", 6432)
+    assert found["DISABLE_SERVER_SIDE_CURSORS"] is disabled
+    assert (found["CONN_MAX_AGE"], found["CONN_HEALTH_CHECKS"]) == (60, True)
