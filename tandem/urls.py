@@ -1,12 +1,12 @@
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import URLPattern, URLResolver, include, path
+from django.urls import URLPattern, URLResolver, include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from apps.accounts import views as account_views
 from apps.accounts.forms import PasswordResetForm, SetPasswordForm
-from apps.core.api.views import HealthView
+from apps.core.api.views import HealthView, api_not_found
 from apps.tandems import views as tandem_views
 
 api_v1 = [
@@ -92,7 +92,13 @@ def optional_urls() -> list[URLPattern | URLResolver]:
     return found
 
 
-urlpatterns = [*app_urls, *optional_urls()]
+urlpatterns = [
+    *app_urls,
+    *optional_urls(),
+    # Last: any other path under /api/ answers the API's JSON 404, with DEBUG on too (then
+    # Django would answer its HTML debug page and never call handler404).
+    re_path(r"^api/", api_not_found),
+]
 
 # Under /api/ a request Django refuses, a path that matches no route, or a crash, answers in
 # the API's JSON format.

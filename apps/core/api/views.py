@@ -4,6 +4,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template import loader
 from django.utils.translation import gettext
 from django.views import defaults
+from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny
@@ -58,8 +59,18 @@ def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
     """The site's 404 handler: under /api/ a path that matches no route (e.g. a letter
     where an id goes) answers in the API's JSON error format, elsewhere with the page."""
     if request.path.startswith("/api/"):
-        return JsonResponse({"detail": gettext("Not found.")}, status=404)
+        return api_not_found(request)
     return defaults.page_not_found(request, exception)
+
+
+@csrf_exempt
+def api_not_found(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
+    """The URLconf's last route, for every path under /api/ no other route matches: the
+    API's JSON 404 in every mode. With DEBUG on (`scripts/run`) Django answers a path that
+    matches no route with its HTML debug page and never calls `not_found`; a route that
+    matches answers the same with DEBUG on or off. Any method: a POST without a CSRF token
+    learns that the path does not exist, not that the token is missing."""
+    return JsonResponse({"detail": gettext("Not found.")}, status=404)
 
 
 def server_error(request: HttpRequest) -> HttpResponse:

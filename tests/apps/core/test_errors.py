@@ -12,7 +12,7 @@ import psycopg.errors
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.db import DatabaseError, DataError, InterfaceError, OperationalError, ProgrammingError
-from django.test import RequestFactory
+from django.test import Client, RequestFactory, override_settings
 from rest_framework.test import APIClient
 
 from apps.core.api.errors import database_unavailable
@@ -220,15 +220,52 @@ def test_an_error_without_a_field_keeps_the_error_format(pair: Pair) -> None:
     }
 
 
+@pytest.mark.parametrize("debug", [False, True], ids=["production", "debug"])
 @pytest.mark.parametrize(
-    "path", ["/api/v1/tandems/abc/", "/api/v1/no-such-thing/", "/api/v1/tandems/1/areas/x/"]
+    "path",
+    [
+        "/api/v1/tandems/abc/",
+        "/api/v1/no-such-thing/",
+        "/api/v1/tandems/1/areas/x/",
+        "/api/nothing",
+        "/api/v1/me",  # without its slash
+        "/api/",
+    ],
 )
-def test_an_api_path_that_matches_no_route_answers_json(api_client: APIClient, path: str) -> None:
-    response = api_client.get(path)
+def test_an_api_path_that_matches_no_route_answers_json_in_every_mode(
+    api_client: APIClient, path: str, debug: bool
+) -> None:
+    """With DEBUG on (`scripts/run`), Django answered its HTML debug page and never called
+    handler404; the URLconf's last route answers for the API in both modes."""
+    with override_settings(DEBUG=debug):
+        responses = [getattr(api_client, method)(path) for method in ("get", "post", "delete")]
 
-    assert response.status_code == 404
-    assert response["Content-Type"] == "application/json"
-    assert response.json() == {"detail": "Not found."}
+    for response in responses:
+        assert response.status_code == 404
+        assert response["Content-Type"] == "application/json"
+        assert response.json() == {"detail": "Not found."}
+
+
+@override_settings(DEBUG=True)
+def test_the_json_404_is_in_the_persons_language_and_needs_no_csrf_token(pair: Pair) -> None:
+    pair.leader.language = "de"
+    pair.leader.save(update_fields=["language"])
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(pair.leader)
+
+    posted = browser.post("/api/v1/no-such-thing/", {"a": 1})
+    german = APIClient(HTTP_ACCEPT_LANGUAGE="de").get("/api/v1/no-such-thing/")
+
+    assert (posted.status_code, german.status_code) == (404, 404)
+    assert posted.json() == german.json() == {"detail": "Nicht gefunden."}
+
+
+@override_settings(DEBUG=True)
+def test_the_last_route_shadows_no_route_of_the_api(api_client: APIClient, pair: Pair) -> None:
+    assert api_client.get("/api/schema/").status_code == 200
+    assert api_client.get("/api/health/").status_code in (200, 503)
+    assert pair.leader_client.get("/api/v1/me/").status_code == 200
+    assert pair.leader_client.get(f"/api/v1/tandems/{pair.tandem.pk}/").status_code == 200
 
 
 def test_a_page_that_matches_no_route_stays_a_page(client: object) -> None:
