@@ -177,7 +177,9 @@ def _recurring(series: CheckInSeries, stamp: datetime, end_of_horizon: date) -> 
         if row.status != OccurrenceStatus.SKIPPED and row.moved_to is not None
     }
     rule = vRecur.from_ical(feed_rule(series))
-    last = series.last_date or end_of_horizon
+    # Never before the first date: a series that begins beyond the horizon would otherwise get
+    # a VTIMEZONE that ends before it starts, and clients the wrong offsets.
+    last = series.last_date or max(end_of_horizon, series.start_date)
     until: datetime | None = None
 
     stopped = _stopped_at(series)
@@ -295,6 +297,8 @@ def build_calendar(series_list: Iterable[CheckInSeries], *, name: str) -> bytes:
     spans: dict[str, tuple[date, date]] = {}
     for series in series_list:
         try:
+            if series.start_date > LATEST:
+                raise ValueError(f"starts after {LATEST}")
             if series.last_date is not None and series.last_date > LATEST:
                 raise ValueError(f"ends after {LATEST}")
             if series.last_date == series.start_date:  # e.g. FREQ=DAILY;COUNT=1

@@ -47,6 +47,8 @@ from dateutil.rrule import (  # type: ignore[import-untyped, unused-ignore]
 )
 from dateutil.rrule import MO as RR_MO  # type: ignore[import-untyped, unused-ignore]
 
+from apps.core.dates import LATEST
+
 __all__ = [
     "ALL_DAYS",
     "DAY_SETS",
@@ -58,6 +60,7 @@ __all__ = [
     "Recurrence",
     "RecurrenceError",
     "Schedule",
+    "first_local_date",
     "from_rrule",
     "last_local_date",
     "localize",
@@ -315,7 +318,8 @@ def to_rrule(rec: Recurrence, *, start: date) -> str:
     happen: one that ends before its first occurrence (the `until` field), or a day that the
     visited months never have, such as the 30th every 12 months from February (the
     `month_day` field) or the fifth Monday every 12 months from a February without one (the
-    `nth` field). Storing such a series would only produce an empty calendar later.
+    `nth` field), or a start at the end of the calendar (the `start_date` field). Storing
+    such a series would only produce an empty calendar later.
 
     UNTIL is written as floating local time at 23:59:59 of the end date, matching the floating
     DTSTART the rule is evaluated with. A feed that publishes DTSTART with a TZID must convert
@@ -323,20 +327,29 @@ def to_rrule(rec: Recurrence, *, start: date) -> str:
     """
     if rec.until is not None and rec.until < start:
         raise RecurrenceError("until", "must not be before the first date of the series")
-    first = next(_expand(rec, start, until=None, count=None), None)
+    first = first_local_date(rec, start)
     if first is None:
         if rec.frequency in _BY_WEEKDAY:
             raise RecurrenceError(
                 "nth", "this weekday never occurs in the months this series visits"
             )
-        raise RecurrenceError(
-            "month_day", f"day {rec.month_day} never occurs in the months this series visits"
-        )
+        if rec.frequency in _BY_DATE:
+            raise RecurrenceError(
+                "month_day", f"day {rec.month_day} never occurs in the months this series visits"
+            )
+        # Daily, weekly or once: only the end of the calendar (year 9999) leaves no date.
+        raise RecurrenceError("start_date", "the series has no date on or after this one")
     if rec.until is not None and first > rec.until:
         raise RecurrenceError(
             "until", f"the series would end before its first occurrence on {first.isoformat()}"
         )
     return _format_rule(rec)
+
+
+def first_local_date(rec: Recurrence, start: date) -> date | None:
+    """The first local date `rec` yields from `start` on, wherever it lies (even after
+    `LATEST`); None if the calendar ends first."""
+    return next(_expand(rec, start, until=None, count=None), None)
 
 
 def _parse_int(field_name: str, value: str, *, signed: bool = False) -> int:
@@ -711,13 +724,17 @@ def _local_date_near(instant: datetime, zone: str, days: int) -> date:
 
 
 def _instants(s: Schedule, *, first: date, through: date | None) -> Iterator[datetime]:
-    """Occurrence starts from local date `first` on, ascending, each instant once.
+    """Occurrence starts from local date `first` on, ascending, each instant once, none on
+    a local date after `apps.core.dates.LATEST`.
 
     A date whose wall time falls in a gap moves forward by the gap; should that land on the
     next date's instant (only a whole skipped day can do that, as Samoa did in 2011), the
     instant is reported once.
     """
     previous: datetime | None = None
+    # Nothing happens after the accepted years (`apps.core.dates`): a series stored before
+    # dates were bounded ends there instead of overflowing a list, a page or a feed.
+    through = LATEST if through is None else min(through, LATEST)
     for day in _series_dates(
         s.recurrence, s.start_date, s.last_date, first=max(first, s.start_date), through=through
     ):

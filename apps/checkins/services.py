@@ -38,6 +38,7 @@ from apps.checkins.recurrence import (
     Recurrence,
     RecurrenceError,
     Schedule,
+    first_local_date,
     from_rrule,
     last_local_date,
     localize,
@@ -45,7 +46,7 @@ from apps.checkins.recurrence import (
     occurrences_between,
     to_rrule,
 )
-from apps.core.dates import out_of_range
+from apps.core.dates import LATEST, out_of_range
 from apps.core.errors import Conflict, DomainError, NotFound, PermissionDenied
 from apps.notifications.services import notify
 from apps.tandems.models import Membership
@@ -81,6 +82,7 @@ _RECURRENCE_MESSAGES: Final = (
     gettext_noop("choose which weekday of the month"),
     gettext_noop("must be 1, 2, 3, 4, 5 or -1 (the last)"),
     gettext_noop("this weekday never occurs in the months this series visits"),
+    gettext_noop("the series has no date on or after this one"),
     gettext_noop("choose a month"),
     gettext_noop("must be a month from 1 to 12"),
     gettext_noop("must not be before the first date of the series"),
@@ -113,13 +115,16 @@ _RECURRENCE_PATTERNS: Final = (
 )
 
 
-def _recurrence_error(exc: RecurrenceError) -> DomainError:
+def _recurrence_error(exc: RecurrenceError, *, start_field: str = "start_date") -> DomainError:
+    """The error in the person's language, naming the request's field: the series' first
+    date is `start_field` (`from_date` for a new timing)."""
     message = exc.message
     for pattern, msgid in _RECURRENCE_PATTERNS:
         if match := pattern.fullmatch(message):
             message = gettext(msgid) % match.groupdict()
             break
-    return DomainError(message, field=_FIELD_OF.get(exc.field, exc.field))
+    field = _FIELD_OF.get(exc.field, exc.field)
+    return DomainError(message, field=start_field if field == "start_date" else field)
 
 
 def recurrence_build(
@@ -181,15 +186,33 @@ def _check_lead(lead: timedelta) -> None:
 
 
 def _timing(
-    *, recurrence: Recurrence, start_date: date, local_time: time, timezone_name: str
+    *,
+    recurrence: Recurrence,
+    start_date: date,
+    local_time: time,
+    timezone_name: str,
+    start_field: str = "start_date",
 ) -> tuple[str, date, date | None]:
-    """(rule, first real occurrence date, last date) for a new series, or a DomainError.
+    """(rule, first real occurrence date, last date) for a new series, or a DomainError
+    naming the request's field (`start_field` for the first date).
 
     The stored start date is the first real occurrence: RFC 5545 leaves a DTSTART that the
-    rule does not produce undefined, and some calendars would show it as an extra event.
+    rule does not produce undefined, and some calendars would show it as an extra event. It
+    lies in the accepted years (`apps.core.dates`) like every date a person gives: a start on
+    2100-12-31 whose rule first meets on a Monday in 2101 is refused, not stored to break the
+    calendars and lists that show it later.
     """
     try:
         rule = to_rrule(recurrence, start=start_date)
+        # Nothing is computed after LATEST, so a first meeting beyond it is refused here, by
+        # its date, rather than as a series that would never happen.
+        first_day = first_local_date(recurrence, start_date)
+        if first_day is not None and first_day > LATEST:
+            message = gettext("The first meeting would be on %(date)s, after %(latest)s.")
+            raise DomainError(
+                message % {"date": first_day.isoformat(), "latest": LATEST.isoformat()},
+                field=start_field,
+            )
         # COUNT counts real occurrences only, so the first one is the same from either date.
         probe = Schedule(
             rule, start_date, local_time, timezone_name, last_local_date(rule, start_date)
@@ -197,7 +220,7 @@ def _timing(
         after = localize(start_date, time(0), timezone_name) - timedelta(days=1)
         first = next_occurrences(probe, after, 1)
         if not first:
-            raise DomainError(gettext_noop("This series would never happen."), field="start_date")
+            raise DomainError(gettext_noop("This series would never happen."), field=start_field)
         first_date = first[0].astimezone(ZoneInfo(timezone_name)).date()
         if first_date < start_date:  # only a gap past midnight could do this
             first_date = start_date
@@ -207,7 +230,7 @@ def _timing(
         _check_in_range(last_date, "count")
         return rule, first_date, last_date
     except RecurrenceError as exc:
-        raise _recurrence_error(exc) from None
+        raise _recurrence_error(exc, start_field=start_field) from None
 
 
 def _series_locked(membership: Membership, series_id: int) -> CheckInSeries:
@@ -418,6 +441,7 @@ def series_reschedule(
             start_date=max(from_date, old.start_date),
             local_time=local_time,
             timezone_name=timezone_name,
+            start_field="from_date",
         )
         ended_rule = _ended_rule(old, from_date)
         ended = None

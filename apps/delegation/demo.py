@@ -8,7 +8,13 @@ from decimal import Decimal
 from django.utils import timezone
 
 from apps.core.demo import Demo
-from apps.delegation.models import Answer, Decision
+from apps.delegation.models import (
+    Answer,
+    Decision,
+    DecisionArea,
+    MatrixChange,
+    MatrixChangeKind,
+)
 from apps.delegation.services import (
     area_create,
     area_update,
@@ -20,6 +26,21 @@ from apps.delegation.services import (
     elevation_create,
 )
 from apps.tandems.models import Goal
+
+# The matrix was agreed weeks ago: the decisions below are dated days back, and none may be
+# dated before its area existed (`services.decision_log`).
+AREAS_MADE_DAYS_AGO = 60
+
+
+def _made_weeks_ago(*areas: DecisionArea) -> None:
+    made = timezone.now() - timedelta(days=AREAS_MADE_DAYS_AGO)
+    ids = [area.pk for area in areas]
+    DecisionArea.objects.filter(pk__in=ids).update(created_at=made)
+    MatrixChange.objects.filter(area_id__in=ids, kind=MatrixChangeKind.CREATED).update(
+        changed_at=made
+    )
+    for area in areas:
+        area.created_at = made
 
 
 def seed(demo: Demo) -> None:
@@ -86,9 +107,11 @@ def seed(demo: Demo) -> None:
         description="Booking external meeting rooms for workshops.",
     )
 
+    _made_weeks_ago(travel, spending, calendar, vendors, hiring, clients, rooms)
+
     def log(days_ago: float | None, **kwargs: object) -> Decision:
-        # Areas were created just now, so a decision dated earlier is classified against
-        # their first terms; None (now) picks up the latest ones.
+        # The areas' terms changed only just now (below), so a decision dated earlier is
+        # classified against their first terms; None (now) picks up the latest ones.
         decided_at = None if days_ago is None else now - timedelta(days=days_ago)
         return decision_log(
             membership=alex,
@@ -280,6 +303,7 @@ def _seed_second_tandem(demo: Demo) -> None:
         level=5,
         description="Trains and hotels for client workshops.",
     )
+    _made_weeks_ago(calendar, spending, travel)
     decision_log(
         membership=alex,
         area_id=calendar.pk,

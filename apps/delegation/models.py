@@ -7,6 +7,8 @@ tables state what must always hold.
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -43,6 +45,12 @@ class ClassificationChoice(models.TextChoices):
 
 
 _LEVEL_RANGE = Q(level__gte=1, level__lte=7)
+
+
+def logged_late_after() -> timedelta:
+    """How long after it was taken a decision may be logged before it shows as logged late
+    (setting `TANDEM_DELEGATION_LOGGED_LATE_DAYS`, default 7)."""
+    return timedelta(days=int(getattr(settings, "TANDEM_DELEGATION_LOGGED_LATE_DAYS", 7)))
 
 
 class DecisionArea(TimeStampedModel):
@@ -369,6 +377,15 @@ class Decision(TimeStampedModel):
     @property
     def needs_action(self) -> bool:
         return self.status in NEEDS_ACTION
+
+    @property
+    def logged_late(self) -> bool:
+        """Logged more than `logged_late_after()` after it was taken: it was classified
+        against the terms of then, which the matrix may have changed since, so the log and
+        the review queue point it out."""
+        if self.created_at is None:
+            return False
+        return self.created_at - self.decided_at > logged_late_after()
 
     @property
     def is_overdue(self) -> bool:

@@ -735,6 +735,28 @@ def _limit_currency_at(*, area: DecisionArea, at: datetime) -> str:
 # --- the decision log --------------------------------------------------------------------
 
 
+_BEFORE_TANDEM: Final = gettext_noop(
+    "A decision cannot be dated before this tandem existed (since %(since)s)."
+)
+_BEFORE_AREA: Final = gettext_noop(
+    "A decision cannot be dated before its area existed (since %(since)s)."
+)
+
+
+def _check_existed(
+    membership: Membership, decided_at: datetime, *, since: datetime, message: str
+) -> None:
+    """A decision is dated no earlier than the tandem and the area it belongs to. Before
+    them there were no terms to act on, and classifying such a decision with the first ones
+    would let back-dating choose the terms (a level the leader has since lowered)."""
+    if decided_at < since:
+        local = timezone.localtime(since, timezone=ZoneInfo(membership.user.timezone))
+        raise DomainError(
+            gettext(message) % {"since": local.isoformat(timespec="minutes")},
+            field="decided_at",
+        )
+
+
 def check_area_open(area: DecisionArea, *, at: datetime) -> None:
     """An archived area takes no decision taken since it was archived; one taken before (and
     logged late) is classified against the terms it had then."""
@@ -937,6 +959,12 @@ def decision_log(
 ) -> Decision:
     """Record a decision and classify it against the matrix in force when it was taken.
 
+    `decided_at` (default now) lies between the creation of the tandem, and of the area, and
+    now: a decision dated earlier is refused naming `decided_at`. One logged more than
+    `logged_late_after()` after it was taken shows as logged late (`Decision.logged_late`,
+    in the log and the review queue), so the leader sees that it was classified against
+    terms of the past.
+
     The terms in force and the verdict are snapshotted on the decision. A request (needs
     agreement/advice) gets `due_at` (default: `request_due_after()` from now); for anything
     else `due_at` is ignored, since the author cannot know the classification in advance.
@@ -950,6 +978,7 @@ def decision_log(
     _check_aware(decided_at, "decided_at")
     if decided_at > now + _CLOCK_SKEW:
         raise DomainError(gettext("A decision cannot be taken in the future."), field="decided_at")
+    _check_existed(membership, decided_at, since=tandem.created_at, message=_BEFORE_TANDEM)
 
     area: DecisionArea | None = None
     if area_id is not None:
@@ -957,6 +986,7 @@ def decision_log(
         if area is None:
             raise DomainError(gettext("No such area in this tandem."), field="area")
         check_area_open(area, at=decided_at)
+        _check_existed(membership, decided_at, since=area.created_at, message=_BEFORE_AREA)
     goal = _goal_of(tandem, goal_id)
 
     if amount is not None:

@@ -1,6 +1,12 @@
+from datetime import timedelta
+
+from django.utils import timezone
+
 from apps.core.demo import Demo
-from apps.tandems.models import GoalStatus, Membership, Role
+from apps.tandems.models import GoalStatus, Membership, Role, Tandem
 from apps.tandems.services import goal_create, tandem_create
+
+TANDEMS_BEGAN_DAYS_AGO = 120
 
 
 def seed(demo: Demo) -> None:
@@ -51,6 +57,12 @@ def seed(demo: Demo) -> None:
         tandem=second, user=alex, role=Role.ASSISTANT
     )
     demo.tandems["second"] = second
+    # Both tandems have worked together for months: what the other apps date days and weeks
+    # back (decisions, check-ins) happened after they began.
+    began = timezone.now() - timedelta(days=TANDEMS_BEGAN_DAYS_AGO)
+    Tandem.objects.filter(pk__in=[main.pk, second.pk]).update(created_at=began)
+    Membership.objects.filter(tandem__in=[main, second]).update(created_at=began)
+    main.created_at = second.created_at = began
     goal_create(
         membership=demo.memberships["markus"],
         title="Invoices out on the first working day",

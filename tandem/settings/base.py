@@ -81,12 +81,15 @@ TEMPLATES = [
 # --- Database -------------------------------------------------------------------------------
 # SQLite is the embedded default; DATABASE_URL=postgres://… selects PostgreSQL.
 # Connections persist (checked before reuse): a new PostgreSQL connection per request or per
-# Celery task costs more than most of them do (see docs/performance.md).
+# Celery task costs more than most of them do (see docs/performance.md). Behind PgBouncer in
+# transaction pooling, set DATABASE_DISABLE_SERVER_SIDE_CURSORS=true: a server-side cursor
+# (`QuerySet.iterator()`) would outlive its transaction's server connection (docs/deploy.md).
 DATABASES = {
     "default": dj_database_url.parse(
         env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'tandem.sqlite3'}"),
         conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60),
         conn_health_checks=True,
+        disable_server_side_cursors=env_bool("DATABASE_DISABLE_SERVER_SIDE_CURSORS", False),
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -127,6 +130,8 @@ TANDEM_INVITATIONS_PER_ADDRESS_PER_DAY = env_int("TANDEM_INVITATIONS_PER_ADDRESS
 # how long the leader has to answer a request by default.
 TANDEM_DELEGATION_GROWTH_WINDOW = env_int("TANDEM_DELEGATION_GROWTH_WINDOW", 5)
 TANDEM_DELEGATION_REQUEST_DUE_HOURS = env_int("TANDEM_DELEGATION_REQUEST_DUE_HOURS", 48)
+# A decision logged more than this many days after it was taken shows as "logged late".
+TANDEM_DELEGATION_LOGGED_LATE_DAYS = env_int("TANDEM_DELEGATION_LOGGED_LATE_DAYS", 7)
 # Notifications: a claimed delivery's lease (must exceed CELERY_TASK_TIME_LIMIT), how many
 # rows one dispatch pass claims, retries, and how many due e-mails become one digest.
 NOTIFICATIONS_LEASE_SECONDS = env_int("NOTIFICATIONS_LEASE_SECONDS", 600)

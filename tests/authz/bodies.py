@@ -85,6 +85,7 @@ BODIES: dict[tuple[str, str], Body] = {
     ("POST", T + "/areas/"): lambda w, c: {"name": "Budget", "level": 3},
     ("PATCH", T + "/areas/{area_id}/"): lambda w, c: {"level": 6},
     ("POST", T + "/matrix/import/"): lambda w, c: {"areas": [{"name": "Budget", "level": 3}]},
+    ("POST", T + "/matrix/copy/"): lambda w, c: {"from_tandem": w.solo.pk},
     ("POST", T + "/elevations/"): lambda w, c: {
         "area": w.home.ids["area_id"],
         "level": 6,

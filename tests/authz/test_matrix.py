@@ -152,6 +152,7 @@ FOREIGN_KEYS: list[tuple[str, str, str, str, Any, type[Model]]] = [
     ("leader", "POST", T + "/areas/", "goal", "goal_id", DecisionArea),
     ("leader", "PATCH", T + "/areas/{area_id}/", "goal", "goal_id", DecisionArea),
     ("leader", "POST", T + "/elevations/", "area", "area_id", Elevation),
+    ("leader", "POST", T + "/matrix/copy/", "from_tandem", "tandem_id", DecisionArea),
     ("leader", "POST", OCC + "/agenda/", "decision", "decision_id", AgendaItem),
     ("assistant", "PATCH", T + "/agenda-items/{item_id}/", "decision", "decision_id", AgendaItem),
     ("leader", "POST", T + "/action-items/", "owner", "other_leader", ActionItem),
@@ -202,22 +203,22 @@ def test_an_answer_to_another_tandems_question_is_refused(world: World) -> None:
     ).exists()
 
 
-def test_a_matrix_is_not_copied_from_a_tandem_the_leader_is_not_in(world: World) -> None:
-    """`from_tandem` names a tandem: another tandem is refused exactly like a missing one
-    (400 on the field), and one of the leader's own is copied."""
-    row = BY_KEY[("POST", T + "/matrix/import/")]
+def test_a_matrix_is_copied_only_from_a_tandem_of_ones_own(world: World) -> None:
+    """Another tandem is refused exactly like a missing one (400 on `from_tandem`); one of
+    the leader's own is copied."""
+    row = BY_KEY[("POST", T + "/matrix/copy/")]
     before = _snapshot(DecisionArea)
 
     answers = [
         send(world, row, "leader", url_for(row, world.home.ids), {"from_tandem": tandem_id})
         for tandem_id in (_other(world, "tandem_id"), 10**9)
     ]
+    own = send(world, row, "leader", url_for(row, world.home.ids), {"from_tandem": world.solo.pk})
 
     assert [(a.status_code, a.json()) for a in answers] == [
         (400, {"from_tandem": ["No such tandem among yours."]})
     ] * 2
     assert _snapshot(DecisionArea) == before
-    own = send(world, row, "leader", url_for(row, world.home.ids), {"from_tandem": world.solo.pk})
     assert (own.status_code, own.json()) == (201, {"created": [], "skipped": []})
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import factory
 from django.utils import timezone
 
@@ -25,6 +27,11 @@ class UserFactory(factory.django.DjangoModelFactory):
             obj.save()
 
 
+TANDEMS_MADE_AT = datetime(2020, 1, 1, tzinfo=UTC)
+"""When a factory's tandem was made: long before the moments of 2026 that tests travel to and
+date decisions at (a decision cannot be dated before its tandem existed)."""
+
+
 class TandemFactory(factory.django.DjangoModelFactory):
     """A complete tandem: a leader and an assistant."""
 
@@ -39,6 +46,8 @@ class TandemFactory(factory.django.DjangoModelFactory):
     def seats(obj, create, extracted, **kwargs):
         if not create:
             return
+        Tandem.objects.filter(pk=obj.pk).update(created_at=TANDEMS_MADE_AT)
+        obj.created_at = TANDEMS_MADE_AT
         leader = kwargs.get("leader") or UserFactory()
         assistant = kwargs.get("assistant") or UserFactory()
         Membership.objects.create(tandem=obj, user=leader, role=Role.LEADER)

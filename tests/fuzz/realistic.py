@@ -26,6 +26,7 @@ from schemathesis.core.parameters import ParameterLocation
 
 from apps.accounts.rules import valid_timezones
 from apps.core.dates import EARLIEST, LATEST
+from apps.delegation.models import DecisionArea
 from tests.fuzz.world import PASSWORD, World, unconfirmed_link
 
 _serial = itertools.count(1)
@@ -147,18 +148,15 @@ def _area(body: Body, world: World, *, create: bool) -> None:
 
 
 def _matrix_import(body: Body, world: World) -> None:
-    """A document or another tandem of the leader's, never both; that tandem is one the
-    leader is in (a foreign one is a 400, tested directly), and each area of a document
-    follows the rules of a new area."""
-    if body.get("from_tandem") is not None:
-        body["from_tandem"] = world.solo.pk
-        body.pop("areas", None)
-        return
-    body.pop("from_tandem", None)
-    areas = body.get("areas")
-    body["areas"] = [area for area in areas if isinstance(area, dict)] if areas else []
-    for area in body["areas"]:
-        _area(area, world, create=True)
+    """Each area of a template follows the rules of a new area."""
+    for area in body.get("areas") or []:
+        if isinstance(area, dict):
+            _area(area, world, create=True)
+
+
+def _matrix_copy(body: Body, world: World) -> None:
+    """A tandem the leader is in (another one is a 400 like a missing one, tested directly)."""
+    body["from_tandem"] = world.solo.pk
 
 
 def _decision(body: Body, world: World) -> None:
@@ -169,7 +167,10 @@ def _decision(body: Body, world: World) -> None:
         body["currency"] = ""
     if "decided_at" in body:
         decided = _parse(body["decided_at"])
-        if decided is None or decided > now:
+        # Not before the tandem and its area existed (a 400, tested in the app's tests).
+        area = DecisionArea.objects.get(pk=world.home.ids["area_id"])
+        earliest = max(world.home.tandem.created_at, area.created_at)
+        if decided is None or decided > now or decided < earliest:
             body.pop("decided_at")
     if body.get("due_at") is not None:
         body["due_at"] = _iso(now + timedelta(days=2))
@@ -319,6 +320,7 @@ BODY_REPAIRS: dict[tuple[str, str], Callable[[Body, World], None]] = {
         b, w, create=False
     ),
     ("POST", "/api/v1/tandems/{tandem_id}/matrix/import/"): _matrix_import,
+    ("POST", "/api/v1/tandems/{tandem_id}/matrix/copy/"): _matrix_copy,
     ("POST", "/api/v1/tandems/{tandem_id}/elevations/"): _elevation,
     ("POST", "/api/v1/tandems/{tandem_id}/decisions/"): _decision,
     ("POST", "/api/v1/tandems/{tandem_id}/decisions/{decision_id}/answer/"): _answer,

@@ -40,7 +40,16 @@ from apps.feedback.models import (
     Question,
 )
 from apps.notifications.models import Notice
-from apps.tandems.models import Goal, Invitation, Membership, Role, Tandem
+from apps.tandems.models import (
+    Departure,
+    FormerMember,
+    Goal,
+    Invitation,
+    Membership,
+    Role,
+    Tandem,
+)
+from tests.factories import UserFactory
 from tests.factories.checkins import series_for
 
 _unique = itertools.count(1)
@@ -124,6 +133,24 @@ def tandem(w: World, n: int) -> str:
 def members(w: World, n: int) -> str:
     more_tandems(w, n)  # a seat list never grows past two; other tandems must not leak in
     return f"{w.base}/members/"
+
+
+def former_members(w: World, n: int) -> str:
+    """`n` people who sat in the assistant's seat before (each a row with its own user)."""
+    FormerMember.objects.bulk_create(
+        [
+            FormerMember(
+                tandem=w.tandem,
+                user=UserFactory(),
+                role=Role.ASSISTANT,
+                joined_at=NOW - timedelta(days=100 + i),
+                left_at=NOW - timedelta(days=50 + i),
+                departure=Departure.LEFT,
+            )
+            for i in range(n)
+        ]
+    )
+    return f"{w.base}/former-members/"
 
 
 def invitations(w: World, n: int) -> str:

@@ -35,6 +35,7 @@ ENDPOINTS: dict[str, Callable[[rows.World, int], str]] = {
     "api-tandems": rows.tandems,
     "api-tandem": rows.tandem,
     "api-members": rows.members,
+    "api-former-members": rows.former_members,
     "api-export": rows.export,
     "api-invitations": rows.invitations,
     "api-goals": rows.goals,

@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils import timezone
-from django.utils.translation import gettext
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -181,6 +180,10 @@ class DecisionSerializer(FastSerializerMixin, serializers.ModelSerializer[Decisi
     terms_in_force = TermsInForceSerializer(source="*")
     needs_action = serializers.BooleanField()
     is_overdue = serializers.BooleanField()
+    logged_late = serializers.BooleanField(
+        help_text="Logged more than TANDEM_DELEGATION_LOGGED_LATE_DAYS (default 7) days after "
+        "`decided_at`: classified against the terms of then."
+    )
     answered_by = UserSerializer(allow_null=True)
     acknowledged_by = UserSerializer(allow_null=True)
     outcome_recorded_by = UserSerializer(allow_null=True)
@@ -198,6 +201,7 @@ class DecisionSerializer(FastSerializerMixin, serializers.ModelSerializer[Decisi
             "amount",
             "currency",
             "decided_at",
+            "logged_late",
             "terms_in_force",
             "classification",
             "level_applied",
@@ -280,7 +284,12 @@ class DecisionCreateInputSerializer(InputSerializer):
     currency = serializers.RegexField(
         CURRENCY_PATTERN, required=False, allow_blank=True, help_text=_CURRENCY_HELP
     )
-    decided_at = AwareDateTimeField(required=False, help_text="Default: now.")
+    decided_at = AwareDateTimeField(
+        required=False,
+        help_text="Default: now. Not before the tandem or the area was created; logged more "
+        "than TANDEM_DELEGATION_LOGGED_LATE_DAYS (default 7) days later, the decision shows "
+        "as logged late.",
+    )
     due_at = AwareDateTimeField(
         required=False,
         allow_null=True,
@@ -398,9 +407,9 @@ class TemplateAreaInputSerializer(_AreaTermFields):
 
 
 class MatrixImportInputSerializer(InputSerializer):
-    """Either a template document, as the JSON export writes it (`format`, `version`,
-    `tandem`, `exported_at` and `areas`; an export from before the format had a version
-    has only the last three), or `from_tandem`: one of the caller's other tandems."""
+    """A template document, as the JSON export writes it: `format`, `version`, `tandem`,
+    `exported_at` and `areas` (an export from before the format had a version has only the
+    last three)."""
 
     format = serializers.ChoiceField(
         choices=[template.FORMAT], required=False, help_text="Absent in older exports."
@@ -417,34 +426,24 @@ class MatrixImportInputSerializer(InputSerializer):
     exported_at = serializers.JSONField(required=False, allow_null=True, help_text=_IGNORED)
     areas = serializers.ListField(
         child=TemplateAreaInputSerializer(),
-        required=False,
         max_length=template.MAX_AREAS,
         help_text="The areas to add, in order. An area whose name the matrix already has "
         "(regardless of case, archived areas included) is skipped.",
     )
-    from_tandem = serializers.IntegerField(
-        required=False,
-        min_value=1,
-        help_text="Copy the matrix in force of this tandem (one the caller is a member of) "
-        "instead of sending a document.",
-    )
-
-    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        if "areas" in attrs and "from_tandem" in attrs:
-            raise serializers.ValidationError(
-                {"from_tandem": [gettext("Send either a matrix document or from_tandem.")]}
-            )
-        if "areas" not in attrs and "from_tandem" not in attrs:
-            raise serializers.ValidationError(
-                {"areas": [gettext("Send a matrix document (its areas) or from_tandem.")]}
-            )
-        return attrs
 
     def template_areas(self) -> list[template.TemplateArea]:
         return [
             TemplateAreaInputSerializer.to_template_area(values)
             for values in self.validated_data["areas"]
         ]
+
+
+class MatrixCopyInputSerializer(InputSerializer):
+    from_tandem = serializers.IntegerField(
+        min_value=1,
+        help_text="Another tandem the caller is a member of (in either seat), whose matrix "
+        "in force is copied.",
+    )
 
 
 class ImportedAreaSerializer(serializers.Serializer[Any]):

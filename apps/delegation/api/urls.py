@@ -39,6 +39,7 @@ urlpatterns = [
         views.MatrixImportView.as_view(),
         name="api-matrix-import",
     ),
+    path(f"{_T}/matrix/copy/", views.MatrixCopyView.as_view(), name="api-matrix-copy"),
     path(f"{_T}/elevations/", views.ElevationListView.as_view(), name="api-elevations"),
     path(f"{_T}/decisions/", views.DecisionListView.as_view(), name="api-decisions"),
     path(

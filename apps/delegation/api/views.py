@@ -45,6 +45,7 @@ from apps.delegation.api.serializers import (
     ElevationCreateInputSerializer,
     ElevationSerializer,
     MatrixChangeSerializer,
+    MatrixCopyInputSerializer,
     MatrixExportAreaSerializer,
     MatrixExportSerializer,
     MatrixImportInputSerializer,
@@ -277,40 +278,62 @@ class MatrixExportJsonView(TandemScopedMixin, APIView):
         return response
 
 
+def _import_response(result: services.MatrixImport) -> Response:
+    answer = {
+        "created": [
+            {"index": index, "id": area.pk, "name": area.name, "level": area.level}
+            for index, area in result.created
+        ],
+        "skipped": result.skipped,
+    }
+    return Response(MatrixImportResultSerializer(answer).data, status=status.HTTP_201_CREATED)
+
+
+_IMPORT_RULES = (
+    "Each area is checked like a new area and recorded in the matrix history; an area whose "
+    "name the matrix already has (regardless of case, archived areas included) is skipped and "
+    "reported. Decisions, elevations, history, review dates and goal links are never copied."
+)
+
+
 @extend_schema(parameters=[TANDEM_ID])
 class MatrixImportView(TandemScopedMixin, APIView):
     @extend_schema(
         request=MatrixImportInputSerializer,
         responses={201: MatrixImportResultSerializer},
-        description="The leader adds a matrix template's areas to the matrix: a document as "
-        "`matrix/export/json/` writes it (name, description, boundaries, level, money limit; "
-        "ids, review dates, goals and elevations in it are ignored), or `from_tandem`, "
-        "another tandem the caller is a member of, whose matrix in force is copied. Each area "
-        "is checked like a new area and recorded in the matrix history; an area whose name "
-        "the matrix already has (regardless of case, archived areas included) is skipped and "
-        "reported. All or nothing: a bad area is a 400 naming it by position "
-        "(`areas[2].level`) and nothing is created. A tandem the caller is not in is a 400 "
-        "naming `from_tandem`, exactly like a missing one. Decisions, elevations and history "
-        "are never copied.",
+        description="The leader adds the areas of a matrix template to the matrix: a "
+        "document as `matrix/export/json/` writes it (name, description, boundaries, level, "
+        "money limit; ids, review dates, goals and elevations in it are ignored). "
+        + _IMPORT_RULES
+        + " All or nothing: a bad area is a 400 naming it by position (`areas[2].level`) and "
+        "nothing is created.",
     )
     def post(self, request: Request, tandem_id: int) -> Response:
         data = MatrixImportInputSerializer(data=request.data)
         if not data.is_valid():
             raise serializers.ValidationError(template.error_paths(data.errors))
-        if "from_tandem" in data.validated_data:
-            result = services.matrix_copy(
-                membership=self.membership, from_tandem_id=data.validated_data["from_tandem"]
-            )
-        else:
-            result = services.matrix_import(membership=self.membership, areas=data.template_areas())
-        answer = {
-            "created": [
-                {"index": index, "id": area.pk, "name": area.name, "level": area.level}
-                for index, area in result.created
-            ],
-            "skipped": result.skipped,
-        }
-        return Response(MatrixImportResultSerializer(answer).data, status=status.HTTP_201_CREATED)
+        areas = data.template_areas()
+        return _import_response(services.matrix_import(membership=self.membership, areas=areas))
+
+
+@extend_schema(parameters=[TANDEM_ID])
+class MatrixCopyView(TandemScopedMixin, APIView):
+    @extend_schema(
+        request=MatrixCopyInputSerializer,
+        responses={201: MatrixImportResultSerializer},
+        description="The leader copies the matrix in force of another tandem they are a "
+        "member of (in either seat) into this one, as `matrix/import/` adds a template. "
+        + _IMPORT_RULES
+        + " A tandem the caller is not in is a 400 naming `from_tandem`, exactly like a "
+        "missing one; so is this tandem itself.",
+    )
+    def post(self, request: Request, tandem_id: int) -> Response:
+        data = MatrixCopyInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        result = services.matrix_copy(
+            membership=self.membership, from_tandem_id=data.validated_data["from_tandem"]
+        )
+        return _import_response(result)
 
 
 @extend_schema(parameters=[TANDEM_ID])

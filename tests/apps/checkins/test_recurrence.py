@@ -26,6 +26,7 @@ from apps.checkins.recurrence import (
     occurrences_between,
     to_rrule,
 )
+from apps.core.dates import LATEST
 
 F = Frequency
 MON, TUE, WED, THU, FRI, SAT, SUN = range(7)
@@ -1097,9 +1098,12 @@ def moments_near(series: Schedule) -> st.SearchStrategy[datetime]:
 
 
 def reference(s: Schedule) -> Iterator[datetime]:
-    """The naive way: the whole, unshifted rule from the start date, each date localized."""
+    """The naive way: the whole, unshifted rule from the start date, each date localized, up
+    to the last accepted date (`apps.core.dates.LATEST`: nothing happens after it)."""
     rule = rrulestr(f"DTSTART:{s.start_date:%Y%m%d}T000000\nRRULE:{s.rule}")
     for occurrence in rule:
+        if occurrence.date() > LATEST:
+            return
         yield localize(occurrence.date(), s.local_time, s.timezone)
 
 

@@ -7,14 +7,23 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+import time_machine
 
 from apps.delegation import services
 from apps.delegation.models import Decision, DecisionArea
 from tests.conftest import Pair
+from tests.factories import TANDEMS_MADE_AT
 
 
 def make_area(pair: Pair, *, name: str = "Travel", level: int = 6, **terms: Any) -> DecisionArea:
     return services.area_create(membership=pair.leader_membership, name=name, level=level, **terms)
+
+
+def old_area(pair: Pair, *, name: str, level: int, **terms: Any) -> DecisionArea:
+    """An area the leader made with the tandem, long ago (its history entry too): decisions
+    of any date in these tests fall after it."""
+    with time_machine.travel(TANDEMS_MADE_AT, tick=False):
+        return make_area(pair, name=name, level=level, **terms)
 
 
 def log(
@@ -28,7 +37,7 @@ def log(
 @pytest.fixture
 def travel(pair: Pair) -> DecisionArea:
     """Inquire below 500 EUR, Agree above."""
-    return make_area(
+    return old_area(
         pair,
         name="Travel",
         level=6,
@@ -40,13 +49,13 @@ def travel(pair: Pair) -> DecisionArea:
 
 @pytest.fixture
 def hiring(pair: Pair) -> DecisionArea:
-    return make_area(pair, name="Hiring", level=3)
+    return old_area(pair, name="Hiring", level=3)
 
 
 @pytest.fixture
 def vendors(pair: Pair) -> DecisionArea:
     """Agree: every vendor decision of the assistant is a request."""
-    return make_area(pair, name="Vendors", level=4)
+    return old_area(pair, name="Vendors", level=4)
 
 
 def aware(text: str) -> datetime:

@@ -310,8 +310,8 @@ def test_nested_errors_are_named_by_their_path(
 # --- the API ------------------------------------------------------------------------------
 
 
-def _import_url(pair: Pair) -> str:
-    return f"/api/v1/tandems/{pair.tandem.pk}/matrix/import/"
+def _import_url(pair: Pair, action: str = "import") -> str:
+    return f"/api/v1/tandems/{pair.tandem.pk}/matrix/{action}/"
 
 
 def _export(pair: Pair) -> dict[str, Any]:
@@ -477,7 +477,7 @@ def test_the_api_copies_from_another_tandem_of_the_leader(pair: Pair, second: Pa
     _matrix(pair)
 
     response = second.leader_client.post(
-        _import_url(second), {"from_tandem": pair.tandem.pk}, format="json"
+        _import_url(second, "copy"), {"from_tandem": pair.tandem.pk}, format="json"
     )
 
     assert response.status_code == 201
@@ -492,7 +492,9 @@ def test_the_api_refuses_a_copy_from_a_tandem_one_is_not_in_like_a_missing_one(
     before = _snapshot()
 
     answers = [
-        pair.leader_client.post(_import_url(pair), {"from_tandem": tandem_id}, format="json")
+        pair.leader_client.post(
+            _import_url(pair, "copy"), {"from_tandem": tandem_id}, format="json"
+        )
         for tandem_id in (other_pair.tandem.pk, other_pair.tandem.pk + 1000)
     ]
 
@@ -502,13 +504,20 @@ def test_the_api_refuses_a_copy_from_a_tandem_one_is_not_in_like_a_missing_one(
     assert _snapshot() == before
 
 
-def test_only_the_leader_imports_through_the_api(pair: Pair, other_pair: Pair) -> None:
-    body = {"areas": [{"name": "Travel", "level": 6}]}
+@pytest.mark.parametrize(
+    ("action", "body"),
+    [("import", {"areas": [{"name": "Travel", "level": 6}]}), ("copy", None)],
+)
+def test_only_the_leader_imports_or_copies_through_the_api(
+    pair: Pair, second: Pair, other_pair: Pair, action: str, body: dict[str, Any] | None
+) -> None:
+    make_area(second, name="Travel", level=6)
+    body = body or {"from_tandem": second.tandem.pk}
     before = _snapshot()
 
-    assistant = pair.assistant_client.post(_import_url(pair), body, format="json")
+    assistant = pair.assistant_client.post(_import_url(pair, action), body, format="json")
     outsiders = [
-        client.post(_import_url(pair), body, format="json")
+        client.post(_import_url(pair, action), body, format="json")
         for client in (other_pair.leader_client, other_pair.assistant_client)
     ]
 
