@@ -16,6 +16,7 @@ from apps.accounts.models import Language, User, Weekday
 from apps.accounts.rules import valid_timezones
 from apps.core.email_address import normalize_email_address
 from apps.core.text import TextPolicyForm
+from apps.notifications import kinds
 
 LOCAL_DATETIME = "%Y-%m-%dT%H:%M"
 
@@ -86,6 +87,9 @@ class LocalDateTimeField(forms.DateTimeField):
 
 WEEKDAY_CHOICES = [("", _("No fixed window")), *[(str(v), label) for v, label in Weekday.choices]]
 
+# One checkbox per kind of notice: "e-mail me about this".
+EMAIL_KIND_FIELDS = {f"email_kind_{kind.name.replace('.', '_')}": kind for kind in kinds.KINDS}
+
 
 class PreferencesForm(TextPolicyForm):
     """The person's profile, hours and channels. Cross-field rules are checked here with
@@ -140,6 +144,15 @@ class PreferencesForm(TextPolicyForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["timezone"].choices = timezone_choices()  # type: ignore[attr-defined]
+        for name, kind in EMAIL_KIND_FIELDS.items():
+            self.fields[name] = forms.BooleanField(label=kind.label, required=False)
+
+    def email_kind_topics(self) -> list[tuple[Any, list[forms.BoundField]]]:
+        """The per-kind e-mail checkboxes, in the page's sections."""
+        return [
+            (label, [self[name] for name, kind in EMAIL_KIND_FIELDS.items() if kind.topic == topic])
+            for topic, label in kinds.TOPICS.items()
+        ]
 
     @classmethod
     def initial_for(cls, user: User, channels: Any) -> dict[str, Any]:
@@ -162,6 +175,10 @@ class PreferencesForm(TextPolicyForm):
             "email_enabled": channels.email_enabled,
             "digest_enabled": channels.digest_enabled,
             "digest_threshold": channels.digest_threshold,
+            **{
+                name: kinds.email_choices(channels.email_kinds)[kind.name]
+                for name, kind in EMAIL_KIND_FIELDS.items()
+            },
         }
 
     def clean(self) -> dict[str, Any]:
@@ -205,7 +222,11 @@ class PreferencesForm(TextPolicyForm):
         return {name: self.cleaned_data[name] for name in self.ACCOUNT_FIELDS}
 
     def channel_changes(self) -> dict[str, Any]:
-        return {name: self.cleaned_data[name] for name in self.CHANNEL_FIELDS}
+        changes = {name: self.cleaned_data[name] for name in self.CHANNEL_FIELDS}
+        changes["email_kinds"] = {
+            kind.name: bool(self.cleaned_data[name]) for name, kind in EMAIL_KIND_FIELDS.items()
+        }
+        return changes
 
 
 class PasswordResetForm(auth_forms.PasswordResetForm):

@@ -22,7 +22,7 @@ def seed(demo: Demo) -> None:
         notify(
             recipient=lena,
             tandem=main,
-            kind="consult_request",
+            kind="decision.request",
             key="demo:consult:office-chairs",
             title="Alex bittet um deinen Rat: Replace the office printer (650,00 EUR)",
             body="Über dem Limit für Bürokosten – Alex möchte vor dem Kauf deine Meinung hören.",
@@ -52,7 +52,7 @@ def seed(demo: Demo) -> None:
         notify(
             recipient=alex,
             tandem=second,
-            kind="feedback_cycle_open",
+            kind="feedback.opened",
             key="demo:feedback:q2",
             title="Markus is waiting for your feedback in “Quarterly feedback”",
             url=reverse("feedback:index", args=[second.pk]),
@@ -61,7 +61,7 @@ def seed(demo: Demo) -> None:
         notify(
             recipient=markus,
             tandem=second,
-            kind="agreement_request",
+            kind="decision.request",
             key="demo:agreement:accounting-software",
             title="Alex bittet um deine Zustimmung: Renew the accounting software for a year",
             body="240,00 EUR – die Jahreslizenz ist 20 % günstiger als monatlich.",

@@ -198,15 +198,22 @@ class Delivery(models.Model):
 class NotificationPreferences(models.Model):
     """How a person wants to be reached, beyond the hours kept on their account.
 
-    Created lazily (a person without a row has the defaults). The in-app inbox is always on;
-    e-mail can be switched off. With the digest on, more than `digest_threshold` e-mails due in
-    one dispatch pass go out as one digest.
+    Created lazily (a person without a row has the defaults). The in-app inbox is always on,
+    for every kind of notice. E-mail can be switched off altogether (`email_enabled`) or per
+    kind (`email_kinds`). With the digest on, more than `digest_threshold` e-mails due in one
+    dispatch pass go out as one digest.
+
+    Invariants:
+    - `email_kinds` maps a kind of `apps.notifications.kinds.KINDS` to true/false and holds
+      only the choices that differ from that kind's default: a person who never chose keeps
+      following the defaults (`kinds.email_choices` gives the whole picture).
     """
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preferences"
     )
     email_enabled = models.BooleanField(_("e-mail"), default=True)
+    email_kinds = models.JSONField(_("e-mail per kind"), default=dict, blank=True)
     digest_enabled = models.BooleanField(_("digest"), default=True)
     digest_threshold = models.PositiveSmallIntegerField(
         _("digest above"),

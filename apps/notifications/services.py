@@ -20,7 +20,7 @@ from kombu.exceptions import OperationalError as BrokerUnreachable
 
 from apps.accounts.models import User
 from apps.core.errors import DomainError
-from apps.notifications import mail, selectors, timing
+from apps.notifications import kinds, mail, selectors, timing
 from apps.notifications.models import (
     Channel,
     Delivery,
@@ -277,16 +277,19 @@ def _expire(now: datetime) -> int:
 
 
 # One row of the claim query: what deciding about a due delivery needs, without the models.
-_DUE_FIELDS = ("pk", "channel", "notice__recipient_id", "notice__urgent", "notice__not_after")
+_DUE_FIELDS = (
+    "pk", "channel", "notice__recipient_id", "notice__urgent", "notice__not_after", "notice__kind",
+)  # fmt: skip
 _INACTIVE = "The person is inactive."
 _EMAIL_OFF = "E-mail is switched off."
+_KIND_OFF = "E-mail is switched off for this kind of notice."
 
 
 _HOURS = (
     "is_active", "timezone", "quiet_hours_start", "quiet_hours_end", "window_weekday",
     "window_start", "window_end", "paused_from", "paused_until",
-    "notification_preferences__email_enabled", "notification_preferences__digest_enabled",
-    "notification_preferences__digest_threshold",
+    "notification_preferences__email_enabled", "notification_preferences__email_kinds",
+    "notification_preferences__digest_enabled", "notification_preferences__digest_threshold",
 )  # fmt: skip
 
 
@@ -354,7 +357,7 @@ def dispatch(
         later: dict[datetime, list[int]] = defaultdict(list)
         prefs: dict[int, timing.Preferences] = {}
         when_for: dict[tuple[int, bool, datetime | None], datetime] = {}
-        for pk, channel, recipient_id, urgent, not_after in rows:
+        for pk, channel, recipient_id, urgent, not_after, kind in rows:
             person = people[recipient_id]
             if not person.is_active:
                 to_skip[_INACTIVE].append(pk)
@@ -366,6 +369,9 @@ def dispatch(
             choices = _choices(person)
             if choices is not None and not choices.email_enabled:
                 to_skip[_EMAIL_OFF].append(pk)
+                continue
+            if not kinds.wants_email(kind, chosen=choices.email_kinds if choices else None):
+                to_skip[_KIND_OFF].append(pk)
                 continue
             hours = prefs.get(recipient_id)
             if hours is None:
@@ -797,18 +803,44 @@ def notices_mark_all_read(*, user: User) -> int:
     return selectors.inbox_for(user).filter(read_at__isnull=True).update(read_at=timezone.now())
 
 
+def _check_email_kinds(value: object) -> dict[str, bool]:
+    if not isinstance(value, dict):
+        raise DomainError(
+            gettext_noop("Give true or false per kind of notice."), field="email_kinds"
+        )
+    for name, wanted in value.items():
+        if not isinstance(name, str) or not kinds.is_known(name):
+            raise DomainError(gettext_noop("Unknown kind of notice."), field="email_kinds")
+        if not isinstance(wanted, bool):
+            raise DomainError(
+                gettext_noop("Give true or false per kind of notice."), field="email_kinds"
+            )
+    return value
+
+
 def notification_preferences_update(*, user: User, **changes: object) -> NotificationPreferences:
-    """Change the person's channel and digest choices (created on first use)."""
-    allowed = {"email_enabled", "digest_enabled", "digest_threshold"}
+    """Change the person's channel and digest choices (created on first use).
+
+    `email_kinds` ({kind: true/false}) changes only the kinds it names; the others keep the
+    person's earlier choice or the default. Stored are only the choices that differ from the
+    defaults (see `NotificationPreferences`).
+    """
+    allowed = {"email_enabled", "email_kinds", "digest_enabled", "digest_threshold"}
     unknown = set(changes) - allowed
     if unknown:
         raise DomainError(gettext_noop("Unknown preference."), field=sorted(unknown)[0])
     threshold = changes.get("digest_threshold")
     if threshold is not None and not (isinstance(threshold, int) and 1 <= threshold <= 50):
         raise DomainError(gettext_noop("Choose a number from 1 to 50."), field="digest_threshold")
+    if "email_kinds" in changes:
+        given = _check_email_kinds(changes["email_kinds"])
     with transaction.atomic():
         prefs = selectors.notification_preferences_of(user, for_update=True)
         for name, value in changes.items():
+            if name == "email_kinds":
+                wanted = {**kinds.email_choices(prefs.email_kinds), **given}
+                defaults = kinds.email_choices()
+                value = {k: v for k, v in wanted.items() if v != defaults[k]}
             setattr(prefs, name, value)
         if changes:
             prefs.save(update_fields=list(changes))

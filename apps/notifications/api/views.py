@@ -119,7 +119,8 @@ class UnreadCountView(APIView):
 
 
 class NotificationPreferencesView(APIView):
-    """E-mail on or off, and the digest. Quiet hours, window and pause are on /me/."""
+    """E-mail on or off, altogether and per kind of notice, and the digest. The inbox shows
+    every kind, always. Quiet hours, window and pause are on /me/."""
 
     @extend_schema(responses=NotificationPreferencesSerializer)
     def get(self, request: Request) -> Response:

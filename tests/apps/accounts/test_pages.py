@@ -11,8 +11,10 @@ from django.test import Client
 from django.utils import translation
 
 from apps.accounts import services
+from apps.accounts.forms import EMAIL_KIND_FIELDS
 from apps.accounts.models import User
 from apps.checkins.models import CalendarFeed
+from apps.notifications import kinds
 from apps.notifications.models import NotificationPreferences
 from apps.notifications.selectors import notification_preferences_of
 from tests.factories import UserFactory
@@ -36,6 +38,8 @@ def _form(user: User, **changes: object) -> dict[str, object]:
         "email_enabled": "on",
         "digest_enabled": "on",
         "digest_threshold": "3",
+        # The per-kind e-mail boxes, ticked as the defaults are (an unticked box is not sent).
+        **{name: "on" for name, kind in EMAIL_KIND_FIELDS.items() if kind.email},
     }
     data.update(changes)
     return {k: v for k, v in data.items() if v is not None}
@@ -125,6 +129,54 @@ def test_saving_preferences_changes_account_and_channels(client: Client) -> None
         True,
         5,
     )
+
+
+def test_the_page_shows_email_per_kind_with_my_choices_over_the_defaults(client: Client) -> None:
+    me = UserFactory()
+    NotificationPreferences.objects.create(user=me, email_kinds={"area.elevated": False})
+    client.force_login(me)
+
+    page = client.get("/me/").content.decode()
+
+    ticked = set(re.findall(r'name="(email_kind_[a-z_]+)"[^>]*checked', page))
+    shown = set(re.findall(r'name="(email_kind_[a-z_]+)"', page))
+    assert shown == set(EMAIL_KIND_FIELDS)
+    assert shown - ticked == {"email_kind_decision_inform", "email_kind_area_elevated"}
+    assert "A decision was taken outside the agreed authority" in page
+
+
+def test_saving_the_page_changes_email_per_kind(client: Client) -> None:
+    me = UserFactory()
+    client.force_login(me)
+
+    response = client.post(
+        "/me/",
+        _form(me, email_kind_feedback_appreciation=None, email_kind_decision_inform="on"),
+    )
+
+    assert response.status_code == 302
+    prefs = notification_preferences_of(me)
+    assert prefs.email_kinds == {"feedback.appreciation": False, "decision.inform": True}
+    assert kinds.wants_email("feedback.appreciation", chosen=prefs.email_kinds) is False
+
+
+def test_saving_the_page_unchanged_keeps_following_the_defaults(client: Client) -> None:
+    me = UserFactory()
+    client.force_login(me)
+
+    assert client.post("/me/", _form(me)).status_code == 302
+
+    assert notification_preferences_of(me).email_kinds == {}
+
+
+def test_email_per_kind_speaks_german(client: Client) -> None:
+    me = UserFactory(language="de")
+    client.force_login(me)
+
+    page = client.get("/me/").content.decode()
+
+    assert "Per E-Mail, je Art" in page
+    assert "Eine Entscheidung außerhalb der vereinbarten Befugnis" in page
 
 
 def test_a_new_language_speaks_from_the_next_page_on(client: Client) -> None:

@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from apps.notifications import kinds
 from apps.notifications.models import Notice, NotificationPreferences
 from tests.factories.notifications import delivered_notice, notice_for
 
@@ -148,6 +149,7 @@ def test_preferences_default_and_change(pair) -> None:
     assert client.get("/api/v1/me/notifications/").data == {
         "in_app_enabled": True,
         "email_enabled": True,
+        "email_kinds": kinds.email_choices(),
         "digest_enabled": True,
         "digest_threshold": 3,
     }
@@ -160,12 +162,69 @@ def test_preferences_default_and_change(pair) -> None:
     assert response.data == {
         "in_app_enabled": True,
         "email_enabled": False,
+        "email_kinds": kinds.email_choices(),
         "digest_enabled": True,
         "digest_threshold": 5,
     }
     prefs = NotificationPreferences.objects.get(user=pair.leader)
     assert (prefs.email_enabled, prefs.digest_threshold) == (False, 5)
     assert not NotificationPreferences.objects.filter(user=pair.assistant).exists()
+
+
+def test_email_per_kind_lists_every_kind_with_its_default(pair) -> None:
+    email_kinds = pair.leader_client.get("/api/v1/me/notifications/").data["email_kinds"]
+
+    assert list(email_kinds) == [kind.name for kind in kinds.KINDS]
+    assert [name for name, on in email_kinds.items() if not on] == ["decision.inform"]
+    assert email_kinds["decision.outside_authority"] is True
+    assert email_kinds["area.elevated"] is True
+    assert email_kinds["action_item.assigned"] is True
+
+
+def test_email_per_kind_changes_only_the_kinds_named(pair) -> None:
+    url = "/api/v1/me/notifications/"
+    first = pair.assistant_client.patch(
+        url, {"email_kinds": {"feedback.appreciation": False}}, format="json"
+    )
+    second = pair.assistant_client.patch(
+        url, {"email_kinds": {"decision.inform": True}}, format="json"
+    )
+
+    assert (first.status_code, second.status_code) == (200, 200)
+    assert second.data["email_kinds"] == {
+        **kinds.email_choices(),
+        "feedback.appreciation": False,
+        "decision.inform": True,
+    }
+    prefs = NotificationPreferences.objects.get(user=pair.assistant)
+    assert prefs.email_kinds == {"feedback.appreciation": False, "decision.inform": True}
+
+    back = pair.assistant_client.patch(
+        url, {"email_kinds": {"feedback.appreciation": True}}, format="json"
+    )
+    assert back.data["email_kinds"]["feedback.appreciation"] is True
+    prefs.refresh_from_db()
+    assert prefs.email_kinds == {"decision.inform": True}  # only what differs from the defaults
+
+
+@pytest.mark.parametrize(
+    "email_kinds",
+    [
+        {"decision.unheard_of": True},
+        {"feedback.revealed": "yes"},
+        {"feedback.revealed": 1},
+        ["feedback.revealed"],
+        "feedback.revealed",
+    ],
+)
+def test_bad_email_kinds_are_400_naming_the_field_and_change_nothing(pair, email_kinds) -> None:
+    response = pair.leader_client.patch(
+        "/api/v1/me/notifications/", {"email_kinds": email_kinds}, format="json"
+    )
+
+    assert response.status_code == 400
+    assert list(response.data) == ["email_kinds"]
+    assert not NotificationPreferences.objects.filter(user=pair.leader).exists()
 
 
 @pytest.mark.parametrize(
