@@ -3,10 +3,13 @@ ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 TANDEM_VAR_DIR=/app/var
 RUN apt-get update && apt-get install -y --no-install-recommends gettext \
     && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
+# The runtime lock only (exact versions, hashes checked), then Tandem itself with nothing more.
+COPY requirements/runtime.txt ./requirements/
+RUN pip install --no-cache-dir --require-hashes -r requirements/runtime.txt
 COPY pyproject.toml README.md ./
 COPY tandem ./tandem
 COPY apps ./apps
-RUN pip install --no-cache-dir .
+RUN pip install --no-cache-dir --no-deps .
 COPY . .
 RUN python manage.py compilemessages -v0 \
     && SECRET_KEY=build-only-not-a-secret-build-only-not-a-secret-1234 \
