@@ -3,6 +3,7 @@
 import os
 
 from celery import Celery
+from celery.signals import beat_init
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tandem.settings.local")
 
@@ -19,6 +20,10 @@ NOTIFICATIONS_DISPATCH_SECONDS = float(
 DELEGATION_OVERDUE_SECONDS = float(os.environ.get("TANDEM_DELEGATION_OVERDUE_SECONDS", "300"))
 # How often upcoming check-ins are scanned for reminders (each is sent once, by its key).
 CHECKINS_REMINDER_SECONDS = float(os.environ.get("TANDEM_CHECKINS_REMINDER_SECONDS", "300"))
+# Beat sends every entry once as it starts, instead of waiting a whole interval for the first
+# run: scripts/run sets it, so the demo's reminders arrive in its first minutes. Every task is
+# idempotent, so a restart's extra run changes nothing.
+BEAT_RUN_AT_START = os.environ.get("TANDEM_BEAT_RUN_AT_START", "").lower() in ("1", "true", "yes")
 # How often feedback cycles are checked for their open/closing reminders and for closing.
 FEEDBACK_REMINDERS_SECONDS = float(os.environ.get("TANDEM_FEEDBACK_REMINDERS_SECONDS", "900"))
 
@@ -60,6 +65,13 @@ app.conf.beat_schedule = {
         "options": {"expires": FEEDBACK_REMINDERS_SECONDS * 0.9},
     },
 }
+
+
+@beat_init.connect
+def _run_every_entry_at_start(sender: object, **_: object) -> None:
+    if BEAT_RUN_AT_START:
+        for entry in app.conf.beat_schedule.values():
+            app.send_task(entry["task"], **entry.get("options", {}))
 
 
 @app.on_after_configure.connect

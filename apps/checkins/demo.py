@@ -1,6 +1,7 @@
 """Demo data: a weekly Monday 09:00 Berlin check-in for Lena & Alex, with a few weeks of
 history (agendas, notes, retros, action items kept, late and dropped, a topic carried over)
-and an upcoming agenda."""
+and an upcoming agenda; a short single meeting soon after seeding whose reminder falls due
+about two minutes after it, so a first `scripts/run` shows a reminder arrive."""
 
 from __future__ import annotations
 
@@ -13,6 +14,12 @@ from apps.checkins import services
 from apps.checkins.models import AgendaItem, Occurrence, OccurrenceStatus, Retro
 from apps.checkins.recurrence import next_occurrences
 from apps.core.demo import Demo
+from apps.core.errors import Conflict
+
+# The single meeting's reminder falls due at most this long after seeding (scripts/run scans
+# for reminders every minute and once at start), its start a quarter of an hour later.
+SOON_REMINDER_AFTER = timedelta(minutes=2)
+SOON_LEAD = timedelta(minutes=15)
 
 
 def seed(demo: Demo) -> None:
@@ -108,7 +115,40 @@ def seed(demo: Demo) -> None:
                 kind=kind,
                 text=text,
             )
+    _seed_soon(demo)
     _seed_second_tandem(demo)
+
+
+def _seed_soon(demo: Demo) -> None:
+    """A single meeting of Lena & Alex starting about 17 minutes from now, with a 15-minute
+    reminder lead. Should that overlap the weekly check-in (Monday morning), it moves an hour
+    at a time, and its lead grows with it, so the reminder still falls due two minutes on."""
+    lena, alex = demo.memberships["lena"], demo.memberships["alex"]
+    now = timezone.now()
+    due = (now + SOON_REMINDER_AFTER).replace(second=0, microsecond=0)  # a minute or two on
+    for hours in range(3):
+        start = (due + SOON_LEAD + timedelta(hours=hours)).astimezone(ZoneInfo("Europe/Berlin"))
+        try:
+            series = services.series_create(
+                membership=lena,
+                title="Quick sync before the client pitch",
+                recurrence=services.recurrence_build(frequency="once"),
+                start_date=start.date(),
+                local_time=start.time().replace(tzinfo=None),
+                timezone_name="Europe/Berlin",
+                duration=timedelta(minutes=15),
+                reminder_lead=start - due,
+            )
+        except Conflict:
+            continue
+        services.agenda_item_add(
+            membership=alex,
+            series_id=series.pk,
+            start=start,
+            kind="question",
+            text="Which slides do you want me to print?",
+        )
+        return
 
 
 def _seed_second_tandem(demo: Demo) -> None:

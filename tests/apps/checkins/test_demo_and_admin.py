@@ -1,11 +1,17 @@
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 import pytest
+import time_machine
 from django.core.management import call_command
 from django.test import Client
+from django.utils import timezone
 
 from apps.accounts.models import User
 from apps.checkins.models import ActionItem, AgendaItem, CheckInSeries, Occurrence, Retro
+from apps.checkins.services import reminders_schedule
+from apps.notifications.models import Channel, Delivery
 
 pytestmark = pytest.mark.django_db
 
@@ -13,7 +19,7 @@ pytestmark = pytest.mark.django_db
 def test_seed_demo_gives_a_weekly_series_with_history_and_an_upcoming_agenda() -> None:
     call_command("seed_demo", verbosity=0)
 
-    series = CheckInSeries.objects.get(tandem__name="Lena & Alex")
+    series = CheckInSeries.objects.get(tandem__name="Lena & Alex", title="Weekly check-in")
     assert (series.rule, series.local_time.isoformat(), series.timezone) == (
         "FREQ=WEEKLY;BYDAY=MO",
         "09:00:00",
@@ -27,6 +33,46 @@ def test_seed_demo_gives_a_weekly_series_with_history_and_an_upcoming_agenda() -
         AgendaItem.objects.filter(occurrence__series=series, carried_from__isnull=False).count()
         == 1
     )
+
+
+def test_a_reminder_of_the_demo_falls_due_within_two_minutes_of_seeding() -> None:
+    """A first scripts/run shows the reminder flow: beat scans for reminders every minute
+    there, and the inbox shows a notice when it falls due, whatever the person's hours."""
+    before = timezone.now()
+    call_command("seed_demo", verbosity=0)
+    seeded = timezone.now()
+    soon = CheckInSeries.objects.get(title="Quick sync before the client pitch")
+
+    def reminded() -> dict[str, datetime]:
+        return dict(
+            Delivery.objects.filter(
+                channel=Channel.IN_APP,
+                notice__key__startswith=f"checkin:{soon.pk}:",
+                notice__key__contains=":reminder:",
+            ).values_list("notice__recipient__email", "deliver_at")
+        )
+
+    reminders_schedule(now=seeded)
+    assert reminded() == {}  # not yet: it arrives while one watches
+    reminders_schedule(now=seeded + timedelta(minutes=2))
+    found = reminded()
+    assert set(found) == {"lena@demo.tandem.local", "alex@demo.tandem.local"}
+    for deliver_at in found.values():
+        assert before + timedelta(minutes=1) < deliver_at <= seeded + timedelta(minutes=2)
+    assert soon.tandem.name == "Lena & Alex"
+
+
+def test_the_demo_reminder_moves_clear_of_the_weekly_check_in() -> None:
+    """Seeded on a Monday morning it would overlap the weekly check-in: it moves an hour."""
+    monday = datetime(2026, 3, 2, 7, 40, tzinfo=UTC)  # 08:40 in Berlin
+    with time_machine.travel(monday, tick=False):
+        call_command("seed_demo", verbosity=0)
+        soon = CheckInSeries.objects.get(title="Quick sync before the client pitch")
+        reminders_schedule(now=monday + timedelta(minutes=2))
+
+    assert soon.local_time.isoformat() == "09:57:00"
+    assert soon.reminder_lead == timedelta(minutes=75)
+    assert Delivery.objects.filter(notice__key__startswith=f"checkin:{soon.pk}:").exists()
 
 
 @pytest.mark.parametrize(
