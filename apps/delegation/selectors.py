@@ -29,6 +29,7 @@ from apps.delegation.models import (
     Elevation,
     MatrixChange,
 )
+from apps.delegation.terms import check_area_open, terms_in_force
 from apps.tandems.models import Membership
 from apps.tandems.selectors import tandems_for
 
@@ -268,10 +269,6 @@ def decision_classification_preview(
 
     An area of another tandem is a NotFound, like a missing one.
     """
-    # The reconstruction of the terms in force is the service's own read; reusing it keeps
-    # the preview and the logged verdict from ever disagreeing.
-    from apps.delegation.services import check_area_open, terms_in_force
-
     area: DecisionArea | None = None
     terms: MatrixTerms | None = None
     elevation: Elevation | None = None

@@ -26,7 +26,6 @@ from apps.accounts.models import User
 from apps.audit.services import audit_record
 from apps.core.errors import Conflict, DomainError, NotFound, PermissionDenied
 from apps.delegation.classification import (
-    AuthorityLevel,
     AuthorRole,
     Classification,
     MatrixTerms,
@@ -45,6 +44,7 @@ from apps.delegation.models import (
 )
 from apps.delegation.selectors import areas_of
 from apps.delegation.template import TEMPLATE_TERMS, Skipped, SkipReason, TemplateArea
+from apps.delegation.terms import check_area_open, limit_currency_at, terms_in_force
 from apps.notifications.services import notify
 from apps.tandems import access
 from apps.tandems import services as tandem_services
@@ -691,47 +691,6 @@ def elevation_create(
     return elevation
 
 
-def terms_in_force(*, area: DecisionArea, at: datetime) -> tuple[MatrixTerms, Elevation | None]:
-    """The area's terms at the moment `at`, reconstructed from the matrix history.
-
-    A moment before the area existed gets its first terms (the area is what the author
-    chose); an area without history (made outside the services) gets its current terms.
-    """
-    changes = MatrixChange.objects.filter(
-        area=area, kind__in=[MatrixChangeKind.CREATED, MatrixChangeKind.UPDATED]
-    )
-    change = (
-        changes.filter(changed_at__lte=at).order_by("-changed_at", "-id").first()
-        or changes.order_by("changed_at", "id").first()
-    )
-    elevation = Elevation.objects.active_at(at).filter(area=area).order_by("-level").first()
-    elevated = AuthorityLevel(elevation.level) if elevation else None
-    if change is None:
-        return area.terms(elevated_level=elevated), elevation
-    new = change.new
-    limit = new["limit_amount"]
-    terms = MatrixTerms(
-        level=AuthorityLevel(new["level"]),
-        limit_amount=None if limit is None else Decimal(limit),
-        level_above_limit=new["level_above_limit"],
-        elevated_level=elevated,
-    )
-    return terms, elevation
-
-
-def _limit_currency_at(*, area: DecisionArea, at: datetime) -> str:
-    change = (
-        MatrixChange.objects.filter(
-            area=area,
-            kind__in=[MatrixChangeKind.CREATED, MatrixChangeKind.UPDATED],
-            changed_at__lte=at,
-        )
-        .order_by("-changed_at", "-id")
-        .first()
-    )
-    return str(change.new["limit_currency"]) if change else area.limit_currency
-
-
 # --- the decision log --------------------------------------------------------------------
 
 
@@ -754,15 +713,6 @@ def _check_existed(
         raise DomainError(
             gettext(message) % {"since": local.isoformat(timespec="minutes")},
             field="decided_at",
-        )
-
-
-def check_area_open(area: DecisionArea, *, at: datetime) -> None:
-    """An archived area takes no decision taken since it was archived; one taken before (and
-    logged late) is classified against the terms it had then."""
-    if area.archived_at is not None and at >= area.archived_at:
-        raise DomainError(
-            gettext("This area is archived; choose another area, or none."), field="area"
         )
 
 
@@ -1004,7 +954,7 @@ def decision_log(
     if area is not None:
         terms, elevation = terms_in_force(area=area, at=decided_at)
         if terms.limit_amount is not None:
-            limit_currency = _limit_currency_at(area=area, at=decided_at)
+            limit_currency = limit_currency_at(area=area, at=decided_at)
             if amount is not None and currency != limit_currency:
                 raise DomainError(
                     gettext("This area's limit is in %(currency)s; give the amount in it.")
