@@ -5,13 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.contrib.auth import get_user_model
+
 DEMO_PASSWORD = "tandem-demo-2026"
 
 
 def demo_exists() -> bool:
-    from apps.accounts.models import User
-
-    return User.objects.filter(email=Demo.LOGINS[0][0]).exists()
+    # The user model through Django's setting: core sits below accounts.
+    return get_user_model()._default_manager.filter(email=Demo.LOGINS[0][0]).exists()
 
 
 @dataclass

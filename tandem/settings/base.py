@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "apps.delegation",
     "apps.checkins",
     "apps.feedback",
+    "apps.home",
     "apps.audit",
 ]
 
@@ -49,6 +50,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "apps.accounts.middleware.UserLanguageMiddleware",
+    "apps.accounts.middleware.UserTimezoneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "apps.audit.middleware.AuditRequestMiddleware",
