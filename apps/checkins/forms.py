@@ -4,7 +4,6 @@ person's language."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 from typing import Any, Final
@@ -12,8 +11,9 @@ from zoneinfo import ZoneInfo
 
 from django import forms
 from django.utils.dates import MONTHS, WEEKDAYS
-from django.utils.translation import gettext, pgettext_lazy
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from apps.accounts.rules import valid_timezones
 from apps.checkins.models import ActionItemStatus, AgendaKind, CheckInSeries
@@ -25,6 +25,7 @@ from apps.checkins.recurrence import (
     Frequency,
     Recurrence,
 )
+from apps.checkins.services import RecurrenceInvalid
 from apps.core.errors import DomainError
 from apps.core.text import TextPolicyForm
 from apps.tandems.models import Membership
@@ -98,8 +99,9 @@ def _nth_weekday_days(value: str | None) -> list[int]:
 
 
 # A service's message is in the active language already (`DomainError.message`); those of
-# the recurrence rules are lower-case fragments, which the pages show as sentences.
-SERVICE_MESSAGES: Final = {
+# the recurrence rules are lower-case fragments, which the pages show as sentences, found by
+# the error's code (the fragment's English template) and filled with its values.
+SERVICE_MESSAGES: Final[dict[str, Promise | dict[str, Promise]]] = {
     "choose at least one day of the week": _("Choose at least one day of the week."),
     "choose one day of the week, Monday to Friday, Saturday and Sunday, or every day": _(
         "Choose a weekday, a working day, a weekend day or a day."
@@ -111,43 +113,44 @@ SERVICE_MESSAGES: Final = {
         "This weekday never occurs in the months this series visits."
     ),
     "choose a month": _("Choose a month."),
-    "must be a whole number from 1 to 52": _("Must be a whole number from 1 to 52."),
-    "must be a whole number from 1 to 1000": _("Must be a whole number from 1 to 1000."),
+    # By its maximum: the interval's or the count's.
+    "must be a whole number from 1 to %(max)s": {
+        "52": _("Must be a whole number from 1 to 52."),
+        "1000": _("Must be a whole number from 1 to 1000."),
+    },
     "must not be before the first date of the series": _(
         "Must not be before the first date of the series."
     ),
     "end after a number of occurrences or on a date, not both": _(
         "End after a number of check-ins or on a date, not both."
     ),
+    "day %(day)s never occurs in the months this series visits": _(
+        "Day %(day)s never occurs in the months this series visits."
+    ),
+    "the series would end before its first occurrence on %(date)s": _(
+        "The series would end before its first check-in on %(date)s."
+    ),
 }
-_NEVER_OCCURS: Final = re.compile(r"day (\d+) never occurs in the months this series visits")
-_ENDS_BEFORE: Final = re.compile(
-    r"the series would end before its first occurrence on (\d{4}-\d{2}-\d{2})"
-)
 
 
-def translated(message: str) -> str:
+def translated(exc: DomainError) -> str:
     """A service's message as a page shows it: a recurrence rule's fragment as a sentence in
     the active language (in English the API keeps the fragment); any other as it is."""
-    known = SERVICE_MESSAGES.get(message)
-    if known is not None:
-        return str(known)
-    if match := _NEVER_OCCURS.fullmatch(message):
-        return gettext("Day %(day)s never occurs in the months this series visits.") % {
-            "day": match.group(1)
-        }
-    if match := _ENDS_BEFORE.fullmatch(message):
-        return gettext("The series would end before its first check-in on %(date)s.") % {
-            "date": match.group(1)
-        }
-    return message
+    if not isinstance(exc, RecurrenceInvalid):
+        return exc.message
+    sentence = SERVICE_MESSAGES.get(exc.recurrence_code)
+    if isinstance(sentence, dict):
+        sentence = sentence.get(exc.params.get("max", ""))
+    if sentence is None:
+        return exc.message
+    return str(sentence) % exc.params if exc.params else str(sentence)
 
 
 def show_error(form: forms.Form, exc: DomainError, *, fields: dict[str, str] | None = None) -> None:
     """Put a service's error next to the field it names (renamed by `fields` where the form
     calls it differently), translated; an error about no field of the form goes on top."""
     field = (fields or {}).get(exc.field or "", exc.field)
-    form_error_from(form, DomainError(translated(exc.message), field=field))
+    form_error_from(form, DomainError(translated(exc), field=field))
 
 
 class SeriesForm(TextPolicyForm):

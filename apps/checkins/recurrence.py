@@ -102,13 +102,17 @@ class RecurrenceError(ValueError):
 
     `field` names what to fix (a `Recurrence` or `Schedule` field, or "rule" for text that is
     not one of our shapes at all), so a service can hand the error to the form or the API
-    unchanged.
+    unchanged. `code` is the English message with `%(name)s` placeholders and `params` their
+    values (already as text): a service or a page translates the code and fills in the
+    values, and never has to read them back out of `message`, the English sentence.
     """
 
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(f"{field}: {message}")
+    def __init__(self, field: str, code: str, /, **params: object) -> None:
         self.field = field
-        self.message = message
+        self.code = code
+        self.params = {name: str(value) for name, value in params.items()}
+        self.message = code % self.params if params else code
+        super().__init__(f"{field}: {self.message}")
 
 
 class Frequency(StrEnum):
@@ -179,17 +183,23 @@ class Recurrence:
         try:
             object.__setattr__(self, "frequency", Frequency(self.frequency))
         except ValueError:
-            raise RecurrenceError("frequency", f"unknown frequency {self.frequency!r}") from None
+            raise RecurrenceError(
+                "frequency", "unknown frequency %(value)s", value=repr(self.frequency)
+            ) from None
         if self.frequency is Frequency.DAILY and self.interval == 1 and self.count == 1:
             object.__setattr__(self, "frequency", Frequency.ONCE)
         if not _is_int(self.interval) or not 1 <= self.interval <= MAX_INTERVAL:
-            raise RecurrenceError("interval", f"must be a whole number from 1 to {MAX_INTERVAL}")
+            raise RecurrenceError(
+                "interval", "must be a whole number from 1 to %(max)s", max=MAX_INTERVAL
+            )
         self._check_weekdays()
         self._check_month()
         self._check_month_day()
         self._check_nth()
         if self.count is not None and (not _is_int(self.count) or not 1 <= self.count <= MAX_COUNT):
-            raise RecurrenceError("count", f"must be a whole number from 1 to {MAX_COUNT}")
+            raise RecurrenceError(
+                "count", "must be a whole number from 1 to %(max)s", max=MAX_COUNT
+            )
         # datetime is a date subclass; a time of day here would be silently cut off.
         if self.until is not None and (
             not isinstance(self.until, date) or isinstance(self.until, datetime)
@@ -208,7 +218,9 @@ class Recurrence:
         return replace(self, count=None, until=until)
 
     def _unused(self, name: str) -> RecurrenceError:
-        return RecurrenceError(name, f"is not used by a {self.frequency} series")
+        return RecurrenceError(
+            name, "is not used by a %(frequency)s series", frequency=self.frequency
+        )
 
     def _check_once(self) -> None:
         if self.interval != 1:
@@ -259,7 +271,8 @@ class Recurrence:
             if self.month is not None and self.month_day > monthrange(2000, self.month)[1]:
                 raise RecurrenceError(
                     "month_day",
-                    f"day {self.month_day} never occurs in the months this series visits",
+                    "day %(day)s never occurs in the months this series visits",
+                    day=self.month_day,
                 )
         elif self.month_day is not None:
             raise self._unused("month_day")
@@ -335,13 +348,17 @@ def to_rrule(rec: Recurrence, *, start: date) -> str:
             )
         if rec.frequency in _BY_DATE:
             raise RecurrenceError(
-                "month_day", f"day {rec.month_day} never occurs in the months this series visits"
+                "month_day",
+                "day %(day)s never occurs in the months this series visits",
+                day=rec.month_day,
             )
         # Daily, weekly or once: only the end of the calendar (year 9999) leaves no date.
         raise RecurrenceError("start_date", "the series has no date on or after this one")
     if rec.until is not None and first > rec.until:
         raise RecurrenceError(
-            "until", f"the series would end before its first occurrence on {first.isoformat()}"
+            "until",
+            "the series would end before its first occurrence on %(date)s",
+            date=first.isoformat(),
         )
     return _format_rule(rec)
 
@@ -354,7 +371,7 @@ def first_local_date(rec: Recurrence, start: date) -> date | None:
 
 def _parse_int(field_name: str, value: str, *, signed: bool = False) -> int:
     if not (_SIGNED_INT_RE if signed else _INT_RE).fullmatch(value):
-        raise RecurrenceError(field_name, f"{value!r} is not a whole number")
+        raise RecurrenceError(field_name, "%(value)s is not a whole number", value=repr(value))
     return int(value)
 
 
@@ -372,11 +389,11 @@ def from_rrule(rule: str) -> Recurrence:
     for item in rule.split(";"):
         key, sep, value = item.partition("=")
         if not sep or not value:
-            raise RecurrenceError("rule", f"{item!r} is not a NAME=VALUE part")
+            raise RecurrenceError("rule", "%(value)s is not a NAME=VALUE part", value=repr(item))
         if key not in _KNOWN_PARTS:
-            raise RecurrenceError("rule", f"{key} is not supported")
+            raise RecurrenceError("rule", "%(part)s is not supported", part=key)
         if key in parts:
-            raise RecurrenceError("rule", f"{key} appears twice")
+            raise RecurrenceError("rule", "%(part)s appears twice", part=key)
         parts[key] = value
 
     common: dict[str, Any] = {
@@ -389,7 +406,9 @@ def from_rrule(rule: str) -> Recurrence:
 
     if freq == "DAILY":
         if by:
-            raise RecurrenceError("rule", f"a daily rule takes no {', '.join(sorted(by))}")
+            raise RecurrenceError(
+                "rule", "a daily rule takes no %(parts)s", parts=", ".join(sorted(by))
+            )
         return Recurrence(Frequency.DAILY, **common)
     if freq == "WEEKLY":
         if by - {"BYDAY"}:
@@ -408,7 +427,7 @@ def from_rrule(rule: str) -> Recurrence:
         return _month_part(parts, Frequency.YEARLY_BY_DATE, Frequency.YEARLY_BY_WEEKDAY, common)
     if freq is None:
         raise RecurrenceError("frequency", "FREQ is missing")
-    raise RecurrenceError("frequency", f"FREQ={freq} is not supported")
+    raise RecurrenceError("frequency", "FREQ=%(value)s is not supported", value=freq)
 
 
 def _month_part(
@@ -438,13 +457,17 @@ def _parse_day(code: str) -> int:
     try:
         return _DAY_CODES.index(code)
     except ValueError:
-        raise RecurrenceError("weekdays", f"{code!r} is not a day of the week") from None
+        raise RecurrenceError(
+            "weekdays", "%(value)s is not a day of the week", value=repr(code)
+        ) from None
 
 
 def _parse_nth_day(value: str) -> tuple[int, int]:
     match = _NTH_DAY_RE.fullmatch(value)
     if match is None:
-        raise RecurrenceError("weekdays", f"{value!r} is not one weekday of the month")
+        raise RecurrenceError(
+            "weekdays", "%(value)s is not one weekday of the month", value=repr(value)
+        )
     if match.group(1) is None:
         raise RecurrenceError("nth", "say which weekday of the month, e.g. 1MO or -1FR")
     return int(match.group(1)), _DAY_CODES.index(match.group(2))
@@ -453,11 +476,13 @@ def _parse_nth_day(value: str) -> tuple[int, int]:
 def _parse_until(value: str) -> date:
     match = _UNTIL_RE.fullmatch(value)
     if match is None:
-        raise RecurrenceError("until", f"{value!r} is not a local date (YYYYMMDD[T235959])")
+        raise RecurrenceError(
+            "until", "%(value)s is not a local date (YYYYMMDD[T235959])", value=repr(value)
+        )
     try:
         return datetime.strptime(match.group(1), "%Y%m%d").date()  # noqa: DTZ007 - a date
     except ValueError:
-        raise RecurrenceError("until", f"{value!r} is not a valid date") from None
+        raise RecurrenceError("until", "%(value)s is not a valid date", value=repr(value)) from None
 
 
 # --- evaluating the rule on local dates -----------------------------------------------------
@@ -649,7 +674,9 @@ def _zone(name: str) -> ZoneInfo:
     # The same set of names the person's preferences accept; ZoneInfo alone would also load
     # "posix/…" and "right/…" files, and the latter count leap seconds.
     if not isinstance(name, str) or name not in _known_timezones():
-        raise RecurrenceError("timezone", f"{name!r} is not a known IANA timezone")
+        raise RecurrenceError(
+            "timezone", "%(value)s is not a known IANA timezone", value=repr(name)
+        )
     return ZoneInfo(name)
 
 

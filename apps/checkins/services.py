@@ -7,7 +7,6 @@ forms call the same functions.
 from __future__ import annotations
 
 import logging
-import re
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, Final
@@ -89,42 +88,33 @@ _RECURRENCE_MESSAGES: Final = (
     gettext_noop("must be a wall time without a timezone"),
     gettext_noop("a series without an end has no last date"),
     gettext_noop("must not be before the first date"),
+    gettext_noop("unknown frequency %(value)s"),
+    gettext_noop("must be a whole number from 1 to %(max)s"),
+    gettext_noop("is not used by a %(frequency)s series"),
+    gettext_noop("day %(day)s never occurs in the months this series visits"),
+    gettext_noop("the series would end before its first occurrence on %(date)s"),
+    gettext_noop("%(value)s is not a known IANA timezone"),
 )
-_RECURRENCE_PATTERNS: Final = (
-    (re.compile(r"unknown frequency (?P<value>.+)"), gettext_noop("unknown frequency %(value)s")),
-    (
-        re.compile(r"must be a whole number from 1 to (?P<max>\d+)"),
-        gettext_noop("must be a whole number from 1 to %(max)s"),
-    ),
-    (
-        re.compile(r"is not used by a (?P<frequency>\w+) series"),
-        gettext_noop("is not used by a %(frequency)s series"),
-    ),
-    (
-        re.compile(r"day (?P<day>\d+) never occurs in the months this series visits"),
-        gettext_noop("day %(day)s never occurs in the months this series visits"),
-    ),
-    (
-        re.compile(r"the series would end before its first occurrence on (?P<date>[\d-]+)"),
-        gettext_noop("the series would end before its first occurrence on %(date)s"),
-    ),
-    (
-        re.compile(r"(?P<value>.+) is not a known IANA timezone"),
-        gettext_noop("%(value)s is not a known IANA timezone"),
-    ),
-)
+
+
+class RecurrenceInvalid(DomainError):
+    """A `RecurrenceError` for the person: the message in the active language, and the
+    recurrence's `code` and `params` kept for a page that words it as a sentence."""
+
+    def __init__(self, exc: RecurrenceError, *, field: str) -> None:
+        # With values in it the message is translated here, in the active language; a fixed
+        # one where it is shown (`DomainError.message`).
+        message = gettext(exc.code) % exc.params if exc.params else exc.code
+        super().__init__(message, field=field)
+        self.recurrence_code = exc.code
+        self.params = exc.params
 
 
 def _recurrence_error(exc: RecurrenceError, *, start_field: str = "start_date") -> DomainError:
     """The error in the person's language, naming the request's field: the series' first
     date is `start_field` (`from_date` for a new timing)."""
-    message = exc.message
-    for pattern, msgid in _RECURRENCE_PATTERNS:
-        if match := pattern.fullmatch(message):
-            message = gettext(msgid) % match.groupdict()
-            break
     field = _FIELD_OF.get(exc.field, exc.field)
-    return DomainError(message, field=start_field if field == "start_date" else field)
+    return RecurrenceInvalid(exc, field=start_field if field == "start_date" else field)
 
 
 def recurrence_build(

@@ -167,7 +167,7 @@ def _http(exc: DomainError) -> None:
     if isinstance(exc, NotFound):
         raise Http404 from None
     if isinstance(exc, PermissionDenied):
-        raise HttpPermissionDenied(forms.translated(exc.message)) from None
+        raise HttpPermissionDenied(forms.translated(exc)) from None
 
 
 def _attempt(
@@ -187,7 +187,7 @@ def _attempt(
     except DomainError as exc:
         _http(exc)
         if form is None:
-            messages.error(request, forms.translated(exc.message))
+            messages.error(request, forms.translated(exc))
         else:
             forms.show_error(form, exc, fields=fields)
         return False
@@ -688,7 +688,7 @@ def agenda_item_resolve(request: HttpRequest, membership: Membership, item_id: i
         services.agenda_item_update(membership=membership, item_id=item.pk, resolved=resolved)
     except DomainError as exc:
         _http(exc)
-        messages.error(request, forms.translated(exc.message))
+        messages.error(request, forms.translated(exc))
     return _item_page(item, membership, f"#item-{item.pk}")
 
 
@@ -801,7 +801,7 @@ def action_item_status(request: HttpRequest, membership: Membership, item_id: in
         )
     except DomainError as exc:
         _http(exc)
-        messages.error(request, forms.translated(exc.message))
+        messages.error(request, forms.translated(exc))
         return _back(request, fallback)
     if item.status == ActionItemStatus.DONE:
         if item.kept:

@@ -724,6 +724,20 @@ def test_an_invalid_recurrence_names_its_field(field: str, kwargs: dict[str, Any
     assert str(caught.value) == f"{field}: {caught.value.message}"
 
 
+def test_an_error_with_a_value_carries_its_code_and_the_value_apart() -> None:
+    """Services and pages translate the code and fill in the values; nobody parses the text."""
+    with pytest.raises(RecurrenceError) as caught:
+        to_rrule(Recurrence(F.MONTHLY_BY_DATE, interval=12, month_day=30), start=date(2026, 2, 1))
+
+    error = caught.value
+    assert (error.field, error.code, error.params) == (
+        "month_day",
+        "day %(day)s never occurs in the months this series visits",
+        {"day": "30"},
+    )
+    assert error.message == "day 30 never occurs in the months this series visits"
+
+
 @pytest.mark.parametrize(
     ("field", "rec", "start"),
     [
