@@ -33,7 +33,7 @@ def _valid(value: str) -> str | None:
 
 def client_ip(request: HttpRequest | Any) -> str | None:
     meta = request.META
-    proxies = int(getattr(settings, "TANDEM_TRUSTED_PROXY_COUNT", 0))
+    proxies: int = settings.TANDEM_TRUSTED_PROXY_COUNT
     forwarded = meta.get("HTTP_X_FORWARDED_FOR", "")
     if proxies > 0 and forwarded:
         hops = [hop for hop in forwarded.split(",") if hop.strip()]

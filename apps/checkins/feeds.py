@@ -39,7 +39,7 @@ HORIZON_YEARS: Final = 30
 
 
 def _uid(series: CheckInSeries) -> str:
-    host = getattr(settings, "TANDEM_CALENDAR_UID_DOMAIN", "tandem.local")
+    host = settings.TANDEM_CALENDAR_UID_DOMAIN
     return f"checkin-series-{series.pk}@{host}"
 
 

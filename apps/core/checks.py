@@ -21,10 +21,10 @@ from django.http.request import split_domain_port, validate_host
 def deployment_settings_agree(
     app_configs: Sequence[Any] | None, **kwargs: Any
 ) -> list[CheckMessage]:
-    proxies = int(getattr(settings, "TANDEM_TRUSTED_PROXY_COUNT", 0))
+    proxies: int = settings.TANDEM_TRUSTED_PROXY_COUNT
     ssl_header = bool(settings.SECURE_PROXY_SSL_HEADER)
     https_only = bool(settings.SECURE_SSL_REDIRECT or settings.SESSION_COOKIE_SECURE)
-    base_url = urlsplit(str(getattr(settings, "TANDEM_BASE_URL", "")))
+    base_url = urlsplit(settings.TANDEM_BASE_URL)
     errors: list[CheckMessage] = []
 
     if ssl_header and proxies <= 0:

@@ -49,8 +49,8 @@ _LEVEL_RANGE = Q(level__gte=1, level__lte=7)
 
 def logged_late_after() -> timedelta:
     """How long after it was taken a decision may be logged before it shows as logged late
-    (setting `TANDEM_DELEGATION_LOGGED_LATE_DAYS`, default 7)."""
-    return timedelta(days=int(getattr(settings, "TANDEM_DELEGATION_LOGGED_LATE_DAYS", 7)))
+    (setting `TANDEM_DELEGATION_LOGGED_LATE_DAYS`)."""
+    return timedelta(days=settings.TANDEM_DELEGATION_LOGGED_LATE_DAYS)
 
 
 class DecisionArea(TimeStampedModel):

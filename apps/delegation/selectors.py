@@ -38,7 +38,7 @@ RECENT_DAYS_DEFAULT = 30
 
 def growth_window() -> int:
     """How many requests in a row must have been approved before a raise is suggested."""
-    return int(getattr(settings, "TANDEM_DELEGATION_GROWTH_WINDOW", 5))
+    return int(settings.TANDEM_DELEGATION_GROWTH_WINDOW)
 
 
 @dataclass(frozen=True)

@@ -71,7 +71,7 @@ MAX_ELEVATION = timedelta(days=92)
 
 def request_due_after() -> timedelta:
     """How long the leader has to answer a request when the author names no due date."""
-    return timedelta(hours=int(getattr(settings, "TANDEM_DELEGATION_REQUEST_DUE_HOURS", 48)))
+    return timedelta(hours=settings.TANDEM_DELEGATION_REQUEST_DUE_HOURS)
 
 
 # --- validation of meaning ---------------------------------------------------------------

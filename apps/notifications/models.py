@@ -20,11 +20,9 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-DEFAULT_DIGEST_THRESHOLD = 3
-
 
 def default_digest_threshold() -> int:
-    return int(getattr(settings, "NOTIFICATIONS_DIGEST_THRESHOLD", DEFAULT_DIGEST_THRESHOLD))
+    return int(settings.NOTIFICATIONS_DIGEST_THRESHOLD)
 
 
 class Notice(models.Model):

@@ -183,11 +183,8 @@ def deliveries_reschedule(*, user: User, now: datetime | None = None) -> int:
     return sum(pending.filter(pk__in=pks).update(deliver_at=when) for when, pks in moves.items())
 
 
-# --- settings (read with defaults; the embedded default needs none of them) ---------------
-
-
-def _seconds(name: str, default: float) -> timedelta:
-    return timedelta(seconds=float(getattr(settings, name, default)))
+# --- settings (tandem/settings/base.py gives each its default; read at call time, so a
+# test's override_settings applies) ---------------------------------------------------------
 
 
 def lease_duration() -> timedelta:
@@ -196,25 +193,25 @@ def lease_duration() -> timedelta:
     Longer than Celery's hard task time limit, so a live worker is always stopped before its
     lease runs out and another takes the row.
     """
-    return _seconds("NOTIFICATIONS_LEASE_SECONDS", 600)
+    return timedelta(seconds=settings.NOTIFICATIONS_LEASE_SECONDS)
 
 
 def dispatch_batch_size() -> int:
-    return int(getattr(settings, "NOTIFICATIONS_DISPATCH_BATCH", 500))
+    return int(settings.NOTIFICATIONS_DISPATCH_BATCH)
 
 
 def delivery_chunk_size() -> int:
     """How many deliveries one task delivers when a pass hands out a backlog."""
-    return int(getattr(settings, "NOTIFICATIONS_DELIVERY_CHUNK", 50))
+    return int(settings.NOTIFICATIONS_DELIVERY_CHUNK)
 
 
 def max_attempts() -> int:
-    return int(getattr(settings, "NOTIFICATIONS_MAX_ATTEMPTS", 5))
+    return int(settings.NOTIFICATIONS_MAX_ATTEMPTS)
 
 
 def retry_delay(attempts: int) -> timedelta:
     """Backoff after the `attempts`-th failed try: base, 2x, 4x, … capped at six hours."""
-    base = _seconds("NOTIFICATIONS_RETRY_BASE_SECONDS", 60)
+    base = timedelta(seconds=settings.NOTIFICATIONS_RETRY_BASE_SECONDS)
     delay: timedelta = base * 2 ** max(attempts - 1, 0)
     return min(delay, timedelta(hours=6))
 

@@ -146,6 +146,9 @@ NOTIFICATIONS_DIGEST_THRESHOLD = env_int("NOTIFICATIONS_DIGEST_THRESHOLD", 3)
 NOTIFICATIONS_DELIVERY_CHUNK = env_int("NOTIFICATIONS_DELIVERY_CHUNK", 50)
 # Where links in e-mails point to.
 TANDEM_BASE_URL = env_str("TANDEM_BASE_URL", "http://127.0.0.1:8000")
+# The domain part of a check-in series' iCalendar UID: calendars recognise an event by it,
+# so changing it makes every subscribed calendar show each series anew.
+TANDEM_CALENDAR_UID_DOMAIN = env_str("TANDEM_CALENDAR_UID_DOMAIN", "tandem.local")
 
 # --- Security -------------------------------------------------------------------------------
 # Behind this many reverse proxies the client address is taken from X-Forwarded-For (the
