@@ -3,6 +3,7 @@ export of the tandem."""
 
 from __future__ import annotations
 
+from datetime import UTC
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -318,7 +319,9 @@ def goal_edit(request: HttpRequest, membership: Membership, goal_id: int) -> Htt
 def export(request: HttpRequest, membership: Membership) -> HttpResponse:
     """The member's export of this tandem as a JSON file: the API's document, made by the same
     function (`tandem_export`), so the blind rule and the audit record are the same too."""
-    data = TandemExportSerializer(tandem_export(membership=membership)).data
+    # The API's document speaks UTC, whatever zone the page is in (UserTimezoneMiddleware).
+    with timezone.override(UTC):
+        data = TandemExportSerializer(tandem_export(membership=membership)).data
     body = JSONRenderer().render(data, renderer_context={"indent": 2})
     response = HttpResponse(body, content_type="application/json")
     filename = f"tandem-{membership.tandem_id}-export.json"

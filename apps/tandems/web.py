@@ -1,6 +1,8 @@
 """Helpers every tandem page uses, so the pages follow the API's permission rules.
 
-A page of a tandem the person is not in is a 404, exactly like a tandem that does not exist.
+A page of a tandem the person is not in is a 404, exactly like a tandem that does not exist;
+so is any object a view looks up that the person may not see, and a role that may not do
+something gets the 403 page (`apps.core.web.refusals_as_http`).
 """
 
 from __future__ import annotations
@@ -9,14 +11,15 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any, Concatenate, ParamSpec
 
-from django import forms
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.utils.functional import SimpleLazyObject
 
-from apps.core.errors import DomainError, NotFound
+from apps.core.web import form_error_from, refusals_as_http
 from apps.tandems import selectors
 from apps.tandems.models import Membership, Role
+
+__all__ = ["form_error_from", "member_page", "tandem_context"]
 
 P = ParamSpec("P")
 PageView = Callable[Concatenate[HttpRequest, Membership, P], HttpResponse]
@@ -26,30 +29,22 @@ def member_page(view: PageView[P]) -> Callable[..., HttpResponse]:
     """Resolve `tandem_id` from the URL to the signed-in person's seat in that tandem.
 
     The view receives the `Membership`; `request.membership` is set too, so the base layout
-    can show the tandem's navigation. Outsiders and missing tandems get the same 404.
+    can show the tandem's navigation. Outsiders and missing tandems get the same 404; a
+    `NotFound` or `PermissionDenied` the view lets through is the 404 or 403 page.
     """
 
     @login_required
+    @refusals_as_http
     @wraps(view)
     def wrapper(request: HttpRequest, tandem_id: int, *args: Any, **kwargs: Any) -> HttpResponse:
-        try:
-            membership = selectors.membership_get_for_member(
-                user=request.user,  # type: ignore[arg-type]
-                tandem_id=tandem_id,
-            )
-        except NotFound:
-            raise Http404 from None
+        membership = selectors.membership_get_for_member(
+            user=request.user,  # type: ignore[arg-type]
+            tandem_id=tandem_id,
+        )
         request.membership = membership  # type: ignore[attr-defined]
         return view(request, membership, *args, **kwargs)
 
     return wrapper
-
-
-def form_error_from(form: forms.Form, exc: DomainError) -> None:
-    """Show a service's domain error next to the field it names (or above the form), in the
-    person's language (`DomainError.message` translates it)."""
-    field = exc.field if exc.field in form.fields else None
-    form.add_error(field, exc.message)
 
 
 def tandem_context(request: HttpRequest) -> dict[str, Any]:
