@@ -26,10 +26,13 @@ from apps.accounts.models import User
 from apps.checkins import selectors as checkins
 from apps.checkins.models import Occurrence
 from apps.checkins.recurrence import next_occurrences
+from apps.core.api.fast import value_columns
 from apps.delegation import selectors as delegation
+from apps.delegation.api.serializers import DecisionSerializer
 from apps.feedback import selectors as feedback
 from apps.feedback.models import EntryStatus, FeedbackCycle
 from apps.notifications import selectors as notifications
+from apps.notifications.api.serializers import NoticeSerializer
 from apps.tandems.models import Membership
 from apps.tandems.selectors import membership_get_for_member
 
@@ -73,18 +76,8 @@ def _json(rows: list[dict[str, Any]]) -> JsonResponse:
     return JsonResponse(rows, safe=False)
 
 
-PERSON = ("email", "display_name")
-DECISION = (
-    "id", "area_id", "area__name", "goal_id", "author_id", "author_role", "title",
-    "rationale", "amount", "currency", "decided_at", "level_in_force",
-    "limit_amount_in_force", "limit_currency_in_force", "level_above_limit_in_force",
-    "elevated_level_in_force", "elevation_id", "classification", "level_applied",
-    "above_limit", "under_elevation", "status", "due_at", "answer", "answer_comment",
-    "answered_by_id", "answered_at", "acknowledged_by_id", "acknowledged_at", "outcome",
-    "lesson", "outcome_recorded_by_id", "outcome_recorded_at", "created_at", "updated_at",
-    *(f"{who}__{field}" for who in ("author", "answered_by", "acknowledged_by",
-                                     "outcome_recorded_by") for field in PERSON),
-)  # fmt: skip
+# The columns the API's serializers read, so a baseline reads exactly what the API does.
+DECISION = value_columns(DecisionSerializer)
 
 
 def baseline_decisions(request: HttpRequest, tandem_id: int) -> JsonResponse:
@@ -98,10 +91,7 @@ def baseline_review_queue(request: HttpRequest, tandem_id: int) -> JsonResponse:
     return _json(list(qs.values(*DECISION)[:PAGE]))
 
 
-NOTICE = (
-    "id", "kind", "title", "body", "url", "tandem_id", "tandem__name", "urgent", "due_at",
-    "delivered_at", "read_at",
-)  # fmt: skip
+NOTICE = value_columns(NoticeSerializer)
 
 
 def baseline_inbox(request: HttpRequest) -> JsonResponse:

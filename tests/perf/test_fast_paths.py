@@ -15,6 +15,7 @@ import time_machine
 from apps.core.api import fast
 from apps.core.api.fast import JSONRenderer
 from apps.delegation.api.serializers import DecisionSerializer
+from apps.delegation.models import Decision, Elevation
 from apps.feedback.api.serializers import HistorySerializer
 from apps.notifications.api.serializers import NoticeSerializer
 from tests.factories import TandemFactory, UserFactory
@@ -45,6 +46,47 @@ def test_the_fast_path_answers_what_the_stock_path_answers(name: str) -> None:
         assert json.loads(served.content) == json.loads(reference.content)
     else:
         assert served.content == reference.content
+
+
+def test_the_fast_lists_answer_the_same_for_rows_with_empty_relations() -> None:
+    """Decisions without an area, goal or elevation, not yet answered, and one under an
+    elevation; notices about no tandem: a missing relation is null in both answers."""
+    leader, assistant = UserFactory(), UserFactory()
+    tandem = TandemFactory(seats__leader=leader, seats__assistant=assistant)
+    world = rows.world(tandem, leader, assistant)
+    answered = rows._decisions(world, 3)
+    rows._decisions(world, 2, status="awaiting_answer")
+    Decision.objects.filter(pk=answered[0].pk).update(area=None, goal=None)
+    elevation = Elevation.objects.create(
+        tandem=tandem,
+        area=answered[1].area,
+        level=6,
+        starts_at=datetime(2026, 5, 1, tzinfo=UTC),
+        ends_at=datetime(2026, 7, 1, tzinfo=UTC),
+        created_by=leader,
+    )
+    Decision.objects.filter(pk=answered[1].pk).update(
+        elevation=elevation, elevated_level_in_force=6, under_elevation=True
+    )
+    Decision.objects.filter(pk=answered[2].pk).update(
+        outcome="", outcome_recorded_by=None, outcome_recorded_at=None
+    )
+    rows._notices(world, 2)
+    for url in (f"{world.base}/decisions/", f"{world.base}/review-queue/", "/api/v1/notices/"):
+        with time_machine.travel(datetime(2026, 6, 1, 12, 0, tzinfo=UTC), tick=False):
+            served = world.client.get(url)
+            with fast.stock():
+                reference = world.client.get(url)
+        assert served.status_code == reference.status_code == 200
+        assert served.json() == reference.json()
+        assert served.json()["results"]
+
+
+def test_the_fast_lists_read_the_columns_their_serializer_shows() -> None:
+    assert fast.value_columns(NoticeSerializer) == (
+        "id", "kind", "title", "body", "url", "tandem__id", "tandem__name", "urgent", "due_at",
+        "delivered_at", "read_at",
+    )  # fmt: skip
 
 
 def test_times_are_shown_in_the_active_timezone_as_drf_does() -> None:

@@ -21,10 +21,11 @@ import datetime
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
+from functools import cache
 from typing import Any
 
 import orjson
-from django.core.exceptions import ObjectDoesNotExist
+from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist
 from django.db.models.manager import BaseManager
 from django.utils import timezone
 from rest_framework import ISO_8601, relations, renderers, serializers
@@ -348,6 +349,61 @@ def rows(values: Iterable[dict[str, Any]], model: type) -> list[Any]:
             flat[relation] = None if columns.get("id") is None else _Row(columns)
         out.append(cls(flat))
     return out
+
+
+@cache
+def value_columns(serializer_class: type[serializers.ModelSerializer[Any]]) -> tuple[str, ...]:
+    """The `values()` columns a serializer of `Meta.model` reads, for `rows()`: its fields'
+    columns (a foreign key as its id), and a nested serializer's as `relation__column` with
+    the relation's `id` (`rows()` makes it None without one). A field whose source is a
+    property of the model reads nothing itself: the columns the property reads must be
+    fields too (the parity test fails otherwise), as must a method field's."""
+    model = serializer_class.Meta.model
+    columns = _columns(serializer_class(context={}), model, prefix="")
+    return tuple(dict.fromkeys(columns))
+
+
+def _columns(serializer: serializers.BaseSerializer[Any], model: type, prefix: str) -> list[str]:
+    out: list[str] = []
+    for field in serializer._readable_fields:  # type: ignore[attr-defined]
+        if isinstance(field, serializers.SerializerMethodField):
+            continue
+        if isinstance(field, serializers.ListSerializer):
+            raise TypeError(f"{field.field_name}: a to-many relation has no values() column")
+        attrs = field.source_attrs
+        if isinstance(field, serializers.BaseSerializer) and not attrs:  # source="*"
+            out += _columns(field, model, prefix)
+            continue
+        try:
+            model_field = model._meta.get_field(attrs[0])  # type: ignore[attr-defined]
+        except FieldDoesNotExist:
+            continue  # a property of the model
+        if isinstance(field, serializers.BaseSerializer) or len(attrs) == 2:
+            relation = f"{prefix}{model_field.name}__"
+            out.append(f"{relation}id")
+            if len(attrs) == 2:
+                out.append(f"{relation}{attrs[1]}")
+            else:
+                out += _columns(field, model_field.related_model, relation)
+        elif len(attrs) == 1 and model_field.concrete:
+            out.append(f"{prefix}{model_field.attname}")
+        else:
+            raise TypeError(f"{field.field_name}: {field.source!r} has no values() column")
+    return out
+
+
+class FastPagesMixin:
+    """A list view's pages read with `values()` (the columns its serializer reads) and
+    served as `rows()`, several times faster than model instances with their related rows.
+    For a hot paginated list whose serializer compiles to a plan and shows no to-many
+    relation; inside `stock()` the page is read as model instances."""
+
+    def paginate_queryset(self, queryset: Any) -> Any:
+        if not enabled():
+            return super().paginate_queryset(queryset)  # type: ignore[misc]
+        columns = value_columns(self.get_serializer_class())  # type: ignore[attr-defined]
+        page = super().paginate_queryset(queryset.values(*columns))  # type: ignore[misc]
+        return None if page is None else rows(page, queryset.model)
 
 
 # --- JSON -------------------------------------------------------------------------------------
