@@ -54,13 +54,13 @@ app.conf.beat_schedule = {
         "schedule": 900.0,
         "options": {"expires": 810.0},
     },
-    "checkins.remind_due_action_items": {
-        "task": "checkins.remind_due_action_items",
+    "checkins.remind_due_and_carry_overdue_action_items": {
+        "task": "checkins.remind_due_and_carry_overdue_action_items",
         "schedule": 900.0,
         "options": {"expires": 810.0},
     },
-    "feedback.send_reminders": {
-        "task": "feedback.send_reminders",
+    "feedback.remind_and_close_cycles": {
+        "task": "feedback.remind_and_close_cycles",
         "schedule": FEEDBACK_REMINDERS_SECONDS,
         "options": {"expires": FEEDBACK_REMINDERS_SECONDS * 0.9},
     },

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from apps.feedback import services
-from apps.feedback.tasks import send_reminders
+from apps.feedback.tasks import remind_and_close_cycles
 from apps.notifications.models import Channel, Delivery, DeliveryState, Notice
 from apps.notifications.tasks import dispatch
 from tests.apps.notifications.backends import mailed_notice_ids
@@ -42,7 +42,7 @@ def test_only_the_member_who_has_not_submitted_is_reminded_once(tmp_path: Path) 
     )
 
     with running("worker", command, worker_env(tmp_path), tmp_path):
-        scans = [send_reminders.delay().id, send_reminders.delay().id]
+        scans = [remind_and_close_cycles.delay().id, remind_and_close_cycles.delay().id]
         wait_for(lambda: succeeded(log, scans), timeout=25, what="both reminder scans")
         passes = [dispatch.delay().id, dispatch.delay().id]
         wait_for(lambda: succeeded(log, passes), timeout=15, what="both dispatch passes")

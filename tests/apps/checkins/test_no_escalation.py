@@ -28,11 +28,11 @@ def test_an_overdue_action_item_goes_on_the_agenda_once_after_its_one_reminder(
         due_date=date(2026, 3, 1),
     )
 
-    tasks.remind_due_action_items.run()  # due today (Berlin): the one reminder
+    tasks.remind_due_and_carry_overdue_action_items.run()  # due today (Berlin): the one reminder
     assert AgendaItem.objects.count() == 0
     traveller.move_to("2026-03-01T23:30:00+00:00")  # 00:30 on 2 March in Berlin: overdue
-    tasks.remind_due_action_items.run()
-    tasks.remind_due_action_items.run()
+    tasks.remind_due_and_carry_overdue_action_items.run()
+    tasks.remind_due_and_carry_overdue_action_items.run()
 
     agenda = AgendaItem.objects.select_related("occurrence").get()
     assert (agenda.action_item_id, agenda.kind, agenda.text, agenda.author_id) == (
@@ -54,7 +54,7 @@ def test_an_item_not_yet_overdue_stays_off_the_agenda(pair: Pair, series: CheckI
         owner_id=pair.assistant.pk,
         due_date=date(2026, 3, 1),
     )
-    tasks.remind_due_action_items.run()
+    tasks.remind_due_and_carry_overdue_action_items.run()
 
     assert services.action_items_overdue_to_agenda() == 0
     assert not AgendaItem.objects.exists()

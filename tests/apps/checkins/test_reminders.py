@@ -20,6 +20,11 @@ AT_LEAD = FIRST - timedelta(minutes=59)  # the one-hour lead has come
 def test_task_names_are_pinned() -> None:
     assert tasks.schedule_reminders.name == "checkins.schedule_reminders"
     assert tasks.carry_over.name == "checkins.carry_over"
+    assert (
+        tasks.remind_due_and_carry_overdue_action_items.name
+        == "checkins.remind_due_and_carry_overdue_action_items"
+    )
+    # The old name stays registered for one release (messages queued before the rename).
     assert tasks.remind_due_action_items.name == "checkins.remind_due_action_items"
 
 
@@ -127,10 +132,10 @@ def test_an_action_item_due_is_reminded_once_to_its_owner(
     assert not due.exists()
     traveller.move_to(FIRST + timedelta(days=1))  # Tuesday 09:00 Berlin: due today
 
-    tasks.remind_due_action_items()
-    tasks.remind_due_action_items()
+    tasks.remind_due_and_carry_overdue_action_items()
+    tasks.remind_due_and_carry_overdue_action_items()
     traveller.move_to(FIRST + timedelta(days=3))
-    tasks.remind_due_action_items()
+    tasks.remind_due_and_carry_overdue_action_items()
 
     assert list(due.values_list("recipient_id", "key", "url")) == [
         (pair.assistant.pk, f"action:{item.pk}:due", f"/t/{pair.tandem.pk}/check-ins/action-items/")

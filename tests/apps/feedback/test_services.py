@@ -23,6 +23,8 @@ def _notices() -> list[tuple[int, str, str]]:
 
 
 def test_the_reminder_task_name_is_pinned() -> None:
+    assert tasks.remind_and_close_cycles.name == "feedback.remind_and_close_cycles"
+    # The old name stays registered for one release (messages queued before the rename).
     assert tasks.send_reminders.name == "feedback.send_reminders"
 
 
@@ -55,7 +57,7 @@ def test_reminders_go_once_on_opening_and_before_closing_only_to_non_submitters(
 
 def test_the_task_run_twice_records_each_reminder_once(pair: Pair, frozen: Any) -> None:
     make_cycle(pair.leader_membership, opens_at=T0)
-    assert (tasks.send_reminders.run(), tasks.send_reminders.run()) == (2, 0)
+    assert (tasks.remind_and_close_cycles.run(), tasks.remind_and_close_cycles.run()) == (2, 0)
     assert len(_notices()) == 2
 
 
