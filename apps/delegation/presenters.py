@@ -1,0 +1,229 @@
+"""What the decision-rights pages say about areas, matrix changes and decisions, in words.
+
+Pure display: nothing here reads the database; the views pass in what they read."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.utils import formats
+from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.translation import gettext_lazy
+
+from apps.delegation.classification import Classification
+from apps.delegation.forms import LEVEL_MEANING
+from apps.delegation.models import (
+    Decision,
+    DecisionArea,
+    Elevation,
+    Level,
+    MatrixChange,
+    MatrixChangeKind,
+)
+
+# What a classification means for the one who logs the decision, in words.
+CLASSIFICATION_MEANING = {
+    Classification.WITHIN_AUTHORITY: gettext_lazy(
+        "Within authority: the assistant decides alone; nothing else happens."
+    ),
+    Classification.INFORM: gettext_lazy(
+        "Inform: the assistant decides; the leader is told and acknowledges it."
+    ),
+    Classification.NEEDS_AGREEMENT: gettext_lazy(
+        "Needs agreement: this becomes a request that the leader approves or rejects by its "
+        "due date."
+    ),
+    Classification.NEEDS_ADVICE: gettext_lazy(
+        "Needs advice: this becomes a request for the leader's advice, answered by its due date."
+    ),
+    Classification.OUTSIDE_AUTHORITY: gettext_lazy(
+        "Outside authority: at this level the leader decides. The decision is recorded and "
+        "flagged for the next check-in."
+    ),
+    Classification.NO_AREA: gettext_lazy(
+        "No area fits: the leader is asked to define one and acknowledges the decision."
+    ),
+}
+# The leader holds the authority, so their own decisions are always within it.
+LEADER_PREVIEW_MEANING = gettext_lazy(
+    "As the leader you hold the authority: your decisions are always within it. The terms in "
+    "force are recorded with the decision."
+)
+LEADER_DECISION_MEANING = gettext_lazy(
+    "The leader's own decision: always within authority. The terms in force are recorded."
+)
+
+
+def explain(decision: Decision) -> str:
+    """What a logged decision's classification means, in words."""
+    if decision.author_role == "leader":
+        return str(LEADER_DECISION_MEANING)
+    return str(CLASSIFICATION_MEANING[Classification(decision.classification)])
+
+
+def level_text(value: Any) -> str:
+    return str(Level(value).label) if value in Level.values else "—"
+
+
+def money_text(amount: Any, currency: str) -> str:
+    """An amount as the viewer writes numbers ("1.500,00 EUR" in German)."""
+    return f"{formats.localize(amount)} {currency}".strip()
+
+
+def _date_text(value: str | None) -> str:
+    """A date kept as ISO text in a matrix change, in the viewer's format."""
+    parsed = parse_date(value) if value else None
+    return formats.date_format(parsed, "SHORT_DATE_FORMAT") if parsed else "—"
+
+
+# --- the matrix ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AreaRow:
+    """An area of the matrix as its page shows it: its level in words, its decisions of late,
+    the elevation in force and the level the growth suggestion proposes. The area's own
+    fields read through."""
+
+    area: DecisionArea
+    recent_list: list[Decision]
+    meaning: str
+    elevation: Elevation | None
+    suggested_label: str | None
+
+    @classmethod
+    def of(cls, area: DecisionArea, recent: list[Decision]) -> AreaRow:
+        active = getattr(area, "active_elevations", [])
+        suggestion = getattr(area, "growth_suggestion", None)
+        return cls(
+            area=area,
+            recent_list=recent,
+            meaning=str(LEVEL_MEANING[area.level]),
+            elevation=active[0] if active else None,
+            suggested_label=(str(Level(suggestion.suggested_level).label) if suggestion else None),
+        )
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("__"):
+            raise AttributeError(name)
+        return getattr(self.area, name)
+
+
+@dataclass(frozen=True)
+class ChangeLine:
+    """One changed term of a matrix change: "Level: 6 Inquire → 7 Delegate"."""
+
+    label: str
+    old: str
+    new: str
+
+
+_TERM_LABELS = {
+    "name": gettext_lazy("Name"),
+    "level": gettext_lazy("Level"),
+    "limit": gettext_lazy("Money limit"),
+    "level_above_limit": gettext_lazy("Level above the limit"),
+    "boundaries": gettext_lazy("Boundaries and examples"),
+    "description": gettext_lazy("Description"),
+    "review_on": gettext_lazy("Review on"),
+    "goal": gettext_lazy("Goal"),
+}
+
+
+def _term_texts(terms: dict[str, Any] | None, goals: dict[int, str]) -> dict[str, str]:
+    if not terms:
+        return {}
+    limit = terms.get("limit_amount")
+    return {
+        "name": terms.get("name") or "",
+        "level": level_text(terms.get("level")),
+        "limit": money_text(limit, terms.get("limit_currency", "")) if limit else "—",
+        "level_above_limit": level_text(terms.get("level_above_limit")),
+        "boundaries": terms.get("boundaries") or "—",
+        "description": terms.get("description") or "—",
+        "review_on": _date_text(terms.get("review_on")),
+        "goal": goals.get(terms.get("goal") or 0, "—"),
+    }
+
+
+def change_lines(change: MatrixChange, goals: dict[int, str]) -> list[ChangeLine]:
+    """What a matrix change changed, term by term, in words (old → new)."""
+    if change.kind == MatrixChangeKind.ELEVATED:
+        new = change.new or {}
+        return [
+            ChangeLine(
+                str(_TERM_LABELS["level"]),
+                level_text((change.old or {}).get("level")),
+                level_text(new.get("level")),
+            )
+        ]
+    old, new = _term_texts(change.old, goals), _term_texts(change.new, goals)
+    if change.kind == MatrixChangeKind.CREATED:
+        keys = ["level", "limit", "level_above_limit"]
+        return [ChangeLine(str(_TERM_LABELS[key]), "", new[key]) for key in keys if new[key] != "—"]
+    return [
+        ChangeLine(str(label), old.get(key, "—"), new.get(key, "—"))
+        for key, label in _TERM_LABELS.items()
+        if old.get(key) != new.get(key)
+    ]
+
+
+@dataclass(frozen=True)
+class HistoryChange:
+    """A matrix change as the history shows it; a temporary elevation with its end as a time
+    (the change keeps it as ISO text). The change's own fields read through."""
+
+    change: MatrixChange
+    elevated_until: datetime | None
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("__"):
+            raise AttributeError(name)
+        return getattr(self.change, name)
+
+
+def history_rows(
+    changes: Any, goal_titles: dict[int, str]
+) -> list[tuple[HistoryChange, list[ChangeLine]]]:
+    """Each change with its changed terms in words; goals are named by their titles."""
+    rows = []
+    for change in changes:
+        elevated = change.kind == MatrixChangeKind.ELEVATED
+        ends_at = (change.new or {}).get("ends_at") if elevated else None
+        shown = HistoryChange(change, parse_datetime(ends_at) if ends_at else None)
+        rows.append((shown, change_lines(change, goal_titles)))
+    return rows
+
+
+# --- the decision log ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Preview:
+    """What the page says about a decision's classification before it is saved."""
+
+    classification: str
+    label: str
+    explanation: str
+    level: str
+    above_limit: bool
+    limit: str
+    elevated: bool
+    elevated_until: Any
+
+
+@dataclass(frozen=True)
+class ReviewItem:
+    """A decision in the leader's review queue, with what its classification means and, for
+    a request, the form that answers it. The decision's own fields read through."""
+
+    decision: Decision
+    explanation: str
+    answer_form: Any = None
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("__"):
+            raise AttributeError(name)
+        return getattr(self.decision, name)

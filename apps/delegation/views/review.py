@@ -1,0 +1,112 @@
+"""The leader's review queue: requests to answer and decisions to acknowledge. The assistant
+may read it (as in the API), without the forms."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from apps.core.errors import Conflict
+from apps.core.web import attempt
+from apps.delegation import presenters, selectors, services
+from apps.delegation.forms import AnswerForm
+from apps.delegation.models import ACKNOWLEDGEABLE, Answer, Decision, DecisionStatus
+from apps.delegation.views.common import require_leader
+from apps.delegation.views.decisions import render_decision
+from apps.tandems.models import Membership
+from apps.tandems.web import member_page
+
+
+def _back_to(request: HttpRequest, membership: Membership, decision_id: int) -> str:
+    if request.POST.get("back") == "decision":
+        return reverse("delegation:decision", args=[membership.tandem_id, decision_id])
+    return reverse("delegation:review", args=[membership.tandem_id])
+
+
+def _render_review(
+    request: HttpRequest,
+    membership: Membership,
+    *,
+    bound: dict[int, AnswerForm] | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    bound = bound or {}
+    queue = list(selectors.review_queue(membership=membership))
+    requests = [
+        presenters.ReviewItem(
+            d,
+            presenters.explain(d),
+            bound.get(d.pk) or AnswerForm(auto_id=f"id_d{d.pk}_%s"),
+        )
+        for d in queue
+        if d.status == DecisionStatus.AWAITING_ANSWER
+    ]
+    to_acknowledge = [
+        presenters.ReviewItem(d, presenters.explain(d))
+        for d in queue
+        if d.status in ACKNOWLEDGEABLE
+    ]
+    return render(
+        request,
+        "delegation/review.html",
+        {"requests": requests, "to_acknowledge": to_acknowledge},
+        status=status,
+    )
+
+
+@member_page
+@require_GET
+def review(request: HttpRequest, membership: Membership) -> HttpResponse:
+    """The leader answers here; the assistant may read it (as in the API) without the forms."""
+    return _render_review(request, membership)
+
+
+def _answered(decision: Decision) -> str:
+    done = {
+        Answer.APPROVE: _("Approved: %(title)s"),
+        Answer.REJECT: _("Rejected: %(title)s"),
+        Answer.ADVISE: _("Advice sent: %(title)s"),
+    }[Answer(decision.answer)]
+    return done % {"title": decision.title}
+
+
+@member_page
+@require_POST
+def decision_answer(request: HttpRequest, membership: Membership, decision_id: int) -> HttpResponse:
+    require_leader(membership)
+    form = AnswerForm(request.POST, auto_id=f"id_d{decision_id}_%s")
+    done = attempt(
+        request,
+        lambda: services.decision_answer(
+            membership=membership, decision_id=decision_id, **form.cleaned_data
+        ),
+        _answered,
+        form=form,
+    )
+    if done:
+        return redirect(_back_to(request, membership, decision_id))
+    if isinstance(done.error, Conflict):
+        messages.error(request, done.error.message)
+        return redirect(_back_to(request, membership, decision_id))
+    found = selectors.decision_get(membership=membership, decision_id=decision_id)
+    if request.POST.get("back") == "decision":
+        return render_decision(request, membership, found, answer_form=form, status=400)
+    return _render_review(request, membership, bound={decision_id: form}, status=400)
+
+
+@member_page
+@require_POST
+def decision_acknowledge(
+    request: HttpRequest, membership: Membership, decision_id: int
+) -> HttpResponse:
+    require_leader(membership)
+    attempt(
+        request,
+        lambda: services.decision_acknowledge(membership=membership, decision_id=decision_id),
+        lambda acknowledged: _("Acknowledged: %(title)s") % {"title": acknowledged.title},
+    )
+    return redirect(_back_to(request, membership, decision_id))
