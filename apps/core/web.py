@@ -2,9 +2,9 @@
 
 A page calls a service through `attempt`: on success the person reads `success`; when the
 service refuses, a missing (or foreign) object is a 404 page and a role that may not do this
-a 403 (`raise_refusal`, also applied by the page decorators to whatever a view reads), and
-any other reason goes next to the form's field, into the page's own list of errors, or
-becomes a message at the top of the next page.
+a 403 (`raise_refusal`, also applied by the page decorators to whatever a view reads;
+a page that says why shows them instead), and any other reason goes next to the form's
+field, into the page's own list of errors, or becomes a message at the top of the next page.
 """
 
 from __future__ import annotations
@@ -95,6 +95,7 @@ def attempt(
     fields: dict[str, str] | None = None,
     errors: list[str] | None = None,
     wording: Callable[[DomainError], DomainError] | None = None,
+    refusals_on_page: bool = False,
 ) -> Attempt[T]:
     """Run one service call for a page and show how it went.
 
@@ -104,14 +105,16 @@ def attempt(
     becomes a message. `success` (or what it makes of the result) becomes a success message.
     `wording` rewrites a refusal for this page before it is shown (its own sentence for a
     service's terse one, or the field of the form it belongs to). NotFound and
-    PermissionDenied are the 404 and 403 pages.
+    PermissionDenied are the 404 and 403 pages, unless `refusals_on_page`: then the page shows
+    them like any other reason and answers with their status (a page that says why).
     """
     if form is not None and not form.is_valid():
         return Attempt()
     try:
         value = call()
     except DomainError as exc:
-        raise_refusal(exc)
+        if not refusals_on_page:
+            raise_refusal(exc)
         shown = exc if wording is None else wording(exc)
         if form is not None:
             form_error_from(form, shown, fields=fields)
