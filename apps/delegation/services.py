@@ -707,8 +707,10 @@ def _check_existed(
 ) -> None:
     """A decision is dated no earlier than the tandem and the area it belongs to. Before
     them there were no terms to act on, and classifying such a decision with the first ones
-    would let back-dating choose the terms (a level the leader has since lowered)."""
-    if decided_at < since:
+    would let back-dating choose the terms (a level the leader has since lowered). Within
+    the minute they began counts as since then: the pages take times to the minute, so a
+    decision logged right after its area was made is dated in that minute."""
+    if decided_at < since.replace(second=0, microsecond=0):
         local = timezone.localtime(since, timezone=ZoneInfo(membership.user.timezone))
         raise DomainError(
             gettext(message) % {"since": local.isoformat(timespec="minutes")},

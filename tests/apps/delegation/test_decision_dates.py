@@ -172,3 +172,17 @@ def test_logged_late_means_more_than_the_setting_after_it_was_taken(
             decision = log(made, decided_at=now - timedelta(days=days))
 
         assert decision.logged_late is late
+
+
+def test_a_decision_dated_in_the_minute_its_area_was_made_is_filed_there(made: Pair) -> None:
+    """The pages take times to the minute: logged right after the area was made, the
+    decision's time is that minute's start, before the area's second."""
+    area_made = MADE + timedelta(days=5, seconds=30)
+    with time_machine.travel(area_made, tick=False):
+        area = make_area(made, name="Calendar", level=7)
+    with time_machine.travel(area_made + timedelta(seconds=10), tick=False):
+        filed = log(made, area_id=area.pk, decided_at=MADE + timedelta(days=5))
+        with pytest.raises(DomainError):
+            log(made, area_id=area.pk, decided_at=MADE + timedelta(days=5, seconds=-1))
+
+    assert (filed.area_id, filed.classification) == (area.pk, "within_authority")
