@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import Resolver404, resolve, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -14,7 +14,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from apps.accounts.models import User
-from apps.core.errors import NotFound
+from apps.core.web import refusals_as_http
 from apps.notifications import selectors, services
 from apps.notifications.models import Notice
 
@@ -62,12 +62,10 @@ def _back(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@refusals_as_http
 @require_POST
 def mark_read(request: HttpRequest, notice_id: int) -> HttpResponse:
-    try:
-        services.notice_mark_read(user=request.user, notice_id=notice_id)  # type: ignore[arg-type]
-    except NotFound:
-        raise Http404 from None
+    services.notice_mark_read(user=request.user, notice_id=notice_id)  # type: ignore[arg-type]
     return _back(request)
 
 
