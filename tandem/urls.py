@@ -6,14 +6,18 @@ from django.urls import URLPattern, URLResolver, include, path, re_path
 from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from apps.accounts import urls as account_page_urls
 from apps.accounts import views as account_views
 from apps.accounts.forms import PasswordResetForm, SetPasswordForm
 from apps.core.api.views import HealthView, api_not_found
-from apps.tandems import views as tandem_views
+from apps.home import urls as home_page_urls
+from apps.home import views as home_views
+from apps.tandems import urls as tandem_page_urls
 
 api_v1 = [
     path("", include("apps.accounts.api.urls")),
     path("", include("apps.tandems.api.urls")),
+    path("", include("apps.home.api.urls")),
     path("", include("apps.notifications.api.urls")),
     path("", include("apps.delegation.api.urls")),
     path("", include("apps.checkins.api.urls")),
@@ -23,17 +27,19 @@ api_v1 = [
 # Every page of one tandem lives under /t/<tandem_id>/ and resolves the person's seat first
 # (apps.tandems.web.member_page): another tandem's page is a 404.
 tandem_pages = [
-    path("", include("apps.tandems.urls")),
+    # The tandem's own pages and those that compose the apps (overview, leave, export …)
+    # share the namespace "tandems".
+    path("", include(([*home_page_urls.urlpatterns, *tandem_page_urls.urlpatterns], "tandems"))),
     path("", include("apps.delegation.urls")),
     path("", include("apps.checkins.urls")),
     path("", include("apps.feedback.urls")),
 ]
 
 app_urls = [
-    path("", tandem_views.home, name="home"),
+    path("", home_views.home, name="home"),
     path("t/<int:tandem_id>/", include(tandem_pages)),
     path("inbox/", include("apps.notifications.urls")),
-    path("me/", include("apps.accounts.urls")),
+    path("me/", include(([*home_page_urls.me_pages, *account_page_urls.urlpatterns], "accounts"))),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/signup/", account_views.signup, name="signup"),
@@ -63,7 +69,7 @@ app_urls = [
         auth_views.PasswordResetConfirmView.as_view(form_class=SetPasswordForm),
         name="password_reset_confirm",
     ),
-    path("invitations/<str:token>/", tandem_views.invitation, name="invitation"),
+    path("invitations/<str:token>/", home_views.invitation, name="invitation"),
     # Before Django's own: a signed-in person's switch also changes their profile's language.
     path("i18n/setlang/", account_views.set_language, name="set_language"),
     path("i18n/", include("django.conf.urls.i18n")),

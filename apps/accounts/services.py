@@ -3,7 +3,6 @@ deleting an account (anonymising the person)."""
 
 from __future__ import annotations
 
-import contextlib
 import secrets
 from datetime import datetime, time
 from enum import StrEnum
@@ -19,7 +18,6 @@ from django.contrib.auth.signals import user_logged_in
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.db.models import Exists, OuterRef
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone as dj_timezone
@@ -38,16 +36,10 @@ from apps.accounts.rules import is_valid_timezone
 from apps.accounts.tokens import email_verification_token
 from apps.audit.models import AuditAction
 from apps.audit.services import audit_record
-from apps.checkins.services import calendar_feed_revoke
 from apps.core.email_address import local_part_is_ascii, normalize_email_address
-from apps.core.errors import DomainError, NotFound
+from apps.core.errors import DomainError
 from apps.core.text import one_line
-from apps.delegation.models import Decision
-from apps.feedback.models import EntryStatus, FeedbackEntry
-from apps.notifications.models import Notice, NotificationPreferences
 from apps.notifications.services import HOURS_FIELDS, deliveries_reschedule
-from apps.tandems.models import Membership, Tandem
-from apps.tandems.services import membership_vacate_for_deleted_account
 
 # What the other member sees instead of a deleted person's name.
 DELETED_NAME = "Deleted person"
@@ -400,59 +392,25 @@ def _check_pause(paused_from: datetime | None, paused_until: datetime | None) ->
 # --- deleting an account --------------------------------------------------------------------
 
 
-@transaction.atomic
-def user_delete(*, user: User, password: str) -> User:
-    """Delete the person's account deliberately, confirmed with their password.
-
-    The person is anonymised, not removed, so everything the other member shares with them
-    (decisions, agendas, revealed feedback, appreciation) stays readable, attributed to
-    "Deleted person" (a former member of the tandem); their seats are freed for a successor
-    (`tandems.services.membership_vacate_for_deleted_account`), and the partner is told.
-    What only they could see goes: drafts of feedback, their inbox and notification
-    choices, their API token and calendar feed.
-    Tandems nobody active is left in are deleted, with their open invitations (only a tandem
-    with a vacant seat has one). They can never sign in again (unusable password, inactive;
-    existing sessions fail their hash check).
-    """
+def user_delete_confirm(*, user: User, password: str) -> User:
+    """The first step of deleting an account (`apps.home.services.user_delete` is the whole use
+    case): the person's row, locked, once their password confirms it. Inside the caller's
+    transaction."""
     locked = User.objects.select_for_update().filter(pk=user.pk, is_active=True).first()
     if locked is None:
         raise DomainError(gettext_noop("This account has been deleted already."), field="password")
     if not password or not locked.check_password(password):
         raise DomainError(gettext_noop("The password is wrong."), field="password")
-    user = locked
+    return locked
+
+
+def user_anonymise(*, user: User, tandems_deleted: list[int]) -> User:
+    """The last step of deleting an account: the person is anonymised, not removed, so what
+    they shared stays readable, attributed to "Deleted person"; their API token goes, and
+    they can never sign in again (unusable password, inactive; existing sessions fail their
+    hash check). `tandems_deleted` goes into the audit record."""
     old_email = user.email
-
-    others_active = Membership.objects.filter(tandem=OuterRef("pk"), user__is_active=True).exclude(
-        user_id=user.pk
-    )
-    alone_in = list(
-        Tandem.objects.filter(memberships__user=user)
-        .exclude(Exists(others_active))
-        .values_list("pk", flat=True)
-    )
-    for tandem_id in alone_in:
-        audit_record(
-            action=AuditAction.TANDEM_DELETED,
-            actor=user,
-            tandem=tandem_id,
-            target=f"tandems.tandem:{tandem_id}",
-            data={"reason": "account_deleted"},
-        )
-    # A decision protects its area from a cascade, so a tandem's decisions go first (as in
-    # `tandems.services.tandem_delete`).
-    Decision.objects.filter(tandem_id__in=alone_in).delete()
-    Tandem.objects.filter(pk__in=alone_in).delete()
-    # In every other tandem the seat is freed for a successor; the partner is told.
-    for seat in Membership.objects.select_related("user", "tandem").filter(user=user):
-        membership_vacate_for_deleted_account(membership=seat)
-
-    FeedbackEntry.objects.filter(author=user, status=EntryStatus.DRAFT).delete()
-    Notice.objects.filter(recipient=user).delete()
-    NotificationPreferences.objects.filter(user=user).delete()
     ApiToken.objects.filter(user=user).delete()
-    with contextlib.suppress(NotFound):  # there was no feed to revoke
-        calendar_feed_revoke(user=user)
-
     user.email = f"deleted-{user.pk}-{secrets.token_hex(6)}@{DELETED_DOMAIN}"
     user.display_name = DELETED_NAME
     user.set_unusable_password()
@@ -473,6 +431,6 @@ def user_delete(*, user: User, password: str) -> User:
         action=AuditAction.ACCOUNT_DELETED,
         actor=user,
         target=user,
-        data={"tandems_deleted": alone_in},
+        data={"tandems_deleted": tandems_deleted},
     )
     return user

@@ -5,7 +5,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import login, logout, update_session_auth_hash
+from django.contrib.auth import login, update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
@@ -27,7 +27,6 @@ from apps.accounts.api.throttles import (
     SIGN_UP_THROTTLES,
 )
 from apps.accounts.forms import (
-    AccountDeleteForm,
     PasswordChangeForm,
     PreferencesForm,
     SignUpConfirmForm,
@@ -58,9 +57,9 @@ def signup(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         form = SignUpForm(request.POST)
         if form.is_valid():
-            wait = _throttle_wait(request, SIGN_UP_THROTTLES)
+            wait = throttle_wait(request, SIGN_UP_THROTTLES)
             if wait is not None:
-                form.add_error("email", _too_many_attempts(wait))
+                form.add_error("email", too_many_attempts(wait))
                 status = 429
             else:
                 try:
@@ -100,9 +99,9 @@ def signup_confirm(request: HttpRequest, uidb64: str, token: str) -> HttpRespons
         form = SignUpConfirmForm(request.POST if request.method == "POST" else None)
         status = 200
         if request.method == "POST" and form.is_valid():
-            wait = _throttle_wait(request)
+            wait = throttle_wait(request)
             if wait is not None:
-                form.add_error("password", _too_many_attempts(wait))
+                form.add_error("password", too_many_attempts(wait))
                 status = 429
             else:
                 try:
@@ -129,7 +128,7 @@ def signup_confirm(request: HttpRequest, uidb64: str, token: str) -> HttpRespons
 _BACKEND = "apps.accounts.backends.VerifiedEmailBackend"
 
 
-def _too_many_attempts(wait: float) -> str:
+def too_many_attempts(wait: float) -> str:
     minutes = max(1, round(wait / 60))
     return ngettext(
         "Too many attempts. Try again in %(minutes)s minute.",
@@ -265,7 +264,7 @@ DELETE_MESSAGES = (
 )
 
 
-def _throttle_wait(request: HttpRequest, limits: list[Any] = AUTH_THROTTLES) -> float | None:
+def throttle_wait(request: HttpRequest, limits: list[Any] = AUTH_THROTTLES) -> float | None:
     """The API's limits on password attempts, applied to this page too (one shared counter per
     person and per address): None if this attempt may go ahead, else the seconds to wait."""
     throttles = [throttle() for throttle in limits]
@@ -273,44 +272,6 @@ def _throttle_wait(request: HttpRequest, limits: list[Any] = AUTH_THROTTLES) -> 
     if not refused:
         return None
     return max((t.wait() or 0.0) for t in refused)
-
-
-def _alone_in(user: User) -> list[Any]:
-    """The person's tandems that nobody else active is in: deleting the account deletes them."""
-    tandems = tandem_selectors.tandems_with_members_for(user).order_by("name", "pk")
-    return [
-        tandem
-        for tandem in tandems
-        if not any(m.user.is_active and m.user_id != user.pk for m in tandem.memberships.all())
-    ]
-
-
-@login_required
-@never_cache
-def account_delete(request: HttpRequest) -> HttpResponse:
-    """Explain what deleting the account does, and do it once the password confirms it."""
-    user: User = request.user  # type: ignore[assignment]
-    form = AccountDeleteForm(request.POST if request.method == "POST" else None)
-    status = 200
-    if request.method == "POST" and form.is_valid():
-        wait = _throttle_wait(request)
-        if wait is not None:
-            form.add_error("password", _too_many_attempts(wait))
-            status = 429
-        else:
-            try:
-                services.user_delete(user=user, password=form.cleaned_data["password"])
-            except DomainError as exc:
-                form_error_from(form, DomainError(_(exc.message), field=exc.field))
-            else:
-                logout(request)
-                messages.success(
-                    request,
-                    _("Your account is deleted. Thank you for working with Tandem."),
-                )
-                return redirect(settings.LOGIN_URL)
-    context = {"form": form, "alone_in": _alone_in(user)}
-    return render(request, "accounts/delete.html", context, status=status)
 
 
 @login_required
@@ -322,10 +283,10 @@ def password_change(request: HttpRequest) -> HttpResponse:
     form = PasswordChangeForm(user, request.POST if request.method == "POST" else None)
     status = 200
     if request.method == "POST":
-        wait = _throttle_wait(request)  # the old password can be guessed here, too
+        wait = throttle_wait(request)  # the old password can be guessed here, too
         if wait is not None:
             form.is_valid()
-            form.add_error("old_password", _too_many_attempts(wait))
+            form.add_error("old_password", too_many_attempts(wait))
             status = 429
         elif form.is_valid():
             form.save()
@@ -350,10 +311,10 @@ class PasswordResetView(auth_views.PasswordResetView):
     Over a limit: 429 with the form and a message, and no e-mail."""
 
     def form_valid(self, form: Any) -> HttpResponse:
-        wait = _throttle_wait(self.request, PASSWORD_RESET_THROTTLES)
+        wait = throttle_wait(self.request, PASSWORD_RESET_THROTTLES)
         if wait is None:
             return super().form_valid(form)
-        form.add_error("email", _too_many_attempts(wait))
+        form.add_error("email", too_many_attempts(wait))
         response = self.render_to_response(self.get_context_data(form=form), status=429)
         response["Retry-After"] = str(int(wait) + 1)
         return response

@@ -5,11 +5,13 @@ A series or item of another tandem is NotFound, exactly like a missing one.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from typing import Final
+from typing import Any, Final
 
-from django.db.models import Avg, Count, Prefetch, Q, QuerySet
+from django.db.models import Avg, Count, F, Prefetch, Q, QuerySet, Window
+from django.db.models.functions import RowNumber
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext, gettext_noop
 
@@ -319,6 +321,26 @@ def _placed(series: CheckInSeries, start: datetime, row: Occurrence | None) -> O
     return row
 
 
+def _combine(
+    series_list: list[CheckInSeries],
+    starts: dict[int, list[datetime]],
+    rows: dict[tuple[int, datetime], Occurrence],
+    place: Callable[[CheckInSeries, datetime, Occurrence | None], Occurrence],
+) -> list[Occurrence]:
+    """The computed starts of each series merged with the stored rows (keyed by series id and
+    original start): a start nobody touched becomes an unsaved row, and a stored row whose
+    original start was not computed (moved here from elsewhere) is added as it is."""
+    rest = dict(rows)
+    by_id = {series.pk: series for series in series_list}
+    found = [
+        place(series, start, rest.pop((series.pk, start), None))
+        for series in series_list
+        for start in starts[series.pk]
+    ]
+    found += [place(by_id[row.series_id], row.original_start, row) for row in rest.values()]
+    return found
+
+
 def occurrences_upcoming_for_tandem(
     *, tandem: Tandem, now: datetime, n: int = 10
 ) -> list[Occurrence]:
@@ -332,13 +354,7 @@ def occurrences_upcoming_for_tandem(
     }
     # Also occurrences moved to a time ahead from a computed start that is not listed.
     rows = _rows_at(series_list, starts, also=Q(moved_to__gt=now - PAGE_MAX_DURATION))
-    by_id = {series.pk: series for series in series_list}
-    found = [
-        _placed(series, start, rows.pop((series.pk, start), None))
-        for series in series_list
-        for start in starts[series.pk]
-    ]
-    found += [_placed(by_id[row.series_id], row.original_start, row) for row in rows.values()]
+    found = _combine(series_list, starts, rows, _placed)
     found = [occ for occ in found if occ.start + occ.series.duration > now]
     found.sort(key=lambda occ: (occ.start, occ.series_id))
     return found[:n]
@@ -443,3 +459,84 @@ def commitments_by_member(*, tandem: Tandem, today: date) -> list[CommitmentCoun
             )
         )
     return result
+
+
+# --- what check-ins contribute to the composition layer (apps.home) -------------------------
+
+
+def _bare(series: CheckInSeries, start: datetime, row: Occurrence | None) -> Occurrence:
+    if row is None:
+        return Occurrence(series=series, original_start=start)
+    row.series = series  # already loaded; no query per row
+    return row
+
+
+def occurrences_upcoming_for_home(
+    *, tandem_ids: list[int], now: datetime, n: int
+) -> dict[int, list[Occurrence]]:
+    """Per tandem of `tandem_ids`, the next `n` occurrences of its active series that start
+    from `now` on, skipped ones left out, by actual start. Two queries for all the tandems."""
+    series_list = list(CheckInSeries.objects.filter(tandem_id__in=tandem_ids, active=True))
+    if not series_list:
+        return {}
+    # A few spare starts per series, so skipped ones do not leave the list short.
+    starts = {s.pk: next_occurrences(s.schedule, now, n + 2) for s in series_list}
+    computed = {(pk, start) for pk, found in starts.items() for start in found}
+    stored = Occurrence.objects.filter(series_id__in=list(starts)).filter(
+        Q(original_start__in=[start for _pk, start in computed])
+        | Q(status=OccurrenceStatus.MOVED, moved_to__gte=now)
+    )
+    # A stored row counts at a start computed for its own series, or as a move ahead.
+    rows = {
+        (row.series_id, row.original_start): row
+        for row in stored
+        if (row.series_id, row.original_start) in computed or row.status == OccurrenceStatus.MOVED
+    }
+    upcoming: dict[int, list[Occurrence]] = {}
+    for occ in _combine(series_list, starts, rows, _bare):
+        if occ.status != OccurrenceStatus.SKIPPED and occ.start >= now:
+            upcoming.setdefault(occ.series.tandem_id, []).append(occ)
+    for found in upcoming.values():
+        found.sort(key=lambda occ: (occ.start, occ.series_id))
+        del found[n:]
+    return upcoming
+
+
+def action_items_for_home(
+    *, user: User, tandem_ids: list[int], limit: int
+) -> dict[int, list[ActionItem]]:
+    """Per tandem of `tandem_ids`, the person's first `limit` open action items (by due date,
+    undated last), each with `total`: how many they have open there. One query."""
+    by_tandem = [F("tandem_id")]
+    items = (
+        ActionItem.objects.filter(
+            tandem_id__in=tandem_ids, owner_id=user.pk, status=ActionItemStatus.OPEN
+        )
+        .annotate(
+            rank=Window(
+                RowNumber(),
+                partition_by=by_tandem,
+                order_by=[F("due_date").asc(nulls_last=True), F("id").asc()],
+            ),
+            total=Window(Count("id"), partition_by=by_tandem),
+        )
+        .filter(rank__lte=limit)
+        .order_by("tandem_id", "rank")
+    )
+    found: dict[int, list[ActionItem]] = {}
+    for item in items:
+        found.setdefault(item.tandem_id, []).append(item)
+    return found
+
+
+def checkins_export_rows(*, membership: Membership) -> dict[str, QuerySet[Any]]:
+    """The member's tandem's series, occurrences, agendas, action items and retros, for the
+    whole-tandem export, by section, in id order."""
+    tid = membership.tandem_id
+    return {
+        "checkin_series": CheckInSeries.objects.filter(tandem_id=tid).order_by("pk"),
+        "occurrences": Occurrence.objects.filter(series__tandem_id=tid).order_by("pk"),
+        "agenda_items": AgendaItem.objects.filter(occurrence__series__tandem_id=tid).order_by("pk"),
+        "action_items": ActionItem.objects.filter(tandem_id=tid).order_by("pk"),
+        "retros": Retro.objects.filter(occurrence__series__tandem_id=tid).order_by("pk"),
+    }

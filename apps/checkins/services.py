@@ -6,6 +6,7 @@ forms call the same functions.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
@@ -1360,3 +1361,13 @@ def calendar_feed_revoke(*, user: User) -> None:
     if not deleted:
         raise NotFound(gettext_noop("There is no calendar feed to revoke."))
     audit_record(action="feed_token_revoked", actor=user, target=user)
+
+
+# --- erasure (called by apps.home) ----------------------------------------------------------
+
+
+def checkins_erase_for_user(*, user: User) -> None:
+    """A deleted account's calendar feed goes (its link stops working at once). What they
+    wrote in the tandem's check-ins stays, attributed to a former member."""
+    with contextlib.suppress(NotFound):  # there was no feed to revoke
+        calendar_feed_revoke(user=user)

@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.db.models import Count, F, Prefetch, Q, QuerySet, Window
@@ -17,9 +18,11 @@ from django.db.models.functions import RowNumber
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
+from apps.accounts.models import User
 from apps.core.errors import NotFound
 from apps.delegation.classification import AuthorRole, MatrixTerms, Verdict, classify
 from apps.delegation.models import (
+    ACKNOWLEDGEABLE,
     NEEDS_ACTION,
     REQUESTS,
     Answer,
@@ -306,3 +309,47 @@ def template_sources(*, membership: Membership) -> list[TemplateSource]:
         .values_list("pk", "name", "in_force")
     )
     return [TemplateSource(tandem_id=pk, name=name, areas=count) for pk, name, count in rows]
+
+
+# --- what delegation contributes to the composition layer (apps.home) -----------------------
+
+
+@dataclass(frozen=True)
+class DecisionsForHome:
+    """A tandem's decisions that wait for someone: requests for the leader to answer,
+    decisions to acknowledge, and the person's own requests waiting for an answer."""
+
+    to_answer: int
+    to_acknowledge: int
+    my_requests_waiting: int
+
+
+def decisions_for_home(*, user: User, tandem_ids: list[int]) -> dict[int, DecisionsForHome]:
+    """Per tandem of `tandem_ids` (the person's own, as the caller resolved them), the counts
+    of decisions that wait; tandems with none are left out. One query."""
+    rows = (
+        Decision.objects.filter(tandem_id__in=tandem_ids, status__in=NEEDS_ACTION)
+        .values("tandem_id")
+        .annotate(
+            to_answer=Count("pk", filter=Q(status=DecisionStatus.AWAITING_ANSWER)),
+            to_acknowledge=Count("pk", filter=Q(status__in=ACKNOWLEDGEABLE)),
+            waiting=Count("pk", filter=Q(status=DecisionStatus.AWAITING_ANSWER, author_id=user.pk)),
+        )
+        .order_by()
+    )
+    return {
+        row["tandem_id"]: DecisionsForHome(row["to_answer"], row["to_acknowledge"], row["waiting"])
+        for row in rows
+    }
+
+
+def delegation_export_rows(*, membership: Membership) -> dict[str, QuerySet[Any]]:
+    """The member's tandem's matrix, its history and its decisions, for the whole-tandem
+    export, by section, in id order."""
+    tid = membership.tandem_id
+    return {
+        "decision_areas": DecisionArea.objects.filter(tandem_id=tid).order_by("pk"),
+        "matrix_changes": MatrixChange.objects.filter(tandem_id=tid).order_by("pk"),
+        "elevations": Elevation.objects.filter(tandem_id=tid).order_by("pk"),
+        "decisions": decisions_of(membership=membership).order_by("pk"),
+    }

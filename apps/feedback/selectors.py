@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils.translation import gettext_noop
 
 from apps.accounts.models import User
@@ -222,3 +223,44 @@ def agreements_of(*, membership: Membership, cycle: FeedbackCycle) -> QuerySet[A
         .select_related("owner", "occurrence")
         .order_by("id")
     )
+
+
+# --- what feedback contributes to the composition layer (apps.home) -------------------------
+
+
+def feedback_cycles_for_home(
+    *, user: User, tandem_ids: list[int], now: datetime
+) -> dict[int, list[FeedbackCycle]]:
+    """Per tandem of `tandem_ids`, the open cycles the person has not submitted their entry
+    to yet, soonest closing first, each with `has_draft`. One query."""
+    mine = FeedbackEntry.objects.filter(cycle=OuterRef("pk"), author_id=user.pk)
+    cycles = (
+        FeedbackCycle.objects.filter(
+            tandem_id__in=tandem_ids, opens_at__lte=now, closed_at__isnull=True
+        )
+        .exclude(Exists(mine.filter(status=EntryStatus.SUBMITTED)))
+        .annotate(has_draft=Exists(mine.filter(status=EntryStatus.DRAFT)))
+        .order_by("closes_at", "id")
+    )
+    found: dict[int, list[FeedbackCycle]] = {}
+    for cycle in cycles:
+        found.setdefault(cycle.tandem_id, []).append(cycle)
+    return found
+
+
+def feedback_export_rows(*, membership: Membership) -> dict[str, QuerySet[Any]]:
+    """The member's tandem's cycles, the entries the member may see (the blind rule's one
+    place, `visible_entries`) and the appreciation, for the whole-tandem export, in id order."""
+    tid = membership.tandem_id
+    return {
+        "feedback_cycles": FeedbackCycle.objects.filter(tandem_id=tid)
+        .prefetch_related(Prefetch("questions", queryset=Question.objects.order_by("position")))
+        .order_by("pk"),
+        "feedback_entries": visible_entries(membership=membership)
+        .prefetch_related(
+            Prefetch("answers", queryset=Answer.objects.order_by("question__position")),
+            Prefetch("amendments", queryset=Amendment.objects.order_by("created_at", "id")),
+        )
+        .order_by("pk"),
+        "appreciations": Appreciation.objects.filter(tandem_id=tid).order_by("pk"),
+    }

@@ -679,3 +679,12 @@ def appreciation_react(
         appreciation.reacted_at = timezone.now() if reaction else None
         appreciation.save(update_fields=["reaction", "reacted_at", "updated_at"])
     return appreciation
+
+
+# --- erasure (called by apps.home) ----------------------------------------------------------
+
+
+def feedback_erase_for_user(*, user: User) -> None:
+    """A deleted account's drafts go: nobody but its author ever saw a draft. What they
+    submitted stays with the tandem."""
+    FeedbackEntry.objects.filter(author=user, status=EntryStatus.DRAFT).delete()

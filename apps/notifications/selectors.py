@@ -8,6 +8,7 @@ from django.utils.translation import gettext_noop
 from apps.accounts.models import User
 from apps.core.errors import NotFound
 from apps.notifications.models import Notice, NotificationPreferences
+from apps.tandems.models import Membership
 
 
 def inbox_for(user: User) -> QuerySet[Notice]:
@@ -43,3 +44,9 @@ def notification_preferences_of(user: User, *, for_update: bool = False) -> Noti
     queryset = manager.select_for_update() if for_update else manager.all()
     prefs, _created = queryset.get_or_create(user=user)
     return prefs
+
+
+def notifications_export_rows(*, membership: Membership) -> dict[str, QuerySet[Notice]]:
+    """The member's own notices about their tandem, for the whole-tandem export, in id order."""
+    notices = inbox_for(membership.user).filter(tandem_id=membership.tandem_id)
+    return {"notices": notices.order_by("pk")}

@@ -842,3 +842,26 @@ def notification_preferences_update(*, user: User, **changes: object) -> Notific
         if changes:
             prefs.save(update_fields=list(changes))
     return prefs
+
+
+# --- a person who leaves a tandem or deletes their account (called by apps.home) ------------
+
+
+def deliveries_skip_for_departed(*, user_id: int, tandem_id: int) -> int:
+    """What is still on its way to a person about a tandem they left would lead to pages they
+    no longer see: it is not sent (what is in their inbox stays, as a record)."""
+    return Delivery.objects.filter(
+        notice__recipient_id=user_id,
+        notice__tandem_id=tandem_id,
+        state=DeliveryState.PENDING,
+    ).update(
+        state=DeliveryState.SKIPPED,
+        finished_at=timezone.now(),
+        last_error="the recipient is no longer in the tandem",
+    )
+
+
+def notifications_erase_for_user(*, user: User) -> None:
+    """A deleted account's inbox and notification choices go (their deliveries with them)."""
+    Notice.objects.filter(recipient=user).delete()
+    NotificationPreferences.objects.filter(user=user).delete()

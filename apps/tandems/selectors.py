@@ -6,19 +6,14 @@ learn that it exists.
 
 from __future__ import annotations
 
-from collections import defaultdict
-from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Any, TypeVar
 
-from django.db.models import Count, Exists, F, Model, OuterRef, Prefetch, Q, QuerySet, Window
-from django.db.models.functions import RowNumber
-from django.utils import timezone
+from django.db.models import Exists, Model, OuterRef, Prefetch, QuerySet
 from django.utils.translation import gettext_noop
 
 from apps.accounts.models import User
 from apps.core.errors import NotFound
-from apps.tandems.models import FormerMember, Goal, Invitation, Membership, Role, Tandem
+from apps.tandems.models import FormerMember, Goal, Invitation, Membership, Tandem
 
 M = TypeVar("M", bound=Model)
 
@@ -108,190 +103,26 @@ def locked_in_tandem(model: type[M], *, membership: Membership, pk: int) -> M:
     return row
 
 
-# --- the home page: what needs the person now, across their tandems ------------------------
-# The home page is the one read that crosses the capability apps; their models are imported
-# inside the functions so `apps.tandems` stays importable by all of them.
-
-HOME_CHECKINS = 3
-HOME_ACTION_ITEMS = 5
-
-
-@dataclass(frozen=True)
-class UpcomingCheckIn:
-    series_id: int
-    title: str
-    start: datetime
-    original_start: datetime  # how the occurrence is addressed (a moved one keeps it)
-
-    @property
-    def key(self) -> str:
-        from apps.checkins.rules import occurrence_key
-
-        return occurrence_key(self.original_start)
+def tandems_alone_in(*, user: User) -> list[int]:
+    """The ids of the person's tandems where no other active person holds a seat: deleting
+    their account deletes these."""
+    others_active = Membership.objects.filter(tandem=OuterRef("pk"), user__is_active=True).exclude(
+        user_id=user.pk
+    )
+    return list(
+        Tandem.objects.filter(memberships__user=user)
+        .exclude(Exists(others_active))
+        .values_list("pk", flat=True)
+    )
 
 
-@dataclass
-class TandemHome:
-    """One tandem on the person's home page: their seat and what waits for them there."""
-
-    membership: Membership
-    partner: Membership | None = None
-    requests_to_answer: int = 0
-    to_acknowledge: int = 0
-    my_requests_waiting: int = 0
-    checkins: list[UpcomingCheckIn] = field(default_factory=list)
-    action_items: list[Any] = field(default_factory=list)
-    action_items_total: int = 0
-    feedback_cycles: list[Any] = field(default_factory=list)
-    open_invitations: list[Invitation] = field(default_factory=list)
-
-    @property
-    def tandem(self) -> Tandem:
-        return self.membership.tandem
-
-    @property
-    def is_leader(self) -> bool:
-        return self.membership.role == Role.LEADER
-
-    @property
-    def needs_me(self) -> bool:
-        return bool(
-            self.requests_to_answer
-            or self.to_acknowledge
-            or self.action_items
-            or self.feedback_cycles
-        )
-
-
-def home_for(
-    *, user: User, now: datetime | None = None, tandem_id: int | None = None
-) -> list[TandemHome]:
-    """What needs the person now in each of their tandems (or only in `tandem_id`).
-
-    Leaders see the requests to answer and the decisions to acknowledge; both see their next
-    check-ins, their own open action items and the open feedback cycles they have not
-    submitted yet. A fixed number of queries, however many tandems the person is in.
-    """
-    now = now or timezone.now()
-    seats = Membership.objects.filter(user_id=user.pk).select_related("tandem")
-    if tandem_id is not None:
-        seats = seats.filter(tandem_id=tandem_id)
-    homes = {
-        m.tandem_id: TandemHome(membership=m) for m in seats.order_by("tandem__name", "tandem_id")
+def tandem_export_rows(*, membership: Membership) -> dict[str, Any]:
+    """The member's tandem, its people, invitations and goals, for the whole-tandem export."""
+    tandem = membership.tandem
+    return {
+        "tandem": tandem,
+        "members": members_of(tandem=tandem),
+        "former_members": former_members_of(tandem=tandem),
+        "invitations": Invitation.objects.filter(tandem_id=tandem.pk).order_by("pk"),
+        "goals": goals_of(tandem=tandem).order_by("pk"),
     }
-    if not homes:
-        return []
-    ids = list(homes)
-    for partner in (
-        Membership.objects.filter(tandem_id__in=ids).exclude(user_id=user.pk).select_related("user")
-    ):
-        homes[partner.tandem_id].partner = partner
-    _add_decisions(homes, user=user)
-    _add_action_items(homes, user=user)
-    _add_feedback_cycles(homes, user=user, now=now)
-    _add_checkins(homes, now=now)
-    for invitation in Invitation.objects.open().filter(tandem_id__in=ids).order_by("created_at"):
-        homes[invitation.tandem_id].open_invitations.append(invitation)
-    return list(homes.values())
-
-
-def _add_decisions(homes: dict[int, TandemHome], *, user: User) -> None:
-    from apps.delegation.models import ACKNOWLEDGEABLE, NEEDS_ACTION, Decision, DecisionStatus
-
-    rows = (
-        Decision.objects.filter(tandem_id__in=list(homes), status__in=NEEDS_ACTION)
-        .values("tandem_id")
-        .annotate(
-            to_answer=Count("pk", filter=Q(status=DecisionStatus.AWAITING_ANSWER)),
-            to_acknowledge=Count("pk", filter=Q(status__in=ACKNOWLEDGEABLE)),
-            waiting=Count("pk", filter=Q(status=DecisionStatus.AWAITING_ANSWER, author_id=user.pk)),
-        )
-        .order_by()
-    )
-    for row in rows:
-        home = homes[row["tandem_id"]]
-        if home.is_leader:
-            home.requests_to_answer = row["to_answer"]
-            home.to_acknowledge = row["to_acknowledge"]
-        home.my_requests_waiting = row["waiting"]
-
-
-def _add_action_items(homes: dict[int, TandemHome], *, user: User) -> None:
-    from apps.checkins.models import ActionItem, ActionItemStatus
-
-    by_tandem = [F("tandem_id")]
-    items = (
-        ActionItem.objects.filter(
-            tandem_id__in=list(homes), owner_id=user.pk, status=ActionItemStatus.OPEN
-        )
-        .annotate(
-            rank=Window(
-                RowNumber(),
-                partition_by=by_tandem,
-                order_by=[F("due_date").asc(nulls_last=True), F("id").asc()],
-            ),
-            total=Window(Count("id"), partition_by=by_tandem),
-        )
-        .filter(rank__lte=HOME_ACTION_ITEMS)
-        .order_by("tandem_id", "rank")
-    )
-    for item in items:
-        home = homes[item.tandem_id]
-        home.action_items.append(item)
-        home.action_items_total = item.total
-
-
-def _add_feedback_cycles(homes: dict[int, TandemHome], *, user: User, now: datetime) -> None:
-    from apps.feedback.models import EntryStatus, FeedbackCycle, FeedbackEntry
-
-    mine = FeedbackEntry.objects.filter(cycle=OuterRef("pk"), author_id=user.pk)
-    cycles = (
-        FeedbackCycle.objects.filter(
-            tandem_id__in=list(homes), opens_at__lte=now, closed_at__isnull=True
-        )
-        .exclude(Exists(mine.filter(status=EntryStatus.SUBMITTED)))
-        .annotate(has_draft=Exists(mine.filter(status=EntryStatus.DRAFT)))
-        .order_by("closes_at", "id")
-    )
-    for cycle in cycles:
-        homes[cycle.tandem_id].feedback_cycles.append(cycle)
-
-
-def _add_checkins(homes: dict[int, TandemHome], *, now: datetime) -> None:
-    """The next occurrences of each tandem's active series: starts computed from the rules,
-    then the stored rows (skipped, moved) applied, in one query for all series."""
-    from apps.checkins.models import CheckInSeries, Occurrence, OccurrenceStatus
-    from apps.checkins.recurrence import next_occurrences
-
-    series_list = list(CheckInSeries.objects.filter(tandem_id__in=list(homes), active=True))
-    if not series_list:
-        return
-    # A few spare starts per series, so skipped ones do not leave the list short.
-    starts = {s.pk: next_occurrences(s.schedule, now, HOME_CHECKINS + 2) for s in series_list}
-    rows = Occurrence.objects.filter(series_id__in=list(starts)).filter(
-        Q(original_start__in=[start for group in starts.values() for start in group])
-        | Q(status=OccurrenceStatus.MOVED, moved_to__gte=now)
-    )
-    changed = {(row.series_id, row.original_start): row for row in rows}
-    upcoming: dict[int, list[UpcomingCheckIn]] = defaultdict(list)
-    for series in series_list:
-        for start in starts[series.pk]:
-            row = changed.pop((series.pk, start), None)
-            if row is not None and row.status == OccurrenceStatus.SKIPPED:
-                continue
-            actual = row.start if row is not None else start
-            if actual >= now:
-                upcoming[series.tandem_id].append(
-                    UpcomingCheckIn(series.pk, series.title, actual, start)
-                )
-    # Rows moved into the future from a start outside the computed ones.
-    by_pk = {s.pk: s for s in series_list}
-    for (series_id, original), row in changed.items():
-        if row.status == OccurrenceStatus.MOVED and row.moved_to and row.moved_to >= now:
-            series = by_pk[series_id]
-            upcoming[series.tandem_id].append(
-                UpcomingCheckIn(series.pk, series.title, row.moved_to, original)
-            )
-    for tandem_pk, items in upcoming.items():
-        items.sort(key=lambda item: (item.start, item.series_id))
-        homes[tandem_pk].checkins = items[:HOME_CHECKINS]

@@ -10,7 +10,6 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext, gettext_noop
 
@@ -100,6 +99,8 @@ def tandem_update(
 
 @transaction.atomic
 def tandem_delete(*, membership: Membership) -> None:
+    """The leader deletes the tandem. What the capabilities keep of it that a cascade cannot
+    remove goes first: `apps.home.services.tandem_delete` is the whole use case."""
     access.require_leader(membership, action=gettext_noop("delete the tandem"))
     audit_record(
         action="tandem_deleted",
@@ -107,12 +108,22 @@ def tandem_delete(*, membership: Membership) -> None:
         tandem=membership.tandem_id,
         target=membership.tandem,
     )
-    # A decision protects its area (an area with decisions cannot be deleted alone), and
-    # Django refuses a cascade through a protecting key: the decisions go first.
-    from apps.delegation.models import Decision
-
-    Decision.objects.filter(tandem_id=membership.tandem_id).delete()
     membership.tandem.delete()
+
+
+def tandems_delete_for_deleted_account(*, user: User, tandem_ids: list[int]) -> None:
+    """Delete the tandems a deleted account leaves nobody active in (with their open
+    invitations), each recorded in the audit log. The capabilities' rows that a cascade
+    cannot remove are gone already (`apps.home.services.user_delete`)."""
+    for tandem_id in tandem_ids:
+        audit_record(
+            action="tandem_deleted",
+            actor=user,
+            tandem=tandem_id,
+            target=f"tandems.tandem:{tandem_id}",
+            data={"reason": "account_deleted"},
+        )
+    Tandem.objects.filter(pk__in=tandem_ids).delete()
 
 
 # --- a pair that changes ----------------------------------------------------------------------
@@ -124,7 +135,7 @@ def membership_leave(*, membership: Membership) -> FormerMember:
     shared stays with the tandem (see `FormerMember`), and they see the tandem no more.
 
     The only member cannot leave (the tandem would belong to nobody): they delete it. The
-    partner is told.
+    partner is told by `apps.home.services.membership_leave`, the whole use case.
     """
     return _vacate(membership, departure=Departure.LEFT, actor=membership.user)
 
@@ -133,7 +144,8 @@ def membership_leave(*, membership: Membership) -> FormerMember:
 def membership_remove(*, membership: Membership, member_id: int) -> FormerMember:
     """The leader removes the other member (who left the organisation, say) from their seat,
     so a successor can be invited; `member_id` is the seat's (membership's) id. The removed
-    person is told by e-mail, since they no longer see the tandem."""
+    person is told by e-mail, since they no longer see the tandem (the partner's notice:
+    `apps.home.services.membership_remove`)."""
     access.require_leader(membership, action=gettext_noop("remove a member"))
     seat = Membership.objects.filter(tandem_id=membership.tandem_id, pk=member_id).first()
     if seat is None:
@@ -181,19 +193,6 @@ def _vacate(seat: Membership, *, departure: str, actor: User) -> FormerMember:
         removed_by=actor if departure == Departure.REMOVED else None,
     )
     seat.delete()
-    # What is still on its way to them about this tandem would lead to pages they no longer
-    # see: it is not sent (what is in their inbox stays, as a record).
-    from apps.notifications.models import Delivery, DeliveryState
-
-    Delivery.objects.filter(
-        notice__recipient_id=seat.user_id,
-        notice__tandem_id=seat.tandem_id,
-        state=DeliveryState.PENDING,
-    ).update(
-        state=DeliveryState.SKIPPED,
-        finished_at=timezone.now(),
-        last_error="the recipient is no longer in the tandem",
-    )
     audit_record(
         action="member_removed" if departure == Departure.REMOVED else "member_left",
         actor=actor,
@@ -201,50 +200,12 @@ def _vacate(seat: Membership, *, departure: str, actor: User) -> FormerMember:
         target=seat.user,
         data={"role": seat.role, "departure": departure},
     )
-    for partner in others:
-        _notify_partner_of_departure(partner, former)
     if departure == Departure.REMOVED:
         from apps.tandems.tasks import send_removal_email
 
         former_id = former.pk
         transaction.on_commit(lambda: send_removal_email.delay(former_id), robust=True)
     return former
-
-
-def _notify_partner_of_departure(partner: Membership, former: FormerMember) -> None:
-    from apps.notifications.services import notify
-
-    person = former.user
-    with translation.override(partner.user.language):
-        values = {
-            "name": person.name,
-            "role": Role(former.role).label,
-            "tandem": partner.tandem.name,
-        }
-        if former.departure == Departure.REMOVED:
-            if former.removed_by_id == partner.user_id:
-                return  # the leader who removed them knows
-            title = gettext("%(name)s was removed from “%(tandem)s”") % values
-        elif former.departure == Departure.ACCOUNT_DELETED:
-            title = gettext("Your partner in “%(tandem)s” deleted their account") % values
-        else:
-            title = gettext("%(name)s left “%(tandem)s”") % values
-        body = (
-            gettext(
-                "The seat of the %(role)s is free: invite a successor from the tandem's page. "
-                "Everything you shared stays in the tandem."
-            )
-            % values
-        )
-    notify(
-        recipient=partner.user,
-        tandem=partner.tandem,
-        kind="tandem.member_left",
-        key=f"tandem:{former.tandem_id}:former:{former.pk}",
-        title=title,
-        body=body,
-        url=reverse("tandems:overview", args=[former.tandem_id]),
-    )
 
 
 def removal_email_send(*, former_member_id: int) -> bool:
@@ -435,38 +396,7 @@ def invitation_accept(*, user: User, token: str) -> Membership:
         target=invitation,
         data={"role": invitation.role},
     )
-    _notify_members_of_join(membership, invitation=invitation)
     return membership
-
-
-def _notify_members_of_join(membership: Membership, *, invitation: Invitation) -> None:
-    """Whoever is already in the tandem (the inviter, as a rule: only members invite)
-    learns that the invited person accepted and joined, and in which seat."""
-    from apps.notifications.services import notify
-
-    newcomer = membership.user
-    others = Membership.objects.select_related("user", "tandem").filter(
-        tandem_id=membership.tandem_id
-    )
-    for seat in others.exclude(pk=membership.pk):
-        person = seat.user
-        with translation.override(person.language):
-            values = {
-                "name": newcomer.name,
-                "role": str(Role(membership.role).label),
-                "tandem": seat.tandem.name,
-            }
-            title = gettext("%(name)s accepted your invitation and joined “%(tandem)s”") % values
-            body = gettext("%(name)s joined as %(role)s.") % values
-        notify(
-            recipient=person,
-            tandem=seat.tandem,
-            kind="tandem.joined",
-            key=f"invitation:{invitation.pk}:accepted",
-            title=title,
-            body=body,
-            url=reverse("tandems:overview", args=[membership.tandem_id]),
-        )
 
 
 def invitation_send_email(*, invitation_id: int, token: str) -> bool:

@@ -9,5 +9,4 @@ urlpatterns = [
     path("me/", views.MeView.as_view(), name="api-me"),
     path("me/tokens/", views.ApiTokenListView.as_view(), name="api-me-tokens"),
     path("me/tokens/<int:token_id>/", views.ApiTokenDetailView.as_view(), name="api-me-token"),
-    path("me/delete/", views.AccountDeleteView.as_view(), name="api-me-delete"),
 ]

@@ -15,7 +15,6 @@ from rest_framework.views import APIView
 
 from apps.accounts import selectors, services
 from apps.accounts.api.serializers import (
-    AccountDeleteInputSerializer,
     ApiTokenSerializer,
     EmailVerifyInputSerializer,
     MeSerializer,
@@ -32,7 +31,7 @@ if TYPE_CHECKING:
     # What APIView.get_permissions returns in the stubs: anything with has_permission().
     from rest_framework.permissions import _SupportsHasPermission
 
-_LOCKED_OUT = OpenApiResponse(
+LOCKED_OUT = OpenApiResponse(
     description="Too many attempts: locked out for the cool-off, or throttled (Retry-After)."
 )
 
@@ -54,7 +53,7 @@ class SignUpView(APIView):
     throttle_classes = SIGN_UP_THROTTLES
 
     @extend_schema(
-        request=SignUpInputSerializer, responses={202: SignUpOutputSerializer, 429: _LOCKED_OUT}
+        request=SignUpInputSerializer, responses={202: SignUpOutputSerializer, 429: LOCKED_OUT}
     )
     def post(self, request: Request) -> Response:
         data = SignUpInputSerializer(data=request.data)
@@ -73,7 +72,7 @@ class EmailVerifyView(APIView):
 
     @extend_schema(
         request=EmailVerifyInputSerializer,
-        responses={200: TokenOutputSerializer, 429: _LOCKED_OUT},
+        responses={200: TokenOutputSerializer, 429: LOCKED_OUT},
     )
     def post(self, request: Request) -> Response:
         data = EmailVerifyInputSerializer(data=request.data)
@@ -101,7 +100,7 @@ class TokenView(APIView):
         return [AllowAny()] if self.request.method == "POST" else super().get_permissions()
 
     @extend_schema(
-        request=TokenInputSerializer, responses={200: TokenOutputSerializer, 429: _LOCKED_OUT}
+        request=TokenInputSerializer, responses={200: TokenOutputSerializer, 429: LOCKED_OUT}
     )
     def post(self, request: Request) -> Response:
         data = TokenInputSerializer(data=request.data)
@@ -180,23 +179,3 @@ class MeView(APIView):
             **data.validated_data,
         )
         return Response(MeSerializer(user).data)
-
-
-class AccountDeleteView(APIView):
-    """Delete one's own account, confirmed with the password. The person is anonymised
-    ("Deleted person"); what they share with a partner stays readable for the partner."""
-
-    throttle_classes = AUTH_THROTTLES
-
-    @extend_schema(request=AccountDeleteInputSerializer, responses={204: None, 429: _LOCKED_OUT})
-    def post(self, request: Request) -> Response:
-        data = AccountDeleteInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        services.user_delete(
-            user=request.user,  # type: ignore[arg-type]
-            password=data.validated_data["password"],
-        )
-        session = getattr(request._request, "session", None)
-        if session is not None:
-            session.flush()
-        return Response(status=status.HTTP_204_NO_CONTENT)

@@ -14,12 +14,10 @@ from rest_framework.serializers import BaseSerializer
 from rest_framework.views import APIView
 
 from apps.tandems import selectors, services
-from apps.tandems.api.export import TandemExportSerializer, tandem_export
 from apps.tandems.api.mixins import TandemScopedMixin
 from apps.tandems.api.serializers import (
     FormerMemberSerializer,
     GoalSerializer,
-    InvitationAcceptInputSerializer,
     InvitationCreatedSerializer,
     InvitationCreateInputSerializer,
     InvitationSerializer,
@@ -79,23 +77,6 @@ class TandemDetailView(TandemScopedMixin, APIView):
         tandem = selectors.tandems_with_members_for(request.user).get(pk=self.tandem.pk)  # type: ignore[arg-type]
         return Response(TandemSerializer(tandem).data)
 
-    @extend_schema(responses={204: None})
-    def delete(self, request: Request, tandem_id: int) -> Response:
-        services.tandem_delete(membership=self.membership)
-        return Response(status=status.HTTP_204_NO_CONTENT)
-
-
-@extend_schema(parameters=[TANDEM_ID])
-class TandemExportView(TandemScopedMixin, APIView):
-    """Everything in the tandem the signed-in member may see, as one JSON document to keep
-    (the partner's feedback only once revealed). Each export is recorded in the audit log."""
-
-    @extend_schema(responses=TandemExportSerializer)
-    def get(self, request: Request, tandem_id: int) -> Response:
-        data = TandemExportSerializer(tandem_export(membership=self.membership)).data
-        filename = f"tandem-{self.tandem.pk}-export.json"
-        return Response(data, headers={"Content-Disposition": f'attachment; filename="{filename}"'})
-
 
 @extend_schema(parameters=[TANDEM_ID])
 class MemberListView(TandemScopedMixin, generics.ListAPIView[Membership]):
@@ -105,34 +86,6 @@ class MemberListView(TandemScopedMixin, generics.ListAPIView[Membership]):
 
     def get_queryset(self) -> QuerySet[Membership]:
         return selectors.members_of(tandem=self.tandem)
-
-
-@extend_schema(parameters=[TANDEM_ID, OpenApiParameter("member_id", int, OpenApiParameter.PATH)])
-class MemberDetailView(TandemScopedMixin, APIView):
-    @extend_schema(
-        responses={204: None},
-        description="The leader removes the other member from their seat (who then no longer "
-        "sees the tandem, and is told by e-mail); the seat is free for a successor and "
-        "everything shared stays. `member_id` is the seat's id from `members/`. Leaving "
-        "oneself is `leave/`.",
-    )
-    def delete(self, request: Request, tandem_id: int, member_id: int) -> Response:
-        services.membership_remove(membership=self.membership, member_id=member_id)
-        return Response(status=status.HTTP_204_NO_CONTENT)
-
-
-@extend_schema(parameters=[TANDEM_ID])
-class LeaveView(TandemScopedMixin, APIView):
-    @extend_schema(
-        request=None,
-        responses={204: None, 409: OpenApiResponse(description="The only member cannot leave.")},
-        description="Leave the tandem: the seat is free for a successor, everything shared "
-        "stays with the tandem (named as a former member's), and the tandem is no longer "
-        "yours to see. The partner is told. The only member deletes the tandem instead.",
-    )
-    def post(self, request: Request, tandem_id: int) -> Response:
-        services.membership_leave(membership=self.membership)
-        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 @extend_schema(parameters=[TANDEM_ID])
@@ -193,21 +146,6 @@ class InvitationRevokeView(TandemScopedMixin, APIView):
             membership=self.membership, invitation_id=invitation_id
         )
         return Response(InvitationSerializer(invitation).data)
-
-
-class InvitationAcceptView(APIView):
-    """Join a tandem with the token from an invitation e-mail."""
-
-    @extend_schema(request=InvitationAcceptInputSerializer, responses={201: TandemSerializer})
-    def post(self, request: Request) -> Response:
-        data = InvitationAcceptInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        membership = services.invitation_accept(
-            user=request.user,  # type: ignore[arg-type]
-            token=data.validated_data["token"],
-        )
-        tandem = selectors.tandems_with_members_for(request.user).get(pk=membership.tandem_id)  # type: ignore[arg-type]
-        return Response(TandemSerializer(tandem).data, status=status.HTTP_201_CREATED)
 
 
 @extend_schema_view(

@@ -19,6 +19,7 @@ from apps.checkins.models import CalendarFeed
 from apps.delegation import services as delegation
 from apps.feedback import services as feedback
 from apps.feedback.models import FeedbackEntry
+from apps.home import services as home
 from apps.notifications.models import Notice, NotificationPreferences
 from apps.notifications.services import notification_preferences_update
 from apps.tandems import services as tandems
@@ -189,7 +190,7 @@ def test_tandems_nobody_active_is_left_in_are_deleted(pair: Pair) -> None:
         membership=mine_seat, email="guest@example.org", role=Role.ASSISTANT
     )
 
-    services.user_delete(user=ann, password=PASSWORD)
+    home.user_delete(user=ann, password=PASSWORD)
 
     assert not Tandem.objects.filter(pk=mine.pk).exists()
     assert not Invitation.objects.filter(pk=invitation.pk).exists()
@@ -207,26 +208,26 @@ def test_tandems_nobody_active_is_left_in_are_deleted(pair: Pair) -> None:
 
 
 def test_when_the_second_member_leaves_the_tandem_goes(pair: Pair) -> None:
-    services.user_delete(user=pair.assistant, password=PASSWORD)
+    home.user_delete(user=pair.assistant, password=PASSWORD)
     assert Tandem.objects.filter(pk=pair.tandem.pk).exists()
 
-    services.user_delete(user=pair.leader, password=PASSWORD)
+    home.user_delete(user=pair.leader, password=PASSWORD)
 
     assert not Tandem.objects.filter(pk=pair.tandem.pk).exists()
 
 
 def test_an_account_is_deleted_once(pair: Pair) -> None:
-    services.user_delete(user=pair.assistant, password=PASSWORD)
+    home.user_delete(user=pair.assistant, password=PASSWORD)
 
     with pytest.raises(services.DomainError, match="deleted already"):
-        services.user_delete(user=pair.assistant, password=PASSWORD)
+        home.user_delete(user=pair.assistant, password=PASSWORD)
 
     assert AuditEvent.objects.filter(action="account_deleted").count() == 1
 
 
 def test_the_address_is_free_for_a_new_account(pair: Pair) -> None:
     email = pair.assistant.email
-    services.user_delete(user=pair.assistant, password=PASSWORD)
+    home.user_delete(user=pair.assistant, password=PASSWORD)
 
     response = api_sign_up(email=email)
 

@@ -15,6 +15,7 @@ from apps.audit.models import AppendOnlyError, AuditEvent
 from apps.audit.services import audit_record
 from apps.checkins import services as checkins
 from apps.delegation import services as delegation
+from apps.home import services as home
 from apps.tandems import services as tandems
 from apps.tandems.models import Role
 from tests.conftest import Pair
@@ -154,7 +155,7 @@ def test_deleting_a_tandem_is_recorded_and_keeps_its_events(pair: Pair) -> None:
     area = delegation.area_create(membership=pair.leader_membership, name="Travel", level=5)
     tandem_id = pair.tandem.pk
 
-    tandems.tandem_delete(membership=pair.leader_membership)
+    home.tandem_delete(membership=pair.leader_membership)
 
     assert events() == [
         ("area_created", pair.leader.pk, tandem_id, f"delegation.decisionarea:{area.pk}", None,

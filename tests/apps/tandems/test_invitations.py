@@ -10,6 +10,7 @@ from django.core import mail
 from django.utils import timezone
 
 from apps.core.errors import DomainError, PermissionDenied
+from apps.home import services as home
 from apps.tandems import services, tasks
 from apps.tandems.models import Invitation, Membership, Role
 from apps.tandems.services import invitation_accept, invitation_create, tandem_create
@@ -212,7 +213,7 @@ def test_the_seat_taken_after_inviting_makes_the_token_useless(leader_seat) -> N
 
 def test_only_the_leader_deletes_the_tandem(pair) -> None:
     with pytest.raises(PermissionDenied):
-        services.tandem_delete(membership=pair.assistant_membership)
+        home.tandem_delete(membership=pair.assistant_membership)
 
-    services.tandem_delete(membership=pair.leader_membership)
+    home.tandem_delete(membership=pair.leader_membership)
     assert not Membership.objects.exists()

@@ -8,9 +8,10 @@ import pytest
 import time_machine
 from django.test import Client
 
+from apps.home.services import invitation_accept
 from apps.notifications.models import Notice
 from apps.tandems.models import Role
-from apps.tandems.services import invitation_accept, invitation_create, tandem_create
+from apps.tandems.services import invitation_create, tandem_create
 from tests.conftest import client_for
 from tests.factories import UserFactory
 from tests.factories.notifications import deliver_due

@@ -9,11 +9,11 @@ from django.core import mail
 from django.test import Client
 from rest_framework.test import APIClient
 
-from apps.accounts import services as account_services
 from apps.audit.models import AuditEvent
 from apps.core.errors import Conflict, DomainError, NotFound, PermissionDenied
 from apps.delegation import services as delegation
 from apps.delegation.models import Decision, Level
+from apps.home import services as home
 from apps.notifications.models import Delivery, DeliveryState, Notice
 from apps.notifications.services import notify
 from apps.tandems import selectors, services, tasks
@@ -55,7 +55,7 @@ def test_the_assistant_leaves_the_seat_is_free_and_the_history_stays(pair: Pair)
     decision = a_decision_by_the_assistant(pair)
     assistant_seat = seat(pair, Role.ASSISTANT)
 
-    former = services.membership_leave(membership=assistant_seat)
+    former = home.membership_leave(membership=assistant_seat)
 
     assert not Membership.objects.filter(pk=assistant_seat.pk).exists()
     assert (former.user, former.role, former.departure) == (pair.assistant, "assistant", "left")
@@ -67,7 +67,7 @@ def test_the_assistant_leaves_the_seat_is_free_and_the_history_stays(pair: Pair)
 
 
 def test_who_left_sees_the_tandem_no_more(pair: Pair) -> None:
-    services.membership_leave(membership=seat(pair, Role.ASSISTANT))
+    home.membership_leave(membership=seat(pair, Role.ASSISTANT))
 
     assert api(pair.assistant).get(f"/api/v1/tandems/{pair.tandem.pk}/").status_code == 404
     assert (
@@ -91,7 +91,7 @@ def test_the_partner_is_told_once_and_what_was_on_its_way_to_the_leaver_stops(
         title="Something",
     )
 
-    services.membership_leave(membership=seat(pair, Role.ASSISTANT))
+    home.membership_leave(membership=seat(pair, Role.ASSISTANT))
 
     (notice,) = Notice.objects.filter(recipient=pair.leader, kind="tandem.member_left")
     assert pair.assistant.name in notice.title and notice.url == f"/t/{pair.tandem.pk}/"
@@ -100,10 +100,10 @@ def test_the_partner_is_told_once_and_what_was_on_its_way_to_the_leaver_stops(
 
 
 def test_the_only_member_cannot_leave(pair: Pair) -> None:
-    services.membership_leave(membership=seat(pair, Role.ASSISTANT))
+    home.membership_leave(membership=seat(pair, Role.ASSISTANT))
 
     with pytest.raises(Conflict):
-        services.membership_leave(membership=seat(pair, Role.LEADER))
+        home.membership_leave(membership=seat(pair, Role.LEADER))
 
     response = api(pair.leader).post(f"/api/v1/tandems/{pair.tandem.pk}/leave/")
     assert response.status_code == 409 and "delete the tandem" in str(response.data)
@@ -111,7 +111,7 @@ def test_the_only_member_cannot_leave(pair: Pair) -> None:
 
 
 def test_the_leader_may_leave_too_and_the_assistant_invites_a_new_leader(pair: Pair) -> None:
-    services.membership_leave(membership=seat(pair, Role.LEADER))
+    home.membership_leave(membership=seat(pair, Role.LEADER))
 
     invitation, _token = services.invitation_create(
         membership=seat(pair, Role.ASSISTANT), email="new-lead@example.org", role=Role.LEADER
@@ -124,7 +124,7 @@ def test_the_leader_may_leave_too_and_the_assistant_invites_a_new_leader(pair: P
 
 def test_the_leader_removes_the_assistant_who_is_told_by_email(pair: Pair) -> None:
     with tasks_run_here():
-        former = services.membership_remove(
+        former = home.membership_remove(
             membership=seat(pair, Role.LEADER), member_id=seat(pair, Role.ASSISTANT).pk
         )
 
@@ -146,15 +146,15 @@ def another_tandems_seat() -> Membership:
 
 def test_only_the_leader_removes_and_never_themself(pair: Pair) -> None:
     with pytest.raises(PermissionDenied):
-        services.membership_remove(
+        home.membership_remove(
             membership=seat(pair, Role.ASSISTANT), member_id=seat(pair, Role.LEADER).pk
         )
     with pytest.raises(DomainError, match="leave the tandem instead"):
-        services.membership_remove(
+        home.membership_remove(
             membership=seat(pair, Role.LEADER), member_id=seat(pair, Role.LEADER).pk
         )
     with pytest.raises(NotFound):
-        services.membership_remove(
+        home.membership_remove(
             membership=seat(pair, Role.LEADER), member_id=another_tandems_seat().pk
         )
     assert Membership.objects.filter(tandem=pair.tandem).count() == 2
@@ -176,7 +176,7 @@ def test_a_successor_takes_the_seat_and_reads_the_history_with_the_former_named(
     pair: Pair,
 ) -> None:
     decision = a_decision_by_the_assistant(pair)
-    services.membership_remove(
+    home.membership_remove(
         membership=seat(pair, Role.LEADER), member_id=seat(pair, Role.ASSISTANT).pk
     )
     successor = UserFactory(email="successor@example.org")
@@ -184,7 +184,7 @@ def test_a_successor_takes_the_seat_and_reads_the_history_with_the_former_named(
         membership=seat(pair, Role.LEADER), email=successor.email, role=Role.ASSISTANT
     )
 
-    services.invitation_accept(user=successor, token=token)
+    home.invitation_accept(user=successor, token=token)
 
     browser = Client()
     browser.force_login(successor)
@@ -199,12 +199,12 @@ def test_a_successor_takes_the_seat_and_reads_the_history_with_the_former_named(
 
 
 def test_who_comes_back_is_a_member_again_not_a_former_one(pair: Pair) -> None:
-    services.membership_leave(membership=seat(pair, Role.ASSISTANT))
+    home.membership_leave(membership=seat(pair, Role.ASSISTANT))
     _invitation, token = services.invitation_create(
         membership=seat(pair, Role.LEADER), email=pair.assistant.email, role=Role.ASSISTANT
     )
 
-    services.invitation_accept(user=pair.assistant, token=token)
+    home.invitation_accept(user=pair.assistant, token=token)
 
     assert selectors.former_names_of(tandem_id=pair.tandem.pk) == {}
     assert FormerMember.objects.filter(tandem=pair.tandem).count() == 1  # the record stays
@@ -216,7 +216,7 @@ def test_who_comes_back_is_a_member_again_not_a_former_one(pair: Pair) -> None:
 def test_a_deleted_account_frees_its_seat_for_a_successor(pair: Pair) -> None:
     a_decision_by_the_assistant(pair)
 
-    account_services.user_delete(user=pair.assistant, password=PASSWORD)
+    home.user_delete(user=pair.assistant, password=PASSWORD)
 
     former = FormerMember.objects.get(tandem=pair.tandem)
     assert former.departure == Departure.ACCOUNT_DELETED

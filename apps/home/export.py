@@ -1,9 +1,10 @@
 """A member's export of everything in a tandem they may see, as one JSON document.
 
 Every section is read through the requester's seat (its tandem), so the export holds exactly
-what the API shows this person and nothing of another tandem. Feedback goes through the blind
-rule's one place, `apps.feedback.selectors.visible_entries`: the partner's entry is in the
-export only once it is submitted and revealed, exactly as in the API.
+what the API shows this person and nothing of another tandem. Each app gives its sections
+through its own `…_export_rows` selector, listed in `tandem_export`. Feedback goes through the
+blind rule's one place, `apps.feedback.selectors.visible_entries`: the partner's entry is in
+the export only once it is submitted and revealed, exactly as in the API.
 
 The rows are exported whole (every field of the table, references as ids), so the document
 is complete without the API's derived fields; `members` and `former_members` name the people
@@ -15,12 +16,12 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import models
-from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 from rest_framework import serializers
 
 from apps.audit.models import AuditAction
 from apps.audit.services import audit_record
+from apps.checkins import selectors as checkins_selectors
 from apps.checkins.models import ActionItem, AgendaItem, CheckInSeries, Occurrence, Retro
 from apps.delegation import selectors as delegation_selectors
 from apps.delegation.models import Decision, DecisionArea, Elevation, MatrixChange
@@ -35,7 +36,7 @@ from apps.feedback.models import (
 )
 from apps.notifications import selectors as notification_selectors
 from apps.notifications.models import Notice
-from apps.tandems import selectors
+from apps.tandems import selectors as tandem_selectors
 from apps.tandems.models import FormerMember, Goal, Invitation, Membership, Tandem
 
 EXPORT_FORMAT = "tandem-export/1"
@@ -241,47 +242,20 @@ class TandemExportSerializer(serializers.Serializer[Any]):
     )
 
 
-def _ordered(qs: QuerySet[Any]) -> QuerySet[Any]:
-    return qs.order_by("pk")
-
-
 def tandem_export(*, membership: Membership) -> dict[str, Any]:
     """Everything of the member's tandem they may see; records the export in the audit
     log. A fixed number of queries, whatever the amount of data."""
-    tandem = membership.tandem
     user = membership.user
-    tid = tandem.pk
     data: dict[str, Any] = {
         "format": EXPORT_FORMAT,
         "exported_at": timezone.now(),
         "exported_by": user.pk,
-        "tandem": tandem,
-        "members": selectors.members_of(tandem=tandem),
-        "former_members": selectors.former_members_of(tandem=tandem),
-        "invitations": _ordered(Invitation.objects.filter(tandem_id=tid)),
-        "goals": _ordered(selectors.goals_of(tandem=tandem)),
-        "decision_areas": _ordered(DecisionArea.objects.filter(tandem_id=tid)),
-        "matrix_changes": _ordered(MatrixChange.objects.filter(tandem_id=tid)),
-        "elevations": _ordered(Elevation.objects.filter(tandem_id=tid)),
-        "decisions": _ordered(delegation_selectors.decisions_of(membership=membership)),
-        "checkin_series": _ordered(CheckInSeries.objects.filter(tandem_id=tid)),
-        "occurrences": _ordered(Occurrence.objects.filter(series__tandem_id=tid)),
-        "agenda_items": _ordered(AgendaItem.objects.filter(occurrence__series__tandem_id=tid)),
-        "action_items": _ordered(ActionItem.objects.filter(tandem_id=tid)),
-        "retros": _ordered(Retro.objects.filter(occurrence__series__tandem_id=tid)),
-        "feedback_cycles": _ordered(
-            FeedbackCycle.objects.filter(tandem_id=tid).prefetch_related(
-                Prefetch("questions", queryset=Question.objects.order_by("position"))
-            )
-        ),
-        "feedback_entries": _ordered(
-            feedback_selectors.visible_entries(membership=membership).prefetch_related(
-                Prefetch("answers", queryset=Answer.objects.order_by("question__position")),
-                Prefetch("amendments", queryset=Amendment.objects.order_by("created_at", "id")),
-            )
-        ),
-        "appreciations": _ordered(Appreciation.objects.filter(tandem_id=tid)),
-        "notices": _ordered(notification_selectors.inbox_for(user).filter(tandem_id=tid)),
+        **tandem_selectors.tandem_export_rows(membership=membership),
+        **delegation_selectors.delegation_export_rows(membership=membership),
+        **checkins_selectors.checkins_export_rows(membership=membership),
+        **feedback_selectors.feedback_export_rows(membership=membership),
+        **notification_selectors.notifications_export_rows(membership=membership),
     }
+    tandem = membership.tandem
     audit_record(action=AuditAction.DATA_EXPORTED, actor=user, tandem=tandem, target=tandem)
     return data

@@ -1,0 +1,121 @@
+"""The home page: what needs the person now, across their tandems.
+
+The one read that crosses the capability apps. Each capability says what it contributes
+through its own selector, called here one by one: delegation the decisions that wait, check-ins
+the next occurrences and the person's open action items, feedback the cycles that wait for
+their entry. A fixed number of queries, however many tandems the person is in.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.utils import timezone
+
+from apps.accounts.models import User
+from apps.checkins import selectors as checkins
+from apps.checkins.models import ActionItem, Occurrence
+from apps.checkins.rules import occurrence_key
+from apps.delegation import selectors as delegation
+from apps.feedback import selectors as feedback
+from apps.feedback.models import FeedbackCycle
+from apps.tandems.models import Invitation, Membership, Role, Tandem
+
+HOME_CHECKINS = 3
+HOME_ACTION_ITEMS = 5
+
+
+@dataclass(frozen=True)
+class UpcomingCheckIn:
+    series_id: int
+    title: str
+    start: datetime
+    original_start: datetime  # how the occurrence is addressed (a moved one keeps it)
+
+    @property
+    def key(self) -> str:
+        return occurrence_key(self.original_start)
+
+    @classmethod
+    def of(cls, occurrence: Occurrence) -> UpcomingCheckIn:
+        series = occurrence.series
+        return cls(series.pk, series.title, occurrence.start, occurrence.original_start)
+
+
+@dataclass
+class TandemHome:
+    """One tandem on the person's home page: their seat and what waits for them there."""
+
+    membership: Membership
+    partner: Membership | None = None
+    requests_to_answer: int = 0
+    to_acknowledge: int = 0
+    my_requests_waiting: int = 0
+    checkins: list[UpcomingCheckIn] = field(default_factory=list)
+    action_items: list[ActionItem] = field(default_factory=list)
+    action_items_total: int = 0
+    feedback_cycles: list[FeedbackCycle] = field(default_factory=list)
+    open_invitations: list[Invitation] = field(default_factory=list)
+
+    @property
+    def tandem(self) -> Tandem:
+        return self.membership.tandem
+
+    @property
+    def is_leader(self) -> bool:
+        return self.membership.role == Role.LEADER
+
+    @property
+    def needs_me(self) -> bool:
+        return bool(
+            self.requests_to_answer
+            or self.to_acknowledge
+            or self.action_items
+            or self.feedback_cycles
+        )
+
+
+def home_for(
+    *, user: User, now: datetime | None = None, tandem_id: int | None = None
+) -> list[TandemHome]:
+    """What needs the person now in each of their tandems (or only in `tandem_id`).
+
+    Leaders see the requests to answer and the decisions to acknowledge; both see their next
+    check-ins, their own open action items and the open feedback cycles they have not
+    submitted yet.
+    """
+    now = now or timezone.now()
+    seats = Membership.objects.filter(user_id=user.pk).select_related("tandem")
+    if tandem_id is not None:
+        seats = seats.filter(tandem_id=tandem_id)
+    homes = {
+        m.tandem_id: TandemHome(membership=m) for m in seats.order_by("tandem__name", "tandem_id")
+    }
+    if not homes:
+        return []
+    ids = list(homes)
+    for partner in (
+        Membership.objects.filter(tandem_id__in=ids).exclude(user_id=user.pk).select_related("user")
+    ):
+        homes[partner.tandem_id].partner = partner
+    for tid, waiting in delegation.decisions_for_home(user=user, tandem_ids=ids).items():
+        home = homes[tid]
+        if home.is_leader:
+            home.requests_to_answer = waiting.to_answer
+            home.to_acknowledge = waiting.to_acknowledge
+        home.my_requests_waiting = waiting.my_requests_waiting
+    items = checkins.action_items_for_home(user=user, tandem_ids=ids, limit=HOME_ACTION_ITEMS)
+    for tid, found in items.items():
+        homes[tid].action_items = found
+        homes[tid].action_items_total = found[-1].total  # type: ignore[attr-defined]
+    for tid, cycles in feedback.feedback_cycles_for_home(
+        user=user, tandem_ids=ids, now=now
+    ).items():
+        homes[tid].feedback_cycles = cycles
+    upcoming = checkins.occurrences_upcoming_for_home(tandem_ids=ids, now=now, n=HOME_CHECKINS)
+    for tid, occurrences in upcoming.items():
+        homes[tid].checkins = [UpcomingCheckIn.of(occ) for occ in occurrences]
+    for invitation in Invitation.objects.open().filter(tandem_id__in=ids).order_by("created_at"):
+        homes[invitation.tandem_id].open_invitations.append(invitation)
+    return list(homes.values())
