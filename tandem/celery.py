@@ -20,6 +20,8 @@ NOTIFICATIONS_DISPATCH_SECONDS = float(
 DELEGATION_OVERDUE_SECONDS = float(os.environ.get("TANDEM_DELEGATION_OVERDUE_SECONDS", "300"))
 # How often upcoming check-ins are scanned for reminders (each is sent once, by its key).
 CHECKINS_REMINDER_SECONDS = float(os.environ.get("TANDEM_CHECKINS_REMINDER_SECONDS", "300"))
+# How often check-ins pull the decisions flagged for the next check-in onto its agenda.
+CHECKINS_DECISIONS_SECONDS = float(os.environ.get("TANDEM_CHECKINS_DECISIONS_SECONDS", "60"))
 # Beat sends every entry once as it starts, instead of waiting a whole interval for the first
 # run: scripts/run sets it, so the demo's reminders arrive in its first minutes. Every task is
 # idempotent, so a restart's extra run changes nothing.
@@ -48,6 +50,11 @@ app.conf.beat_schedule = {
         "task": "checkins.schedule_reminders",
         "schedule": CHECKINS_REMINDER_SECONDS,
         "options": {"expires": CHECKINS_REMINDER_SECONDS * 0.9},
+    },
+    "checkins.pull_decisions_onto_agendas": {
+        "task": "checkins.pull_decisions_onto_agendas",
+        "schedule": CHECKINS_DECISIONS_SECONDS,
+        "options": {"expires": CHECKINS_DECISIONS_SECONDS * 0.9},
     },
     "checkins.carry_over": {
         "task": "checkins.carry_over",

@@ -48,6 +48,7 @@ from apps.checkins.recurrence import (
 )
 from apps.core.dates import LATEST, out_of_range
 from apps.core.errors import Conflict, DomainError, NotFound, PermissionDenied
+from apps.delegation.models import Decision
 from apps.notifications.services import notify
 from apps.tandems.models import Membership
 from apps.tandems.selectors import locked_in_tandem
@@ -771,11 +772,9 @@ def occurrence_update(
 # --- agenda ---------------------------------------------------------------------------------
 
 
-def _decision_for(tandem_id: int, decision_id: int | None) -> Any:
+def _decision_for(tandem_id: int, decision_id: int | None) -> Decision | None:
     if decision_id is None:
         return None
-    from apps.delegation.models import Decision
-
     decision = Decision.objects.filter(pk=decision_id, tandem_id=tandem_id).first()
     if decision is None:
         raise DomainError(gettext_noop("No such decision in this tandem."), field="decision")
@@ -971,9 +970,9 @@ def _propose(
     )
 
 
-def agenda_propose_decision(*, decision: Any) -> AgendaItem | None:
+def agenda_propose_decision(*, decision: Decision) -> AgendaItem | None:
     """Put a decision (one taken outside authority, or a request left unanswered after its one
-    reminder) on the agenda of the tandem's next check-in. Called by the delegation app."""
+    reminder) on the agenda of the tandem's next check-in."""
     with transaction.atomic():
         return _propose(
             tandem_id=decision.tandem_id,
@@ -982,6 +981,29 @@ def agenda_propose_decision(*, decision: Any) -> AgendaItem | None:
             text=decision.title,
             decision=decision,
         )
+
+
+def agenda_pull_decisions(*, batch: int = 500) -> int:
+    """Pull the decisions that asked for the next check-in (`Decision.agenda_requested_at`)
+    onto its agenda; returns how many were handled. The request is cleared by a conditional
+    update, so two workers (or a re-run) never handle one twice; a tandem with no check-in
+    planned gets nothing, as when the decision was flagged."""
+    waiting = list(
+        Decision.objects.filter(agenda_requested_at__isnull=False)
+        .order_by("agenda_requested_at", "id")
+        .values_list("pk", "agenda_requested_at")[:batch]
+    )
+    handled = 0
+    for pk, requested_at in waiting:
+        with transaction.atomic():
+            claimed = Decision.objects.filter(pk=pk, agenda_requested_at=requested_at).update(
+                agenda_requested_at=None
+            )
+            if not claimed:
+                continue  # another worker took it
+            agenda_propose_decision(decision=Decision.objects.get(pk=pk))
+            handled += 1
+    return handled
 
 
 def action_items_overdue_to_agenda(*, now: datetime | None = None) -> int:

@@ -17,6 +17,13 @@ def carry_over() -> int:
     return services.agenda_carry_over_due()
 
 
+@shared_task(name="checkins.pull_decisions_onto_agendas", ignore_result=True)
+def pull_decisions_onto_agendas() -> int:
+    """Put the decisions flagged for the next check-in (outside authority, or unanswered after
+    their reminder) on its agenda (idempotent: each request is cleared once)."""
+    return services.agenda_pull_decisions()
+
+
 @shared_task(name="checkins.remind_due_and_carry_overdue_action_items", ignore_result=True)
 def remind_due_and_carry_overdue_action_items() -> int:
     """One reminder per action item when it falls due, never a second: after that, an overdue

@@ -273,6 +273,10 @@ class Decision(TimeStampedModel):
       ANSWERED exactly when it is there. The same holds for the acknowledgement.
     - Only the author edits title, rationale and goal, and only while nothing was answered or
       acknowledged. Outcome and lesson may be added later by either member.
+    - `agenda_requested_at` is set when the decision asks to go on the tandem's next check-in
+      (taken outside authority, or a request left unanswered after its one reminder) and
+      cleared, once, by the check-ins app that pulls it onto that agenda
+      (`checkins.services.agenda_pull_decisions`): delegation never calls into check-ins.
     """
 
     tandem = models.ForeignKey(Tandem, on_delete=models.CASCADE, related_name="decisions")
@@ -311,6 +315,7 @@ class Decision(TimeStampedModel):
     status = models.CharField(max_length=32, choices=DecisionStatus.choices)
     due_at = models.DateTimeField(_("answer due by"), null=True, blank=True)
     overdue_at = models.DateTimeField(null=True, blank=True, editable=False)
+    agenda_requested_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     answer = models.CharField(_("answer"), max_length=16, choices=Answer.choices, blank=True)
     answer_comment = models.TextField(_("comment"), blank=True, max_length=5000)
@@ -337,6 +342,12 @@ class Decision(TimeStampedModel):
             models.Index(fields=["tandem", "status", "created_at"]),
             models.Index(fields=["area", "status", "answered_at"]),
             models.Index(fields=["status", "due_at"]),
+            # The check-ins' scan reads only the few decisions waiting for an agenda.
+            models.Index(
+                fields=["agenda_requested_at"],
+                condition=Q(agenda_requested_at__isnull=False),
+                name="delegation_decision_agenda_req",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

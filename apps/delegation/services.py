@@ -1003,13 +1003,13 @@ def decision_log(
         under_elevation=verdict.under_elevation,
         status=status,
         due_at=due_at,
+        # Flagged for the next check-in: the check-ins app pulls it onto that agenda (no
+        # check-in planned then: nothing).
+        agenda_requested_at=(
+            now if verdict.classification == Classification.OUTSIDE_AUTHORITY else None
+        ),
     )
     _notify_leader_of_new(decision)
-    if decision.classification == Classification.OUTSIDE_AUTHORITY:
-        # Flagged for the next check-in: it goes on that agenda (no check-ins yet: nothing).
-        from apps.checkins.services import agenda_propose_decision
-
-        agenda_propose_decision(decision=decision)
     return decision
 
 
@@ -1189,10 +1189,9 @@ def decisions_flag_overdue(*, now: datetime | None = None, batch: int = 500) -> 
                 body=decision.rationale,
                 url=_decision_url(decision),
             )
-            # No second reminder: the unanswered request goes onto the next check-in instead.
-            from apps.checkins.services import agenda_propose_decision
-
-            agenda_propose_decision(decision=decision)
+            # No second reminder: the unanswered request goes onto the next check-in instead
+            # (the check-ins app pulls it, `checkins.services.agenda_pull_decisions`).
+            Decision.objects.filter(pk=pk).update(agenda_requested_at=now)
     return flagged
 
 

@@ -123,7 +123,8 @@ class ExportElevationSerializer(_Row):
 class ExportDecisionSerializer(_Row):
     class Meta:
         model = Decision
-        exclude = ["tandem"]
+        # Internal: whether check-ins still have to put it on an agenda.
+        exclude = ["tandem", "agenda_requested_at"]
 
 
 class ExportCheckInSeriesSerializer(_Row):

@@ -74,6 +74,8 @@ def test_an_overdue_decision_request_goes_on_the_agenda_with_its_one_notice(
 
     delegation.decisions_flag_overdue()
     delegation.decisions_flag_overdue()
+    tasks.pull_decisions_onto_agendas.run()
+    tasks.pull_decisions_onto_agendas.run()
 
     agenda = AgendaItem.objects.get()
     assert (agenda.decision_id, agenda.kind) == (decision.pk, "decision_needed")
