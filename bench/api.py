@@ -26,13 +26,13 @@ from bench.common import (
     BIN,
     env_for,
     fail,
-    free_port,
     median,
     percentile,
     start,
     stop,
     wait_until,
 )
+from devtools.processes import free_port
 
 
 @dataclass(frozen=True)

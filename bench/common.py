@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import shutil
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -68,12 +67,6 @@ def stop(process: subprocess.Popen[bytes]) -> None:
             process.wait(timeout=5)
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 def wait_until(predicate: Callable[[], object], *, timeout: float, what: str) -> None:
     deadline = time.monotonic() + timeout
     while not predicate():
@@ -131,6 +124,8 @@ def median(values: Sequence[float]) -> float:
 
 
 def percentile(values: Sequence[float], q: float) -> float:
+    """The `q`-quantile (0 to 1) of `values`, interpolated between the two nearest ranks (as
+    `statistics.quantiles(method="inclusive")`); NaN for no values."""
     ordered = sorted(values)
     if not ordered:
         return float("nan")

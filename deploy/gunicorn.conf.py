@@ -1,6 +1,6 @@
 """gunicorn's settings for Tandem's web process.
 
-Used by docker-compose.yml, the Dockerfile and the integration tests (tests/integration/
+Used by docker-compose.yml, the Dockerfile and the integration tests (devtools/
 processes.py), so what CI runs is what production runs. Options given on the command line
 override these (the tests bind to a free loopback port).
 """

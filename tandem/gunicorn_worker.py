@@ -14,7 +14,7 @@ to choose another. The status line, the access log entry and the closing of the 
 stay gunicorn's own.
 
 deploy/gunicorn.conf.py names it as `worker_class`, so docker-compose.yml, the Dockerfile and
-the integration tests (tests/integration/processes.py) run it; by hand:
+the integration tests (devtools/processes.py) run it; by hand:
 `gunicorn -k tandem.gunicorn_worker.JsonErrorWorker tandem.wsgi`.
 tests/integration/test_gunicorn_errors.py sends each kind of bad request to a real gunicorn.
 """

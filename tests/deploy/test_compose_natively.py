@@ -35,8 +35,8 @@ import psycopg
 import pytest
 from django.db import connection
 
+from devtools.processes import BIN, free_port, running, wait_for
 from tests.deploy.compose import ROOT, interpolated
-from tests.integration.processes import BIN, free_port, running, wait_for
 
 pytestmark = pytest.mark.server
 

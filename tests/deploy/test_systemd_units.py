@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from devtools.processes import BIN
 from tests.deploy.compose import ROOT, services
-from tests.integration.processes import BIN
 
 UNITS = {
     "web": "tandem-web.service",

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from apps.checkins.services import calendar_feed_regenerate
+from devtools.processes import base_env, free_port, gunicorn, running, wait_for
 from tests.factories import UserFactory
-from tests.integration.processes import base_env, free_port, gunicorn, running, wait_for
 
 
 def _status(url: str) -> int:

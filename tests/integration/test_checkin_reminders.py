@@ -23,10 +23,10 @@ from apps.checkins.models import CheckInSeries
 from apps.checkins.tasks import schedule_reminders
 from apps.notifications.models import Channel, Delivery, DeliveryState, Notice
 from apps.notifications.tasks import dispatch
-from tests.apps.notifications.backends import mailed_notice_ids
+from devtools.mail import mailed_notice_ids
+from devtools.processes import base_env, celery, running, wait_for
 from tests.factories import TandemFactory, UserFactory
 from tests.factories.checkins import series_for
-from tests.integration.processes import base_env, celery, running, wait_for
 
 pytestmark = [pytest.mark.server, pytest.mark.django_db(transaction=True)]
 
@@ -65,7 +65,7 @@ def worker_env(tmp_path: Path) -> dict[str, str]:
         DEBUG="false",
         REDIS_URL=settings.CELERY_BROKER_URL,
         CELERY_BROKER_URL=settings.CELERY_BROKER_URL,
-        EMAIL_BACKEND="tests.apps.notifications.backends.SlowFileBackend",
+        EMAIL_BACKEND="devtools.mail.SlowFileBackend",
         EMAIL_FILE_PATH=str(tmp_path / "mail"),
         TANDEM_VAR_DIR=str(tmp_path),
     )

@@ -1,10 +1,10 @@
-"""Faults and load on the real parts, short form: the scenarios of bench/faults.py, small.
+"""Faults and load on the real parts, short form: the scenarios of bench/faults/, small.
 
 Each test runs a stack of its own — a fresh database on a PRIVATE PostgreSQL cluster (initdb
 into a temporary folder) and a PRIVATE redis-server, both on free loopback ports, with
 gunicorn, a Celery worker and beat on production settings — breaks a part of it on purpose
 and checks what the product promised. The shared servers are never stopped. The long form
-(`.venv/bin/python bench/faults.py`) runs the same code with the sizes of the issue and writes
+(`.venv/bin/python -m bench.faults`) runs the same code with the sizes of the issue and writes
 the figures to docs/reliability.md.
 """
 
@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from bench import faults
-from tests.integration.processes import PrivatePostgres, private_postgres_available
+from devtools.processes import PrivatePostgres, private_postgres_available
 
 available, reason = private_postgres_available()
 pytestmark = [
@@ -56,7 +56,7 @@ def test_with_redis_stopped_under_load_no_request_fails_and_each_notice_arrives_
         0,
     )
     # Extra copies only where a worker ended mid-send (the broker outage can end it, see
-    # bench/faults.py), each counted as a suspected duplicate.
+    # bench/faults/scenarios.py), each counted as a suspected duplicate.
     assert figures["e-mail copies beyond one"] <= figures["suspected duplicates counted"]
 
 

@@ -16,10 +16,10 @@ from apps.feedback import services
 from apps.feedback.tasks import remind_and_close_cycles
 from apps.notifications.models import Channel, Delivery, DeliveryState, Notice
 from apps.notifications.tasks import dispatch
-from tests.apps.notifications.backends import mailed_notice_ids
+from devtools.mail import mailed_notice_ids
+from devtools.processes import celery, running, wait_for
 from tests.factories import TandemFactory, UserFactory
 from tests.factories.feedback import full_answers, make_cycle
-from tests.integration.processes import celery, running, wait_for
 from tests.integration.test_checkin_reminders import succeeded, worker_env
 
 pytestmark = [pytest.mark.server, pytest.mark.django_db(transaction=True)]

@@ -1,6 +1,6 @@
 """Every error under /api/ is JSON, also those gunicorn answers before Django sees the request.
 
-A real gunicorn, started as tests/integration/processes.py starts it (deploy/gunicorn.conf.py,
+A real gunicorn, started as devtools/processes.py starts it (deploy/gunicorn.conf.py,
 whose worker class is tandem/gunicorn_worker.py's), on a free loopback port with production
 settings and a SQLite file of its own, gets requests that gunicorn refuses itself (a request
 line or headers beyond its limits, bytes that are not HTTP) and requests that Django refuses
@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.integration.processes import base_env, free_port, gunicorn, running, wait_for
+from devtools.processes import base_env, free_port, gunicorn, running, wait_for
 
 
 @dataclass

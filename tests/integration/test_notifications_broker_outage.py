@@ -22,10 +22,10 @@ import redis
 from apps.delegation.services import area_create
 from apps.notifications import services
 from apps.notifications.models import Channel, Delivery, DeliveryState, Notice
+from devtools.mail import mailed_notice_ids
+from devtools.processes import base_env, celery, free_port, redis_server, running, wait_for
 from tandem.celery import app
-from tests.apps.notifications.backends import mailed_notice_ids
 from tests.conftest import Pair
-from tests.integration.processes import base_env, celery, free_port, running, wait_for
 
 pytestmark = [
     pytest.mark.server,
@@ -37,17 +37,6 @@ pytestmark = [
 ]
 
 DECISIONS = 8  # each one a request to the leader: one notice, an in-app and an e-mail delivery
-
-
-def redis_server(port: int, folder: Path) -> list[str]:
-    return [
-        "redis-server",
-        "--port", str(port),
-        "--bind", "127.0.0.1",
-        "--save", "",
-        "--appendonly", "no",
-        "--dir", str(folder),
-    ]  # fmt: skip
 
 
 def answers(url: str) -> bool:

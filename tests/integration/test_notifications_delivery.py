@@ -21,10 +21,10 @@ from django.db import connection, transaction
 from apps.accounts.models import User
 from apps.notifications import services
 from apps.notifications.models import Channel, Delivery, DeliveryState, Notice
-from tests.apps.notifications.backends import mailed_notice_ids
+from devtools.mail import mailed_notice_ids
+from devtools.processes import base_env, celery, running, wait_for
 from tests.factories import UserFactory
 from tests.factories.notifications import notice_for
-from tests.integration.processes import base_env, celery, running, wait_for
 
 pytestmark = [pytest.mark.server, pytest.mark.django_db(transaction=True)]
 
@@ -43,7 +43,7 @@ def worker_env(tmp_path: Path, **extra: str) -> dict[str, str]:
         DEBUG="false",
         REDIS_URL=settings.CELERY_BROKER_URL,
         CELERY_BROKER_URL=settings.CELERY_BROKER_URL,
-        EMAIL_BACKEND="tests.apps.notifications.backends.SlowFileBackend",
+        EMAIL_BACKEND="devtools.mail.SlowFileBackend",
         EMAIL_FILE_PATH=str(tmp_path / "mail"),
         TANDEM_VAR_DIR=str(tmp_path),
         **extra,

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.integration.processes import ROOT, free_port, wait_for
+from devtools.processes import ROOT, free_port, wait_for
 
 STOP_WITHIN = 10.0
 START_WITHIN = 240.0  # the first round migrates a new database on a busy machine

@@ -16,7 +16,7 @@ from django.conf import settings
 
 from apps.core.models import Heartbeat
 from apps.tandems.models import Invitation
-from tests.integration.processes import base_env, celery, free_port, gunicorn, running, wait_for
+from devtools.processes import base_env, celery, free_port, gunicorn, running, wait_for
 
 pytestmark = [pytest.mark.server, pytest.mark.django_db(transaction=True)]
 

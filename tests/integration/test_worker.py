@@ -13,9 +13,9 @@ from django.conf import settings
 
 from apps.tandems.models import Invitation, Role
 from apps.tandems.services import tandem_create
+from devtools.processes import base_env, celery, running, wait_for
 from tests.conftest import client_for
 from tests.factories import UserFactory
-from tests.integration.processes import base_env, celery, running, wait_for
 
 
 def broker_env() -> dict[str, str]:

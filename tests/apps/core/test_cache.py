@@ -9,8 +9,8 @@ import pytest
 from django.test import override_settings
 
 from apps.core.cache import ResilientRedisCache
+from devtools.processes import free_port
 from tests.factories import UserFactory
-from tests.integration.processes import free_port
 
 OPTIONS = {"socket_connect_timeout": 1, "socket_timeout": 1}
 

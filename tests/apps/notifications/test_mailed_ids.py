@@ -4,7 +4,7 @@ file backend's e-mails carried, on what Django really writes."""
 from django.core.mail import EmailMessage
 from django.core.mail.backends.filebased import EmailBackend
 
-from tests.apps.notifications.backends import mailed_notice_ids
+from devtools.mail import mailed_notice_ids
 
 
 def test_reads_a_digest_header_folded_over_several_lines(tmp_path):

@@ -1,4 +1,5 @@
-"""An e-mail backend for the integration tests' worker processes: the file backend, slowed.
+"""An e-mail backend for the worker processes of the integration tests and the fault benchmark:
+the file backend, slowed; and what it wrote, read back.
 
 `NOTIFICATIONS_TEST_SEND_SECONDS` (environment) is how long each message takes, so a test can
 kill a worker while it is in the middle of a batch.

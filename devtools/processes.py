@@ -1,4 +1,5 @@
-"""Start and stop the real processes (Celery worker, beat, gunicorn) for integration tests."""
+"""Start and stop the real processes (Celery worker, beat, gunicorn, a private PostgreSQL or
+Redis) for the integration tests and the fault benchmark."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from pathlib import Path
 
 from django.db import connection
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 
 
