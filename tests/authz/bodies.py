@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from apps.accounts.models import User
 from tests.authz.matrix import CYCLE, OCC, SERIES, T
-from tests.fuzz.world import PASSWORD, World, unconfirmed_link
+from tests.helpers.world import PASSWORD, World, unconfirmed_link
 
 _serial = itertools.count(1)
 

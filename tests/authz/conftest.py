@@ -16,7 +16,7 @@ from rest_framework.test import APIClient
 
 from apps.accounts.models import User
 from tests.authz.matrix import ANONYMOUS, ASSISTANT, LEADER, OUTSIDER, STAFF
-from tests.fuzz.world import World, build_world
+from tests.helpers.world import World, build_world
 
 
 @pytest.fixture(scope="module")

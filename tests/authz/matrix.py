@@ -15,6 +15,7 @@ was sent. `python -m tests.authz.matrix` prints the matrix as JSON.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Final
@@ -284,6 +285,20 @@ MATRIX: Final[tuple[Row, ...]] = (
 )
 
 BY_KEY: Final = {row.key: row for row in MATRIX}
+
+
+# A `{name}` in a row's path.
+PATH_PARAM = re.compile(r"{(\w+)}")
+
+
+def url_for(row: Row, ids: dict[str, int | str], **override: int | str) -> str:
+    def value(match: re.Match[str]) -> str:
+        name = match.group(1)
+        if name in override:
+            return str(override[name])
+        return str(ids[row.params.get(name, name)])
+
+    return PATH_PARAM.sub(value, row.path)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -4,7 +4,6 @@ or set fields that are not theirs to set."""
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 import pytest
@@ -17,21 +16,21 @@ from apps.delegation.models import Decision, DecisionArea, Elevation
 from apps.feedback.models import Appreciation, FeedbackEntry
 from tests.authz.bodies import BODIES
 from tests.authz.conftest import caller, client_as
-from tests.authz.matrix import BY_KEY, CYCLE, MATRIX, OCC, ROLES, SERIES, Row, T
-from tests.fuzz.world import World
+from tests.authz.matrix import (
+    BY_KEY,
+    CYCLE,
+    MATRIX,
+    OCC,
+    PATH_PARAM,
+    ROLES,
+    SERIES,
+    Row,
+    T,
+    url_for,
+)
+from tests.helpers.world import World
 
-_PARAM = re.compile(r"{(\w+)}")
 _WRITES = {"POST", "PUT", "PATCH", "DELETE"}
-
-
-def url_for(row: Row, ids: dict[str, int | str], **override: int | str) -> str:
-    def value(match: re.Match[str]) -> str:
-        name = match.group(1)
-        if name in override:
-            return str(override[name])
-        return str(ids[row.params.get(name, name)])
-
-    return _PARAM.sub(value, row.path)
 
 
 def send(world: World, row: Row, role: str, url: str, body: Any = None) -> Response:
@@ -102,7 +101,7 @@ def test_the_schema_and_the_docs_are_public(client: Any) -> None:
 
 # --- another tandem's objects --------------------------------------------------------------
 
-_OBJECT_PARAMS = {
+_OBJECTPATH_PARAMS = {
     "area_id",
     "decision_id",
     "series_id",
@@ -115,7 +114,7 @@ _OBJECT_PARAMS = {
 _FOREIGN_ROWS = [
     row
     for row in MATRIX
-    if row.path.startswith(T) and _OBJECT_PARAMS & set(_PARAM.findall(row.path))
+    if row.path.startswith(T) and _OBJECTPATH_PARAMS & set(PATH_PARAM.findall(row.path))
 ]
 
 
@@ -128,8 +127,8 @@ def test_an_object_of_another_tandem_under_ones_own_tandem_is_not_found(
     other = world.other.ids
     swapped = {
         name: other[row.params.get(name, name)]
-        for name in _PARAM.findall(row.path)
-        if name in _OBJECT_PARAMS
+        for name in PATH_PARAM.findall(row.path)
+        if name in _OBJECTPATH_PARAMS
     }
     response = send(world, row, "leader", url_for(row, world.home.ids, **swapped))
 

@@ -19,7 +19,7 @@ from apps.tandems import services as tandems
 from apps.tandems import tokens
 from apps.tandems.models import Invitation, Membership, Role
 from tests.authz.conftest import client_as
-from tests.fuzz.world import World
+from tests.helpers.world import World
 
 
 def _stored_strings(instance: models.Model) -> list[str]:

@@ -24,7 +24,7 @@ from django.db import connection
 from psycopg import sql
 
 from apps.core.demo import DEMO_PASSWORD, Demo
-from tests.apps.core.test_settings import python
+from tests.helpers.python import python
 
 pytestmark = [
     pytest.mark.skipif(

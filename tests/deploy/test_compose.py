@@ -9,8 +9,8 @@ import secrets
 
 import pytest
 
-from tests.apps.core.test_settings import manage
 from tests.deploy.compose import ROOT, app_environment, interpolate, services
+from tests.helpers.python import manage
 
 APP_SERVICES = ("migrate", "web", "worker", "beat")
 

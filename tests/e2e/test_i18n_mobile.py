@@ -7,7 +7,7 @@ import pytest
 from apps.accounts.models import User
 from tests.conftest import Pair
 from tests.e2e.conftest import login, screenshot
-from tests.e2e.test_accounts import busy, people
+from tests.e2e.scenes import busy, people
 from tests.factories.notifications import delivered_notice
 
 pytestmark = pytest.mark.django_db(transaction=True)

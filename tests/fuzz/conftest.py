@@ -10,7 +10,7 @@ from django.core.signals import request_finished, request_started
 from django.db import close_old_connections, transaction
 from django.test import override_settings
 
-from tests.fuzz.world import World, build_world
+from tests.helpers.world import World, build_world
 
 
 @pytest.fixture(scope="module")

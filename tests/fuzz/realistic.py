@@ -27,7 +27,7 @@ from schemathesis.core.parameters import ParameterLocation
 from apps.accounts.rules import valid_timezones
 from apps.core.dates import EARLIEST, LATEST
 from apps.delegation.models import DecisionArea
-from tests.fuzz.world import PASSWORD, World, unconfirmed_link
+from tests.helpers.world import PASSWORD, World, unconfirmed_link
 
 _serial = itertools.count(1)
 

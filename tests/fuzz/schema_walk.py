@@ -19,7 +19,7 @@ from jsonschema import Draft202012Validator, FormatChecker
 from apps.accounts.models import User
 from tests.authz.bodies import BODIES, Body
 from tests.authz.matrix import ASSISTANT, LEADER, MATRIX, Row, T
-from tests.fuzz.world import World
+from tests.helpers.world import World
 
 DOCUMENT: dict[str, Any] = SchemaGenerator().get_schema(request=None, public=True)
 COMPONENTS = DOCUMENT["components"]

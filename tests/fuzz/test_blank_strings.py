@@ -19,8 +19,7 @@ import pytest
 from rest_framework.response import Response
 
 from tests.authz.conftest import caller, client_as
-from tests.authz.matrix import Row
-from tests.authz.test_matrix import url_for
+from tests.authz.matrix import Row, url_for
 from tests.fuzz.schema_walk import (
     Path,
     body_properties,
@@ -31,7 +30,7 @@ from tests.fuzz.schema_walk import (
     set_at,
     valid_body,
 )
-from tests.fuzz.world import World
+from tests.helpers.world import World
 
 BLANKS = {"empty": "", "spaces": "   "}
 

@@ -11,9 +11,9 @@ import pytest
 import schemathesis
 from werkzeug.test import Client
 
+from tests.fuzz.api_schema import schema
 from tests.fuzz.realistic import path_value
-from tests.fuzz.test_schemathesis import schema
-from tests.fuzz.world import World, request_savepoint
+from tests.helpers.world import World, request_savepoint
 
 RAW = schema.raw_schema
 _METHODS = ("get", "post", "put", "patch", "delete")

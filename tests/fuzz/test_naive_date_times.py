@@ -20,8 +20,7 @@ from rest_framework.response import Response
 
 from apps.core.api.serializers import NAIVE_DATE_TIME
 from tests.authz.conftest import caller, client_as
-from tests.authz.matrix import MATRIX, Row
-from tests.authz.test_matrix import url_for
+from tests.authz.matrix import MATRIX, Row, url_for
 from tests.fuzz.schema_walk import (
     DOCUMENT,
     Path,
@@ -33,7 +32,7 @@ from tests.fuzz.schema_walk import (
     set_at,
     valid_body,
 )
-from tests.fuzz.world import World
+from tests.helpers.world import World
 
 _NOW = timezone.now().replace(microsecond=0)
 NAIVE = {

@@ -18,18 +18,16 @@ import os
 import time
 
 import schemathesis
-from django.core.handlers.wsgi import WSGIHandler
 from hypothesis import HealthCheck, settings
 
+from tests.fuzz.api_schema import schema
 from tests.fuzz.realistic import make_realistic
-from tests.fuzz.world import World, request_savepoint
+from tests.helpers.world import World, request_savepoint
 
 EXAMPLES = int(
     os.environ.get("TANDEM_FUZZ_EXAMPLES")
     or (40 if os.environ.get("HYPOTHESIS_PROFILE") == "ci" else 8)
 )
-
-schema = schemathesis.openapi.from_wsgi("/api/schema/", WSGIHandler())
 
 
 @schema.parametrize()

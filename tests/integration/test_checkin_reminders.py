@@ -8,14 +8,12 @@ channel; a paused member has none."""
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.conf import settings
 
 from apps.accounts.models import User
 from apps.checkins import rules
@@ -24,9 +22,10 @@ from apps.checkins.tasks import schedule_reminders
 from apps.notifications.models import Channel, Delivery, DeliveryState, Notice
 from apps.notifications.tasks import dispatch
 from devtools.mail import mailed_notice_ids
-from devtools.processes import base_env, celery, running, wait_for
+from devtools.processes import celery, running, wait_for
 from tests.factories import TandemFactory, UserFactory
 from tests.factories.checkins import series_for
+from tests.integration.workers import succeeded, worker_env
 
 pytestmark = [pytest.mark.server, pytest.mark.django_db(transaction=True)]
 
@@ -57,25 +56,6 @@ def series_starting_soon(tandem_members: tuple[User, User]) -> tuple[CheckInSeri
     start = local.astimezone(UTC)
     assert timedelta(minutes=30) < start - datetime.now(UTC) < LEAD  # not in a DST gap
     return series, start
-
-
-def worker_env(tmp_path: Path) -> dict[str, str]:
-    return base_env(
-        DJANGO_SETTINGS_MODULE="tandem.settings.local",
-        DEBUG="false",
-        REDIS_URL=settings.CELERY_BROKER_URL,
-        CELERY_BROKER_URL=settings.CELERY_BROKER_URL,
-        EMAIL_BACKEND="devtools.mail.SlowFileBackend",
-        EMAIL_FILE_PATH=str(tmp_path / "mail"),
-        TANDEM_VAR_DIR=str(tmp_path),
-    )
-
-
-def succeeded(log: Path, task_ids: list[str]) -> bool:
-    """Whether the worker has finished every one of these tasks (its log says so)."""
-    text = log.read_text(errors="replace") if log.exists() else ""
-    done = set(re.findall(r"\[([0-9a-f-]{36})\] succeeded", text))
-    return set(task_ids) <= done
 
 
 def test_each_member_gets_one_reminder_delivered_once_through_a_real_worker(

@@ -20,7 +20,7 @@ from devtools.mail import mailed_notice_ids
 from devtools.processes import celery, running, wait_for
 from tests.factories import TandemFactory, UserFactory
 from tests.factories.feedback import full_answers, make_cycle
-from tests.integration.test_checkin_reminders import succeeded, worker_env
+from tests.integration.workers import succeeded, worker_env
 
 pytestmark = [pytest.mark.server, pytest.mark.django_db(transaction=True)]
 

@@ -9,6 +9,7 @@ shows (agenda, entries, answers), or rows of the same table around a detail.
 from __future__ import annotations
 
 import itertools
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
@@ -670,3 +671,50 @@ def export(w: World, n: int) -> str:
     _cycles(w, n)
     appreciations(w, n)
     return f"{w.base}/export/"
+
+
+# URL name → the builder that writes n rows for it and returns the URL to GET.
+ENDPOINTS: dict[str, Callable[[World, int], str]] = {
+    "api-me": me,
+    "api-me-tokens": tokens,
+    "api-tandems": tandems,
+    "api-tandem": tandem,
+    "api-members": members,
+    "api-former-members": former_members,
+    "api-export": export,
+    "api-invitations": invitations,
+    "api-goals": goals,
+    "api-goal": goal,
+    "api-notices": notices,
+    "api-notice": notice,
+    "api-notices-unread": unread_count,
+    "api-notification-preferences": notification_preferences,
+    "api-areas": areas,
+    "api-area": area,
+    "api-matrix": matrix,
+    "api-matrix-changes": matrix_changes,
+    "api-matrix-export-csv": matrix_export_csv,
+    "api-matrix-export-json": matrix_export_json,
+    "api-elevations": elevations,
+    "api-decisions": decisions,
+    "api-decision": decision,
+    "api-review-queue": review_queue,
+    "api-checkins": series_list,
+    "api-checkin": series_detail,
+    "api-checkin-retro-trend": retro_trend,
+    "api-checkin-calendar": series_calendar,
+    "api-occurrences": occurrences,
+    "api-occurrence": occurrence,
+    "api-agenda": agenda,
+    "api-retros": retros,
+    "api-action-items": action_items,
+    "api-action-item": action_item,
+    "api-calendar-feed": calendar_feed,
+    "api-calendar-ics": calendar_ics,
+    "api-feedback-templates": feedback_templates,
+    "api-feedback-cycles": feedback_cycles,
+    "api-feedback-cycle": feedback_cycle,
+    "api-feedback-history": feedback_history,
+    "api-feedback-trends": feedback_trends,
+    "api-appreciations": appreciations,
+}

@@ -20,7 +20,7 @@ from apps.feedback.api.serializers import HistorySerializer
 from apps.notifications.api.serializers import NoticeSerializer
 from tests.factories import TandemFactory, UserFactory
 from tests.perf import rows
-from tests.perf.test_query_counts import ENDPOINTS
+from tests.perf.rows import ENDPOINTS
 
 pytestmark = pytest.mark.django_db
 

@@ -2,14 +2,15 @@
 and at most `MAX_QUERIES`.
 
 The endpoints are enumerated from the URLconf, so a new one cannot be forgotten: it fails
-`test_every_readable_endpoint_has_a_row_builder` until `ENDPOINTS` says how to fill it.
+`test_every_readable_endpoint_has_a_row_builder` until `ENDPOINTS` (tests/perf/rows.py) says
+how to fill it.
 Requests authenticate with a real API token, so the count is what a client causes
 (authentication included).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 
 import pytest
 from django.db import connection
@@ -18,6 +19,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from tests.factories import TandemFactory, UserFactory
 from tests.perf import rows
+from tests.perf.rows import ENDPOINTS
 
 pytestmark = pytest.mark.django_db
 
@@ -27,52 +29,6 @@ MAX_QUERIES = 8
 CEILINGS = {"api-export": 24}
 SIZES = (1, 10, 100)
 API_PREFIX = "api/v1/"
-
-# URL name → the builder that writes n rows for it and returns the URL to GET.
-ENDPOINTS: dict[str, Callable[[rows.World, int], str]] = {
-    "api-me": rows.me,
-    "api-me-tokens": rows.tokens,
-    "api-tandems": rows.tandems,
-    "api-tandem": rows.tandem,
-    "api-members": rows.members,
-    "api-former-members": rows.former_members,
-    "api-export": rows.export,
-    "api-invitations": rows.invitations,
-    "api-goals": rows.goals,
-    "api-goal": rows.goal,
-    "api-notices": rows.notices,
-    "api-notice": rows.notice,
-    "api-notices-unread": rows.unread_count,
-    "api-notification-preferences": rows.notification_preferences,
-    "api-areas": rows.areas,
-    "api-area": rows.area,
-    "api-matrix": rows.matrix,
-    "api-matrix-changes": rows.matrix_changes,
-    "api-matrix-export-csv": rows.matrix_export_csv,
-    "api-matrix-export-json": rows.matrix_export_json,
-    "api-elevations": rows.elevations,
-    "api-decisions": rows.decisions,
-    "api-decision": rows.decision,
-    "api-review-queue": rows.review_queue,
-    "api-checkins": rows.series_list,
-    "api-checkin": rows.series_detail,
-    "api-checkin-retro-trend": rows.retro_trend,
-    "api-checkin-calendar": rows.series_calendar,
-    "api-occurrences": rows.occurrences,
-    "api-occurrence": rows.occurrence,
-    "api-agenda": rows.agenda,
-    "api-retros": rows.retros,
-    "api-action-items": rows.action_items,
-    "api-action-item": rows.action_item,
-    "api-calendar-feed": rows.calendar_feed,
-    "api-calendar-ics": rows.calendar_ics,
-    "api-feedback-templates": rows.feedback_templates,
-    "api-feedback-cycles": rows.feedback_cycles,
-    "api-feedback-cycle": rows.feedback_cycle,
-    "api-feedback-history": rows.feedback_history,
-    "api-feedback-trends": rows.feedback_trends,
-    "api-appreciations": rows.appreciations,
-}
 
 
 def _patterns(
@@ -108,7 +64,7 @@ def test_every_readable_endpoint_has_a_row_builder() -> None:
     endpoints = readable_endpoints()
     assert len(endpoints) > 30  # the enumeration itself works
     missing = {name: route for name, route in endpoints.items() if name not in ENDPOINTS}
-    assert missing == {}, "add these to ENDPOINTS (tests/perf/test_query_counts.py)"
+    assert missing == {}, "add these to ENDPOINTS (tests/perf/rows.py)"
     assert set(ENDPOINTS) - set(endpoints) == set(), "ENDPOINTS names an endpoint that is gone"
 
 

@@ -40,7 +40,7 @@ from apps.checkins.models import (
 )
 from apps.core.errors import DomainError
 from apps.tandems.models import Membership
-from tests.apps.checkins.test_feed_against_expander import assert_feed_agrees
+from tests.apps.checkins.feed_clients import assert_feed_agrees
 from tests.factories import TandemFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
