@@ -39,7 +39,6 @@ from apps.audit.services import audit_record
 from apps.core.email_address import local_part_is_ascii, normalize_email_address
 from apps.core.errors import DomainError
 from apps.core.text import one_line
-from apps.notifications.services import HOURS_FIELDS, deliveries_reschedule
 
 # What the other member sees instead of a deleted person's name.
 DELETED_NAME = "Deleted person"
@@ -325,8 +324,8 @@ def user_token_obtain(
 def user_update_preferences(*, user: User, **changes: Any) -> User:
     """Apply a partial change of preferences, checking the combination that results.
 
-    When the hours change (timezone, quiet hours, window, pause), the e-mails held for the
-    person are scheduled again by the new hours (`deliveries_reschedule`)."""
+    The e-mails held for the person are scheduled again by new hours in
+    `apps.home.services.user_update_preferences`, the whole use case."""
     unknown = set(changes) - set(PREFERENCE_FIELDS)
     if unknown:
         raise DomainError(gettext_noop("Unknown preference."), field=sorted(unknown)[0])
@@ -338,15 +337,9 @@ def user_update_preferences(*, user: User, **changes: Any) -> User:
     _check_quiet_hours(merged["quiet_hours_start"], merged["quiet_hours_end"])
     _check_window(merged["window_weekday"], merged["window_start"], merged["window_end"])
     _check_pause(merged["paused_from"], merged["paused_until"])
-    hours_changed = any(
-        getattr(user, name) != value for name, value in changes.items() if name in HOURS_FIELDS
-    )
     for name, value in changes.items():
         setattr(user, name, value)
     user.save(update_fields=[*changes.keys()] if changes else None)
-    if hours_changed:
-        # What waits for the old hours is released or held by the new ones.
-        deliveries_reschedule(user=user)
     return user
 
 

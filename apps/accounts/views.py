@@ -3,16 +3,13 @@ from __future__ import annotations
 import contextlib
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language, gettext_noop, ngettext
 from django.utils.translation import gettext as _
@@ -20,7 +17,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
 
-from apps.accounts import selectors, services
+from apps.accounts import services
 from apps.accounts.api.throttles import (
     AUTH_THROTTLES,
     PASSWORD_RESET_THROTTLES,
@@ -28,18 +25,12 @@ from apps.accounts.api.throttles import (
 )
 from apps.accounts.forms import (
     PasswordChangeForm,
-    PreferencesForm,
     SignUpConfirmForm,
     SignUpForm,
 )
 from apps.accounts.models import Language, User
-from apps.checkins import services as checkin_services
-from apps.checkins.models import CalendarFeed
 from apps.core.errors import DomainError, NotFound
-from apps.notifications import selectors as notification_selectors
-from apps.notifications import services as notification_services
-from apps.tandems import selectors as tandem_selectors
-from apps.tandems.web import form_error_from
+from apps.core.web import form_error_from
 
 
 def _local_next(request: HttpRequest) -> str:
@@ -150,88 +141,6 @@ def set_language(request: HttpRequest) -> HttpResponse:
     ):
         services.user_update_preferences(user=user, language=language)
     return django_set_language(request)
-
-
-def _feed_context(request: HttpRequest, *, token: str | None = None) -> dict[str, Any]:
-    feed = CalendarFeed.objects.filter(user_id=request.user.pk or 0).first()  # their own only
-    url = None
-    if token is not None:
-        url = request.build_absolute_uri(reverse("api-calendar-ics", args=[token]))
-    return {"feed": feed, "feed_url": url}
-
-
-def _render_preferences(
-    request: HttpRequest, form: PreferencesForm, *, token: str | None = None
-) -> HttpResponse:
-    context = {
-        "form": form,
-        **_feed_context(request, token=token),
-        "api_tokens": list(selectors.api_tokens_of(request.user)),  # type: ignore[arg-type]
-        # For "Export my data": one download per tandem the person is in.
-        "export_tandems": list(
-            tandem_selectors.tandems_for(request.user).order_by("name", "pk")  # type: ignore[arg-type]
-        ),
-    }
-    return render(request, "accounts/preferences.html", context)
-
-
-@login_required
-@never_cache
-def preferences(request: HttpRequest) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
-    if request.method == "POST":
-        form = PreferencesForm(request.POST)
-        if form.is_valid():
-            try:
-                # Both or neither: a refused channel change must not keep the new hours.
-                with transaction.atomic():
-                    services.user_update_preferences(user=user, **form.account_changes())
-                    notification_services.notification_preferences_update(
-                        user=user, **form.channel_changes()
-                    )
-            except DomainError as exc:
-                user.refresh_from_db()
-                form_error_from(form, exc)
-            else:
-                # The next page speaks the new language; so does this confirmation.
-                translation.activate(user.language)
-                messages.success(request, _("Your preferences are saved."))
-                response = redirect("accounts:preferences")
-                response.set_cookie(
-                    settings.LANGUAGE_COOKIE_NAME,
-                    user.language,
-                    max_age=settings.LANGUAGE_COOKIE_AGE,
-                    samesite=settings.LANGUAGE_COOKIE_SAMESITE,
-                    secure=settings.LANGUAGE_COOKIE_SECURE,
-                    httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
-                )
-                return response
-        return _render_preferences(request, form)
-    channels = notification_selectors.notification_preferences_of(user)
-    form = PreferencesForm(initial=PreferencesForm.initial_for(user, channels))
-    return _render_preferences(request, form)
-
-
-@login_required
-@never_cache
-@require_POST
-def calendar_feed_create(request: HttpRequest) -> HttpResponse:
-    """Make a new private feed address (the old one stops working) and show it, this once:
-    only its hash is stored, so this response is the only place it ever appears."""
-    user: User = request.user  # type: ignore[assignment]
-    token = checkin_services.calendar_feed_regenerate(user=user)
-    channels = notification_selectors.notification_preferences_of(user)
-    form = PreferencesForm(initial=PreferencesForm.initial_for(user, channels))
-    return _render_preferences(request, form, token=token)
-
-
-@login_required
-@require_POST
-def calendar_feed_revoke(request: HttpRequest) -> HttpResponse:
-    with contextlib.suppress(NotFound):  # already gone: the person wanted exactly this
-        checkin_services.calendar_feed_revoke(user=request.user)  # type: ignore[arg-type]
-    messages.success(request, _("Your calendar feed is switched off; its address no longer works."))
-    return redirect(f"{reverse('accounts:preferences')}#calendar")
 
 
 @login_required

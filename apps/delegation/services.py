@@ -42,7 +42,7 @@ from apps.delegation.models import (
     MatrixChange,
     MatrixChangeKind,
 )
-from apps.delegation.selectors import areas_of
+from apps.delegation.selectors import areas_of, growth_suggestions
 from apps.delegation.template import TEMPLATE_TERMS, Skipped, SkipReason, TemplateArea
 from apps.delegation.terms import check_area_open, limit_currency_at, terms_in_force
 from apps.notifications.services import notify
@@ -483,8 +483,6 @@ def area_growth_dismiss(*, membership: Membership, area_id: int) -> DecisionArea
     one: the platform suggests again after another full run of approvals, never from the same
     evidence. A conflict when there is no suggestion to dismiss (a second tab, say).
     """
-    from apps.delegation.selectors import growth_suggestions
-
     access.require_leader(membership, action=gettext_noop("decide about a growth suggestion"))
     area = _locked_area(membership, area_id)
     suggestion = growth_suggestions(areas=[area]).get(area.pk)

@@ -25,6 +25,7 @@ from apps.checkins import selectors as checkin_selectors
 from apps.checkins import services as checkin_services
 from apps.checkins.models import ActionItem, OccurrenceStatus
 from apps.core.errors import Conflict, DomainError, NotFound, PermissionDenied
+from apps.delegation.models import Decision
 from apps.feedback import rules, selectors
 from apps.feedback.models import (
     Amendment,
@@ -616,8 +617,6 @@ def appreciation_send(
     action_item_id: int | None = None,
 ) -> Appreciation:
     """A short thank-you to the other member, seen at once (and announced in their inbox)."""
-    from apps.delegation.models import Decision
-
     text = _text(text, "text")
     with transaction.atomic():
         recipient = _recipient(membership, None)

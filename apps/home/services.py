@@ -1,11 +1,14 @@
-"""Use cases that cross the apps: a person joins or leaves a tandem (their partner is told),
-a tandem is deleted, a person deletes their account.
+"""Use cases that cross the apps: a person changes their hours (what waits for them is
+rescheduled), joins or leaves a tandem (their partner is told), a tandem is deleted, a person
+deletes their account.
 
 Each app does its own part through its own service; the list here is the whole use case, so
 a reader sees every step in one place (no signals). One transaction per use case.
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 from django.db import transaction
 from django.urls import reverse
@@ -23,6 +26,22 @@ from apps.tandems import access
 from apps.tandems import selectors as tandem_selectors
 from apps.tandems import services as tandem_services
 from apps.tandems.models import Departure, FormerMember, Invitation, Membership, Role
+
+# --- a person's preferences ------------------------------------------------------------------
+
+
+@transaction.atomic
+def user_update_preferences(*, user: User, **changes: Any) -> User:
+    """Change the person's preferences (`accounts.services.user_update_preferences`); when
+    their hours change (timezone, quiet hours, window, pause), the e-mails held for them are
+    scheduled again by the new hours."""
+    before = {name: getattr(user, name) for name in notification_services.HOURS_FIELDS}
+    user = account_services.user_update_preferences(user=user, **changes)
+    if any(getattr(user, name) != value for name, value in before.items()):
+        # What waits for the old hours is released or held by the new ones.
+        notification_services.deliveries_reschedule(user=user)
+    return user
+
 
 # --- joining --------------------------------------------------------------------------------
 

@@ -15,5 +15,8 @@ urlpatterns = [
 ]
 
 me_pages = [
+    path("", views.preferences, name="preferences"),
     path("delete/", views.account_delete, name="delete"),
+    path("calendar-feed/", views.calendar_feed_create, name="calendar_feed_create"),
+    path("calendar-feed/revoke/", views.calendar_feed_revoke, name="calendar_feed_revoke"),
 ]

@@ -1,9 +1,11 @@
 """The pages that compose the apps: the home page (what needs the person now, per tandem), a
 tandem's overview, joining by invitation, leaving or removing a member (the partner is told),
-a member's export of the whole tandem, and deleting one's account."""
+a member's export of the whole tandem, the person's preferences (hours, notification
+channels, calendar feed) and deleting one's account."""
 
 from __future__ import annotations
 
+import contextlib
 from datetime import UTC
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -14,21 +16,29 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 from rest_framework.renderers import JSONRenderer
 
+from apps.accounts import selectors as account_selectors
 from apps.accounts.forms import AccountDeleteForm
 from apps.accounts.models import User
 from apps.accounts.views import throttle_wait, too_many_attempts
-from apps.core.errors import DomainError
+from apps.checkins import services as checkin_services
+from apps.checkins.models import CalendarFeed
+from apps.core.errors import DomainError, NotFound
 from apps.home import services as home_services
 from apps.home.export import TandemExportSerializer, tandem_export
+from apps.home.forms import PreferencesForm
 from apps.home.selectors import home_for
+from apps.notifications import selectors as notification_selectors
+from apps.notifications import services as notification_services
 from apps.tandems import selectors, services
 from apps.tandems.forms import InviteForm, TandemCreateForm
 from apps.tandems.models import Membership, Role
@@ -221,6 +231,91 @@ def export(request: HttpRequest, membership: Membership) -> HttpResponse:
     filename = f"tandem-{membership.tandem_id}-export.json"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+# --- the person's preferences (their hours, notification channels, calendar feed) --------
+
+
+def _feed_context(request: HttpRequest, *, token: str | None = None) -> dict[str, Any]:
+    feed = CalendarFeed.objects.filter(user_id=request.user.pk or 0).first()  # their own only
+    url = None
+    if token is not None:
+        url = request.build_absolute_uri(reverse("api-calendar-ics", args=[token]))
+    return {"feed": feed, "feed_url": url}
+
+
+def _render_preferences(
+    request: HttpRequest, form: PreferencesForm, *, token: str | None = None
+) -> HttpResponse:
+    context = {
+        "form": form,
+        **_feed_context(request, token=token),
+        "api_tokens": list(account_selectors.api_tokens_of(request.user)),  # type: ignore[arg-type]
+        # For "Export my data": one download per tandem the person is in.
+        "export_tandems": list(
+            selectors.tandems_for(request.user).order_by("name", "pk")  # type: ignore[arg-type]
+        ),
+    }
+    return render(request, "accounts/preferences.html", context)
+
+
+@login_required
+@never_cache
+def preferences(request: HttpRequest) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    if request.method == "POST":
+        form = PreferencesForm(request.POST)
+        if form.is_valid():
+            try:
+                # Both or neither: a refused channel change must not keep the new hours.
+                with transaction.atomic():
+                    home_services.user_update_preferences(user=user, **form.account_changes())
+                    notification_services.notification_preferences_update(
+                        user=user, **form.channel_changes()
+                    )
+            except DomainError as exc:
+                user.refresh_from_db()
+                form_error_from(form, exc)
+            else:
+                # The next page speaks the new language; so does this confirmation.
+                translation.activate(user.language)
+                messages.success(request, _("Your preferences are saved."))
+                response = redirect("accounts:preferences")
+                response.set_cookie(
+                    settings.LANGUAGE_COOKIE_NAME,
+                    user.language,
+                    max_age=settings.LANGUAGE_COOKIE_AGE,
+                    samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+                    secure=settings.LANGUAGE_COOKIE_SECURE,
+                    httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+                )
+                return response
+        return _render_preferences(request, form)
+    channels = notification_selectors.notification_preferences_of(user)
+    form = PreferencesForm(initial=PreferencesForm.initial_for(user, channels))
+    return _render_preferences(request, form)
+
+
+@login_required
+@never_cache
+@require_POST
+def calendar_feed_create(request: HttpRequest) -> HttpResponse:
+    """Make a new private feed address (the old one stops working) and show it, this once:
+    only its hash is stored, so this response is the only place it ever appears."""
+    user: User = request.user  # type: ignore[assignment]
+    token = checkin_services.calendar_feed_regenerate(user=user)
+    channels = notification_selectors.notification_preferences_of(user)
+    form = PreferencesForm(initial=PreferencesForm.initial_for(user, channels))
+    return _render_preferences(request, form, token=token)
+
+
+@login_required
+@require_POST
+def calendar_feed_revoke(request: HttpRequest) -> HttpResponse:
+    with contextlib.suppress(NotFound):  # already gone: the person wanted exactly this
+        checkin_services.calendar_feed_revoke(user=request.user)  # type: ignore[arg-type]
+    messages.success(request, _("Your calendar feed is switched off; its address no longer works."))
+    return redirect(f"{reverse('accounts:preferences')}#calendar")
 
 
 # --- deleting one's account ---------------------------------------------------------------

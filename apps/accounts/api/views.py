@@ -18,7 +18,6 @@ from apps.accounts.api.serializers import (
     ApiTokenSerializer,
     EmailVerifyInputSerializer,
     MeSerializer,
-    PreferencesInputSerializer,
     SignUpInputSerializer,
     SignUpOutputSerializer,
     TokenInputSerializer,
@@ -162,20 +161,11 @@ class ApiTokenDetailView(APIView):
 
 
 class MeView(APIView):
-    """The signed-in person's profile and preferences."""
+    """The signed-in person's profile and preferences. (Changing them reschedules what waits
+    for the person: `apps.home.api.views.MeView`, the route's view.)"""
 
     @extend_schema(responses=MeSerializer)
     def get(self, request: Request) -> Response:
         user = request.user
         assert isinstance(user, User)  # IsAuthenticated: never the anonymous user
-        return Response(MeSerializer(user).data)
-
-    @extend_schema(request=PreferencesInputSerializer, responses=MeSerializer)
-    def patch(self, request: Request) -> Response:
-        data = PreferencesInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        user = services.user_update_preferences(
-            user=request.user,  # type: ignore[arg-type]
-            **data.validated_data,
-        )
         return Response(MeSerializer(user).data)

@@ -13,6 +13,7 @@ urlpatterns = [
     ),
     path("tandems/<int:tandem_id>/leave/", views.LeaveView.as_view(), name="api-leave"),
     path("tandems/<int:tandem_id>/export/", views.TandemExportView.as_view(), name="api-export"),
+    path("me/", views.MeView.as_view(), name="api-me"),
     path("me/delete/", views.AccountDeleteView.as_view(), name="api-me-delete"),
     path("invitations/accept/", views.InvitationAcceptView.as_view(), name="api-invitation-accept"),
 ]

@@ -1,7 +1,8 @@
 """The API operations that compose the apps: deleting a tandem (with what every app keeps of
 it), the whole-tandem export, joining, leaving and removing a member (the partner is told),
-and deleting one's account. Their routes keep their paths (apps.home.api.urls); the other
-operations of tandems and accounts stay in those apps."""
+changing one's preferences (what waits is rescheduled) and deleting one's account. Their
+routes keep their paths (apps.home.api.urls); the other operations of tandems and accounts
+stay in those apps."""
 
 from __future__ import annotations
 
@@ -11,7 +12,12 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from apps.accounts.api.serializers import AccountDeleteInputSerializer
+from apps.accounts.api import views as account_views
+from apps.accounts.api.serializers import (
+    AccountDeleteInputSerializer,
+    MeSerializer,
+    PreferencesInputSerializer,
+)
 from apps.accounts.api.throttles import AUTH_THROTTLES
 from apps.accounts.api.views import LOCKED_OUT
 from apps.home import services
@@ -22,6 +28,20 @@ from apps.tandems.api.mixins import TandemScopedMixin
 from apps.tandems.api.serializers import InvitationAcceptInputSerializer, TandemSerializer
 
 TANDEM_ID = tandem_views.TANDEM_ID
+
+
+class MeView(account_views.MeView):
+    """The signed-in person's profile and preferences."""
+
+    @extend_schema(request=PreferencesInputSerializer, responses=MeSerializer)
+    def patch(self, request: Request) -> Response:
+        data = PreferencesInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        user = services.user_update_preferences(
+            user=request.user,  # type: ignore[arg-type]
+            **data.validated_data,
+        )
+        return Response(MeSerializer(user).data)
 
 
 class TandemDetailView(tandem_views.TandemDetailView):

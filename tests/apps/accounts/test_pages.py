@@ -11,9 +11,9 @@ from django.test import Client
 from django.utils import translation
 
 from apps.accounts import services
-from apps.accounts.forms import EMAIL_KIND_FIELDS
 from apps.accounts.models import User
 from apps.checkins.models import CalendarFeed
+from apps.home.forms import EMAIL_KIND_FIELDS
 from apps.notifications import kinds
 from apps.notifications.models import NotificationPreferences
 from apps.notifications.selectors import notification_preferences_of

@@ -11,7 +11,7 @@ import pytest
 import time_machine
 from django.core import mail
 
-from apps.accounts.services import user_update_preferences
+from apps.home.services import user_update_preferences
 from apps.notifications import services
 from apps.notifications.models import Channel, Delivery, DeliveryState, Notice
 from apps.notifications.services import DispatchResult
@@ -145,7 +145,8 @@ def test_only_a_change_of_hours_reschedules(run_pass) -> None:
     with time_machine.travel(LATE, tick=False):
         notice_for(person)
         with mock.patch(
-            "apps.accounts.services.deliveries_reschedule", wraps=services.deliveries_reschedule
+            "apps.notifications.services.deliveries_reschedule",
+            wraps=services.deliveries_reschedule,
         ) as reschedule:
             user_update_preferences(user=person, display_name="Lena", quiet_hours_end=time(7))
             user_update_preferences(user=person, quiet_hours_end=time(6))
