@@ -5,11 +5,12 @@ person's language."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any, Final
 from zoneinfo import ZoneInfo
 
 from django import forms
+from django.utils import timezone
 from django.utils.dates import MONTHS, WEEKDAYS
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -342,10 +343,21 @@ class LocalDateTimeInput(forms.DateTimeInput):
         super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
 
 
+class WallTimeField(forms.DateTimeField):
+    """A date and time as typed, without a zone: the form says which zone it means. (Django
+    would read it in the page's zone and refuse a time that a change of the clocks skips or
+    repeats; the services place such a time themselves.)"""
+
+    def to_python(self, value: Any) -> datetime | None:
+        with timezone.override(UTC):
+            result = super().to_python(value)
+        return None if result is None else result.replace(tzinfo=None)
+
+
 class MoveForm(TextPolicyForm):
     """A new start for one occurrence, as a wall time in the viewer's timezone."""
 
-    to = forms.DateTimeField(
+    to = WallTimeField(
         label=_("New start"), widget=LocalDateTimeInput(), input_formats=["%Y-%m-%dT%H:%M"]
     )
 
@@ -355,8 +367,7 @@ class MoveForm(TextPolicyForm):
         self.fields["to"].help_text = _("Your time (%(timezone)s).") % {"timezone": tz}
 
     def clean_to(self) -> datetime:
-        # Django reads the input in its default timezone (UTC); keep the wall time, but in
-        # the viewer's zone, which is what the person typed.
+        # The wall time the person typed, in the viewer's zone.
         value: datetime = self.cleaned_data["to"]
         return value.replace(tzinfo=ZoneInfo(self.tz), fold=0)
 

@@ -10,7 +10,7 @@ import pytest
 from django.utils import translation
 
 from apps.checkins.models import CheckInSeries
-from apps.checkins.views import rhythm_text
+from apps.checkins.presenters import rhythm_text
 from tests.apps.checkins.conftest import url
 from tests.conftest import Pair
 

@@ -1,0 +1,90 @@
+"""One agenda item: its author changes or removes it; either member resolves it or moves it
+up or down."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from apps.checkins import forms, selectors, services
+from apps.checkins.models import AgendaItem
+from apps.checkins.views.common import occurrence_url
+from apps.checkins.views.occurrence import occurrence_page
+from apps.core.web import attempt
+from apps.tandems.models import Membership
+from apps.tandems.web import member_page
+
+
+def _item_page(item: AgendaItem, membership: Membership, anchor: str = "#agenda") -> HttpResponse:
+    occ = item.occurrence
+    return redirect(
+        occurrence_url(membership.tandem_id, occ.series_id, occ.original_start) + anchor
+    )
+
+
+@member_page
+@require_POST
+def agenda_item_edit(request: HttpRequest, membership: Membership, item_id: int) -> HttpResponse:
+    """Only the author changes what an item says (403 for the other member, as in the API)."""
+    item = selectors.agenda_item_get(membership=membership, item_id=item_id)
+    form = forms.AgendaItemEditForm(request.POST, prefix=f"item-{item.pk}")
+    if attempt(
+        request,
+        lambda: services.agenda_item_update(
+            membership=membership,
+            item_id=item.pk,
+            kind=form.cleaned_data["kind"],
+            text=form.cleaned_data["text"],
+        ),
+        _("Agenda item changed."),
+        form=form,
+    ):
+        return _item_page(item, membership, f"#item-{item.pk}")
+    occ = item.occurrence
+    return occurrence_page(request, membership, occ.series, occ, edit=(item.pk, form))
+
+
+@member_page
+@require_POST
+def agenda_item_resolve(request: HttpRequest, membership: Membership, item_id: int) -> HttpResponse:
+    """Either member marks an item resolved, or open again."""
+    item = selectors.agenda_item_get(membership=membership, item_id=item_id)
+    resolved = request.POST.get("resolved") == "1"
+    attempt(
+        request,
+        lambda: services.agenda_item_update(
+            membership=membership, item_id=item.pk, resolved=resolved
+        ),
+    )
+    return _item_page(item, membership, f"#item-{item.pk}")
+
+
+@member_page
+@require_POST
+def agenda_item_order(request: HttpRequest, membership: Membership, item_id: int) -> HttpResponse:
+    """Either member moves an item one place up or down."""
+    item = selectors.agenda_item_get(membership=membership, item_id=item_id)
+    order = list(selectors.agenda_of(occurrence=item.occurrence))
+    index = next(i for i, other in enumerate(order) if other.pk == item.pk)
+    target = index - 1 if request.POST.get("direction") == "up" else index + 1
+    if 0 <= target < len(order):
+        order[index], order[target] = order[target], order[index]
+        for position, other in enumerate(order):
+            if other.position != position:
+                services.agenda_item_update(
+                    membership=membership, item_id=other.pk, position=position
+                )
+    return _item_page(item, membership, f"#item-{item.pk}")
+
+
+@member_page
+@require_POST
+def agenda_item_delete(request: HttpRequest, membership: Membership, item_id: int) -> HttpResponse:
+    """Only the author removes an item (403 for the other member, as in the API)."""
+    item = selectors.agenda_item_get(membership=membership, item_id=item_id)
+    services.agenda_item_delete(membership=membership, item_id=item.pk)
+    messages.success(request, _("Removed from the agenda."))
+    return _item_page(item, membership)

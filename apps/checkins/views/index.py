@@ -1,0 +1,106 @@
+"""The check-ins' index page: the tandem's series, what is coming, what happened, the retro
+trend and the commitments; and a new series."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from django.db.models import F
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from apps.checkins import forms, selectors, services
+from apps.checkins.models import ActionItemStatus
+from apps.checkins.presenters import OccurrenceView, SeriesView, date_formats, retro_trend
+from apps.checkins.views.common import today, viewer_tz, worded
+from apps.core.web import attempt
+from apps.tandems.models import Membership
+from apps.tandems.web import member_page
+
+UPCOMING = 10
+PAST = 12
+ACTION_ITEMS_SHOWN = 200
+
+
+def _index_context(
+    membership: Membership, series_form: forms.SeriesForm | None = None
+) -> dict[str, Any]:
+    tandem = membership.tandem
+    now = timezone.now()
+    day = today()
+    all_series = [
+        SeriesView.of(s)
+        for s in selectors.series_of(tandem=tandem).order_by("-active", "start_date", "id")
+    ]
+    current = [s for s in all_series if s.active and not s.has_ended_by(day)]
+    earlier = [s for s in all_series if s not in current]
+    upcoming = [
+        OccurrenceView.of(occ, now)
+        for occ in selectors.occurrences_upcoming_for_tandem(tandem=tandem, now=now, n=UPCOMING)
+    ]
+    past = [
+        OccurrenceView.of(occ, now)
+        for occ in selectors.occurrences_past_for_tandem(tandem=tandem, now=now, limit=PAST)
+    ]
+    commitments = selectors.commitments_by_member(tandem=tandem, today=day)
+    members = [row.member for row in commitments]
+    labels, lines = retro_trend(past, members, timezone.get_current_timezone())
+    suggestion = None
+    if current:
+        suggestion = selectors.retro_trend(series=current[0].series, now=now).suggestion
+    open_items = list(
+        selectors.action_items_of(tandem=tandem)
+        .filter(status=ActionItemStatus.OPEN)
+        .order_by(F("due_date").asc(nulls_last=True), "id")[:ACTION_ITEMS_SHOWN]
+    )
+    if series_form is None:
+        series_form = forms.SeriesForm(
+            initial={"timezone": viewer_tz(), "start_date": day, "local_time": "09:00"}
+        )
+    return {
+        "current_series": current,
+        "earlier_series": earlier,
+        "upcoming": upcoming,
+        "past": past,
+        "trend_labels": labels,
+        "trend_lines": lines,
+        "suggestion": suggestion,
+        "commitments": commitments,
+        "open_items": open_items,
+        "today": day,
+        "series_form": series_form,
+        "viewer_tz": viewer_tz(),
+        "fmt": date_formats(),
+    }
+
+
+@member_page
+def index(request: HttpRequest, membership: Membership) -> HttpResponse:
+    """The tandem's series, what is coming, what happened, the trend and the commitments.
+    POST starts a new series (either member may, as in the API)."""
+    form = None
+    if request.method == "POST":
+        form = forms.SeriesForm(request.POST)
+        data = form.cleaned_data if form.is_valid() else {}
+        if attempt(
+            request,
+            lambda: services.series_create(
+                membership=membership,
+                title=data["title"],
+                recurrence=services.recurrence_build(**form.recurrence_fields()),
+                start_date=data["start_date"],
+                local_time=data["local_time"],
+                timezone_name=data["timezone"],
+                duration=timedelta(minutes=data["duration_minutes"]),
+                reminder_lead=timedelta(minutes=data["reminder_lead_minutes"]),
+            ),
+            lambda series: _("The check-in “%(title)s” is planned.") % {"title": series.title},
+            form=form,
+            fields=form.error_fields() if data else None,
+            wording=worded,
+        ):
+            return redirect("checkins:index", tandem_id=membership.tandem_id)
+    return render(request, "checkins/index.html", _index_context(membership, form))

@@ -1,0 +1,264 @@
+"""One check-in's page: its agenda, notes, action items and retro; and what either member
+does to it (skip, restore, move, mark held, write notes, add a topic or an action item, give
+the retro)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import partial
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django import forms as django_forms
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _lazy
+from django.views.decorators.http import require_POST
+
+from apps.checkins import forms, selectors, services
+from apps.checkins.models import CheckInSeries, Occurrence, OccurrenceStatus
+from apps.checkins.presenters import (
+    AgendaItemView,
+    OccurrenceView,
+    SeriesView,
+    date_formats,
+)
+from apps.checkins.views.common import at, back, find, occurrence_url, today, viewer_tz
+from apps.core.web import attempt
+from apps.delegation import selectors as delegation_selectors
+from apps.tandems.models import Membership
+from apps.tandems.web import member_page
+
+LINKABLE_DECISIONS = 30
+
+
+def _linkable_decisions(membership: Membership) -> list[Any]:
+    """The tandem's latest decisions, which a topic may point to."""
+    return list(
+        delegation_selectors.decisions_of(membership=membership)
+        .select_related(None)
+        .only("id", "title")
+        .order_by("-decided_at", "-id")[:LINKABLE_DECISIONS]
+    )
+
+
+def _agenda(membership: Membership, occurrence: Occurrence, bound: dict[str, Any]) -> list[Any]:
+    edit_item_id, edit_form = bound.get("edit", (None, None))
+    rows = []
+    for item in selectors.agenda_for_page(occurrence=occurrence):
+        mine = item.author_id == membership.user_id
+        if item.pk == edit_item_id:
+            form = edit_form
+        elif mine:
+            form = forms.AgendaItemEditForm(
+                initial={"kind": item.kind, "text": item.text}, prefix=f"item-{item.pk}"
+            )
+        else:
+            form = None
+        rows.append(AgendaItemView(item, mine, form))
+    return rows
+
+
+def _occurrence_context(
+    request: HttpRequest,
+    membership: Membership,
+    series: CheckInSeries,
+    occurrence: Occurrence,
+    bound: dict[str, Any],
+) -> dict[str, Any]:
+    tandem = membership.tandem
+    tz = viewer_tz()
+    shown = OccurrenceView.of(occurrence, timezone.now())
+    members = selectors.members_of_tandem(tandem_id=membership.tandem_id)
+    decisions = _linkable_decisions(membership)
+    agenda = _agenda(membership, occurrence, bound)
+    action_items = (
+        list(selectors.action_items_of(tandem=tandem).filter(occurrence=occurrence).order_by("id"))
+        if occurrence.pk
+        else []
+    )
+    here = {item.pk for item in action_items}
+    # "Open from before" is what the coming (or running) check-in should pick up; on a check-in
+    # that is over, today's overdue items are not its business.
+    overdue = (
+        []
+        if shown.ended
+        else [
+            item
+            for item in selectors.action_items_overdue(tandem=tandem, today=today())
+            if item.pk not in here
+        ]
+    )
+    retros = list(selectors.retros_of(occurrence=occurrence))
+    my_retro = next((r for r in retros if r.member_id == membership.user_id), None)
+    before, after = selectors.occurrence_neighbours(series=series, start=occurrence.original_start)
+    retro_open = (
+        shown.started and occurrence.status != OccurrenceStatus.SKIPPED and my_retro is None
+    )
+    return {
+        "series": SeriesView.of(series),
+        "occurrence": shown,
+        "agenda": agenda,
+        "carried_in": sum(1 for item in agenda if item.carried_from_id),
+        "action_items": action_items,
+        "overdue": overdue,
+        "retros": retros,
+        "my_retro": my_retro,
+        "retro_open": retro_open,
+        "members": members,
+        "previous_url": before and occurrence_url(tandem.pk, series.pk, before),
+        "next_url": after and occurrence_url(tandem.pk, series.pk, after),
+        "here": request.path,
+        "viewer_tz": tz,
+        "fmt": date_formats(),
+        "series_tz_differs": series.timezone != tz,
+        "agenda_form": bound.get("agenda", forms.AgendaItemForm(decisions=decisions)),
+        "notes_form": bound.get("notes", forms.NotesForm(initial={"notes": occurrence.notes})),
+        "action_form": bound.get(
+            "action", forms.ActionItemForm(members=members, initial={"owner": membership.user_id})
+        ),
+        "retro_form": bound.get("retro", forms.RetroForm()),
+        "move_form": bound.get(
+            "move",
+            forms.MoveForm(
+                tz=tz,
+                initial={"to": occurrence.start.astimezone(ZoneInfo(tz)).replace(tzinfo=None)},
+            ),
+        ),
+    }
+
+
+def occurrence_page(
+    request: HttpRequest,
+    membership: Membership,
+    series: CheckInSeries,
+    occurrence: Occurrence,
+    **bound: Any,
+) -> HttpResponse:
+    context = _occurrence_context(request, membership, series, occurrence, bound)
+    return render(request, "checkins/occurrence.html", context)
+
+
+@member_page
+def occurrence(
+    request: HttpRequest, membership: Membership, series_id: int, start: str
+) -> HttpResponse:
+    """One check-in: its agenda, notes, action items and retro."""
+    series, found = find(membership, series_id, start)
+    return occurrence_page(request, membership, series, found)
+
+
+# --- skip, restore, mark held: a button, then back ------------------------------------------
+
+
+def _occurrence_step(
+    step: Callable[..., object], success: Promise, *, to_page: bool = False, **values: Any
+) -> Callable[..., HttpResponse]:
+    """A button on a check-in (skip, restore, held): run `step` on it and go back where the
+    button was (`to_page`: to the check-in's page)."""
+
+    @member_page
+    @require_POST
+    def view(
+        request: HttpRequest, membership: Membership, series_id: int, start: str
+    ) -> HttpResponse:
+        series, found = find(membership, series_id, start)
+        attempt(request, partial(step, **at(membership, series, found), **values), str(success))
+        url = occurrence_url(membership.tandem_id, series.pk, found.original_start)
+        return redirect(url) if to_page else back(request, url)
+
+    return view
+
+
+occurrence_skip = _occurrence_step(
+    services.occurrence_skip, _lazy("Skipped. Its open topics go on to the next check-in.")
+)
+occurrence_restore = _occurrence_step(services.occurrence_restore, _lazy("Back at its usual time."))
+occurrence_held = _occurrence_step(
+    services.occurrence_update,
+    _lazy("Marked as held. Open topics go on to the next check-in."),
+    to_page=True,
+    held=True,
+)
+
+
+# --- the forms of the page: back to it, or the page again with the form's errors -------------
+
+
+def _occurrence_form(
+    make_form: Callable[[HttpRequest, Membership], django_forms.Form],
+    step: Callable[..., object],
+    success: Promise,
+    *,
+    bound: str,
+    anchor: str = "",
+    arguments: dict[str, str] | None = None,
+) -> Callable[..., HttpResponse]:
+    """A form on a check-in's page: `step` takes the form's values (a field named as in
+    `arguments` where the service calls it differently); then back to the page at `anchor`
+    (without one: back where the form was), or the page again with the form bound as
+    `bound` and its errors."""
+    renamed = arguments or {}
+
+    @member_page
+    @require_POST
+    def view(
+        request: HttpRequest, membership: Membership, series_id: int, start: str
+    ) -> HttpResponse:
+        series, found = find(membership, series_id, start)
+        form = make_form(request, membership)
+
+        def call() -> object:
+            values = {renamed.get(name, name): value for name, value in form.cleaned_data.items()}
+            return step(**at(membership, series, found), **values)
+
+        if not attempt(request, call, str(success), form=form):
+            return occurrence_page(request, membership, series, found, **{bound: form})
+        url = occurrence_url(membership.tandem_id, series.pk, found.original_start)
+        return redirect(url + anchor) if anchor else back(request, url)
+
+    return view
+
+
+occurrence_move = _occurrence_form(
+    lambda request, _membership: forms.MoveForm(request.POST, tz=viewer_tz()),
+    services.occurrence_move,
+    _lazy("Moved."),
+    bound="move",
+)
+occurrence_notes = _occurrence_form(
+    lambda request, _membership: forms.NotesForm(request.POST),
+    services.occurrence_update,
+    _lazy("Notes saved."),
+    bound="notes",
+    anchor="#notes",
+)
+agenda_add = _occurrence_form(
+    lambda request, membership: forms.AgendaItemForm(
+        request.POST, decisions=_linkable_decisions(membership)
+    ),
+    services.agenda_item_add,
+    _lazy("Added to the agenda."),
+    bound="agenda",
+    anchor="#agenda",
+    arguments={"decision": "decision_id"},
+)
+action_item_add = _occurrence_form(
+    lambda request, membership: forms.ActionItemForm(
+        request.POST, members=selectors.members_of_tandem(tandem_id=membership.tandem_id)
+    ),
+    services.action_item_create,
+    _lazy("Action item recorded."),
+    bound="action",
+    anchor="#action-items",
+    arguments={"owner": "owner_id"},
+)
+retro_submit = _occurrence_form(
+    lambda request, _membership: forms.RetroForm(request.POST),
+    services.retro_submit,
+    _lazy("Thank you: your retro is saved."),
+    bound="retro",
+    anchor="#retro",
+)
