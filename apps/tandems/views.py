@@ -3,7 +3,6 @@ the overview, joining, leaving and the export compose several apps: apps.home.vi
 
 from __future__ import annotations
 
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
@@ -11,15 +10,16 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from apps.core.errors import DomainError, NotFound
+from apps.core.errors import DomainError
+from apps.core.web import attempt
 from apps.tandems import access, selectors, services
 from apps.tandems.forms import GoalForm, VisionForm
 from apps.tandems.models import GoalStatus, Membership
-from apps.tandems.web import form_error_from, member_page
+from apps.tandems.web import member_page
 
 
-def _form_error(form: forms.Form, exc: DomainError) -> None:
-    form_error_from(form, exc)  # the message is in the person's language already
+def _not_any_more(_exc: DomainError) -> DomainError:
+    return DomainError(_("This invitation cannot be withdrawn any more."))
 
 
 @member_page
@@ -27,18 +27,15 @@ def _form_error(form: forms.Form, exc: DomainError) -> None:
 def invitation_revoke(
     request: HttpRequest, membership: Membership, invitation_id: int
 ) -> HttpResponse:
-    try:
-        invitation = services.invitation_revoke(membership=membership, invitation_id=invitation_id)
-    except NotFound:
-        raise Http404 from None
-    except DomainError:
-        messages.error(request, _("This invitation cannot be withdrawn any more."))
-    else:
-        messages.success(
-            request,
+    attempt(
+        request,
+        lambda: services.invitation_revoke(membership=membership, invitation_id=invitation_id),
+        lambda invitation: (
             _("The invitation to %(email)s is withdrawn; its link no longer works.")
-            % {"email": invitation.email},
-        )
+            % {"email": invitation.email}
+        ),
+        wording=_not_any_more,
+    )
     return redirect("tandems:overview", membership.tandem_id)
 
 
@@ -103,14 +100,13 @@ def vision(request: HttpRequest, membership: Membership) -> HttpResponse:
 def goal_add(request: HttpRequest, membership: Membership) -> HttpResponse:
     _require_leader(membership)
     form = GoalForm(request.POST, prefix="new")
-    if form.is_valid():
-        try:
-            services.goal_create(membership=membership, **form.cleaned_data)
-        except DomainError as exc:
-            _form_error(form, exc)
-        else:
-            messages.success(request, _("The goal is added."))
-            return redirect("tandems:vision", membership.tandem_id)
+    if attempt(
+        request,
+        lambda: services.goal_create(membership=membership, **form.cleaned_data),
+        _("The goal is added."),
+        form=form,
+    ):
+        return redirect("tandems:vision", membership.tandem_id)
     return _render_vision(request, membership, new_goal_form=form)
 
 
@@ -119,16 +115,13 @@ def goal_add(request: HttpRequest, membership: Membership) -> HttpResponse:
 def goal_edit(request: HttpRequest, membership: Membership, goal_id: int) -> HttpResponse:
     _require_leader(membership)
     form = GoalForm(request.POST, prefix=f"goal-{goal_id}")
-    if form.is_valid():
-        try:
-            services.goal_update(membership=membership, goal_id=goal_id, **form.cleaned_data)
-        except NotFound:
-            raise Http404 from None
-        except DomainError as exc:
-            _form_error(form, exc)
-        else:
-            messages.success(request, _("The goal is saved."))
-            return redirect("tandems:vision", membership.tandem_id)
+    if attempt(
+        request,
+        lambda: services.goal_update(membership=membership, goal_id=goal_id, **form.cleaned_data),
+        _("The goal is saved."),
+        form=form,
+    ):
+        return redirect("tandems:vision", membership.tandem_id)
     if not selectors.goals_of(tandem=membership.tandem).filter(pk=goal_id).exists():
         raise Http404
     return _render_vision(request, membership, failed_goal=(goal_id, form))
