@@ -30,7 +30,7 @@ from apps.accounts.forms import (
 )
 from apps.accounts.models import Language, User
 from apps.core.errors import DomainError, NotFound
-from apps.core.web import form_error_from
+from apps.core.web import attempt
 
 
 def _local_next(request: HttpRequest) -> str:
@@ -52,14 +52,13 @@ def signup(request: HttpRequest) -> HttpResponse:
             if wait is not None:
                 form.add_error("email", too_many_attempts(wait))
                 status = 429
-            else:
-                try:
-                    services.user_sign_up(**form.cleaned_data, next_url=next_url)
-                except DomainError as exc:
-                    form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-                else:
-                    request.session["signed_up_as"] = form.cleaned_data["email"]
-                    return redirect("signup_sent")
+            elif attempt(
+                request,
+                lambda: services.user_sign_up(**form.cleaned_data, next_url=next_url),
+                form=form,
+            ):
+                request.session["signed_up_as"] = form.cleaned_data["email"]
+                return redirect("signup_sent")
     else:
         form = SignUpForm(initial={"language": (get_language() or "en")[:2]})
     context = {"form": form, "next": next_url}
@@ -95,17 +94,18 @@ def signup_confirm(request: HttpRequest, uidb64: str, token: str) -> HttpRespons
                 form.add_error("password", too_many_attempts(wait))
                 status = 429
             else:
-                try:
-                    user = services.user_email_verify(
+                verified = attempt(
+                    request,
+                    lambda: services.user_email_verify(
                         uidb64=uidb64, token=token, password=form.cleaned_data["password"]
-                    )
-                except DomainError as exc:
-                    form_error_from(form, exc)
-                    status = 400
-                else:
-                    login(request, user, backend=_BACKEND)
-                    messages.success(request, _("Your e-mail address is confirmed. Welcome!"))
+                    ),
+                    _("Your e-mail address is confirmed. Welcome!"),
+                    form=form,
+                )
+                if verified:
+                    login(request, verified.value, backend=_BACKEND)
                     return redirect(next_url)
+                status = 400
         response = render(
             request,
             "accounts/signup_confirm.html",
