@@ -10,7 +10,6 @@ from datetime import UTC
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
@@ -33,6 +32,7 @@ from apps.accounts.views import throttle_wait, too_many_attempts
 from apps.checkins import services as checkin_services
 from apps.checkins.models import CalendarFeed
 from apps.core.errors import DomainError, NotFound
+from apps.core.web import attempt
 from apps.home import services as home_services
 from apps.home.export import TandemExportSerializer, tandem_export
 from apps.home.forms import PreferencesForm
@@ -43,10 +43,6 @@ from apps.tandems import selectors, services
 from apps.tandems.forms import InviteForm, TandemCreateForm
 from apps.tandems.models import Membership, Role
 from apps.tandems.web import form_error_from, member_page
-
-
-def _form_error(form: forms.Form, exc: DomainError) -> None:
-    form_error_from(form, exc)  # the message is in the person's language already
 
 
 def _today(user: User) -> Any:
@@ -60,18 +56,16 @@ def home(request: HttpRequest) -> HttpResponse:
     form = TandemCreateForm()
     if request.method == "POST":
         form = TandemCreateForm(request.POST)
-        if form.is_valid():
-            try:
-                tandem = services.tandem_create(
-                    creator=user, name=form.cleaned_data["name"], role=form.cleaned_data["role"]
-                )
-            except DomainError as exc:
-                _form_error(form, exc)
-            else:
-                messages.success(
-                    request, _("Your tandem is ready. Now invite your partner to the other seat.")
-                )
-                return redirect("tandems:overview", tandem.pk)
+        made = attempt(
+            request,
+            lambda: services.tandem_create(
+                creator=user, name=form.cleaned_data["name"], role=form.cleaned_data["role"]
+            ),
+            _("Your tandem is ready. Now invite your partner to the other seat."),
+            form=form,
+        )
+        if made:
+            return redirect("tandems:overview", made.value.pk)
     context = {
         "homes": home_for(user=user),
         "form": form,
@@ -146,20 +140,18 @@ def invite(request: HttpRequest, membership: Membership) -> HttpResponse:
     vacant = _vacant_role(list(selectors.members_of(tandem=membership.tandem)))
     if vacant is None:
         form.add_error(None, _("Both seats of this tandem are taken."))
-    elif form.is_valid():
-        try:
-            invitation, _link_token = services.invitation_create(
-                membership=membership, email=form.cleaned_data["email"], role=vacant
-            )
-        except DomainError as exc:
-            _form_error(form, exc)
-        else:
-            messages.success(
-                request,
-                _("Invitation sent to %(email)s. The link is valid for %(days)d days.")
-                % {"email": invitation.email, "days": settings.TANDEM_INVITATION_TTL.days},
-            )
-            return redirect("tandems:overview", membership.tandem_id)
+    elif attempt(
+        request,
+        lambda: services.invitation_create(
+            membership=membership, email=form.cleaned_data["email"], role=vacant
+        ),
+        lambda sent: (
+            _("Invitation sent to %(email)s. The link is valid for %(days)d days.")
+            % {"email": sent[0].email, "days": settings.TANDEM_INVITATION_TTL.days}
+        ),
+        form=form,
+    ):
+        return redirect("tandems:overview", membership.tandem_id)
     return _render_overview(request, membership, invite_form=form)
 
 
@@ -176,16 +168,12 @@ def _partner_name(membership: Membership) -> str:
 def leave(request: HttpRequest, membership: Membership) -> HttpResponse:
     """What leaving does, and leaving once confirmed."""
     if request.method == "POST":
-        try:
-            home_services.membership_leave(membership=membership)
-        except DomainError as exc:
-            messages.error(request, exc.message)
-            return redirect("tandems:overview", membership.tandem_id)
-        messages.success(
+        left = attempt(
             request,
+            lambda: home_services.membership_leave(membership=membership),
             _("You left “%(tandem)s”. Your partner is told.") % {"tandem": membership.tandem.name},
         )
-        return redirect("home")
+        return redirect("home") if left else redirect("tandems:overview", membership.tandem_id)
     alone = selectors.partner_of(membership=membership) is None
     context = {"alone": alone, "partner_name": _partner_name(membership)}
     return render(request, "tandems/leave.html", context)
@@ -203,16 +191,12 @@ def member_remove(request: HttpRequest, membership: Membership, member_id: int) 
     if seat is None or seat.pk == membership.pk:
         raise Http404
     if request.method == "POST":
-        try:
-            home_services.membership_remove(membership=membership, member_id=member_id)
-        except DomainError as exc:
-            messages.error(request, exc.message)
-        else:
-            messages.success(
-                request,
-                _("%(name)s is no longer in the tandem. You can invite a successor now.")
-                % {"name": seat.user.name},
-            )
+        attempt(
+            request,
+            lambda: home_services.membership_remove(membership=membership, member_id=member_id),
+            _("%(name)s is no longer in the tandem. You can invite a successor now.")
+            % {"name": seat.user.name},
+        )
         return redirect("tandems:overview", membership.tandem_id)
     return render(request, "tandems/member_remove.html", {"seat": seat})
 
