@@ -16,9 +16,9 @@ import pytest
 from django.test import Client
 from icalendar import Calendar
 
-from apps.checkins import services
 from apps.checkins.models import CheckInSeries
 from apps.checkins.recurrence import Recurrence, RecurrenceError, to_rrule
+from apps.checkins.services.common import _timing
 from apps.core.errors import DomainError
 from tests.apps.checkins.conftest import url
 from tests.conftest import Pair
@@ -167,7 +167,7 @@ def test_a_start_with_no_date_after_it_names_the_start_not_month_day() -> None:
 @pytest.mark.parametrize("start_field", ["start_date", "from_date"])
 def test_the_services_name_the_requests_own_field_for_the_first_date(start_field: str) -> None:
     with pytest.raises(DomainError) as refused:
-        services._timing(
+        _timing(
             recurrence=Recurrence("weekly", weekdays=(0,)),
             start_date=date(9999, 12, 31),
             local_time=time(9, 0),
