@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.forms import LocalDateTimeField, TimeInput, timezone_choices
 from apps.accounts.models import Language, User, Weekday
+from apps.accounts.services import PREFERENCE_FIELDS
 from apps.core.text import TextPolicyForm
 from apps.notifications import kinds
 
@@ -58,18 +59,7 @@ class PreferencesForm(TextPolicyForm):
         label=_("Digest when more than this many are due at once"), min_value=1, max_value=50
     )
 
-    ACCOUNT_FIELDS = (
-        "display_name",
-        "language",
-        "timezone",
-        "quiet_hours_start",
-        "quiet_hours_end",
-        "window_weekday",
-        "window_start",
-        "window_end",
-        "paused_from",
-        "paused_until",
-    )
+    ACCOUNT_FIELDS = PREFERENCE_FIELDS  # what accounts.services.user_update_preferences takes
     CHANNEL_FIELDS = ("email_enabled", "digest_enabled", "digest_threshold")
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

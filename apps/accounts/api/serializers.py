@@ -5,6 +5,7 @@ from rest_framework import serializers
 
 from apps.accounts.models import ApiToken, Language, User, Weekday
 from apps.accounts.rules import valid_timezones
+from apps.accounts.services import PREFERENCE_FIELDS
 from apps.core.api.fast import FastSerializerMixin
 from apps.core.api.serializers import AwareDateTimeField, InputSerializer
 
@@ -44,21 +45,7 @@ class MeSerializer(serializers.ModelSerializer[User]):
 
     class Meta:
         model = User
-        fields = [
-            "id",
-            "email",
-            "display_name",
-            "language",
-            "timezone",
-            "quiet_hours_start",
-            "quiet_hours_end",
-            "window_weekday",
-            "window_start",
-            "window_end",
-            "paused_from",
-            "paused_until",
-            "is_paused",
-        ]
+        fields = ["id", "email", *PREFERENCE_FIELDS, "is_paused"]
         read_only_fields = fields
 
     def get_is_paused(self, obj: User) -> bool:
