@@ -28,6 +28,8 @@ CHECKINS_DECISIONS_SECONDS = float(os.environ.get("TANDEM_CHECKINS_DECISIONS_SEC
 BEAT_RUN_AT_START = os.environ.get("TANDEM_BEAT_RUN_AT_START", "").lower() in ("1", "true", "yes")
 # How often feedback cycles are checked for their open/closing reminders and for closing.
 FEEDBACK_REMINDERS_SECONDS = float(os.environ.get("TANDEM_FEEDBACK_REMINDERS_SECONDS", "900"))
+# How often weekly communication windows that have opened are announced (contact care).
+CONTACTS_WINDOWS_SECONDS = float(os.environ.get("TANDEM_CONTACTS_WINDOWS_SECONDS", "300"))
 
 # Each entry expires before its next tick, so a backlog after an outage never piles up.
 app.conf.beat_schedule = {
@@ -70,6 +72,11 @@ app.conf.beat_schedule = {
         "task": "feedback.remind_and_close_cycles",
         "schedule": FEEDBACK_REMINDERS_SECONDS,
         "options": {"expires": FEEDBACK_REMINDERS_SECONDS * 0.9},
+    },
+    "contacts.announce_windows": {
+        "task": "contacts.announce_windows",
+        "schedule": CONTACTS_WINDOWS_SECONDS,
+        "options": {"expires": CONTACTS_WINDOWS_SECONDS * 0.9},
     },
 }
 

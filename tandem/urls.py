@@ -39,6 +39,7 @@ app_urls = [
     path("", home_views.home, name="home"),
     path("t/<int:tandem_id>/", include(tandem_pages)),
     path("inbox/", include("apps.notifications.urls")),
+    path("contacts/", include("apps.contacts.urls")),
     path("me/", include(([*home_page_urls.me_pages, *account_page_urls.urlpatterns], "accounts"))),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

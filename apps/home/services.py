@@ -18,6 +18,7 @@ from django.utils.translation import gettext, gettext_noop
 from apps.accounts import services as account_services
 from apps.accounts.models import User
 from apps.checkins import services as checkins_services
+from apps.contacts import services as contacts_services
 from apps.delegation import services as delegation_services
 from apps.feedback import services as feedback_services
 from apps.notifications import services as notification_services
@@ -40,6 +41,8 @@ def user_update_preferences(*, user: User, **changes: Any) -> User:
     if any(getattr(user, name) != value for name, value in before.items()):
         # What waits for the old hours is released or held by the new ones.
         notification_services.deliveries_reschedule(user=user)
+        # The next communication window is the one of the new hours.
+        contacts_services.windows_reschedule(user=user)
     return user
 
 
@@ -111,6 +114,8 @@ def _after_departure(former: FormerMember) -> None:
     notification_services.deliveries_skip_for_departed(
         user_id=former.user_id, tandem_id=former.tandem_id
     )
+    # Contacts shared in the tandem are private again: a successor sees none of them.
+    contacts_services.contacts_unshare_for_departure(tandem_id=former.tandem_id)
     partners = Membership.objects.select_related("user", "tandem").filter(
         tandem_id=former.tandem_id
     )
@@ -173,7 +178,7 @@ def user_delete(*, user: User, password: str) -> User:
     "Deleted person" (a former member of the tandem); their seats are freed for a successor
     (`tandems.services.membership_vacate_for_deleted_account`), and the partner is told.
     What only they could see goes: drafts of feedback, their inbox and notification
-    choices, their API token and calendar feed.
+    choices, their contacts, their API token and calendar feed.
     Tandems nobody active is left in are deleted, with their open invitations (only a tandem
     with a vacant seat has one). They can never sign in again (unusable password, inactive;
     existing sessions fail their hash check).
@@ -190,4 +195,5 @@ def user_delete(*, user: User, password: str) -> User:
     feedback_services.feedback_erase_for_user(user=user)
     notification_services.notifications_erase_for_user(user=user)
     checkins_services.checkins_erase_for_user(user=user)
+    contacts_services.contacts_erase_for_user(user=user)
     return account_services.user_anonymise(user=user, tandems_deleted=alone_in)

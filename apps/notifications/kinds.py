@@ -45,6 +45,7 @@ TOPICS: dict[str, StrOrPromise] = {
     "matrix": _("Decision rights"),
     "checkins": _("Check-ins and action items"),
     "feedback": _("Feedback"),
+    "contacts": _("Contact care"),
 }
 
 KINDS: tuple[NoticeKind, ...] = (
@@ -75,6 +76,9 @@ KINDS: tuple[NoticeKind, ...] = (
     NoticeKind("feedback.closing", "feedback", _("A feedback cycle closes soon")),
     NoticeKind("feedback.revealed", "feedback", _("Your partner's feedback for you is there")),
     NoticeKind("feedback.appreciation", "feedback", _("Your partner says thank you")),
+    NoticeKind(
+        "contacts.window", "contacts", _("Your weekly communication window: a few suggestions")
+    ),
 )
 
 _BY_NAME: dict[str, NoticeKind] = {kind.name: kind for kind in KINDS}

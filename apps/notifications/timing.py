@@ -47,6 +47,7 @@ __all__ = [
     "delivery_time",
     "in_quiet_hours",
     "is_paused",
+    "next_window_opening",
 ]
 
 # A notice forced before quiet hours goes out this long before they begin (their start is quiet).
@@ -309,6 +310,22 @@ def _window_occurrences(
             if len(found) == 2:
                 break
     return found
+
+
+def next_window_opening(after: datetime, window: Window, tz_name: str) -> datetime:
+    """The first opening of the weekly window strictly after `after` (aware), as UTC: the
+    local start on the window's weekday in `tz_name`, moved past a DST gap like any wall time.
+    Used by contact care to announce each window once."""
+    _require_aware(after, "after")
+    zone = ZoneInfo(tz_name)
+    today = _wall(after, zone).date()
+    day = today + timedelta(days=(window.weekday - today.weekday()) % 7)
+    for week in range(_MAX_WINDOW_WEEKS + 1):
+        on = day + timedelta(weeks=week)
+        opening, closing = _resolve(on, window.start, zone), _resolve(on, window.end, zone)
+        if opening < closing and opening > after:
+            return opening
+    raise ValueError("no window opening found")  # unreachable for real timezones
 
 
 def _first_allowed_in_window(

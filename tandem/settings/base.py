@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "apps.delegation",
     "apps.checkins",
     "apps.feedback",
+    "apps.contacts",
     "apps.home",
     "apps.audit",
 ]
@@ -134,6 +135,11 @@ TANDEM_DELEGATION_GROWTH_WINDOW = env_int("TANDEM_DELEGATION_GROWTH_WINDOW", 5)
 TANDEM_DELEGATION_REQUEST_DUE_HOURS = env_int("TANDEM_DELEGATION_REQUEST_DUE_HOURS", 48)
 # A decision logged more than this many days after it was taken shows as "logged late".
 TANDEM_DELEGATION_LOGGED_LATE_DAYS = env_int("TANDEM_DELEGATION_LOGGED_LATE_DAYS", 7)
+# Contact care: how many people one pass of the window scan handles (the rest wait a tick),
+# and the limits of an import (file size in bytes, cards or rows).
+TANDEM_CONTACTS_WINDOW_BATCH = env_int("TANDEM_CONTACTS_WINDOW_BATCH", 500)
+TANDEM_CONTACTS_IMPORT_MAX_BYTES = env_int("TANDEM_CONTACTS_IMPORT_MAX_BYTES", 2_000_000)
+TANDEM_CONTACTS_IMPORT_MAX_ROWS = env_int("TANDEM_CONTACTS_IMPORT_MAX_ROWS", 2_000)
 # Notifications: a claimed delivery's lease (must exceed CELERY_TASK_TIME_LIMIT), how many
 # rows one dispatch pass claims, retries, and how many due e-mails become one digest.
 NOTIFICATIONS_LEASE_SECONDS = env_int("NOTIFICATIONS_LEASE_SECONDS", 600)

@@ -1,0 +1,69 @@
+"""Writes of contact care, one module per part, re-exported here:
+
+- `contacts`: contacts, tags, sharing, and the person's contact preferences;
+- `touches`: touches (restarting the rhythm), occasions, touches prepared by the partner;
+- `window`: the weekly window's suggestions and their one notice;
+- `erasure`: a person who leaves a tandem or deletes their account.
+"""
+
+from apps.contacts.services.contacts import (
+    contact_create,
+    contact_delete,
+    contact_update,
+    preferences_update,
+    tag_create,
+    tag_delete,
+    tag_update,
+)
+from apps.contacts.services.erasure import (
+    contacts_erase_for_user,
+    contacts_unshare_for_departure,
+)
+from apps.contacts.services.touches import (
+    CHAIN_ADVICE,
+    chain_advice_due,
+    occasion_add,
+    occasion_delete,
+    occasion_update,
+    prepared_create,
+    prepared_drop,
+    prepared_mark_sent,
+    prepared_update,
+    touch_delete,
+    touch_log,
+)
+from apps.contacts.services.window import (
+    next_opening,
+    window_of,
+    window_open,
+    windows_announce,
+    windows_reschedule,
+)
+
+__all__ = [
+    "CHAIN_ADVICE",
+    "chain_advice_due",
+    "contact_create",
+    "contact_delete",
+    "contact_update",
+    "contacts_erase_for_user",
+    "contacts_unshare_for_departure",
+    "next_opening",
+    "occasion_add",
+    "occasion_delete",
+    "occasion_update",
+    "preferences_update",
+    "prepared_create",
+    "prepared_drop",
+    "prepared_mark_sent",
+    "prepared_update",
+    "tag_create",
+    "tag_delete",
+    "tag_update",
+    "touch_delete",
+    "touch_log",
+    "window_of",
+    "window_open",
+    "windows_announce",
+    "windows_reschedule",
+]

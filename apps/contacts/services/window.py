@@ -1,0 +1,161 @@
+"""The weekly communication window: once per window and person, at most a few suggestions,
+announced by one notice (in-app and e-mail through the dispatcher), never one per contact.
+
+The scan (`windows_announce`, a periodic task) is one bounded pass per tick: the people whose
+`ContactPreferences.next_window_at` has come, oldest first, at most a batch. Each is handled
+in its own transaction with its row locked (SKIP LOCKED on PostgreSQL, so two schedulers
+share the work), and the window row is unique per person and opening, so a window is
+announced once whatever happens. A person paused at the opening gets nothing, and nothing
+piles up: the next window brings the usual few again. A window the scan reaches more than
+`STALE_AFTER` late (the scheduler was down) is skipped rather than announced late.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Final
+
+from django.conf import settings
+from django.db import IntegrityError, connection, transaction
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext, ngettext
+
+from apps.accounts.models import User
+from apps.contacts import rules, selectors
+from apps.contacts.models import Contact, ContactPreferences, ContactWindow
+from apps.notifications import timing
+from apps.notifications.services import notify, preferences_of
+
+STALE_AFTER: Final = timedelta(days=1)
+# What a window announced is worth: until the next one.
+NOTICE_LIFETIME: Final = timedelta(days=7)
+
+
+def window_of(user: User) -> timing.Window:
+    """The person's weekly communication window, or the default one (`rules.DEFAULT_WINDOW`)."""
+    window = preferences_of(user).window
+    if window is not None:
+        return window
+    weekday, start, end = rules.DEFAULT_WINDOW
+    return timing.Window(weekday, start, end)
+
+
+def next_opening(user: User, after: datetime) -> datetime:
+    return timing.next_window_opening(after, window_of(user), user.timezone)
+
+
+def windows_reschedule(*, user: User, now: datetime | None = None) -> None:
+    """After the person changed their window or timezone: the next window is the new one."""
+    now = now or timezone.now()
+    ContactPreferences.objects.filter(user=user).update(next_window_at=next_opening(user, now))
+
+
+def windows_announce(*, now: datetime | None = None, batch: int | None = None) -> int:
+    """One bounded pass: announce the windows that have opened. Returns how many notices."""
+    now = now or timezone.now()
+    batch = batch or settings.TANDEM_CONTACTS_WINDOW_BATCH
+    _schedule_new(now, batch)
+    due = list(
+        ContactPreferences.objects.filter(next_window_at__lte=now)
+        .order_by("next_window_at")
+        .values_list("user_id", flat=True)[:batch]
+    )
+    return sum(_announce_one(user_id, now) for user_id in due)
+
+
+def _schedule_new(now: datetime, batch: int) -> None:
+    """People who started with contacts since the last tick get their first window."""
+    fresh = ContactPreferences.objects.filter(next_window_at__isnull=True).select_related("user")
+    for prefs in fresh[:batch]:
+        ContactPreferences.objects.filter(pk=prefs.pk, next_window_at__isnull=True).update(
+            next_window_at=next_opening(prefs.user, now)
+        )
+
+
+def _locked(user_id: int, now: datetime) -> ContactPreferences | None:
+    rows = ContactPreferences.objects.select_related("user").filter(
+        user_id=user_id, next_window_at__lte=now
+    )
+    if connection.features.has_select_for_update_skip_locked:
+        rows = rows.select_for_update(skip_locked=True, of=("self",))
+    return rows.first()
+
+
+@transaction.atomic
+def _announce_one(user_id: int, now: datetime) -> int:
+    prefs = _locked(user_id, now)
+    if prefs is None or prefs.next_window_at is None:
+        return 0  # another scheduler has it, or did it
+    user, opening = prefs.user, prefs.next_window_at
+    prefs.next_window_at = next_opening(user, max(opening, now))
+    prefs.save(update_fields=["next_window_at"])
+    if not user.is_active or now - opening > STALE_AFTER:
+        return 0
+    if timing.is_paused(opening, preferences_of(user)):
+        return 0  # a pause is normal: nothing now, and nothing piles up for later
+    return int(window_open(user=user, opens_at=opening, limit=prefs.suggestions_per_window))
+
+
+def window_open(*, user: User, opens_at: datetime, limit: int) -> bool:
+    """Record what the window opening at `opens_at` suggests and announce it with one notice;
+    False when there is nothing to suggest (no notice then) or it was recorded already."""
+    today = selectors.today_for(user, opens_at)
+    suggestions = selectors.suggestions_for(user, today=today, limit=limit)
+    prepared = list(selectors.open_prepared_for_owner(user))
+    if not suggestions and not prepared:
+        return False
+    try:
+        with transaction.atomic():
+            window = ContactWindow.objects.create(
+                user=user,
+                opens_at=opens_at,
+                suggestions=suggestions,
+                prepared=[p.pk for p in prepared],
+            )
+    except IntegrityError:
+        return False  # announced already
+    _notify(user, window, prepared_count=len(prepared))
+    return True
+
+
+def _notify(user: User, window: ContactWindow, *, prepared_count: int) -> None:
+    names = dict(
+        Contact.objects.filter(pk__in=[s["contact"] for s in window.suggestions]).values_list(
+            "pk", "name"
+        )
+    )
+    with translation.override(user.language):
+        count = len(window.suggestions)
+        title = ngettext(
+            "Your communication window: %(count)d person to think of",
+            "Your communication window: %(count)d people to think of",
+            count,
+        ) % {"count": count}
+        if not count:
+            title = gettext("Your communication window: a touch prepared for you")
+        lines = [
+            f"{names.get(s['contact'], '?')}: {rules.describe(s['reasons'][0])}"
+            for s in window.suggestions
+        ]
+        if prepared_count:
+            lines.append(
+                ngettext(
+                    "Your partner prepared %(count)d touch for you to send.",
+                    "Your partner prepared %(count)d touches for you to send.",
+                    prepared_count,
+                )
+                % {"count": prepared_count}
+            )
+        lines.append(gettext("One small thing is enough; silence is fine too."))
+    notify(
+        recipient=user,
+        tandem=None,
+        kind="contacts.window",
+        key=f"contacts:window:{user.pk}:{window.opens_at.isoformat()}",
+        title=title,
+        body="\n".join(lines),
+        url=reverse("contacts:window"),
+        due_at=window.opens_at,
+        expires_at=window.opens_at + NOTICE_LIFETIME,
+    )

@@ -1,0 +1,98 @@
+"""A contact's rhythm: its own or its tags', restarted by any touch in either direction."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+import pytest
+import time_machine
+
+from apps.contacts import selectors, services
+from apps.contacts.rules import RhythmDays, State
+from apps.core.errors import DomainError
+from tests.conftest import Pair
+from tests.factories.contacts import log_touch, make_contact
+
+NOW = datetime(2026, 6, 1, 10, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def frozen():
+    with time_machine.travel(NOW, tick=False) as traveller:
+        yield traveller
+
+
+def _state(contact, today: date) -> str:
+    contact.refresh_from_db()
+    return selectors.status_of(contact, user=contact.owner, today=today).state
+
+
+@pytest.mark.parametrize("direction", ["out", "in"])
+def test_a_touch_in_either_direction_restarts_the_rhythm(pair: Pair, frozen, direction):
+    contact = make_contact(pair.leader, rhythm="own", rhythm_ideal_days=28, rhythm_latest_days=42)
+    log_touch(contact, date(2026, 4, 1))
+    assert _state(contact, date(2026, 6, 1)) == State.OVERDUE
+
+    log_touch(contact, date(2026, 5, 30), direction=direction)
+
+    assert _state(contact, date(2026, 6, 1)) == State.FINE
+    assert contact.last_touch_on == date(2026, 5, 30)
+    # Due again once the ideal has passed since that touch, overdue past the latest.
+    assert _state(contact, date(2026, 6, 27)) == State.DUE
+    assert _state(contact, date(2026, 7, 12)) == State.OVERDUE
+
+
+def test_deleting_the_latest_touch_counts_from_the_one_before(pair: Pair, frozen):
+    contact = make_contact(pair.leader, rhythm="own", rhythm_ideal_days=28, rhythm_latest_days=42)
+    log_touch(contact, date(2026, 4, 1))
+    latest = log_touch(contact, date(2026, 5, 30), direction="in")
+
+    services.touch_delete(user=pair.leader, contact_id=contact.pk, touch_id=latest.pk)
+
+    assert _state(contact, date(2026, 6, 1)) == State.OVERDUE
+    assert contact.last_touch_on == date(2026, 4, 1)
+
+
+def test_a_contact_inherits_the_shortest_rhythm_of_its_tags_unless_it_has_its_own(
+    pair: Pair, frozen
+):
+    services.tag_create(
+        owner=pair.leader, name="Mentors", rhythm_ideal_days=56, rhythm_latest_days=90
+    )
+    services.tag_create(
+        owner=pair.leader, name="Press", rhythm_ideal_days=28, rhythm_latest_days=60
+    )
+    services.tag_create(owner=pair.leader, name="Friends")
+    inherits = make_contact(pair.leader, tags=["Mentors", "press", "Friends"])
+    own = make_contact(
+        pair.leader,
+        "Own",
+        tags=["Press"],
+        rhythm="own",
+        rhythm_ideal_days=90,
+        rhythm_latest_days=180,
+    )
+    none = make_contact(pair.leader, "None", tags=["Press"], rhythm="none")
+
+    assert selectors.rhythm_of(inherits) == RhythmDays(28, 60)
+    assert selectors.rhythm_of(own) == RhythmDays(90, 180)
+    assert selectors.rhythm_of(none) is None
+    # "press" named the existing tag, whatever its case: no second tag.
+    assert pair.leader.contact_tags.count() == 3
+
+
+@pytest.mark.parametrize(
+    ("values", "field"),
+    [
+        ({"rhythm_ideal_days": 28, "rhythm_latest_days": 14}, "rhythm_latest_days"),
+        ({"rhythm_ideal_days": -7, "rhythm_latest_days": 14}, "rhythm_ideal_days"),
+        ({"rhythm_ideal_days": 3, "rhythm_latest_days": 14}, "rhythm_ideal_days"),
+        ({"rhythm_ideal_days": 28, "rhythm_latest_days": 99_999}, "rhythm_latest_days"),
+        ({"rhythm_ideal_days": 28}, "rhythm_latest_days"),
+    ],
+)
+def test_a_rhythm_that_is_no_rhythm_is_refused_naming_the_field(pair: Pair, values, field):
+    with pytest.raises(DomainError) as refused:
+        make_contact(pair.leader, rhythm="own", **values)
+    assert refused.value.field == field
+    assert not pair.leader.contacts.exists()
