@@ -22,6 +22,7 @@ api_v1 = [
     path("", include("apps.delegation.api.urls")),
     path("", include("apps.checkins.api.urls")),
     path("", include("apps.feedback.api.urls")),
+    path("", include("apps.contacts.api.urls")),
 ]
 
 # Every page of one tandem lives under /t/<tandem_id>/ and resolves the person's seat first

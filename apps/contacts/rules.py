@@ -237,15 +237,27 @@ def is_chain(last_direction: str | None, last_on: date | None, direction: str, t
 # --- words ----------------------------------------------------------------------------------
 
 
-def describe_period(days: int) -> str:
-    """ "4 weeks", "3 months", "10 days" in the active language."""
+def describe_every(days: int) -> str:
+    """A rhythm in words: "every 4 weeks", "every 3 months", "every 10 days"."""
     if days % 30 == 0 and days >= 60:
-        months = days // 30
-        return ngettext("%(n)d month", "%(n)d months", months) % {"n": months}
+        n = days // 30
+        return ngettext("every month", "every %(n)d months", n) % {"n": n}
     if days % 7 == 0:
-        weeks = days // 7
-        return ngettext("%(n)d week", "%(n)d weeks", weeks) % {"n": weeks}
-    return ngettext("%(n)d day", "%(n)d days", days) % {"n": days}
+        n = days // 7
+        return ngettext("every week", "every %(n)d weeks", n) % {"n": n}
+    return ngettext("every day", "every %(n)d days", days) % {"n": days}
+
+
+def describe_ago(days: int) -> str:
+    """Elapsed time in words, rounded down: days up to two weeks, weeks up to twelve, then
+    months ("7 weeks ago")."""
+    if days < 14:
+        return ngettext("%(n)d day ago", "%(n)d days ago", days) % {"n": days}
+    if days <= 84:
+        n = days // 7
+        return ngettext("%(n)d week ago", "%(n)d weeks ago", n) % {"n": n}
+    n = days // 30
+    return ngettext("%(n)d month ago", "%(n)d months ago", n) % {"n": n}
 
 
 def describe(reason: dict[str, Any]) -> str:
@@ -261,13 +273,13 @@ def describe(reason: dict[str, Any]) -> str:
         }
     if code in ("due", "overdue"):
         values = {
-            "since": describe_period(reason["days_since"]),
-            "ideal": describe_period(reason["ideal_days"]),
-            "latest": describe_period(reason["latest_days"]),
+            "ago": describe_ago(reason["days_since"]),
+            "ideal": describe_every(reason["ideal_days"]),
+            "latest": describe_every(reason["latest_days"]),
         }
         if reason.get("never"):
-            return gettext("Added %(since)s ago, no touch yet (about every %(ideal)s)") % values
+            return gettext("Added %(ago)s, no touch yet; ideally %(ideal)s") % values
         if code == "overdue":
-            return gettext("Last touch %(since)s ago; at the latest every %(latest)s") % values
-        return gettext("Last touch %(since)s ago; ideally every %(ideal)s") % values
+            return gettext("Last touch %(ago)s; at the latest %(latest)s") % values
+        return gettext("Last touch %(ago)s; ideally %(ideal)s") % values
     return ""

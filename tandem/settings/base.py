@@ -356,6 +356,13 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
+    # Choice sets whose field names other apps use too get names of their own.
+    "ENUM_NAME_OVERRIDES": {
+        "TouchKindEnum": "apps.contacts.models.TouchKind",
+        "OccasionKindEnum": "apps.contacts.models.OccasionKind",
+        "TouchDirectionEnum": "apps.contacts.models.Direction",
+        "ContactChannelEnum": "apps.contacts.models.Channel",
+    },
 }
 
 LOGGING = {

@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 from django.utils import timezone
 
 from apps.accounts.models import User
-from tests.authz.matrix import CYCLE, OCC, SERIES, T
+from tests.authz.matrix import CONTACT, CYCLE, OCC, SERIES, T
 from tests.helpers.world import PASSWORD, World, unconfirmed_link
 
 _serial = itertools.count(1)
@@ -140,4 +140,27 @@ BODIES: dict[tuple[str, str], Body] = {
     },
     ("POST", T + "/appreciations/"): lambda w, c: {"text": "Thanks!"},
     ("POST", T + "/appreciations/{appreciation_id}/react/"): lambda w, c: {"reaction": "heart"},
+    ("POST", "/api/v1/contacts/"): lambda w, c: {"name": "Kim Lee", "tags": ["Press"]},
+    ("PATCH", "/api/v1/contacts/preferences/"): lambda w, c: {"suggestions_per_window": 3},
+    ("POST", "/api/v1/contacts/tags/"): lambda w, c: {
+        "name": "Former colleagues",
+        "rhythm_ideal_days": 56,
+        "rhythm_latest_days": 90,
+    },
+    ("PATCH", "/api/v1/contacts/tags/{tag_id}/"): lambda w, c: {"name": "Mentoring"},
+    ("PATCH", CONTACT + "/"): lambda w, c: {"role": "Head of research"},
+    ("POST", CONTACT + "/touches/"): lambda w, c: {"kind": "thanks", "confirmed": True},
+    ("POST", CONTACT + "/occasions/"): lambda w, c: {
+        "kind": "anniversary",
+        "title": "Ten years at the institute",
+        "on": "2017-03-01",
+        "yearly": True,
+    },
+    ("PATCH", CONTACT + "/occasions/{occasion_id}/"): lambda w, c: {"title": "Their keynote"},
+    ("POST", CONTACT + "/prepared/"): lambda w, c: {
+        "text": "Saw your keynote: congratulations!",
+        "channel": "email",
+        "reason": "Keynote next week",
+    },
+    ("PATCH", CONTACT + "/prepared/{prepared_id}/"): lambda w, c: {"text": "Congratulations!"},
 }

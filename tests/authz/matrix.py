@@ -92,6 +92,25 @@ T = "/api/v1/tandems/{tandem_id}"
 SERIES = T + "/checkins/{series_id}"
 OCC = SERIES + "/occurrences/{start}"
 CYCLE = T + "/feedback/cycles/{cycle_id}"
+CONTACT = "/api/v1/contacts/{contact_id}"
+
+
+def shared_contact(
+    method: str, path: str, owner: int, partner: int, *, note: str = "", **params: str
+) -> Row:
+    """An endpoint of home's leader's contact shared with home's assistant: for everyone
+    else it does not exist (404); the partner may read it and do some things."""
+    return personal(
+        method,
+        path,
+        owner,
+        assistant=partner,
+        outsider=404,
+        staff=404,
+        note=note,
+        **params,
+    )
+
 
 MATRIX: Final[tuple[Row, ...]] = (
     # --- accounts and the person's own things ---------------------------------------------
@@ -282,6 +301,57 @@ MATRIX: Final[tuple[Row, ...]] = (
         403,
         note="only its recipient (the leader) reacts",
     ),
+    # --- contact care (a person's own; home's leader shares one contact with home) ---------
+    personal("GET", "/api/v1/contacts/", 200),
+    personal("POST", "/api/v1/contacts/", 201),
+    personal("GET", "/api/v1/contacts/window/", 200),
+    personal("GET", "/api/v1/contacts/losing-touch/", 200),
+    personal("GET", "/api/v1/contacts/preferences/", 200),
+    personal("PATCH", "/api/v1/contacts/preferences/", 200),
+    personal("GET", "/api/v1/contacts/tags/", 200),
+    personal("POST", "/api/v1/contacts/tags/", 201),
+    personal(
+        "PATCH",
+        "/api/v1/contacts/tags/{tag_id}/",
+        200,
+        assistant=404,
+        outsider=404,
+        staff=404,
+        note="tags are their owner's alone",
+        tag_id="contact_tag_id",
+    ),
+    personal(
+        "DELETE",
+        "/api/v1/contacts/tags/{tag_id}/",
+        204,
+        assistant=404,
+        outsider=404,
+        staff=404,
+        tag_id="contact_tag_id",
+    ),
+    shared_contact("GET", CONTACT + "/", 200, 200),
+    shared_contact("PATCH", CONTACT + "/", 200, 403, note="only the owner changes a contact"),
+    shared_contact("DELETE", CONTACT + "/", 204, 403),
+    shared_contact("GET", CONTACT + "/touches/", 200, 200),
+    shared_contact("POST", CONTACT + "/touches/", 201, 403, note="the owner logs touches"),
+    shared_contact("DELETE", CONTACT + "/touches/{touch_id}/", 204, 403),
+    shared_contact("GET", CONTACT + "/occasions/", 200, 200),
+    shared_contact("POST", CONTACT + "/occasions/", 201, 201, note="the partner may add one"),
+    shared_contact(
+        "PATCH",
+        CONTACT + "/occasions/{occasion_id}/",
+        200,
+        403,
+        note="the owner, or who added it",
+    ),
+    shared_contact("DELETE", CONTACT + "/occasions/{occasion_id}/", 204, 403),
+    shared_contact("GET", CONTACT + "/prepared/", 200, 200),
+    shared_contact(
+        "POST", CONTACT + "/prepared/", 403, 201, note="the partner prepares; the owner sends"
+    ),
+    shared_contact("PATCH", CONTACT + "/prepared/{prepared_id}/", 200, 200),
+    shared_contact("POST", CONTACT + "/prepared/{prepared_id}/sent/", 200, 403),
+    shared_contact("POST", CONTACT + "/prepared/{prepared_id}/drop/", 200, 200),
 )
 
 BY_KEY: Final = {row.key: row for row in MATRIX}

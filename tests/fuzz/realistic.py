@@ -88,6 +88,8 @@ def path_value(method: str, path: str, name: str, world: World) -> int | str | N
         return ids["goal_id"]
     if name == "token":
         return ids["feed_token"]
+    if name == "tag_id":
+        return ids["contact_tag_id"]
     return ids.get(name)
 
 
@@ -309,7 +311,66 @@ def _accept(body: Body, world: World) -> None:
     body["token"] = world.fresh_invitation_token()
 
 
+def _rhythm(body: Body) -> None:
+    """Both numbers or neither, the ideal not after the latest (a 400 otherwise)."""
+    ideal, latest = body.get("rhythm_ideal_days"), body.get("rhythm_latest_days")
+    if ideal is None and latest is None:
+        if body.get("rhythm") == "own":
+            body["rhythm_ideal_days"], body["rhythm_latest_days"] = 28, 42
+        else:
+            body.pop("rhythm_ideal_days", None)
+            body.pop("rhythm_latest_days", None)
+        return
+    ideal = latest if ideal is None else ideal
+    latest = ideal if latest is None else latest
+    body["rhythm_ideal_days"], body["rhythm_latest_days"] = sorted((ideal, latest))
+
+
+def _contact(body: Body, world: World) -> None:
+    """A real address and web links, a tandem of the person's own, a rhythm."""
+    if body.get("email"):
+        body["email"] = f"contact{next(_serial)}@example.org"
+    if body.get("links"):
+        body["links"] = [f"https://example.org/{i}" for i, _ in enumerate(body["links"])]
+    if body.get("shared_tandem") is not None:
+        body["shared_tandem"] = world.home.tandem.pk
+    _rhythm(body)
+
+
+def _contact_tag(body: Body, world: World) -> None:
+    if "name" in body:
+        body["name"] = f"Tag {next(_serial)}"
+    _rhythm(body)
+
+
+def _touch(body: Body, world: World) -> None:
+    """Not in the future; past the advice against a chain (tested in tests/apps/contacts)."""
+    if "happened_on" in body:
+        body["happened_on"] = str(timezone.localdate() - timedelta(days=2))
+    body["confirmed"] = True
+
+
+def _occasion(body: Body, world: World) -> None:
+    """A natural occasion happens once, today or before; any other kind needs its date."""
+    if body.get("kind") == "natural":
+        body["yearly"] = False
+        body.pop("on", None)
+    elif "on" not in body:
+        body["on"] = "2026-05-04"
+
+
+def _occasion_update(body: Body, world: World) -> None:
+    body["yearly"] = False  # the world's occasion is a natural one: never yearly
+
+
 BODY_REPAIRS: dict[tuple[str, str], Callable[[Body, World], None]] = {
+    ("POST", "/api/v1/contacts/"): _contact,
+    ("PATCH", "/api/v1/contacts/{contact_id}/"): _contact,
+    ("POST", "/api/v1/contacts/tags/"): _contact_tag,
+    ("PATCH", "/api/v1/contacts/tags/{tag_id}/"): _contact_tag,
+    ("POST", "/api/v1/contacts/{contact_id}/touches/"): _touch,
+    ("POST", "/api/v1/contacts/{contact_id}/occasions/"): _occasion,
+    ("PATCH", "/api/v1/contacts/{contact_id}/occasions/{occasion_id}/"): _occasion_update,
     ("POST", "/api/v1/auth/signup/"): _signup,
     ("POST", "/api/v1/auth/verify/"): _verify,
     ("POST", "/api/v1/auth/token/"): _sign_in,

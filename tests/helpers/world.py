@@ -25,6 +25,7 @@ from apps.accounts.tokens import email_verification_token
 from apps.checkins import rules as checkin_rules
 from apps.checkins import selectors as checkin_selectors
 from apps.checkins import services as checkins
+from apps.contacts import services as contacts
 from apps.delegation import selectors as delegation_selectors
 from apps.delegation import services as delegation
 from apps.feedback import services as feedback
@@ -228,7 +229,40 @@ def build_tandem(name: str) -> TandemWorld:
     for user in (leader, assistant):
         notice = delivered_notice(user, tandem)
         ids[f"notice_{'leader' if user == leader else 'assistant'}_id"] = notice.pk
+    _contacts(world)
     return world
+
+
+def _contacts(world: TandemWorld) -> None:
+    """The leader's contacts: one shared with the tandem (with a touch, an occasion, a tag
+    and a touch the assistant prepared) and one private."""
+    leader, ids = world.leader, world.ids
+    tag = contacts.tag_create(owner=leader, name="Mentors")
+    shared = contacts.contact_create(
+        owner=leader,
+        name="Dana Weiss",
+        email=f"dana.{world.tandem.pk}@example.org",
+        tags=[tag.name],
+        shared_tandem=world.tandem.pk,
+    )
+    private = contacts.contact_create(owner=leader, name="Private Person")
+    touch = contacts.touch_log(
+        user=leader, contact_id=shared.pk, kind="message", direction="in", note="Hello"
+    )
+    occasion = contacts.occasion_add(
+        user=leader, contact_id=shared.pk, kind="natural", title="Saw their talk announced"
+    )
+    prepared = contacts.prepared_create(
+        user=world.assistant, contact_id=shared.pk, text="Congratulations on the talk!"
+    )
+    ids.update(
+        contact_id=shared.pk,
+        private_contact_id=private.pk,
+        contact_tag_id=tag.pk,
+        touch_id=touch.pk,
+        occasion_id=occasion.pk,
+        prepared_id=prepared.pk,
+    )
 
 
 _unconfirmed = itertools.count(1)

@@ -30,6 +30,14 @@ from apps.checkins.models import (
 )
 from apps.checkins.recurrence import next_occurrences
 from apps.checkins.rules import occurrence_key
+from apps.contacts.models import (
+    Contact,
+    ContactPreferences,
+    ContactTag,
+    Occasion,
+    PreparedTouch,
+    Touch,
+)
 from apps.delegation.models import Decision, DecisionArea, Elevation, MatrixChange
 from apps.feedback.models import (
     Amendment,
@@ -674,6 +682,113 @@ def export(w: World, n: int) -> str:
 
 
 # URL name → the builder that writes n rows for it and returns the URL to GET.
+# --- contact care ------------------------------------------------------------------------------
+
+
+def _contacts(w: World, n: int, *, shared: bool = False, silent_days: int = 400) -> list[Contact]:
+    """`n` contacts of the leader's, each with two tags (one with a rhythm), a touch long ago,
+    an occasion, and a touch their assistant prepared when `shared`."""
+    tag = next(_unique)
+    tags = [
+        ContactTag.objects.create(
+            owner=w.leader, name=f"Mentors {tag}", rhythm_ideal_days=28, rhythm_latest_days=42
+        ),
+        ContactTag.objects.create(owner=w.leader, name=f"Press {tag}"),
+    ]
+    long_ago = timezone.localdate() - timedelta(days=silent_days)
+    contacts = Contact.objects.bulk_create(
+        [
+            Contact(
+                owner=w.leader,
+                name=f"Contact {tag}-{i}",
+                last_touch_on=long_ago,
+                shared_tandem=w.tandem if shared else None,
+            )
+            for i in range(n)
+        ]
+    )
+    Contact.tags.through.objects.bulk_create(
+        [Contact.tags.through(contact=c, contacttag=t) for c in contacts for t in tags]
+    )
+    Touch.objects.bulk_create(
+        [Touch(contact=c, kind="message", happened_on=long_ago) for c in contacts]
+    )
+    Occasion.objects.bulk_create(
+        [
+            Occasion(contact=c, kind="natural", title="Saw their talk", on=timezone.localdate())
+            for c in contacts
+        ]
+    )
+    ContactPreferences.objects.get_or_create(user=w.leader)
+    if shared:
+        PreparedTouch.objects.bulk_create(
+            [PreparedTouch(contact=c, prepared_by=w.assistant, text="Hi") for c in contacts]
+        )
+    return contacts
+
+
+def contacts_list(w: World, n: int) -> str:
+    _contacts(w, n, shared=True)
+    return "/api/v1/contacts/?page_size=200&state=overdue&ordering=last_touch"
+
+
+def _one_contact(w: World, n: int) -> Contact:
+    """One shared contact with `n` touches, occasions, tags and prepared touches."""
+    contact = _contacts(w, 1, shared=True)[0]
+    tag = next(_unique)
+    for i in range(n):
+        contact.tags.add(ContactTag.objects.create(owner=w.leader, name=f"T{tag}-{i}"))
+    day = timezone.localdate() - timedelta(days=500)
+    Touch.objects.bulk_create(
+        [Touch(contact=contact, kind="call", happened_on=day, asks=i % 2 == 0) for i in range(n)]
+    )
+    Occasion.objects.bulk_create(
+        [Occasion(contact=contact, kind="event", title=f"E{i}", on=day) for i in range(n)]
+    )
+    PreparedTouch.objects.bulk_create(
+        [PreparedTouch(contact=contact, prepared_by=w.assistant, text=f"T{i}") for i in range(n)]
+    )
+    return contact
+
+
+def contact(w: World, n: int) -> str:
+    return f"/api/v1/contacts/{_one_contact(w, n).pk}/"
+
+
+def contact_touches(w: World, n: int) -> str:
+    return f"/api/v1/contacts/{_one_contact(w, n).pk}/touches/?page_size=200"
+
+
+def contact_occasions(w: World, n: int) -> str:
+    return f"/api/v1/contacts/{_one_contact(w, n).pk}/occasions/?page_size=200"
+
+
+def contact_prepared(w: World, n: int) -> str:
+    return f"/api/v1/contacts/{_one_contact(w, n).pk}/prepared/?page_size=200"
+
+
+def contact_tags(w: World, n: int) -> str:
+    _one_contact(w, n)
+    return "/api/v1/contacts/tags/?page_size=200"
+
+
+def contacts_window(w: World, n: int) -> str:
+    """Before the first window: the preview over all `n` (overdue) contacts, and `n`
+    touches the assistant prepared."""
+    _contacts(w, n, shared=True)
+    return "/api/v1/contacts/window/"
+
+
+def losing_touch(w: World, n: int) -> str:
+    _contacts(w, n)
+    return "/api/v1/contacts/losing-touch/?page_size=200"
+
+
+def contact_preferences(w: World, n: int) -> str:
+    _contacts(w, n)
+    return "/api/v1/contacts/preferences/"
+
+
 ENDPOINTS: dict[str, Callable[[World, int], str]] = {
     "api-me": me,
     "api-me-tokens": tokens,
@@ -717,4 +832,13 @@ ENDPOINTS: dict[str, Callable[[World, int], str]] = {
     "api-feedback-history": feedback_history,
     "api-feedback-trends": feedback_trends,
     "api-appreciations": appreciations,
+    "api-contacts": contacts_list,
+    "api-contact": contact,
+    "api-contact-touches": contact_touches,
+    "api-contact-occasions": contact_occasions,
+    "api-contact-prepared": contact_prepared,
+    "api-contact-tags": contact_tags,
+    "api-contacts-window": contacts_window,
+    "api-contacts-losing-touch": losing_touch,
+    "api-contacts-preferences": contact_preferences,
 }
