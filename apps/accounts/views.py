@@ -29,7 +29,7 @@ from apps.accounts.forms import (
     SignUpForm,
 )
 from apps.accounts.models import Language, User
-from apps.core.errors import DomainError, NotFound
+from apps.core.errors import NotFound
 from apps.core.web import attempt
 
 
@@ -78,11 +78,15 @@ def signup_sent(request: HttpRequest) -> HttpResponse:
 def signup_confirm(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
     """The mailed link: the account's password confirms the address and signs in. The link
     stays out of what the page loads (no referrer) and works once."""
-    try:
-        services.user_for_verification(uidb64=uidb64, token=token)
-    except DomainError as exc:
+    problems: list[str] = []
+    if not attempt(
+        request,
+        lambda: services.user_for_verification(uidb64=uidb64, token=token),
+        errors=problems,
+        refusals_on_page=True,
+    ):
         response = render(
-            request, "accounts/signup_confirm.html", {"invalid": exc.message}, status=400
+            request, "accounts/signup_confirm.html", {"invalid": problems[0]}, status=400
         )
     else:
         next_url = _local_next(request)

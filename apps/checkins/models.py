@@ -1,7 +1,7 @@
 """Recurring check-ins: series, the occurrences someone touched, agendas, action items, retros
 and the personal iCalendar feeds.
 
-Occurrences are computed from the series' RRULE (see `recurrence.py`); a row exists only for
+Occurrences are computed from the series' RRULE (see `recurrence/`); a row exists only for
 an occurrence someone touched (agenda, notes, skip, move, retro), keyed by its computed start.
 """
 

@@ -31,7 +31,7 @@ from apps.accounts.models import User
 from apps.accounts.views import throttle_wait, too_many_attempts
 from apps.checkins import services as checkin_services
 from apps.checkins.models import CalendarFeed
-from apps.core.errors import DomainError, NotFound
+from apps.core.errors import NotFound
 from apps.core.web import attempt
 from apps.home import services as home_services
 from apps.home.export import TandemExportSerializer, tandem_export
@@ -42,7 +42,7 @@ from apps.notifications import services as notification_services
 from apps.tandems import selectors, services
 from apps.tandems.forms import InviteForm, TandemCreateForm
 from apps.tandems.models import Membership, Role
-from apps.tandems.web import form_error_from, member_page
+from apps.tandems.web import member_page
 
 
 def _today(user: User) -> Any:
@@ -75,25 +75,35 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 def invitation(request: HttpRequest, token: str) -> HttpResponse:
-    """Show an invitation and let the signed-in invitee accept it."""
-    try:
-        invite = services.invitation_for_token(token=token)
-    except DomainError as exc:
-        return render(request, "tandems/invitation.html", {"problem": exc.message}, status=404)
+    """Show an invitation and let the signed-in invitee accept it. The page says why a link
+    does not work, whoever opens it."""
+    problems: list[str] = []
+    found = attempt(
+        request,
+        lambda: services.invitation_for_token(token=token),
+        errors=problems,
+        refusals_on_page=True,
+    )
+    if not found:
+        return render(request, "tandems/invitation.html", {"problem": problems[0]}, status=404)
+    invite = found.value
     if request.method == "POST":
         if not request.user.is_authenticated:
             return redirect(f"/accounts/login/?next={request.path}")
-        try:
-            home_services.invitation_accept(user=request.user, token=token)
-        except DomainError as exc:
-            return render(
-                request,
-                "tandems/invitation.html",
-                {"invitation": invite, "problem": exc.message},
-                status=400,
-            )
-        messages.success(request, _("Welcome to %(name)s.") % {"name": invite.tandem.name})
-        return redirect("home")
+        if attempt(
+            request,
+            lambda: home_services.invitation_accept(user=request.user, token=token),  # type: ignore[arg-type]
+            _("Welcome to %(name)s.") % {"name": invite.tandem.name},
+            errors=problems,
+            refusals_on_page=True,
+        ):
+            return redirect("home")
+        return render(
+            request,
+            "tandems/invitation.html",
+            {"invitation": invite, "problem": problems[0]},
+            status=400,
+        )
     return render(request, "tandems/invitation.html", {"invitation": invite})
 
 
@@ -249,31 +259,32 @@ def preferences(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     if request.method == "POST":
         form = PreferencesForm(request.POST)
-        if form.is_valid():
-            try:
-                # Both or neither: a refused channel change must not keep the new hours.
-                with transaction.atomic():
-                    home_services.user_update_preferences(user=user, **form.account_changes())
-                    notification_services.notification_preferences_update(
-                        user=user, **form.channel_changes()
-                    )
-            except DomainError as exc:
-                user.refresh_from_db()
-                form_error_from(form, exc)
-            else:
-                # The next page speaks the new language; so does this confirmation.
-                translation.activate(user.language)
-                messages.success(request, _("Your preferences are saved."))
-                response = redirect("accounts:preferences")
-                response.set_cookie(
-                    settings.LANGUAGE_COOKIE_NAME,
-                    user.language,
-                    max_age=settings.LANGUAGE_COOKIE_AGE,
-                    samesite=settings.LANGUAGE_COOKIE_SAMESITE,
-                    secure=settings.LANGUAGE_COOKIE_SECURE,
-                    httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+
+        def save() -> None:
+            # Both or neither: a refused channel change must not keep the new hours.
+            with transaction.atomic():
+                home_services.user_update_preferences(user=user, **form.account_changes())
+                notification_services.notification_preferences_update(
+                    user=user, **form.channel_changes()
                 )
-                return response
+
+        saved = attempt(request, save, form=form, refusals_on_page=True)
+        if saved:
+            # The next page speaks the new language; so does this confirmation.
+            translation.activate(user.language)
+            messages.success(request, _("Your preferences are saved."))
+            response = redirect("accounts:preferences")
+            response.set_cookie(
+                settings.LANGUAGE_COOKIE_NAME,
+                user.language,
+                max_age=settings.LANGUAGE_COOKIE_AGE,
+                samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+                secure=settings.LANGUAGE_COOKIE_SECURE,
+                httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+            )
+            return response
+        if saved.error is not None:
+            user.refresh_from_db()  # the refused change is rolled back; so is this copy
         return _render_preferences(request, form)
     channels = notification_selectors.notification_preferences_of(user)
     form = PreferencesForm(initial=PreferencesForm.initial_for(user, channels))
@@ -327,17 +338,17 @@ def account_delete(request: HttpRequest) -> HttpResponse:
         if wait is not None:
             form.add_error("password", too_many_attempts(wait))
             status = 429
-        else:
-            try:
-                home_services.user_delete(user=user, password=form.cleaned_data["password"])
-            except DomainError as exc:
-                form_error_from(form, DomainError(_(exc.message), field=exc.field))
-            else:
-                logout(request)
-                messages.success(
-                    request,
-                    _("Your account is deleted. Thank you for working with Tandem."),
-                )
-                return redirect(settings.LOGIN_URL)
+        elif attempt(
+            request,
+            lambda: home_services.user_delete(user=user, password=form.cleaned_data["password"]),
+            form=form,
+            refusals_on_page=True,
+        ):
+            logout(request)
+            messages.success(
+                request,
+                _("Your account is deleted. Thank you for working with Tandem."),
+            )
+            return redirect(settings.LOGIN_URL)
     context = {"form": form, "alone_in": _alone_in(user)}
     return render(request, "accounts/delete.html", context, status=status)

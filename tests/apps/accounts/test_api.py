@@ -8,8 +8,8 @@ from knox.crypto import hash_token
 from rest_framework.test import APIClient
 
 from apps.accounts.models import ApiToken, User
-from tests.apps.accounts.signing_up import api_confirm, api_sign_up
 from tests.factories import UserFactory
+from tests.helpers.signing_up import api_confirm, api_sign_up
 
 pytestmark = pytest.mark.django_db
 

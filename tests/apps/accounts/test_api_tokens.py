@@ -16,9 +16,9 @@ from rest_framework.test import APIClient
 from apps.accounts import services
 from apps.accounts.models import ApiToken, User
 from apps.audit.models import AuditEvent
-from tests.apps.accounts.signing_up import PASSWORD as SIGN_UP_PASSWORD
-from tests.apps.accounts.signing_up import api_sign_up, confirm_link
 from tests.factories import UserFactory
+from tests.helpers.signing_up import PASSWORD as SIGN_UP_PASSWORD
+from tests.helpers.signing_up import api_sign_up, confirm_link
 
 pytestmark = pytest.mark.django_db
 

@@ -24,10 +24,10 @@ from apps.notifications.models import Notice, NotificationPreferences
 from apps.notifications.services import notification_preferences_update
 from apps.tandems import services as tandems
 from apps.tandems.models import Invitation, Membership, Role, Tandem
-from tests.apps.accounts.signing_up import api_confirm, api_sign_up
 from tests.conftest import Pair
 from tests.factories.feedback import full_answers, make_cycle
 from tests.factories.notifications import delivered_notice
+from tests.helpers.signing_up import api_confirm, api_sign_up
 
 pytestmark = pytest.mark.django_db
 

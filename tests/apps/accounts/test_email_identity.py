@@ -16,8 +16,8 @@ from apps.accounts.models import User
 from apps.core.errors import DomainError
 from apps.tandems.models import Invitation, Role
 from apps.tandems.services import invitation_accept, invitation_create, tandem_create
-from tests.apps.accounts.signing_up import api_confirm, api_sign_up
 from tests.factories import UserFactory
+from tests.helpers.signing_up import api_confirm, api_sign_up
 
 pytestmark = pytest.mark.django_db
 

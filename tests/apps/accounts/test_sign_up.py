@@ -27,7 +27,8 @@ from apps.audit.models import AuditEvent
 from apps.core.errors import DomainError
 from apps.tandems.models import Role
 from apps.tandems.services import invitation_accept, invitation_create, tandem_create
-from tests.apps.accounts.signing_up import (
+from tests.factories import UserFactory
+from tests.helpers.signing_up import (
     PASSWORD,
     SIGNUP,
     api_confirm,
@@ -35,7 +36,6 @@ from tests.apps.accounts.signing_up import (
     confirm_link,
     page_sign_up,
 )
-from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 

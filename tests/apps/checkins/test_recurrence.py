@@ -13,7 +13,6 @@ from dateutil.rrule import rrulestr
 from hypothesis import assume, event, given, settings
 from hypothesis import strategies as st
 
-from apps.checkins import recurrence
 from apps.checkins.recurrence import (
     Frequency,
     Recurrence,
@@ -26,6 +25,7 @@ from apps.checkins.recurrence import (
     occurrences_between,
     to_rrule,
 )
+from apps.checkins.recurrence import dates as recurrence_dates
 from apps.core.dates import LATEST
 
 F = Frequency
@@ -871,14 +871,14 @@ def test_localize_refuses_an_aware_time() -> None:
 def iterated(monkeypatch: pytest.MonkeyPatch) -> list[date]:
     """Every date the underlying rrule iteration produces, in order."""
     seen: list[date] = []
-    original = recurrence._expand
+    original = recurrence_dates._expand
 
     def counting(*args: Any, **kwargs: Any) -> Iterator[date]:
         for day in original(*args, **kwargs):
             seen.append(day)
             yield day
 
-    monkeypatch.setattr(recurrence, "_expand", counting)
+    monkeypatch.setattr(recurrence_dates, "_expand", counting)
     return seen
 
 
@@ -1018,7 +1018,7 @@ def test_a_count_series_uses_its_last_date_to_skip_the_past(iterated: list[date]
 def test_the_anchor_is_on_the_rules_grid_and_within_one_period_of_the_window(
     rec: Recurrence, start: date, first: date, expected: date
 ) -> None:
-    assert recurrence._anchor(rec, start, first) == expected
+    assert recurrence_dates._anchor(rec, start, first) == expected
 
 
 # --- properties against a naive reference ---------------------------------------------------

@@ -14,6 +14,7 @@ from apps.home import services as home
 from apps.tandems import services, tasks
 from apps.tandems.models import Invitation, Membership, Role
 from apps.tandems.services import invitation_accept, invitation_create, tandem_create
+from apps.tandems.services import invitations as invitation_services
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -87,7 +88,8 @@ def test_failed_send_releases_the_claim_for_a_retry(leader_seat, monkeypatch) ->
     def broken(*args: object) -> None:
         raise OSError("SMTP down")
 
-    monkeypatch.setattr(services, "_deliver_invitation", broken)
+    # Patched where `invitation_send_email` looks it up.
+    monkeypatch.setattr(invitation_services, "_deliver_invitation", broken)
     with pytest.raises(OSError):
         services.invitation_send_email(invitation_id=invitation.pk, token=token)
     invitation.refresh_from_db()

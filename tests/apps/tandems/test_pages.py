@@ -16,11 +16,11 @@ from apps.delegation import services as delegation_services
 from apps.feedback import services as feedback_services
 from apps.tandems.models import Goal, Invitation, Membership, Role, Tandem
 from apps.tandems.services import invitation_create, tandem_create
-from tests.apps.accounts.signing_up import PASSWORD, confirm_link, page_sign_up
 from tests.conftest import Pair
 from tests.factories import GoalFactory, TandemFactory, UserFactory
 from tests.factories.checkins import series_for
 from tests.factories.feedback import full_answers, make_cycle
+from tests.helpers.signing_up import PASSWORD, confirm_link, page_sign_up
 
 pytestmark = pytest.mark.django_db
 

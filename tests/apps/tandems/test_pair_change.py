@@ -18,9 +18,9 @@ from apps.notifications.models import Delivery, DeliveryState, Notice
 from apps.notifications.services import notify
 from apps.tandems import selectors, services, tasks
 from apps.tandems.models import Departure, FormerMember, Membership, Role
-from tests.apps.accounts.signing_up import tasks_run_here
 from tests.conftest import Pair
 from tests.factories import UserFactory
+from tests.helpers.signing_up import tasks_run_here
 
 pytestmark = pytest.mark.django_db
 

@@ -1,0 +1,56 @@
+"""Thin API views: validate shape, call a selector or a service, serialize.
+
+One module per resource, re-exported here for `urls.py`: `series`, `occurrences`, `items`
+(agenda, action items, retros), `feed` (the private calendar feed); `common` holds the schema's
+path parameters.
+"""
+
+from apps.checkins.api.views.feed import (
+    CalendarFeedIcsView,
+    CalendarFeedView,
+)
+from apps.checkins.api.views.items import (
+    ActionItemDetailView,
+    ActionItemListView,
+    AgendaItemDetailView,
+    AgendaListView,
+    OccurrenceActionItemsView,
+    RetroListView,
+)
+from apps.checkins.api.views.occurrences import (
+    OccurrenceDetailView,
+    OccurrenceListView,
+    OccurrenceMoveView,
+    OccurrenceRestoreView,
+    OccurrenceSkipView,
+)
+from apps.checkins.api.views.series import (
+    RetroTrendView,
+    SeriesCalendarView,
+    SeriesDetailView,
+    SeriesListView,
+    SeriesReschedulePreviewView,
+    SeriesRescheduleView,
+)
+
+__all__ = [
+    "ActionItemDetailView",
+    "ActionItemListView",
+    "AgendaItemDetailView",
+    "AgendaListView",
+    "CalendarFeedIcsView",
+    "CalendarFeedView",
+    "OccurrenceActionItemsView",
+    "OccurrenceDetailView",
+    "OccurrenceListView",
+    "OccurrenceMoveView",
+    "OccurrenceRestoreView",
+    "OccurrenceSkipView",
+    "RetroListView",
+    "RetroTrendView",
+    "SeriesCalendarView",
+    "SeriesDetailView",
+    "SeriesListView",
+    "SeriesReschedulePreviewView",
+    "SeriesRescheduleView",
+]

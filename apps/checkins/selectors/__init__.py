@@ -1,0 +1,85 @@
+"""Every read of check-ins, scoped to the tandem of the person who asks.
+
+A series or item of another tandem is NotFound, exactly like a missing one.
+
+One module per part, re-exported here: `series` (and what the calendar feed reads),
+`occurrences` (one, a window, the next ones, the past ones; those the pages list), `items`
+(agenda, action items, retros and their trend), `for_home` (what check-ins contribute to
+apps.home: several tandems at once, the export's rows).
+"""
+
+from apps.checkins.selectors.for_home import (
+    action_items_for_home,
+    checkins_export_rows,
+    occurrences_upcoming_for_home,
+)
+from apps.checkins.selectors.items import (
+    CommitmentCounts,
+    RetroTrend,
+    TrendPoint,
+    action_item_get,
+    action_items_of,
+    action_items_overdue,
+    agenda_for_page,
+    agenda_item_get,
+    agenda_of,
+    commitments_by_member,
+    retro_trend,
+    retros_of,
+)
+from apps.checkins.selectors.occurrences import (
+    MAX_NEXT,
+    MAX_WINDOW,
+    PAGE_MAX_DURATION,
+    is_computed_start,
+    occurrence_find,
+    occurrence_get,
+    occurrence_neighbours,
+    occurrences_between_for,
+    occurrences_next_for,
+    occurrences_past_for_tandem,
+    occurrences_upcoming_for_tandem,
+    parse_start,
+)
+from apps.checkins.selectors.series import (
+    feed_user_for_token,
+    members_of_tandem,
+    series_for_feed,
+    series_get,
+    series_of,
+)
+
+__all__ = [
+    "MAX_NEXT",
+    "MAX_WINDOW",
+    "PAGE_MAX_DURATION",
+    "CommitmentCounts",
+    "RetroTrend",
+    "TrendPoint",
+    "action_item_get",
+    "action_items_for_home",
+    "action_items_of",
+    "action_items_overdue",
+    "agenda_for_page",
+    "agenda_item_get",
+    "agenda_of",
+    "checkins_export_rows",
+    "commitments_by_member",
+    "feed_user_for_token",
+    "is_computed_start",
+    "members_of_tandem",
+    "occurrence_find",
+    "occurrence_get",
+    "occurrence_neighbours",
+    "occurrences_between_for",
+    "occurrences_next_for",
+    "occurrences_past_for_tandem",
+    "occurrences_upcoming_for_home",
+    "occurrences_upcoming_for_tandem",
+    "parse_start",
+    "retro_trend",
+    "retros_of",
+    "series_for_feed",
+    "series_get",
+    "series_of",
+]

@@ -1,0 +1,103 @@
+"""What check-ins contribute to the composition layer (apps.home): the upcoming occurrences
+and the person's open action items of several tandems at once, and a tandem's rows for the
+whole-tandem export."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.db.models import Count, F, Q, QuerySet, Window
+from django.db.models.functions import RowNumber
+
+from apps.accounts.models import User
+from apps.checkins.models import (
+    ActionItem,
+    ActionItemStatus,
+    AgendaItem,
+    CheckInSeries,
+    Occurrence,
+    OccurrenceStatus,
+    Retro,
+)
+from apps.checkins.recurrence import next_occurrences
+from apps.checkins.selectors.occurrences import _combine
+from apps.tandems.models import Membership
+
+
+def _bare(series: CheckInSeries, start: datetime, row: Occurrence | None) -> Occurrence:
+    if row is None:
+        return Occurrence(series=series, original_start=start)
+    row.series = series  # already loaded; no query per row
+    return row
+
+
+def occurrences_upcoming_for_home(
+    *, tandem_ids: list[int], now: datetime, n: int
+) -> dict[int, list[Occurrence]]:
+    """Per tandem of `tandem_ids`, the next `n` occurrences of its active series that start
+    from `now` on, skipped ones left out, by actual start. Two queries for all the tandems."""
+    series_list = list(CheckInSeries.objects.filter(tandem_id__in=tandem_ids, active=True))
+    if not series_list:
+        return {}
+    # A few spare starts per series, so skipped ones do not leave the list short.
+    starts = {s.pk: next_occurrences(s.schedule, now, n + 2) for s in series_list}
+    computed = {(pk, start) for pk, found in starts.items() for start in found}
+    stored = Occurrence.objects.filter(series_id__in=list(starts)).filter(
+        Q(original_start__in=[start for _pk, start in computed])
+        | Q(status=OccurrenceStatus.MOVED, moved_to__gte=now)
+    )
+    # A stored row counts at a start computed for its own series, or as a move ahead.
+    rows = {
+        (row.series_id, row.original_start): row
+        for row in stored
+        if (row.series_id, row.original_start) in computed or row.status == OccurrenceStatus.MOVED
+    }
+    upcoming: dict[int, list[Occurrence]] = {}
+    for occ in _combine(series_list, starts, rows, _bare):
+        if occ.status != OccurrenceStatus.SKIPPED and occ.start >= now:
+            upcoming.setdefault(occ.series.tandem_id, []).append(occ)
+    for found in upcoming.values():
+        found.sort(key=lambda occ: (occ.start, occ.series_id))
+        del found[n:]
+    return upcoming
+
+
+def action_items_for_home(
+    *, user: User, tandem_ids: list[int], limit: int
+) -> dict[int, list[ActionItem]]:
+    """Per tandem of `tandem_ids`, the person's first `limit` open action items (by due date,
+    undated last), each with `total`: how many they have open there. One query."""
+    by_tandem = [F("tandem_id")]
+    items = (
+        ActionItem.objects.filter(
+            tandem_id__in=tandem_ids, owner_id=user.pk, status=ActionItemStatus.OPEN
+        )
+        .annotate(
+            rank=Window(
+                RowNumber(),
+                partition_by=by_tandem,
+                order_by=[F("due_date").asc(nulls_last=True), F("id").asc()],
+            ),
+            total=Window(Count("id"), partition_by=by_tandem),
+        )
+        .filter(rank__lte=limit)
+        .order_by("tandem_id", "rank")
+    )
+    found: dict[int, list[ActionItem]] = {}
+    for item in items:
+        found.setdefault(item.tandem_id, []).append(item)
+    return found
+
+
+def checkins_export_rows(*, membership: Membership) -> dict[str, QuerySet[Any]]:
+    """The member's tandem's series, occurrences, agendas, action items and retros, for the
+    whole-tandem export, by section, in id order."""
+    tid = membership.tandem_id
+    return {
+        "checkin_series": CheckInSeries.objects.filter(tandem_id=tid).order_by("pk"),
+        "occurrences": Occurrence.objects.filter(series__tandem_id=tid).order_by("pk"),
+        "agenda_items": AgendaItem.objects.filter(occurrence__series__tandem_id=tid).order_by("pk"),
+        "action_items": ActionItem.objects.filter(tandem_id=tid).order_by("pk"),
+        "retros": Retro.objects.filter(occurrence__series__tandem_id=tid).order_by("pk"),
+    }

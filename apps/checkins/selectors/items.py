@@ -1,0 +1,193 @@
+"""Agenda items, action items and retros: one by id (of the asker's tandem only), an
+occurrence's agenda and retros, overdue commitments and how each member keeps theirs, and the
+trend of a series' retros."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from django.db.models import Avg, Count, Q, QuerySet
+from django.utils.translation import gettext_noop
+
+from apps.checkins import rules
+from apps.checkins.models import (
+    ActionItem,
+    ActionItemStatus,
+    AgendaItem,
+    CheckInSeries,
+    Occurrence,
+    OccurrenceStatus,
+    Retro,
+)
+from apps.checkins.selectors.occurrences import _past_starts
+from apps.core.errors import NotFound
+from apps.tandems.models import Membership, Role, Tandem
+
+
+def agenda_of(*, occurrence: Occurrence) -> QuerySet[AgendaItem]:
+    if occurrence.pk is None:
+        return AgendaItem.objects.none()
+    return AgendaItem.objects.filter(occurrence=occurrence).select_related(
+        "author", "carried_from__occurrence"
+    )
+
+
+def agenda_item_get(*, membership: Membership, item_id: int | str) -> AgendaItem:
+    try:
+        pk = int(item_id)
+    except (TypeError, ValueError):
+        raise NotFound(gettext_noop("Not found.")) from None
+    item = (
+        AgendaItem.objects.select_related("occurrence__series", "author")
+        .filter(pk=pk, occurrence__series__tandem_id=membership.tandem_id)
+        .first()
+    )
+    if item is None:
+        raise NotFound(gettext_noop("Not found."))
+    return item
+
+
+def agenda_for_page(*, occurrence: Occurrence) -> QuerySet[AgendaItem]:
+    """The agenda with everything a page shows beside each item, in one query."""
+    if occurrence.pk is None:
+        return AgendaItem.objects.none()
+    return AgendaItem.objects.filter(occurrence=occurrence).select_related(
+        "author",
+        "carried_from__occurrence",
+        "carried_to__occurrence",
+        "decision",
+        "action_item",
+    )
+
+
+def action_items_of(*, tandem: Tandem) -> QuerySet[ActionItem]:
+    return ActionItem.objects.filter(tandem=tandem).select_related(
+        "owner", "occurrence", "created_by"
+    )
+
+
+def action_item_get(*, membership: Membership, item_id: int | str) -> ActionItem:
+    try:
+        pk = int(item_id)
+    except (TypeError, ValueError):
+        raise NotFound(gettext_noop("Not found.")) from None
+    item = (
+        ActionItem.objects.select_related("owner", "occurrence")
+        .filter(pk=pk, tandem_id=membership.tandem_id)
+        .first()
+    )
+    if item is None:
+        raise NotFound(gettext_noop("Not found."))
+    return item
+
+
+def action_items_overdue(*, tandem: Tandem, today: date) -> QuerySet[ActionItem]:
+    """Open commitments of either member whose due date has passed (by `today`)."""
+    return (
+        action_items_of(tandem=tandem)
+        .filter(status=ActionItemStatus.OPEN, due_date__lt=today)
+        .order_by("due_date", "id")
+    )
+
+
+@dataclass(frozen=True)
+class CommitmentCounts:
+    """How one member's commitments stand: kept and late are the done ones."""
+
+    member: Membership
+    open: int
+    overdue: int
+    kept: int
+    late: int
+    dropped: int
+
+
+def commitments_by_member(*, tandem: Tandem, today: date) -> list[CommitmentCounts]:
+    """Per member of the tandem (leader first), the counts of their action items: two
+    queries, whatever the number of items."""
+    members = sorted(
+        Membership.objects.filter(tandem=tandem).select_related("user"),
+        key=lambda m: (m.role != Role.LEADER, m.pk),
+    )
+    counts = {
+        row["owner_id"]: row
+        for row in ActionItem.objects.filter(tandem=tandem)
+        .order_by()
+        .values("owner_id")
+        .annotate(
+            n_open=Count("id", filter=Q(status=ActionItemStatus.OPEN)),
+            n_overdue=Count("id", filter=Q(status=ActionItemStatus.OPEN, due_date__lt=today)),
+            n_kept=Count("id", filter=Q(status=ActionItemStatus.DONE, kept=True)),
+            n_late=Count("id", filter=Q(status=ActionItemStatus.DONE, kept=False)),
+            n_dropped=Count("id", filter=Q(status=ActionItemStatus.DROPPED)),
+        )
+    }
+    empty = {"n_open": 0, "n_overdue": 0, "n_kept": 0, "n_late": 0, "n_dropped": 0}
+    result = []
+    for member in members:
+        row = counts.get(member.user_id, empty)
+        result.append(
+            CommitmentCounts(
+                member=member,
+                open=row["n_open"],
+                overdue=row["n_overdue"],
+                kept=row["n_kept"],
+                late=row["n_late"],
+                dropped=row["n_dropped"],
+            )
+        )
+    return result
+
+
+def retros_of(*, occurrence: Occurrence) -> QuerySet[Retro]:
+    if occurrence.pk is None:
+        return Retro.objects.none()
+    return Retro.objects.filter(occurrence=occurrence).select_related("member")
+
+
+@dataclass(frozen=True)
+class TrendPoint:
+    start: datetime
+    average: float | None
+    ratings: int
+    agenda_items: int
+    carried_on: int
+
+
+@dataclass(frozen=True)
+class RetroTrend:
+    points: list[TrendPoint]
+    suggestion: str | None
+
+
+def retro_trend(*, series: CheckInSeries, now: datetime, limit: int = 12) -> RetroTrend:
+    """The last `limit` past occurrences (newest first) with their average retro rating and
+    agenda size, and a cadence suggestion. Two queries, whatever the series' age."""
+    starts = _past_starts(series, now, limit)
+    rows = {
+        row.original_start: row
+        for row in Occurrence.objects.filter(series=series, original_start__in=starts).annotate(
+            avg_rating=Avg("retros__effectiveness"),
+            ratings=Count("retros", distinct=True),
+            items=Count("agenda", distinct=True),
+            carried_on=Count("agenda", filter=Q(agenda__carried_to__isnull=False), distinct=True),
+        )
+    }
+    points: list[TrendPoint] = []
+    for start in starts:
+        row = rows.get(start)
+        if row is not None and row.status == OccurrenceStatus.SKIPPED:
+            continue
+        points.append(
+            TrendPoint(
+                start=start,
+                average=None if row is None or row.avg_rating is None else float(row.avg_rating),
+                ratings=0 if row is None else row.ratings,
+                agenda_items=0 if row is None else row.items,
+                carried_on=0 if row is None else row.carried_on,
+            )
+        )
+    stats = [rules.AgendaStats(items=p.agenda_items, carried_on=p.carried_on) for p in points]
+    suggestion = rules.cadence_suggestion(stats)
+    return RetroTrend(points=points, suggestion=None if suggestion is None else str(suggestion))

@@ -1,0 +1,234 @@
+"""Occurrences: one by its (original) start, those in a window or after a moment (computed
+starts merged with the stored rows), the past ones, and the tandem's upcoming and past ones
+for the web pages, in a fixed number of queries."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from typing import Final
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext, gettext_noop
+
+from apps.checkins.models import CheckInSeries, Occurrence, Retro
+from apps.checkins.recurrence import next_occurrences, occurrences_between
+from apps.checkins.selectors.series import series_get, series_of
+from apps.core.errors import DomainError, NotFound
+from apps.tandems.models import Membership, Tandem
+
+MAX_WINDOW: Final = timedelta(days=400)
+MAX_NEXT: Final = 100
+
+
+def parse_start(value: str) -> datetime:
+    """An occurrence start from a URL: an aware ISO 8601 instant, returned in UTC."""
+    try:
+        parsed = parse_datetime(value)
+    except ValueError:
+        parsed = None
+    if parsed is None or parsed.tzinfo is None:
+        raise NotFound(gettext_noop("Not found."))
+    return parsed.astimezone(UTC)
+
+
+def is_computed_start(series: CheckInSeries, start: datetime) -> bool:
+    return occurrences_between(series.schedule, start, start + timedelta(microseconds=1)) == [start]
+
+
+def occurrence_find(*, series: CheckInSeries, start: datetime) -> Occurrence:
+    """The occurrence of `series` starting (originally) at `start`: its row if someone touched
+    it, else an unsaved one. NotFound if the series has no occurrence then."""
+    row = Occurrence.objects.filter(series=series, original_start=start).first()
+    if row is not None:
+        return row
+    if not is_computed_start(series, start):
+        raise NotFound(gettext_noop("This series has no occurrence at that time."))
+    return Occurrence(series=series, original_start=start)
+
+
+def occurrence_get(
+    *, membership: Membership, series_id: int | str, start: str
+) -> tuple[CheckInSeries, Occurrence]:
+    series = series_get(membership=membership, series_id=series_id)
+    return series, occurrence_find(series=series, start=parse_start(start))
+
+
+def _with_counts(qs: QuerySet[Occurrence]) -> QuerySet[Occurrence]:
+    return qs.annotate(
+        agenda_count=Count("agenda", distinct=True),
+        open_agenda_count=Count("agenda", filter=Q(agenda__resolved=False), distinct=True),
+    )
+
+
+def _merge(
+    series: CheckInSeries, starts: list[datetime], rows: list[Occurrence]
+) -> list[Occurrence]:
+    by_start = {row.original_start: row for row in rows}
+    merged: list[Occurrence] = []
+    for start in starts:
+        row = by_start.pop(start, None)
+        if row is None:
+            row = Occurrence(series=series, original_start=start)
+            row.agenda_count = row.open_agenda_count = 0  # type: ignore[attr-defined]
+        merged.append(row)
+    # Rows moved into the window from a computed start outside it.
+    merged.extend(by_start.values())
+    merged.sort(key=lambda occ: (occ.start, occ.original_start))
+    return merged
+
+
+def occurrences_between_for(
+    *, series: CheckInSeries, window_start: datetime, window_end: datetime
+) -> list[Occurrence]:
+    """The series' occurrences starting in [window_start, window_end): computed starts merged
+    with the stored rows (one query), ordered by their actual start."""
+    if window_end <= window_start:
+        raise DomainError(gettext_noop("Must be after 'from'."), field="to")
+    if window_end - window_start > MAX_WINDOW:
+        message = gettext("A window spans at most %(days)s days.") % {"days": MAX_WINDOW.days}
+        raise DomainError(message, field="to")
+    starts = occurrences_between(series.schedule, window_start, window_end)
+    rows = _with_counts(
+        Occurrence.objects.filter(series=series).filter(
+            Q(original_start__in=starts)
+            | Q(moved_to__gte=window_start, moved_to__lt=window_end)
+            | Q(original_start__gte=window_start, original_start__lt=window_end)
+        )
+    )
+    merged = _merge(series, starts, list(rows))
+    # A row moved out of the window is still listed at its original slot only if its new
+    # start is inside; otherwise it belongs to another window.
+    return [occ for occ in merged if window_start <= occ.start < window_end]
+
+
+def occurrences_next_for(*, series: CheckInSeries, after: datetime, n: int) -> list[Occurrence]:
+    if not 1 <= n <= MAX_NEXT:
+        raise DomainError(gettext("Must be from 1 to %(max)s.") % {"max": MAX_NEXT}, field="next")
+    starts = next_occurrences(series.schedule, after, n)
+    rows = _with_counts(Occurrence.objects.filter(series=series, original_start__in=starts))
+    return _merge(series, starts, list(rows))
+
+
+def _past_starts(series: CheckInSeries, now: datetime, limit: int) -> list[datetime]:
+    """Up to `limit` computed starts before `now`, newest first, looking back in growing
+    windows so the cost follows `limit`, not the series' age."""
+    found: list[datetime] = []
+    span = timedelta(days=62)
+    earliest = datetime.combine(series.start_date, datetime.min.time(), tzinfo=UTC) - timedelta(
+        days=2
+    )
+    window_end = now
+    while len(found) < limit and window_end > earliest:
+        window_start = max(window_end - span, earliest)
+        found = occurrences_between(series.schedule, window_start, window_end) + found
+        window_end = window_start
+        span *= 2
+    found.sort(reverse=True)
+    return found[:limit]
+
+
+def occurrence_neighbours(
+    *, series: CheckInSeries, start: datetime
+) -> tuple[datetime | None, datetime | None]:
+    """The computed starts just before and just after `start` in the series (no query)."""
+    before = _past_starts(series, start, 1)
+    after = next_occurrences(series.schedule, start, 1)
+    return (before[0] if before else None, after[0] if after else None)
+
+
+# --- reads for the web pages ----------------------------------------------------------------
+
+# The longest a check-in may last (as the services allow).
+PAGE_MAX_DURATION: Final = timedelta(hours=24)
+
+
+def _rows_at(
+    series_list: list[CheckInSeries], starts: dict[int, list[datetime]], also: Q | None = None
+) -> dict[tuple[int, datetime], Occurrence]:
+    """The stored rows of the given computed starts (and those matching `also`), with agenda
+    counts and retros: two queries, whatever the number of series and occurrences."""
+    all_starts = {start for found in starts.values() for start in found}
+    wanted = Q(original_start__in=all_starts)
+    if also is not None:
+        wanted |= also
+    if not series_list:
+        return {}
+    rows = _with_counts(
+        Occurrence.objects.filter(series__in=series_list).filter(wanted)
+    ).prefetch_related(
+        Prefetch("retros", queryset=Retro.objects.select_related("member").order_by("id"))
+    )
+    return {(row.series_id, row.original_start): row for row in rows}
+
+
+def _placed(series: CheckInSeries, start: datetime, row: Occurrence | None) -> Occurrence:
+    if row is None:
+        row = Occurrence(series=series, original_start=start)
+        row.agenda_count = row.open_agenda_count = 0  # type: ignore[attr-defined]
+        row.page_retros = []  # type: ignore[attr-defined]
+    else:
+        row.series = series  # already loaded; no query per row
+        row.page_retros = list(row.retros.all())  # type: ignore[attr-defined]
+    return row
+
+
+def _combine(
+    series_list: list[CheckInSeries],
+    starts: dict[int, list[datetime]],
+    rows: dict[tuple[int, datetime], Occurrence],
+    place: Callable[[CheckInSeries, datetime, Occurrence | None], Occurrence],
+) -> list[Occurrence]:
+    """The computed starts of each series merged with the stored rows (keyed by series id and
+    original start): a start nobody touched becomes an unsaved row, and a stored row whose
+    original start was not computed (moved here from elsewhere) is added as it is."""
+    rest = dict(rows)
+    by_id = {series.pk: series for series in series_list}
+    found = [
+        place(series, start, rest.pop((series.pk, start), None))
+        for series in series_list
+        for start in starts[series.pk]
+    ]
+    found += [place(by_id[row.series_id], row.original_start, row) for row in rest.values()]
+    return found
+
+
+def occurrences_upcoming_for_tandem(
+    *, tandem: Tandem, now: datetime, n: int = 10
+) -> list[Occurrence]:
+    """The next `n` occurrences of the tandem's active series, by actual start, including one
+    that is going on now and skipped ones (so they can be restored). Untouched occurrences are
+    unsaved rows. Three queries, whatever the number of occurrences."""
+    series_list = list(series_of(tandem=tandem).filter(active=True))
+    starts = {
+        series.pk: next_occurrences(series.schedule, now - series.duration, n)
+        for series in series_list
+    }
+    # Also occurrences moved to a time ahead from a computed start that is not listed.
+    rows = _rows_at(series_list, starts, also=Q(moved_to__gt=now - PAGE_MAX_DURATION))
+    found = _combine(series_list, starts, rows, _placed)
+    found = [occ for occ in found if occ.start + occ.series.duration > now]
+    found.sort(key=lambda occ: (occ.start, occ.series_id))
+    return found[:n]
+
+
+def occurrences_past_for_tandem(
+    *, tandem: Tandem, now: datetime, limit: int = 12
+) -> list[Occurrence]:
+    """The last `limit` occurrences of all the tandem's series (also ended and inactive ones)
+    that have ended by `now`, newest first, each with `page_retros`. Three queries."""
+    series_list = list(series_of(tandem=tandem))
+    starts = {
+        series.pk: _past_starts(series, now - series.duration, limit) for series in series_list
+    }
+    rows = _rows_at(series_list, starts)
+    found = [
+        _placed(series, start, rows.get((series.pk, start)))
+        for series in series_list
+        for start in starts[series.pk]
+    ]
+    # An occurrence moved to a time still ahead is not past yet.
+    found = [occ for occ in found if occ.start + occ.series.duration <= now]
+    found.sort(key=lambda occ: (occ.original_start, occ.series_id), reverse=True)
+    return found[:limit]
