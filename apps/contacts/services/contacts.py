@@ -200,8 +200,8 @@ def _tag_rhythm(values: dict[str, Any], tag: ContactTag | None) -> dict[str, Any
     return {"rhythm_ideal_days": ideal, "rhythm_latest_days": latest}
 
 
-def _tag_name(owner: User, name: Any, *, exclude: int | None = None) -> str:
-    name = text(name, "name", required=True, max_length=60)
+def _tag_name(owner: User, value: Any, *, exclude: int | None = None) -> str:
+    name = text(value, "name", required=True, max_length=60)
     clash = ContactTag.objects.filter(owner=owner, name__iexact=name)
     if exclude is not None:
         clash = clash.exclude(pk=exclude)
