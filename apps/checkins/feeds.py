@@ -284,8 +284,11 @@ def _vtimezone(tzid: str, first: date, last: date) -> Timezone:
     return vtimezone
 
 
-def build_calendar(series_list: Iterable[CheckInSeries], *, name: str) -> bytes:
-    """`series_list` items need `tandem` loaded and the skipped/moved rows in `changed`."""
+def build_calendar(
+    series_list: Iterable[CheckInSeries], *, name: str, extra: Iterable[Event] = ()
+) -> bytes:
+    """`series_list` items need `tandem` loaded and the skipped/moved rows in `changed`.
+    `extra`: further events of the person's (all-day ones, which need no VTIMEZONE)."""
     cal = Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
@@ -318,6 +321,8 @@ def build_calendar(series_list: Iterable[CheckInSeries], *, name: str) -> bytes:
             cal.add_component(event)
         first, last = spans.get(series.timezone, (published.first, published.last))
         spans[series.timezone] = (min(first, published.first), max(last, published.last))
+    for event in extra:
+        cal.add_component(event)
     # Whole years with a year to spare on each side: from before the first DTSTART to after
     # the last instance (the default stops in 2038, and clients then use the wrong offset).
     for index, (tzid, (first, last)) in enumerate(sorted(spans.items())):

@@ -50,5 +50,4 @@ urlpatterns = [
         name="api-action-item",
     ),
     path("calendar/feed/", views.CalendarFeedView.as_view(), name="api-calendar-feed"),
-    path("calendar/<str:token>.ics", views.CalendarFeedIcsView.as_view(), name="api-calendar-ics"),
 ]

@@ -15,5 +15,6 @@ urlpatterns = [
     path("tandems/<int:tandem_id>/export/", views.TandemExportView.as_view(), name="api-export"),
     path("me/", views.MeView.as_view(), name="api-me"),
     path("me/delete/", views.AccountDeleteView.as_view(), name="api-me-delete"),
+    path("calendar/<str:token>.ics", views.CalendarFeedIcsView.as_view(), name="api-calendar-ics"),
     path("invitations/accept/", views.InvitationAcceptView.as_view(), name="api-invitation-accept"),
 ]

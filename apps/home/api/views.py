@@ -6,8 +6,10 @@ stay in those apps."""
 
 from __future__ import annotations
 
+from django.http import HttpResponse
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
+from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -20,6 +22,10 @@ from apps.accounts.api.serializers import (
 )
 from apps.accounts.api.throttles import AUTH_THROTTLES
 from apps.accounts.api.views import LOCKED_OUT
+from apps.checkins import selectors as checkin_selectors
+from apps.checkins.api.views.common import ICS, _ics
+from apps.checkins.feeds import build_calendar
+from apps.contacts import feeds as contact_feeds
 from apps.home import services
 from apps.home.export import TandemExportSerializer, tandem_export
 from apps.tandems import selectors
@@ -124,3 +130,20 @@ class AccountDeleteView(APIView):
         if session is not None:
             session.flush()
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+@extend_schema(
+    parameters=[OpenApiParameter("token", str, OpenApiParameter.PATH)], auth=[], responses=ICS
+)
+class CalendarFeedIcsView(APIView):
+    """The private feed itself: no login, the token in the URL is the key. 404 once revoked.
+    The person's check-ins, and the occasions of their contacts if they chose so."""
+
+    authentication_classes: list[type] = []
+    permission_classes = [AllowAny]
+
+    def get(self, request: Request, token: str) -> HttpResponse:
+        user = checkin_selectors.feed_user_for_token(token)
+        series = checkin_selectors.series_for_feed(user=user)
+        body = build_calendar(series, name="Tandem", extra=contact_feeds.occasion_events(user))
+        return _ics(body, "tandem.ics")

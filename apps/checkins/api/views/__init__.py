@@ -6,7 +6,6 @@ path parameters.
 """
 
 from apps.checkins.api.views.feed import (
-    CalendarFeedIcsView,
     CalendarFeedView,
 )
 from apps.checkins.api.views.items import (
@@ -38,7 +37,6 @@ __all__ = [
     "ActionItemListView",
     "AgendaItemDetailView",
     "AgendaListView",
-    "CalendarFeedIcsView",
     "CalendarFeedView",
     "OccurrenceActionItemsView",
     "OccurrenceDetailView",

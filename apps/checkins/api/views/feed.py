@@ -1,21 +1,17 @@
-"""The person's private calendar feed: its state, a new address, revoking it, and the feed
-itself (opened by the token in its address, no login)."""
+"""The person's private calendar feed: its state, a new address, revoking it. The feed itself
+composes check-ins and contact care (apps.home.api.views.CalendarFeedIcsView)."""
 
 from __future__ import annotations
 
-from django.http import HttpResponse
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import status
-from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from apps.accounts.models import User
-from apps.checkins import selectors, services
+from apps.checkins import services
 from apps.checkins.api import serializers as s
-from apps.checkins.api.views.common import ICS, _ics
-from apps.checkins.feeds import build_calendar
 from apps.checkins.models import CalendarFeed
 
 
@@ -48,18 +44,3 @@ class CalendarFeedView(APIView):
     def delete(self, request: Request) -> Response:
         services.calendar_feed_revoke(user=request.user)  # type: ignore[arg-type]
         return Response(status=status.HTTP_204_NO_CONTENT)
-
-
-@extend_schema(
-    parameters=[OpenApiParameter("token", str, OpenApiParameter.PATH)], auth=[], responses=ICS
-)
-class CalendarFeedIcsView(APIView):
-    """The private feed itself: no login, the token in the URL is the key. 404 once revoked."""
-
-    authentication_classes: list[type] = []
-    permission_classes = [AllowAny]
-
-    def get(self, request: Request, token: str) -> HttpResponse:
-        user = selectors.feed_user_for_token(token)
-        series = selectors.series_for_feed(user=user)
-        return _ics(build_calendar(series, name="Tandem"), "tandem.ics")
