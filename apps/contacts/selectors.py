@@ -190,3 +190,22 @@ def losing_touch(user: User, *, today: date) -> list[tuple[Contact, ContactStatu
             found.append((contact, status))
     found.sort(key=lambda item: (item[1].since, item[0].name.casefold(), item[0].pk))
     return found
+
+
+@dataclass(frozen=True)
+class ContactsHome:
+    """What contact care shows on the home page: nothing that nags, just where to look."""
+
+    has_contacts: bool
+    suggested: int  # in the last window
+    prepared: int  # touches the partner prepared, waiting to be sent
+
+
+def contacts_for_home(*, user: User) -> ContactsHome:
+    """Three queries, whatever the number of contacts."""
+    window = latest_window(user)
+    return ContactsHome(
+        has_contacts=Contact.objects.filter(owner=user).exists(),
+        suggested=len(window.suggestions) if window else 0,
+        prepared=open_prepared_for_owner(user).count(),
+    )

@@ -31,6 +31,7 @@ from apps.accounts.models import User
 from apps.accounts.views import throttle_wait, too_many_attempts
 from apps.checkins import services as checkin_services
 from apps.checkins.models import CalendarFeed
+from apps.contacts import selectors as contact_selectors
 from apps.core.errors import NotFound
 from apps.core.web import attempt
 from apps.home import services as home_services
@@ -68,6 +69,7 @@ def home(request: HttpRequest) -> HttpResponse:
             return redirect("tandems:overview", made.value.pk)
     context = {
         "homes": home_for(user=user),
+        "contacts": contact_selectors.contacts_for_home(user=user),
         "form": form,
         "today": _today(user),
     }
