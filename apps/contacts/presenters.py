@@ -5,6 +5,7 @@ Pure display: nothing here reads the database; the views pass in what they read.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote
@@ -80,15 +81,6 @@ class ContactRow:
         return state_label(self.status.state)
 
 
-def rows_for(
-    contacts: list[Contact], *, viewer_id: int, statuses: list[ContactStatus]
-) -> list[ContactRow]:
-    return [
-        ContactRow(contact=c, status=s, mine=c.owner_id == viewer_id)
-        for c, s in zip(contacts, statuses, strict=True)
-    ]
-
-
 def send_link(contact: Contact, prepared: PreparedTouch) -> str:
     """Where the owner sends a prepared touch: an e-mail with the text as its body (when the
     contact has an address), else the contact's first profile link, else nothing."""
@@ -107,8 +99,12 @@ class Suggestion:
     reasons: list[str] = field(default_factory=list)
 
 
+def suggested_ids(suggestions: Iterable[Mapping[str, Any]]) -> list[int]:
+    return [int(item["contact"]) for item in suggestions]
+
+
 def suggestions_shown(
-    suggestions: list[dict[str, Any]], contacts: dict[int, Contact]
+    suggestions: Iterable[Mapping[str, Any]], contacts: dict[int, Contact]
 ) -> list[Suggestion]:
     """A window's snapshot in words; a contact deleted since is left out."""
     shown = []

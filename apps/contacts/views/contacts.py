@@ -3,10 +3,11 @@ and deleting one (its owner only, after a confirmation page)."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.db.models import F, Q
 from django.db.models.functions import Lower
 from django.http import HttpRequest, HttpResponse
@@ -60,12 +61,14 @@ def contact_list(request: HttpRequest) -> HttpResponse:
         contacts = contacts.order_by(Lower("name"), "id")
 
     on = today(request)
+    page: Page[Any]
+    rows: list[ContactRow]
     if state:
         # The state is computed, not stored: filter the whole (bounded) list, then page it.
-        found: list[Any] = [
-            row for row in (_row(c, user, on) for c in contacts) if row.status.state == state
-        ]
-        page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
+        found = [_row(c, user, on) for c in contacts]
+        page = Paginator([r for r in found if r.status.state == state], PAGE_SIZE).get_page(
+            request.GET.get("page")
+        )
         rows = list(page.object_list)
     else:
         page = Paginator(contacts, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -91,7 +94,7 @@ def contact_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _row(contact: Contact, user: User, on: Any) -> ContactRow:
+def _row(contact: Contact, user: User, on: date) -> ContactRow:
     status = selectors.status_of(contact, user=user, today=on)
     return ContactRow(contact=contact, status=status, mine=contact.owner_id == user.pk)
 

@@ -11,6 +11,7 @@ from apps.contacts import selectors, services
 from apps.contacts.presenters import (
     send_link,
     state_label,
+    suggested_ids,
     suggestions_shown,
     window_words,
 )
@@ -28,7 +29,7 @@ def window(request: HttpRequest) -> HttpResponse:
         suggestions = selectors.suggestions_for(
             user, today=today(request), limit=prefs.suggestions_per_window
         )
-    contacts = selectors.contacts_by_id(user, (int(s["contact"]) for s in suggestions))  # type: ignore[call-overload]
+    contacts = selectors.contacts_by_id(user, suggested_ids(suggestions))
     prepared = list(selectors.open_prepared_for_owner(user))
     return render(
         request,

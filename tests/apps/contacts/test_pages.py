@@ -413,6 +413,44 @@ def test_an_occasion_on_30_february_is_a_form_error(pair: Pair, frozen: Any) -> 
     assert not Occasion.objects.exists()
 
 
+@pytest.mark.parametrize(
+    ("values", "field", "message"),
+    [
+        ({"happened_on": "2026-06-02"}, "happened_on", "A touch cannot be in the future."),
+        ({"happened_on": "2026-02-30"}, "happened_on", "Enter a valid date."),
+        ({"kind": "carrier pigeon"}, "kind", "Select a valid choice."),
+        ({"direction": "sideways"}, "direction", "Select a valid choice."),
+    ],
+)
+def test_a_bad_touch_is_shown_next_to_its_field(
+    pair: Pair, frozen: Any, values: dict[str, str], field: str, message: str
+) -> None:
+    contact = make_contact(pair.leader)
+
+    response = _log(_client(pair.leader), contact, **values)
+
+    assert response.status_code == 400
+    error = re.search(
+        rf'<ul class="errorlist" id="id_touch-{field}_error">(.*?)</ul>', _text(response), re.S
+    )
+    assert error is not None
+    assert message in error.group(1)
+    assert not Touch.objects.exists()
+
+
+def test_an_empty_prepared_touch_is_a_field_error(pair: Pair, frozen: Any) -> None:
+    contact = _shared(pair)
+
+    response = _client(pair.assistant).post(
+        f"/contacts/{contact.pk}/prepared/",
+        {"prepared-text": "  ", "prepared-channel": "email", "prepared-kind": "message"},
+    )
+
+    assert response.status_code == 400
+    assert 'id="id_prepared-text_error"' in _text(response)
+    assert not PreparedTouch.objects.exists()
+
+
 def _contact_post(**values: str) -> dict[str, str]:
     data = {
         "name": "Nina North",
