@@ -14,6 +14,7 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
@@ -171,8 +172,12 @@ def balance_of(contact: Contact, *, today: date) -> dict[str, int]:
     """Gives and asks among the owner's touches of the last year (one query)."""
     counts = contact.touches.filter(
         direction=Direction.OUT, happened_on__gt=today - timedelta(days=365)
-    ).aggregate(n_asks=Count("id", filter=Q(asks=True)), n_gives=Count("id", filter=Q(asks=False)))
-    return {"gives": counts["n_gives"] or 0, "asks": counts["n_asks"] or 0}
+    ).aggregate(
+        # Named apart from the field: an aggregate called `asks` would shadow `Q(asks=…)`.
+        asked=Count("id", filter=Q(asks=True)),
+        gave=Count("id", filter=Q(asks=False)),
+    )
+    return {"gives": counts["gave"] or 0, "asks": counts["asked"] or 0}
 
 
 def last_touch(contact: Contact) -> Touch | None:
@@ -209,3 +214,30 @@ def contacts_for_home(*, user: User) -> ContactsHome:
         suggested=len(window.suggestions) if window else 0,
         prepared=open_prepared_for_owner(user).count(),
     )
+
+
+def tags_of(user: User) -> QuerySet[ContactTag]:
+    """The person's own tags by name, each with how many contacts carry it."""
+    return (
+        ContactTag.objects.filter(owner=user)
+        .annotate(contact_count=Count("contacts"))
+        .order_by(Lower("name"), "id")
+    )
+
+
+def occasions_of(contact: Contact) -> QuerySet[Occasion]:
+    return contact.occasions.order_by("on", "id")
+
+
+def open_prepared_on(contact: Contact) -> QuerySet[PreparedTouch]:
+    """The touches prepared on `contact` that wait for its owner, oldest first."""
+    return (
+        contact.prepared_touches.filter(state=PreparedState.OPEN)
+        .select_related("prepared_by")
+        .order_by("created_at", "id")
+    )
+
+
+def contacts_by_id(user: User, ids: Iterable[int]) -> dict[int, Contact]:
+    """The person's visible contacts among `ids` (one query; a deleted one is just absent)."""
+    return {c.pk: c for c in visible_contacts(user).filter(pk__in=list(ids))}

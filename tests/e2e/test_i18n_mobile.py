@@ -88,7 +88,7 @@ def test_the_keyboard_reaches_the_skip_link_and_the_navigation(new_page, pair: P
     assert page.locator(".skip-link").is_visible()  # it shows itself when focused
 
     reached = []
-    for _ in range(5):
+    for _ in range(6):
         page.keyboard.press("Tab")
         reached.append(
             page.evaluate(
@@ -96,7 +96,7 @@ def test_the_keyboard_reaches_the_skip_link_and_the_navigation(new_page, pair: P
                 "document.activeElement.textContent.trim() : null"
             )
         )
-    assert [r for r in reached if r][:4] == ["Home", "Inbox", "Preferences", "Log out"]
+    assert [r for r in reached if r][:5] == ["Home", "Inbox", "Preferences", "Contacts", "Log out"]
 
     page.goto("/me/")
     page.keyboard.press("Tab")

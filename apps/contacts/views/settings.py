@@ -1,0 +1,131 @@
+"""The person's tags (with their default rhythms) and contact preferences."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from apps.contacts import selectors, services
+from apps.contacts.forms import SERVICE_FIELDS, PreferencesForm, TagForm
+from apps.contacts.models import ContactTag
+from apps.contacts.presenters import window_words
+from apps.contacts.views.common import person
+from apps.core.web import attempt, refusals_as_http
+
+
+def _tags_page(
+    request: HttpRequest,
+    *,
+    new: TagForm | None = None,
+    failed: TagForm | None = None,
+    failed_id: int | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    rows: list[tuple[ContactTag, TagForm]] = []
+    for tag in selectors.tags_of(person(request)):
+        form = failed if failed is not None and failed_id == tag.pk else TagForm(tag=tag)
+        rows.append((tag, form))
+    return render(
+        request,
+        "contacts/tags.html",
+        {"rows": rows, "form": new or TagForm()},
+        status=status,
+    )
+
+
+@login_required
+def tags(request: HttpRequest) -> HttpResponse:
+    """GET the tags; POST adds one."""
+    if request.method != "POST":
+        return _tags_page(request)
+    user = person(request)
+    form = TagForm(request.POST)
+    done = attempt(
+        request,
+        lambda: services.tag_create(owner=user, **form.service_kwargs()),
+        lambda tag: _("The tag “%(name)s” is added.") % {"name": tag.name},
+        form=form,
+        fields=SERVICE_FIELDS,
+    )
+    if done:
+        return redirect("contacts:tags")
+    return _tags_page(request, new=form, status=done.status)
+
+
+def _tag(request: HttpRequest, tag_id: int) -> ContactTag:
+    found = selectors.tags_of(person(request)).filter(pk=tag_id).first()
+    if found is None:
+        raise Http404
+    return found
+
+
+@login_required
+@refusals_as_http
+@require_POST
+def tag_update(request: HttpRequest, tag_id: int) -> HttpResponse:
+    """Rename the tag, set or clear its default rhythm (both numbers empty: none)."""
+    tag = _tag(request, tag_id)
+    form = TagForm(request.POST, tag=tag)
+    done = attempt(
+        request,
+        lambda: services.tag_update(owner=person(request), tag_id=tag.pk, **form.service_kwargs()),
+        _("The tag is saved."),
+        form=form,
+        fields=SERVICE_FIELDS,
+    )
+    if done:
+        return redirect("contacts:tags")
+    return _tags_page(request, failed=form, failed_id=tag.pk, status=done.status)
+
+
+@login_required
+@refusals_as_http
+@require_POST
+def tag_delete(request: HttpRequest, tag_id: int) -> HttpResponse:
+    tag = _tag(request, tag_id)
+    attempt(
+        request,
+        lambda: services.tag_delete(owner=person(request), tag_id=tag.pk),
+        _("The tag “%(name)s” is deleted; its contacts stay.") % {"name": tag.name},
+    )
+    return redirect("contacts:tags")
+
+
+@login_required
+def preferences(request: HttpRequest) -> HttpResponse:
+    user = person(request)
+    prefs = selectors.preferences_for(user)
+    if request.method != "POST":
+        form = PreferencesForm(
+            initial={
+                "suggestions_per_window": prefs.suggestions_per_window,
+                "occasions_in_calendar": prefs.occasions_in_calendar,
+            }
+        )
+        status = 200
+    else:
+        form = PreferencesForm(request.POST)
+        done = attempt(
+            request,
+            lambda: services.preferences_update(user=user, **form.cleaned_data),
+            _("Your contact preferences are saved."),
+            form=form,
+            fields=SERVICE_FIELDS,
+        )
+        if done:
+            return redirect("contacts:preferences")
+        status = done.status
+    return render(
+        request,
+        "contacts/preferences.html",
+        {
+            "form": form,
+            "window_words": window_words(services.window_of(user)),
+            "own_window": user.window_weekday is not None,
+            "timezone": user.timezone,
+        },
+        status=status,
+    )

@@ -1,0 +1,64 @@
+"""This week's suggestions (the window recorded last, or a preview until one is) and the
+contacts one is losing touch with."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from apps.contacts import selectors, services
+from apps.contacts.presenters import (
+    send_link,
+    state_label,
+    suggested_ids,
+    suggestions_shown,
+    window_words,
+)
+from apps.contacts.views.common import person, today
+
+
+@login_required
+def window(request: HttpRequest) -> HttpResponse:
+    user = person(request)
+    latest = selectors.latest_window(user)
+    if latest is not None:
+        suggestions = latest.suggestions
+    else:
+        prefs = selectors.preferences_for(user)
+        suggestions = selectors.suggestions_for(
+            user, today=today(request), limit=prefs.suggestions_per_window
+        )
+    contacts = selectors.contacts_by_id(user, suggested_ids(suggestions))
+    prepared = list(selectors.open_prepared_for_owner(user))
+    return render(
+        request,
+        "contacts/window.html",
+        {
+            "window": latest,
+            "preview": latest is None,
+            "suggestions": suggestions_shown(suggestions, contacts),
+            "prepared": [(p, send_link(p.contact, p)) for p in prepared],
+            "window_words": window_words(services.window_of(user)),
+            "own_window": user.window_weekday is not None,
+            "timezone": user.timezone,
+        },
+    )
+
+
+@login_required
+def losing_touch(request: HttpRequest) -> HttpResponse:
+    """Longest silence first, or (`?sort=recent`) the most recent last touch first."""
+    user = person(request)
+    found = selectors.losing_touch(user, today=today(request))
+    recent = request.GET.get("sort") == "recent"
+    if recent:
+        found.reverse()
+    return render(
+        request,
+        "contacts/losing_touch.html",
+        {
+            "rows": [(c, s, state_label(s.state)) for c, s in found],
+            "recent": recent,
+        },
+    )
