@@ -43,9 +43,9 @@ def rhythm_words(contact: Contact, status: ContactStatus) -> str:
         if contact.rhythm == Rhythm.TAGS:
             return _("No rhythm: none of its tags has one.")
         return _("No rhythm: get in touch when there is a reason.")
-    words = _("About every %(ideal)s, at the latest every %(latest)s") % {
-        "ideal": rules.describe_period(rhythm.ideal),
-        "latest": rules.describe_period(rhythm.latest),
+    words = _("Ideally %(ideal)s, at the latest %(latest)s") % {
+        "ideal": rules.describe_every(rhythm.ideal),
+        "latest": rules.describe_every(rhythm.latest),
     }
     if contact.rhythm == Rhythm.TAGS:
         return _("%(rhythm)s (from its tags)") % {"rhythm": words}

@@ -51,7 +51,7 @@ def test_a_contact_with_a_rhythm_a_touch_an_occasion_and_the_window(  # type: ig
 
     page.wait_for_selector("h1:has-text('Dana Weiss')")
     assert page.get_by_text("Dana Weiss is in your contacts.").is_visible()
-    assert page.get_by_text("About every 6 weeks, at the latest every 3 months").is_visible()
+    assert page.get_by_text("Ideally every 6 weeks, at the latest every 3 months").is_visible()
 
     # A light touch: a reaction to a post, today.
     page.get_by_label("What it was").select_option("reaction")

@@ -519,7 +519,7 @@ def test_a_new_contact_with_a_rhythm_in_months_tags_and_sharing(pair: Pair, froz
     assert sorted(t.name for t in contact.tags.all()) == ["Mentors", "former colleagues"]
     assert contact.shared_tandem_id == pair.tandem.pk
     page = _text(_client(pair.leader).get(f"/contacts/{contact.pk}/"))
-    assert "About every 30 days, at the latest every 6 weeks" in page
+    assert "Ideally every 30 days, at the latest every 6 weeks" in page
 
 
 def test_editing_keeps_what_is_not_changed_and_shows_the_rhythm_in_its_unit(
@@ -668,7 +668,7 @@ def test_the_window_previews_what_it_would_suggest_until_one_is_recorded(
     assert "A preview of your next window" in html
     assert "Olaf Old" in html
     assert "Fresh Fred" not in html
-    assert "Added 73 days ago, no touch yet (about every 4 weeks)" in html
+    assert "Added 10 weeks ago, no touch yet; ideally every 4 weeks" in html
     assert "Your communication window is the default one: Monday, 09:00–09:20" in html
     assert 'href="/me/"' in html
     assert "One small thing is enough; silence is fine too." in html
