@@ -13,6 +13,8 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
+from apps.core import stats
+
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 PYTHON = str(Path(sys.executable))
@@ -124,14 +126,9 @@ def median(values: Sequence[float]) -> float:
 
 
 def percentile(values: Sequence[float], q: float) -> float:
-    """The `q`-quantile (0 to 1) of `values`, interpolated between the two nearest ranks (as
-    `statistics.quantiles(method="inclusive")`); NaN for no values."""
-    ordered = sorted(values)
-    if not ordered:
-        return float("nan")
-    k = (len(ordered) - 1) * q
-    low, high = int(k), min(int(k) + 1, len(ordered) - 1)
-    return ordered[low] + (ordered[high] - ordered[low]) * (k - low)
+    """The `q`-quantile (0 to 1) of `values` (`apps.core.stats.percentile`); NaN for none."""
+    found = stats.percentile(values, q)
+    return float("nan") if found is None else found
 
 
 def machine() -> str:

@@ -23,6 +23,7 @@ api_v1 = [
     path("", include("apps.checkins.api.urls")),
     path("", include("apps.feedback.api.urls")),
     path("", include("apps.contacts.api.urls")),
+    path("", include("apps.insights.api.urls")),
 ]
 
 # Every page of one tandem lives under /t/<tandem_id>/ and resolves the person's seat first

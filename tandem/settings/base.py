@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "apps.checkins",
     "apps.feedback",
     "apps.contacts",
+    "apps.insights",
     "apps.home",
     "apps.audit",
 ]

@@ -1,0 +1,52 @@
+"""Shapes of the Insights API (read-only)."""
+
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from apps.core.api.serializers import InputSerializer
+from apps.insights.figures import UNITS
+
+
+class RangeQuerySerializer(InputSerializer):
+    json_types = False
+    from_ = serializers.DateField(
+        required=False, help_text="The first day (its month is the first one); default: a year ago."
+    )
+    to = serializers.DateField(required=False, help_text="The last day; default: today.")
+
+    def get_fields(self) -> dict[str, serializers.Field]:  # type: ignore[type-arg]
+        fields = super().get_fields()
+        fields["from"] = fields.pop("from_")
+        return fields
+
+
+class FigureSeriesSerializer(serializers.Serializer):
+    key = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]
+    who = serializers.ChoiceField(choices=["leader", "assistant", "former", "pair"])
+    values = serializers.ListField(child=serializers.FloatField(allow_null=True))
+    total = serializers.FloatField(allow_null=True)
+
+
+class FigureSerializer(serializers.Serializer):
+    key = serializers.CharField()
+    title = serializers.CharField()
+    definition = serializers.CharField()
+    unit = serializers.ChoiceField(choices=list(UNITS))
+    series = FigureSeriesSerializer(many=True)
+    link = serializers.CharField()
+
+
+class SectionSerializer(serializers.Serializer):
+    key = serializers.CharField()
+    title = serializers.CharField()
+    figures = FigureSerializer(many=True)
+    hints = serializers.ListField(child=serializers.CharField())
+
+
+class InsightsSerializer(serializers.Serializer):
+    months = serializers.ListField(
+        child=serializers.DateField(), help_text="The first day of each month, in order."
+    )
+    sections = SectionSerializer(many=True)
