@@ -171,8 +171,12 @@ def balance_of(contact: Contact, *, today: date) -> dict[str, int]:
     """Gives and asks among the owner's touches of the last year (one query)."""
     counts = contact.touches.filter(
         direction=Direction.OUT, happened_on__gt=today - timedelta(days=365)
-    ).aggregate(asks=Count("id", filter=Q(asks=True)), gives=Count("id", filter=Q(asks=False)))
-    return {"gives": counts["gives"] or 0, "asks": counts["asks"] or 0}
+    ).aggregate(
+        # Not named "asks": an aggregate named like a field it filters on is refused by Django.
+        n_asks=Count("id", filter=Q(asks=True)),
+        n_gives=Count("id", filter=Q(asks=False)),
+    )
+    return {"gives": counts["n_gives"] or 0, "asks": counts["n_asks"] or 0}
 
 
 def last_touch(contact: Contact) -> Touch | None:
