@@ -399,3 +399,65 @@ def test_changing_the_window_moves_the_next_opening():
     assert _scan(OPENING) == 0  # Monday is no longer the window
     assert [n.due_at for n in _notices(person)] == [thursday]
     assert _next_window(person) == thursday + timedelta(weeks=1)
+
+
+# --- a crowd due at once --------------------------------------------------------------------
+
+
+@pytest.fixture
+def eager():
+    """Tasks published by the pass run in this process (as a worker would run them)."""
+    from tandem.celery import app
+
+    app.conf.task_always_eager = True
+    try:
+        yield
+    finally:
+        app.conf.task_always_eager = False
+
+
+@pytest.mark.django_db
+def test_the_task_name_is_pinned():
+    from apps.contacts.tasks import announce_windows
+
+    assert announce_windows.name == "contacts.announce_windows"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("follow_up", "announced"), [(False, 2), (True, 5)])
+def test_a_full_pass_is_followed_at_once_by_the_next_only_for_the_periodic_task(
+    eager, settings, follow_up, announced
+):
+    with _at(WEEK_BEFORE):
+        people = [_person() for _ in range(5)]
+        for person in people:
+            _overdue(person, "Dana Weiss", date(2026, 3, 1))
+    _scan(WEEK_BEFORE)
+    settings.TANDEM_CONTACTS_WINDOW_BATCH = 2
+
+    with _at(OPENING):
+        first_pass = services.windows_announce(follow_up=follow_up)
+
+    assert first_pass == 2  # one pass is bounded by the batch …
+    # … and the periodic task's full pass enqueued the next until the crowd was announced.
+    assert Notice.objects.filter(kind="contacts.window").count() == announced
+    assert ContactPreferences.objects.filter(next_window_at__lte=OPENING).count() == 5 - announced
+
+
+@pytest.mark.django_db
+def test_a_yearly_occasion_entered_ahead_is_no_reason_before_its_first_date():
+    with _at(WEEK_BEFORE):
+        person = _person()
+        contact = make_contact(person, "Starts next year", rhythm="none")
+        services.occasion_add(
+            user=person,
+            contact_id=contact.pk,
+            kind="anniversary",
+            title="First year at Acme",
+            on=date(2027, 6, 10),
+            yearly=True,
+        )
+    _scan(WEEK_BEFORE)
+
+    assert _scan(OPENING) == 0  # 10 June 2026 is no anniversary of a start in 2027
+    assert _scan(datetime(2027, 6, 7, 7, 0, tzinfo=UTC)) == 0  # more than a day late: skipped
