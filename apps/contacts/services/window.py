@@ -34,6 +34,9 @@ from apps.notifications.services import notify, preferences_of
 logger = logging.getLogger(__name__)
 
 STALE_AFTER: Final = timedelta(days=1)
+# A person whose window failed (a bug, a lost connection) is tried again this much later,
+# as if their window opened then.
+RETRY_AFTER: Final = timedelta(minutes=15)
 # What a window announced is worth: until the next one.
 NOTICE_LIFETIME: Final = timedelta(days=7)
 
@@ -52,9 +55,15 @@ def next_opening(user: User, after: datetime) -> datetime:
 
 
 def windows_reschedule(*, user: User, now: datetime | None = None) -> None:
-    """After the person changed their window or timezone: the next window is the new one."""
+    """After the person changed their window or timezone: the next window is the new one.
+
+    A window that has already opened and waits for the scan's next tick stays: changing
+    one's quiet hours at 09:02 must not lose the window of 09:00 (the scan then schedules
+    the one after it by the new hours)."""
     now = now or timezone.now()
-    ContactPreferences.objects.filter(user=user).update(next_window_at=next_opening(user, now))
+    ContactPreferences.objects.filter(user=user).exclude(next_window_at__lte=now).update(
+        next_window_at=next_opening(user, now)
+    )
 
 
 def windows_announce(
@@ -76,7 +85,14 @@ def windows_announce(
     )
     handled = announced = 0
     for user_id in due:
-        outcome = _announce_one(user_id, now)
+        try:
+            outcome = _announce_one(user_id, now)
+        except Exception:
+            # One person's failure must not hold up everyone due after them, tick after
+            # tick (their row would stay first in line): it is logged and tried again later.
+            logger.exception("contacts: the window of person %s failed; retried later", user_id)
+            _retry_later(user_id, now)
+            continue
         handled += outcome is not None
         announced += bool(outcome)
     if follow_up and len(due) == batch and handled:
@@ -102,6 +118,12 @@ def _schedule_new(now: datetime, batch: int) -> None:
         ContactPreferences.objects.filter(pk=prefs.pk, next_window_at__isnull=True).update(
             next_window_at=next_opening(prefs.user, now)
         )
+
+
+def _retry_later(user_id: int, now: datetime) -> None:
+    ContactPreferences.objects.filter(user_id=user_id, next_window_at__lte=now).update(
+        next_window_at=now + RETRY_AFTER
+    )
 
 
 def _locked(user_id: int, now: datetime) -> ContactPreferences | None:

@@ -461,3 +461,44 @@ def test_a_yearly_occasion_entered_ahead_is_no_reason_before_its_first_date():
 
     assert _scan(OPENING) == 0  # 10 June 2026 is no anniversary of a start in 2027
     assert _scan(datetime(2027, 6, 7, 7, 0, tzinfo=UTC)) == 0  # more than a day late: skipped
+
+
+@pytest.mark.django_db
+def test_changing_ones_hours_just_after_the_opening_keeps_the_window_waiting_for_the_scan():
+    with _at(WEEK_BEFORE):
+        person = _person()
+        _overdue(person, "Dana Weiss", date(2026, 3, 1))
+    _scan(WEEK_BEFORE)
+
+    with _at(OPENING + timedelta(minutes=2)):  # before the scan's next tick
+        user_update_preferences(user=person, quiet_hours_start=time(22), quiet_hours_end=time(7))
+    assert _next_window(person) == OPENING
+
+    assert _scan(OPENING + timedelta(minutes=5)) == 1
+    assert [n.due_at for n in _notices(person)] == [OPENING]
+    assert _next_window(person) == OPENING + timedelta(weeks=1)
+
+
+@pytest.mark.django_db
+def test_one_persons_failure_holds_up_nobody_and_is_tried_again(monkeypatch, caplog):
+    with _at(WEEK_BEFORE):
+        failing, other = _person(), _person()
+        for person in (failing, other):
+            _overdue(person, "Dana Weiss", date(2026, 3, 1))
+    _scan(WEEK_BEFORE)
+    real = services.window.selectors.window_suggestions
+
+    def broken(user, **kwargs):
+        if user.pk == failing.pk:
+            raise RuntimeError("a bug")
+        return real(user, **kwargs)
+
+    monkeypatch.setattr(services.window.selectors, "window_suggestions", broken)
+    assert _scan(OPENING) == 1
+
+    assert _notices(failing) == [] and len(_notices(other)) == 1
+    assert _next_window(failing) == OPENING + timedelta(minutes=15)
+    assert "the window of person" in caplog.text
+    monkeypatch.undo()
+    assert _scan(OPENING + timedelta(minutes=15)) == 1
+    assert [n.due_at for n in _notices(failing)] == [OPENING + timedelta(minutes=15)]
