@@ -1,7 +1,8 @@
 """Tandem's benchmark suite: one command, figures as ratios measured in one run.
 
     DATABASE_URL=postgres://user@host:5432/any REDIS_URL=redis://host:6379/<db> \\
-        .venv/bin/python bench/run.py [--quick] [--only api,sqlite,notifications,recurrence]
+        .venv/bin/python bench/run.py [--quick] \\
+        [--only api,sqlite,notifications,recurrence,contacts]
 
 Needs a PostgreSQL server (scratch databases `perf_bench_<pid>_*` are created on it and
 dropped at the end; the database named in DATABASE_URL is not touched) and Redis (a queue of
@@ -16,6 +17,9 @@ median of several rounds: the machine may be shared and noisy. Nothing here asse
 - notifications  delivery throughput through Redis and a real worker, and one dispatch pass
                  with a large vs a small backlog (bench/notifications.py).
 - recurrence     the next 10 occurrences of a 10-year-old series vs a new one.
+- contacts       contact care: the contact list and the window page of a person with 5,000
+                 contacts against their bare queries, and one tick of the weekly window scan
+                 over 100,000 people (bench/contacts.py).
 
 A full run writes docs/performance.md; `--quick` (CI: tiny datasets, few rounds, < 2 min)
 only prints the same report.
@@ -52,7 +56,7 @@ from bench.common import (
 )
 
 DOC = ROOT / "docs" / "performance.md"
-PARTS = ("api", "sqlite", "notifications", "recurrence")
+PARTS = ("api", "sqlite", "notifications", "recurrence", "contacts")
 PREFIX = f"perf_bench_{os.getpid()}"  # scratch databases of this run (others may run too)
 
 
@@ -140,7 +144,7 @@ def main() -> None:
     results: dict[str, Any] = {}
     created: list[str] = []
     try:
-        if "api" in parts or "notifications" in parts:
+        if {"api", "notifications", "contacts"} & set(parts):
             log("migrating a template database …")
             created.append(f"{PREFIX}_template")
             template_url = pg_create(server, f"{PREFIX}_template")
@@ -191,6 +195,18 @@ def main() -> None:
                 what="the recurrence benchmark",
             )
             results["recurrence"] = json.loads(out.read_text())
+            log(f"  ({time.monotonic() - started:.0f} s)")
+        if "contacts" in parts:
+            log("(contacts)")
+            created.append(f"{PREFIX}_contacts")
+            url = pg_clone(server, f"{PREFIX}_template", f"{PREFIX}_contacts")
+            out = work / "contacts.json"
+            run(
+                [PYTHON, "-m", "bench.contacts", str(out), *(["--quick"] if plan.quick else [])],
+                env_for(url, work / "contacts"),
+                what="the contacts benchmark",
+            )
+            results["contacts"] = json.loads(out.read_text())
             log(f"  ({time.monotonic() - started:.0f} s)")
     finally:
         if not options.keep:

@@ -167,7 +167,10 @@ def reasons(contact: ContactView, today: date) -> list[dict[str, Any]]:
                     {"code": "natural", "title": occasion.title, "on": occasion.on.isoformat()}
                 )
             continue
-        on = yearly_date_near(occasion.on, today) if occasion.yearly else occasion.on
+        on = occasion.on
+        if occasion.yearly:
+            # No anniversary before the first one (a yearly occasion may be entered ahead).
+            on = max(yearly_date_near(occasion.on, today), occasion.on)
         if abs((on - today).days) <= OCCASION_NEAR_DAYS and (
             last is None or last < on - timedelta(days=OCCASION_NEAR_DAYS)
         ):

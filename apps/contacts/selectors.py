@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
@@ -42,8 +43,14 @@ def today_for(user: User, now: datetime | None = None) -> date:
 
 
 def visible_contacts(user: User) -> QuerySet[Contact]:
-    """Every contact `user` may see: their own, and those shared with them."""
-    member_of = Membership.objects.filter(user=user).values("tandem_id")
+    """Every contact `user` may see: their own, and those shared with them.
+
+    The person's tandems are read first (one small query): with their ids as values the
+    database can use the owner index and the shared-tandem index side by side, where a
+    subquery inside the OR made it scan every contact of every person."""
+    member_of = list(Membership.objects.filter(user=user).values_list("tandem_id", flat=True))
+    if not member_of:
+        return Contact.objects.filter(owner=user)
     owner_still_in = Membership.objects.filter(
         tandem_id=OuterRef("shared_tandem_id"), user_id=OuterRef("owner_id")
     )
@@ -67,14 +74,22 @@ def contact_get_for_person(*, user: User, contact_id: int) -> Contact:
 
 def contacts_for_list(user: User, *, scope: str = "all") -> QuerySet[Contact]:
     """Contacts for a list: `scope` "mine", "shared" (shared with me by my partner) or "all";
-    tags prefetched, the owner joined."""
+    tags and owners prefetched."""
     contacts = visible_contacts(user)
     if scope == "mine":
         contacts = contacts.filter(owner=user)
     elif scope == "shared":
         contacts = contacts.exclude(owner=user)
-    return contacts.select_related("owner").prefetch_related(
-        Prefetch("tags", queryset=ContactTag.objects.order_by("name"))
+    # The owners (one or two people) come in a query of their own: joined, PostgreSQL would
+    # read the whole user table to join a person's thousands of contacts before the sort.
+    return contacts.prefetch_related(
+        "owner",
+        Prefetch(
+            "tags",
+            queryset=ContactTag.objects.only(
+                "id", "name", "rhythm_ideal_days", "rhythm_latest_days"
+            ).order_by("name"),
+        ),
     )
 
 
@@ -113,33 +128,69 @@ def status_of(contact: Contact, *, user: User, today: date) -> ContactStatus:
     )
 
 
-def contact_views(user: User, contacts: Iterable[Contact]) -> list[rules.ContactView]:
-    """`contacts` (tags prefetched) as the rules see them, with their occasions (one query)."""
-    contacts = list(contacts)
+def window_views(user: User, *, today: date) -> list[rules.ContactView]:
+    """The person's own contacts as the rules see them, for a window on `today`: plain
+    values in three queries (contacts, their tags' rhythms, their occasions) whatever their
+    number, no model instances. Occasions that can no longer be a reason (once, and long
+    past or far ahead) are not read."""
+    zone = ZoneInfo(user.timezone)
+    tag_rhythms: dict[int, list[tuple[int | None, int | None]]] = {}
+    for contact_id, ideal, latest in Contact.tags.through.objects.filter(
+        contact__owner=user, contacttag__rhythm_ideal_days__isnull=False
+    ).values_list("contact_id", "contacttag__rhythm_ideal_days", "contacttag__rhythm_latest_days"):
+        tag_rhythms.setdefault(contact_id, []).append((ideal, latest))
+    reach = max(rules.NATURAL_DAYS, rules.OCCASION_NEAR_DAYS)
     occasions: dict[int, list[rules.OccasionView]] = {}
-    for row in Occasion.objects.filter(contact__in=[c.pk for c in contacts]).values_list(
-        "contact_id", "kind", "title", "on", "yearly"
+    for row in (
+        Occasion.objects.filter(contact__owner=user)
+        .filter(
+            Q(yearly=True)
+            | Q(
+                on__gte=today - timedelta(days=reach),
+                on__lte=today + timedelta(days=rules.OCCASION_NEAR_DAYS),
+            )
+        )
+        .order_by("on", "id")
+        .values_list("contact_id", "kind", "title", "on", "yearly")
     ):
         occasions.setdefault(row[0], []).append(rules.OccasionView(*row[1:]))
     return [
         rules.ContactView(
-            id=contact.pk,
-            name=contact.name,
-            rhythm=rhythm_of(contact),
-            added_on=added_on(contact, user),
-            last_touch_on=contact.last_touch_on,
-            occasions=tuple(occasions.get(contact.pk, ())),
+            id=pk,
+            name=name,
+            rhythm=rules.effective_rhythm(rhythm, (ideal, latest), tag_rhythms.get(pk, ())),
+            added_on=created_at.astimezone(zone).date(),
+            last_touch_on=last_touch_on,
+            occasions=tuple(occasions.get(pk, ())),
         )
-        for contact in contacts
+        for pk, name, rhythm, ideal, latest, created_at, last_touch_on in Contact.objects.filter(
+            owner=user
+        ).values_list(
+            "id",
+            "name",
+            "rhythm",
+            "rhythm_ideal_days",
+            "rhythm_latest_days",
+            "created_at",
+            "last_touch_on",
+        )
     ]
 
 
-def suggestions_for(user: User, *, today: date, limit: int) -> list[dict[str, object]]:
+def window_suggestions(
+    user: User, *, today: date, limit: int
+) -> list[tuple[rules.ContactView, list[dict[str, Any]]]]:
     """What a window on `today` would suggest to `user`: at most `limit` of their own
-    contacts, each `{"contact": id, "reasons": [...]}`. A constant number of queries."""
-    own = Contact.objects.filter(owner=user).prefetch_related("tags")
-    chosen = rules.suggest(contact_views(user, own), today, limit)
-    return [{"contact": view.id, "reasons": found} for view, found in chosen]
+    contacts with their reasons (`rules.suggest`). A constant number of queries."""
+    return rules.suggest(window_views(user, today=today), today, limit)
+
+
+def suggestions_for(user: User, *, today: date, limit: int) -> list[dict[str, object]]:
+    """`window_suggestions` as a window records them: `{"contact": id, "reasons": [...]}`."""
+    return [
+        {"contact": view.id, "reasons": found}
+        for view, found in window_suggestions(user, today=today, limit=limit)
+    ]
 
 
 def preferences_for(user: User) -> ContactPreferences:
@@ -153,7 +204,9 @@ def open_prepared_for_owner(user: User) -> QuerySet[PreparedTouch]:
     return (
         PreparedTouch.objects.filter(
             state=PreparedState.OPEN,
-            contact__in=visible_contacts(user).filter(owner=user, shared_tandem__isnull=False),
+            # The owner sees all their own contacts: no need for `visible_contacts` here.
+            contact__owner=user,
+            contact__shared_tandem__isnull=False,
         )
         .select_related("contact", "prepared_by")
         .order_by("created_at", "id")

@@ -301,6 +301,9 @@ MATRIX: Final[tuple[Row, ...]] = (
         403,
         note="only its recipient (the leader) reacts",
     ),
+    # --- insights (both members see the same figures) --------------------------------------
+    member("GET", T + "/insights/", 200),
+    member("GET", T + "/insights/csv/", 200),
     # --- contact care (a person's own; home's leader shares one contact with home) ---------
     personal("GET", "/api/v1/contacts/", 200),
     personal("POST", "/api/v1/contacts/", 201),

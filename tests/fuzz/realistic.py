@@ -420,7 +420,18 @@ def _window(query: dict[str, Any], world: World) -> None:
     query["from"], query["to"] = _iso(start), _iso(start + timedelta(days=7))
 
 
+def _insights_range(query: dict[str, Any], world: World) -> None:
+    """A range that starts before it ends, at most ten years (a 400 otherwise, tested in
+    tests/apps/insights); a year ago to today when one end is missing."""
+    today = timezone.localdate()
+    if "from" in query or "to" in query:
+        query["to"] = str(today)
+        query["from"] = str(today - timedelta(days=365))
+
+
 QUERY_REPAIRS: dict[tuple[str, str], Callable[[dict[str, Any], World], None]] = {
+    ("GET", "/api/v1/tandems/{tandem_id}/insights/"): _insights_range,
+    ("GET", "/api/v1/tandems/{tandem_id}/insights/csv/"): _insights_range,
     ("GET", "/api/v1/tandems/{tandem_id}/checkins/{series_id}/occurrences/"): _window,
 }
 

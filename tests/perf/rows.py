@@ -789,6 +789,20 @@ def contact_preferences(w: World, n: int) -> str:
     return "/api/v1/contacts/preferences/"
 
 
+# --- insights -----------------------------------------------------------------------------------
+
+
+def insights(w: World, n: int) -> str:
+    """`n` of every row the figures count, spread over the last year."""
+    appreciations(w, n)
+    return f"{w.base}/insights/"
+
+
+def insights_csv(w: World, n: int) -> str:
+    appreciations(w, n)
+    return f"{w.base}/insights/csv/"
+
+
 ENDPOINTS: dict[str, Callable[[World, int], str]] = {
     "api-me": me,
     "api-me-tokens": tokens,
@@ -841,4 +855,6 @@ ENDPOINTS: dict[str, Callable[[World, int], str]] = {
     "api-contacts-window": contacts_window,
     "api-contacts-losing-touch": losing_touch,
     "api-contacts-preferences": contact_preferences,
+    "api-insights": insights,
+    "api-insights-csv": insights_csv,
 }

@@ -29,8 +29,8 @@ MAX_QUERIES = 8
 CEILINGS = {
     "api-export": 24,
     # The window page composes the recorded window, the preferences, the contacts with their
-    # tags and occasions (for a preview), and the prepared touches.
-    "api-contacts-window": 10,
+    # tags, occasions and owners (for a preview), and the prepared touches.
+    "api-contacts-window": 11,
 }
 SIZES = (1, 10, 100)
 API_PREFIX = "api/v1/"

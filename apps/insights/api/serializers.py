@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.utils.translation import gettext
 from rest_framework import serializers
 
 from apps.core.api.serializers import InputSerializer
@@ -14,6 +17,13 @@ class RangeQuerySerializer(InputSerializer):
         required=False, help_text="The first day (its month is the first one); default: a year ago."
     )
     to = serializers.DateField(required=False, help_text="The last day; default: today.")
+
+    def to_internal_value(self, data: Any) -> Any:
+        # Given but empty is not "the default": a 400 like any other value that is no date.
+        for name in ("from", "to"):
+            if name in data and not str(data.get(name) or "").strip():
+                raise serializers.ValidationError({name: [gettext("Give a date (YYYY-MM-DD).")]})
+        return super().to_internal_value(data)
 
     def get_fields(self) -> dict[str, serializers.Field]:  # type: ignore[type-arg]
         fields = super().get_fields()
