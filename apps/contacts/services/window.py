@@ -153,11 +153,22 @@ def _announce_one(user_id: int, now: datetime) -> bool | None:
 
 def window_open(*, user: User, opens_at: datetime, limit: int) -> bool:
     """Record what the window opening at `opens_at` suggests and announce it with one notice;
-    False when there is nothing to suggest (no notice then) or it was recorded already."""
+    False when there is nothing to suggest (no notice then) or it was recorded already.
+
+    A touch the partner prepared is announced once, in the first window after it was
+    prepared; later windows still list it while it waits, but it alone never brings another
+    notice (no chain of reminders)."""
     today = selectors.today_for(user, opens_at)
     chosen = selectors.window_suggestions(user, today=today, limit=limit)
     prepared = list(selectors.open_prepared_for_owner(user).values_list("pk", flat=True))
-    if not chosen and not prepared:
+    previous = (
+        ContactWindow.objects.filter(user=user, opens_at__lt=opens_at)
+        .order_by("-opens_at")
+        .values_list("prepared", flat=True)
+        .first()
+    )
+    announced = set(previous or ())
+    if not chosen and not set(prepared) - announced:
         return False
     try:
         with transaction.atomic():

@@ -12,7 +12,7 @@ import time_machine
 from django.urls import reverse
 
 from apps.accounts.models import User
-from apps.contacts import rules, services
+from apps.contacts import rules, selectors, services
 from apps.contacts.models import Contact, ContactPreferences, ContactWindow
 from apps.home.services import user_update_preferences
 from apps.notifications import timing
@@ -377,6 +377,20 @@ def test_a_touch_the_partner_prepared_appears_in_the_owners_next_window(pair: Pa
     assert notice.title == "Your communication window: a touch prepared for you"
     assert "Your partner prepared 1 touch for you to send." in notice.body.splitlines()
     assert _notices(pair.assistant) == []
+
+    # Still waiting a week later: the page lists it, but it brings no second notice.
+    assert _scan(OPENING + timedelta(weeks=1)) == 0
+    assert len(_notices(pair.leader)) == 1
+    assert [p.pk for p in selectors.open_prepared_for_owner(pair.leader)] == [prepared.pk]
+    # A new one is announced in the next window, the waiting one listed beside it.
+    with _at(OPENING + timedelta(weeks=1, days=1)):
+        second = services.prepared_create(user=pair.assistant, contact_id=contact.pk, text="Hi")
+    assert _scan(OPENING + timedelta(weeks=2)) == 1
+    assert ContactWindow.objects.filter(user=pair.leader).latest("opens_at").prepared == [
+        prepared.pk,
+        second.pk,
+    ]
+    assert "Your partner prepared 2 touches for you to send." in _notices(pair.leader)[-1].body
 
 
 # --- the person moves their window ----------------------------------------------------------
