@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_noop
 
 from apps.accounts.models import User
-from apps.contacts import rules
+from apps.contacts import rules, transfer
 from apps.contacts.models import (
     Contact,
     ContactPreferences,
@@ -190,3 +190,31 @@ def losing_touch(user: User, *, today: date) -> list[tuple[Contact, ContactStatu
             found.append((contact, status))
     found.sort(key=lambda item: (item[1].since, item[0].name.casefold(), item[0].pk))
     return found
+
+
+# --- export ----------------------------------------------------------------------------------
+
+
+def contacts_export(user: User, fmt: str) -> str:
+    """The person's own contacts (never those shared with them) as a vCard 4.0 or CSV file,
+    by name; two queries whatever their number."""
+    contacts = (
+        Contact.objects.filter(owner=user)
+        .order_by("name", "id")
+        .prefetch_related(Prefetch("tags", queryset=ContactTag.objects.order_by("name")))
+    )
+    values = (
+        {
+            "name": c.name,
+            "email": c.email,
+            "phone": c.phone,
+            "organisation": c.organisation,
+            "role": c.role,
+            "how_we_know": c.how_we_know,
+            "links": [str(link) for link in c.links or ()],
+            "notes": c.notes,
+            "tags": [tag.name for tag in c.tags.all()],
+        }
+        for c in contacts
+    )
+    return transfer.write_vcards(values) if fmt == transfer.VCARD else transfer.write_csv(values)
