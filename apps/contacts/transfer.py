@@ -118,13 +118,16 @@ def decode(data: bytes) -> str:
     return text
 
 
-def guess_format(filename: str) -> str | None:
+def guess_format(filename: str, data: bytes = b"") -> str:
+    """The format a file's name says (.vcf, .vcard, .csv), else what it begins with: a
+    vCard's BEGIN:VCARD, or else CSV."""
     name = filename.lower()
     if name.endswith((".vcf", ".vcard")):
         return VCARD
     if name.endswith(".csv"):
         return CSV
-    return None
+    start = data[:64].lstrip(codecs.BOM_UTF8 + b" \t\r\n").upper()
+    return VCARD if start.startswith(b"BEGIN:VCARD") else CSV
 
 
 def read(data: bytes, fmt: str, *, max_rows: int) -> list[Row]:

@@ -22,7 +22,6 @@ from django.views.decorators.http import require_GET, require_http_methods
 from apps.accounts.models import User
 from apps.contacts import selectors, services, transfer
 from apps.contacts.forms_import import ImportConfirmForm, ImportFileForm
-from apps.core.errors import DomainError
 from apps.core.web import attempt
 
 SESSION_KEY = "contacts_import"
@@ -52,10 +51,8 @@ def _uploaded(form: ImportFileForm) -> tuple[bytes, str]:
             _("The file is larger than %(size)s MB.") % {"size": f"{limit / 1_000_000:g}"},
             field="file",
         )
-    fmt = form.cleaned_data["format"] or transfer.guess_format(upload.name or "")
-    if fmt is None:
-        raise DomainError(_("Say whether the file is a vCard or a CSV file."), field="format")
-    return upload.read(), fmt
+    data = upload.read()
+    return data, form.cleaned_data["format"] or transfer.guess_format(upload.name or "", data)
 
 
 @login_required

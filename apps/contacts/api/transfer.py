@@ -13,27 +13,33 @@ from typing import Any, Final
 from django.conf import settings
 from django.http import HttpResponse
 from django.urls import path
-from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import gettext
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import parsers, serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from apps.contacts import selectors, services, transfer
-from apps.core.errors import DomainError
 
 # Room for the multipart envelope and the other fields around the file.
 ENVELOPE: Final = 64 * 1024
 
 
+@extend_schema_field({"type": "string", "pattern": f"^({'|'.join(transfer.FORMATS)})$"})
+class FileFormatField(serializers.ChoiceField):
+    """`vcard` or `csv`, a pattern in the schema rather than an enum: the matrix import's
+    `format` is an enum of its own, and two enums of one field name clash in the schema."""
+
+
 class ImportInputSerializer(serializers.Serializer[Any]):
     file = serializers.FileField(help_text="A vCard (.vcf, 2.1, 3.0 or 4.0) or CSV file.")
-    format = serializers.ChoiceField(
+    format = FileFormatField(
         choices=transfer.FORMATS,
         required=False,
-        help_text="The file's format; by default guessed from its name (.vcf, .csv).",
+        help_text="`vcard` or `csv`; by default guessed from the file's name (.vcf, .csv), "
+        "else from its first line (BEGIN:VCARD, or else CSV).",
     )
 
 
@@ -111,12 +117,10 @@ def upload(request: Request, serializer_class: type[ImportInputSerializer]) -> d
             gettext("The file is larger than %(size)s MB.") % {"size": f"{limit / 1_000_000:g}"},
             field="file",
         )
-    fmt = values.get("format") or transfer.guess_format(file.name or "")
-    if fmt is None:
-        raise DomainError(
-            gettext_noop("Say whether the file is a vCard or a CSV file."), field="format"
-        )
-    values.update(data=file.read(), format=fmt)
+    data = file.read()
+    values.update(
+        data=data, format=values.get("format") or transfer.guess_format(file.name or "", data)
+    )
     return values
 
 
