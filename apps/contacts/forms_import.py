@@ -18,7 +18,7 @@ class ImportFileForm(forms.Form):
     )
     format = forms.ChoiceField(
         label=_("Format"),
-        choices=[("", _("From the file's name")), (transfer.VCARD, "vCard"), (transfer.CSV, "CSV")],
+        choices=[("", _("Tell from the file")), (transfer.VCARD, "vCard"), (transfer.CSV, "CSV")],
         required=False,
     )
 

@@ -737,3 +737,17 @@ def test_page_needs_a_signed_in_person(db):
         answer = Client().get(path)
         assert answer.status_code == 302
         assert "/login" in answer["Location"] or "login" in answer["Location"]
+
+
+def test_page_refuses_a_file_beyond_the_limit_with_a_413(pair: Pair, settings):
+    settings.TANDEM_CONTACTS_IMPORT_MAX_BYTES = 1000
+    web = _web(pair.leader)
+
+    answer = web.post(
+        "/contacts/import/",
+        {"preview": "1", "file": upload(card("FN:x", "NOTE:" + "n" * 1000).encode())},
+    )
+
+    assert answer.status_code == 413
+    assert "The file is larger than 0.001 MB." in answer.content.decode()
+    assert "contacts_import" not in web.session
