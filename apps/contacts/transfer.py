@@ -264,6 +264,23 @@ def _card_values(card: str) -> dict[str, Any]:
     return values
 
 
+# A content line's group, name and parameters up to the ":" before its value: vobject's own
+# grammar (vobject.base.patterns["line"]), or a little less, in atomic form. vobject's pattern
+# backtracks exponentially on a line it does not match (30 parameters and a stray ";" take
+# minutes), so a line reaches it only once it has matched this one, in linear time.
+_NAME_CHARS = "[a-zA-Z0-9_-]"
+_PARAM_VALUE = '(?:"[^"]*+"|[^";:,]*+)'
+_LINE_HEAD = re.compile(
+    rf"(?:{_NAME_CHARS}++\.)?+({_NAME_CHARS}++)"
+    rf"(?:;(?=;))?(?:;{_NAME_CHARS}++(?:={_PARAM_VALUE})?+(?:,{_PARAM_VALUE})*+)*+:"
+)
+# The properties read (`_from_card`); any other (PHOTO, ADR, …) is passed over unparsed.
+_READ: Final = frozenset(
+    {"fn", "n", "email", "tel", "org", "title", "url", "x-socialprofile", "note", "categories"}
+    | {X_HOW_WE_KNOW.lower()}
+)
+
+
 def _content_lines(card: str) -> dict[str, list[Any]]:
     """The card's properties by lower-case name, read by vobject's line reader: unfolded,
     with their parameters and groups, quoted-printable values decoded with their CHARSET
@@ -275,12 +292,14 @@ def _content_lines(card: str) -> dict[str, list[Any]]:
     contents: dict[str, list[Any]] = {}
     depth = 0
     for text, number in getLogicalLines(io.StringIO(card), allowQP=True):
-        line = textLineToContentLine(text, number)
-        name = line.name.lower()
+        head = _LINE_HEAD.match(text)
+        if head is None:
+            raise _RowProblem("card", gettext_noop("This card cannot be read (not a valid vCard)."))
+        name = head.group(1).lower()
         if name in ("begin", "end"):
             depth += 1 if name == "begin" else -1
-        elif depth == 1:  # a card inside the card (2.1's AGENT) is not this contact
-            contents.setdefault(name, []).append(line)
+        elif depth == 1 and name in _READ:  # a card inside the card (2.1's AGENT) is not it
+            contents.setdefault(name, []).append(textLineToContentLine(text, number))
     if depth:
         raise _RowProblem("card", gettext_noop("This card does not end (END:VCARD is missing)."))
     return contents

@@ -226,6 +226,33 @@ def test_each_broken_card_is_its_own_error_naming_the_field(text, field):
     assert (rows[1].error.field if rows[1].error else None) == field
 
 
+@pytest.mark.parametrize(
+    "line",
+    [
+        "NOTE;" + "a=b;" * 400 + ":x",  # a stray ";": vobject alone would take hours
+        "A;" * 500,
+        'NOTE;X="' + '""' * 500 + ":x",
+    ],
+)
+def test_a_line_vobject_would_backtrack_on_is_refused_at_once(line):
+    started = time.monotonic()
+
+    (row,) = transfer.read_vcards(card("FN:x", line), max_rows=10)
+
+    assert time.monotonic() - started < 0.5
+    assert row.error == transfer.RowError("card", "This card cannot be read (not a valid vCard).")
+
+
+def test_properties_not_read_are_passed_over_unparsed():
+    photo = "PHOTO;ENCODING=b;TYPE=JPEG:" + "!not base64!" * 10_000
+
+    (row,) = transfer.read_vcards(
+        card("FN:Jane", photo, "ADR;TYPE=work:;;Street 1;;;;"), max_rows=10
+    )
+
+    assert row.values == values(name="Jane")
+
+
 def test_the_error_text_names_the_row_and_the_field():
     error = transfer.RowError("email", "Enter a valid e-mail address.")
 
