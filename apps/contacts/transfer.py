@@ -11,8 +11,9 @@ no card or no known column at all) raises a `DomainError` naming `file`.
 What is read from a card: FN (or N when FN is empty), the preferred EMAIL and TEL (else the
 first), ORG's first part, TITLE as the role, URL and X-SOCIALPROFILE as links, NOTE, and
 CATEGORIES as tags (without Google's system group "myContacts"). Grouped properties (Apple's
-`item1.URL`) count like plain ones. PHOTO, addresses and everything else are left out. Each
-card is handed to vobject on its own, so one broken card is that card's error, not the file's.
+`item1.URL`) count like plain ones. PHOTO, addresses and everything else are passed over.
+Each card is read on its own (its lines by vobject), so one broken card is that card's error,
+not the file's.
 
 A CSV cell beginning with "=" is a spreadsheet formula, not a contact's value: refused, as
 are "+", "-" and "@" cells that call a function or another program. A cell we wrote

@@ -2,7 +2,7 @@
 
 The uploaded file is kept in the person's session between the preview and the import, so
 that it is not uploaded twice; it is bounded by the import's size limit and removed once
-imported or cancelled.
+imported or cancelled, and when the page is opened afresh.
 """
 
 from __future__ import annotations
@@ -62,6 +62,8 @@ def import_contacts(request: HttpRequest) -> HttpResponse:
     imported; POST `confirm`: the import of the file kept since the preview; POST `cancel`:
     the kept file is dropped."""
     if request.method == "GET":
+        # A preview left without a decision: its file (other people's details) goes.
+        request.session.pop(SESSION_KEY, None)
         return _page(request)
     if "cancel" in request.POST:
         request.session.pop(SESSION_KEY, None)

@@ -724,6 +724,18 @@ def test_page_preview_then_import_without_uploading_again(pair: Pair):
     assert Contact.objects.filter(owner=pair.leader).count() == 2
 
 
+def test_page_opened_afresh_forgets_a_preview_left_undecided(pair: Pair):
+    web = _web(pair.leader)
+    web.post("/contacts/import/", {"preview": "1", "file": upload(fixture("v4.vcf"))})
+    assert "contacts_import" in web.session
+
+    assert web.get("/contacts/import/").status_code == 200
+
+    assert "contacts_import" not in web.session
+    web.post("/contacts/import/", {"confirm": "1"})
+    assert not Contact.objects.filter(owner=pair.leader).exists()
+
+
 def test_page_preview_with_errors_names_them_and_offers_no_import(pair: Pair):
     web = _web(pair.leader)
     data = b"name,email\nJane,not-an-address\n"
