@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_noop
 
 from apps.accounts.models import User
-from apps.contacts import rules
+from apps.contacts import rules, transfer
 from apps.contacts.models import (
     Contact,
     ContactPreferences,
@@ -294,3 +294,31 @@ def open_prepared_on(contact: Contact) -> QuerySet[PreparedTouch]:
 def contacts_by_id(user: User, ids: Iterable[int]) -> dict[int, Contact]:
     """The person's visible contacts among `ids` (one query; a deleted one is just absent)."""
     return {c.pk: c for c in visible_contacts(user).filter(pk__in=list(ids))}
+
+
+# --- export ----------------------------------------------------------------------------------
+
+
+def contacts_export(user: User, fmt: str) -> str:
+    """The person's own contacts (never those shared with them) as a vCard 4.0 or CSV file,
+    by name; two queries whatever their number."""
+    contacts = (
+        Contact.objects.filter(owner=user)
+        .order_by("name", "id")
+        .prefetch_related(Prefetch("tags", queryset=ContactTag.objects.order_by("name")))
+    )
+    values = (
+        {
+            "name": c.name,
+            "email": c.email,
+            "phone": c.phone,
+            "organisation": c.organisation,
+            "role": c.role,
+            "how_we_know": c.how_we_know,
+            "links": [str(link) for link in c.links or ()],
+            "notes": c.notes,
+            "tags": [tag.name for tag in c.tags.all()],
+        }
+        for c in contacts
+    )
+    return transfer.write_vcards(values) if fmt == transfer.VCARD else transfer.write_csv(values)

@@ -11,6 +11,7 @@ from datetime import datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from apps.accounts.models import User
@@ -18,6 +19,19 @@ from tests.authz.matrix import CONTACT, CYCLE, OCC, SERIES, T
 from tests.helpers.world import PASSWORD, World, unconfirmed_link
 
 _serial = itertools.count(1)
+
+# Bodies sent as multipart/form-data (a file upload) instead of JSON.
+MULTIPART = {
+    ("POST", "/api/v1/contacts/import/preview/"),
+    ("POST", "/api/v1/contacts/import/"),
+}
+
+
+def _vcard() -> dict[str, Any]:
+    lines = ["BEGIN:VCARD", "VERSION:3.0", "FN:Kim Lee", f"EMAIL:kim{next(_serial)}@example.org"]
+    card = "\r\n".join([*lines, "END:VCARD", ""])
+    return {"file": SimpleUploadedFile("kim.vcf", card.encode(), "text/vcard")}
+
 
 Body = Callable[[World, User | None], dict[str, Any]]
 
@@ -141,6 +155,8 @@ BODIES: dict[tuple[str, str], Body] = {
     ("POST", T + "/appreciations/"): lambda w, c: {"text": "Thanks!"},
     ("POST", T + "/appreciations/{appreciation_id}/react/"): lambda w, c: {"reaction": "heart"},
     ("POST", "/api/v1/contacts/"): lambda w, c: {"name": "Kim Lee", "tags": ["Press"]},
+    ("POST", "/api/v1/contacts/import/preview/"): lambda w, c: _vcard(),
+    ("POST", "/api/v1/contacts/import/"): lambda w, c: _vcard(),
     ("PATCH", "/api/v1/contacts/preferences/"): lambda w, c: {"suggestions_per_window": 3},
     ("POST", "/api/v1/contacts/tags/"): lambda w, c: {
         "name": "Former colleagues",

@@ -311,6 +311,10 @@ MATRIX: Final[tuple[Row, ...]] = (
     personal("GET", "/api/v1/contacts/losing-touch/", 200),
     personal("GET", "/api/v1/contacts/preferences/", 200),
     personal("PATCH", "/api/v1/contacts/preferences/", 200),
+    personal("POST", "/api/v1/contacts/import/preview/", 200),
+    personal("POST", "/api/v1/contacts/import/", 201),
+    personal("GET", "/api/v1/contacts/export.vcf", 200),
+    personal("GET", "/api/v1/contacts/export.csv", 200),
     personal("GET", "/api/v1/contacts/tags/", 200),
     personal("POST", "/api/v1/contacts/tags/", 201),
     personal(

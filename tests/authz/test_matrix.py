@@ -14,7 +14,7 @@ from rest_framework.response import Response
 from apps.checkins.models import ActionItem, AgendaItem
 from apps.delegation.models import Decision, DecisionArea, Elevation
 from apps.feedback.models import Appreciation, FeedbackEntry
-from tests.authz.bodies import BODIES
+from tests.authz.bodies import BODIES, MULTIPART
 from tests.authz.conftest import caller, client_as
 from tests.authz.matrix import (
     BY_KEY,
@@ -41,7 +41,8 @@ def send(world: World, row: Row, role: str, url: str, body: Any = None) -> Respo
     request = getattr(client, row.method.lower())
     if body is None:
         return request(url)  # type: ignore[no-any-return]
-    return request(url, body, format="json")  # type: ignore[no-any-return]
+    kind = "multipart" if row.key in MULTIPART else "json"
+    return request(url, body, format=kind)  # type: ignore[no-any-return]
 
 
 @pytest.mark.parametrize(

@@ -23,6 +23,12 @@ WITH_BODY = sorted(
     for method, operation in item.items()
     if method in _METHODS and "requestBody" in operation
 )
+# Bodies that are JSON (not a file upload: those are read, and refused, in their own apps).
+WITH_JSON_BODY = [
+    (method, path)
+    for method, path in WITH_BODY
+    if "application/json" in RAW["paths"][path][method.lower()]["requestBody"]["content"]
+]
 WITH_QUERY = sorted(
     (method.upper(), path)
     for path, item in RAW["paths"].items()
@@ -104,7 +110,9 @@ def _strings_with(value: Any, text: str) -> Any:
 
 
 @pytest.mark.parametrize("text", _NUL_TEXTS, ids=["nul", "nul-inside", "nul-1000"])
-@pytest.mark.parametrize(("method", "path"), WITH_BODY, ids=[f"{m} {p}" for m, p in WITH_BODY])
+@pytest.mark.parametrize(
+    ("method", "path"), WITH_JSON_BODY, ids=[f"{m} {p}" for m, p in WITH_JSON_BODY]
+)
 def test_nul_bytes_in_every_string_of_a_valid_body_are_refused(
     world: World, method: str, path: str, text: str
 ) -> None:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from apps.contacts.api import views
+from apps.contacts.api import transfer, views
 
 _C = "contacts/<int:contact_id>"
 
@@ -15,6 +15,14 @@ urlpatterns = [
         views.PreferencesView.as_view(),
         name="api-contacts-preferences",
     ),
+    path(
+        "contacts/import/preview/",
+        transfer.ImportPreviewView.as_view(),
+        name="api-contacts-import-preview",
+    ),
+    path("contacts/import/", transfer.ImportView.as_view(), name="api-contacts-import"),
+    path("contacts/export.vcf", transfer.ExportVCardView.as_view(), name="api-contacts-export-vcf"),
+    path("contacts/export.csv", transfer.ExportCSVView.as_view(), name="api-contacts-export-csv"),
     path("contacts/tags/", views.TagListView.as_view(), name="api-contact-tags"),
     path("contacts/tags/<int:tag_id>/", views.TagDetailView.as_view(), name="api-contact-tag"),
     path(f"{_C}/", views.ContactDetailView.as_view(), name="api-contact"),

@@ -3,13 +3,15 @@
 - `contacts`: contacts, tags, sharing, and the person's contact preferences;
 - `touches`: touches (restarting the rhythm), occasions, touches prepared by the partner;
 - `window`: the weekly window's suggestions and their one notice;
-- `erasure`: a person who leaves a tandem or deletes their account.
+- `erasure`: a person who leaves a tandem or deletes their account;
+- `importing`: contacts from a vCard or CSV file, previewed, then all or nothing.
 """
 
 from apps.contacts.services.contacts import (
     contact_create,
     contact_delete,
     contact_update,
+    contact_values_clean,
     preferences_update,
     tag_create,
     tag_delete,
@@ -18,6 +20,13 @@ from apps.contacts.services.contacts import (
 from apps.contacts.services.erasure import (
     contacts_erase_for_user,
     contacts_unshare_for_departure,
+)
+from apps.contacts.services.importing import (
+    ImportResult,
+    ImportRow,
+    RowsRefused,
+    contacts_import_commit,
+    contacts_import_preview,
 )
 from apps.contacts.services.touches import (
     CHAIN_ADVICE,
@@ -42,11 +51,17 @@ from apps.contacts.services.window import (
 
 __all__ = [
     "CHAIN_ADVICE",
+    "ImportResult",
+    "ImportRow",
+    "RowsRefused",
     "chain_advice_due",
     "contact_create",
     "contact_delete",
     "contact_update",
+    "contact_values_clean",
     "contacts_erase_for_user",
+    "contacts_import_commit",
+    "contacts_import_preview",
     "contacts_unshare_for_departure",
     "next_opening",
     "occasion_add",

@@ -3,7 +3,8 @@
 - `contacts`: the list, a new contact, changing and deleting one;
 - `contact`: one contact's page, with its touches, occasions and prepared touches;
 - `window`: this week's suggestions and the contacts one is losing touch with;
-- `settings`: tags and the contact preferences.
+- `settings`: tags and the contact preferences;
+- `transfer`: importing (a preview, then all or nothing) and exporting vCard and CSV.
 
 As thin as the API: reads go through `selectors` (a contact someone may not see is a 404,
 exactly like a missing one), writes through `services` (`apps.core.web.attempt`); what the
@@ -24,6 +25,7 @@ from apps.contacts.views.contact import (
 )
 from apps.contacts.views.contacts import contact_delete, contact_edit, contact_list, contact_new
 from apps.contacts.views.settings import preferences, tag_delete, tag_update, tags
+from apps.contacts.views.transfer import export_csv, export_vcf, import_contacts
 from apps.contacts.views.window import losing_touch, window
 
 __all__ = [
@@ -32,6 +34,9 @@ __all__ = [
     "contact_list",
     "contact_new",
     "detail",
+    "export_csv",
+    "export_vcf",
+    "import_contacts",
     "losing_touch",
     "occasion_add",
     "occasion_delete",
