@@ -57,7 +57,7 @@ def _series(
             [_hours(percentile(by_month.get(m, []), q)) for m in ctx.firsts],
             _hours(percentile(every, q)),
         )
-        for name, label, q in (("median", _("Median"), 0.5), ("p90", _("Slowest tenth"), 0.9))
+        for name, label, q in (("median", _("Median"), 0.5), ("p90", _("Nine in ten within"), 0.9))
     ]
 
 
