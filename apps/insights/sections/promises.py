@@ -54,7 +54,7 @@ def _add(tally: Tally, month: date, who: str, kept: int, due: int) -> None:
 
 
 def _series(
-    ctx: Context, key: str, tally: Tally, labels: dict[str, str]
+    ctx: Context, key: str, tally: Tally, labels: dict[str, str], kept_as: str = "on_time"
 ) -> tuple[list[Series], list[Series]]:
     """From a tally: the counts due and the rates kept, one series per person (a former
     member only when they had something due)."""
@@ -63,16 +63,16 @@ def _series(
         mine = {month: kept_due for (month, w), kept_due in tally.items() if w == who}
         if who == "former" and not mine:
             continue
-        due = [mine.get(m, [0, 0])[1] for m in ctx.firsts]
+        due: list[float | None] = [mine.get(m, [0, 0])[1] for m in ctx.firsts]
         kept = [mine.get(m, [0, 0])[0] for m in ctx.firsts]
-        counts.append(Series(f"{key}_due_{who}", label, who, list(map(float, due)), sum(due)))
+        counts.append(Series(f"{key}_due_{who}", label, who, due, sum(d or 0 for d in due)))
         rates.append(
             Series(
-                f"{key}_on_time_{who}",
+                f"{key}_{kept_as}_{who}",
                 label,
                 who,
-                [rate(k, d) for k, d in zip(kept, due, strict=True)],
-                rate(sum(kept), sum(due)),
+                [rate(k, d or 0) for k, d in zip(kept, due, strict=True)],
+                rate(sum(kept), sum(d or 0 for d in due)),
             )
         )
     return counts, rates
@@ -258,7 +258,7 @@ def section(ctx: Context) -> Section:
     as_planned: Tally = {}
     for (month, outcome), n in meetings.items():
         _add(as_planned, month, "pair", n if outcome == checkins.AS_PLANNED else 0, n)
-    _held, checkins_rate = _series(ctx, "checkins", as_planned, _pair())
+    _held, checkins_rate = _series(ctx, "checkins", as_planned, _pair(), "as_planned")
     given = _feedback(ctx)
     _given, feedback_on_time = _series(ctx, "feedback", given, _people())
 

@@ -233,7 +233,7 @@ def test_checkins_by_their_planned_start(history: Pair):
     }
     assert series_of(figure(found, "checkins_moved")) == {"checkins_moved_pair": ([0, 1, 1, 0], 2)}
     assert series_of(figure(found, "checkins_as_planned")) == {
-        "checkins_on_time_pair": ([None, 50.0, 80.0, 0.0], 60.0)
+        "checkins_as_planned_pair": ([None, 50.0, 80.0, 0.0], 60.0)
     }
     assert "does not record who" in figure(found, "checkins_skipped").definition
 
@@ -338,3 +338,20 @@ def test_the_same_queries_for_one_or_three_years(pair: Pair, years: int):
     due = series_of(figure(found, "requests_due"))["requests_due_pair"]
     assert due[1] == 12 * years
     assert series_of(figure(found, "feedback_on_time"))["feedback_on_time_assistant"][1] == 100.0
+
+
+def test_a_stopped_series_has_no_meetings_after_it_stopped(other_pair: Pair):
+    leader = other_pair.leader_membership
+    with at(utc(2026, 3, 1)):
+        series = series_for(leader, start_date=date(2026, 3, 2))  # Mondays, 09:00 Berlin
+        berlin = ZoneInfo("Europe/Berlin")
+        last = datetime(2026, 3, 30, 9, 0, tzinfo=berlin).astimezone(UTC)
+        checkins.occurrence_skip(membership=leader, series_id=series.pk, start=last)
+    with at(utc(2026, 3, 20)):
+        checkins.series_update(membership=leader, series_id=series.pk, active=False)
+
+    found = section(leader, date(2026, 3, 1), date(2026, 3, 31))
+
+    # 2, 9 and 16 March; the 23rd and the skipped 30th came after the stop.
+    assert series_of(figure(found, "checkins_held")) == {"checkins_held_pair": ([3], 3)}
+    assert series_of(figure(found, "checkins_skipped")) == {"checkins_skipped_pair": ([0], 0)}
