@@ -264,3 +264,11 @@ def feedback_export_rows(*, membership: Membership) -> dict[str, QuerySet[Any]]:
         .order_by("pk"),
         "appreciations": Appreciation.objects.filter(tandem_id=tid).order_by("pk"),
     }
+
+
+def cycles_revealed_for_insights(*, membership: Membership) -> QuerySet[FeedbackCycle]:
+    """The tandem's revealed cycles (bare rows): the only ones Insights counts, so nothing
+    of a cycle still blind shows in any figure."""
+    return FeedbackCycle.objects.filter(
+        tandem_id=membership.tandem_id, revealed_at__isnull=False
+    ).order_by()

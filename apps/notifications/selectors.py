@@ -50,3 +50,14 @@ def notifications_export_rows(*, membership: Membership) -> dict[str, QuerySet[N
     """The member's own notices about their tandem, for the whole-tandem export, in id order."""
     notices = inbox_for(membership.user).filter(tandem_id=membership.tandem_id)
     return {"notices": notices.order_by("pk")}
+
+
+def notices_of_tandem_for_insights(
+    *, membership: Membership, kinds: tuple[str, ...]
+) -> QuerySet[Notice]:
+    """The notices of these kinds about the member's tandem that reached an inbox, whoever
+    they were for: Insights counts them per person and month (counts only, never a title or
+    a body). A deleted person's notices are erased with their inbox, so they count no more."""
+    return Notice.objects.filter(
+        tandem_id=membership.tandem_id, kind__in=kinds, delivered_at__isnull=False
+    ).order_by()

@@ -792,14 +792,37 @@ def contact_preferences(w: World, n: int) -> str:
 # --- insights -----------------------------------------------------------------------------------
 
 
-def insights(w: World, n: int) -> str:
-    """`n` of every row the figures count, spread over the last year."""
+def _insight_rows(w: World, n: int) -> None:
+    """`n` of every row the figures count: appreciation, requests, action items (with a
+    series and its occurrences), revealed cycles and reminders."""
     appreciations(w, n)
+    _decisions(w, n)
+    _action_items(w, n)
+    _cycles(w, n)
+    tag = next(_unique)
+    Notice.objects.bulk_create(
+        [
+            Notice(
+                recipient=w.assistant if i % 2 else w.leader,
+                tandem=w.tandem,
+                kind="action_item_due",
+                key=f"rows:{tag}:{i}",
+                title=f"Reminder {i}",
+                due_at=NOW - timedelta(days=i),
+                delivered_at=NOW - timedelta(days=i),
+            )
+            for i in range(n)
+        ]
+    )
+
+
+def insights(w: World, n: int) -> str:
+    _insight_rows(w, n)
     return f"{w.base}/insights/"
 
 
 def insights_csv(w: World, n: int) -> str:
-    appreciations(w, n)
+    _insight_rows(w, n)
     return f"{w.base}/insights/csv/"
 
 

@@ -28,13 +28,17 @@ from apps.checkins.selectors.items import (
     retros_of,
 )
 from apps.checkins.selectors.occurrences import (
+    AS_PLANNED,
     MAX_NEXT,
     MAX_WINDOW,
+    MOVED,
     PAGE_MAX_DURATION,
+    SKIPPED,
     is_computed_start,
     occurrence_find,
     occurrence_get,
     occurrence_neighbours,
+    occurrence_outcomes_for_insights,
     occurrences_between_for,
     occurrences_next_for,
     occurrences_past_for_tandem,
@@ -50,9 +54,12 @@ from apps.checkins.selectors.series import (
 )
 
 __all__ = [
+    "AS_PLANNED",
     "MAX_NEXT",
     "MAX_WINDOW",
+    "MOVED",
     "PAGE_MAX_DURATION",
+    "SKIPPED",
     "CommitmentCounts",
     "RetroTrend",
     "TrendPoint",
@@ -71,6 +78,7 @@ __all__ = [
     "occurrence_find",
     "occurrence_get",
     "occurrence_neighbours",
+    "occurrence_outcomes_for_insights",
     "occurrences_between_for",
     "occurrences_next_for",
     "occurrences_past_for_tandem",

@@ -12,7 +12,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext, gettext_noop
 
-from apps.checkins.models import CheckInSeries, Occurrence, Retro
+from apps.checkins.models import CheckInSeries, Occurrence, OccurrenceStatus, Retro
 from apps.checkins.recurrence import next_occurrences, occurrences_between
 from apps.checkins.selectors.series import series_get, series_of
 from apps.core.errors import DomainError, NotFound
@@ -232,3 +232,62 @@ def occurrences_past_for_tandem(
     found = [occ for occ in found if occ.start + occ.series.duration <= now]
     found.sort(key=lambda occ: (occ.original_start, occ.series_id), reverse=True)
     return found[:limit]
+
+
+# --- what Insights counts ------------------------------------------------------------------
+
+# How an occurrence went, as Insights counts it.
+AS_PLANNED: Final = "as_planned"
+MOVED: Final = "moved"
+SKIPPED: Final = "skipped"
+
+
+def occurrence_outcomes_for_insights(
+    *, tandem: Tandem, window_start: datetime, window_end: datetime
+) -> list[tuple[datetime, str]]:
+    """(planned start, outcome) of every occurrence of the tandem's series (also ended and
+    stopped ones) whose computed start lies in [window_start, window_end): the computed
+    starts merged with the stored rows, two queries whatever the window's length.
+
+    The outcome is SKIPPED for a skipped occurrence, MOVED for one moved elsewhere (also
+    when it was then held at the new time), AS_PLANNED otherwise — a meeting nobody touched
+    took place as planned, as far as Tandem knows. A stopped series has no occurrences after
+    the moment it was stopped. The caller passes a window that has passed (a future
+    occurrence has no outcome yet). Rows left behind by a reschedule at a start their series
+    no longer computes count only if something happened to them (skipped, moved, held).
+    """
+    series_list = list(series_of(tandem=tandem))
+    rows = {
+        (series_id, start): (status, moved_to)
+        for series_id, start, status, moved_to in Occurrence.objects.filter(
+            series__tandem=tandem,
+            original_start__gte=window_start,
+            original_start__lt=window_end,
+        ).values_list("series_id", "original_start", "status", "moved_to")
+    }
+    found: list[tuple[datetime, str]] = []
+    stopped: dict[int, datetime] = {}
+    for series in series_list:
+        end = window_end
+        if not series.active and series.stopped_at is not None:
+            stopped[series.pk] = series.stopped_at
+            end = min(end, series.stopped_at)
+        for start in occurrences_between(series.schedule, window_start, end):
+            status, moved_to = rows.pop((series.pk, start), (OccurrenceStatus.SCHEDULED, None))
+            found.append((start, _outcome(status, moved_to, start)))
+    for (series_id, start), (status, moved_to) in rows.items():
+        after_stop = series_id in stopped and start >= stopped[series_id]
+        if status == OccurrenceStatus.HELD or (
+            status != OccurrenceStatus.SCHEDULED and not after_stop
+        ):
+            found.append((start, _outcome(status, moved_to, start)))
+    found.sort()
+    return found
+
+
+def _outcome(status: str, moved_to: datetime | None, start: datetime) -> str:
+    if status == OccurrenceStatus.SKIPPED:
+        return SKIPPED
+    if moved_to is not None and moved_to != start:
+        return MOVED
+    return AS_PLANNED

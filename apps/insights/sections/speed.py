@@ -1,0 +1,101 @@
+"""Speed of alignment: how long the assistant waits for the leader — for an answer to a
+request, for an acknowledgement of a decision taken outside the agreed authority. The
+median says what is usual, the 90th percentile what the slow cases are like.
+
+One query per figure (the durations of the whole range), whatever the history's length."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from apps.core.stats import percentile
+from apps.delegation import selectors as delegation
+from apps.delegation.models import REQUESTS, ClassificationChoice
+from apps.insights.figures import Figure, Section, Series
+from apps.insights.sections.common import Context
+
+HOUR = 3600.0
+
+
+def _hours(value: float | None) -> float | None:
+    return None if value is None else round(value, 1)
+
+
+def _durations(
+    ctx: Context, field: str, condition: Q
+) -> tuple[dict[date, list[float]], list[float]]:
+    """Hours from logging to `field`, by the month of `field`, and all of them."""
+    rows = (
+        delegation.decisions_of(membership=ctx.membership)
+        .filter(condition, **{f"{field}__gte": ctx.start, f"{field}__lt": ctx.end})
+        .annotate(month=ctx.month_of(field))
+        .values_list("month", "created_at", field)
+        .order_by()
+    )
+    by_month: dict[date, list[float]] = {}
+    every: list[float] = []
+    for month, logged, done in rows:
+        hours = max((done - logged).total_seconds(), 0) / HOUR
+        by_month.setdefault(month, []).append(hours)
+        every.append(hours)
+    return by_month, every
+
+
+def _series(
+    ctx: Context, key: str, found: tuple[dict[date, list[float]], list[float]]
+) -> list[Series]:
+    by_month, every = found
+    return [
+        Series(
+            f"{key}_{name}",
+            label,
+            "pair",
+            [_hours(percentile(by_month.get(m, []), q)) for m in ctx.firsts],
+            _hours(percentile(every, q)),
+        )
+        for name, label, q in (("median", _("Median"), 0.5), ("p90", _("Nine in ten within"), 0.9))
+    ]
+
+
+def _decisions(ctx: Context, classification: str) -> str:
+    page = reverse("delegation:decisions", kwargs={"tandem_id": ctx.tandem.pk})
+    return f"{page}?classification={classification}"
+
+
+def section(ctx: Context) -> Section:
+    answers = _durations(ctx, "answered_at", Q(classification__in=REQUESTS))
+    acknowledgements = _durations(
+        ctx, "acknowledged_at", Q(classification=ClassificationChoice.OUTSIDE_AUTHORITY)
+    )
+    figures = [
+        Figure(
+            "answer_time",
+            _("Time to answer a request"),
+            _(
+                "Hours from when a request for agreement or advice was logged to the leader's "
+                "answer, for the requests answered in the month: the median and the time "
+                "within which nine in ten were answered."
+            ),
+            "hours",
+            _series(ctx, "answer_time", answers),
+            reverse("delegation:decisions", kwargs={"tandem_id": ctx.tandem.pk})
+            + "?status=answered",
+        ),
+        Figure(
+            "acknowledgement_time",
+            _("Time to acknowledge a decision outside authority"),
+            _(
+                "Hours from when a decision taken outside the agreed authority was logged to "
+                "the leader's acknowledgement, for those acknowledged in the month: the median "
+                "and the time within which nine in ten were acknowledged."
+            ),
+            "hours",
+            _series(ctx, "acknowledgement_time", acknowledgements),
+            _decisions(ctx, ClassificationChoice.OUTSIDE_AUTHORITY),
+        ),
+    ]
+    return Section("speed", _("Speed of alignment"), figures)
