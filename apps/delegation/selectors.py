@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_noop
 
 from apps.accounts.models import User
+from apps.audit.models import AuditAction, AuditEvent
 from apps.core.errors import NotFound
 from apps.delegation.classification import AuthorRole, MatrixTerms, Verdict, classify
 from apps.delegation.models import (
@@ -353,3 +354,15 @@ def delegation_export_rows(*, membership: Membership) -> dict[str, QuerySet[Any]
         "elevations": Elevation.objects.filter(tandem_id=tid).order_by("pk"),
         "decisions": decisions_of(membership=membership).order_by("pk"),
     }
+
+
+# --- what delegation contributes to apps.insights -------------------------------------------
+
+
+def growth_dismissals_of(*, membership: Membership) -> QuerySet[AuditEvent]:
+    """Every "not now" the leader said to a growth suggestion in the member's tandem. The
+    area keeps only the latest (`growth_dismissed_at`); the audit log, written in the same
+    transaction by `services.area_growth_dismiss`, keeps each one."""
+    return AuditEvent.objects.filter(
+        tandem_id=membership.tandem_id, action=AuditAction.GROWTH_DISMISSED
+    )

@@ -11,12 +11,17 @@ from django.utils.translation import gettext_noop
 from apps.core.errors import DomainError
 from apps.insights import periods
 from apps.insights.figures import Insights, Section
-from apps.insights.sections import balance
+from apps.insights.sections import autonomy, balance, feedback, safety
 from apps.insights.sections.common import Context, roles_of
 from apps.tandems.models import Membership
 
 # The page's order. Each section module offers `section(ctx)`.
-SECTIONS: tuple[Callable[[Context], Section], ...] = (balance.section,)
+SECTIONS: tuple[Callable[[Context], Section], ...] = (
+    autonomy.section,
+    safety.section,
+    balance.section,
+    feedback.section,
+)
 
 
 def context_for(*, membership: Membership, first: date, last: date) -> Context:

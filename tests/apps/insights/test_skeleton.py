@@ -38,7 +38,8 @@ def test_a_row_counts_in_the_tandems_month(pair: Pair):
     assert answers[0].json() == answers[1].json()
     body = answers[0].json()
     assert body["months"] == ["2026-02-01", "2026-03-01", "2026-04-01"]
-    figure = body["sections"][0]["figures"][0]
+    balance = next(s for s in body["sections"] if s["key"] == "balance")
+    figure = next(f for f in balance["figures"] if f["key"] == "appreciation_sent")
     assistant = next(s for s in figure["series"] if s["who"] == "assistant")
     assert assistant["values"] == [0, 1, 1]
     csv = pair.leader_client.get(url.replace("insights/", "insights/csv/")).content.decode()
