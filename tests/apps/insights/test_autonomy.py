@@ -1,0 +1,136 @@
+"""Growing autonomy, against a hand-computed history in Los Angeles (January to May 2026):
+a level change at 21:00 on 31 January local (February in UTC) is January's, a decision at
+00:30 on 1 April local (07:30 UTC, PDT since 8 March) is April's, an archived area keeps its
+months and is marked, a month with nothing counts 0 and has no share."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import pytest
+from django.test import override_settings
+
+from apps.delegation import services
+from apps.delegation.models import Answer, Decision
+from apps.insights.sections import autonomy
+from tests.apps.insights.trust_fixtures import at, figure_of, section_of, series_of, totals_of
+from tests.conftest import Pair
+
+pytestmark = pytest.mark.django_db
+
+JAN, MAY = date(2026, 1, 1), date(2026, 5, 31)
+
+
+def _log(pair: Pair, area_id: int | None, *, by: str = "assistant") -> Decision:
+    membership = pair.assistant_membership if by == "assistant" else pair.leader_membership
+    return services.decision_log(
+        membership=membership, title="Booked", rationale="Cheapest.", area_id=area_id
+    )
+
+
+@pytest.fixture
+def history(pair: Pair) -> Pair:
+    pair.tandem.timezone = "America/Los_Angeles"
+    pair.tandem.save()
+    leader = pair.leader_membership
+
+    def area(name: str, level: int) -> int:
+        return services.area_create(membership=leader, name=name, level=level).pk
+
+    with at("2026-01-10T18:00:00+00:00"):
+        travel, parking = area("Travel", 4), area("Parking", 3)
+    with at("2026-01-20T18:00:00+00:00"):
+        request = _log(pair, travel)  # needs agreement
+        _log(pair, parking)  # outside authority
+    with at("2026-01-21T18:00:00+00:00"):
+        services.decision_answer(
+            membership=leader, decision_id=request.pk, answer=Answer.REJECT, comment="Too dear"
+        )
+    with at("2026-02-01T05:00:00+00:00"):  # 31 January, 21:00 in Los Angeles
+        services.area_update(membership=leader, area_id=travel, level=5)
+    with at("2026-02-05T18:00:00+00:00"):
+        budget = area("Budget", 6)
+    with at("2026-02-10T18:00:00+00:00"):
+        _log(pair, travel)  # needs advice, never answered
+        _log(pair, budget)  # inform
+        _log(pair, budget)  # inform
+        _log(pair, None)  # no area
+        _log(pair, budget, by="leader")  # the leader's own: not the assistant's share
+    with at("2026-03-01T18:00:00+00:00"):
+        services.elevation_create(
+            membership=leader,
+            area_id=budget,
+            level=7,
+            starts_at=datetime.fromisoformat("2026-03-02T00:00:00+00:00"),
+            ends_at=datetime.fromisoformat("2026-03-09T00:00:00+00:00"),
+        )
+    with at("2026-03-03T18:00:00+00:00"):
+        _log(pair, budget)  # within authority, under the elevation
+    with at("2026-03-10T18:00:00+00:00"):
+        services.area_archive(membership=leader, area_id=parking)
+    with at("2026-04-01T07:30:00+00:00"):  # 1 April, 00:30 PDT
+        _log(pair, budget)  # inform
+    with override_settings(TANDEM_DELEGATION_GROWTH_WINDOW=1):
+        with at("2026-04-10T18:00:00+00:00"):
+            asked = _log(pair, travel)  # needs advice at level 5
+        with at("2026-04-11T18:00:00+00:00"):
+            services.decision_answer(membership=leader, decision_id=asked.pk, answer=Answer.APPROVE)
+        with at("2026-04-12T18:00:00+00:00"):
+            services.area_growth_dismiss(membership=leader, area_id=travel)
+    with at("2026-04-15T18:00:00+00:00"):
+        services.area_update(membership=leader, area_id=budget, level=7)
+    return pair
+
+
+def test_each_areas_level_at_the_end_of_each_month(history: Pair):
+    section = section_of(autonomy.section, history.leader_membership, JAN, MAY)
+    figure = figure_of(section, "area_levels")
+    assert [(s.label, s.who, s.values) for s in figure.series] == [
+        ("Budget", "pair", [None, 6, 6, 7, 7]),
+        ("Parking (archived)", "pair", [3, 3, None, None, None]),
+        ("Travel", "pair", [5, 5, 5, 5, 5]),
+    ]
+
+
+def test_an_area_archived_before_the_range_is_left_out(history: Pair):
+    section = section_of(autonomy.section, history.leader_membership, date(2026, 4, 1), MAY)
+    labels = [s.label for s in figure_of(section, "area_levels").series]
+    assert labels == ["Budget", "Travel"]
+
+
+def test_share_of_the_assistants_decisions_within_authority(history: Pair):
+    section = section_of(autonomy.section, history.leader_membership, JAN, MAY)
+    assert series_of(section, "decisions_within_authority") == {
+        "within_authority": [0.0, 66.7, 100.0, 50.0, None]
+    }
+    assert totals_of(section, "decisions_within_authority") == {"within_authority": 50.0}
+    assert series_of(section, "assistant_decisions") == {
+        "within_authority": [0, 2, 1, 1, 0],
+        "needs_leader": [2, 1, 0, 1, 0],
+        "no_area": [0, 1, 0, 0, 0],
+    }
+    assert totals_of(section, "assistant_decisions") == {
+        "within_authority": 4,
+        "needs_leader": 4,
+        "no_area": 1,
+    }
+
+
+def test_elevations_and_growth_suggestions(history: Pair):
+    section = section_of(autonomy.section, history.leader_membership, JAN, MAY)
+    assert series_of(section, "elevations_used") == {
+        "started": [0, 0, 1, 0, 0],
+        "decisions": [0, 0, 1, 0, 0],
+    }
+    assert series_of(section, "growth_suggestions") == {
+        "accepted": [1, 0, 0, 1, 0],
+        "not_now": [0, 0, 0, 1, 0],
+    }
+
+
+def test_both_members_see_the_same(history: Pair):
+    def flat(membership):  # type: ignore[no-untyped-def]
+        section = section_of(autonomy.section, membership, JAN, MAY)
+        return [(f.key, [(s.key, s.values, s.total) for s in f.series]) for f in section.figures]
+
+    assert flat(history.leader_membership) == flat(history.assistant_membership)
