@@ -187,38 +187,31 @@ def _elevations(ctx: Context, under_elevation: list[float | None]) -> Figure:
     )
 
 
-def _growth(ctx: Context, history: list[_Change]) -> Figure:
-    raised = [
-        (_month_of(ctx, at), 1)
-        for _a, _n, _ar, kind, at, old, new in history
-        if kind == MatrixChangeKind.UPDATED
-        and old is not None
-        and new is not None
-        and int(new) > int(old)
-        and at >= ctx.start
+def _growth(ctx: Context) -> Figure:
+    events = [
+        (event.kind, _month_of(ctx, event.at))
+        for event in delegation.growth_history(membership=ctx.membership, before=ctx.end)
+        if event.at >= ctx.start
     ]
-    dismissed = (
-        delegation.growth_dismissals_of(membership=ctx.membership)
-        .filter(created_at__gte=ctx.start, created_at__lt=ctx.end)
-        .annotate(month=ctx.month_of("created_at"))
-        .values_list("month")
-        .annotate(n=Count("id"))
-        .order_by()
-    )
+
+    def counted(kind: str) -> list[float | None]:
+        return per_month(ctx.firsts, [(month, 1) for k, month in events if k == kind])
+
     return Figure(
         "growth_suggestions",
         _("Growth suggestions"),
         _(
-            "Tandem suggests raising an area's level after a run of approved requests. When a "
-            "suggestion first appeared is not recorded, so it is not counted. “Level raised” "
-            "counts every raise of an area's level in the month, whether the leader accepted "
-            "a suggestion or raised it unprompted; “Not now” counts each time the leader "
-            "set a suggestion aside."
+            "Tandem suggests raising an area's level by one once the last requests at its "
+            "level were all approved. Raised: the months a suggestion began to show (replayed "
+            "from the matrix history, the answered requests and each “not now”, with "
+            "today's number of approvals in a row). Accepted: the leader raised the level by "
+            "one while the suggestion showed. Not now: each time the leader set one aside."
         ),
         "count",
         [
-            Series("accepted", _("Level raised"), "leader", per_month(ctx.firsts, raised)),
-            Series("not_now", _("Not now"), "leader", per_month(ctx.firsts, dismissed)),
+            Series("raised", _("Raised"), "pair", counted("raised")),
+            Series("accepted", _("Accepted"), "leader", counted("accepted")),
+            Series("not_now", _("Not now"), "leader", counted("not_now")),
         ],
     )
 
@@ -231,5 +224,5 @@ def section(ctx: Context) -> Section:
     history = _history(ctx)
     share, counts, under_elevation = _decisions(ctx)
     counted = [_with_totals(f) for f in (counts, _elevations(ctx, under_elevation))]
-    figures = [_area_levels(ctx, history), share, *counted, _with_totals(_growth(ctx, history))]
+    figures = [_area_levels(ctx, history), share, *counted, _with_totals(_growth(ctx))]
     return Section("autonomy", _("Growing autonomy"), figures)

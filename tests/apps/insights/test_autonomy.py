@@ -8,17 +8,16 @@ from __future__ import annotations
 from datetime import date, datetime
 
 import pytest
-from django.test import override_settings
 
-from apps.delegation import services
-from apps.delegation.models import Answer, Decision
+from apps.delegation import selectors, services
+from apps.delegation.models import Answer, Decision, DecisionArea
 from apps.insights.sections import autonomy
 from tests.apps.insights.trust_fixtures import at, figure_of, section_of, series_of, totals_of
 from tests.conftest import Pair
 
 pytestmark = pytest.mark.django_db
 
-JAN, MAY = date(2026, 1, 1), date(2026, 5, 31)
+JAN, JUN = date(2026, 1, 1), date(2026, 6, 30)
 
 
 def _log(pair: Pair, area_id: int | None, *, by: str = "assistant") -> Decision:
@@ -29,7 +28,9 @@ def _log(pair: Pair, area_id: int | None, *, by: str = "assistant") -> Decision:
 
 
 @pytest.fixture
-def history(pair: Pair) -> Pair:
+def history(pair: Pair, settings) -> Pair:  # type: ignore[no-untyped-def]
+    # One approved request at an area's level suggests a raise (when the page is read, too).
+    settings.TANDEM_DELEGATION_GROWTH_WINDOW = 1
     pair.tandem.timezone = "America/Los_Angeles"
     pair.tandem.save()
     leader = pair.leader_membership
@@ -70,67 +71,80 @@ def history(pair: Pair) -> Pair:
         services.area_archive(membership=leader, area_id=parking)
     with at("2026-04-01T07:30:00+00:00"):  # 1 April, 00:30 PDT
         _log(pair, budget)  # inform
-    with override_settings(TANDEM_DELEGATION_GROWTH_WINDOW=1):
-        with at("2026-04-10T18:00:00+00:00"):
-            asked = _log(pair, travel)  # needs advice at level 5
-        with at("2026-04-11T18:00:00+00:00"):
-            services.decision_answer(membership=leader, decision_id=asked.pk, answer=Answer.APPROVE)
-        with at("2026-04-12T18:00:00+00:00"):
-            services.area_growth_dismiss(membership=leader, area_id=travel)
+    with at("2026-04-10T18:00:00+00:00"):
+        asked = _log(pair, travel)  # needs advice at level 5
+    with at("2026-04-11T18:00:00+00:00"):
+        # A suggestion to raise Travel to 6 shows; the leader says "not now" the next day.
+        services.decision_answer(membership=leader, decision_id=asked.pk, answer=Answer.APPROVE)
+    with at("2026-04-12T18:00:00+00:00"):
+        services.area_growth_dismiss(membership=leader, area_id=travel)
     with at("2026-04-15T18:00:00+00:00"):
-        services.area_update(membership=leader, area_id=budget, level=7)
+        services.area_update(membership=leader, area_id=budget, level=7)  # unprompted
+    with at("2026-05-05T18:00:00+00:00"):
+        asked = _log(pair, travel)
+        services.decision_answer(membership=leader, decision_id=asked.pk, answer=Answer.APPROVE)
+        assert list(_suggestions(travel)) == [travel]
+    with at("2026-05-06T18:00:00+00:00"):
+        services.area_update(membership=leader, area_id=travel, level=6)  # accepted
+        assert _suggestions(travel) == {}
     return pair
 
 
+def _suggestions(area_id: int) -> dict[int, object]:
+    return dict(selectors.growth_suggestions(areas=[DecisionArea.objects.get(pk=area_id)]))
+
+
 def test_each_areas_level_at_the_end_of_each_month(history: Pair):
-    section = section_of(autonomy.section, history.leader_membership, JAN, MAY)
+    section = section_of(autonomy.section, history.leader_membership, JAN, JUN)
     figure = figure_of(section, "area_levels")
     assert [(s.label, s.who, s.values) for s in figure.series] == [
-        ("Budget", "pair", [None, 6, 6, 7, 7]),
-        ("Parking (archived)", "pair", [3, 3, None, None, None]),
-        ("Travel", "pair", [5, 5, 5, 5, 5]),
+        ("Budget", "pair", [None, 6, 6, 7, 7, 7]),
+        ("Parking (archived)", "pair", [3, 3, None, None, None, None]),
+        ("Travel", "pair", [5, 5, 5, 5, 6, 6]),
     ]
 
 
 def test_an_area_archived_before_the_range_is_left_out(history: Pair):
-    section = section_of(autonomy.section, history.leader_membership, date(2026, 4, 1), MAY)
+    section = section_of(autonomy.section, history.leader_membership, date(2026, 4, 1), JUN)
     labels = [s.label for s in figure_of(section, "area_levels").series]
     assert labels == ["Budget", "Travel"]
 
 
 def test_share_of_the_assistants_decisions_within_authority(history: Pair):
-    section = section_of(autonomy.section, history.leader_membership, JAN, MAY)
+    section = section_of(autonomy.section, history.leader_membership, JAN, JUN)
     assert series_of(section, "decisions_within_authority") == {
-        "within_authority": [0.0, 66.7, 100.0, 50.0, None]
+        "within_authority": [0.0, 66.7, 100.0, 50.0, 0.0, None]
     }
-    assert totals_of(section, "decisions_within_authority") == {"within_authority": 50.0}
+    assert totals_of(section, "decisions_within_authority") == {"within_authority": 44.4}
     assert series_of(section, "assistant_decisions") == {
-        "within_authority": [0, 2, 1, 1, 0],
-        "needs_leader": [2, 1, 0, 1, 0],
-        "no_area": [0, 1, 0, 0, 0],
+        "within_authority": [0, 2, 1, 1, 0, 0],
+        "needs_leader": [2, 1, 0, 1, 1, 0],
+        "no_area": [0, 1, 0, 0, 0, 0],
     }
     assert totals_of(section, "assistant_decisions") == {
         "within_authority": 4,
-        "needs_leader": 4,
+        "needs_leader": 5,
         "no_area": 1,
     }
 
 
 def test_elevations_and_growth_suggestions(history: Pair):
-    section = section_of(autonomy.section, history.leader_membership, JAN, MAY)
+    section = section_of(autonomy.section, history.leader_membership, JAN, JUN)
     assert series_of(section, "elevations_used") == {
-        "started": [0, 0, 1, 0, 0],
-        "decisions": [0, 0, 1, 0, 0],
+        "started": [0, 0, 1, 0, 0, 0],
+        "decisions": [0, 0, 1, 0, 0, 0],
     }
+    # Raising Travel in January and Budget in April followed no suggestion.
     assert series_of(section, "growth_suggestions") == {
-        "accepted": [1, 0, 0, 1, 0],
-        "not_now": [0, 0, 0, 1, 0],
+        "raised": [0, 0, 0, 1, 1, 0],
+        "accepted": [0, 0, 0, 0, 1, 0],
+        "not_now": [0, 0, 0, 1, 0, 0],
     }
 
 
 def test_both_members_see_the_same(history: Pair):
     def flat(membership):  # type: ignore[no-untyped-def]
-        section = section_of(autonomy.section, membership, JAN, MAY)
+        section = section_of(autonomy.section, membership, JAN, JUN)
         return [(f.key, [(s.key, s.values, s.total) for s in f.series]) for f in section.figures]
 
     assert flat(history.leader_membership) == flat(history.assistant_membership)
