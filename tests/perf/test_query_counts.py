@@ -31,6 +31,10 @@ CEILINGS = {
     # The window page composes the recorded window, the preferences, the contacts with their
     # tags, occasions and owners (for a preview), and the prepared touches.
     "api-contacts-window": 11,
+    # Insights: a few aggregate queries per section (tests/apps/insights counts each), plus the
+    # request's own (token, membership, who is who).
+    "api-insights": 20,
+    "api-insights-csv": 20,
 }
 SIZES = (1, 10, 100)
 API_PREFIX = "api/v1/"
