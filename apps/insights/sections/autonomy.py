@@ -14,6 +14,7 @@ from apps.delegation import selectors as delegation
 from apps.delegation.models import ClassificationChoice, MatrixChangeKind
 from apps.insights.figures import Figure, Section, Series, per_month, rate
 from apps.insights.sections.common import Context
+from apps.tandems.models import Role
 
 WITHIN = (ClassificationChoice.WITHIN_AUTHORITY, ClassificationChoice.INFORM)
 NEEDING = (
@@ -23,8 +24,8 @@ NEEDING = (
 )
 _TERMS = (MatrixChangeKind.CREATED, MatrixChangeKind.UPDATED)
 _PRESENCE = (MatrixChangeKind.ARCHIVED, MatrixChangeKind.RESTORED)
-# (area, its name, when it was archived if it is now, kind, when, old level, new level)
-_Change = tuple[int, str, datetime | None, str, datetime, Any, Any]
+# (area, its name now, when it was archived if it is now, kind, when, the level after it)
+_Change = tuple[int, str, datetime | None, str, datetime, Any]
 
 
 def _total(values: list[float | None]) -> float:
@@ -33,8 +34,7 @@ def _total(values: list[float | None]) -> float:
 
 def _history(ctx: Context) -> list[_Change]:
     """Every change of the matrix up to the end of the range that sets a level or takes an
-    area out or back in, oldest first: (area, name, archived now, kind, when, old, new level).
-    One query."""
+    area out or back in, oldest first. One query."""
     return list(
         delegation.matrix_changes_of(membership=ctx.membership)
         .filter(kind__in=_TERMS + _PRESENCE, changed_at__lt=ctx.end)
@@ -45,7 +45,6 @@ def _history(ctx: Context) -> list[_Change]:
             "area__archived_at",
             "kind",
             "changed_at",
-            "old__level",
             "new__level",
         )
     )
@@ -63,7 +62,7 @@ def _area_levels(ctx: Context, history: list[_Change]) -> Figure:
     pending = next(changes, None)
     for index, month in enumerate(ctx.months):
         while pending is not None and pending[4] < month.end:
-            area_id, name, archived_at, kind, _at, _old, new = pending
+            area_id, name, archived_at, kind, _at, new = pending
             names[area_id] = name
             archived_now[area_id] = archived_at is not None
             if kind in _TERMS and new is not None:
@@ -104,7 +103,7 @@ def _decisions(ctx: Context) -> tuple[Figure, Figure, list[float | None]]:
     under an elevation. One query."""
     rows = (
         delegation.decisions_of(membership=ctx.membership)
-        .filter(author_role="assistant", decided_at__gte=ctx.start, decided_at__lt=ctx.end)
+        .filter(author_role=Role.ASSISTANT, decided_at__gte=ctx.start, decided_at__lt=ctx.end)
         .annotate(month=ctx.month_of("decided_at"))
         .values_list("month")
         .annotate(
