@@ -5,7 +5,8 @@ months and is marked, a month with nothing counts 0 and has no share."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+import random
+from datetime import date, datetime, timedelta
 
 import pytest
 
@@ -90,7 +91,7 @@ def history(pair: Pair, settings) -> Pair:  # type: ignore[no-untyped-def]
     return pair
 
 
-def _suggestions(area_id: int) -> dict[int, object]:
+def _suggestions(area_id: int) -> dict[int, selectors.GrowthSuggestion]:
     return dict(selectors.growth_suggestions(areas=[DecisionArea.objects.get(pk=area_id)]))
 
 
@@ -148,3 +149,50 @@ def test_both_members_see_the_same(history: Pair):
         return [(f.key, [(s.key, s.values, s.total) for s in f.series]) for f in section.figures]
 
     assert flat(history.leader_membership) == flat(history.assistant_membership)
+
+
+@pytest.mark.parametrize("seed", [1, 4, 8])  # seeds that take every path
+def test_the_replayed_suggestions_match_what_the_matrix_page_showed(pair: Pair, settings, seed):  # type: ignore[no-untyped-def]
+    """Step through approvals, rejections, "not now", accepting and lowering in a seeded
+    random order, noting each time a live suggestion appears (as the matrix page would show
+    it); the replay finds the same."""
+    settings.TANDEM_DELEGATION_GROWTH_WINDOW = 2
+    leader = pair.leader_membership
+    moment = datetime.fromisoformat("2026-01-05T10:00:00+00:00")
+    with at(moment.isoformat()):
+        area = services.area_create(membership=leader, name="Travel", level=4).pk
+    chooser = random.Random(seed)
+    appeared = accepted = dismissed = 0
+    shown: list[int] = []
+    for _step in range(40):
+        moment += timedelta(hours=20)
+        with at(moment.isoformat()):
+            level = DecisionArea.objects.get(pk=area).level
+            step = chooser.choice(["approve", "approve", "reject", "settle", "lower"])
+            if step in ("approve", "reject") and level < 6:  # requests only at 4 and 5
+                asked = _log(pair, area)
+                answer = Answer.APPROVE if step == "approve" else Answer.REJECT
+                services.decision_answer(
+                    membership=leader, decision_id=asked.pk, answer=answer, comment="Why"
+                )
+            elif step == "settle" and shown:
+                if chooser.random() < 0.5:
+                    services.area_growth_dismiss(membership=leader, area_id=area)
+                    dismissed += 1
+                else:
+                    services.area_update(membership=leader, area_id=area, level=level + 1)
+                    accepted += 1
+            elif step == "lower" and level > 4:
+                services.area_update(membership=leader, area_id=area, level=4)
+            # A suggestion to raise to another level is another suggestion.
+            suggested = [g.suggested_level for g in _suggestions(area).values()]
+            appeared += bool(suggested) and suggested != shown
+            shown = suggested
+    history = selectors.growth_history(membership=leader, before=moment + timedelta(hours=1))
+    kinds = [event.kind for event in history]
+    assert [kinds.count(kind) for kind in ("raised", "accepted", "not_now")] == [
+        appeared,
+        accepted,
+        dismissed,
+    ]
+    assert appeared >= 3 and accepted >= 1 and dismissed >= 1
