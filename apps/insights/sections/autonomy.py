@@ -14,6 +14,7 @@ from apps.delegation import selectors as delegation
 from apps.delegation.models import ClassificationChoice, MatrixChangeKind
 from apps.insights.figures import Figure, Section, Series, per_month, rate
 from apps.insights.sections.common import Context
+from apps.insights.sections.links import linked
 from apps.tandems.models import Role
 
 WITHIN = (ClassificationChoice.WITHIN_AUTHORITY, ClassificationChoice.INFORM)
@@ -26,6 +27,16 @@ _TERMS = (MatrixChangeKind.CREATED, MatrixChangeKind.UPDATED)
 _PRESENCE = (MatrixChangeKind.ARCHIVED, MatrixChangeKind.RESTORED)
 # (area, its name now, when it was archived if it is now, kind, when, the level after it)
 _Change = tuple[int, str, datetime | None, str, datetime, Any]
+
+
+# The page that lists the rows each figure counts.
+PAGES = {
+    "area_levels": "delegation:history",
+    "decisions_within_authority": "delegation:decisions",
+    "assistant_decisions": "delegation:decisions",
+    "elevations_used": "delegation:history",
+    "growth_suggestions": "delegation:matrix",
+}
 
 
 def _total(values: list[float | None]) -> float:
@@ -224,4 +235,4 @@ def section(ctx: Context) -> Section:
     share, counts, under_elevation = _decisions(ctx)
     counted = [_with_totals(f) for f in (counts, _elevations(ctx, under_elevation))]
     figures = [_area_levels(ctx, history), share, *counted, _with_totals(_growth(ctx))]
-    return Section("autonomy", _("Growing autonomy"), figures)
+    return Section("autonomy", _("Growing autonomy"), linked(ctx, figures, PAGES))

@@ -14,9 +14,19 @@ from apps.checkins import selectors as checkins
 from apps.feedback import selectors as feedback
 from apps.insights.figures import Figure, Section, Series, rate
 from apps.insights.sections.common import Context
+from apps.insights.sections.links import linked
 
 # How long one side may raise nothing while the other does before the page invites them.
 QUIET_AFTER = timedelta(weeks=6)
+
+
+# The page that lists the rows each figure counts.
+PAGES = {
+    "agenda_share": "checkins:index",
+    "agenda_items": "checkins:index",
+    "replies": "feedback:index",
+    "appreciation_sent": "feedback:index",
+}
 
 
 def _people(ctx: Context) -> dict[str, str]:
@@ -139,6 +149,6 @@ def section(ctx: Context) -> Section:
     return Section(
         "balance",
         _("Balance: who speaks"),
-        [*_agenda(ctx), _replies(ctx), _appreciation(ctx)],
+        linked(ctx, [*_agenda(ctx), _replies(ctx), _appreciation(ctx)], PAGES),
         _quiet_voice(ctx),
     )

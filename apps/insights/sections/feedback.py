@@ -13,8 +13,15 @@ from apps.feedback import selectors as feedback
 from apps.feedback.forms import QUESTION_LABELS
 from apps.insights.figures import Figure, Section, Series
 from apps.insights.sections.common import Context
+from apps.insights.sections.links import linked
 
 _WHO = {"leader_to_assistant": "leader", "assistant_to_leader": "assistant"}
+
+
+# The page that lists the rows each figure counts.
+PAGES = {
+    "feedback_trends": "feedback:index",
+}
 
 
 def _directions() -> dict[str, str]:
@@ -81,4 +88,4 @@ def _trends(ctx: Context) -> Figure:
 
 
 def section(ctx: Context) -> Section:
-    return Section("feedback", _("Feedback"), [_trends(ctx)])
+    return Section("feedback", _("Feedback"), linked(ctx, [_trends(ctx)], PAGES))

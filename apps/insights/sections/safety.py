@@ -13,9 +13,19 @@ from apps.delegation import selectors as delegation
 from apps.delegation.models import Answer
 from apps.insights.figures import Figure, Section, Series, per_month
 from apps.insights.sections.common import Context
+from apps.insights.sections.links import linked
 
 SAFETY_KINDS = (AgendaKind.QUESTION, AgendaKind.DISAGREEMENT, AgendaKind.MISTAKE_LEARNING)
 WHO = ("leader", "assistant", "former")
+
+
+# The page that lists the rows each figure counts.
+PAGES = {
+    "safety_agenda_items": "checkins:index",
+    "lessons_recorded": "delegation:decisions",
+    "rejected_with_lesson": "delegation:decisions",
+    "retro_effectiveness": "checkins:index",
+}
 
 
 def _people() -> dict[str, str]:
@@ -185,5 +195,5 @@ def section(ctx: Context) -> Section:
     return Section(
         "safety",
         _("Safety signals"),
-        [_agenda(ctx), *_lessons(ctx), _retros(ctx)],
+        linked(ctx, [_agenda(ctx), *_lessons(ctx), _retros(ctx)], PAGES),
     )

@@ -196,3 +196,15 @@ def test_the_replayed_suggestions_match_what_the_matrix_page_showed(pair: Pair, 
         dismissed,
     ]
     assert appeared >= 3 and accepted >= 1 and dismissed >= 1
+
+
+def test_each_figure_links_to_the_page_of_its_rows(history: Pair):
+    section = section_of(autonomy.section, history.leader_membership, JAN, JUN)
+    base = f"/t/{history.tandem.pk}/"
+    assert {f.key: f.link.removeprefix(base) for f in section.figures} == {
+        "area_levels": "matrix/history/",
+        "decisions_within_authority": "decisions/",
+        "assistant_decisions": "decisions/",
+        "elevations_used": "matrix/history/",
+        "growth_suggestions": "matrix/",
+    }

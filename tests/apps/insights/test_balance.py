@@ -14,7 +14,7 @@ from apps.feedback import services as feedback
 from apps.home.services import user_delete
 from apps.insights.sections import balance
 from apps.tandems.models import Membership
-from tests.apps.insights.trust_fixtures import at, section_of, series_of, totals_of
+from tests.apps.insights.trust_fixtures import at, figure_of, section_of, series_of, totals_of
 from tests.conftest import Pair
 from tests.factories import TANDEMS_MADE_AT
 from tests.factories.checkins import series_for
@@ -103,6 +103,7 @@ def test_replies_to_feedback_per_person(history: Pair):
         "replies_leader": [0, 1, 0, 0],
         "replies_assistant": [0, 0, 1, 0],
     }
+    assert figure_of(section, "replies").link == f"/t/{history.tandem.pk}/feedback/"
 
 
 def test_the_quiet_voice_is_invited_when_only_one_side_raised_something(history: Pair):
