@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_noop
 
 from apps.accounts.models import User
+from apps.audit.models import AuditAction, AuditEvent
 from apps.core.errors import NotFound
 from apps.delegation.classification import AuthorRole, MatrixTerms, Verdict, classify
 from apps.delegation.models import (
@@ -31,6 +32,7 @@ from apps.delegation.models import (
     DecisionStatus,
     Elevation,
     MatrixChange,
+    MatrixChangeKind,
 )
 from apps.delegation.terms import check_area_open, terms_in_force
 from apps.tandems.models import Membership
@@ -353,3 +355,108 @@ def delegation_export_rows(*, membership: Membership) -> dict[str, QuerySet[Any]
         "elevations": Elevation.objects.filter(tandem_id=tid).order_by("pk"),
         "decisions": decisions_of(membership=membership).order_by("pk"),
     }
+
+
+# --- what delegation contributes to apps.insights -------------------------------------------
+
+
+@dataclass(frozen=True)
+class GrowthEvent:
+    """What happened to an area's growth suggestion at a moment: it was "raised" (began to
+    show), "accepted" (the level went up by one while it showed) or set aside ("not_now")."""
+
+    kind: str
+    area_id: int
+    at: datetime
+
+
+def growth_history(*, membership: Membership, before: datetime) -> list[GrowthEvent]:
+    """The growth suggestions of the member's tandem before `before`, oldest first, replayed
+    from the records: the matrix history (levels, archiving), the answered requests and each
+    "not now" of the audit log (the area keeps only the latest). A suggestion shows, as in
+    `growth_suggestions`, while the area is in force below level 7 and the last `window`
+    requests at its level (below the limit, not under an elevation, answered since the last
+    "not now") were all approved. Three queries, whatever the history's length; the window
+    is today's setting.
+    """
+    window = growth_window()
+    changes = (
+        MatrixChange.objects.filter(tandem_id=membership.tandem_id, changed_at__lt=before)
+        .exclude(kind=MatrixChangeKind.ELEVATED)
+        .order_by("changed_at", "id")
+        .values_list("area_id", "changed_at", "kind", "new__level")
+    )
+    answers = (
+        Decision.objects.filter(
+            tandem_id=membership.tandem_id,
+            area__isnull=False,
+            classification__in=REQUESTS,
+            answered_at__lt=before,
+            above_limit=False,
+            under_elevation=False,
+        )
+        .order_by("answered_at", "id")
+        .values_list("area_id", "answered_at", "level_applied", "answer")
+    )
+    dismissals = (
+        AuditEvent.objects.filter(
+            tandem_id=membership.tandem_id,
+            action=AuditAction.GROWTH_DISMISSED,
+            created_at__lt=before,
+        )
+        .order_by("created_at", "id")
+        .values_list("target", "created_at")
+    )
+    # (when, order at the same moment, area, what, value)
+    events: list[tuple[datetime, int, int, str, Any]] = [
+        (at, 0, area_id, kind, level) for area_id, at, kind, level in changes
+    ]
+    events += [
+        (at, 1, area_id, "answer", (level, answer))
+        for area_id, at, level, answer in answers
+        if at is not None  # always set: answered before `before`
+    ]
+    prefix = f"{DecisionArea._meta.label_lower}:"
+    events += [
+        (at, 2, int(target.removeprefix(prefix)), "not_now", None)
+        for target, at in dismissals
+        if target.startswith(prefix)
+    ]
+    events.sort(key=lambda e: (e[0], e[1]))
+
+    level: dict[int, int] = {}
+    archived: dict[int, bool] = {}
+    # The trailing run of approvals per area and level, counted since the last "not now".
+    runs: dict[tuple[int, int], int] = defaultdict(int)
+
+    def showing(area_id: int) -> bool:
+        current = level.get(area_id)
+        return (
+            current is not None
+            and current < 7
+            and not archived.get(area_id, False)
+            and runs[(area_id, current)] >= window
+        )
+
+    history: list[GrowthEvent] = []
+    for at, _order, area_id, what, value in events:
+        shown = showing(area_id)
+        if what in (MatrixChangeKind.CREATED, MatrixChangeKind.UPDATED):
+            if shown and value == level[area_id] + 1:
+                history.append(GrowthEvent("accepted", area_id, at))
+            # At another level it is another suggestion, from other requests.
+            shown = shown and level.get(area_id) == int(value)
+            level[area_id] = int(value)
+        elif what in (MatrixChangeKind.ARCHIVED, MatrixChangeKind.RESTORED):
+            archived[area_id] = what == MatrixChangeKind.ARCHIVED
+        elif what == "answer":
+            applied, answer = value
+            key = (area_id, applied)
+            runs[key] = runs[key] + 1 if answer == Answer.APPROVE else 0
+        else:
+            history.append(GrowthEvent("not_now", area_id, at))
+            for key in [k for k in runs if k[0] == area_id]:
+                runs[key] = 0
+        if not shown and showing(area_id):
+            history.append(GrowthEvent("raised", area_id, at))
+    return history

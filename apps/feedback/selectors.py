@@ -210,6 +210,19 @@ def trends_of(*, membership: Membership) -> list[Trend]:
     return sorted(trends.values(), key=lambda t: (t.direction, t.question))
 
 
+def replies_of(*, membership: Membership) -> QuerySet[Answer]:
+    """The replies written to feedback in the member's tandem, for apps.insights: only on
+    submitted entries of revealed cycles (a reply follows the reveal; the blind rule is
+    applied here too, so no unrevealed entry can ever be counted). The replier is the
+    entry's recipient."""
+    return Answer.objects.filter(
+        entry__in=visible_entries(membership=membership).filter(
+            status=EntryStatus.SUBMITTED, cycle__revealed_at__isnull=False
+        ),
+        replied_at__isnull=False,
+    ).exclude(reply="")
+
+
 # --- for the web pages -----------------------------------------------------------------------
 
 

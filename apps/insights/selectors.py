@@ -11,7 +11,7 @@ from django.utils.translation import gettext_noop
 from apps.core.errors import DomainError
 from apps.insights import periods
 from apps.insights.figures import Insights, Section
-from apps.insights.sections import balance, promises, speed
+from apps.insights.sections import autonomy, balance, feedback, promises, safety, speed
 from apps.insights.sections.common import Context, roles_of
 from apps.tandems.models import Membership
 
@@ -19,7 +19,10 @@ from apps.tandems.models import Membership
 SECTIONS: tuple[Callable[[Context], Section], ...] = (
     promises.section,
     speed.section,
+    autonomy.section,
+    safety.section,
     balance.section,
+    feedback.section,
 )
 
 

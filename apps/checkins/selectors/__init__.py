@@ -4,7 +4,8 @@ A series or item of another tandem is NotFound, exactly like a missing one.
 
 One module per part, re-exported here: `series` (and what the calendar feed reads),
 `occurrences` (one, a window, the next ones, the past ones; those the pages list), `items`
-(agenda, action items, retros and their trend), `for_home` (what check-ins contribute to
+(agenda, action items, retros and their trend), `voices` (who raised what, how the
+meetings felt: for apps.insights), `for_home` (what check-ins contribute to
 apps.home: several tandems at once, the export's rows).
 """
 
@@ -52,6 +53,7 @@ from apps.checkins.selectors.series import (
     series_get,
     series_of,
 )
+from apps.checkins.selectors.voices import agenda_raised_of, retros_met_between
 
 __all__ = [
     "AS_PLANNED",
@@ -70,6 +72,7 @@ __all__ = [
     "agenda_for_page",
     "agenda_item_get",
     "agenda_of",
+    "agenda_raised_of",
     "checkins_export_rows",
     "commitments_by_member",
     "feed_user_for_token",
@@ -86,6 +89,7 @@ __all__ = [
     "occurrences_upcoming_for_tandem",
     "parse_start",
     "retro_trend",
+    "retros_met_between",
     "retros_of",
     "series_for_feed",
     "series_get",

@@ -1,0 +1,238 @@
+"""Growing autonomy: the matrix over time (each area's level at the end of each month, from
+the matrix history), the share of the assistant's decisions taken within authority,
+elevations used, and what became of growth suggestions."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from django.db.models import Count, Q
+from django.utils.translation import gettext as _
+
+from apps.delegation import selectors as delegation
+from apps.delegation.models import ClassificationChoice, MatrixChangeKind
+from apps.insights.figures import Figure, Section, Series, per_month, rate
+from apps.insights.sections.common import Context
+from apps.insights.sections.links import linked
+from apps.tandems.models import Role
+
+WITHIN = (ClassificationChoice.WITHIN_AUTHORITY, ClassificationChoice.INFORM)
+NEEDING = (
+    ClassificationChoice.NEEDS_AGREEMENT,
+    ClassificationChoice.NEEDS_ADVICE,
+    ClassificationChoice.OUTSIDE_AUTHORITY,
+)
+_TERMS = (MatrixChangeKind.CREATED, MatrixChangeKind.UPDATED)
+_PRESENCE = (MatrixChangeKind.ARCHIVED, MatrixChangeKind.RESTORED)
+# (area, its name now, when it was archived if it is now, kind, when, the level after it)
+_Change = tuple[int, str, datetime | None, str, datetime, Any]
+
+
+# The page that lists the rows each figure counts.
+PAGES = {
+    "area_levels": "delegation:history",
+    "decisions_within_authority": "delegation:decisions",
+    "assistant_decisions": "delegation:decisions",
+    "elevations_used": "delegation:history",
+    "growth_suggestions": "delegation:matrix",
+}
+
+
+def _total(values: list[float | None]) -> float:
+    return sum(v or 0 for v in values)
+
+
+def _history(ctx: Context) -> list[_Change]:
+    """Every change of the matrix up to the end of the range that sets a level or takes an
+    area out or back in, oldest first. One query."""
+    return list(
+        delegation.matrix_changes_of(membership=ctx.membership)
+        .filter(kind__in=_TERMS + _PRESENCE, changed_at__lt=ctx.end)
+        .order_by("changed_at", "id")
+        .values_list(
+            "area_id",
+            "area__name",
+            "area__archived_at",
+            "kind",
+            "changed_at",
+            "new__level",
+        )
+    )
+
+
+def _area_levels(ctx: Context, history: list[_Change]) -> Figure:
+    # Replay the history: at each month's end, the level of the latest created/updated change
+    # before it, unless the area was archived then.
+    names: dict[int, str] = {}
+    archived_now: dict[int, bool] = {}
+    level: dict[int, int] = {}
+    archived: dict[int, bool] = {}
+    values: dict[int, list[float | None]] = {}
+    changes = iter(history)
+    pending = next(changes, None)
+    for index, month in enumerate(ctx.months):
+        while pending is not None and pending[4] < month.end:
+            area_id, name, archived_at, kind, _at, new = pending
+            names[area_id] = name
+            archived_now[area_id] = archived_at is not None
+            if kind in _TERMS and new is not None:
+                level[area_id] = int(new)
+            archived[area_id] = kind == MatrixChangeKind.ARCHIVED or (
+                kind not in _PRESENCE and archived.get(area_id, False)
+            )
+            values.setdefault(area_id, [None] * len(ctx.months))
+            pending = next(changes, None)
+        for area_id, row in values.items():
+            if area_id in level and not archived[area_id]:
+                row[index] = level[area_id]
+    series = []
+    for area_id in sorted(values, key=lambda a: (names[a].lower(), a)):
+        row = values[area_id]
+        if all(v is None for v in row):
+            continue  # archived before the range began
+        label = names[area_id]
+        if archived_now[area_id]:
+            label = _("%(name)s (archived)") % {"name": label}
+        series.append(Series(f"area_{area_id}", label, "pair", row, None))
+    return Figure(
+        "area_levels",
+        _("Level of each area"),
+        _(
+            "The authority level (1 Tell … 7 Delegate) each decision area had at the end of "
+            "the month, from the matrix history. Temporary elevations are not included. "
+            "Empty before the area existed and while it was archived; archived areas are "
+            "marked."
+        ),
+        "count",
+        series,
+    )
+
+
+def _decisions(ctx: Context) -> tuple[Figure, Figure, list[float | None]]:
+    """The share and counts of the assistant's decisions, and the column of those taken
+    under an elevation. One query."""
+    rows = (
+        delegation.decisions_of(membership=ctx.membership)
+        .filter(author_role=Role.ASSISTANT, decided_at__gte=ctx.start, decided_at__lt=ctx.end)
+        .annotate(month=ctx.month_of("decided_at"))
+        .values_list("month")
+        .annotate(
+            within=Count("id", filter=Q(classification__in=WITHIN)),
+            needing=Count("id", filter=Q(classification__in=NEEDING)),
+            no_area=Count("id", filter=Q(classification=ClassificationChoice.NO_AREA)),
+            elevated=Count("id", filter=Q(under_elevation=True)),
+        )
+        .order_by()
+    )
+    by_month = {r[0]: r[1:] for r in rows}
+    firsts = ctx.firsts
+
+    def column(i: int) -> list[float | None]:
+        return per_month(firsts, [(m, v[i]) for m, v in by_month.items()])
+
+    within, needing, no_area, elevated = column(0), column(1), column(2), column(3)
+    share = [rate(w or 0, (w or 0) + (n or 0)) for w, n in zip(within, needing, strict=True)]
+    total_share = rate(_total(within), _total(within) + _total(needing))
+    return (
+        Figure(
+            "decisions_within_authority",
+            _("The assistant's decisions within authority"),
+            _(
+                "Of the decisions the assistant took in the month (by the day they were "
+                "taken), the share taken within authority (within authority, or decide and "
+                "inform) rather than needing the leader (agreement, advice, or outside "
+                "authority). Decisions in no area of the matrix are left out of the share "
+                "and counted separately."
+            ),
+            "percent",
+            [Series("within_authority", _("Within authority"), "assistant", share, total_share)],
+        ),
+        Figure(
+            "assistant_decisions",
+            _("The assistant's decisions"),
+            _(
+                "Decisions the assistant took in the month: within authority, needing the "
+                "leader, and in no area of the matrix."
+            ),
+            "count",
+            [
+                Series("within_authority", _("Within authority"), "assistant", within),
+                Series("needs_leader", _("Needing the leader"), "assistant", needing),
+                Series("no_area", _("No area"), "assistant", no_area),
+            ],
+        ),
+        elevated,
+    )
+
+
+def _with_totals(figure: Figure) -> Figure:
+    for series in figure.series:
+        if series.total is None and figure.unit == "count":
+            series.total = _total(series.values)
+    return figure
+
+
+def _elevations(ctx: Context, under_elevation: list[float | None]) -> Figure:
+    started = (
+        delegation.elevations_of(membership=ctx.membership)
+        .filter(starts_at__gte=ctx.start, starts_at__lt=ctx.end)
+        .annotate(month=ctx.month_of("starts_at"))
+        .values_list("month")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    return Figure(
+        "elevations_used",
+        _("Elevations used"),
+        _(
+            "Temporary elevations of an area that began in the month, and the assistant's "
+            "decisions taken in the month under an elevation."
+        ),
+        "count",
+        [
+            Series("started", _("Elevations begun"), "pair", per_month(ctx.firsts, started)),
+            Series("decisions", _("Decisions under an elevation"), "assistant", under_elevation),
+        ],
+    )
+
+
+def _growth(ctx: Context) -> Figure:
+    events = [
+        (event.kind, _month_of(ctx, event.at))
+        for event in delegation.growth_history(membership=ctx.membership, before=ctx.end)
+        if event.at >= ctx.start
+    ]
+
+    def counted(kind: str) -> list[float | None]:
+        return per_month(ctx.firsts, [(month, 1) for k, month in events if k == kind])
+
+    return Figure(
+        "growth_suggestions",
+        _("Growth suggestions"),
+        _(
+            "Tandem suggests raising an area's level by one once the last requests at its "
+            "level were all approved. Raised: the months a suggestion began to show (replayed "
+            "from the matrix history, the answered requests and each “not now”, with "
+            "today's number of approvals in a row). Accepted: the leader raised the level by "
+            "one while the suggestion showed. Not now: each time the leader set one aside."
+        ),
+        "count",
+        [
+            Series("raised", _("Raised"), "pair", counted("raised")),
+            Series("accepted", _("Accepted"), "leader", counted("accepted")),
+            Series("not_now", _("Not now"), "leader", counted("not_now")),
+        ],
+    )
+
+
+def _month_of(ctx: Context, instant: datetime) -> date:
+    return instant.astimezone(ctx.tz).date().replace(day=1)
+
+
+def section(ctx: Context) -> Section:
+    history = _history(ctx)
+    share, counts, under_elevation = _decisions(ctx)
+    counted = [_with_totals(f) for f in (counts, _elevations(ctx, under_elevation))]
+    figures = [_area_levels(ctx, history), share, *counted, _with_totals(_growth(ctx))]
+    return Section("autonomy", _("Growing autonomy"), linked(ctx, figures, PAGES))
