@@ -78,7 +78,7 @@ def suggestion_for(*, membership: Membership, month: date) -> str:
     return lookback.suggestion(figures_of(membership=membership, month=month))
 
 
-def _send(membership: Membership, month: date) -> bool:
+def _send(membership: Membership, month: date, now: datetime) -> bool:
     """The look back of `month` for one member: recorded and notified once."""
     user = membership.user
     with translation.override(user.language or "en"):
@@ -110,7 +110,7 @@ def _send(membership: Membership, month: date) -> bool:
                 title=title,
                 body=body,
                 url=url,
-                due_at=timezone.now(),
+                due_at=now,
             )
     except IntegrityError:
         return False  # sent already (another run got there first)
@@ -150,7 +150,7 @@ def lookbacks_send(now: datetime | None = None) -> int:
         if (membership.tandem_id, membership.user_id, month) in sent_already:
             continue
         try:
-            count += _send(membership, month)
+            count += _send(membership, month, now)
         except Exception:  # one tandem's failure must not stop the others
             logger.exception("look back for tandem %s failed", membership.tandem_id)
     return count
@@ -184,10 +184,14 @@ def suggestion_add(
     added first (False). Conflict when no check-in is planned."""
     now = now or timezone.now()
     month = periods.month_start(month)
-    if month >= periods.month_start(periods.today_in(membership.tandem.timezone, now)):
+    this_month = periods.month_start(periods.today_in(membership.tandem.timezone, now))
+    if month >= this_month:
         raise DomainError(
             gettext_noop("Only a month that has ended has a look back."), field="month"
         )
+    back = this_month.year * 12 + this_month.month - (month.year * 12 + month.month)
+    if back > periods.MAX_MONTHS:
+        raise DomainError(gettext_noop("Ask for ten years at most."), field="month")
     with transaction.atomic():
         Tandem.objects.select_for_update().filter(pk=membership.tandem_id).first()
         done = SuggestionAdded.objects.filter(tandem_id=membership.tandem_id, month=month).first()

@@ -62,13 +62,13 @@ class InsightsSerializer(serializers.Serializer):
     sections = SectionSerializer(many=True)
 
 
-class SuggestionInputSerializer(InputSerializer):
+class AgendaSuggestionInputSerializer(InputSerializer):
     month = serializers.RegexField(
         r"^\d{4}-\d{2}$", help_text="The month looked back on, YYYY-MM (a month that has ended)."
     )
 
 
-class SuggestionSerializer(serializers.Serializer):
+class AgendaSuggestionSerializer(serializers.Serializer):
     month = serializers.CharField()
     created = serializers.BooleanField(
         help_text="False when the month's suggestion was on an agenda already (nothing added)."

@@ -16,10 +16,10 @@ from rest_framework.views import APIView
 
 from apps.insights import periods, selectors, services
 from apps.insights.api.serializers import (
+    AgendaSuggestionInputSerializer,
+    AgendaSuggestionSerializer,
     InsightsSerializer,
     RangeQuerySerializer,
-    SuggestionInputSerializer,
-    SuggestionSerializer,
 )
 from apps.insights.figures import Insights
 from apps.tandems.api.mixins import TandemScopedMixin
@@ -93,11 +93,11 @@ class SuggestionView(TandemScopedMixin, APIView):
     the item added first). 409 when no check-in is planned."""
 
     @extend_schema(
-        request=SuggestionInputSerializer,
-        responses={201: SuggestionSerializer, 200: SuggestionSerializer},
+        request=AgendaSuggestionInputSerializer,
+        responses={201: AgendaSuggestionSerializer, 200: AgendaSuggestionSerializer},
     )
     def post(self, request: Request, tandem_id: int) -> Response:
-        data = SuggestionInputSerializer(data=request.data)
+        data = AgendaSuggestionInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         month = services.parse_month(data.validated_data["month"])
         item, created = services.suggestion_add(membership=self.membership, month=month)
@@ -110,4 +110,4 @@ class SuggestionView(TandemScopedMixin, APIView):
             "occurrence_start": item.occurrence.original_start,
         }
         code = status.HTTP_201_CREATED if created else status.HTTP_200_OK
-        return Response(SuggestionSerializer(body).data, status=code)
+        return Response(AgendaSuggestionSerializer(body).data, status=code)
