@@ -13,7 +13,9 @@ overrides it on insert); only the series of last year's check-ins goes through
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime, time, timedelta
+from typing import TypeVar
 from zoneinfo import ZoneInfo
 
 from django.db import models
@@ -42,6 +44,8 @@ from apps.delegation.models import (
 from apps.delegation.services import area_terms_snapshot
 from apps.feedback.models import Appreciation
 from apps.tandems.models import Role
+
+M = TypeVar("M", bound=models.Model)
 
 BERLIN = ZoneInfo("Europe/Berlin")
 MONTHS = 12
@@ -75,8 +79,8 @@ def _at(day: date, hour: int = 10) -> datetime:
     return datetime.combine(day, time(hour), tzinfo=BERLIN)
 
 
-def _backdate(model: type[models.Model], rows: list[models.Model], when: list[datetime]) -> None:
-    created = model._default_manager.bulk_create(rows)
+def _backdate(model: type[M], rows: Sequence[M], when: list[datetime]) -> None:
+    created = model._default_manager.bulk_create(list(rows))
     for row, moment in zip(created, when, strict=True):
         row.created_at = moment  # type: ignore[attr-defined]
     model._default_manager.bulk_update(created, ["created_at"])
