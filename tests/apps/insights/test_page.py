@@ -95,6 +95,14 @@ def test_a_chosen_range_of_months(pair: Pair, frozen: Any) -> None:
     assert _cell_row(html, "Feb 26") == ["0", "1"]
     assert "Dec 25" not in html and "Apr 26" not in html
     assert "from=2026-01-01&amp;to=2026-03-31" in html  # the CSV and print links keep it
+    # The CSV link works with the page's session.
+    csv = _client(pair.assistant).get(
+        f"/api/v1/tandems/{pair.tandem.pk}/insights/csv/?from=2026-01-01&to=2026-03-31"
+    )
+    assert csv.status_code == 200
+    assert "2026-02,balance,appreciation_sent,appreciation_assistant,assistant,count,1" in (
+        csv.content.decode()
+    )
 
 
 def test_an_outsider_gets_404(pair: Pair, other_pair: Pair, frozen: Any) -> None:
@@ -160,3 +168,15 @@ def test_queries_do_not_grow_with_history(pair: Pair, other_pair: Pair, frozen: 
     one = _queries(_client(pair.leader), _url(pair, query))
     three = _queries(_client(other_pair.leader), _url(other_pair, query))
     assert one == three
+
+
+def test_a_deleted_person_counts_as_former_member(pair: Pair) -> None:
+    from apps.home.services import user_delete
+
+    _thank(pair, datetime(2026, 6, 10, 12, tzinfo=UTC))
+    user_delete(user=pair.assistant, password="correct horse battery")  # now, after joining
+    page = _client(pair.leader).get(_url(pair, "?from=2026-05&to=2026-06"))
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "Former member" in html
+    assert _cell_row(_figures_part(html), "Jun 26") == ["0", "0", "1"]
