@@ -8,7 +8,8 @@ The services refuse to backdate (a decision dated before its area existed, an ac
 done in the past, a retro or agenda of a past meeting), so the history is bulk-created with
 explicit timestamps (`created_at` set afterwards with `bulk_update`, since `auto_now_add`
 overrides it on insert); only the series of last year's check-ins goes through
-`apps.checkins.services.series_create`. The rows have the shapes the services write.
+`apps.checkins.services.series_create`, and last month's look back through
+`apps.insights.services.lookback_send`. The rows have the shapes the services write.
 """
 
 from __future__ import annotations
@@ -43,6 +44,7 @@ from apps.delegation.models import (
 )
 from apps.delegation.services import area_terms_snapshot
 from apps.feedback.models import Appreciation
+from apps.insights import services
 from apps.tandems.models import Role
 
 M = TypeVar("M", bound=models.Model)
@@ -167,6 +169,11 @@ def seed(demo: Demo) -> None:
     _backdate(Decision, asked, asked_at)
 
     _last_years_check_ins(demo, months, people)
+
+    # Last month's look back, as the first working day of this month would have sent it: in
+    # the inbox, and on the Insights page with its one-click agenda suggestion.
+    for membership in (lena, alex):
+        services.lookback_send(membership, months[-1], timezone.now())
 
 
 def _exists_since(area: DecisionArea, since: datetime) -> None:

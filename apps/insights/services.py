@@ -78,8 +78,9 @@ def suggestion_for(*, membership: Membership, month: date) -> str:
     return lookback.suggestion(figures_of(membership=membership, month=month))
 
 
-def _send(membership: Membership, month: date, now: datetime) -> bool:
-    """The look back of `month` for one member: recorded and notified once."""
+def lookback_send(membership: Membership, month: date, now: datetime) -> bool:
+    """The look back of `month` for one member: recorded and notified once (False when it
+    was sent already)."""
     user = membership.user
     with translation.override(user.language or "en"):
         found = figures_of(membership=membership, month=month)
@@ -150,7 +151,7 @@ def lookbacks_send(now: datetime | None = None) -> int:
         if (membership.tandem_id, membership.user_id, month) in sent_already:
             continue
         try:
-            count += _send(membership, month, now)
+            count += lookback_send(membership, month, now)
         except Exception:  # one tandem's failure must not stop the others
             logger.exception("look back for tandem %s failed", membership.tandem_id)
     return count

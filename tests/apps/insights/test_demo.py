@@ -16,6 +16,8 @@ from apps.checkins.models import ActionItem, AgendaItem, AgendaKind
 from apps.delegation.models import Decision, MatrixChange, MatrixChangeKind
 from apps.feedback.models import Appreciation
 from apps.insights import periods, selectors
+from apps.insights.models import LookBack
+from apps.notifications.models import Notice
 from apps.tandems.models import Membership, Tandem
 
 pytestmark = pytest.mark.django_db
@@ -52,6 +54,10 @@ def test_a_year_of_history_for_every_chart() -> None:
     )
     for before, after in pairwise(chain):
         assert after.old == before.new
+
+    # Last month's look back is there for both, with its suggestion.
+    assert LookBack.objects.filter(tandem=tandem).count() == 2
+    assert Notice.objects.filter(tandem=tandem, kind="insights.monthly").count() == 2
 
     membership = Membership.objects.filter(tandem=tandem).first()
     assert membership is not None
