@@ -14,6 +14,8 @@ DELIVERY_GOAL = 1000  # notices per second
 BACKLOG_GOAL = 1.5  # one pass, large / small backlog
 RECURRENCE_GOAL = 1.5  # old / new series
 CONTACTS_READ_GOAL = 0.5  # selector path throughput at least half its bare queries
+INSIGHTS_LOG_GOAL = 2.0  # the insights of a range / the decision log's first page, in time
+INSIGHTS_GROWTH_GOAL = 1.3  # five years / one year
 CONTACTS_SCAN_GOAL = 1.5  # one scan tick with a crowd due / with a little more than a batch
 
 
@@ -280,6 +282,50 @@ rounds, each rolled back:
     return text, goals
 
 
+def _insights_section(i: dict[str, Any]) -> tuple[str, list[tuple[str, str, bool]]]:
+    sizes, ms, queries = i["sizes"], i["ms"], i["queries"]
+    years = sizes["years"]
+    goals = [
+        (
+            f"insights: last year / decision log ≤ {INSIGHTS_LOG_GOAL}",
+            f"{i['one_year_vs_log']:.2f}",
+            i["one_year_vs_log"] <= INSIGHTS_LOG_GOAL,
+        ),
+        (
+            f"insights: {years} years / decision log ≤ {INSIGHTS_LOG_GOAL}",
+            f"{i['five_years_vs_log']:.2f}",
+            i["five_years_vs_log"] <= INSIGHTS_LOG_GOAL,
+        ),
+        (
+            f"insights: {years} years / last year ≤ {INSIGHTS_GROWTH_GOAL}",
+            f"{i['five_vs_one']:.2f}",
+            i["five_vs_one"] <= INSIGHTS_GROWTH_GOAL,
+        ),
+    ]
+    rows = "\n".join(
+        f"| {name} | {queries[name]} | {i['bytes'][name]:,} | {ms[name]:.1f} |" for name in ms
+    )
+    text = f"""One process on the scratch PostgreSQL database, full requests through the URLconf
+and DRF (`APIClient` as the leader, no HTTP server). A tandem with {years} years of history:
+{sizes["decisions"]:,} decisions (a quarter of them requests answered after 1 to 60 hours),
+a weekly check-in with {sizes["meetings"]} meetings, {sizes["action_items"]:,} action items,
+{sizes["cycles"]} revealed feedback cycles and {sizes["thanks"]:,} thank-yous, beside
+{sizes["fillers"]} tandems with a year each; bulk-written, generated in \
+{i["generated_seconds"]:.0f} s. Median of {sizes["rounds"]} interleaved rounds × \
+{sizes["per_round"]} calls.
+
+| request | queries | bytes | ms |
+|---|---|---|---|
+{rows}
+
+- The figures are what the sections of `apps/insights/sections/` count today (the page
+  shows whatever sections exist); each is a fixed number of aggregate queries grouped by
+  month in the tandem's timezone, so {years} years cost the same queries as one and only
+  the grouped rows grow.
+"""
+    return text, goals
+
+
 OPTIMISATIONS = """## What was changed for these figures
 
 Notifications (`apps/notifications/services.py`, `tasks.py`):
@@ -426,6 +472,10 @@ def report(
     if "contacts" in results:
         text, g = _contacts_section(results["contacts"])
         sections.append(f"## Contact care\n\n{text}")
+        goals += g
+    if "insights" in results:
+        text, g = _insights_section(results["insights"])
+        sections.append(f"## Insights\n\n{text}")
         goals += g
     goal_rows = "\n".join(f"| {what} | {figure} | {_met(ok)} |" for what, figure, ok in goals)
     missed = _missed([what for what, _figure, ok in goals if not ok], results)

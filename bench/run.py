@@ -2,7 +2,7 @@
 
     DATABASE_URL=postgres://user@host:5432/any REDIS_URL=redis://host:6379/<db> \\
         .venv/bin/python bench/run.py [--quick] \\
-        [--only api,sqlite,notifications,recurrence,contacts]
+        [--only api,sqlite,notifications,recurrence,contacts,insights]
 
 Needs a PostgreSQL server (scratch databases `perf_bench_<pid>_*` are created on it and
 dropped at the end; the database named in DATABASE_URL is not touched) and Redis (a queue of
@@ -20,6 +20,8 @@ median of several rounds: the machine may be shared and noisy. Nothing here asse
 - contacts       contact care: the contact list and the window page of a person with 5,000
                  contacts against their bare queries, and one tick of the weekly window scan
                  over 100,000 people (bench/contacts.py).
+- insights       the Insights API of a tandem with five years of history, for the last year
+                 and for all five, against its decision log's first page (bench/insights.py).
 
 A full run writes docs/performance.md; `--quick` (CI: tiny datasets, few rounds, < 2 min)
 only prints the same report.
@@ -56,7 +58,7 @@ from bench.common import (
 )
 
 DOC = ROOT / "docs" / "performance.md"
-PARTS = ("api", "sqlite", "notifications", "recurrence", "contacts")
+PARTS = ("api", "sqlite", "notifications", "recurrence", "contacts", "insights")
 PREFIX = f"perf_bench_{os.getpid()}"  # scratch databases of this run (others may run too)
 
 
@@ -144,7 +146,7 @@ def main() -> None:
     results: dict[str, Any] = {}
     created: list[str] = []
     try:
-        if {"api", "notifications", "contacts"} & set(parts):
+        if {"api", "notifications", "contacts", "insights"} & set(parts):
             log("migrating a template database …")
             created.append(f"{PREFIX}_template")
             template_url = pg_create(server, f"{PREFIX}_template")
@@ -207,6 +209,18 @@ def main() -> None:
                 what="the contacts benchmark",
             )
             results["contacts"] = json.loads(out.read_text())
+            log(f"  ({time.monotonic() - started:.0f} s)")
+        if "insights" in parts:
+            log("(insights)")
+            created.append(f"{PREFIX}_insights")
+            url = pg_clone(server, f"{PREFIX}_template", f"{PREFIX}_insights")
+            out = work / "insights.json"
+            run(
+                [PYTHON, "-m", "bench.insights", str(out), *(["--quick"] if plan.quick else [])],
+                env_for(url, work / "insights"),
+                what="the insights benchmark",
+            )
+            results["insights"] = json.loads(out.read_text())
             log(f"  ({time.monotonic() - started:.0f} s)")
     finally:
         if not options.keep:

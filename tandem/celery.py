@@ -78,6 +78,12 @@ app.conf.beat_schedule = {
         "schedule": CONTACTS_WINDOWS_SECONDS,
         "options": {"expires": CONTACTS_WINDOWS_SECONDS * 0.9},
     },
+    # Hourly: each tandem's first working day begins at its own local midnight.
+    "insights.send_monthly_look_backs": {
+        "task": "insights.send_monthly_look_backs",
+        "schedule": 3600.0,
+        "options": {"expires": 3240.0},
+    },
 }
 
 

@@ -35,6 +35,7 @@ tandem_pages = [
     path("", include("apps.delegation.urls")),
     path("", include("apps.checkins.urls")),
     path("", include("apps.feedback.urls")),
+    path("", include("apps.insights.urls")),
 ]
 
 app_urls = [

@@ -46,6 +46,7 @@ TOPICS: dict[str, StrOrPromise] = {
     "checkins": _("Check-ins and action items"),
     "feedback": _("Feedback"),
     "contacts": _("Contact care"),
+    "insights": _("Insights"),
 }
 
 KINDS: tuple[NoticeKind, ...] = (
@@ -79,6 +80,7 @@ KINDS: tuple[NoticeKind, ...] = (
     NoticeKind(
         "contacts.window", "contacts", _("Your weekly communication window: a few suggestions")
     ),
+    NoticeKind("insights.monthly", "insights", _("Your monthly look back: the month in figures")),
 )
 
 _BY_NAME: dict[str, NoticeKind] = {kind.name: kind for kind in KINDS}

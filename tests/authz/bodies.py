@@ -63,6 +63,12 @@ def _answers(world: World) -> list[dict[str, Any]]:
     return [{"question": q, "rating": 4, "text": "Good"} for q, _kind in world.home.questions]
 
 
+def _last_month(world: World, caller: User | None) -> dict[str, Any]:
+    """The month before this one in the home tandem's timezone (a month that has ended)."""
+    today = timezone.now().astimezone(ZoneInfo(world.home.tandem.timezone)).date()
+    return {"month": (today.replace(day=1) - timedelta(days=1)).strftime("%Y-%m")}
+
+
 def _accept(world: World, caller: User | None) -> dict[str, Any]:
     tandem_of = world.other.assistant if caller == world.other.leader else world.other.leader
     from apps.tandems import services
@@ -153,6 +159,7 @@ BODIES: dict[tuple[str, str], Body] = {
         "owner": w.home.leader.pk,
     },
     ("POST", T + "/appreciations/"): lambda w, c: {"text": "Thanks!"},
+    ("POST", T + "/insights/suggestion/"): _last_month,
     ("POST", T + "/appreciations/{appreciation_id}/react/"): lambda w, c: {"reaction": "heart"},
     ("POST", "/api/v1/contacts/"): lambda w, c: {"name": "Kim Lee", "tags": ["Press"]},
     ("POST", "/api/v1/contacts/import/preview/"): lambda w, c: _vcard(),

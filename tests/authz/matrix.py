@@ -304,6 +304,8 @@ MATRIX: Final[tuple[Row, ...]] = (
     # --- insights (both members see the same figures) --------------------------------------
     member("GET", T + "/insights/", 200),
     member("GET", T + "/insights/csv/", 200),
+    # The world's series meets daily: the month's suggestion goes on its next occurrence.
+    member("POST", T + "/insights/suggestion/", 201),
     # --- contact care (a person's own; home's leader shares one contact with home) ---------
     personal("GET", "/api/v1/contacts/", 200),
     personal("POST", "/api/v1/contacts/", 201),

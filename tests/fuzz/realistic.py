@@ -376,7 +376,15 @@ def _occasion_update(body: Body, world: World) -> None:
     body["yearly"] = False  # the world's occasion is a natural one: never yearly
 
 
+def _look_back_month(body: Body, world: World) -> None:
+    """The month that just ended (the world's series meets daily, so there is a next one):
+    a month not over yet is a 400, tested in tests/apps/insights."""
+    today = timezone.localdate()
+    body["month"] = (today.replace(day=1) - timedelta(days=1)).strftime("%Y-%m")
+
+
 BODY_REPAIRS: dict[tuple[str, str], Callable[[Body, World], None]] = {
+    ("POST", "/api/v1/tandems/{tandem_id}/insights/suggestion/"): _look_back_month,
     ("POST", "/api/v1/contacts/"): _contact,
     ("PATCH", "/api/v1/contacts/{contact_id}/"): _contact,
     ("POST", "/api/v1/contacts/tags/"): _contact_tag,

@@ -60,3 +60,20 @@ class InsightsSerializer(serializers.Serializer):
         child=serializers.DateField(), help_text="The first day of each month, in order."
     )
     sections = SectionSerializer(many=True)
+
+
+class AgendaSuggestionInputSerializer(InputSerializer):
+    month = serializers.RegexField(
+        r"^\d{4}-\d{2}$", help_text="The month looked back on, YYYY-MM (a month that has ended)."
+    )
+
+
+class AgendaSuggestionSerializer(serializers.Serializer):
+    month = serializers.CharField()
+    created = serializers.BooleanField(
+        help_text="False when the month's suggestion was on an agenda already (nothing added)."
+    )
+    agenda_item = serializers.IntegerField(help_text="The agenda item's id.")
+    text = serializers.CharField()
+    series = serializers.IntegerField(help_text="The check-in series of the occurrence.")
+    occurrence_start = serializers.DateTimeField(help_text="The occurrence's original start.")

@@ -9,4 +9,9 @@ urlpatterns = [
         views.InsightsCsvView.as_view(),
         name="api-insights-csv",
     ),
+    path(
+        "tandems/<int:tandem_id>/insights/suggestion/",
+        views.SuggestionView.as_view(),
+        name="api-insights-suggestion",
+    ),
 ]

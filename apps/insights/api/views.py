@@ -9,12 +9,18 @@ from datetime import date
 from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import status
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from apps.insights import periods, selectors
-from apps.insights.api.serializers import InsightsSerializer, RangeQuerySerializer
+from apps.insights import periods, selectors, services
+from apps.insights.api.serializers import (
+    AgendaSuggestionInputSerializer,
+    AgendaSuggestionSerializer,
+    InsightsSerializer,
+    RangeQuerySerializer,
+)
 from apps.insights.figures import Insights
 from apps.tandems.api.mixins import TandemScopedMixin
 
@@ -78,3 +84,30 @@ class InsightsCsvView(TandemScopedMixin, APIView):
         response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="insights-{tandem_id}.csv"'
         return response
+
+
+@extend_schema(tags=["insights"], parameters=[TANDEM_ID])
+class SuggestionView(TandemScopedMixin, APIView):
+    """Put the monthly look back's agenda suggestion of a month on the tandem's next check-in
+    (either member; once per tandem and month: a second call adds nothing and answers 200 with
+    the item added first). 409 when no check-in is planned."""
+
+    @extend_schema(
+        request=AgendaSuggestionInputSerializer,
+        responses={201: AgendaSuggestionSerializer, 200: AgendaSuggestionSerializer},
+    )
+    def post(self, request: Request, tandem_id: int) -> Response:
+        data = AgendaSuggestionInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        month = services.parse_month(data.validated_data["month"])
+        item, created = services.suggestion_add(membership=self.membership, month=month)
+        body = {
+            "month": month.strftime("%Y-%m"),
+            "created": created,
+            "agenda_item": item.pk,
+            "text": item.text,
+            "series": item.occurrence.series_id,
+            "occurrence_start": item.occurrence.original_start,
+        }
+        code = status.HTTP_201_CREATED if created else status.HTTP_200_OK
+        return Response(AgendaSuggestionSerializer(body).data, status=code)

@@ -27,7 +27,9 @@ def test_seed_demo_gives_a_weekly_series_with_history_and_an_upcoming_agenda() -
     )
     assert Occurrence.objects.filter(series=series, status="held").count() >= 4
     assert Retro.objects.filter(occurrence__series=series).count() >= 8
-    assert ActionItem.objects.filter(tandem=series.tandem).count() == 5
+    # Besides the year of monthly commitments of the Insights demo (apps/insights/demo.py).
+    ours = ActionItem.objects.filter(tandem=series.tandem).exclude(text__startswith="Monthly ")
+    assert ours.count() == 5
     assert Occurrence.objects.get(series=series, status="scheduled").agenda.count() == 5
     assert (
         AgendaItem.objects.filter(occurrence__series=series, carried_from__isnull=False).count()

@@ -1,0 +1,67 @@
+"""What the Insights page shows of each figure (pure): the chart's geometry, drawn by
+`templates/insights/_chart.html`, and the numbers beside it, month by month."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import date
+
+from django.utils.formats import date_format
+
+from apps.core import charts
+from apps.insights.figures import Figure, Insights, Section
+
+# A rate is drawn on 0–100; a count or a duration from 0 to a round number above its largest.
+PERCENT_MAX = 100.0
+
+
+def month_label(month: date) -> str:
+    return date_format(month, "M y")
+
+
+def _round_up(value: float) -> float:
+    if value <= 1:
+        return 1.0
+    magnitude = 10 ** math.floor(math.log10(value))
+    for step in (1, 2, 2.5, 5, 10):
+        if value <= step * magnitude:
+            return float(step * magnitude)
+    return float(10 * magnitude)
+
+
+@dataclass(frozen=True)
+class FigureView:
+    figure: Figure
+    chart: charts.LineChart
+    labels: list[str]
+    rows: list[tuple[str, list[float | None], float | None]]  # (label, values, total)
+
+    @property
+    def empty(self) -> bool:
+        return all(v is None or v == 0 for _label, values, _total in self.rows for v in values)
+
+
+@dataclass(frozen=True)
+class SectionView:
+    section: Section
+    figures: list[FigureView]
+
+
+def figure_view(figure: Figure, months: list[date]) -> FigureView:
+    labels = [month_label(m) for m in months]
+    series = [(s.label, s.values) for s in figure.series]
+    if figure.unit == "percent":
+        top = PERCENT_MAX
+    else:
+        top = _round_up(max((v for _, vs in series for v in vs if v is not None), default=0))
+    chart = charts.line_chart(labels, series, y_min=0, y_max=top, width=480, height=180)
+    rows = [(s.label, s.values, s.total) for s in figure.series]
+    return FigureView(figure, chart, labels, rows)
+
+
+def page_sections(found: Insights) -> list[SectionView]:
+    return [
+        SectionView(section, [figure_view(f, found.months) for f in section.figures])
+        for section in found.sections
+    ]

@@ -1,0 +1,182 @@
+"""The Insights page: the same figures for both members, a 404 for anyone else, German for a
+German person, a print view with every definition open, a bad range shown on the form (never
+a 500), and a fixed number of queries whatever the history's length."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+import time_machine
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from apps.feedback.models import Appreciation
+from tests.conftest import Pair
+
+pytestmark = pytest.mark.django_db
+
+NOW = datetime(2026, 7, 15, 10, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def frozen():
+    with time_machine.travel(NOW, tick=False) as traveller:
+        yield traveller
+
+
+def _client(user: Any) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def _url(pair: Pair, query: str = "") -> str:
+    return f"/t/{pair.tandem.pk}/insights/{query}"
+
+
+def _thank(pair: Pair, at: datetime, *, by_leader: bool = False) -> None:
+    author, recipient = (
+        (pair.leader, pair.assistant) if by_leader else (pair.assistant, pair.leader)
+    )
+    with time_machine.travel(at, tick=False):
+        Appreciation.objects.create(
+            tandem=pair.tandem, author=author, recipient=recipient, text="Thanks"
+        )
+
+
+def _figures_part(html: str) -> str:
+    """From the first section of figures to the end of the page's content."""
+    start = html.index('<section class="card insights-section"')
+    return html[start : html.index("</main>")]
+
+
+def _cell_row(html: str, label: str) -> list[str]:
+    """The cells of the numbers table's row for month `label` (first figure)."""
+    row = re.search(rf"<tr><th scope=\"row\">{label}</th>(.*?)</tr>", html)
+    assert row is not None, label
+    return re.findall(r"<td>(.*?)</td>", row.group(1))
+
+
+def test_both_members_see_the_same_figures(pair: Pair, frozen: Any) -> None:
+    _thank(pair, datetime(2026, 6, 10, 12, tzinfo=UTC))
+    _thank(pair, datetime(2026, 6, 11, 12, tzinfo=UTC))
+    _thank(pair, datetime(2026, 7, 1, 12, tzinfo=UTC), by_leader=True)
+
+    pages = [_client(u).get(_url(pair)) for u in (pair.leader, pair.assistant)]
+
+    assert [p.status_code for p in pages] == [200, 200]
+    parts = [_figures_part(p.content.decode()) for p in pages]
+    assert parts[0] == parts[1]
+    html = parts[0]
+    assert 'data-figure="appreciation_sent"' in html
+    assert "<svg" in html and "insights-chart" in html
+    # The numbers beside the chart: leader, assistant per month; the default range is the
+    # last twelve months, August 2025 to July 2026.
+    assert _cell_row(html, "Jun 26") == ["0", "2"]
+    assert _cell_row(html, "Jul 26") == ["1", "0"]
+    assert "Aug 25" in html and "Jul 25" not in html
+    assert "<details" in html and "Thank-yous each person sent" in html
+    page = pages[0].content.decode()
+    assert f"/api/v1/tandems/{pair.tandem.pk}/insights/csv/?from=2025-08-01" in page
+    assert f'href="/t/{pair.tandem.pk}/insights/"' in page  # the tandem's navigation
+    assert "score" not in html.lower().replace("no score", "")
+
+
+def test_a_chosen_range_of_months(pair: Pair, frozen: Any) -> None:
+    _thank(pair, datetime(2026, 2, 10, 12, tzinfo=UTC))
+    page = _client(pair.leader).get(_url(pair, "?from=2026-01&to=2026-03"))
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert _cell_row(html, "Feb 26") == ["0", "1"]
+    assert "Dec 25" not in html and "Apr 26" not in html
+    assert "from=2026-01-01&amp;to=2026-03-31" in html  # the CSV and print links keep it
+    # The CSV link works with the page's session.
+    csv = _client(pair.assistant).get(
+        f"/api/v1/tandems/{pair.tandem.pk}/insights/csv/?from=2026-01-01&to=2026-03-31"
+    )
+    assert csv.status_code == 200
+    assert "2026-02,balance,appreciation_sent,appreciation_assistant,assistant,count,1" in (
+        csv.content.decode()
+    )
+
+
+def test_an_outsider_gets_404(pair: Pair, other_pair: Pair, frozen: Any) -> None:
+    assert _client(other_pair.leader).get(_url(pair)).status_code == 404
+    assert Client().get(_url(pair)).status_code == 302  # to the login page
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "?from=2026-13",
+        "?from=soon",
+        "?from=2026-05&to=2026-01",
+        "?from=1990-01&to=2026-01",
+        "?to=99999-01",
+    ],
+)
+def test_a_bad_range_is_a_form_error(pair: Pair, frozen: Any, query: str) -> None:
+    page = _client(pair.leader).get(_url(pair, query))
+    assert page.status_code == 400
+    html = page.content.decode()
+    assert "errorlist" in html
+    assert 'data-figure="appreciation_sent"' in html  # the default months are still shown
+
+
+def test_the_print_view(pair: Pair, frozen: Any) -> None:
+    _thank(pair, datetime(2026, 6, 10, 12, tzinfo=UTC))
+    html = _client(pair.leader).get(_url(pair, "?from=2026-01&to=2026-06&print=1")).content
+    text = html.decode()
+    assert 'class="insights printing"' in text
+    assert '<details class="definition" open>' in text
+    assert 'method="get" class="card range' not in text  # no range form
+    assert "css/insights.css" in text
+    css = (Path(__file__).resolve().parents[3] / "static/css/insights.css").read_text()
+    assert "@media print" in css
+
+
+def test_german(pair: Pair, frozen: Any, german_catalogue: None) -> None:
+    pair.leader.language = "de"
+    pair.leader.save(update_fields=["language"])
+    html = _client(pair.leader).get(_url(pair)).content.decode()
+    assert '<html lang="de">' in html
+    assert "<h1>Einblicke</h1>" in html
+    assert "Gesendete Wertschätzung" in html
+    assert "Was gezählt wird" in html
+    assert "Druckansicht" in html
+
+
+def _queries(client: Client, url: str) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured)
+
+
+def test_queries_do_not_grow_with_history(pair: Pair, other_pair: Pair, frozen: Any) -> None:
+    query = "?from=2023-08&to=2026-07"
+    for month in range(12):
+        _thank(pair, datetime(2025, 8 + month % 5, 3, 12, tzinfo=UTC))
+    for year in (2023, 2024, 2025):
+        for month in range(1, 13):
+            _thank(other_pair, datetime(year, month, 3, 12, tzinfo=UTC))
+            _thank(other_pair, datetime(year, month, 4, 12, tzinfo=UTC), by_leader=True)
+    one = _queries(_client(pair.leader), _url(pair, query))
+    three = _queries(_client(other_pair.leader), _url(other_pair, query))
+    assert one == three
+
+
+def test_a_deleted_person_counts_as_former_member(pair: Pair) -> None:
+    from apps.home.services import user_delete
+
+    _thank(pair, datetime(2026, 6, 10, 12, tzinfo=UTC))
+    user_delete(user=pair.assistant, password="correct horse battery")  # now, after joining
+    page = _client(pair.leader).get(_url(pair, "?from=2026-05&to=2026-06"))
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "Former member" in html
+    assert _cell_row(_figures_part(html), "Jun 26") == ["0", "0", "1"]
