@@ -784,6 +784,16 @@ def losing_touch(w: World, n: int) -> str:
     return "/api/v1/contacts/losing-touch/?page_size=200"
 
 
+def contacts_export_vcf(w: World, n: int) -> str:
+    _contacts(w, n)
+    return "/api/v1/contacts/export.vcf"
+
+
+def contacts_export_csv(w: World, n: int) -> str:
+    _contacts(w, n)
+    return "/api/v1/contacts/export.csv"
+
+
 def contact_preferences(w: World, n: int) -> str:
     _contacts(w, n)
     return "/api/v1/contacts/preferences/"
@@ -878,6 +888,8 @@ ENDPOINTS: dict[str, Callable[[World, int], str]] = {
     "api-contacts-window": contacts_window,
     "api-contacts-losing-touch": losing_touch,
     "api-contacts-preferences": contact_preferences,
+    "api-contacts-export-vcf": contacts_export_vcf,
+    "api-contacts-export-csv": contacts_export_csv,
     "api-insights": insights,
     "api-insights-csv": insights_csv,
 }

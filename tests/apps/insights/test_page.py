@@ -55,8 +55,9 @@ def _figures_part(html: str) -> str:
     return html[start : html.index("</main>")]
 
 
-def _cell_row(html: str, label: str) -> list[str]:
-    """The cells of the numbers table's row for month `label` (first figure)."""
+def _cell_row(html: str, label: str, figure: str = "appreciation_sent") -> list[str]:
+    """The cells of the numbers table's row for month `label` of `figure`."""
+    html = html[html.index(f'data-figure="{figure}"') :]
     row = re.search(rf"<tr><th scope=\"row\">{label}</th>(.*?)</tr>", html)
     assert row is not None, label
     return re.findall(r"<td>(.*?)</td>", row.group(1))
