@@ -87,6 +87,45 @@ def test_a_contact_with_a_rhythm_a_touch_an_occasion_and_the_window(  # type: ig
     screenshot(page, "contacts-window")
 
 
+VCARDS = (
+    "BEGIN:VCARD\r\nVERSION:3.0\r\nN:Weiss;Dana;;;\r\nFN:Dana Weiss\r\n"
+    "EMAIL;TYPE=INTERNET:DANA.WEISS@example.org\r\nEND:VCARD\r\n"
+    "BEGIN:VCARD\r\nVERSION:4.0\r\nFN:Jonas Brandt\r\nORG:Stadtwerke Nord\r\n"
+    "TITLE:Head of operations\r\nEMAIL:jonas@example.org\r\nCATEGORIES:Partners\r\n"
+    "END:VCARD\r\n"
+)
+
+
+def test_importing_a_vcard_file_with_a_preview_and_a_duplicate(  # type: ignore[no-untyped-def]
+    new_page, pair: Pair, tmp_path
+) -> None:
+    people(pair)
+    make_contact(pair.leader, name="Dana Weiss", email="dana.weiss@example.org")
+    upload = tmp_path / "contacts.vcf"
+    upload.write_text(VCARDS, encoding="utf-8")
+    page = new_page()
+    login(page, pair.leader.email)
+
+    page.goto("/contacts/")
+    page.locator(".contacts-nav").get_by_role("link", name="Import and export").click()
+    page.wait_for_url("**/contacts/import/")
+    page.get_by_label("File").set_input_files(str(upload))
+    page.get_by_role("button", name="Preview").click()
+
+    # The preview: one new, one already there (the same address, whatever its case).
+    counts = page.locator("#preview + p").inner_text()
+    assert "1 new contact" in counts and "1 duplicate" in counts
+    assert page.locator("#row-1").get_by_text("Duplicate").is_visible()
+    assert page.locator("#row-2").get_by_text("Jonas Brandt").is_visible()
+    screenshot(page, "contacts-import")
+    page.get_by_role("button", name="Import").click()
+
+    assert page.get_by_text("1 contact imported.").is_visible()
+    page.goto("/contacts/")
+    assert page.locator("table.contact-list tbody tr").count() == 2
+    assert page.locator("tr", has_text="Jonas Brandt").is_visible()
+
+
 def test_the_contacts_fit_a_phone_and_work_with_the_keyboard(  # type: ignore[no-untyped-def]
     new_page, pair: Pair
 ) -> None:
