@@ -959,3 +959,23 @@ def test_the_action_item_pages_keep_the_filter(pair: Pair) -> None:
     assert _item_texts(page) == [f"Action {i}" for i in range(100, 120)]
     assert 'rel="prev" href="?status=all&amp;page=2#list"' in page
     assert '<span aria-current="page">Page 3 of 3</span>' in page
+
+
+def test_the_index_shows_the_first_open_items_and_links_to_all(
+    pair: Pair, other_pair: Pair
+) -> None:
+    _action_items(pair, 10)
+    _action_items(other_pair, 120)
+
+    small = _queries(client_of(pair.leader), base(pair))
+    large = _queries(client_of(other_pair.leader), base(other_pair))
+    few = client_of(pair.leader).get(base(pair)).content.decode()
+    many = client_of(other_pair.leader).get(base(other_pair)).content.decode()
+
+    assert small == large
+    assert len(many) < 200_000
+    assert re.findall(r"<li><span>(Action \d+)</span>", many) == [f"Action {i}" for i in range(20)]
+    assert "The first 20 open action items by due date." in many
+    assert "action-items/?status=open#list" in many
+    assert len(re.findall(r"<li><span>(Action \d+)</span>", few)) == 10
+    assert "open action items by due date" not in few
