@@ -898,6 +898,9 @@ def test_a_long_review_queue_is_paged_with_the_same_queries(pair: Pair, other_pa
     assert ">Request 0<" in requests and ">Request 50<" not in requests
     assert 'rel="next" href="?requests=2#requests"' in requests
     assert 'rel="next" href="?acknowledge=2#acknowledge"' in acknowledge
+    # Two navigations on one page, each named by its list's heading.
+    assert '<nav class="pagination actions" aria-labelledby="requests-heading">' in requests
+    assert '<nav class="pagination actions" aria-labelledby="acknowledge-heading">' in acknowledge
 
 
 def test_each_list_of_the_review_queue_turns_its_own_pages(pair: Pair) -> None:
