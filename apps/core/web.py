@@ -16,6 +16,7 @@ from typing import Any, Generic, TypeVar, cast
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied as HttpPermissionDenied
+from django.core.paginator import Page, Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 
 from apps.core.errors import DomainError, NotFound, PermissionDenied
@@ -126,3 +127,24 @@ def attempt(
     if success is not None:
         messages.success(request, success(value) if callable(success) else success)
     return Attempt(value)
+
+
+# --- paging ------------------------------------------------------------------------------
+
+PAGE_SIZE = 50
+
+
+def paginate(
+    request: HttpRequest, items: Any, per_page: int = PAGE_SIZE, *, param: str = "page"
+) -> Page[Any]:
+    """One page of `items`, numbered by the query parameter `param`; a number out of range or
+    not a number shows the nearest page (Django's `get_page`), never an error page."""
+    return Paginator(items, per_page).get_page(request.GET.get(param))
+
+
+def query_without(request: HttpRequest, param: str = "page") -> str:
+    """The page's own query string (its filters) without `param`, for the paging links of
+    templates/partials/pagination.html, which add their page number after it."""
+    query = request.GET.copy()
+    query.pop(param, None)
+    return query.urlencode()

@@ -183,17 +183,21 @@ class Trend:
     points: list[TrendPoint] = field(default_factory=list)
 
 
-def trends_of(*, membership: Membership) -> list[Trend]:
+def trends_of(*, membership: Membership, latest: int | None = None) -> list[Trend]:
     """Per question (template key, or text for custom ones) and direction, the ratings of
-    revealed cycles, oldest first."""
+    revealed cycles, oldest first; with `latest`, only those of the latest `latest` revealed
+    cycles (a page's charts stay the same size however long the history grows)."""
     role_of = {m.user_id: m.role for m in _members(membership)}
+    entries = visible_entries(membership=membership).filter(
+        status=EntryStatus.SUBMITTED, cycle__revealed_at__isnull=False
+    )
+    if latest is not None:
+        recent = FeedbackCycle.objects.filter(
+            tandem_id=membership.tandem_id, revealed_at__isnull=False
+        ).order_by("-opens_at", "-id")[:latest]
+        entries = entries.filter(cycle__in=recent.values("id"))
     answers = (
-        Answer.objects.filter(
-            entry__in=visible_entries(membership=membership).filter(
-                status=EntryStatus.SUBMITTED, cycle__revealed_at__isnull=False
-            ),
-            rating__isnull=False,
-        )
+        Answer.objects.filter(entry__in=entries, rating__isnull=False)
         .select_related("question", "entry__cycle")
         .order_by("entry__cycle__opens_at", "entry__cycle_id", "question__position")
     )

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import Resolver404, resolve, reverse
@@ -14,7 +13,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from apps.accounts.models import User
-from apps.core.web import refusals_as_http
+from apps.core.web import paginate, query_without, refusals_as_http
 from apps.notifications import selectors, services
 from apps.notifications.models import Notice
 
@@ -42,13 +41,18 @@ def inbox(request: HttpRequest) -> HttpResponse:
     notices = selectors.inbox_for(user)
     if unread_only:
         notices = notices.filter(read_at__isnull=True)
-    page = Paginator(notices, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, notices, PAGE_SIZE)
     for notice in page.object_list:
         notice.link = _link(notice)  # type: ignore[attr-defined]
     return render(
         request,
         "notifications/inbox.html",
-        {"page": page, "unread_only": unread_only, "here": request.get_full_path()},
+        {
+            "page": page,
+            "query": query_without(request),
+            "unread_only": unread_only,
+            "here": request.get_full_path(),
+        },
     )
 
 

@@ -15,11 +15,11 @@ from apps.checkins import forms, selectors, services
 from apps.checkins.models import ActionItem, ActionItemStatus
 from apps.checkins.presenters import ActionItemRow, date_formats
 from apps.checkins.views.common import back, today, viewer_tz
-from apps.core.web import attempt
+from apps.core.web import attempt, paginate, query_without
 from apps.tandems.models import Membership
 from apps.tandems.web import member_page
 
-ACTION_ITEMS_SHOWN = 200
+ACTION_ITEMS_PER_PAGE = 50
 STATUS_FILTERS = ("open", "done", "dropped", "all")
 
 
@@ -52,15 +52,19 @@ def action_items(request: HttpRequest, membership: Membership) -> HttpResponse:
     found = selectors.action_items_of(tandem=tandem)
     if shown != "all":
         found = found.filter(status=shown)
-    items = list(
-        found.order_by("status", F("due_date").asc(nulls_last=True), "-id")[:ACTION_ITEMS_SHOWN]
+    page_obj = paginate(
+        request,
+        found.order_by("status", F("due_date").asc(nulls_last=True), "-id"),
+        ACTION_ITEMS_PER_PAGE,
     )
     return render(
         request,
         "checkins/action_items.html",
         {
             "commitments": commitments,
-            "items": [ActionItemRow.of(item) for item in items],
+            "items": [ActionItemRow.of(item) for item in page_obj.object_list],
+            "page_obj": page_obj,
+            "query": query_without(request),
             "shown": shown,
             "filters": [
                 ("open", _("Open")),

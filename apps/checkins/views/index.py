@@ -22,7 +22,7 @@ from apps.tandems.web import member_page
 
 UPCOMING = 10
 PAST = 12
-ACTION_ITEMS_SHOWN = 200
+OPEN_ITEMS_SHOWN = 20  # the first due; all of them are on the action items page
 
 
 def _index_context(
@@ -54,7 +54,7 @@ def _index_context(
     open_items = list(
         selectors.action_items_of(tandem=tandem)
         .filter(status=ActionItemStatus.OPEN)
-        .order_by(F("due_date").asc(nulls_last=True), "id")[:ACTION_ITEMS_SHOWN]
+        .order_by(F("due_date").asc(nulls_last=True), "id")[: OPEN_ITEMS_SHOWN + 1]
     )
     if series_form is None:
         series_form = forms.SeriesForm(
@@ -69,7 +69,9 @@ def _index_context(
         "trend_lines": lines,
         "suggestion": suggestion,
         "commitments": commitments,
-        "open_items": open_items,
+        "open_items": open_items[:OPEN_ITEMS_SHOWN],
+        # One row more than shown was read to know whether the full list has more.
+        "more_open_items": len(open_items) > OPEN_ITEMS_SHOWN,
         "today": day,
         "series_form": series_form,
         "viewer_tz": viewer_tz(),

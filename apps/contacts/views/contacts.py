@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Page, Paginator
@@ -90,6 +91,7 @@ def contact_list(request: HttpRequest) -> HttpResponse:
             "tags": list(selectors.tags_of(user)),
             "filtered": bool(query or tag_id is not None or state),
             "params": params,
+            "page_query": urlencode(params),
         },
     )
 

@@ -1,13 +1,11 @@
 """What the decision-rights pages share: the leader's rule, the tandem's goals and areas,
-paging, and the matrix history in words."""
+and the matrix history in words."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Page, Paginator
-from django.http import HttpRequest
 
 from apps.delegation import presenters, selectors
 from apps.delegation.models import DecisionArea
@@ -39,13 +37,3 @@ def history_rows(
     """Each change with its changed terms in words; goals are named by their titles."""
     found = goals(membership) if tandem_goals is None else tandem_goals
     return presenters.history_rows(changes, {goal.pk: goal.title for goal in found})
-
-
-def paginate(request: HttpRequest, items: Any, per_page: int) -> Page[Any]:
-    return Paginator(items, per_page).get_page(request.GET.get("page"))
-
-
-def query_without_page(request: HttpRequest) -> str:
-    query = request.GET.copy()
-    query.pop("page", None)
-    return query.urlencode()

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from apps.core.errors import Conflict, DomainError, NotFound
-from apps.core.web import attempt, form_error_from
+from apps.core.web import attempt, form_error_from, paginate, query_without
 from apps.delegation import presenters, selectors, services
 from apps.delegation.forms import (
     AnswerForm,
@@ -28,7 +28,7 @@ from apps.delegation.models import (
     DecisionArea,
     DecisionStatus,
 )
-from apps.delegation.views.common import areas, paginate, query_without_page
+from apps.delegation.views.common import areas
 from apps.tandems import access
 from apps.tandems.models import Membership
 from apps.tandems.web import member_page
@@ -111,7 +111,7 @@ def decisions(request: HttpRequest, membership: Membership) -> HttpResponse:
             "filter": filterset,
             "filter_fields": [filterset.form[name] for name in DecisionLogFilter.FIELDS],
             "page_obj": page_obj,
-            "query": query_without_page(request),
+            "query": query_without(request),
             "by_area": by_area,
             "by_classification": by_class,
             "by_level": by_level,

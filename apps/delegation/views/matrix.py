@@ -15,7 +15,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from apps.core.errors import DomainError
-from apps.core.web import attempt
+from apps.core.web import attempt, paginate
 from apps.delegation import presenters, selectors, services
 from apps.delegation.forms import (
     LEVEL_MEANING,
@@ -26,7 +26,7 @@ from apps.delegation.forms import (
 )
 from apps.delegation.models import Level
 from apps.delegation.template import SkipReason
-from apps.delegation.views.common import goals, history_rows, paginate, require_leader
+from apps.delegation.views.common import goals, history_rows, require_leader
 from apps.tandems import access
 from apps.tandems.models import Membership
 from apps.tandems.web import member_page

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from apps.core.errors import Conflict
-from apps.core.web import attempt
+from apps.core.web import attempt, paginate, query_without
 from apps.delegation import presenters, selectors, services
 from apps.delegation.forms import AnswerForm
 from apps.delegation.models import ACKNOWLEDGEABLE, Answer, Decision, DecisionStatus
@@ -27,6 +27,9 @@ def _back_to(request: HttpRequest, membership: Membership, decision_id: int) -> 
     return reverse("delegation:review", args=[membership.tandem_id])
 
 
+REVIEW_PER_PAGE = 50
+
+
 def _render_review(
     request: HttpRequest,
     membership: Membership,
@@ -34,26 +37,41 @@ def _render_review(
     bound: dict[int, AnswerForm] | None = None,
     status: int = 200,
 ) -> HttpResponse:
+    """Each of the two lists is paged on its own (`requests`, `acknowledge`), so a queue that
+    grew long still renders a bounded page with a constant number of queries."""
     bound = bound or {}
-    queue = list(selectors.review_queue(membership=membership))
+    queue = selectors.review_queue(membership=membership)
+    requests_page = paginate(
+        request,
+        queue.filter(status=DecisionStatus.AWAITING_ANSWER),
+        REVIEW_PER_PAGE,
+        param="requests",
+    )
+    acknowledge_page = paginate(
+        request, queue.filter(status__in=ACKNOWLEDGEABLE), REVIEW_PER_PAGE, param="acknowledge"
+    )
     requests = [
         presenters.ReviewItem(
             d,
             presenters.explain(d),
             bound.get(d.pk) or AnswerForm(auto_id=f"id_d{d.pk}_%s"),
         )
-        for d in queue
-        if d.status == DecisionStatus.AWAITING_ANSWER
+        for d in requests_page.object_list
     ]
     to_acknowledge = [
-        presenters.ReviewItem(d, presenters.explain(d))
-        for d in queue
-        if d.status in ACKNOWLEDGEABLE
+        presenters.ReviewItem(d, presenters.explain(d)) for d in acknowledge_page.object_list
     ]
     return render(
         request,
         "delegation/review.html",
-        {"requests": requests, "to_acknowledge": to_acknowledge},
+        {
+            "requests": requests,
+            "requests_page": requests_page,
+            "requests_query": query_without(request, "requests"),
+            "to_acknowledge": to_acknowledge,
+            "acknowledge_page": acknowledge_page,
+            "acknowledge_query": query_without(request, "acknowledge"),
+        },
         status=status,
     )
 

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from apps.checkins import selectors as checkin_selectors
-from apps.core.web import attempt
+from apps.core.web import attempt, paginate, query_without
 from apps.delegation import selectors as delegation_selectors
 from apps.feedback import selectors, services
 from apps.feedback.forms import AppreciationForm, ReactForm
@@ -19,7 +19,7 @@ from apps.feedback.presenters import ReceivedRow
 from apps.tandems.models import Membership
 from apps.tandems.web import member_page
 
-APPRECIATIONS_SHOWN = 100
+APPRECIATIONS_PER_PAGE = 25  # of each list, received and sent
 LINK_CHOICES = 30  # recent decisions / action items offered to link an appreciation to
 
 
@@ -46,11 +46,21 @@ def _appreciations_page(
     errors: list[str] | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    shown = list(selectors.appreciations_of(membership=membership)[:APPRECIATIONS_SHOWN])
+    every = selectors.appreciations_of(membership=membership)
+    received_page = paginate(
+        request,
+        every.filter(recipient_id=membership.user_id),
+        APPRECIATIONS_PER_PAGE,
+        param="received",
+    )
+    sent_page = paginate(
+        request,
+        every.filter(author_id=membership.user_id),
+        APPRECIATIONS_PER_PAGE,
+        param="sent",
+    )
     received = []
-    for a in shown:
-        if a.recipient_id != membership.user_id:
-            continue
+    for a in received_page.object_list:
         row = ReceivedRow(a)
         if failed is not None and failed[0] == a.pk:
             row.form = failed[1]
@@ -61,7 +71,11 @@ def _appreciations_page(
         {
             "form": form,
             "received": received,
-            "sent": [a for a in shown if a.author_id == membership.user_id],
+            "received_page": received_page,
+            "received_query": query_without(request, "received"),
+            "sent": sent_page.object_list,
+            "sent_page": sent_page,
+            "sent_query": query_without(request, "sent"),
             "reactions": Reaction.choices,
             "page_errors": errors or [],
         },

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from apps.core.web import attempt
+from apps.core.web import attempt, paginate, query_without
 from apps.feedback import selectors, services
 from apps.feedback.forms import AgreementForm, AmendForm, CycleForm, EntryForm, ReplyForm
 from apps.feedback.models import EntryStatus, FeedbackCycle
@@ -32,6 +32,10 @@ from apps.feedback.presenters import (
 from apps.tandems import selectors as tandem_selectors
 from apps.tandems.models import Membership
 from apps.tandems.web import member_page
+
+# The history table is paged; the trend charts show the latest revealed cycles.
+HISTORY_PER_PAGE = 25
+TREND_CYCLES = 12
 
 
 def _index_page(
@@ -56,6 +60,7 @@ def _index_page(
                 completion=item.completion,
             )
         )
+    history_page = paginate(request, rows, HISTORY_PER_PAGE)
     completion = [
         Totals(m.user.name, m.get_role_display(), **totals[m.user_id])
         for m in members
@@ -66,9 +71,15 @@ def _index_page(
         "feedback/index.html",
         {
             "open_rows": [r for r in rows if r.state != "closed"],
-            "rows": rows,
+            "rows": history_page.object_list,
+            "page_obj": history_page,
+            "query": query_without(request),
             "form": form,
-            "charts": trend_charts(selectors.trends_of(membership=membership), members),
+            "charts": trend_charts(
+                selectors.trends_of(membership=membership, latest=TREND_CYCLES), members
+            ),
+            "trend_cycles": TREND_CYCLES,
+            "trends_bounded": sum(r.completion is not None for r in rows) > TREND_CYCLES,
             "completion": completion,
             "any_revealed": any(r.completion is not None for r in rows),
         },

@@ -4,6 +4,7 @@ input is shown next to the field and saves nothing; query counts do not grow wit
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -914,3 +915,67 @@ def test_a_moved_occurrence_is_listed_at_its_new_time(pair: Pair, series: CheckI
         (SECOND + timedelta(days=7), SECOND + timedelta(days=7)),
     ]
     assert "Moved from Mon 9 Mar, 09:00" in page.content.decode()
+
+
+def _action_items(pair: Pair, n: int) -> None:
+    for i in range(n):
+        services.action_item_create(
+            membership=pair.leader_membership,
+            text=f"Action {i}",
+            owner_id=pair.assistant.pk,
+            due_date=date(2026, 3, 1) + timedelta(days=i),
+        )
+
+
+def _item_texts(page: str) -> list[str]:
+    return re.findall(r'<td data-label="What">(Action \d+)</td>', page)
+
+
+def test_a_long_action_item_list_is_paged_with_the_same_queries(
+    pair: Pair, other_pair: Pair
+) -> None:
+    _action_items(pair, 10)
+    _action_items(other_pair, 120)
+
+    small = _queries(client_of(pair.leader), f"{base(pair)}action-items/")
+    large = _queries(client_of(other_pair.leader), f"{base(other_pair)}action-items/")
+    page = client_of(other_pair.leader).get(f"{base(other_pair)}action-items/").content.decode()
+
+    assert small == large
+    assert len(page) < 200_000
+    assert _item_texts(page) == [f"Action {i}" for i in range(50)]
+    assert 'rel="next" href="?page=2#list"' in page
+
+
+def test_the_action_item_pages_keep_the_filter(pair: Pair) -> None:
+    _action_items(pair, 120)
+
+    page = (
+        client_of(pair.leader)
+        .get(f"{base(pair)}action-items/", {"status": "all", "page": "3"})
+        .content.decode()
+    )
+
+    assert _item_texts(page) == [f"Action {i}" for i in range(100, 120)]
+    assert 'rel="prev" href="?status=all&amp;page=2#list"' in page
+    assert '<span aria-current="page">Page 3 of 3</span>' in page
+
+
+def test_the_index_shows_the_first_open_items_and_links_to_all(
+    pair: Pair, other_pair: Pair
+) -> None:
+    _action_items(pair, 10)
+    _action_items(other_pair, 120)
+
+    small = _queries(client_of(pair.leader), base(pair))
+    large = _queries(client_of(other_pair.leader), base(other_pair))
+    few = client_of(pair.leader).get(base(pair)).content.decode()
+    many = client_of(other_pair.leader).get(base(other_pair)).content.decode()
+
+    assert small == large
+    assert len(many) < 200_000
+    assert re.findall(r"<li><span>(Action \d+)</span>", many) == [f"Action {i}" for i in range(20)]
+    assert "The first 20 open action items by due date." in many
+    assert "action-items/?status=open#list" in many
+    assert len(re.findall(r"<li><span>(Action \d+)</span>", few)) == 10
+    assert "open action items by due date" not in few

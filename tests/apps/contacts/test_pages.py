@@ -842,3 +842,27 @@ def test_the_pages_speak_german_to_a_german_person(
     assert "Vorschläge dieser Woche" in headings
     assert "Ändern: Dana Weiss" in headings or "Dana Weiss ändern" in headings
     assert not [h for h in headings if h.startswith(("Change ", "Delete "))]
+
+
+def test_a_long_contact_list_stays_bounded_and_its_pages_keep_the_filters(
+    pair: Pair, frozen: Any
+) -> None:
+    for i in range(120):
+        make_contact(pair.leader, name=f"Person {i:03}", organisation="Acme")
+
+    response = _client(pair.leader).get("/contacts/?q=acme&sort=name&page=2")
+
+    html = response.content.decode()
+    assert len(html) < 200_000
+    assert [row.contact.name for row in response.context["rows"]] == [
+        f"Person {i:03}" for i in range(50, 100)
+    ]
+    assert (
+        'rel="prev" href="?show=all&amp;sort=name&amp;q=acme&amp;tag=&amp;state=&amp;page=1"'
+        in (html)
+    )
+    assert (
+        'rel="next" href="?show=all&amp;sort=name&amp;q=acme&amp;tag=&amp;state=&amp;page=3"'
+        in (html)
+    )
+    assert '<span aria-current="page">Page 2 of 3</span>' in html

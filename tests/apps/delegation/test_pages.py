@@ -790,7 +790,8 @@ def test_the_pages_query_count_does_not_grow_with_rows(pair: Pair, other_pair: P
             log(p, area_id=area.pk, title=f"Other {i}")
             log(p, title=f"No area {i}")
 
-    fill(pair, 1)
+    # Two rows, so that no list is empty (an empty page skips its one query for the rows).
+    fill(pair, 2)
     fill(other_pair, 10)
     tails = ["matrix/", "matrix/history/", "decisions/", "review/", "decisions/new/"]
 
@@ -865,3 +866,56 @@ def test_a_correction_without_a_title_is_refused_next_to_the_field(
     assert response.status_code == 400
     assert len(_field_errors(response.content.decode(), "title")) == 1
     assert _snapshot() == before
+
+
+# --- a long review queue is paged ----------------------------------------------------------
+
+
+def _fill_queue(p: Pair, rows: int) -> None:
+    """`rows` requests to answer and `rows` decisions to acknowledge."""
+    asks = make_area(p, name="Vendors", level=4)
+    informs = make_area(p, name="Supplies", level=6)
+    for i in range(rows):
+        log(p, area_id=asks.pk, title=f"Request {i}", rationale="Why " * 30)
+        log(p, area_id=informs.pk, title=f"Inform {i}", rationale="Why " * 30)
+
+
+def test_a_long_review_queue_is_paged_with_the_same_queries(pair: Pair, other_pair: Pair) -> None:
+    _fill_queue(pair, 10)
+    _fill_queue(other_pair, 120)
+
+    small = _queries(_client(pair.leader), _url(pair, "review/"))
+    large = _queries(_client(other_pair.leader), _url(other_pair, "review/"))
+    html = _client(other_pair.leader).get(_url(other_pair, "review/")).content.decode()
+
+    assert small == large
+    assert len(html) < 200_000
+    requests, acknowledge = html.split('id="acknowledge"')
+    # Both lists count all their rows and show the first page of each, oldest first.
+    assert "120 requests to answer" in requests and "120 decisions to acknowledge" in acknowledge
+    assert requests.count('class="queue-item') == 50
+    assert acknowledge.count('class="queue-item') == 50
+    assert ">Request 0<" in requests and ">Request 50<" not in requests
+    assert 'rel="next" href="?requests=2#requests"' in requests
+    assert 'rel="next" href="?acknowledge=2#acknowledge"' in acknowledge
+    # Two navigations on one page, each named by its list's heading.
+    assert '<nav class="pagination actions" aria-labelledby="requests-heading">' in requests
+    assert '<nav class="pagination actions" aria-labelledby="acknowledge-heading">' in acknowledge
+
+
+def test_each_list_of_the_review_queue_turns_its_own_pages(pair: Pair) -> None:
+    _fill_queue(pair, 120)
+    leader = _client(pair.leader)
+
+    html = leader.get(_url(pair, "review/"), {"requests": "3", "acknowledge": "2"}).content.decode()
+
+    requests, acknowledge = html.split('id="acknowledge"')
+    assert requests.count('class="queue-item') == 20
+    assert ">Request 100<" in requests and ">Request 119<" in requests
+    assert ">Request 99<" not in requests
+    assert acknowledge.count('class="queue-item') == 50
+    assert ">Inform 50<" in acknowledge and ">Inform 99<" in acknowledge
+    # Turning one list keeps the other where it is.
+    assert 'rel="prev" href="?acknowledge=2&amp;requests=2#requests"' in requests
+    assert 'rel="next" href="?requests=3&amp;acknowledge=3#acknowledge"' in acknowledge
+    assert '<span aria-current="page">Page 3 of 3</span>' in requests

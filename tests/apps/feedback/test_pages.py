@@ -689,3 +689,87 @@ def test_times_are_shown_in_the_viewers_timezone(pair: Pair) -> None:
         page = _client(pair.assistant).get(_base(pair)).content.decode()
 
     assert "Deadline 16 March 2026, 08:30" in page  # 15 March, 23:30 UTC, in Tokyo
+
+
+# --- a long history is paged, the trends show the latest cycles -----------------------------
+
+
+def _history_rows(page: str) -> list[str]:
+    table = page.split('id="history"', 1)[1]
+    return re.findall(r'<td data-label="Cycle"><a href="[^"]+">(Round \d+)</a>', table)
+
+
+def test_a_long_history_keeps_the_index_page_bounded_with_the_same_queries(
+    pair: Pair, other_pair: Pair, frozen
+) -> None:
+    _revealed_cycles(pair, 10)
+    _revealed_cycles(other_pair, 120)
+
+    small = _queries(_client(pair.leader), _base(pair))
+    large = _queries(_client(other_pair.leader), _base(other_pair))
+    response = _client(other_pair.leader).get(_base(other_pair))
+
+    assert small == large
+    page = response.content.decode()
+    assert len(page) < 200_000
+    # The newest 25 cycles, newest first; the trends over the latest 12 revealed cycles.
+    assert _history_rows(page) == [f"Round {n}" for n in range(120, 95, -1)]
+    assert 'rel="next" href="?page=2#history"' in page
+    assert [len(values) for c in response.context["charts"] for _, values in c.series] == [12, 12]
+    assert "across the latest 12 revealed cycles" in page
+    # The totals still count every cycle.
+    assert [(t.on_time + t.late + t.missed) for t in response.context["completion"]] == [120, 120]
+
+
+def test_the_history_pages_show_the_older_cycles(pair: Pair, frozen) -> None:
+    _revealed_cycles(pair, 30)
+
+    page = _client(pair.leader).get(_base(pair), {"page": "2"}).content.decode()
+
+    assert _history_rows(page) == [f"Round {n}" for n in range(5, 0, -1)]
+    assert 'rel="prev" href="?page=1#history"' in page
+    assert 'rel="next"' not in page
+    assert '<span aria-current="page">Page 2 of 2</span>' in page
+
+
+def _appreciations(pair: Pair, n: int) -> None:
+    for i in range(n):
+        services.appreciation_send(membership=pair.assistant_membership, text=f"Thanks {i}!")
+        services.appreciation_send(membership=pair.leader_membership, text=f"You too {i}!")
+
+
+def _texts(page: str, section: str) -> list[str]:
+    part = page.split(f'id="{section}"', 1)[1].split("</section>", 1)[0]
+    return re.findall(r'<p class="appreciation-text">(.*?)</p>', part)
+
+
+def test_a_long_appreciation_history_is_paged_with_the_same_queries(
+    pair: Pair, other_pair: Pair, frozen
+) -> None:
+    _appreciations(pair, 10)
+    _appreciations(other_pair, 120)
+
+    small = _queries(_client(pair.leader), f"{_base(pair)}appreciation/")
+    large = _queries(_client(other_pair.leader), f"{_base(other_pair)}appreciation/")
+    page = _client(other_pair.leader).get(f"{_base(other_pair)}appreciation/").content.decode()
+
+    assert small == large
+    assert len(page) < 200_000
+    assert _texts(page, "received") == [f"Thanks {n}!" for n in range(119, 94, -1)]
+    assert _texts(page, "sent") == [f"You too {n}!" for n in range(119, 94, -1)]
+    assert 'rel="next" href="?received=2#received"' in page
+    assert 'rel="next" href="?sent=2#sent"' in page
+
+
+def test_the_received_and_sent_appreciation_turn_their_own_pages(pair: Pair, frozen) -> None:
+    _appreciations(pair, 60)
+
+    page = (
+        _client(pair.leader)
+        .get(f"{_base(pair)}appreciation/", {"received": "3", "sent": "2"})
+        .content.decode()
+    )
+
+    assert _texts(page, "received") == [f"Thanks {n}!" for n in range(9, -1, -1)]
+    assert _texts(page, "sent") == [f"You too {n}!" for n in range(34, 9, -1)]
+    assert 'rel="prev" href="?sent=2&amp;received=2#received"' in page

@@ -173,3 +173,21 @@ def test_the_inbox_pages_through_many_notices(client: Client, pair: Pair) -> Non
 
     assert first == [f"N{i:02}" for i in range(29, 4, -1)]
     assert second == [f"N{i:02}" for i in range(4, -1, -1)]
+
+
+def test_a_long_inbox_stays_bounded_and_its_pages_keep_the_filter(
+    client: Client, pair: Pair, django_assert_num_queries: Any
+) -> None:
+    for i in range(120):
+        delivered_notice(pair.leader, pair.tandem, title=f"N{i:03}", at=T0 + timedelta(minutes=i))
+    client.force_login(pair.leader)
+
+    with django_assert_num_queries(5):
+        response = client.get("/inbox/?show=unread&page=2")
+
+    page = response.content.decode()
+    assert len(page) < 200_000
+    assert _titles(page) == [f"N{i:03}" for i in range(94, 69, -1)]
+    assert 'rel="prev" href="?show=unread&amp;page=1"' in page
+    assert 'rel="next" href="?show=unread&amp;page=3"' in page
+    assert '<span aria-current="page">Page 2 of 5</span>' in page
