@@ -109,6 +109,10 @@ class Occurrence(TimeStampedModel):
       identifies the occurrence even after a move.
     - `moved_to` is set when the status is MOVED, may stay set once it is HELD (where it really
       took place), and is empty while SCHEDULED or SKIPPED.
+    - `changed_by` is the member who last skipped, moved or restored it (Insights counts
+      skips and moves by person, the partner is told who did it); empty when nobody did, when
+      a series' new timing skipped it, for rows older than the field, or once that person's
+      account is erased.
     """
 
     series = models.ForeignKey(CheckInSeries, on_delete=models.CASCADE, related_name="occurrences")
@@ -121,6 +125,9 @@ class Occurrence(TimeStampedModel):
     )
     moved_to = models.DateTimeField(_("moved to"), null=True, blank=True)
     notes = models.TextField(_("notes"), blank=True, max_length=20000)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["series_id", "original_start"]

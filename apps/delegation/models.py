@@ -348,6 +348,21 @@ class Decision(TimeStampedModel):
                 condition=Q(agenda_requested_at__isnull=False),
                 name="delegation_decision_agenda_req",
             ),
+            # Insights counts a range of months by when a request was answered or due, a
+            # decision acknowledged or its outcome recorded: only the rows that have one.
+            *(
+                models.Index(
+                    fields=["tandem", moment],
+                    condition=Q(**{f"{moment}__isnull": False}),
+                    name=f"delegation_decision_{short}",
+                )
+                for moment, short in (
+                    ("answered_at", "answered"),
+                    ("due_at", "due"),
+                    ("acknowledged_at", "acked"),
+                    ("outcome_recorded_at", "outcome"),
+                )
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -289,3 +289,19 @@ def cycles_revealed_for_insights(*, membership: Membership) -> QuerySet[Feedback
     return FeedbackCycle.objects.filter(
         tandem_id=membership.tandem_id, revealed_at__isnull=False
     ).order_by()
+
+
+def ratings_for_insights(
+    *, membership: Membership, start: datetime, end: datetime
+) -> QuerySet[Answer]:
+    """The ratings given in the member's tandem on cycles that opened in [start, end), for
+    apps.insights to count in SQL: only submitted entries of revealed cycles (the blind rule,
+    as in `trends_of`), so nothing of a cycle still blind is ever counted."""
+    return Answer.objects.filter(
+        entry__cycle__tandem_id=membership.tandem_id,
+        entry__cycle__revealed_at__isnull=False,
+        entry__cycle__opens_at__gte=start,
+        entry__cycle__opens_at__lt=end,
+        entry__status=EntryStatus.SUBMITTED,
+        rating__isnull=False,
+    ).order_by()

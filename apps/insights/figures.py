@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Final
+from typing import Any, Final
 
 UNITS: Final = ("count", "percent", "hours", "days", "rating")
 
@@ -51,12 +51,52 @@ class Insights:
     months: list[date]
     sections: list[Section]
 
+    def as_data(self) -> dict[str, Any]:
+        """The API's JSON shape (`InsightsSerializer` documents it and gives the same), built
+        directly: the page has hundreds of values, and a serializer per value costs more
+        than all the counting of a month."""
+        return {
+            "months": [month.isoformat() for month in self.months],
+            "sections": [
+                {
+                    "key": section.key,
+                    "title": str(section.title),
+                    "figures": [
+                        {
+                            "key": figure.key,
+                            "title": str(figure.title),
+                            "definition": str(figure.definition),
+                            "unit": figure.unit,
+                            "series": [
+                                {
+                                    "key": series.key,
+                                    "label": str(series.label),
+                                    "who": series.who,
+                                    "values": [_number(v) for v in series.values],
+                                    "total": _number(series.total),
+                                }
+                                for series in figure.series
+                            ],
+                            "link": figure.link,
+                        }
+                        for figure in section.figures
+                    ],
+                    "hints": [str(hint) for hint in section.hints],
+                }
+                for section in self.sections
+            ],
+        }
+
     def figure(self, key: str) -> Figure:
         for section in self.sections:
             for figure in section.figures:
                 if figure.key == key:
                     return figure
         raise KeyError(key)
+
+
+def _number(value: float | None) -> float | None:
+    return None if value is None else float(value)
 
 
 def rate(part: float, whole: float) -> float | None:

@@ -244,7 +244,7 @@ SKIPPED: Final = "skipped"
 
 def occurrence_outcomes_for_insights(
     *, tandem: Tandem, window_start: datetime, window_end: datetime
-) -> list[tuple[datetime, str]]:
+) -> list[tuple[datetime, str, int | None]]:
     """(planned start, outcome) of every occurrence of the tandem's series (also ended and
     stopped ones) whose computed start lies in [window_start, window_end): the computed
     starts merged with the stored rows, two queries whatever the window's length.
@@ -255,17 +255,18 @@ def occurrence_outcomes_for_insights(
     the moment it was stopped. The caller passes a window that has passed (a future
     occurrence has no outcome yet). Rows left behind by a reschedule at a start their series
     no longer computes count only if something happened to them (skipped, moved, held).
+    The third value is who last skipped, moved or restored it (None if not recorded).
     """
     series_list = list(series_of(tandem=tandem))
     rows = {
-        (series_id, start): (status, moved_to)
-        for series_id, start, status, moved_to in Occurrence.objects.filter(
+        (series_id, start): (status, moved_to, by)
+        for series_id, start, status, moved_to, by in Occurrence.objects.filter(
             series__tandem=tandem,
             original_start__gte=window_start,
             original_start__lt=window_end,
-        ).values_list("series_id", "original_start", "status", "moved_to")
+        ).values_list("series_id", "original_start", "status", "moved_to", "changed_by_id")
     }
-    found: list[tuple[datetime, str]] = []
+    found: list[tuple[datetime, str, int | None]] = []
     stopped: dict[int, datetime] = {}
     for series in series_list:
         end = window_end
@@ -273,15 +274,17 @@ def occurrence_outcomes_for_insights(
             stopped[series.pk] = series.stopped_at
             end = min(end, series.stopped_at)
         for start in occurrences_between(series.schedule, window_start, end):
-            status, moved_to = rows.pop((series.pk, start), (OccurrenceStatus.SCHEDULED, None))
-            found.append((start, _outcome(status, moved_to, start)))
-    for (series_id, start), (status, moved_to) in rows.items():
+            status, moved_to, by = rows.pop(
+                (series.pk, start), (OccurrenceStatus.SCHEDULED, None, None)
+            )
+            found.append((start, _outcome(status, moved_to, start), by))
+    for (series_id, start), (status, moved_to, by) in rows.items():
         after_stop = series_id in stopped and start >= stopped[series_id]
         if status == OccurrenceStatus.HELD or (
             status != OccurrenceStatus.SCHEDULED and not after_stop
         ):
-            found.append((start, _outcome(status, moved_to, start)))
-    found.sort()
+            found.append((start, _outcome(status, moved_to, start), by))
+    found.sort(key=lambda f: f[0])
     return found
 
 

@@ -5,9 +5,11 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from django.db import transaction
-from django.utils import timezone
-from django.utils.translation import gettext_noop
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext, gettext_noop
 
+from apps.checkins import rules
 from apps.checkins.models import (
     CheckInSeries,
     Occurrence,
@@ -18,7 +20,10 @@ from apps.checkins.recurrence import (
 )
 from apps.checkins.services.agenda import _carry_over
 from apps.checkins.services.common import _calendar_changed, _check_in_range, _occurrence_locked
+from apps.checkins.services.reminders import _local
 from apps.core.errors import Conflict, DomainError
+from apps.notifications.services import notify
+from apps.tandems import selectors as tandems
 from apps.tandems.models import Membership
 
 
@@ -68,15 +73,64 @@ def _refuse_overlap(
         raise DomainError(gettext_noop("Overlaps another check-in of this tandem."), field=field)
 
 
+def _tell_partner(membership: Membership, series: CheckInSeries, row: Occurrence) -> None:
+    """The partner learns at once that a meeting of theirs was skipped, moved or put back,
+    and by whom, in their own language and timezone (one notice per change: the key names
+    the new state and time)."""
+    partner = tandems.partner_of(membership=membership)
+    if partner is None:
+        return
+    recipient, by = partner.user, membership.user
+    planned = row.original_start
+    with translation.override(recipient.language):
+        names = {
+            "who": by.name,
+            "title": series.title,
+            "planned": _local(planned, recipient.timezone),
+        }
+        if row.status == OccurrenceStatus.SKIPPED:
+            title = gettext("%(who)s skipped the check-in “%(title)s” of %(planned)s") % names
+        elif row.status == OccurrenceStatus.MOVED and row.moved_to is not None:
+            title = gettext("%(who)s moved the check-in “%(title)s” of %(planned)s to %(to)s") % {
+                **names,
+                "to": _local(row.moved_to, recipient.timezone),
+            }
+        else:
+            title = (
+                gettext("%(who)s put the check-in “%(title)s” back at its time, %(planned)s")
+                % names
+            )
+    moment = rules.occurrence_key(row.moved_to) if row.moved_to else ""
+    notify(
+        recipient=recipient,
+        tandem=series.tandem,
+        kind="checkin.changed",
+        key=f"checkin:{series.pk}:{rules.occurrence_key(planned)}:{row.status}:{moment}:"
+        f"{row.updated_at.timestamp():.6f}",
+        title=title,
+        body="",
+        url=reverse(
+            "checkins:occurrence",
+            kwargs={
+                "tandem_id": series.tandem_id,
+                "series_id": series.pk,
+                "start": rules.occurrence_key(planned),
+            },
+        ),
+    )
+
+
 def occurrence_skip(*, membership: Membership, series_id: int, start: datetime) -> Occurrence:
     """Skip one occurrence; its open agenda goes on to the next one."""
     with transaction.atomic():
         series, row = _occurrence_locked(membership, series_id, start)
         _require_not_started(series, row, field="start")
         row.status, row.moved_to = OccurrenceStatus.SKIPPED, None
-        row.save(update_fields=["status", "moved_to", "updated_at"])
+        row.changed_by = membership.user
+        row.save(update_fields=["status", "moved_to", "changed_by", "updated_at"])
         _calendar_changed(series.pk)
         _carry_over(row)
+        _tell_partner(membership, series, row)
     return row
 
 
@@ -90,9 +144,13 @@ def occurrence_restore(*, membership: Membership, series_id: int, start: datetim
         if row.status != OccurrenceStatus.SCHEDULED:
             # Its slot may have been given to another meeting meanwhile.
             _refuse_overlap(row, row.original_start, series.duration, field="start")
+        was = row.status
         row.status, row.moved_to = OccurrenceStatus.SCHEDULED, None
-        row.save(update_fields=["status", "moved_to", "updated_at"])
+        row.changed_by = membership.user
+        row.save(update_fields=["status", "moved_to", "changed_by", "updated_at"])
         _calendar_changed(series.pk)
+        if was != OccurrenceStatus.SCHEDULED:
+            _tell_partner(membership, series, row)
     return row
 
 
@@ -111,12 +169,16 @@ def occurrence_move(
         if to <= now:
             raise DomainError(gettext_noop("Must be in the future."), field="to")
         _refuse_overlap(row, to, series.duration)
+        before = (row.status, row.moved_to)
         if to == row.original_start:
             row.status, row.moved_to = OccurrenceStatus.SCHEDULED, None
         else:
             row.status, row.moved_to = OccurrenceStatus.MOVED, to
-        row.save(update_fields=["status", "moved_to", "updated_at"])
+        row.changed_by = membership.user
+        row.save(update_fields=["status", "moved_to", "changed_by", "updated_at"])
         _calendar_changed(series.pk)
+        if (row.status, row.moved_to) != before:
+            _tell_partner(membership, series, row)
     return row
 
 

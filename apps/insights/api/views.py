@@ -50,7 +50,7 @@ class InsightsView(TandemScopedMixin, APIView):
 
     @extend_schema(responses=InsightsSerializer)
     def get(self, request: Request, tandem_id: int) -> Response:
-        return Response(InsightsSerializer(_insights(self, request)).data)
+        return Response(_insights(self, request).as_data())
 
 
 @extend_schema(

@@ -1,11 +1,14 @@
 """Feedback: the existing per-question trends of the feedback app, placed by the month each
-cycle opened, so they sit beside the other figures. Only revealed cycles count: the trends
-come from `apps.feedback.selectors.trends_of`, which applies the blind rule."""
+cycle opened, so they sit beside the other figures. Only revealed cycles count: the ratings
+come from `apps.feedback.selectors.ratings_for_insights`, which applies the blind rule
+(as `trends_of` does for the feedback page), and are summed in SQL for the range only."""
 
 from __future__ import annotations
 
 from datetime import date
 
+from django.db.models import Count, Sum, Value
+from django.db.models.functions import Coalesce, NullIf
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
@@ -16,6 +19,7 @@ from apps.insights.sections.common import Context
 from apps.insights.sections.links import linked
 
 _WHO = {"leader_to_assistant": "leader", "assistant_to_leader": "assistant"}
+_DIRECTION = {who: direction for direction, who in _WHO.items()}
 
 
 # The page that lists the rows each figure counts.
@@ -36,41 +40,61 @@ def _question(key_or_text: str) -> str:
     return str(label) if label is not None else key_or_text
 
 
+def _ratings(ctx: Context) -> list[tuple[date, str, str, int, int]]:
+    """(month the cycle opened, direction, question, sum of ratings, number of ratings) of
+    the range, counted in SQL. One query. A former member's ratings have no direction any
+    more and are left out, as on the feedback page."""
+    rows = (
+        feedback.ratings_for_insights(membership=ctx.membership, start=ctx.start, end=ctx.end)
+        .annotate(
+            month=ctx.month_of("entry__cycle__opens_at"),
+            label=Coalesce(NullIf("question__key", Value("")), "question__text"),
+        )
+        .values_list("month", "entry__author_id", "label")
+        .annotate(total=Sum("rating"), n=Count("id"))
+        .order_by()
+    )
+    found = []
+    for month, author_id, label, total, n in rows:
+        who = ctx.who(author_id)
+        if who in _DIRECTION:
+            found.append((month, _DIRECTION[who], label, total, n))
+    return found
+
+
 def _trends(ctx: Context) -> Figure:
     index = {first: i for i, first in enumerate(ctx.firsts)}
     order = list(QUESTION_LABELS)
     directions = _directions()
-    trends = sorted(
-        feedback.trends_of(membership=ctx.membership),
-        key=lambda t: (
-            order.index(t.question) if t.question in order else len(order),
-            t.question.lower(),
-            list(directions).index(t.direction),
+    # (question, direction) → per month index [sum, n]
+    found: dict[tuple[str, str], dict[int, list[int]]] = {}
+    for month, direction, label, total, n in _ratings(ctx):
+        if month in index:
+            counts = found.setdefault((label, direction), {}).setdefault(index[month], [0, 0])
+            counts[0] += total
+            counts[1] += n
+    keys = sorted(
+        found,
+        key=lambda k: (
+            order.index(k[0]) if k[0] in order else len(order),
+            k[0].lower(),
+            list(directions).index(k[1]),
         ),
     )
     series = []
-    for trend in trends:
-        ratings: dict[int, list[int]] = {}
-        everything: list[int] = []
-        for point in trend.points:
-            month: date = point.opens_at.astimezone(ctx.tz).date().replace(day=1)
-            if month in index:
-                ratings.setdefault(index[month], []).append(point.rating)
-                everything.append(point.rating)
-        if not everything:
-            continue
+    for question, direction in keys:
+        months = found[(question, direction)]
         values: list[float | None] = [
-            round(sum(r) / len(r), 2) if (r := ratings.get(i)) else None
-            for i in range(len(ctx.firsts))
+            round(c[0] / c[1], 2) if (c := months.get(i)) else None for i in range(len(ctx.firsts))
         ]
-        label = _question(trend.question)
+        total, n = (sum(c[i] for c in months.values()) for i in (0, 1))
         series.append(
             Series(
-                f"{slugify(trend.question)[:60]}_{trend.direction}",
-                f"{label} ({directions[trend.direction]})",
-                _WHO[trend.direction],
+                f"{slugify(question)[:60]}_{direction}",
+                f"{_question(question)} ({directions[direction]})",
+                _WHO[direction],
                 values,
-                round(sum(everything) / len(everything), 2),
+                round(total / n, 2),
             )
         )
     return Figure(

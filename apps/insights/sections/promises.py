@@ -120,17 +120,19 @@ def _requests(ctx: Context, now: datetime) -> Tally:
     return tally
 
 
-def _checkins(ctx: Context, now: datetime) -> dict[tuple[date, str], int]:
-    """(month, outcome) → occurrences, by the month of their planned start."""
-    found: dict[tuple[date, str], int] = {}
+def _checkins(ctx: Context, now: datetime) -> dict[tuple[date, str, str], int]:
+    """(month, outcome, who) → occurrences, by the month of their planned start; `who` is
+    the person who skipped or moved it, "unrecorded" when Tandem does not know."""
+    found: dict[tuple[date, str, str], int] = {}
     end = min(ctx.end, now)
     if end <= ctx.start:
         return found
     outcomes = checkins.occurrence_outcomes_for_insights(
         tandem=ctx.tandem, window_start=ctx.start, window_end=end
     )
-    for start, outcome in outcomes:
-        key = (periods.month_of(start, ctx.tandem.timezone), outcome)
+    for start, outcome, by in outcomes:
+        who = ctx.who(by) if by is not None else "unrecorded"
+        key = (periods.month_of(start, ctx.tandem.timezone), outcome, who)
         found[key] = found.get(key, 0) + 1
     return found
 
@@ -256,14 +258,36 @@ def section(ctx: Context) -> Section:
     requests_due, requests_on_time = _series(ctx, "requests", requests, _pair())
     meetings = _checkins(ctx, now)
     as_planned: Tally = {}
-    for (month, outcome), n in meetings.items():
+    for (month, outcome, _who), n in meetings.items():
         _add(as_planned, month, "pair", n if outcome == checkins.AS_PLANNED else 0, n)
     _held, checkins_rate = _series(ctx, "checkins", as_planned, _pair(), "as_planned")
     given = _feedback(ctx)
     _given, feedback_on_time = _series(ctx, "feedback", given, _people())
 
     def outcome_counts(outcome: str, key: str) -> list[Series]:
-        return _pair_counts(ctx, key, [(m, n) for (m, o), n in meetings.items() if o == outcome])
+        return _pair_counts(
+            ctx, key, [(m, n) for (m, o, _who), n in meetings.items() if o == outcome]
+        )
+
+    def outcome_by_who(outcome: str, key: str) -> list[Series]:
+        rows = [(m, who, n) for (m, o, who), n in meetings.items() if o == outcome]
+        series = []
+        labels = {**_people(), "unrecorded": _("Not recorded")}
+        for who, label in labels.items():
+            counted = [(m, n) for m, w, n in rows if w == who]
+            if who in ("former", "unrecorded") and not counted:
+                continue
+            values = per_month(ctx.firsts, counted)
+            series.append(
+                Series(
+                    f"{key}_{who}",
+                    label,
+                    "pair" if who == "unrecorded" else who,
+                    values,
+                    sum(v or 0 for v in values),
+                )
+            )
+        return series
 
     checkins_page = _url(ctx, "checkins:index")
     figures = [
@@ -339,11 +363,12 @@ def section(ctx: Context) -> Section:
             "checkins_skipped",
             _("Check-ins skipped"),
             _(
-                "Check-ins planned in the month that were skipped. Tandem does not record who "
-                "skipped one, so this is the pair's count."
+                "Check-ins planned in the month that were skipped, by who skipped them. "
+                "“Not recorded”: skipped by a new timing of the series, or before Tandem "
+                "recorded who skipped."
             ),
             "count",
-            outcome_counts(checkins.SKIPPED, "checkins_skipped"),
+            outcome_by_who(checkins.SKIPPED, "checkins_skipped"),
             checkins_page,
         ),
         Figure(
@@ -351,11 +376,11 @@ def section(ctx: Context) -> Section:
             _("Check-ins moved"),
             _(
                 "Check-ins planned in the month that were moved to another time (counted in "
-                "the month they were planned for, also when held at the new time). Tandem "
-                "does not record who moved one, so this is the pair's count."
+                "the month they were planned for, also when held at the new time), by who "
+                "moved them. “Not recorded”: moved before Tandem recorded who moved."
             ),
             "count",
-            outcome_counts(checkins.MOVED, "checkins_moved"),
+            outcome_by_who(checkins.MOVED, "checkins_moved"),
             checkins_page,
         ),
         Figure(

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.db.models import Q
+from django.db.models import DurationField, ExpressionWrapper, F, Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -29,17 +29,21 @@ def _durations(
     ctx: Context, field: str, condition: Q
 ) -> tuple[dict[date, list[float]], list[float]]:
     """Hours from logging to `field`, by the month of `field`, and all of them."""
+    # The database subtracts: one duration per row to read instead of two timestamps.
     rows = (
         delegation.decisions_of(membership=ctx.membership)
         .filter(condition, **{f"{field}__gte": ctx.start, f"{field}__lt": ctx.end})
-        .annotate(month=ctx.month_of(field))
-        .values_list("month", "created_at", field)
+        .annotate(
+            month=ctx.month_of(field),
+            waited=ExpressionWrapper(F(field) - F("created_at"), output_field=DurationField()),
+        )
+        .values_list("month", "waited")
         .order_by()
     )
     by_month: dict[date, list[float]] = {}
     every: list[float] = []
-    for month, logged, done in rows:
-        hours = max((done - logged).total_seconds(), 0) / HOUR
+    for month, waited in rows:
+        hours = max(waited.total_seconds(), 0) / HOUR
         by_month.setdefault(month, []).append(hours)
         every.append(hours)
     return by_month, every

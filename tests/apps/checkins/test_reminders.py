@@ -84,7 +84,11 @@ def test_a_skipped_occurrence_gets_no_reminder(
 
     services.reminders_schedule()
 
-    assert not Notice.objects.exists()
+    assert not Notice.objects.filter(kind="checkin_reminder").exists()
+    # The partner was told of the skip, and by whom (the one notice there is).
+    assert list(Notice.objects.values_list("recipient_id", "kind")) == [
+        (pair.assistant.pk, "checkin.changed")
+    ]
 
 
 def test_a_paused_person_gets_no_reminder(
@@ -106,14 +110,15 @@ def test_a_moved_occurrence_is_reminded_at_its_new_time(
     services.occurrence_move(
         membership=pair.leader_membership, series_id=series.pk, start=FIRST, to=moved_to
     )
+    reminders = Notice.objects.filter(kind="checkin_reminder")
     traveller.move_to(AT_LEAD)
     services.reminders_schedule()
-    assert not Notice.objects.exists()
+    assert not reminders.exists()
 
     traveller.move_to(moved_to - timedelta(minutes=30))
     services.reminders_schedule()
 
-    assert sorted(Notice.objects.values_list("not_after", flat=True)) == [moved_to, moved_to]
+    assert sorted(reminders.values_list("not_after", flat=True)) == [moved_to, moved_to]
 
 
 def test_an_action_item_due_is_reminded_once_to_its_owner(

@@ -4,6 +4,7 @@ a 500), and a fixed number of queries whatever the history's length."""
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import UTC, datetime
 from pathlib import Path
@@ -14,8 +15,12 @@ import time_machine
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from rest_framework.test import APIClient
 
 from apps.feedback.models import Appreciation
+from apps.insights import selectors
+from apps.insights.api.serializers import InsightsSerializer
+from apps.tandems.models import Membership
 from tests.conftest import Pair
 
 pytestmark = pytest.mark.django_db
@@ -181,3 +186,22 @@ def test_a_deleted_person_counts_as_former_member(pair: Pair) -> None:
     assert page.status_code == 200
     assert "Former member" in html
     assert _cell_row(_figures_part(html), "Jun 26") == ["0", "0", "1"]
+
+
+def test_the_api_gives_what_its_documented_serializer_gives(pair: Pair, frozen: Any) -> None:
+    """The API builds its JSON directly (`Insights.as_data`); the schema documents it with
+    `InsightsSerializer`. Both give the same document, to the value."""
+    _thank(pair, datetime(2026, 6, 10, 12, tzinfo=UTC))
+    _thank(pair, datetime(2026, 7, 1, 12, tzinfo=UTC), by_leader=True)
+    client = APIClient()
+    client.force_authenticate(pair.leader)
+    answer = client.get(f"/api/v1/tandems/{pair.tandem.pk}/insights/?from=2026-01-01")
+    assert answer.status_code == 200
+    membership = Membership.objects.get(tandem=pair.tandem, user=pair.leader)
+    found = selectors.insights_for(
+        membership=membership, first=datetime(2026, 1, 1).date(), last=NOW.date()
+    )
+    documented = json.loads(json.dumps(InsightsSerializer(found).data, default=str))
+    assert json.loads(answer.content) == documented
+    sent = found.figure("appreciation_sent").series
+    assert [s.total for s in sent] == [1, 1]

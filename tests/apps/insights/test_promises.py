@@ -15,6 +15,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from apps.checkins import services as checkins
+from apps.checkins.models import Occurrence
 from apps.delegation import services as delegation
 from apps.delegation.models import DecisionArea
 from apps.feedback import services as feedback
@@ -228,14 +229,34 @@ def test_checkins_by_their_planned_start(history: Pair):
     # March 4, 11 (skipped), 18 (moved), 25; April 1 (moved, held), 8 (held), 15, 22, 29;
     # May 6 (skipped); 13 May is still ahead.
     assert series_of(figure(found, "checkins_held")) == {"checkins_held_pair": ([0, 2, 4, 0], 6)}
+    # By who skipped or moved: the leader skipped 11 March, the assistant 6 May; the
+    # assistant moved both.
     assert series_of(figure(found, "checkins_skipped")) == {
-        "checkins_skipped_pair": ([0, 1, 0, 1], 2)
+        "checkins_skipped_leader": ([0, 1, 0, 0], 1),
+        "checkins_skipped_assistant": ([0, 0, 0, 1], 1),
     }
-    assert series_of(figure(found, "checkins_moved")) == {"checkins_moved_pair": ([0, 1, 1, 0], 2)}
+    assert series_of(figure(found, "checkins_moved")) == {
+        "checkins_moved_leader": ([0, 0, 0, 0], 0),
+        "checkins_moved_assistant": ([0, 1, 1, 0], 2),
+    }
     assert series_of(figure(found, "checkins_as_planned")) == {
         "checkins_as_planned_pair": ([None, 50.0, 80.0, 0.0], 60.0)
     }
-    assert "does not record who" in figure(found, "checkins_skipped").definition
+
+
+def test_a_move_nobody_recorded_is_counted_as_not_recorded(history: Pair):
+    Occurrence.objects.filter(original_start=wednesday(1, 4)).update(changed_by=None)
+
+    found = section(history.leader_membership)
+
+    moved = figure(found, "checkins_moved")
+    assert series_of(moved) == {
+        "checkins_moved_leader": ([0, 0, 0, 0], 0),
+        "checkins_moved_assistant": ([0, 1, 0, 0], 1),
+        "checkins_moved_unrecorded": ([0, 0, 1, 0], 1),
+    }
+    assert [s.who for s in moved.series] == ["leader", "assistant", "pair"]
+    assert "Not recorded" in moved.definition
 
 
 def test_feedback_by_the_deadline_of_revealed_cycles(history: Pair):
@@ -354,4 +375,7 @@ def test_a_stopped_series_has_no_meetings_after_it_stopped(other_pair: Pair):
 
     # 2, 9 and 16 March; the 23rd and the skipped 30th came after the stop.
     assert series_of(figure(found, "checkins_held")) == {"checkins_held_pair": ([3], 3)}
-    assert series_of(figure(found, "checkins_skipped")) == {"checkins_skipped_pair": ([0], 0)}
+    assert series_of(figure(found, "checkins_skipped")) == {
+        "checkins_skipped_leader": ([0], 0),
+        "checkins_skipped_assistant": ([0], 0),
+    }
