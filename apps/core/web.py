@@ -17,7 +17,7 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied as HttpPermissionDenied
 from django.core.paginator import Page, Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 
 from apps.core.errors import DomainError, NotFound, PermissionDenied
 
@@ -135,11 +135,17 @@ PAGE_SIZE = 50
 
 
 def paginate(
-    request: HttpRequest, items: Any, per_page: int = PAGE_SIZE, *, param: str = "page"
+    request: HttpRequest,
+    items: Any,
+    per_page: int = PAGE_SIZE,
+    *,
+    param: str = "page",
+    query: QueryDict | None = None,
 ) -> Page[Any]:
-    """One page of `items`, numbered by the query parameter `param`; a number out of range or
-    not a number shows the nearest page (Django's `get_page`), never an error page."""
-    return Paginator(items, per_page).get_page(request.GET.get(param))
+    """One page of `items`, numbered by the query parameter `param` (of `query`, default the
+    request's); a number out of range or not a number shows the nearest page (Django's
+    `get_page`), never an error page."""
+    return Paginator(items, per_page).get_page((request.GET if query is None else query).get(param))
 
 
 def query_without(request: HttpRequest, param: str = "page") -> str:

@@ -4,7 +4,7 @@ may read it (as in the API), without the forms."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -20,11 +20,28 @@ from apps.delegation.views.decisions import render_decision
 from apps.tandems.models import Membership
 from apps.tandems.web import member_page
 
+# The review page's own paging parameters, which its forms send back as `queue`.
+_QUEUE_PARAMS = ("requests", "acknowledge")
+
+
+def _queue_of(query: QueryDict) -> str:
+    """The pages of the two lists in `query` (only those, only numbers), as a query string."""
+    kept = QueryDict(mutable=True)
+    for name in _QUEUE_PARAMS:
+        value = query.get(name, "")
+        if value.isdigit():
+            kept[name] = value
+    return kept.urlencode()
+
 
 def _back_to(request: HttpRequest, membership: Membership, decision_id: int) -> str:
+    """Where a form of the review page or the decision page returns: the decision, or the
+    review queue at the pages the leader was on (answering on page 3 stays on page 3)."""
     if request.POST.get("back") == "decision":
         return reverse("delegation:decision", args=[membership.tandem_id, decision_id])
-    return reverse("delegation:review", args=[membership.tandem_id])
+    url = reverse("delegation:review", args=[membership.tandem_id])
+    queue = _queue_of(QueryDict(request.POST.get("queue", "")))
+    return f"{url}?{queue}" if queue else url
 
 
 REVIEW_PER_PAGE = 50
@@ -38,17 +55,24 @@ def _render_review(
     status: int = 200,
 ) -> HttpResponse:
     """Each of the two lists is paged on its own (`requests`, `acknowledge`), so a queue that
-    grew long still renders a bounded page with a constant number of queries."""
+    grew long still renders a bounded page with a constant number of queries. A form shown
+    again with its errors (a POST) is shown on the pages it was sent from."""
     bound = bound or {}
+    pages = QueryDict(request.POST.get("queue", "")) if request.method == "POST" else request.GET
     queue = selectors.review_queue(membership=membership)
     requests_page = paginate(
         request,
         queue.filter(status=DecisionStatus.AWAITING_ANSWER),
         REVIEW_PER_PAGE,
         param="requests",
+        query=pages,
     )
     acknowledge_page = paginate(
-        request, queue.filter(status__in=ACKNOWLEDGEABLE), REVIEW_PER_PAGE, param="acknowledge"
+        request,
+        queue.filter(status__in=ACKNOWLEDGEABLE),
+        REVIEW_PER_PAGE,
+        param="acknowledge",
+        query=pages,
     )
     requests = [
         presenters.ReviewItem(
@@ -71,6 +95,8 @@ def _render_review(
             "to_acknowledge": to_acknowledge,
             "acknowledge_page": acknowledge_page,
             "acknowledge_query": query_without(request, "acknowledge"),
+            # A form posted from here comes back to the same pages.
+            "queue": _queue_of(pages),
         },
         status=status,
     )

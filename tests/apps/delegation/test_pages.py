@@ -919,3 +919,51 @@ def test_each_list_of_the_review_queue_turns_its_own_pages(pair: Pair) -> None:
     assert 'rel="prev" href="?acknowledge=2&amp;requests=2#requests"' in requests
     assert 'rel="next" href="?requests=3&amp;acknowledge=3#acknowledge"' in acknowledge
     assert '<span aria-current="page">Page 3 of 3</span>' in requests
+
+
+def test_answering_on_a_later_page_stays_on_that_page(pair: Pair) -> None:
+    _fill_queue(pair, 120)
+    leader = _client(pair.leader)
+    html = leader.get(_url(pair, "review/"), {"requests": "2", "acknowledge": "3"}).content.decode()
+    queue = '<input type="hidden" name="queue" value="requests=2&amp;acknowledge=3">'
+    assert html.count(queue) == 50 + 20  # every answer and acknowledge form of the page
+    waiting = Decision.objects.filter(tandem=pair.tandem, title="Request 60").get()
+    informed = Decision.objects.filter(tandem=pair.tandem, title="Inform 110").get()
+
+    answered = leader.post(
+        _url(pair, f"decisions/{waiting.pk}/answer/"),
+        {"answer": "approve", "comment": "", "queue": "requests=2&acknowledge=3"},
+    )
+    acknowledged = leader.post(
+        _url(pair, f"decisions/{informed.pk}/acknowledge/"),
+        {"queue": "requests=2&acknowledge=3&next=https://elsewhere.example"},
+    )
+    # A form error is shown on the page it was sent from, with the form bound there.
+    refused = leader.post(
+        _url(pair, f"decisions/{waiting.pk}/answer/"),
+        {"answer": "sideways", "queue": "requests=2&acknowledge=3"},
+    )
+
+    review = _url(pair, "review/")
+    assert answered.status_code == 302
+    assert answered["Location"] == f"{review}?requests=2&acknowledge=3"
+    # Only the two paging numbers come back, nothing else.
+    assert acknowledged["Location"] == f"{review}?requests=2&acknowledge=3"
+    waiting.refresh_from_db()
+    informed.refresh_from_db()
+    assert waiting.answer == "approve" and informed.acknowledged_at is not None
+    assert refused.status_code == 400
+    shown = refused.content.decode().split('id="acknowledge"')[0]
+    assert ">Request 99<" in shown and ">Request 49<" not in shown  # page 2 of the requests
+
+
+def test_a_queue_that_is_not_paging_is_ignored(pair: Pair) -> None:
+    _fill_queue(pair, 2)
+    waiting = Decision.objects.filter(tandem=pair.tandem, title="Request 0").get()
+
+    answered = _client(pair.leader).post(
+        _url(pair, f"decisions/{waiting.pk}/answer/"),
+        {"answer": "approve", "comment": "", "queue": "requests=x&acknowledge=-1"},
+    )
+
+    assert answered["Location"] == _url(pair, "review/")
