@@ -12,6 +12,7 @@ from apps.accounts.forms import PasswordResetForm, SetPasswordForm
 from apps.core.api.views import HealthView, api_not_found
 from apps.home import urls as home_page_urls
 from apps.home import views as home_views
+from apps.notifications import views as notification_views
 from apps.tandems import urls as tandem_page_urls
 
 api_v1 = [
@@ -74,6 +75,8 @@ app_urls = [
         name="password_reset_confirm",
     ),
     path("invitations/<str:token>/", home_views.invitation, name="invitation"),
+    # One-click actions from a notice's e-mail (apps.notifications.actions).
+    path("e/<str:token>/", notification_views.email_action, name="email_action"),
     # Before Django's own: a signed-in person's switch also changes their profile's language.
     path("i18n/setlang/", account_views.set_language, name="set_language"),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -48,6 +48,7 @@ class AuditAction(models.TextChoices):
     FEED_TOKEN_REVOKED = "feed_token_revoked", _("Calendar feed link revoked")
     DATA_EXPORTED = "data_exported", _("Tandem data exported")
     ACCOUNT_DELETED = "account_deleted", _("Account deleted")
+    EMAIL_ACTION = "email_action", _("Action taken through an e-mail link")
 
 
 class AppendOnlyError(RuntimeError):

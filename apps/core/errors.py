@@ -59,6 +59,13 @@ class Conflict(DomainError):
     default_code = "conflict"
 
 
+class Gone(DomainError):
+    """It existed but cannot be used any more: a link used already, or expired."""
+
+    status_code = 410
+    default_code = "gone"
+
+
 class TooManyRequests(DomainError):
     """A limit on how often something may be done (such as sending invitations) is reached;
     `retry_after` says in how many seconds it may be tried again."""

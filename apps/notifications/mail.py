@@ -12,6 +12,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 
 from apps.accounts.models import User
+from apps.notifications import actions
 from apps.notifications.models import Notice
 
 
@@ -36,10 +37,18 @@ def send(
     deliveries.
     """
     base = "digest" if digest else "notice"
+    with translation.override(recipient.language):
+        # One-click actions (apps.notifications.actions): signed links, labels in the
+        # person's language.
+        links = {
+            pk: [(str(label), absolute_url(path)) for label, path in offered]
+            for pk, offered in actions.links_for(notices).items()
+        }
     context = {
         "recipient": recipient,
         "notice": notices[0],
-        "notices": [(n, absolute_url(n.url)) for n in notices],
+        "actions": links[notices[0].pk],
+        "notices": [(n, absolute_url(n.url), links[n.pk]) for n in notices],
         "count": len(notices),
         "url": absolute_url(notices[0].url),
         "inbox_url": absolute_url("/"),

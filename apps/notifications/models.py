@@ -230,3 +230,22 @@ class NotificationPreferences(models.Model):
 
     def __str__(self) -> str:
         return f"notification preferences of {self.user_id}"
+
+
+class ActionUse(models.Model):
+    """An action taken through a link of a notice's e-mail (`apps.notifications.actions`).
+
+    Invariants:
+    - At most one per notice (the database decides when two clicks race): a notice's links
+      are single-use together — once "Approve" was used, "Reject" of the same e-mail is spent.
+    - Written in the transaction of the action itself: an action refused (answered meanwhile
+      on the web, the person no longer in the tandem) leaves no row and changes nothing.
+    - Deleted with its notice (and so with its person).
+    """
+
+    notice = models.OneToOneField(Notice, on_delete=models.CASCADE, related_name="action_use")
+    action = models.CharField(max_length=50)
+    used_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"{self.action} via notice {self.notice_id}"

@@ -7,14 +7,16 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import Resolver404, resolve, reverse
+from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from apps.accounts.models import User
+from apps.core.errors import DomainError
 from apps.core.web import paginate, query_without, refusals_as_http
-from apps.notifications import selectors, services
+from apps.notifications import actions, selectors, services
 from apps.notifications.models import Notice
 
 PAGE_SIZE = 25
@@ -88,3 +90,49 @@ def mark_all_read(request: HttpRequest) -> HttpResponse:
     else:
         messages.info(request, _("Everything was read already."))
     return _back(request)
+
+
+# --- one-click actions from an e-mail (apps.notifications.actions) --------------------------
+
+
+def email_action(request: HttpRequest, token: str) -> HttpResponse:
+    """GET: what the link will do, and a button (nothing changes: link previews and mail
+    scanners open links). POST: do it, once, without signing in. The page speaks the
+    recipient's language, whoever opens it; a link that cannot be used says why (404 not
+    valid or no longer a member, 409 done meanwhile on the web, 410 used or expired)."""
+    try:
+        found = actions.read(token)
+    except DomainError as refused:
+        return _action_page(request, None, problem=refused.message, status=refused.status_code)
+    with translation.override(found.notice.recipient.language):
+        if request.method != "POST":
+            return _action_page(request, found)
+        text = request.POST.get("text", "")[:2000]
+        try:
+            _found, done = actions.action_take(token=token, text=text)
+        except DomainError as refused:
+            if refused.field == "text":
+                return _action_page(
+                    request, found, text=text, text_error=refused.message, status=400
+                )
+            return _action_page(request, found, problem=refused.message, status=refused.status_code)
+        return _action_page(request, found, done=done)
+
+
+def _action_page(
+    request: HttpRequest,
+    found: actions.Found | None,
+    *,
+    problem: str = "",
+    done: str = "",
+    text: str = "",
+    text_error: str = "",
+    status: int = 200,
+) -> HttpResponse:
+    context = {"found": found, "problem": problem, "done": done, "text": text}
+    context["text_error"] = text_error
+    if found is not None:
+        context["open_url"] = _link(found.notice)
+    response = render(request, "notifications/action.html", context, status=status)
+    response["Referrer-Policy"] = "no-referrer"  # the token is in the address
+    return response

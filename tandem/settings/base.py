@@ -126,6 +126,8 @@ LOGOUT_REDIRECT_URL = "login"
 
 # How long an invitation link stays valid.
 TANDEM_INVITATION_TTL = timedelta(days=env_int("TANDEM_INVITATION_TTL_DAYS", 7))
+# How long the one-click links of a notice's e-mail (Approve, Acknowledge, Done, …) work.
+TANDEM_EMAIL_ACTION_TTL = timedelta(days=env_int("TANDEM_EMAIL_ACTION_DAYS", 3))
 # Invitations are e-mails to any address: one person may send this many per hour, and one
 # address receives this many per day (from anyone), so nobody uses Tandem to spam.
 TANDEM_INVITATIONS_PER_HOUR = env_int("TANDEM_INVITATIONS_PER_HOUR", 10)
