@@ -45,6 +45,7 @@ from apps.checkins.selectors.occurrences import (
     occurrences_past_for_tandem,
     occurrences_upcoming_for_tandem,
     parse_start,
+    start_resolve,
 )
 from apps.checkins.selectors.series import (
     feed_user_for_token,
@@ -94,4 +95,5 @@ __all__ = [
     "series_for_feed",
     "series_get",
     "series_of",
+    "start_resolve",
 ]

@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Final
 
 from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext, gettext_noop
 
@@ -33,6 +34,51 @@ def parse_start(value: str) -> datetime:
     return parsed.astimezone(UTC)
 
 
+# Names an occurrence can be addressed by besides its start (`start_resolve`).
+NAMED_STARTS: Final = ("next", "current")
+
+
+def _named_start(series: CheckInSeries, name: str, now: datetime) -> datetime:
+    """`current`: the occurrence under way now (started, not over, not skipped); `next`: the
+    next one to start (not skipped; a moved one at its new time). Its original start, by
+    which it is addressed. NotFound when there is none (a stopped series has no next)."""
+    if name == "current":
+        under_way = [
+            occ
+            for occ in occurrences_between_for(
+                series=series,
+                window_start=now - series.duration + timedelta(microseconds=1),
+                window_end=now + timedelta(microseconds=1),
+            )
+            if occ.status != OccurrenceStatus.SKIPPED
+        ]
+        if not under_way:
+            raise NotFound(gettext_noop("No check-in of this series is under way."))
+        return under_way[-1].original_start
+    if series.active:
+        after = now + timedelta(microseconds=1)
+        for reach in (timedelta(days=42), MAX_WINDOW):
+            ahead = occurrences_between_for(
+                series=series, window_start=after, window_end=after + reach
+            )
+            ahead = [occ for occ in ahead if occ.status != OccurrenceStatus.SKIPPED]
+            if ahead:
+                return ahead[0].original_start
+    raise NotFound(gettext_noop("This series has no next check-in."))
+
+
+def start_resolve(
+    *, membership: Membership, series_id: int | str, value: str, now: datetime | None = None
+) -> datetime:
+    """An occurrence's start from a URL: its key (an aware instant, e.g.
+    2026-03-02T08:00:00Z), or `next` / `current` of the series (the series is read only
+    then; another tandem's series is a 404 as everywhere)."""
+    if value in NAMED_STARTS:
+        series = series_get(membership=membership, series_id=series_id)
+        return _named_start(series, value, now or timezone.now())
+    return parse_start(value)
+
+
 def is_computed_start(series: CheckInSeries, start: datetime) -> bool:
     return occurrences_between(series.schedule, start, start + timedelta(microseconds=1)) == [start]
 
@@ -52,6 +98,10 @@ def occurrence_get(
     *, membership: Membership, series_id: int | str, start: str
 ) -> tuple[CheckInSeries, Occurrence]:
     series = series_get(membership=membership, series_id=series_id)
+    if start in NAMED_STARTS:
+        return series, occurrence_find(
+            series=series, start=_named_start(series, start, timezone.now())
+        )
     return series, occurrence_find(series=series, start=parse_start(start))
 
 

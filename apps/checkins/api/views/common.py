@@ -15,7 +15,11 @@ START = OpenApiParameter(
     "start",
     str,
     OpenApiParameter.PATH,
-    description="The occurrence's computed start in UTC, e.g. 2026-03-02T08:00:00Z (its `key`).",
+    description=(
+        "The occurrence's computed start in UTC, e.g. 2026-03-02T08:00:00Z (its `key`), or "
+        "`next` (the next one to start, not skipped; a moved one at its new time) or "
+        "`current` (the one under way now; 404 when none is)."
+    ),
 )
 ITEM_ID = OpenApiParameter("item_id", int, OpenApiParameter.PATH)
 ICS = {(200, "text/calendar"): OpenApiResponse(OpenApiTypes.STR, description="iCalendar")}

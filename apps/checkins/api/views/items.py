@@ -39,7 +39,9 @@ class AgendaListView(Scoped, APIView):
         item = services.agenda_item_add(
             membership=self.membership,
             series_id=series_id,
-            start=selectors.parse_start(start),
+            start=selectors.start_resolve(
+                membership=self.membership, series_id=series_id, value=start
+            ),
             kind=values["kind"],
             text=values["text"],
             decision_id=values["decision"],
@@ -88,7 +90,9 @@ class OccurrenceActionItemsView(Scoped, APIView):
             owner_id=values["owner"],
             due_date=values["due_date"],
             series_id=series_id,
-            start=selectors.parse_start(start),
+            start=selectors.start_resolve(
+                membership=self.membership, series_id=series_id, value=start
+            ),
         )
         return Response(s.ActionItemSerializer(item).data, status=status.HTTP_201_CREATED)
 
@@ -160,7 +164,9 @@ class RetroListView(Scoped, APIView):
         retro = services.retro_submit(
             membership=self.membership,
             series_id=series_id,
-            start=selectors.parse_start(start),
+            start=selectors.start_resolve(
+                membership=self.membership, series_id=series_id, value=start
+            ),
             **data.validated_data,
         )
         return Response(s.RetroSerializer(retro).data, status=status.HTTP_201_CREATED)

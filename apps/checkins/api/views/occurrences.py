@@ -110,7 +110,9 @@ class OccurrenceDetailView(Scoped, APIView):
         occurrence = services.occurrence_update(
             membership=self.membership,
             series_id=series_id,
-            start=selectors.parse_start(start),
+            start=selectors.start_resolve(
+                membership=self.membership, series_id=series_id, value=start
+            ),
             notes=data.validated_data.get("notes"),
             held=data.validated_data.get("held"),
         )
@@ -124,7 +126,11 @@ class OccurrenceSkipView(Scoped, APIView):
     @extend_schema(request=None, responses=s.OccurrenceSerializer)
     def post(self, request: Request, tandem_id: int, series_id: int, start: str) -> Response:
         occurrence = services.occurrence_skip(
-            membership=self.membership, series_id=series_id, start=selectors.parse_start(start)
+            membership=self.membership,
+            series_id=series_id,
+            start=selectors.start_resolve(
+                membership=self.membership, series_id=series_id, value=start
+            ),
         )
         return Response(s.OccurrenceSerializer(occurrence).data)
 
@@ -136,7 +142,11 @@ class OccurrenceRestoreView(Scoped, APIView):
     @extend_schema(request=None, responses=s.OccurrenceSerializer)
     def post(self, request: Request, tandem_id: int, series_id: int, start: str) -> Response:
         occurrence = services.occurrence_restore(
-            membership=self.membership, series_id=series_id, start=selectors.parse_start(start)
+            membership=self.membership,
+            series_id=series_id,
+            start=selectors.start_resolve(
+                membership=self.membership, series_id=series_id, value=start
+            ),
         )
         return Response(s.OccurrenceSerializer(occurrence).data)
 
@@ -152,7 +162,9 @@ class OccurrenceMoveView(Scoped, APIView):
         occurrence = services.occurrence_move(
             membership=self.membership,
             series_id=series_id,
-            start=selectors.parse_start(start),
+            start=selectors.start_resolve(
+                membership=self.membership, series_id=series_id, value=start
+            ),
             to=data.validated_data["to"],
         )
         return Response(s.OccurrenceSerializer(occurrence).data)
