@@ -13,7 +13,8 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, F, Prefetch, Q, QuerySet, Window
+from django.db.models import Case, CharField, Count, F, Prefetch, Q, QuerySet, Value, When, Window
+from django.db.models.expressions import BaseExpression
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 from django.utils.translation import gettext_noop
@@ -343,6 +344,38 @@ def decisions_for_home(*, user: User, tandem_ids: list[int]) -> dict[int, Decisi
         row["tandem_id"]: DecisionsForHome(row["to_answer"], row["to_acknowledge"], row["waiting"])
         for row in rows
     }
+
+
+def decisions_waiting_for_home(
+    *, tandem_ids: list[int], limit: int
+) -> dict[int, dict[str, list[Decision]]]:
+    """Per tandem of `tandem_ids` (the person's own, as the caller resolved them), the first
+    `limit` decisions that wait, oldest first, in two lists: "awaiting_answer" (requests)
+    and "to_acknowledge"; each decision with `total`, the length of its whole list. One
+    query. Who may act on which is the caller's to say (the leader answers; an assistant
+    waits for their own requests)."""
+    group = Case(
+        When(status=DecisionStatus.AWAITING_ANSWER, then=Value("awaiting_answer")),
+        default=Value("to_acknowledge"),
+        output_field=CharField(),
+    )
+    by_list: list[BaseExpression | F] = [F("tandem_id"), group]
+    rows = (
+        Decision.objects.filter(tandem_id__in=tandem_ids, status__in=NEEDS_ACTION)
+        .select_related("area", "author")
+        .annotate(
+            waiting_list=group,
+            rank=Window(RowNumber(), partition_by=by_list, order_by=[F("created_at"), F("id")]),
+            total=Window(Count("id"), partition_by=by_list),
+        )
+        .filter(rank__lte=limit)
+        .order_by("tandem_id", "waiting_list", "rank")
+    )
+    found: dict[int, dict[str, list[Decision]]] = {}
+    for decision in rows:
+        lists = found.setdefault(decision.tandem_id, {"awaiting_answer": [], "to_acknowledge": []})
+        lists[decision.waiting_list].append(decision)
+    return found
 
 
 def delegation_export_rows(*, membership: Membership) -> dict[str, QuerySet[Any]]:

@@ -9,7 +9,8 @@ their entry. A fixed number of queries, however many tandems the person is in.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
+from typing import Any
 
 from django.utils import timezone
 
@@ -119,3 +120,92 @@ def home_for(
     for invitation in Invitation.objects.open().filter(tandem_id__in=ids).order_by("created_at"):
         homes[invitation.tandem_id].open_invitations.append(invitation)
     return list(homes.values())
+
+
+# --- my week at a glance --------------------------------------------------------------------
+
+WEEK_DAYS = 7
+WEEK_MAX_DAYS = 31
+WEEK_LIST_LIMIT = 20
+
+
+@dataclass
+class Listed:
+    """The first items of a list (at most `WEEK_LIST_LIMIT`) and how many there are."""
+
+    items: list[Any] = field(default_factory=list)
+    total: int = 0
+
+    @classmethod
+    def of(cls, items: list[Any]) -> Listed:
+        return cls(items, items[-1].total if items else 0)
+
+
+@dataclass
+class TandemWeek:
+    """One tandem in the person's week: what is planned and what waits, for them and from
+    them. Lists the person's role does not act on stay empty (an assistant answers no
+    request; a leader has no requests of their own waiting)."""
+
+    membership: Membership
+    partner: Membership | None = None
+    checkins: list[Occurrence] = field(default_factory=list)
+    action_items: Listed = field(default_factory=Listed)
+    waiting_on_partner: Listed = field(default_factory=Listed)
+    requests_to_answer: Listed = field(default_factory=Listed)
+    to_acknowledge: Listed = field(default_factory=Listed)
+    my_requests_waiting: Listed = field(default_factory=Listed)
+    feedback_to_write: list[FeedbackCycle] = field(default_factory=list)
+
+    @property
+    def tandem(self) -> Tandem:
+        return self.membership.tandem
+
+
+def week_for(*, user: User, now: datetime | None = None, days: int = WEEK_DAYS) -> list[TandemWeek]:
+    """The person's week across all their tandems (by name): the check-ins of the next
+    `days` days with their agenda counts, their open action items and those they wait for,
+    the requests and decisions that wait, the feedback to write. A fixed number of queries,
+    however many tandems and rows there are."""
+    now = now or timezone.now()
+    seats = Membership.objects.filter(user_id=user.pk).select_related("tandem")
+    weeks = {m.tandem_id: TandemWeek(m) for m in seats.order_by("tandem__name", "tandem_id")}
+    if not weeks:
+        return []
+    ids = list(weeks)
+    for partner in (
+        Membership.objects.filter(tandem_id__in=ids).exclude(user_id=user.pk).select_related("user")
+    ):
+        weeks[partner.tandem_id].partner = partner
+    until = now + timedelta(days=days)
+    for tid, found in checkins.occurrences_week_for_home(
+        tandem_ids=ids, now=now, until=until
+    ).items():
+        weeks[tid].checkins = found
+    for of_others in (False, True):
+        items = checkins.action_items_for_home(
+            user=user, tandem_ids=ids, limit=WEEK_LIST_LIMIT, of_others=of_others
+        )
+        for tid, listed in items.items():
+            if of_others:
+                weeks[tid].waiting_on_partner = Listed.of(listed)
+            else:
+                weeks[tid].action_items = Listed.of(listed)
+    for tid, lists in delegation.decisions_waiting_for_home(
+        tandem_ids=ids, limit=WEEK_LIST_LIMIT
+    ).items():
+        week = weeks[tid]
+        if week.membership.role == Role.LEADER:
+            week.requests_to_answer = Listed.of(lists["awaiting_answer"])
+            week.to_acknowledge = Listed.of(lists["to_acknowledge"])
+        else:
+            waiting = lists["awaiting_answer"]
+            mine = [d for d in waiting if d.author_id == user.pk]
+            # Requests of a former assistant may wait too; they are not the person's.
+            total = waiting[0].total if waiting and len(mine) == len(waiting) else len(mine)  # type: ignore[attr-defined]
+            week.my_requests_waiting = Listed(mine, total)
+    for tid, cycles in feedback.feedback_cycles_for_home(
+        user=user, tandem_ids=ids, now=now
+    ).items():
+        weeks[tid].feedback_to_write = cycles
+    return list(weeks.values())

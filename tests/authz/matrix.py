@@ -141,6 +141,7 @@ MATRIX: Final[tuple[Row, ...]] = (
         note="home leader's second token: anybody else's is a 404",
     ),
     personal("GET", "/api/v1/me/", 200),
+    personal("GET", "/api/v1/me/week/", 200),
     personal("PATCH", "/api/v1/me/", 200),
     personal("POST", "/api/v1/me/delete/", 204, note="own password"),
     personal("GET", "/api/v1/me/notifications/", 200),

@@ -121,6 +121,18 @@ def me(w: World, n: int) -> str:
     return "/api/v1/me/"
 
 
+def me_week(w: World, n: int) -> str:
+    """The leader's week: `n` more tandems, and in the first `n` series (a meeting each in
+    the week), `n` action items (half the partner's), `n` waiting requests and `n` decisions
+    to acknowledge."""
+    more_tandems(w, n)
+    _series(w, n, start=NOW - timedelta(days=1))
+    _action_items(w, n)
+    _decisions(w, n, status="awaiting_answer")
+    _decisions(w, n, status="awaiting_acknowledgement")
+    return "/api/v1/me/week/"
+
+
 def tokens(w: World, n: int) -> str:
     """The leader signed in from `n` more devices."""
     for index in range(n):
@@ -838,6 +850,7 @@ def insights_csv(w: World, n: int) -> str:
 
 ENDPOINTS: dict[str, Callable[[World, int], str]] = {
     "api-me": me,
+    "api-me-week": me_week,
     "api-me-tokens": tokens,
     "api-tandems": tandems,
     "api-tandem": tandem,

@@ -36,6 +36,10 @@ CEILINGS = {
     # safety 4, balance 4, feedback 2.
     "api-insights": 30,
     "api-insights-csv": 30,
+    # My week: the token, the seats, the partners, the series with their stored rows and
+    # agenda counts (3), my action items and the others' (2), the waiting decisions, the
+    # feedback cycles.
+    "api-me-week": 11,
 }
 SIZES = (1, 10, 100)
 API_PREFIX = "api/v1/"

@@ -13,6 +13,7 @@ from apps.checkins.selectors.for_home import (
     action_items_for_home,
     checkins_export_rows,
     occurrences_upcoming_for_home,
+    occurrences_week_for_home,
 )
 from apps.checkins.selectors.items import (
     CommitmentCounts,
@@ -88,6 +89,7 @@ __all__ = [
     "occurrences_past_for_tandem",
     "occurrences_upcoming_for_home",
     "occurrences_upcoming_for_tandem",
+    "occurrences_week_for_home",
     "parse_start",
     "retro_trend",
     "retros_met_between",

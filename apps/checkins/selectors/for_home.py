@@ -20,7 +20,7 @@ from apps.checkins.models import (
     OccurrenceStatus,
     Retro,
 )
-from apps.checkins.recurrence import next_occurrences
+from apps.checkins.recurrence import next_occurrences, occurrences_between
 from apps.checkins.selectors.occurrences import _combine
 from apps.tandems.models import Membership
 
@@ -63,16 +63,57 @@ def occurrences_upcoming_for_home(
     return upcoming
 
 
+def occurrences_week_for_home(
+    *, tandem_ids: list[int], now: datetime, until: datetime
+) -> dict[int, list[Occurrence]]:
+    """Per tandem of `tandem_ids`, the occurrences of its active series that start in
+    [now, until), skipped ones left out, by actual start, each with `agenda_count` and
+    `open_agenda_count`. Three queries for all the tandems (series, rows, counts)."""
+    series_list = list(CheckInSeries.objects.filter(tandem_id__in=tandem_ids, active=True))
+    if not series_list:
+        return {}
+    starts = {s.pk: occurrences_between(s.schedule, now, until) for s in series_list}
+    computed = {(pk, start) for pk, found in starts.items() for start in found}
+    stored = Occurrence.objects.filter(series_id__in=list(starts)).filter(
+        Q(original_start__in=[start for _pk, start in computed])
+        | Q(status=OccurrenceStatus.MOVED, moved_to__gte=now, moved_to__lt=until)
+    )
+    rows = {
+        (row.series_id, row.original_start): row
+        for row in stored
+        if (row.series_id, row.original_start) in computed or row.status == OccurrenceStatus.MOVED
+    }
+    week = [
+        occ
+        for occ in _combine(series_list, starts, rows, _bare)
+        if occ.status != OccurrenceStatus.SKIPPED and now <= occ.start < until
+    ]
+    counts = {
+        row["occurrence_id"]: row
+        for row in AgendaItem.objects.filter(occurrence_id__in=[o.pk for o in week if o.pk])
+        .values("occurrence_id")
+        .annotate(n=Count("id"), n_open=Count("id", filter=Q(resolved=False)))
+        .order_by()
+    }
+    found: dict[int, list[Occurrence]] = {}
+    for occ in sorted(week, key=lambda occ: (occ.start, occ.series_id)):
+        row = counts.get(occ.pk, {"n": 0, "n_open": 0})
+        occ.agenda_count, occ.open_agenda_count = row["n"], row["n_open"]  # type: ignore[attr-defined]
+        found.setdefault(occ.series.tandem_id, []).append(occ)
+    return found
+
+
 def action_items_for_home(
-    *, user: User, tandem_ids: list[int], limit: int
+    *, user: User, tandem_ids: list[int], limit: int, of_others: bool = False
 ) -> dict[int, list[ActionItem]]:
     """Per tandem of `tandem_ids`, the person's first `limit` open action items (by due date,
-    undated last), each with `total`: how many they have open there. One query."""
+    undated last), each with `total`: how many they have open there. One query. With
+    `of_others`, the open items of everyone else there instead: what the person waits for."""
     by_tandem = [F("tandem_id")]
+    owner = ~Q(owner_id=user.pk) if of_others else Q(owner_id=user.pk)
     items = (
-        ActionItem.objects.filter(
-            tandem_id__in=tandem_ids, owner_id=user.pk, status=ActionItemStatus.OPEN
-        )
+        ActionItem.objects.filter(owner, tandem_id__in=tandem_ids, status=ActionItemStatus.OPEN)
+        .select_related("owner")
         .annotate(
             rank=Window(
                 RowNumber(),

@@ -6,7 +6,10 @@ stay in those apps."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.http import HttpResponse
+from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.permissions import AllowAny
@@ -26,7 +29,9 @@ from apps.checkins import selectors as checkin_selectors
 from apps.checkins.api.views.common import ICS, _ics
 from apps.checkins.feeds import build_calendar
 from apps.contacts import feeds as contact_feeds
+from apps.home import selectors as home_selectors
 from apps.home import services
+from apps.home.api.serializers import WeekQuerySerializer, WeekSerializer
 from apps.home.export import TandemExportSerializer, tandem_export
 from apps.tandems import selectors
 from apps.tandems.api import views as tandem_views
@@ -48,6 +53,23 @@ class MeView(account_views.MeView):
             **data.validated_data,
         )
         return Response(MeSerializer(user).data)
+
+
+class WeekView(APIView):
+    """My week at a glance, across all my tandems: the check-ins of the next days with their
+    agenda counts, my open action items and those I wait for, the requests to answer and
+    decisions to acknowledge (the leader's), my requests waiting (the assistant's), and the
+    feedback to write. A fixed number of queries, whatever the number of tandems."""
+
+    @extend_schema(parameters=[WeekQuerySerializer], responses=WeekSerializer)
+    def get(self, request: Request) -> Response:
+        query = WeekQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        now = timezone.now()
+        days = query.validated_data["days"]
+        weeks = home_selectors.week_for(user=request.user, now=now, days=days)  # type: ignore[arg-type]
+        body = {"from_": now, "to": now + timedelta(days=days), "tandems": weeks}
+        return Response(WeekSerializer(body).data)
 
 
 class TandemDetailView(tandem_views.TandemDetailView):
