@@ -16,6 +16,7 @@ urlpatterns = [
 
 me_pages = [
     path("", views.preferences, name="preferences"),
+    path("week/", views.week, name="week"),
     path("delete/", views.account_delete, name="delete"),
     path("calendar-feed/", views.calendar_feed_create, name="calendar_feed_create"),
     path("calendar-feed/revoke/", views.calendar_feed_revoke, name="calendar_feed_revoke"),

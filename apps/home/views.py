@@ -6,7 +6,8 @@ channels, calendar feed) and deleting one's account."""
 from __future__ import annotations
 
 import contextlib
-from datetime import UTC
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -31,13 +32,14 @@ from apps.accounts.models import User
 from apps.accounts.views import throttle_wait, too_many_attempts
 from apps.checkins import services as checkin_services
 from apps.checkins.models import CalendarFeed
+from apps.checkins.rules import occurrence_key
 from apps.contacts import selectors as contact_selectors
 from apps.core.errors import NotFound
 from apps.core.web import attempt
 from apps.home import services as home_services
 from apps.home.export import TandemExportSerializer, tandem_export
 from apps.home.forms import PreferencesForm
-from apps.home.selectors import home_for
+from apps.home.selectors import home_for, week_for
 from apps.notifications import selectors as notification_selectors
 from apps.notifications import services as notification_services
 from apps.tandems import selectors, services
@@ -48,6 +50,42 @@ from apps.tandems.web import member_page
 
 def _today(user: User) -> Any:
     return timezone.localtime(timezone.now(), ZoneInfo(user.timezone)).date()
+
+
+@dataclass(frozen=True)
+class WeekCheckIn:
+    """A check-in of the week as the page shows it (`key` addresses the occurrence)."""
+
+    series_id: int
+    title: str
+    start: datetime
+    key: str
+    agenda_count: int
+    open_agenda_count: int
+
+
+@login_required
+@require_GET
+def week(request: HttpRequest) -> HttpResponse:
+    """My week at a glance across all my tandems (the page of `GET /api/v1/me/week/`)."""
+    user: User = request.user  # type: ignore[assignment]
+    weeks = week_for(user=user)
+    checkins = {
+        w.tandem.pk: [
+            WeekCheckIn(
+                occ.series_id,
+                occ.series.title,
+                occ.start,
+                occurrence_key(occ.original_start),
+                occ.agenda_count,  # type: ignore[attr-defined]
+                occ.open_agenda_count,  # type: ignore[attr-defined]
+            )
+            for occ in w.checkins
+        ]
+        for w in weeks
+    }
+    rows = [(w, checkins[w.tandem.pk]) for w in weeks]
+    return render(request, "tandems/week.html", {"rows": rows, "today": _today(user)})
 
 
 @login_required

@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 import time_machine
+from django.test import Client
 
 from apps.checkins import services as checkins
 from apps.delegation import services as delegation
@@ -149,3 +150,27 @@ def test_every_tandem_of_mine_and_no_other(week: Pair, other_pair: Pair) -> None
     assert [i["text"] for i in theirs[0]["action_items"]["items"]] == ["Theirs"]
     everything = str(theirs)
     assert "Sign contract" not in everything and "New supplier" not in everything
+
+
+def test_the_page_in_english_and_german(week: Pair) -> None:
+    browser = Client()
+    browser.force_login(week.leader)
+    with time_machine.travel(NOW, tick=False):
+        page = browser.get("/me/week/")
+        week.leader.language = "de"
+        week.leader.save(update_fields=["language"])
+        german = browser.get("/me/week/", HTTP_ACCEPT_LANGUAGE="de")
+
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert f'href="/t/{week.tandem.pk}/check-ins/' in html and "2 agenda items" in html
+    assert "New supplier" in html and "Paper" in html and "Sign contract" in html
+    assert "Book venue" in html and "March" in html
+    assert '<a href="/me/week/">My week</a>' in html  # in the navigation
+    assert "Meine Woche" in german.content.decode()
+    assert "2 Agendapunkte" in german.content.decode()
+
+
+def test_the_page_needs_a_sign_in() -> None:
+    answer = Client().get("/me/week/")
+    assert answer.status_code == 302 and "/accounts/login/" in answer["Location"]
