@@ -45,8 +45,7 @@ def test_skip_move_and_restore_each_reach_the_partner(
     assert told(pair.assistant) == [
         (f"{leader} skipped the check-in “{series.title}” of 2026-03-02 09:00", occurrence),
         (
-            f"{leader} moved the check-in “{series.title}” of 2026-03-02 09:00 "
-            "to 2026-03-02 11:00",
+            f"{leader} moved the check-in “{series.title}” of 2026-03-02 09:00 to 2026-03-02 11:00",
             occurrence,
         ),
     ]
