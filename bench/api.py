@@ -127,13 +127,17 @@ class Figures:
     growth: dict[str, tuple[float, float]] = field(default_factory=dict)  # p50, p95 ratios
     identical: dict[str, bool] = field(default_factory=dict)
     queries: dict[str, int] = field(default_factory=dict)
+    base_queries: dict[str, int] = field(default_factory=dict)  # the baseline's, same answer
     items: dict[str, int] = field(default_factory=dict)
     sizes: dict[str, int] = field(default_factory=dict)  # name → bytes of the API answer
 
 
 def check(servers: list[Server], eps: list[Endpoint], figures: Figures) -> None:
-    """Every answer is 200, and the API's JSON is the stock path's, on every dataset."""
+    """Every answer is 200, the API's JSON is the stock path's, and the baseline's answer is
+    the API's byte for byte (else the run stops: its ratio would mean nothing), on every
+    dataset."""
     for server in servers:
+        server.get(f"/api/v1/{eps[0].api}")  # the token's "last used" write (once a minute)
         for ep in eps:
             status, body, headers = server.get(f"/api/v1/{ep.api}")
             if status != 200:
@@ -146,9 +150,20 @@ def check(servers: list[Server], eps: list[Endpoint], figures: Figures) -> None:
             figures.queries[ep.name] = int(headers.get("X-Bench-Queries", "-1"))
             figures.items[ep.name] = _items(json.loads(body))
             figures.sizes[ep.name] = len(body)
-            base_status, base, _ = server.get(f"/bench/baseline/{ep.baseline}")
+            base_status, base, base_headers = server.get(f"/bench/baseline/{ep.baseline}")
             if base_status != 200:
                 fail(f"baseline {ep.name} on {server.label}: HTTP {base_status}: {base[:300]!r}")
+            if base != body:
+                at = next(
+                    (i for i, (a, b) in enumerate(zip(base, body, strict=False)) if a != b),
+                    min(len(base), len(body)),
+                )
+                fail(
+                    f"the baseline of {ep.name} on {server.label} does not answer the API's "
+                    f"bytes (bench/views.py must follow the API's output), from byte {at}: "
+                    f"API {body[at - 40 : at + 80]!r}, baseline {base[at - 40 : at + 80]!r}"
+                )
+            figures.base_queries[ep.name] = int(base_headers.get("X-Bench-Queries", "-1"))
 
 
 def measure(servers: list[Server], eps: list[Endpoint], *, rounds: int, per_round: int) -> Figures:

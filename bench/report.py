@@ -53,7 +53,8 @@ def _sizes(manifests: dict[str, dict[str, Any]]) -> str:
 
 
 _API_HEADER = (
-    "| list (first page, 50 a page) | items | queries | API p50 ms | baseline p50 ms "
+    "| list (first page, 50 a page) | items | queries, API / baseline | API p50 ms "
+    "| baseline p50 ms "
     "| API / baseline throughput, {large} | same, {small} | JSON vs stock path |\n"
     "|---|---|---|---|---|---|---|---|"
 )
@@ -71,7 +72,8 @@ def _api_section(result: dict[str, Any], backend: str) -> tuple[str, list[tuple[
         api_p50 = figures.latency[name][large][0]
         base_p50 = figures.base_latency[name][large][0]
         rows.append(
-            f"| {name} | {figures.items[name]} | {figures.queries[name]} | {_ms(api_p50)} | "
+            f"| {name} | {figures.items[name]} | {figures.queries[name]} / "
+            f"{figures.base_queries.get(name, '?')} | {_ms(api_p50)} | "
             f"{_ms(base_p50)} | **{ratio_large:.2f}** | {ratio_small:.2f} | "
             f"{'identical' if figures.identical[name] else '**DIFFERENT**'} |"
         )
