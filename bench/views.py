@@ -258,7 +258,7 @@ def baseline_feedback_history(request: HttpRequest, tandem_id: int) -> HttpRespo
         .order_by("-opens_at", "-id")
         .values("id", "title", "opens_at", "closes_at", "closed_at", "revealed_at")
     )
-    submitted: dict[int, dict[int, datetime]] = {}
+    submitted: dict[int, dict[int, datetime | None]] = {}
     for entry in (
         feedback.visible_entries(membership=membership)
         .filter(status=EntryStatus.SUBMITTED)
