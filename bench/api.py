@@ -81,9 +81,13 @@ def endpoints(probe: dict[str, Any]) -> list[Endpoint]:
 
 
 class Server:
-    """gunicorn with one sync worker on a free loopback port, against one database."""
+    """gunicorn on a free loopback port, against one database."""
 
-    def __init__(self, label: str, url: str, var_dir: Path, token: str) -> None:
+    def __init__(
+        self, label: str, url: str, var_dir: Path, token: str, *, deployed: bool = False
+    ) -> None:
+        """`deployed`: gunicorn as docker-compose.yml runs it (deploy/gunicorn.conf.py: three
+        workers, the JSON error worker, the access log), instead of one plain sync worker."""
         self.label = label
         self.token = token  # the probe leader's API token in this dataset
         self.port = free_port()
@@ -94,12 +98,16 @@ class Server:
             "--bind",
             f"127.0.0.1:{self.port}",
         ]
-        args += ["--workers", "1", "--timeout", "120", "--log-level", "warning"]
+        if deployed:
+            args += ["--config", "deploy/gunicorn.conf.py", "--log-level", "warning"]
+        else:
+            args += ["--workers", "1", "--timeout", "120", "--log-level", "warning"]
         # The worker keeps its connection for the run: a backend that ended between two
         # readings would take its CPU time with it.
         env = env_for(url, var_dir, DATABASE_CONN_MAX_AGE="86400")
         self.process = start(args, env, var_dir / f"gunicorn-{label}.log")
         wait_until(self._answers, timeout=60, what=f"gunicorn ({label})")
+        self._workers: list[int] = []
         # PostgreSQL's backends of this database, read through a connection to another one.
         self.database: str | None = None
         self._monitor: psycopg.Connection[Any] | None = None
@@ -109,7 +117,9 @@ class Server:
 
     def processes(self) -> list[int]:
         """The pids that serve a request: the gunicorn workers and their database backends."""
-        pids = children(self.process.pid)
+        if not self._workers or not all(Path(f"/proc/{pid}").exists() for pid in self._workers):
+            self._workers = children(self.process.pid)  # (re)started since
+        pids = list(self._workers)
         if self._monitor is not None:
             rows = self._monitor.execute(
                 "SELECT pid FROM pg_stat_activity"
@@ -240,7 +250,7 @@ def measure(servers: list[Server], eps: list[Endpoint], *, rounds: int, per_roun
     check(servers, eps, figures)
     for server in servers:  # warm-up: imports, caches, the database's buffers
         for ep in eps:
-            for _ in range(3):
+            for _ in range(min(3, per_round)):
                 for variant in VARIANTS:
                     server.get(_path(ep, variant))
     postgres = any(server.database for server in servers)

@@ -7,6 +7,7 @@ from typing import Any
 
 from bench.api import VARIANTS, Figures
 from bench.common import log
+from bench.concurrency import CONNECTIONS, Concurrency
 
 API_GOAL = 0.8  # API throughput / the honest baseline's, at least
 CPU_GOAL = 1.25  # server CPU per request of the API / of the honest baseline, at most
@@ -44,6 +45,18 @@ def report_api(result: dict[str, Any], backend: str) -> None:
             f"p95 {growth[1]:.2f}; {figures.queries[name]} queries; "
             f"identical {figures.identical[name]}"
         )
+    wrk: Concurrency | None = result.get("concurrency")
+    if wrk is not None and wrk.skipped:
+        log(f"  {backend} concurrency: skipped, {wrk.skipped}")
+    elif wrk is not None:
+        for c, rate in wrk.per_second.items():
+            used = wrk.cpu_ms[c]
+            log(
+                f"  {backend} {wrk.list_name}, {_connections(c)} (wrk): API {rate['api']:.0f}/s, "
+                f"baseline {rate['baseline']:.0f}/s ({rate['api'] / rate['baseline']:.2f}); "
+                f"CPU {used['api']:.2f} / {used['baseline']:.2f} ms per request "
+                f"({used['api'] / used['baseline']:.2f})"
+            )
 
 
 def _sizes(manifests: dict[str, dict[str, Any]]) -> str:
@@ -120,6 +133,8 @@ def _api_section(result: dict[str, Any], backend: str) -> tuple[str, list[tuple[
                 worst >= API_GOAL,
             )
         )
+    wrk_text, wrk_goals = _concurrency(result.get("concurrency"), backend)
+    goals += wrk_goals
     growth_rows = []
     for name, (p50_ratio, p95_ratio) in figures.growth.items():
         lg, sm = figures.latency[name][large], figures.latency[name][small]
@@ -162,12 +177,58 @@ does not count in it, so it is the steadiest figure on a shared machine.
 {_CPU_HEADER.format(large=large, small=small)}
 {chr(10).join(cpu_rows)}
 
-Growth, p50 and p95 latency of the API on the {large} dataset / on the {small} one (the p50
-ratio is the median of the rounds' ratios, the p95 ratio that of all rounds' samples):
+{wrk_text}Growth, p50 and p95 latency of the API on the {large} dataset / on the {small} one
+(the p50 ratio is the median of the rounds' ratios, the p95 ratio that of all rounds'
+samples):
 
 | list | p50 ms {large} / {small} | p95 ms {large} / {small} | p50 ratio | p95 ratio |
 |---|---|---|---|---|
 {chr(10).join(growth_rows)}
+"""
+    return text, goals
+
+
+def _connections(count: str) -> str:
+    return "1 connection" if count == "1" else f"{count} connections"
+
+
+def _concurrency(wrk: Concurrency | None, backend: str) -> tuple[str, list[tuple[str, str, bool]]]:
+    """The wrk section (bench/concurrency.py) and its goals: at 1 and at the most
+    connections, the API's throughput and CPU per request against the baseline's."""
+    if wrk is None:
+        return "", []
+    if wrk.skipped:
+        return f"Concurrency: not measured, {wrk.skipped}.\n\n", []
+    goals: list[tuple[str, str, bool]] = []
+    rows = []
+    for c, rate in wrk.per_second.items():
+        cpu = wrk.cpu_ms[c]
+        throughput = rate["api"] / rate["baseline"]
+        cpu_ratio = cpu["api"] / cpu["baseline"]
+        rows.append(
+            f"| {c} | {rate['api']:.0f} | {rate['baseline']:.0f} | **{throughput:.2f}** | "
+            f"{cpu['api']:.2f} | {cpu['baseline']:.2f} | **{cpu_ratio:.2f}** |"
+        )
+        if int(c) in (CONNECTIONS[0], CONNECTIONS[-1]):
+            what = f"{backend}: {wrk.list_name} at {_connections(c)} (wrk), API / baseline"
+            goals.append(
+                (f"{what} throughput ≥ {API_GOAL}", f"{throughput:.2f}", throughput >= API_GOAL)
+            )
+            goals.append(
+                (f"{what} server CPU per request ≤ {CPU_GOAL}", f"{cpu_ratio:.2f}",
+                 cpu_ratio <= CPU_GOAL)
+            )  # fmt: skip
+    text = f"""Concurrency: the {wrk.list_name}, API and baseline, under wrk (a C load generator) at
+{", ".join(wrk.per_second)} connections; gunicorn as docker-compose.yml runs it
+(deploy/gunicorn.conf.py: three sync workers), the first dataset; {wrk.rounds} round(s) of
+{wrk.seconds:.0f} s per (connections, variant), alternating; requests per second: the median
+of the rounds; CPU: the workers and their PostgreSQL backends, per request.
+
+| connections | API requests/s | baseline requests/s | API / baseline | API CPU ms | \
+baseline CPU ms | API / baseline CPU |
+|---|---|---|---|---|---|---|
+{chr(10).join(rows)}
+
 """
     return text, goals
 
