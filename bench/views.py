@@ -1,7 +1,8 @@
 """The benchmark's own views, served by the same gunicorn process as the API.
 
 Baselines (`/bench/baseline/…`): the honest floor of each measured list, the least a
-hand-written Django view can do to give the same answer. Per list, exactly the queries the
+hand-written Django view can do to give the same answer, behind the same middleware in the
+same process. Per list, exactly the queries the
 API's page needs (authentication by token, the membership, the pagination's COUNT, the page
 of 50 read with `values()` through the same scoping selector, in the same order), then each
 row turned into the API's output shape by a plain function written for that one list
