@@ -69,6 +69,37 @@ def stop(process: subprocess.Popen[bytes]) -> None:
             process.wait(timeout=5)
 
 
+def cpu_seconds(pid: int) -> float | None:
+    """The CPU time (user + system) process `pid` has used so far, all its threads; None once
+    it is gone. From the scheduler's count in nanoseconds (`/proc/<pid>/task/*/schedstat`,
+    its first field) where the kernel keeps one; else utime + stime of `/proc/<pid>/stat`,
+    in clock ticks (10 ms each, too coarse for a block of a few requests)."""
+    try:
+        total = 0
+        for task in Path(f"/proc/{pid}/task").iterdir():
+            total += int((task / "schedstat").read_text().split()[0])
+        if total:
+            return total / 1e9
+        fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    except (OSError, ValueError, IndexError):
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def children(pid: int) -> list[int]:
+    """The processes whose parent is `pid` (gunicorn's workers of its master)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue  # gone meanwhile
+            if int(stat.rpartition(")")[2].split()[1]) == pid:
+                found.append(int(entry.name))
+    return found
+
+
 def wait_until(predicate: Callable[[], object], *, timeout: float, what: str) -> None:
     deadline = time.monotonic() + timeout
     while not predicate():

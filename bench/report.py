@@ -5,10 +5,12 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from bench.api import Figures
+from bench.api import VARIANTS, Figures
 from bench.common import log
+from bench.concurrency import CONNECTIONS, Concurrency
 
-API_GOAL = 0.5  # API throughput at least half the baseline's
+API_GOAL = 0.8  # API throughput / the honest baseline's, at least
+CPU_GOAL = 1.25  # server CPU per request of the API / of the honest baseline, at most
 GROWTH_GOAL = 1.3  # large / small latency
 DELIVERY_GOAL = 1000  # notices per second
 BACKLOG_GOAL = 1.5  # one pass, large / small backlog
@@ -31,12 +33,30 @@ def report_api(result: dict[str, Any], backend: str) -> None:
     figures: Figures = result["figures"]
     for name in figures.ratio:
         ratios = ", ".join(f"{k} {v:.2f}" for k, v in figures.ratio[name].items())
+        stock = ", ".join(f"{v:.2f}" for v in figures.stock_ratio[name].values())
+        cpu = ", ".join(
+            f"{figures.cpu_ratio(name, k):.2f} (stock {figures.cpu_ratio(name, k, 'stock'):.2f})"
+            for k in figures.cpu_ms[name]
+        )
         growth = figures.growth.get(name, (float("nan"),) * 2)
         log(
-            f"  {backend} {name:24} API/baseline {ratios}; growth p50 {growth[0]:.2f} "
+            f"  {backend} {name:24} API/baseline {ratios} (stock {stock}); "
+            f"CPU/request vs baseline {cpu}; growth p50 {growth[0]:.2f} "
             f"p95 {growth[1]:.2f}; {figures.queries[name]} queries; "
             f"identical {figures.identical[name]}"
         )
+    wrk: Concurrency | None = result.get("concurrency")
+    if wrk is not None and wrk.skipped:
+        log(f"  {backend} concurrency: skipped, {wrk.skipped}")
+    elif wrk is not None:
+        for c, rate in wrk.per_second.items():
+            used = wrk.cpu_ms[c]
+            log(
+                f"  {backend} {wrk.list_name}, {_connections(c)} (wrk): API {rate['api']:.0f}/s, "
+                f"baseline {rate['baseline']:.0f}/s ({rate['api'] / rate['baseline']:.2f}); "
+                f"CPU {used['api']:.2f} / {used['baseline']:.2f} ms per request "
+                f"({used['api'] / used['baseline']:.2f})"
+            )
 
 
 def _sizes(manifests: dict[str, dict[str, Any]]) -> str:
@@ -53,9 +73,16 @@ def _sizes(manifests: dict[str, dict[str, Any]]) -> str:
 
 
 _API_HEADER = (
-    "| list (first page, 50 a page) | items | queries | API p50 ms | baseline p50 ms "
-    "| API / baseline throughput, {large} | same, {small} | JSON vs stock path |\n"
-    "|---|---|---|---|---|---|---|---|"
+    "| list (first page, 50 a page) | items | queries, API / baseline "
+    "| p50 ms, API / stock / baseline | API / baseline throughput, {large} | same, {small} "
+    "| stock / baseline, {large} | same, {small} | JSON vs stock path |\n"
+    "|---|---|---|---|---|---|---|---|---|"
+)
+_CPU_HEADER = (
+    "| list | CPU ms per request, API / stock / baseline, {large} | same, {small} "
+    "| API / baseline CPU, {large} | same, {small} | stock / baseline, {large} "
+    "| same, {small} |\n"
+    "|---|---|---|---|---|---|---|"
 )
 
 
@@ -65,15 +92,38 @@ def _api_section(result: dict[str, Any], backend: str) -> tuple[str, list[tuple[
     large, small = sizes
     goals: list[tuple[str, str, bool]] = []
     rows = []
+    cpu_rows = []
     for name in figures.ratio:
         ratio_large = figures.ratio[name][large]
         ratio_small = figures.ratio[name][small]
-        api_p50 = figures.latency[name][large][0]
-        base_p50 = figures.base_latency[name][large][0]
+        p50 = " / ".join(
+            _ms(latency[name][large][0])
+            for latency in (figures.latency, figures.stock_latency, figures.base_latency)
+        )
         rows.append(
-            f"| {name} | {figures.items[name]} | {figures.queries[name]} | {_ms(api_p50)} | "
-            f"{_ms(base_p50)} | **{ratio_large:.2f}** | {ratio_small:.2f} | "
+            f"| {name} | {figures.items[name]} | {figures.queries[name]} / "
+            f"{figures.base_queries.get(name, '?')} | {p50} | **{ratio_large:.2f}** | "
+            f"{ratio_small:.2f} | {figures.stock_ratio[name][large]:.2f} | "
+            f"{figures.stock_ratio[name][small]:.2f} | "
             f"{'identical' if figures.identical[name] else '**DIFFERENT**'} |"
+        )
+        cpu = {
+            size: " / ".join(f"{figures.cpu_ms[name][size][v]:.2f}" for v in VARIANTS)
+            for size in sizes
+        }
+        cpu_large, cpu_small = figures.cpu_ratio(name, large), figures.cpu_ratio(name, small)
+        cpu_rows.append(
+            f"| {name} | {cpu[large]} | {cpu[small]} | **{cpu_large:.2f}** | {cpu_small:.2f} | "
+            f"{figures.cpu_ratio(name, large, 'stock'):.2f} | "
+            f"{figures.cpu_ratio(name, small, 'stock'):.2f} |"
+        )
+        worst_cpu = max(cpu_large, cpu_small)
+        goals.append(
+            (
+                f"{backend}: {name}, API / baseline server CPU per request ≤ {CPU_GOAL}",
+                f"{worst_cpu:.2f}",
+                worst_cpu <= CPU_GOAL,
+            )
         )
         worst = min(ratio_large, ratio_small)
         goals.append(
@@ -83,18 +133,20 @@ def _api_section(result: dict[str, Any], backend: str) -> tuple[str, list[tuple[
                 worst >= API_GOAL,
             )
         )
+    wrk_text, wrk_goals = _concurrency(result.get("concurrency"), backend)
+    goals += wrk_goals
     growth_rows = []
-    for name, (p50, p95) in figures.growth.items():
+    for name, (p50_ratio, p95_ratio) in figures.growth.items():
         lg, sm = figures.latency[name][large], figures.latency[name][small]
         growth_rows.append(
             f"| {name} | {_ms(lg[0])} / {_ms(sm[0])} | {_ms(lg[1])} / {_ms(sm[1])} | "
-            f"**{p50:.2f}** | **{p95:.2f}** |"
+            f"**{p50_ratio:.2f}** | **{p95_ratio:.2f}** |"
         )
-        worst = max(p50, p95)
+        worst = max(p50_ratio, p95_ratio)
         goals.append(
             (
                 f"{backend}: {name}, growth p50/p95 large / small ≤ {GROWTH_GOAL}",
-                f"{p50:.2f} / {p95:.2f}",
+                f"{p50_ratio:.2f} / {p95_ratio:.2f}",
                 worst <= GROWTH_GOAL,
             )
         )
@@ -107,19 +159,76 @@ def _api_section(result: dict[str, Any], backend: str) -> tuple[str, list[tuple[
         )
     )
     text = f"""Datasets: {_sizes(result["manifests"])}.
-{figures.rounds} interleaved rounds × {figures.per_round} requests per (list, dataset, API or
-baseline); one gunicorn sync worker per dataset, one client on loopback, requests one after
-the other (so throughput = 1 / latency).
+{figures.rounds} interleaved rounds × {figures.per_round} requests per (list, dataset,
+variant); one gunicorn sync worker per dataset, one client on loopback, requests one after
+the other (so throughput = 1 / latency). Three variants of each list: the API as deployed;
+the stock path (the same view through DRF's stock serializers and renderer, without
+`apps/core/api/fast.py`); and the honest baseline, a hand-written view that runs the same
+queries as the API's page (authentication, membership, COUNT, the page) and answers the
+API's bytes, checked before measuring (`bench/views.py`).
 
 {_API_HEADER.format(large=large, small=small)}
 {chr(10).join(rows)}
 
-Growth, p50 and p95 latency of the API on the {large} dataset / on the {small} one (the p50
-ratio is the median of the rounds' ratios, the p95 ratio that of all rounds' samples):
+Server CPU per request: the CPU time of {figures.cpu_scope} (`/proc`, read before and after
+each block of requests), over all rounds, divided by the requests. The neighbours' load
+does not count in it, so it is the steadiest figure on a shared machine.
+
+{_CPU_HEADER.format(large=large, small=small)}
+{chr(10).join(cpu_rows)}
+
+{wrk_text}Growth, p50 and p95 latency of the API on the {large} dataset / on the {small} one
+(the p50 ratio is the median of the rounds' ratios, the p95 ratio that of all rounds'
+samples):
 
 | list | p50 ms {large} / {small} | p95 ms {large} / {small} | p50 ratio | p95 ratio |
 |---|---|---|---|---|
 {chr(10).join(growth_rows)}
+"""
+    return text, goals
+
+
+def _connections(count: str) -> str:
+    return "1 connection" if count == "1" else f"{count} connections"
+
+
+def _concurrency(wrk: Concurrency | None, backend: str) -> tuple[str, list[tuple[str, str, bool]]]:
+    """The wrk section (bench/concurrency.py) and its goals: at 1 and at the most
+    connections, the API's throughput and CPU per request against the baseline's."""
+    if wrk is None:
+        return "", []
+    if wrk.skipped:
+        return f"Concurrency: not measured, {wrk.skipped}.\n\n", []
+    goals: list[tuple[str, str, bool]] = []
+    rows = []
+    for c, rate in wrk.per_second.items():
+        cpu = wrk.cpu_ms[c]
+        throughput = rate["api"] / rate["baseline"]
+        cpu_ratio = cpu["api"] / cpu["baseline"]
+        rows.append(
+            f"| {c} | {rate['api']:.0f} | {rate['baseline']:.0f} | **{throughput:.2f}** | "
+            f"{cpu['api']:.2f} | {cpu['baseline']:.2f} | **{cpu_ratio:.2f}** |"
+        )
+        if int(c) in (CONNECTIONS[0], CONNECTIONS[-1]):
+            what = f"{backend}: {wrk.list_name} at {_connections(c)} (wrk), API / baseline"
+            goals.append(
+                (f"{what} throughput ≥ {API_GOAL}", f"{throughput:.2f}", throughput >= API_GOAL)
+            )
+            goals.append(
+                (f"{what} server CPU per request ≤ {CPU_GOAL}", f"{cpu_ratio:.2f}",
+                 cpu_ratio <= CPU_GOAL)
+            )  # fmt: skip
+    text = f"""Concurrency: the {wrk.list_name}, API and baseline, under wrk (a C load generator) at
+{", ".join(wrk.per_second)} connections; gunicorn as docker-compose.yml runs it
+(deploy/gunicorn.conf.py: three sync workers), the first dataset; {wrk.rounds} round(s) of
+{wrk.seconds:.0f} s per (connections, variant), alternating; requests per second: the median
+of the rounds; CPU: the workers and their PostgreSQL backends, per request.
+
+| connections | API requests/s | baseline requests/s | API / baseline | API CPU ms | \
+baseline CPU ms | API / baseline CPU |
+|---|---|---|---|---|---|---|
+{chr(10).join(rows)}
+
 """
     return text, goals
 

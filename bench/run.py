@@ -10,9 +10,10 @@ its own). Every figure that matters is a ratio of two things measured in the sam
 median of several rounds: the machine may be shared and noisy. Nothing here asserts a time.
 
 - api            generate the large and the small dataset on PostgreSQL (bench/data.py), serve
-                 each with gunicorn and measure the main lists against their baselines
-                 (bench/api.py): API / baseline throughput, growth large / small, queries per
-                 request, JSON identical to the stock code path.
+                 each with gunicorn and measure the main lists, the API and the stock DRF
+                 path against their honest baselines (bench/api.py, bench/views.py):
+                 throughput and server CPU per request as ratios to the baseline, growth
+                 large / small, queries per request, JSON identical to the stock code path.
 - sqlite         the same on the embedded default, SQLite.
 - notifications  delivery throughput through Redis and a real worker, and one dispatch pass
                  with a large vs a small backlog (bench/notifications.py).
@@ -41,7 +42,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench import api
+from bench import api, concurrency
 from bench.common import (
     PYTHON,
     ROOT,
@@ -66,8 +67,10 @@ class Plan:
     def __init__(self, quick: bool) -> None:
         self.quick = quick
         self.sizes = ("quick-large", "quick-small") if quick else ("large", "small")
-        self.rounds = 3 if quick else 15
-        self.per_round = 3 if quick else 10
+        self.rounds = 3 if quick else 15  # at least 3: each variant in each place once
+        self.per_round = 2 if quick else 10
+        self.wrk_rounds = 1 if quick else 3  # bench/concurrency.py
+        self.wrk_seconds = 1.0 if quick else 5.0
 
 
 def migrate(database_url: str, work: Path) -> None:
@@ -108,7 +111,20 @@ def api_part(plan: Plan, urls: dict[str, str], work: Path, backend: str) -> dict
     finally:
         for server in servers:
             server.stop()
-    return {"figures": figures, "manifests": manifests}
+    result: dict[str, Any] = {"figures": figures, "manifests": manifests}
+    if backend == "postgresql":
+        size = plan.sizes[0]
+        ep = api.endpoints(probe)[0]
+        log(f"  concurrency (wrk): {ep.name}, {size} dataset …")
+        result["concurrency"] = concurrency.measure(
+            urls[size],
+            manifests[size]["token"],
+            ep,
+            work / "server-deployed",
+            rounds=plan.wrk_rounds,
+            seconds=plan.wrk_seconds,
+        )
+    return result
 
 
 def main() -> None:
@@ -125,6 +141,10 @@ def main() -> None:
         for part in ("api", "sqlite"):
             if part in saved["results"]:
                 saved["results"][part]["figures"] = api.Figures(**saved["results"][part]["figures"])
+                if "concurrency" in saved["results"][part]:
+                    saved["results"][part]["concurrency"] = concurrency.Concurrency(
+                        **saved["results"][part]["concurrency"]
+                    )
         document = report(saved["results"], Plan(False), *saved["header"])
         DOC.write_text(document)
         log(f"written to {DOC.relative_to(ROOT)}")
