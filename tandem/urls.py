@@ -25,6 +25,7 @@ api_v1 = [
     path("", include("apps.feedback.api.urls")),
     path("", include("apps.contacts.api.urls")),
     path("", include("apps.insights.api.urls")),
+    path("", include("apps.search.api.urls")),
 ]
 
 # Every page of one tandem lives under /t/<tandem_id>/ and resolves the person's seat first
@@ -44,6 +45,7 @@ app_urls = [
     path("t/<int:tandem_id>/", include(tandem_pages)),
     path("inbox/", include("apps.notifications.urls")),
     path("contacts/", include("apps.contacts.urls")),
+    path("search/", include("apps.search.urls")),
     path("me/", include(([*home_page_urls.me_pages, *account_page_urls.urlpatterns], "accounts"))),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

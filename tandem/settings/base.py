@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "apps.feedback",
     "apps.contacts",
     "apps.insights",
+    "apps.search",
     "apps.home",
     "apps.audit",
 ]

@@ -82,6 +82,8 @@ def _accept(world: World, caller: User | None) -> dict[str, Any]:
 
 
 BODIES: dict[tuple[str, str], Body] = {
+    # A GET's "body" is its query string.
+    ("GET", "/api/v1/search/"): lambda w, c: {"q": "decision"},
     ("POST", "/api/v1/auth/signup/"): lambda w, c: {
         "email": f"new{next(_serial)}@example.org",
         "password": "a long new passphrase",

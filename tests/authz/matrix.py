@@ -142,6 +142,7 @@ MATRIX: Final[tuple[Row, ...]] = (
     ),
     personal("GET", "/api/v1/me/", 200),
     personal("GET", "/api/v1/me/week/", 200),
+    personal("GET", "/api/v1/search/", 200, note="finds only the caller's tandems' rows"),
     personal("PATCH", "/api/v1/me/", 200),
     personal("POST", "/api/v1/me/delete/", 204, note="own password"),
     personal("GET", "/api/v1/me/notifications/", 200),

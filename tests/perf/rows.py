@@ -133,6 +133,15 @@ def me_week(w: World, n: int) -> str:
     return "/api/v1/me/week/"
 
 
+def search(w: World, n: int) -> str:
+    """`n` matching decisions, action items and goals in `n` more tandems' company."""
+    more_tandems(w, n)
+    _decisions(w, n, status="awaiting_answer")
+    _action_items(w, n)
+    _goals(w, n)
+    return "/api/v1/search/?q=decision"
+
+
 def tokens(w: World, n: int) -> str:
     """The leader signed in from `n` more devices."""
     for index in range(n):
@@ -851,6 +860,7 @@ def insights_csv(w: World, n: int) -> str:
 ENDPOINTS: dict[str, Callable[[World, int], str]] = {
     "api-me": me,
     "api-me-week": me_week,
+    "api-search": search,
     "api-me-tokens": tokens,
     "api-tandems": tandems,
     "api-tandem": tandem,

@@ -40,6 +40,8 @@ CEILINGS = {
     # agenda counts (3), my action items and the others' (2), the waiting decisions, the
     # feedback cycles.
     "api-me-week": 11,
+    # Search: the token, the seats, then per kind of row (6) the page's rows and the count.
+    "api-search": 14,
 }
 SIZES = (1, 10, 100)
 API_PREFIX = "api/v1/"
