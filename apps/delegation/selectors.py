@@ -35,7 +35,7 @@ from apps.delegation.models import (
     MatrixChange,
     MatrixChangeKind,
 )
-from apps.delegation.terms import check_area_open, terms_in_force
+from apps.delegation.terms import area_at, check_area_open
 from apps.tandems.models import Membership
 from apps.tandems.selectors import tandems_for
 
@@ -279,12 +279,13 @@ def decision_classification_preview(
     terms: MatrixTerms | None = None
     elevation: Elevation | None = None
     if area_id is not None:
-        area = areas_of(membership=membership).filter(pk=area_id).first()
-        if area is None:
-            raise NotFound(gettext_noop("Not found."))
         at = decided_at or timezone.now()
+        then = area_at(areas_of(membership=membership), area_id=area_id, at=at)
+        if then is None:
+            raise NotFound(gettext_noop("Not found."))
+        area = then.area
         check_area_open(area, at=at)
-        terms, elevation = terms_in_force(area=area, at=at)
+        terms, elevation = then.terms, then.elevation
     verdict = classify(terms=terms, amount=amount, author_role=AuthorRole(membership.role))
     return ClassificationPreview(area=area, terms=terms, elevation=elevation, verdict=verdict)
 

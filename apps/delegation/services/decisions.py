@@ -44,7 +44,7 @@ from apps.delegation.services.notices import (
     _leader_of,
     _notify_leader_of_new,
 )
-from apps.delegation.terms import check_area_open, limit_currency_at, terms_in_force
+from apps.delegation.terms import AreaAt, area_at, check_area_open
 from apps.notifications.services import notify
 from apps.tandems import access
 from apps.tandems.models import Membership
@@ -122,10 +122,12 @@ def decision_log(
     _check_existed(membership, decided_at, since=tandem.created_at, message=_BEFORE_TANDEM)
 
     area: DecisionArea | None = None
+    then: AreaAt | None = None
     if area_id is not None:
-        area = DecisionArea.objects.filter(tandem=tandem, pk=area_id).first()
-        if area is None:
+        then = area_at(DecisionArea.objects.filter(tandem=tandem), area_id=area_id, at=decided_at)
+        if then is None:
             raise DomainError(gettext("No such area in this tandem."), field="area")
+        area = then.area
         check_area_open(area, at=decided_at)
         _check_existed(membership, decided_at, since=area.created_at, message=_BEFORE_AREA)
     goal = _goal_of(tandem, goal_id)
@@ -142,10 +144,10 @@ def decision_log(
     terms: MatrixTerms | None = None
     elevation: Elevation | None = None
     limit_currency = ""
-    if area is not None:
-        terms, elevation = terms_in_force(area=area, at=decided_at)
+    if then is not None:
+        terms, elevation = then.terms, then.elevation
         if terms.limit_amount is not None:
-            limit_currency = limit_currency_at(area=area, at=decided_at)
+            limit_currency = then.limit_currency
             if amount is not None and currency != limit_currency:
                 raise DomainError(
                     gettext("This area's limit is in %(currency)s; give the amount in it.")

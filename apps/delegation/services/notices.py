@@ -150,31 +150,38 @@ def _author_name(decision: Decision) -> str:
 
 
 def _notify_leader_of_new(decision: Decision) -> None:
+    # What the leader is told, by the decision's status; nothing of their own decisions or
+    # of those within authority (and then the leader is not even read).
+    if decision.status == DecisionStatus.AWAITING_ANSWER:
+        kind, suffix = "decision.request", "request"
+    elif decision.status == DecisionStatus.AWAITING_ACKNOWLEDGEMENT:
+        kind, suffix = "decision.inform", "inform"
+    elif decision.status == DecisionStatus.NEEDS_AREA:
+        kind, suffix = "decision.no_area", "no_area"
+    elif decision.status == DecisionStatus.FLAGGED:
+        # The most serious class of decision reaches the leader whether or not a check-in
+        # is planned; in their next window, not as an urgent push.
+        kind, suffix = "decision.outside_authority", "outside_authority"
+    else:
+        return
     leader = _leader_of(decision.tandem_id)
     if leader is None:
         return
+    not_after = None
     with translation.override(leader.language):
         values = {"who": _author_name(decision), "title": decision.title}
-        kind, suffix, not_after = "", "", None
-        if decision.status == DecisionStatus.AWAITING_ANSWER:
-            kind, suffix, not_after = "decision.request", "request", decision.due_at
+        if suffix == "request":
+            not_after = decision.due_at
             if decision.classification == Classification.NEEDS_AGREEMENT:
                 title = gettext("%(who)s asks for your agreement: %(title)s") % values
             else:
                 title = gettext("%(who)s asks for your advice: %(title)s") % values
-        elif decision.status == DecisionStatus.AWAITING_ACKNOWLEDGEMENT:
-            kind, suffix = "decision.inform", "inform"
+        elif suffix == "inform":
             title = gettext("%(who)s decided: %(title)s") % values
-        elif decision.status == DecisionStatus.NEEDS_AREA:
-            kind, suffix = "decision.no_area", "no_area"
+        elif suffix == "no_area":
             title = gettext("No decision area fits yet: %(title)s") % values
-        elif decision.status == DecisionStatus.FLAGGED:
-            # The most serious class of decision reaches the leader whether or not a
-            # check-in is planned; in their next window, not as an urgent push.
-            kind, suffix = "decision.outside_authority", "outside_authority"
-            title = gettext("Outside the agreed authority: %(who)s decided %(title)s") % values
         else:
-            return
+            title = gettext("Outside the agreed authority: %(who)s decided %(title)s") % values
         body = decision.rationale
         if decision.due_at is not None:
             due = timezone.localtime(decision.due_at, timezone=ZoneInfo(leader.timezone))

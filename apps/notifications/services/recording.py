@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import datetime
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from apps.accounts.models import User
+from apps.core.db import insert_unless_exists
 from apps.notifications import timing
 from apps.notifications.models import (
     Channel,
@@ -71,8 +72,8 @@ def notify(
 
     Idempotent on (`recipient`, `key`): a second call with the same key returns the notice
     recorded first and changes nothing, also when two transactions race (the unique
-    constraint decides; the loser re-reads inside its savepoint). Runs inside the caller's
-    transaction and enqueues nothing, so it works with the broker down.
+    constraint decides in the insert itself; the loser reads the winner's notice). Runs
+    inside the caller's transaction and enqueues nothing, so it works with the broker down.
 
     - `due_at` (default now): when the notice becomes due; it goes out at the first instant
       after that in the person's own hours (quiet hours, and the weekly window unless urgent).
@@ -85,27 +86,25 @@ def notify(
     if not key or not kind or not title:
         raise ValueError("notify needs a kind, a key and a title")
 
-    with transaction.atomic():
-        existing = Notice.objects.filter(recipient=recipient, key=key).first()
-        if existing is not None:
-            return existing
-        try:
-            with transaction.atomic():
-                notice = Notice.objects.create(
-                    recipient=recipient,
-                    tandem=tandem,
-                    kind=kind,
-                    key=key,
-                    title=title[:200],
-                    body=body,
-                    url=url,
-                    due_at=due_at,
-                    urgent=urgent,
-                    not_after=not_after,
-                    expires_at=expires_at,
-                )
-        except IntegrityError:
-            # Another transaction recorded the same (recipient, key) first and has committed.
+    notice = Notice(
+        recipient=recipient,
+        tandem=tandem,
+        kind=kind,
+        key=key,
+        title=title[:200],
+        body=body,
+        url=url,
+        due_at=due_at,
+        urgent=urgent,
+        not_after=not_after,
+        expires_at=expires_at,
+    )
+    # No savepoint of its own: nothing in here is expected to fail, and inside the caller's
+    # transaction (the usual case) a failure rolls that back anyway; alone, it is one.
+    with transaction.atomic(savepoint=False):
+        # One statement decides, also between two transactions racing: the second waits for
+        # the first's insert and then inserts nothing (the unique constraint on the key).
+        if not insert_unless_exists(notice, unique=("recipient", "key")):
             return Notice.objects.get(recipient=recipient, key=key)
         email_at = timing.delivery_time(
             due=due_at, prefs=preferences_of(recipient), urgent=urgent, not_after=not_after
