@@ -16,7 +16,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from apps.accounts.rules import valid_timezones
+from apps.accounts.forms import TimezoneField
 from apps.checkins.models import ActionItemStatus, AgendaKind, CheckInSeries
 from apps.checkins.recurrence import (
     ALL_DAYS,
@@ -224,8 +224,10 @@ class SeriesForm(TextPolicyForm):
     local_time = forms.TimeField(
         label=_("Time"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
     )
-    timezone = forms.ChoiceField(
-        label=_("Timezone"), help_text=_("The time stays the same here across daylight saving.")
+    timezone = TimezoneField(
+        label=_("Timezone"),
+        max_length=64,
+        help_text=_("The time stays the same here across daylight saving."),
     )
     duration_minutes = forms.IntegerField(
         label=_("Duration (minutes)"), min_value=1, max_value=24 * 60, initial=30
@@ -245,10 +247,6 @@ class SeriesForm(TextPolicyForm):
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["timezone"].choices = [(tz, tz) for tz in sorted(valid_timezones())]  # type: ignore[attr-defined]
 
     def recurrence_fields(self) -> dict[str, Any]:
         """The service's recurrence arguments: only those the chosen rhythm uses (a single

@@ -11,7 +11,7 @@ from django import forms
 from django.utils import timezone as dj_timezone
 from django.utils.translation import gettext_lazy as _
 
-from apps.accounts.forms import LocalDateTimeField, TimeInput, timezone_choices
+from apps.accounts.forms import LocalDateTimeField, TimeInput, TimezoneField
 from apps.accounts.models import Language, User, Weekday
 from apps.accounts.services import PREFERENCE_FIELDS
 from apps.core.text import TextPolicyForm
@@ -29,7 +29,7 @@ class PreferencesForm(TextPolicyForm):
 
     display_name = forms.CharField(label=_("Your name"), max_length=120, required=False)
     language = forms.ChoiceField(label=_("Language"), choices=Language.choices)
-    timezone = forms.ChoiceField(label=_("Timezone"))
+    timezone = TimezoneField(label=_("Timezone"), max_length=64)
     quiet_hours_start = forms.TimeField(
         label=_("Quiet from"), required=False, widget=TimeInput(), input_formats=["%H:%M"]
     )
@@ -64,7 +64,6 @@ class PreferencesForm(TextPolicyForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["timezone"].choices = timezone_choices()  # type: ignore[attr-defined]
         for name, kind in EMAIL_KIND_FIELDS.items():
             self.fields[name] = forms.BooleanField(label=kind.label, required=False)
 

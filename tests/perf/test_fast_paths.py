@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 import pytest
 import time_machine
 
+from apps.checkins.api.serializers import OccurrenceSerializer
 from apps.core.api import fast
 from apps.core.api.fast import JSONRenderer
 from apps.delegation.api.serializers import DecisionSerializer
@@ -25,7 +26,9 @@ from tests.perf.rows import ENDPOINTS
 pytestmark = pytest.mark.django_db
 
 
-@pytest.mark.parametrize("serializer", [DecisionSerializer, NoticeSerializer, HistorySerializer])
+@pytest.mark.parametrize(
+    "serializer", [DecisionSerializer, NoticeSerializer, HistorySerializer, OccurrenceSerializer]
+)
 def test_the_hot_serializers_compile_to_a_fast_plan(serializer: type) -> None:
     assert fast._plan_for(serializer) is not None
 
@@ -80,6 +83,40 @@ def test_the_fast_lists_answer_the_same_for_rows_with_empty_relations() -> None:
         assert served.status_code == reference.status_code == 200
         assert served.json() == reference.json()
         assert served.json()["results"]
+
+
+def test_the_occurrences_list_answers_the_stock_bytes_for_every_kind_of_occurrence() -> None:
+    """Untouched, with notes and agenda, skipped, moved inside and into the window, held: the
+    plain-values path writes the same bytes as model instances through DRF's serializer."""
+    from datetime import timedelta
+
+    from apps.checkins.models import Occurrence, OccurrenceStatus
+
+    leader, assistant = UserFactory(), UserFactory()
+    tandem = TandemFactory(seats__leader=leader, seats__assistant=assistant)
+    world = rows.world(tandem, leader, assistant)
+    now = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
+    (series,) = rows._series(world)
+    touched = rows._touched(world, series, 6, after=now)
+    rows._agenda(world, touched[0], 3)
+    Occurrence.objects.filter(pk=touched[1].pk).update(notes="Grüße, „Gegenüber“")
+    Occurrence.objects.filter(pk=touched[3].pk).update(
+        status=OccurrenceStatus.MOVED, moved_to=touched[3].original_start + timedelta(hours=2)
+    )
+    Occurrence.objects.filter(pk=touched[4].pk).update(
+        status=OccurrenceStatus.MOVED, moved_to=now + timedelta(days=2)
+    )
+    Occurrence.objects.filter(pk=touched[5].pk).update(status=OccurrenceStatus.HELD)
+    base = f"{world.base}/checkins/{series.pk}/occurrences/"
+    window = "from=2026-06-01T00:00:00%2B02:00&to=2026-09-01T00:00:00Z"
+    for url in (f"{base}?next=12", f"{base}?{window}", base):
+        with time_machine.travel(now, tick=False):
+            served = world.client.get(url)
+            with fast.stock():
+                reference = world.client.get(url)
+        assert served.status_code == reference.status_code == 200
+        assert served.content == reference.content
+        assert served.json()
 
 
 def test_the_fast_lists_read_the_columns_their_serializer_shows() -> None:

@@ -23,6 +23,7 @@ from apps.checkins.models import (
 from apps.checkins.recurrence import LAST_DAY, MAX_COUNT, MAX_INTERVAL, NTH_VALUES, Frequency
 from apps.checkins.rescheduling import ChangeKind, NotKept
 from apps.checkins.services import MAX_DURATION, MAX_LEAD
+from apps.core.api.fast import FastSerializerMixin
 from apps.core.api.serializers import AwareDateTimeField, InputSerializer, MultiLineCharField
 
 
@@ -214,7 +215,7 @@ class SeriesRescheduledSerializer(SeriesSerializer):
         read_only_fields = fields
 
 
-class OccurrenceSerializer(serializers.Serializer[Occurrence]):
+class OccurrenceSerializer(FastSerializerMixin, serializers.Serializer[Occurrence]):
     series = serializers.IntegerField(source="series_id", read_only=True)
     key = serializers.SerializerMethodField(help_text="The occurrence's id in URLs.")
     original_start = serializers.DateTimeField(read_only=True)

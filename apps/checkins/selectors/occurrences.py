@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
-from typing import Final
+from typing import Any, Final
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
@@ -112,17 +112,71 @@ def _with_counts(qs: QuerySet[Occurrence]) -> QuerySet[Occurrence]:
     )
 
 
+# The columns of an occurrence the API's list shows (with its agenda counts).
+PLAIN_COLUMNS: Final = (
+    "series_id",
+    "original_start",
+    "status",
+    "moved_to",
+    "notes",
+    "agenda_count",
+    "open_agenda_count",
+)
+
+
+class OccurrenceRow:
+    """An occurrence of a list read as plain values (`PLAIN_COLUMNS`) instead of a model
+    instance, for the API's fast read path: the same attributes the list's serializer reads,
+    `start` computed as `Occurrence.start` does, and the series already loaded."""
+
+    __slots__ = (*PLAIN_COLUMNS, "series")
+    original_start: datetime
+    moved_to: datetime | None
+
+    def __init__(self, series: CheckInSeries, **values: Any) -> None:
+        self.series = series
+        for name, value in values.items():
+            setattr(self, name, value)
+
+    @property
+    def start(self) -> datetime:
+        return self.moved_to or self.original_start
+
+
+def _untouched(series: CheckInSeries, start: datetime, plain: bool) -> Any:
+    if plain:
+        return OccurrenceRow(
+            series,
+            series_id=series.pk,
+            original_start=start,
+            status=OccurrenceStatus.SCHEDULED.value,
+            moved_to=None,
+            notes="",
+            agenda_count=0,
+            open_agenda_count=0,
+        )
+    row = Occurrence(series=series, original_start=start)
+    row.agenda_count = row.open_agenda_count = 0  # type: ignore[attr-defined]
+    return row
+
+
+def _read(series: CheckInSeries, qs: QuerySet[Occurrence], plain: bool) -> list[Any]:
+    if plain:
+        return [OccurrenceRow(series, **values) for values in qs.values(*PLAIN_COLUMNS)]
+    found = list(qs)
+    for row in found:
+        row.series = series  # already loaded; no query per row
+    return found
+
+
 def _merge(
-    series: CheckInSeries, starts: list[datetime], rows: list[Occurrence]
-) -> list[Occurrence]:
+    series: CheckInSeries, starts: list[datetime], rows: list[Any], plain: bool
+) -> list[Any]:
     by_start = {row.original_start: row for row in rows}
-    merged: list[Occurrence] = []
+    merged: list[Any] = []
     for start in starts:
         row = by_start.pop(start, None)
-        if row is None:
-            row = Occurrence(series=series, original_start=start)
-            row.agenda_count = row.open_agenda_count = 0  # type: ignore[attr-defined]
-        merged.append(row)
+        merged.append(_untouched(series, start, plain) if row is None else row)
     # Rows moved into the window from a computed start outside it.
     merged.extend(by_start.values())
     merged.sort(key=lambda occ: (occ.start, occ.original_start))
@@ -130,10 +184,11 @@ def _merge(
 
 
 def occurrences_between_for(
-    *, series: CheckInSeries, window_start: datetime, window_end: datetime
+    *, series: CheckInSeries, window_start: datetime, window_end: datetime, plain: bool = False
 ) -> list[Occurrence]:
     """The series' occurrences starting in [window_start, window_end): computed starts merged
-    with the stored rows (one query), ordered by their actual start."""
+    with the stored rows (one query), ordered by their actual start, each with its series and
+    agenda counts; as `OccurrenceRow`s when `plain`."""
     if window_end <= window_start:
         raise DomainError(gettext_noop("Must be after 'from'."), field="to")
     if window_end - window_start > MAX_WINDOW:
@@ -147,18 +202,21 @@ def occurrences_between_for(
             | Q(original_start__gte=window_start, original_start__lt=window_end)
         )
     )
-    merged = _merge(series, starts, list(rows))
+    merged = _merge(series, starts, _read(series, rows, plain), plain)
     # A row moved out of the window is still listed at its original slot only if its new
     # start is inside; otherwise it belongs to another window.
     return [occ for occ in merged if window_start <= occ.start < window_end]
 
 
-def occurrences_next_for(*, series: CheckInSeries, after: datetime, n: int) -> list[Occurrence]:
+def occurrences_next_for(
+    *, series: CheckInSeries, after: datetime, n: int, plain: bool = False
+) -> list[Occurrence]:
+    """The next `n` occurrences after `after`, as `occurrences_between_for` gives them."""
     if not 1 <= n <= MAX_NEXT:
         raise DomainError(gettext("Must be from 1 to %(max)s.") % {"max": MAX_NEXT}, field="next")
     starts = next_occurrences(series.schedule, after, n)
     rows = _with_counts(Occurrence.objects.filter(series=series, original_start__in=starts))
-    return _merge(series, starts, list(rows))
+    return _merge(series, starts, _read(series, rows, plain), plain)
 
 
 def _past_starts(series: CheckInSeries, now: datetime, limit: int) -> list[datetime]:
@@ -245,12 +303,20 @@ def _combine(
 
 
 def occurrences_upcoming_for_tandem(
-    *, tandem: Tandem, now: datetime, n: int = 10
+    *,
+    tandem: Tandem,
+    now: datetime,
+    n: int = 10,
+    series: list[CheckInSeries] | None = None,
 ) -> list[Occurrence]:
     """The next `n` occurrences of the tandem's active series, by actual start, including one
     that is going on now and skipped ones (so they can be restored). Untouched occurrences are
-    unsaved rows. Three queries, whatever the number of occurrences."""
-    series_list = list(series_of(tandem=tandem).filter(active=True))
+    unsaved rows. Three queries, whatever the number of occurrences; two when the caller
+    passes the tandem's `series`, already read (the inactive ones among them are left out)."""
+    if series is None:
+        series_list = list(series_of(tandem=tandem).filter(active=True))
+    else:
+        series_list = [s for s in series if s.active and s.tandem_id == tandem.pk]
     starts = {
         series.pk: next_occurrences(series.schedule, now - series.duration, n)
         for series in series_list
@@ -264,11 +330,19 @@ def occurrences_upcoming_for_tandem(
 
 
 def occurrences_past_for_tandem(
-    *, tandem: Tandem, now: datetime, limit: int = 12
+    *,
+    tandem: Tandem,
+    now: datetime,
+    limit: int = 12,
+    series: list[CheckInSeries] | None = None,
 ) -> list[Occurrence]:
     """The last `limit` occurrences of all the tandem's series (also ended and inactive ones)
-    that have ended by `now`, newest first, each with `page_retros`. Three queries."""
-    series_list = list(series_of(tandem=tandem))
+    that have ended by `now`, newest first, each with `page_retros`. Three queries; two when
+    the caller passes the tandem's `series`, already read."""
+    if series is None:
+        series_list = list(series_of(tandem=tandem))
+    else:
+        series_list = [s for s in series if s.tandem_id == tandem.pk]
     starts = {
         series.pk: _past_starts(series, now - series.duration, limit) for series in series_list
     }

@@ -31,19 +31,22 @@ def _index_context(
     tandem = membership.tandem
     now = timezone.now()
     day = today()
-    all_series = [
-        SeriesView.of(s)
-        for s in selectors.series_of(tandem=tandem).order_by("-active", "start_date", "id")
-    ]
+    # Read once: the lists below and the occurrences of every series.
+    series = list(selectors.series_of(tandem=tandem).order_by("-active", "start_date", "id"))
+    all_series = [SeriesView.of(s) for s in series]
     current = [s for s in all_series if s.active and not s.has_ended_by(day)]
     earlier = [s for s in all_series if s not in current]
     upcoming = [
         OccurrenceView.of(occ, now)
-        for occ in selectors.occurrences_upcoming_for_tandem(tandem=tandem, now=now, n=UPCOMING)
+        for occ in selectors.occurrences_upcoming_for_tandem(
+            tandem=tandem, now=now, n=UPCOMING, series=series
+        )
     ]
     past = [
         OccurrenceView.of(occ, now)
-        for occ in selectors.occurrences_past_for_tandem(tandem=tandem, now=now, limit=PAST)
+        for occ in selectors.occurrences_past_for_tandem(
+            tandem=tandem, now=now, limit=PAST, series=series
+        )
     ]
     commitments = selectors.commitments_by_member(tandem=tandem, today=day)
     members = [row.member for row in commitments]

@@ -323,7 +323,8 @@ def test_either_member_plans_a_series_in_every_rhythm(
             {"timezone": "Mars/Olympus"},
             {
                 "timezone": [
-                    "Select a valid choice. Mars/Olympus is not one of the available choices."
+                    "“Mars/Olympus” is not a timezone we know. Choose one from the list or type"
+                    " its IANA name, e.g. Europe/Berlin."
                 ]
             },
         ),

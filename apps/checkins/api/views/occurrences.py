@@ -19,6 +19,7 @@ from apps.checkins import selectors, services
 from apps.checkins.api import serializers as s
 from apps.checkins.api.views.common import SERIES_ID, START, TANDEM_ID, Scoped
 from apps.checkins.models import CheckInSeries, Occurrence
+from apps.core.api import fast
 from apps.core.api.serializers import NAIVE_DATE_TIME
 from apps.core.errors import DomainError
 
@@ -45,7 +46,11 @@ from apps.core.errors import DomainError
     ]
 )
 class OccurrenceListView(Scoped, APIView):
-    """Occurrences in a window (`from`/`to`, at most 400 days) or the next N (default 10)."""
+    """Occurrences in a window (`from`/`to`, at most 400 days) or the next N (default 10).
+
+    Read as plain values (`selectors.OccurrenceRow`) and written by the compiled serializer
+    (`apps.core.api.fast`); inside `fast.stock()` as model instances through DRF's path, with
+    the same answer (tests/perf/test_fast_paths.py)."""
 
     @extend_schema(responses=s.OccurrenceSerializer(many=True))
     def get(self, request: Request, tandem_id: int, series_id: int) -> Response:
@@ -64,16 +69,19 @@ class OccurrenceListView(Scoped, APIView):
                 # In UTC: PostgreSQL refuses offsets beyond ±15:59, which ISO 8601 allows.
                 bounds[name] = value.astimezone(UTC)
             found = selectors.occurrences_between_for(
-                series=series, window_start=bounds["from"], window_end=bounds["to"]
+                series=series,
+                window_start=bounds["from"],
+                window_end=bounds["to"],
+                plain=fast.enabled(),
             )
         else:
             try:
                 n = int(params.get("next", "10"))
             except ValueError:
                 raise DomainError(gettext_noop("A whole number."), field="next") from None
-            found = selectors.occurrences_next_for(series=series, after=timezone.now(), n=n)
-        for occurrence in found:
-            occurrence.series = series  # already loaded; no query per row
+            found = selectors.occurrences_next_for(
+                series=series, after=timezone.now(), n=n, plain=fast.enabled()
+            )
         # With many=True the instance is a list; the stubs type it as one object.
         return Response(s.OccurrenceSerializer(found, many=True).data)  # type: ignore[arg-type]
 
