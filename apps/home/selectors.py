@@ -77,6 +77,26 @@ class TandemHome:
         )
 
 
+def _seats_with_partners(
+    user: User, *, tandem_id: int | None = None
+) -> list[tuple[Membership, Membership | None]]:
+    """The person's seats (or the one in `tandem_id`), by tandem name, each with the other
+    member if the seat beside is taken. Two queries."""
+    seats = Membership.objects.filter(user_id=user.pk).select_related("tandem")
+    if tandem_id is not None:
+        seats = seats.filter(tandem_id=tandem_id)
+    mine = list(seats.order_by("tandem__name", "tandem_id"))
+    if not mine:
+        return []
+    partners = {
+        partner.tandem_id: partner
+        for partner in Membership.objects.filter(tandem_id__in=[m.tandem_id for m in mine])
+        .exclude(user_id=user.pk)
+        .select_related("user")
+    }
+    return [(seat, partners.get(seat.tandem_id)) for seat in mine]
+
+
 def home_for(
     *, user: User, now: datetime | None = None, tandem_id: int | None = None
 ) -> list[TandemHome]:
@@ -87,19 +107,13 @@ def home_for(
     submitted yet.
     """
     now = now or timezone.now()
-    seats = Membership.objects.filter(user_id=user.pk).select_related("tandem")
-    if tandem_id is not None:
-        seats = seats.filter(tandem_id=tandem_id)
     homes = {
-        m.tandem_id: TandemHome(membership=m) for m in seats.order_by("tandem__name", "tandem_id")
+        seat.tandem_id: TandemHome(membership=seat, partner=partner)
+        for seat, partner in _seats_with_partners(user, tandem_id=tandem_id)
     }
     if not homes:
         return []
     ids = list(homes)
-    for partner in (
-        Membership.objects.filter(tandem_id__in=ids).exclude(user_id=user.pk).select_related("user")
-    ):
-        homes[partner.tandem_id].partner = partner
     for tid, waiting in delegation.decisions_for_home(user=user, tandem_ids=ids).items():
         home = homes[tid]
         if home.is_leader:
@@ -168,15 +182,12 @@ def week_for(*, user: User, now: datetime | None = None, days: int = WEEK_DAYS) 
     the requests and decisions that wait, the feedback to write. A fixed number of queries,
     however many tandems and rows there are."""
     now = now or timezone.now()
-    seats = Membership.objects.filter(user_id=user.pk).select_related("tandem")
-    weeks = {m.tandem_id: TandemWeek(m) for m in seats.order_by("tandem__name", "tandem_id")}
+    weeks = {
+        seat.tandem_id: TandemWeek(seat, partner) for seat, partner in _seats_with_partners(user)
+    }
     if not weeks:
         return []
     ids = list(weeks)
-    for partner in (
-        Membership.objects.filter(tandem_id__in=ids).exclude(user_id=user.pk).select_related("user")
-    ):
-        weeks[partner.tandem_id].partner = partner
     until = now + timedelta(days=days)
     for tid, found in checkins.occurrences_week_for_home(
         tandem_ids=ids, now=now, until=until

@@ -207,7 +207,8 @@ def test_an_inform_decision_is_acknowledged(pair: Pair) -> None:
     assert decision.status == DecisionStatus.ACKNOWLEDGED
 
 
-def test_an_action_item_due_is_marked_done(pair: Pair) -> None:
+def _due_item_links(pair: Pair) -> tuple[ActionItem, dict[str, str]]:
+    """An action item of the leader's, due today, and the links of its due reminder."""
     item = checkins.action_item_create(
         membership=pair.assistant_membership,
         text="Send the minutes",
@@ -215,7 +216,11 @@ def test_an_action_item_due_is_marked_done(pair: Pair) -> None:
         due_date=timezone.localdate(),
     )
     checkins.action_items_remind_due(now=timezone.now() + timedelta(hours=1))
-    links = _links(_mailed(_notice(pair, "action_item_due")))
+    return item, _links(_mailed(_notice(pair, "action_item_due")))
+
+
+def test_an_action_item_due_is_marked_done(pair: Pair) -> None:
+    item, links = _due_item_links(pair)
 
     done = Client().post(links["Done"])
 
@@ -226,14 +231,7 @@ def test_an_action_item_due_is_marked_done(pair: Pair) -> None:
 
 
 def test_an_action_item_closed_meanwhile(pair: Pair) -> None:
-    item = checkins.action_item_create(
-        membership=pair.assistant_membership,
-        text="Send the minutes",
-        owner_id=pair.leader.pk,
-        due_date=timezone.localdate(),
-    )
-    checkins.action_items_remind_due(now=timezone.now() + timedelta(hours=1))
-    links = _links(_mailed(_notice(pair, "action_item_due")))
+    item, links = _due_item_links(pair)
     checkins.action_item_update(
         membership=pair.leader_membership, item_id=item.pk, status=ActionItemStatus.DROPPED
     )
