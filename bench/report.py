@@ -431,13 +431,25 @@ a weekly check-in with {sizes["meetings"]} meetings, {sizes["action_items"]:,} a
   shows whatever sections exist); each is a fixed number of aggregate queries grouped by
   month in the tandem's timezone, so {years} years cost the same queries as one and only
   the grouped rows grow.
+- Every query reads the range only: partial indexes on a decision's moments (answered,
+  due, acknowledged, outcome recorded), the ratings summed in SQL, a wait's duration
+  subtracted in SQL, the API's JSON built directly (`Insights.as_data`). Before these
+  (2026-12-05, same machine): 138 ms for the last year, 171 ms for five years, 7.7× and
+  9.6× the decision log.
+- What is left over the goal of 2× the decision log's first page: about 28 aggregate
+  queries of six sections (each ~1 ms with the ORM's compilation) and the replay of growth
+  suggestions over the whole matrix and request history (`delegation.selectors.
+  growth_history`, ~20 ms at ten thousand decisions: it needs every answered request to
+  know the runs of approvals at the start of the range). Meeting the goal needs the closed
+  months' figures kept as rows (and the replay's state at each month's end), counted once
+  by an idempotent task, with the current month counted live; not built.
 """
     return text, goals
 
 
 OPTIMISATIONS = """## What was changed for these figures
 
-Notifications (`apps/notifications/services.py`, `tasks.py`):
+Notifications (`apps/notifications/services/`, `tasks.py`):
 
 - **Database connections persist in the worker.** Celery's Django fix-up closed the
   connection around every task (a new PostgreSQL connection per delivery: most of the old
@@ -479,6 +491,32 @@ API (read paths; every answer identical to the stock path, checked by
   makes one query per table (22), constant in the rows but above 8: it is neither a list
   nor a detail.
 
+Write path (the assistant logging a decision, `POST …/decisions/`; counted by
+`tests/perf/test_write_path.py` as a real request sends them, BEGIN and COMMIT included, the
+token's read not): **16 statements → 8** (17 → 8 in an area with a money limit), on
+PostgreSQL and SQLite alike.
+
+- **A notice is one INSERT.** `notify` read the key, then inserted inside a savepoint of its
+  own (and one around both) to survive a concurrent insert of the same key: six statements.
+  It is now `INSERT … ON CONFLICT (recipient, key) DO NOTHING RETURNING id`
+  (`apps/core/db.py`) in the caller's transaction, and the deliveries: two. A concurrent
+  insert of the same key waits for the first and inserts nothing, so the notice is still
+  recorded once (`tests/integration/test_notifications_delivery.py`); a repeated key costs
+  the insert that does nothing and the read of the notice that is there.
+- **The area comes with its terms.** The terms in force at the decision's time, its limit's
+  currency and the elevation in force are subqueries of the area's read
+  (`delegation.terms.area_at`, shared with the classification preview): one query instead
+  of three or four.
+- **The answer is built from the logged decision**, not read back (the same bytes, checked
+  for unrounded amounts, offsets, elevations, goals, a late log and the leader's own).
+- The leader is read only when a notice goes to them (not for the leader's own decisions).
+
+CPU per request of the POST over the decision-log GET (a page of 50 of 200 decisions), in
+one process with its PostgreSQL backend (`bench/write.py`, by hand; median of the rounds'
+ratios, several runs each while other work ran on the machine, load 2.3–6.9): on PostgreSQL
+1.43–1.63 before, 0.89–1.16 after; on SQLite 1.07–1.15 before, 0.97–1.03 after. The goal
+is ≤ 1.2.
+
 Contact care (`apps/contacts/selectors.py`, `services/window.py`, `tasks.py`):
 
 - **The window reads plain values.** `suggestions_for` (the window page and every person
@@ -496,6 +534,42 @@ Contact care (`apps/contacts/selectors.py`, `services/window.py`, `tasks.py`):
   500 per five-minute beat tick would announce 20,000 people over more than three hours.
   A full pass of the periodic task now enqueues the next at once. Each person costs one
   query less (the notice's names come from the suggestions already read).
+
+Pages and the occurrences list (measured 2026-12-05 in one process on PostgreSQL with
+`django.test.Client`, the test environment's template instrumentation switched off,
+`time.process_time` over 30 requests, before and after in the same hour while other work
+loaded the two cores, so only the ratios mean much; "API" is the API's cost for the same
+content in the same run):
+
+| request | queries | bytes | CPU ms | page / API |
+|---|---|---|---|---|
+| preferences | 7 → 7 | 49,477 → 19,932 | 49.5 → 30.3 | 5.6× → 3.6× (¹) |
+| check-ins, 1 row of each | 16 → 14 | 70,477 → 40,932 | 108.1 → 75.5 | 5.4× → 4.0× (²) |
+| check-ins, 100 rows of each | 16 → 14 | 89,765 → 60,220 | 134.8 → 92.0 | |
+| occurrences, next 100 (API) | 4 → 4 | 25,506 (same bytes) | 15.6 → 13.1 | |
+
+Each cell is before → after. (¹) against `me` + `me/notifications`; (²) against the
+series list and the next 10 occurrences.
+
+- **The timezone control** (`apps.accounts.forms.TimezoneField`, used by the preferences,
+  sign-up, plan-a-check-in and new-timing forms) lists 99 common zones by region plus the
+  zone chosen now, with a labelled text field for any other IANA zone (validated against
+  zoneinfo, the error at the field), written directly instead of ~600 `<option>`s through a
+  template each: about 5.5 kB instead of 30 kB per form, and most of the pages' CPU.
+- **The check-ins page** reads the tandem's series once for its lists and both occurrence
+  lists (16 → 14 queries). It is still ~4× the API for the same content, **not met** (goal
+  2×): the plan-a-check-in form (15 fields through Django's form templates, ~20 % of the
+  page) and the many translated blocks remain; moving the form to a page of its own, or
+  caching its unbound HTML per language, timezone and day, would be the next step.
+- **The occurrences list** reads its stored rows as plain values (`OccurrenceRow`) and
+  writes them through the compiled serializer; in an earlier run on SQLite, next 100 took
+  10.5–13.0 ms before and 7.6–8.2 ms after (stock path 11.8–15.4 ms). Its bytes equal
+  the stock path's (`tests/perf/test_fast_paths.py`).
+- `tests/perf/test_page_weights.py` renders every page route of a tandem with 100 of
+  everything: five pages are over 200 kB and listed there as not met (matrix ~400 kB,
+  vision ~390 kB, one check-in with 100 agenda and action items ~275 kB, a contact with 100
+  touches ~212 kB, the contact tags ~205 kB); the check-ins and preferences pages make the
+  same number of queries at 1, 10 and 100 rows.
 """
 
 
