@@ -366,6 +366,9 @@ SPECTACULAR_SETTINGS = {
         "OccasionKindEnum": "apps.contacts.models.OccasionKind",
         "TouchDirectionEnum": "apps.contacts.models.Direction",
         "ContactChannelEnum": "apps.contacts.models.Channel",
+        # A person's seat in a kept-rate, or "former" for someone who left.
+        "SeatOrFormerEnum": ["leader", "assistant", "former"],
+        "RoleEnum": "apps.tandems.models.Role",
     },
 }
 

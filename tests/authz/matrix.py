@@ -278,6 +278,7 @@ MATRIX: Final[tuple[Row, ...]] = (
     member("DELETE", T + "/agenda-items/{item_id}/", 403, 204, item_id="agenda_item_id"),
     member("GET", T + "/action-items/", 200),
     member("POST", T + "/action-items/", 201),
+    member("GET", T + "/action-items/kept/", 200),
     member("GET", T + "/action-items/{item_id}/", 200, item_id="action_item_id"),
     member("PATCH", T + "/action-items/{item_id}/", 200, item_id="action_item_id"),
     # --- feedback -----------------------------------------------------------------------

@@ -464,6 +464,7 @@ QUERY_REPAIRS: dict[tuple[str, str], Callable[[dict[str, Any], World], None]] = 
     ("GET", "/api/v1/search/"): _search_words,
     ("GET", "/api/v1/tandems/{tandem_id}/insights/"): _insights_range,
     ("GET", "/api/v1/tandems/{tandem_id}/insights/csv/"): _insights_range,
+    ("GET", "/api/v1/tandems/{tandem_id}/action-items/kept/"): _insights_range,
     ("GET", "/api/v1/tandems/{tandem_id}/checkins/{series_id}/occurrences/"): _window,
 }
 

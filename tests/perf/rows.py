@@ -847,6 +847,14 @@ def _insight_rows(w: World, n: int) -> None:
     )
 
 
+def action_items_kept(w: World, n: int) -> str:
+    """`n` action items due yesterday, half of them the assistant's."""
+    for item in _action_items(w, n):
+        item.due_date = NOW.date() - timedelta(days=1)
+        item.save(update_fields=["due_date"])
+    return f"{w.base}/action-items/kept/"
+
+
 def insights(w: World, n: int) -> str:
     _insight_rows(w, n)
     return f"{w.base}/insights/"
@@ -861,6 +869,7 @@ ENDPOINTS: dict[str, Callable[[World, int], str]] = {
     "api-me": me,
     "api-me-week": me_week,
     "api-search": search,
+    "api-action-items-kept": action_items_kept,
     "api-me-tokens": tokens,
     "api-tandems": tandems,
     "api-tandem": tandem,

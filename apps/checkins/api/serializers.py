@@ -6,6 +6,7 @@ from datetime import UTC
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from django.utils.translation import gettext
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -391,3 +392,42 @@ class CalendarFeedSerializer(serializers.Serializer[Any]):
 class CalendarFeedCreatedSerializer(serializers.Serializer[Any]):
     token = serializers.CharField(help_text="Shown once; only its hash is stored.")
     url = serializers.CharField(help_text="Subscribe to this URL in your calendar app.")
+
+
+class KeptRateQuerySerializer(InputSerializer):
+    json_types = False
+    from_ = serializers.DateField(required=False, help_text="First due date; default 90 days ago.")
+    to = serializers.DateField(required=False, help_text="Last due date; default today.")
+
+    def to_internal_value(self, data: Any) -> Any:
+        # Given but empty is not "the default": a 400 like any other value that is no date.
+        for name in ("from", "to"):
+            if name in data and not str(data.get(name) or "").strip():
+                raise serializers.ValidationError({name: [gettext("Give a date (YYYY-MM-DD).")]})
+        values = super().to_internal_value(data)
+        first, last = values.get("from"), values.get("to")
+        if first and last and last < first:
+            raise serializers.ValidationError({"to": [gettext("The end comes before the start.")]})
+        return values
+
+    def get_fields(self) -> dict[str, serializers.Field]:  # type: ignore[type-arg]
+        fields = super().get_fields()
+        fields["from"] = fields.pop("from_")
+        return fields
+
+
+class KeptRateSerializer(serializers.Serializer):
+    user = serializers.IntegerField(source="user_id", allow_null=True)
+    name = serializers.CharField()
+    role = serializers.ChoiceField(choices=["leader", "assistant", "former"])
+    due = serializers.IntegerField(help_text="Action items due in the range (the date passed).")
+    kept = serializers.IntegerField(help_text="Of those, done by their due date.")
+    late = serializers.IntegerField(help_text="Done after their due date.")
+    overdue = serializers.IntegerField(help_text="Still open after their due date.")
+    rate = serializers.FloatField(allow_null=True, help_text="kept / due in percent.")
+
+
+class KeptRatesSerializer(serializers.Serializer):
+    start = serializers.DateField(source="first")
+    end = serializers.DateField(source="last")
+    people = KeptRateSerializer(many=True)

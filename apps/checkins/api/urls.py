@@ -45,6 +45,11 @@ urlpatterns = [
         name="api-action-items",
     ),
     path(
+        "tandems/<int:tandem_id>/action-items/kept/",
+        views.KeptRateView.as_view(),
+        name="api-action-items-kept",
+    ),
+    path(
         "tandems/<int:tandem_id>/action-items/<int:item_id>/",
         views.ActionItemDetailView.as_view(),
         name="api-action-item",

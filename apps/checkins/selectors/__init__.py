@@ -26,6 +26,7 @@ from apps.checkins.selectors.items import (
     agenda_item_get,
     agenda_of,
     commitments_by_member,
+    kept_rates,
     retro_trend,
     retros_of,
 )
@@ -79,6 +80,7 @@ __all__ = [
     "commitments_by_member",
     "feed_user_for_token",
     "is_computed_start",
+    "kept_rates",
     "members_of_tandem",
     "occurrence_find",
     "occurrence_get",

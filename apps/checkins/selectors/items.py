@@ -10,6 +10,7 @@ from datetime import date, datetime
 from django.db.models import Avg, Count, Q, QuerySet
 from django.utils.translation import gettext_noop
 
+from apps.accounts.models import User
 from apps.checkins import rules
 from apps.checkins.models import (
     ActionItem,
@@ -138,6 +139,83 @@ def commitments_by_member(*, tandem: Tandem, today: date) -> list[CommitmentCoun
             )
         )
     return result
+
+
+@dataclass
+class KeptRate:
+    """How one person kept the commitments that fell due in a range: `due` counts the items
+    whose due date lies in it and has passed (dropped ones released, not counted); `kept`
+    those done by their due date; `late` those done after it; `overdue` those still open
+    after it. `rate` is kept / due in percent (None when nothing fell due)."""
+
+    user_id: int | None
+    name: str
+    role: str  # "leader", "assistant", or "former" for someone who left
+    due: int
+    kept: int
+    late: int
+    overdue: int
+
+    @property
+    def rate(self) -> float | None:
+        return round(100 * self.kept / self.due, 1) if self.due else None
+
+
+def kept_rates(*, tandem: Tandem, first: date, last: date, today: date) -> list[KeptRate]:
+    """Per person (the members first, leader before assistant, then anyone who left), the
+    kept-rate of their action items due from `first` to `last` (and before `today`): two
+    queries whatever the number of items, a third for the names of those who left."""
+    rows = (
+        ActionItem.objects.filter(
+            tandem=tandem,
+            due_date__gte=first,
+            due_date__lte=last,
+            due_date__lt=today,
+        )
+        .exclude(status=ActionItemStatus.DROPPED)
+        .values("owner_id")
+        .annotate(
+            n_due=Count("id"),
+            n_kept=Count("id", filter=Q(status=ActionItemStatus.DONE, kept=True)),
+            n_late=Count("id", filter=Q(status=ActionItemStatus.DONE, kept=False)),
+            n_overdue=Count("id", filter=Q(status=ActionItemStatus.OPEN)),
+        )
+        .order_by()
+    )
+    found = {row["owner_id"]: row for row in rows}
+    members = sorted(
+        Membership.objects.filter(tandem=tandem).select_related("user"),
+        key=lambda m: (m.role != Role.LEADER, m.pk),
+    )
+    empty = {"n_due": 0, "n_kept": 0, "n_late": 0, "n_overdue": 0}
+    rates = []
+    for member in members:
+        row = found.pop(member.user_id, empty)
+        rates.append(
+            KeptRate(
+                member.user_id,
+                member.user.name,
+                member.role,
+                row["n_due"],
+                row["n_kept"],
+                row["n_late"],
+                row["n_overdue"],
+            )
+        )
+    former = User.objects.in_bulk(list(found)) if found else {}
+    for owner_id, row in sorted(found.items(), key=lambda kv: kv[0] or 0):
+        rates.append(
+            KeptRate(
+                owner_id,
+                former[owner_id].name if owner_id in former else "",
+                "former",
+                row["n_due"],
+                row["n_kept"],
+                row["n_late"],
+                row["n_overdue"],
+            )
+        )
+    return rates
 
 
 def retros_of(*, occurrence: Occurrence) -> QuerySet[Retro]:

@@ -13,6 +13,7 @@ from apps.checkins.api.views.items import (
     ActionItemListView,
     AgendaItemDetailView,
     AgendaListView,
+    KeptRateView,
     OccurrenceActionItemsView,
     RetroListView,
 )
@@ -38,6 +39,7 @@ __all__ = [
     "AgendaItemDetailView",
     "AgendaListView",
     "CalendarFeedView",
+    "KeptRateView",
     "OccurrenceActionItemsView",
     "OccurrenceDetailView",
     "OccurrenceListView",

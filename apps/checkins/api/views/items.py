@@ -3,9 +3,15 @@ occurrence, of the tandem, one of them) and retros."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+from zoneinfo import ZoneInfo
+
 from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, status
+from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -123,6 +129,26 @@ class ActionItemListView(Scoped, generics.ListAPIView[ActionItem]):
             due_date=values["due_date"],
         )
         return Response(s.ActionItemSerializer(item).data, status=status.HTTP_201_CREATED)
+
+
+@extend_schema(parameters=[TANDEM_ID])
+class KeptRateView(Scoped, APIView):
+    """How each person kept their commitments: of the action items that fell due in a range
+    (by due date, default the last 90 days; dropped ones not counted), how many were done by
+    their due date, done late, or are still open. Both members see the same."""
+
+    @extend_schema(parameters=[s.KeptRateQuerySerializer], responses=s.KeptRatesSerializer)
+    def get(self, request: Request, tandem_id: int) -> Response:
+        query = s.KeptRateQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        today = timezone.localdate(timezone=ZoneInfo(self.tandem.timezone))
+        last = query.validated_data.get("to") or today
+        first = query.validated_data.get("from") or last - timedelta(days=90)
+        if last < first:
+            raise ValidationError({"from": [gettext("The start comes after the end.")]})
+        people = selectors.kept_rates(tandem=self.tandem, first=first, last=last, today=today)
+        body = {"first": first, "last": last, "people": people}
+        return Response(s.KeptRatesSerializer(body).data)
 
 
 @extend_schema(parameters=[TANDEM_ID, ITEM_ID])
