@@ -1,9 +1,9 @@
 """Secrets that travel in URLs, kept out of the logs.
 
 Some links are the secret themselves: an invitation (`/invitations/<token>/`), the private
-calendar feed (`/api/v1/calendar/<token>.ics`, which calendar clients fetch for years) and
-the e-mailed one-time links under `/accounts/<flow>/<uidb64>/<token>/` (password reset,
-sign-up confirmation). Whoever reads gunicorn's access log (apps/core/access_log.py) or
+calendar feed (`/api/v1/calendar/<token>.ics`, which calendar clients fetch for years), the
+one-click links of a notice's e-mail (`/e/<token>/`) and the e-mailed one-time links under
+`/accounts/<flow>/<uidb64>/<token>/` (password reset, sign-up confirmation). Whoever reads gunicorn's access log (apps/core/access_log.py) or
 Django's "Not Found: <path>" warnings could otherwise use them. Their secret part becomes
 `[redacted]`; the rest of the line stays, so the log still says what was asked and answered.
 
@@ -27,6 +27,8 @@ _SECRET_PATHS = (
     # Django's one-time links; after the first visit its reset view moves on to
     # `<uidb64>/set-password/` (the token then lives in the session).
     re.compile(r"/accounts/[\w-]+/[^/]+/(?!set-password/)(?P<secret>[^/]+)(?:/.*)?"),
+    # The one-click links of a notice's e-mail (apps.notifications.actions).
+    re.compile(r"/e/(?P<secret>[^/]+)(?:/.*)?"),
 )
 # Query parameters whose value is a secret, should a link ever carry one.
 _SECRET_PARAMETER = re.compile(r"(?:\w*token|key|secret|password|signature)", re.IGNORECASE)

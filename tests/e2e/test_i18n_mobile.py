@@ -24,13 +24,13 @@ def test_the_header_switch_turns_the_pages_german(new_page, pair: Pair) -> None:
     busy(pair)
     page = new_page()
     login(page, pair.leader.email)
-    assert nav_texts(page)[:3] == ["Home", "Inbox", "Preferences"]
+    assert nav_texts(page)[:5] == ["Home", "My week", "Search", "Inbox", "Preferences"]
 
     page.locator("#lang").select_option("de")
     page.get_by_role("button", name="Switch").click()
 
     page.wait_for_selector("html[lang=de]")
-    assert nav_texts(page)[:3] == ["Start", "Posteingang", "Einstellungen"]
+    assert nav_texts(page)[:5] == ["Start", "Meine Woche", "Suche", "Posteingang", "Einstellungen"]
     assert page.get_by_role("button", name="Abmelden").count() == 1
     # The choice is the person's, so it follows them to their next login anywhere.
     assert User.objects.get(pk=pair.leader.pk).language == "de"
@@ -48,7 +48,7 @@ def test_a_person_whose_language_is_german_sees_german_after_login(new_page, pai
 
     assert page.locator("html").get_attribute("lang") == "de"
     assert page.locator("h1").inner_text() == "Deine Tandems"
-    assert nav_texts(page)[:3] == ["Start", "Posteingang", "Einstellungen"]
+    assert nav_texts(page)[:5] == ["Start", "Meine Woche", "Suche", "Posteingang", "Einstellungen"]
 
 
 def test_the_pages_fit_a_375_px_phone(new_page, pair: Pair) -> None:  # type: ignore[no-untyped-def]
@@ -63,14 +63,22 @@ def test_the_pages_fit_a_375_px_phone(new_page, pair: Pair) -> None:  # type: ig
     page = new_page(width=375, height=812)
     login(page, pair.leader.email)
 
-    for path in ("/", "/me/", "/inbox/", f"/t/{pair.tandem.pk}/", f"/t/{pair.tandem.pk}/vision/"):
+    for path in (
+        "/",
+        "/me/",
+        "/me/week/",
+        "/search/?q=decision",
+        "/inbox/",
+        f"/t/{pair.tandem.pk}/",
+        f"/t/{pair.tandem.pk}/vision/",
+    ):
         page.goto(path)
         assert page.evaluate(FITS), f"{path} is wider than the phone"
         if path == "/":
             screenshot(page, "home-mobile")
 
     # The navigation is on the screen and works.
-    for name in ("Home", "Inbox", "Preferences"):
+    for name in ("Home", "My week", "Search", "Inbox", "Preferences"):
         assert page.locator(".main-nav").get_by_role("link", name=name).is_visible()
     page.locator(".main-nav").get_by_role("link", name="Preferences").click()
     page.wait_for_url("**/me/")
@@ -88,7 +96,7 @@ def test_the_keyboard_reaches_the_skip_link_and_the_navigation(new_page, pair: P
     assert page.locator(".skip-link").is_visible()  # it shows itself when focused
 
     reached = []
-    for _ in range(6):
+    for _ in range(8):
         page.keyboard.press("Tab")
         reached.append(
             page.evaluate(
@@ -96,7 +104,15 @@ def test_the_keyboard_reaches_the_skip_link_and_the_navigation(new_page, pair: P
                 "document.activeElement.textContent.trim() : null"
             )
         )
-    assert [r for r in reached if r][:5] == ["Home", "Inbox", "Preferences", "Contacts", "Log out"]
+    assert [r for r in reached if r][:7] == [
+        "Home",
+        "My week",
+        "Search",
+        "Inbox",
+        "Preferences",
+        "Contacts",
+        "Log out",
+    ]
 
     page.goto("/me/")
     page.keyboard.press("Tab")
