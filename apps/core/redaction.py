@@ -3,8 +3,9 @@
 Some links are the secret themselves: an invitation (`/invitations/<token>/`), the private
 calendar feed (`/api/v1/calendar/<token>.ics`, which calendar clients fetch for years), the
 one-click links of a notice's e-mail (`/e/<token>/`) and the e-mailed one-time links under
-`/accounts/<flow>/<uidb64>/<token>/` (password reset, sign-up confirmation). Whoever reads gunicorn's access log (apps/core/access_log.py) or
-Django's "Not Found: <path>" warnings could otherwise use them. Their secret part becomes
+`/accounts/<flow>/<uidb64>/<token>/` (password reset, sign-up confirmation). Whoever reads
+gunicorn's access log (apps/core/access_log.py) or Django's "Not Found: <path>" warnings
+could otherwise use them. Their secret part becomes
 `[redacted]`; the rest of the line stays, so the log still says what was asked and answered.
 
 Pure functions on strings: imported by gunicorn's master before Django is set up.
