@@ -40,6 +40,7 @@ if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
 
 SALT = "tandem.notifications.email-action"
+MAX_TEXT = 2000  # the confirm page's text field (an advice, a reason, an agenda item)
 
 
 @dataclass(frozen=True)
@@ -152,6 +153,9 @@ def action_take(*, token: str, text: str = "") -> tuple[Found, str]:
     text = text.strip()
     if action.text_required and not text:
         raise DomainError(gettext_noop("This field is required."), field="text")
+    if len(text) > MAX_TEXT:
+        # Refused whole rather than cut: nothing the person wrote is silently lost.
+        raise DomainError(gettext_noop("Keep it under 2,000 characters."), field="text")
     with transaction.atomic():
         try:
             with transaction.atomic():

@@ -107,7 +107,7 @@ def email_action(request: HttpRequest, token: str) -> HttpResponse:
     with translation.override(found.notice.recipient.language):
         if request.method != "POST":
             return _action_page(request, found)
-        text = request.POST.get("text", "")[:2000]
+        text = request.POST.get("text", "")
         try:
             _found, done = actions.action_take(token=token, text=text)
         except DomainError as refused:

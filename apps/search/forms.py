@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.dates import out_of_range
 from apps.search.selectors import KINDS, MAX_PAGE
 
 
@@ -40,6 +41,11 @@ class SearchForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
+        for name in ("since", "until"):
+            value = data.get(name)
+            problem = out_of_range(value) if value is not None else None
+            if problem is not None:
+                self.add_error(name, problem)
         since, until = data.get("since"), data.get("until")
         if since and until and until < since:
             self.add_error("until", _("The end comes before the start."))

@@ -137,6 +137,9 @@ def test_advice_and_a_rejection_need_their_text(pair: Pair, vendors: DecisionAre
     decision.refresh_from_db()
     assert decision.status == DecisionStatus.AWAITING_ANSWER
     assert not ActionUse.objects.exists()
+    too_long = browser.post(links["Advise"], {"text": "x" * 2001})
+    assert too_long.status_code == 400 and "2,000 characters" in too_long.content.decode()
+    assert not ActionUse.objects.exists()
     advised = browser.post(links["Advise"], {"text": "Ask for a trial month."})
     assert advised.status_code == 200
     decision.refresh_from_db()

@@ -144,6 +144,8 @@ def test_bad_input_names_the_field(pair: Pair) -> None:
         ("q=contract&since=yesterday", "since"),
         ("q=contract&since=2026-03-02&until=2026-03-01", "until"),
         ("q=contract&page=0", "page"),
+        ("q=contract&since=0001-01-01", "since"),
+        ("q=contract&until=9999-12-31", "until"),
     ):
         answer = client.get(f"/api/v1/search/?{query}")
         assert answer.status_code == 400, query
@@ -163,4 +165,6 @@ def test_the_page(written: Pair) -> None:
     assert page.status_code == 200 and "3 results" in html
     assert "Signed the printer contract" in html and "Another tandem" not in html
     assert bad.status_code == 400 and 'aria-invalid="true"' in bad.content.decode()
+    far = browser.get("/search/?q=contract&since=0001-01-01")
+    assert far.status_code == 400 and "Must lie between" in far.content.decode()
     assert '<a href="/search/">Search</a>' in html
