@@ -404,14 +404,22 @@ class GrowthEvent:
     at: datetime
 
 
-def growth_history(*, membership: Membership, before: datetime) -> list[GrowthEvent]:
-    """The growth suggestions of the member's tandem before `before`, oldest first, replayed
-    from the records: the matrix history (levels, archiving), the answered requests and each
-    "not now" of the audit log (the area keeps only the latest). A suggestion shows, as in
-    `growth_suggestions`, while the area is in force below level 7 and the last `window`
-    requests at its level (below the limit, not under an elevation, answered since the last
-    "not now") were all approved. Three queries, whatever the history's length; the window
-    is today's setting.
+def growth_history(
+    *, membership: Membership, before: datetime, since: datetime | None = None
+) -> list[GrowthEvent]:
+    """The growth suggestions of the member's tandem before `before` (and from `since` on,
+    when given), oldest first, replayed from the records: the matrix history (levels,
+    archiving), the answered requests and each "not now" of the audit log (the area keeps
+    only the latest). A suggestion shows, as in `growth_suggestions`, while the area is in
+    force below level 7 and the last `window` requests at its level (below the limit, not
+    under an elevation, answered since the last "not now") were all approved. The window is
+    today's setting.
+
+    With `since`, the requests answered before it are read only as far back as the replay
+    needs them: the last `window` of each area and level. Whether a suggestion shows depends
+    on the run of approvals only up to `window` (a longer run shows the same), so the events
+    from `since` on are the same as the whole replay's; the ones before are not returned.
+    Three queries (four with `since`), whatever the history's length.
     """
     window = growth_window()
     changes = (
@@ -420,18 +428,28 @@ def growth_history(*, membership: Membership, before: datetime) -> list[GrowthEv
         .order_by("changed_at", "id")
         .values_list("area_id", "changed_at", "kind", "new__level")
     )
-    answers = (
-        Decision.objects.filter(
-            tandem_id=membership.tandem_id,
-            area__isnull=False,
-            classification__in=REQUESTS,
-            answered_at__lt=before,
-            above_limit=False,
-            under_elevation=False,
-        )
-        .order_by("answered_at", "id")
-        .values_list("area_id", "answered_at", "level_applied", "answer")
+    requests = Decision.objects.filter(
+        tandem_id=membership.tandem_id,
+        area__isnull=False,
+        classification__in=REQUESTS,
+        answered_at__lt=before,
+        above_limit=False,
+        under_elevation=False,
     )
+    columns = ("area_id", "answered_at", "level_applied", "answer")
+    answers: list[tuple[int, datetime, int, str]] = []
+    if since is not None:
+        latest_first = [F("answered_at").desc(), F("id").desc()]
+        by_key: list[BaseExpression | F] = [F("area_id"), F("level_applied")]
+        earlier = (
+            requests.filter(answered_at__lt=since)
+            .annotate(rank=Window(RowNumber(), partition_by=by_key, order_by=latest_first))
+            .filter(rank__lte=window)
+            .values_list(*columns)
+        )
+        answers += list(earlier)
+        requests = requests.filter(answered_at__gte=since)
+    answers += list(requests.order_by("answered_at", "id").values_list(*columns))
     dismissals = (
         AuditEvent.objects.filter(
             tandem_id=membership.tandem_id,
@@ -493,4 +511,6 @@ def growth_history(*, membership: Membership, before: datetime) -> list[GrowthEv
                 runs[key] = 0
         if not shown and showing(area_id):
             history.append(GrowthEvent("raised", area_id, at))
+    if since is not None:
+        return [event for event in history if event.at >= since]
     return history

@@ -200,8 +200,9 @@ def _elevations(ctx: Context, under_elevation: list[float | None]) -> Figure:
 def _growth(ctx: Context) -> Figure:
     events = [
         (event.kind, _month_of(ctx, event.at))
-        for event in delegation.growth_history(membership=ctx.membership, before=ctx.end)
-        if event.at >= ctx.start
+        for event in delegation.growth_history(
+            membership=ctx.membership, before=ctx.end, since=ctx.start
+        )
     ]
 
     def counted(kind: str) -> list[float | None]:

@@ -196,6 +196,15 @@ def test_the_replayed_suggestions_match_what_the_matrix_page_showed(pair: Pair, 
         dismissed,
     ]
     assert appeared >= 3 and accepted >= 1 and dismissed >= 1
+    # From any moment on, the replay that reads only the last requests before it (the
+    # window's worth per area and level) finds the same events as the whole replay.
+    start = datetime.fromisoformat("2026-01-05T10:00:00+00:00")
+    for hours in range(0, 40 * 20, 50):
+        since = start + timedelta(hours=hours)
+        bounded = selectors.growth_history(
+            membership=leader, before=moment + timedelta(hours=1), since=since
+        )
+        assert bounded == [event for event in history if event.at >= since], hours
 
 
 def test_each_figure_links_to_the_page_of_its_rows(history: Pair):
