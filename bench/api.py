@@ -142,11 +142,17 @@ class Server:
         except OSError:
             return False
 
-    def get(self, path: str, token: str | None = None) -> tuple[int, bytes, dict[str, str]]:
+    def get(
+        self, path: str, token: str | None = None, *, cookie: str = ""
+    ) -> tuple[int, bytes, dict[str, str]]:
+        """GET `path` with the API token (`token`, else the server's; "" for none) and/or a
+        Cookie header (a page's signed-in session)."""
         token = self.token if token is None else token
         conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
         try:
             headers = {"Authorization": f"Token {token}"} if token else {}
+            if cookie:
+                headers["Cookie"] = cookie
             conn.request("GET", path, headers=headers)
             response = conn.getresponse()
             return response.status, response.read(), dict(response.getheaders())

@@ -196,6 +196,7 @@ def tandems(t: Tables, m: Any, tag: str, count: int) -> list[Trio]:
                 password=m.UNUSABLE_PASSWORD_PREFIX,
                 timezone="Europe/Berlin",
                 date_joined=NOW,
+                email_verified_at=NOW,
             )
             for role in ("leader", "assistant")
         ]
@@ -208,8 +209,16 @@ def tandems(t: Tables, m: Any, tag: str, count: int) -> list[Trio]:
     return trios
 
 
-def decisions(t: Tables, m: Any, trio: Trio, count: int, queue: int) -> None:
-    """Eight areas and `count` decisions, of which the last `queue` wait for the leader."""
+def decisions(
+    t: Tables,
+    m: Any,
+    trio: Trio,
+    count: int,
+    queue: int,
+    every: timedelta = timedelta(hours=6),
+) -> None:
+    """Eight areas and `count` decisions, `every` apart up to now, of which the last `queue`
+    wait for the leader."""
     areas = []
     for a in range(8):
         limited = a % 3 == 0
@@ -224,7 +233,7 @@ def decisions(t: Tables, m: Any, trio: Trio, count: int, queue: int) -> None:
         )
     for n in range(count):
         area, terms = areas[n % len(areas)]
-        decided = NOW - timedelta(hours=6 * (count - n))
+        decided = NOW - every * (count - n)
         by_leader = n % 3 == 0
         row = {
             "tandem_id": trio.tandem,
@@ -318,11 +327,19 @@ def history(
 
 
 def notices(
-    t: Tables, m: Any, trio: Trio, count: int, tag: str, *, leader_only: bool = False
+    t: Tables,
+    m: Any,
+    trio: Trio,
+    count: int,
+    tag: str,
+    *,
+    leader_only: bool = False,
+    every: timedelta = timedelta(hours=4),
 ) -> None:
-    """`count` delivered notices, most of them read, each with both deliveries sent."""
+    """`count` delivered notices, `every` apart up to now, most of them read, each with both
+    deliveries sent."""
     for n in range(count):
-        at = NOW - timedelta(hours=4 * (count - n))
+        at = NOW - every * (count - n)
         expires = at + timedelta(days=1) if n % 3 else None
         notice = t[m.Notice].add(
             recipient_id=trio.leader if leader_only or n % 2 == 0 else trio.assistant,

@@ -16,6 +16,8 @@ DELIVERY_GOAL = 1000  # notices per second
 BACKLOG_GOAL = 1.5  # one pass, large / small backlog
 RECURRENCE_GOAL = 1.5  # old / new series
 CONTACTS_READ_GOAL = 0.5  # selector path throughput at least half its bare queries
+OWN_GOAL = 1.3  # one tandem at 100× its own history / at 1×, queries and CPU per request
+OWN_PAGE_BYTES = 200_000
 INSIGHTS_LOG_GOAL = 2.0  # the insights of a range / the decision log's first page, in time
 INSIGHTS_GROWTH_GOAL = 1.3  # five years / one year
 CONTACTS_SCAN_GOAL = 1.5  # one scan tick with a crowd due / with a little more than a batch
@@ -391,6 +393,83 @@ rounds, each rolled back:
     return text, goals
 
 
+def report_own(figures: Any) -> None:
+    """One line per route that misses a goal, and the totals (bench/own.py)."""
+    missed = 0
+    for route in figures.cpu_ms:
+        cpu, queries = figures.ratio(route, "cpu"), figures.ratio(route, "queries")
+        big = figures.size[route]["100x"]
+        ok = cpu <= OWN_GOAL and queries <= OWN_GOAL
+        ok = ok and (route.startswith("api/") or big <= OWN_PAGE_BYTES)
+        if not ok:
+            missed += 1
+            log(
+                f"  own {route}: CPU 100x/1x {cpu:.2f}, queries "
+                f"{figures.queries[route]['1x']} → {figures.queries[route]['100x']}, "
+                f"{big:,} bytes at 100x"
+            )
+    log(
+        f"  own: {len(figures.cpu_ms)} routes measured, {missed} miss a goal; "
+        f"{len(figures.refused)} answered other than 200, {len(figures.skipped)} skipped"
+    )
+
+
+def _own_section(result: dict[str, Any]) -> tuple[str, list[tuple[str, str, bool]]]:
+    f = result["figures"]
+    one, hundred = (result["manifests"][k]["own"] for k in ("1x", "100x"))
+
+    def ratio(route: str, table: str) -> float:
+        small, large = f[table][route]["1x"], f[table][route]["100x"]
+        return large / small if small else float("nan")
+
+    rows = []
+    worst_cpu = worst_queries = 0.0
+    over = []
+    pages = [r for r in f["cpu_ms"] if not r.startswith("api/")]
+    apis = [r for r in f["cpu_ms"] if r.startswith("api/")]
+    for route in pages + apis:
+        cpu, queries = ratio(route, "cpu_ms"), ratio(route, "queries")
+        worst_cpu, worst_queries = max(worst_cpu, cpu), max(worst_queries, queries)
+        big = f["size"][route]["100x"]
+        if route in pages and big > OWN_PAGE_BYTES:
+            over.append(route)
+        rows.append(
+            f"| `{route}` | {f['queries'][route]['1x']} / {f['queries'][route]['100x']} "
+            f"| {f['cpu_ms'][route]['1x']:.1f} / {f['cpu_ms'][route]['100x']:.1f} "
+            f"| {cpu:.2f} | {big / 1000:,.0f} |"
+        )
+    table = "\n".join(rows)
+    refused = ", ".join(f"`{r}` ({s})" for r, s in f["refused"].items()) or "none"
+    skipped = ", ".join(f"`{r}`" for r in f["skipped"]) or "none"
+    text = f"""One tandem measured at two sizes of its own history (`bench/own.py`): at 1×
+{one["decisions"]:,} decisions ({one["queue"]} waiting for the leader), {one["cycles"]} feedback
+cycles, {one["series"]} check-in series of {one["meetings"]} meetings, {one["action_items"]:,}
+action items, {one["thanks"]:,} thank-yous and {one["notices"]:,} notices in the leader's inbox;
+at 100× {hundred["decisions"]:,} decisions ({hundred["queue"]:,} waiting), {hundred["cycles"]}
+cycles, {hundred["series"]} series of {hundred["meetings"]} meetings, {hundred["action_items"]:,}
+action items, {hundred["thanks"]:,} thank-yous and {hundred["notices"]:,} notices. Every route
+of the URLconf a member reads with GET, pages signed in by a session and the API by a token,
+one gunicorn worker per size; server CPU per request (the worker and its PostgreSQL
+backend), {f["rounds"]} interleaved rounds × {f["per_round"]} requests.
+
+| route | queries, 1× / 100× | CPU ms, 1× / 100× | CPU 100× / 1× | kB at 100× |
+|---|---|---|---|---|
+{table}
+
+Not 200 (so not measured): {refused}. No rows to fill their ids: {skipped}. Downloads
+(exports, feeds, CSV, vCard) grow with what they hold and are not measured here.
+"""
+    goals = [
+        (f"one tandem 100× / 1×: queries per request ≤ {OWN_GOAL} (worst)", f"{worst_queries:.2f}",
+         worst_queries <= OWN_GOAL),
+        (f"one tandem 100× / 1×: CPU per request ≤ {OWN_GOAL} (worst)", f"{worst_cpu:.2f}",
+         worst_cpu <= OWN_GOAL),
+        (f"one tandem at 100×: no page over {OWN_PAGE_BYTES // 1000} kB", f"{len(over)} over",
+         not over),
+    ]  # fmt: skip
+    return text, goals
+
+
 def _insights_section(i: dict[str, Any]) -> tuple[str, list[tuple[str, str, bool]]]:
     sizes, ms, queries = i["sizes"], i["ms"], i["queries"]
     years = sizes["years"]
@@ -659,6 +738,10 @@ def report(
     if "insights" in results:
         text, g = _insights_section(results["insights"])
         sections.append(f"## Insights\n\n{text}")
+        goals += g
+    if "own" in results:
+        text, g = _own_section(results["own"])
+        sections.append(f"## One tandem's own growth, every page\n\n{text}")
         goals += g
     goal_rows = "\n".join(f"| {what} | {figure} | {_met(ok)} |" for what, figure, ok in goals)
     missed = _missed([what for what, _figure, ok in goals if not ok], results)

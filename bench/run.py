@@ -2,7 +2,7 @@
 
     DATABASE_URL=postgres://user@host:5432/any REDIS_URL=redis://host:6379/<db> \\
         .venv/bin/python bench/run.py [--quick] \\
-        [--only api,sqlite,notifications,recurrence,contacts,insights]
+        [--only api,sqlite,notifications,recurrence,contacts,insights,own]
 
 Needs a PostgreSQL server (scratch databases `perf_bench_<pid>_*` are created on it and
 dropped at the end; the database named in DATABASE_URL is not touched) and Redis (a queue of
@@ -23,6 +23,8 @@ median of several rounds: the machine may be shared and noisy. Nothing here asse
                  over 100,000 people (bench/contacts.py).
 - insights       the Insights API of a tandem with five years of history, for the last year
                  and for all five, against its decision log's first page (bench/insights.py).
+- own            one tandem at 1× and at 100× its own history: every page and API read it
+                 has, queries and server CPU per request, 100× / 1× (bench/own.py).
 
 A full run writes docs/performance.md; `--quick` (CI: tiny datasets, few rounds, < 2 min)
 only prints the same report.
@@ -37,12 +39,13 @@ import shlex
 import sys
 import tempfile
 import time
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench import api, concurrency
+from bench import api, concurrency, own
 from bench.common import (
     PYTHON,
     ROOT,
@@ -59,7 +62,7 @@ from bench.common import (
 )
 
 DOC = ROOT / "docs" / "performance.md"
-PARTS = ("api", "sqlite", "notifications", "recurrence", "contacts", "insights")
+PARTS = ("api", "sqlite", "notifications", "recurrence", "contacts", "insights", "own")
 PREFIX = f"perf_bench_{os.getpid()}"  # scratch databases of this run (others may run too)
 
 
@@ -127,6 +130,35 @@ def api_part(plan: Plan, urls: dict[str, str], work: Path, backend: str) -> dict
     return result
 
 
+def own_part(plan: Plan, urls: dict[str, str], work: Path) -> dict[str, Any]:
+    """Generate the tandem at both sizes, serve each, measure every route (bench/own.py)."""
+    manifests = {}
+    for label, url in urls.items():
+        size = f"quick-{label}" if plan.quick else label
+        out = work / f"own-{label}.json"
+        log(f"  generating {size} …")
+        run(
+            [PYTHON, "-m", "bench.own", "generate", size, str(out)],
+            env_for(url, work / "own-data"),
+            what=f"generating {size}",
+        )
+        manifests[label] = json.loads(out.read_text())
+    servers = {}
+    try:
+        for label, url in urls.items():
+            servers[label] = api.Server(
+                f"own-{label}", url, work / f"server-own-{label}", manifests[label]["token"]
+            )
+        rounds, per_round = (2, 1) if plan.quick else (7, 5)
+        log(f"  measuring {rounds} rounds × {per_round} requests per route …")
+        figures = own.measure(servers, manifests, rounds=rounds, per_round=per_round)
+    finally:
+        for started_server in servers.values():
+            started_server.stop()
+    report_own(figures)
+    return {"figures": asdict(figures), "manifests": manifests}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="tiny sizes (CI); print only")
@@ -166,7 +198,7 @@ def main() -> None:
     results: dict[str, Any] = {}
     created: list[str] = []
     try:
-        if {"api", "notifications", "contacts", "insights"} & set(parts):
+        if {"api", "notifications", "contacts", "insights", "own"} & set(parts):
             log("migrating a template database …")
             created.append(f"{PREFIX}_template")
             template_url = pg_create(server, f"{PREFIX}_template")
@@ -242,6 +274,15 @@ def main() -> None:
             )
             results["insights"] = json.loads(out.read_text())
             log(f"  ({time.monotonic() - started:.0f} s)")
+        if "own" in parts:
+            log("(own) one tandem at 1× and 100× its own history")
+            urls = {}
+            for size in ("1x", "100x"):
+                name = f"{PREFIX}_own_{size}"
+                created.append(name)
+                urls[size] = pg_clone(server, f"{PREFIX}_template", name)
+            results["own"] = own_part(plan, urls, work)
+            log(f"  ({time.monotonic() - started:.0f} s)")
     finally:
         if not options.keep:
             for name in created:
@@ -273,7 +314,7 @@ def _plain(value: object) -> object:
 
 # --- the report -------------------------------------------------------------------------------
 
-from bench.report import report, report_api  # noqa: E402
+from bench.report import report, report_api, report_own  # noqa: E402
 
 if __name__ == "__main__":
     main()
