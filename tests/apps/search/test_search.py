@@ -97,6 +97,28 @@ def test_stemming_in_english_and_german(pair: Pair) -> None:
     assert _titles(_search(pair.leader, "q=hired")) == ["Hiring a second assistant"]
 
 
+@pytest.mark.skipif(not POSTGRES, reason="the stored vectors are PostgreSQL's")
+def test_the_stored_words_follow_every_edit(pair: Pair) -> None:
+    """The vector a search matches is kept by the database beside each row: an edit, by
+    any path, is found by its new words and no longer by the old ones."""
+    from apps.delegation.models import Decision
+    from apps.tandems.models import Goal
+
+    _log(pair, "Ordered chairs", "The old ones broke.")
+    tandems.goal_create(membership=pair.leader_membership, title="Hire a designer")
+    Decision.objects.filter(tandem=pair.tandem).update(title="Ordered desks")
+    Goal.objects.filter(tandem=pair.tandem).update(description="Interviews in May")
+
+    assert _titles(_search(pair.leader, "q=desk")) == ["Ordered desks"]
+    assert _titles(_search(pair.leader, "q=chairs")) == []
+    assert _titles(_search(pair.leader, "q=interview")) == ["Hire a designer"]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexdef FROM pg_indexes WHERE indexname = 'delegation_decision_search'"
+        )
+        assert "gin" in cursor.fetchone()[0].lower()
+
+
 def test_the_partners_unrevealed_feedback_is_never_found(pair: Pair) -> None:
     with time_machine.travel(NOW - timedelta(days=1), tick=False):
         cycle = make_cycle(pair.leader_membership, opens_at=NOW - timedelta(hours=2), days=7)
