@@ -5,10 +5,15 @@ gone once they sign out, for whoever signs in next on the same device."""
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 from urllib.parse import urlsplit
 
 import pytest
+from django.utils import timezone
 
+from apps.checkins import services
+from apps.checkins.models import CheckInSeries
+from apps.checkins.recurrence import occurrences_between
 from tests.conftest import Pair
 from tests.e2e.conftest import login, screenshot
 from tests.e2e.scenes import busy, people
@@ -78,9 +83,24 @@ def test_the_manifest_icons_and_favicon_load_on_every_page(new_page, pair: Pair)
     assert german.evaluate("fetch('/manifest.webmanifest').then((r) => r.json())")["lang"] == "de"
 
 
+def topics(pair: Pair) -> None:
+    """Two topics on the next check-in's agenda."""
+    series = CheckInSeries.objects.get(tandem=pair.tandem)
+    now = timezone.now()
+    start = occurrences_between(series.schedule, now, now + timedelta(days=8))[0]
+    for membership, kind, text in (
+        (pair.leader_membership, "priority", "The board deck comes first"),
+        (pair.assistant_membership, "decision_needed", "May I order the new chairs?"),
+    ):
+        services.agenda_item_add(
+            membership=membership, series_id=series.pk, start=start, kind=kind, text=text
+        )
+
+
 def test_agenda_and_week_read_offline_and_leave_with_the_person(new_page, pair: Pair) -> None:  # type: ignore[no-untyped-def]
     people(pair)
     busy(pair)
+    topics(pair)
     page = new_page(width=375, height=812)
     context = page.context
     login(page, pair.assistant.email)
@@ -97,9 +117,16 @@ def test_agenda_and_week_read_offline_and_leave_with_the_person(new_page, pair: 
     context.set_offline(True)
     assert open_offline(page, "/me/week/") == "My week"
     assert open_offline(page, agenda) == agenda_heading
+    assert page.locator(".agenda-text").all_inner_texts() == [
+        "The board deck comes first",
+        "May I order the new chairs?",
+    ]
+    # The page says it is the copy on the device.
+    assert page.locator("#offline-note").inner_text().startswith("You are offline")
     screenshot(page, "offline-agenda-mobile")
     # Any other page: the offline page, not an old copy.
     assert open_offline(page, "/inbox/") == "You are offline"
+    assert page.locator("#offline-note").count() == 0
     assert open_offline(page, "/") == "You are offline"
     context.set_offline(False)
 

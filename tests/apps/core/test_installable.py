@@ -81,7 +81,7 @@ def test_the_service_worker_is_served_from_the_root_and_rechecked_on_every_visit
 def test_pages_link_the_manifest_and_the_registration_script() -> None:
     html = Client().get("/accounts/login/").content.decode()
     assert '<link rel="manifest" href="/manifest.webmanifest">' in html
-    assert 'src="/static/js/install.js" data-service-worker="/sw.js" defer' in html
+    assert 'src="/static/js/install.js" data-service-worker="/sw.js"' in html
     assert finders.find("js/install.js")
 
 
