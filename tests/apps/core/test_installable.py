@@ -125,3 +125,15 @@ def test_sign_out_clears_the_caches_and_the_worker(pair: Pair) -> None:
     assert response.status_code == 302
     assert response["Clear-Site-Data"] == '"cache", "storage"'
     assert VIEWER_HEADER not in response
+
+
+def test_deleting_the_account_clears_the_browser_too(pair: Pair) -> None:
+    pair.assistant.set_password("a long passphrase for the test")
+    pair.assistant.save()
+    client = signed_in(pair.assistant)
+    wrong = client.post("/me/delete/", {"password": "not it"})
+    assert wrong.status_code == 200 and "Clear-Site-Data" not in wrong
+
+    response = client.post("/me/delete/", {"password": "a long passphrase for the test"})
+    assert response.status_code == 302
+    assert response["Clear-Site-Data"] == '"cache", "storage"'
