@@ -9,6 +9,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from apps.accounts import urls as account_page_urls
 from apps.accounts import views as account_views
 from apps.accounts.forms import PasswordResetForm, SetPasswordForm
+from apps.core import views as core_views
 from apps.core.api.views import HealthView, api_not_found
 from apps.home import urls as home_page_urls
 from apps.home import views as home_views
@@ -48,7 +49,7 @@ app_urls = [
     path("search/", include("apps.search.urls")),
     path("me/", include(([*home_page_urls.me_pages, *account_page_urls.urlpatterns], "accounts"))),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/logout/", account_views.LogoutView.as_view(), name="logout"),
     path("accounts/signup/", account_views.signup, name="signup"),
     path("accounts/signup/sent/", account_views.signup_sent, name="signup_sent"),
     path(
@@ -86,6 +87,10 @@ app_urls = [
     path("api/health/", HealthView.as_view(), name="health"),
     # Browsers ask for /favicon.ico on every page that names no icon (the API's JSON, files).
     path("favicon.ico", RedirectView.as_view(url=static("favicon.ico"), permanent=True)),
+    # The installable app: from the root, so the service worker's scope is every page.
+    path("manifest.webmanifest", core_views.manifest, name="manifest"),
+    path("sw.js", core_views.service_worker, name="service_worker"),
+    path("offline/", core_views.offline, name="offline"),
 ]
 
 

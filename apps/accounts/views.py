@@ -32,6 +32,10 @@ from apps.accounts.models import Language, User
 from apps.core.errors import NotFound
 from apps.core.web import attempt
 
+# Sent when a person signs out or deletes their account: the HTTP cache, the service
+# worker's caches and the worker go; the cookies stay (the language choice, the CSRF token).
+CLEAR_SITE_DATA = '"cache", "storage"'
+
 
 def _local_next(request: HttpRequest) -> str:
     next_url = request.GET.get("next") or request.POST.get("next") or "/"
@@ -230,4 +234,15 @@ class PasswordResetView(auth_views.PasswordResetView):
         form.add_error("email", too_many_attempts(wait))
         response = self.render_to_response(self.get_context_data(form=form), status=429)
         response["Retry-After"] = str(int(wait) + 1)
+        return response
+
+
+class LogoutView(auth_views.LogoutView):
+    """Sign-out also empties what this site keeps in the browser: the service worker's caches
+    (the pages kept for reading offline) and the worker itself, so the next person on the
+    device reads nothing of this one's (see apps.core.offline)."""
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        response = super().post(request, *args, **kwargs)
+        response["Clear-Site-Data"] = CLEAR_SITE_DATA
         return response

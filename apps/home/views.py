@@ -29,12 +29,13 @@ from rest_framework.renderers import JSONRenderer
 from apps.accounts import selectors as account_selectors
 from apps.accounts.forms import AccountDeleteForm
 from apps.accounts.models import User
-from apps.accounts.views import throttle_wait, too_many_attempts
+from apps.accounts.views import CLEAR_SITE_DATA, throttle_wait, too_many_attempts
 from apps.checkins import services as checkin_services
 from apps.checkins.models import CalendarFeed
 from apps.checkins.rules import occurrence_key
 from apps.contacts import selectors as contact_selectors
 from apps.core.errors import NotFound
+from apps.core.offline import offline_readable
 from apps.core.web import attempt
 from apps.home import services as home_services
 from apps.home.export import TandemExportSerializer, tandem_export
@@ -66,6 +67,7 @@ class WeekCheckIn:
 
 @login_required
 @require_GET
+@offline_readable
 def week(request: HttpRequest) -> HttpResponse:
     """My week at a glance across all my tandems (the page of `GET /api/v1/me/week/`)."""
     user: User = request.user  # type: ignore[assignment]
@@ -389,6 +391,8 @@ def account_delete(request: HttpRequest) -> HttpResponse:
                 request,
                 _("Your account is deleted. Thank you for working with Tandem."),
             )
-            return redirect(settings.LOGIN_URL)
+            response = redirect(settings.LOGIN_URL)
+            response["Clear-Site-Data"] = CLEAR_SITE_DATA
+            return response
     context = {"form": form, "alone_in": _alone_in(user)}
     return render(request, "accounts/delete.html", context, status=status)

@@ -26,6 +26,7 @@ from apps.checkins.presenters import (
     date_formats,
 )
 from apps.checkins.views.common import at, back, find, occurrence_url, today, viewer_tz
+from apps.core.offline import offline_readable
 from apps.core.web import attempt
 from apps.delegation import selectors as delegation_selectors
 from apps.tandems.models import Membership
@@ -142,6 +143,7 @@ def occurrence_page(
 
 
 @member_page
+@offline_readable
 def occurrence(
     request: HttpRequest, membership: Membership, series_id: int, start: str
 ) -> HttpResponse:
