@@ -161,7 +161,12 @@ How it is checked:
 - Load: a closed loop (a client sends its next request when the previous answer arrived),
   counted after a 2 s warm-up. {WEB_WORKERS} sync gunicorn workers share the 2 cores with
   PostgreSQL, the clients and the other jobs on the machine (load average above): the rate
-  is bound by the CPU; no request failed or timed out.
+  is bound by the CPU, and by whatever else runs, so the rate alone says little about
+  Tandem. The steady figure is the server's CPU per request: the CPU time (from
+  `/proc/<pid>/task/*/schedstat`) of the gunicorn workers and of the database's backends
+  over the measured window, divided by the requests finished in it; 1000 / that is the
+  requests one core serves when Tandem has it to itself. The clients' own CPU and the
+  machine's load average in the window are printed beside it.
 - Not covered: a PostgreSQL that hangs without refusing (a frozen host) — a query on an
   open connection then waits for gunicorn's 30 s timeout.
 """

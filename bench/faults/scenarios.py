@@ -452,15 +452,33 @@ def load_run(
         load = Load(base, seeded["people"], clients).start()
         time.sleep(warmup)
         begin = load.now()
+        load_before, cpu_before, client_before = os.getloadavg()[0], s.serving_cpu(), _own_cpu()
         time.sleep(seconds)
         end = load.now()
+        cpu_after, client_after, load_after = s.serving_cpu(), _own_cpu(), os.getloadavg()[0]
         samples = [x for x in load.stop() if begin <= x.at < end]
+        # The server's CPU in the window (a backend that ended inside it is not counted; one
+        # that began inside it counts whole).
+        served = sum(t - cpu_before.get(pid, 0.0) for pid, t in cpu_after.items())
         errors = [x for x in samples if not x.ok]
         reads = [x for x in samples if x.op.startswith("GET")]
         writes = [x for x in samples if not x.op.startswith("GET")]
         result.figures["requests"] = f"{len(samples)} ({len(reads)} reads, {len(writes)} writes)"
         result.figures["errors"] = len(errors)
         result.figures["throughput"] = f"{len(samples) / (end - begin):.1f} requests/s"
+        cpu_ms = served / max(len(samples), 1) * 1e3
+        result.figures["server CPU per request (gunicorn workers + PostgreSQL backends)"] = (
+            f"{cpu_ms:.1f} ms"
+        )
+        result.figures["requests per core-second (1000 / CPU ms)"] = (
+            f"{1e3 / cpu_ms:.0f}" if cpu_ms else "n/a"
+        )
+        result.figures["the clients' own CPU per request"] = (
+            f"{(client_after - client_before) / max(len(samples), 1) * 1e3:.1f} ms"
+        )
+        result.figures["machine load average (1 min), start / end of the window"] = (
+            f"{load_before:.1f} / {load_after:.1f}"
+        )
         result.figures["latency p50 / p95 / p99"] = latency(samples)
         result.figures["reads p50 / p95 / p99"] = latency(reads)
         result.figures["writes p50 / p95 / p99"] = latency(writes)
@@ -468,10 +486,17 @@ def load_run(
         result.check(not errors, f"{len(errors)} errors: {_examples(errors)}")
         result.target = f"{clients} clients × {seconds:.0f} s: 0 errors; report rate and latency"
         result.measured = (
-            f"{len(samples):,} requests, {len(errors)} errors;"
-            f" {result.figures['throughput']}; p50 / p95 / p99 {latency(samples)}"
+            f"{len(samples):,} requests, {len(errors)} errors; {cpu_ms:.1f} ms server CPU per"
+            f" request ({1e3 / cpu_ms if cpu_ms else 0:.0f} requests per core-second);"
+            f" {result.figures['throughput']} at load average {load_before:.1f};"
+            f" p50 / p95 / p99 {latency(samples)}"
         )
     return result
+
+
+def _own_cpu() -> float:
+    """CPU seconds this process (the clients' threads) used so far."""
+    return time.process_time()
 
 
 SCENARIOS: dict[str, Callable[..., Result]] = {

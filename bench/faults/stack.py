@@ -167,7 +167,7 @@ class Stack:
         """gunicorn with production settings for the rest of the stack's life; its base URL."""
         port = free_port()
         base = f"http://127.0.0.1:{port}"
-        self.exits.enter_context(
+        self.web_process = self.exits.enter_context(
             running("web", gunicorn(port, workers=WEB_WORKERS), self.env(**env), self.folder)
         )
         wait_for(lambda: healthy(base), timeout=90, what="gunicorn to answer /api/health/")
@@ -226,6 +226,22 @@ class Stack:
 
     def unfinished_deliveries(self) -> int:
         return self.sql("SELECT count(*) FROM notifications_delivery WHERE state <> 'sent'")[0][0]
+
+    def serving_cpu(self) -> dict[int, float]:
+        """CPU seconds used so far by each process that serves a request: gunicorn's workers
+        and the PostgreSQL backends of this stack's database (not the one asking)."""
+        from bench.common import children, cpu_seconds
+
+        pids = children(self.web_process.pid)
+        pids += [
+            pid
+            for (pid,) in self.sql(
+                "SELECT pid FROM pg_stat_activity WHERE datname = current_database()"
+                " AND backend_type = 'client backend' AND pid <> pg_backend_pid()"
+            )
+        ]
+        found = {pid: cpu_seconds(pid) for pid in pids}
+        return {pid: seconds for pid, seconds in found.items() if seconds is not None}
 
     def sent_deliveries(self) -> int:
         return self.sql("SELECT count(*) FROM notifications_delivery WHERE state = 'sent'")[0][0]
