@@ -246,7 +246,7 @@ def test_the_page_link_confirms_signs_in_and_leads_on_to_the_invitation() -> Non
     assert "kim@example.org" in browser.get(sent["Location"]).content.decode()
     path, _uid, _token = confirm_link("kim@example.org")
     page = browser.get(path)
-    assert page.status_code == 200 and page["Referrer-Policy"] == "no-referrer"
+    assert page.status_code == 200 and page["Referrer-Policy"] == "same-origin"
     wrong = browser.post(path, {"password": OTHER_PASSWORD})
     assert wrong.status_code == 400 and "_auth_user_id" not in browser.session
 
