@@ -308,10 +308,19 @@ class PasswordChangeForm(auth_forms.PasswordChangeForm):
 
 
 class AccountDeleteForm(TextPolicyForm):
-    """The password confirms that the person, not someone at an unlocked screen, deletes."""
+    """The password confirms that the person, not someone at an unlocked screen, deletes. An
+    account without a password (made by single sign-on) types its e-mail address instead."""
 
     password = forms.CharField(
         label=_("Your password"),
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
+
+    def __init__(self, *args: Any, passwordless: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.passwordless = passwordless
+        if passwordless:
+            field = self.fields["password"]
+            field.label = _("Your e-mail address")
+            field.widget = forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"})

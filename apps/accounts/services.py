@@ -394,10 +394,18 @@ def _check_pause(paused_from: datetime | None, paused_until: datetime | None) ->
 def user_delete_confirm(*, user: User, password: str) -> User:
     """The first step of deleting an account (`apps.home.services.user_delete` is the whole use
     case): the person's row, locked, once their password confirms it. Inside the caller's
-    transaction."""
+    transaction. An account without a password (made by single sign-on) is confirmed with its
+    e-mail address, typed in the same field."""
     locked = User.objects.select_for_update().filter(pk=user.pk, is_active=True).first()
     if locked is None:
         raise DomainError(gettext_noop("This account has been deleted already."), field="password")
+    if not locked.has_usable_password():
+        if normalize_email_address(password) != locked.email:
+            raise DomainError(
+                gettext_noop("Type your e-mail address exactly as your account has it."),
+                field="password",
+            )
+        return locked
     if not password or not locked.check_password(password):
         raise DomainError(gettext_noop("The password is wrong."), field="password")
     return locked

@@ -137,7 +137,7 @@ LOGOUT_REDIRECT_URL = "login"
 TANDEM_OIDC_ISSUER = (
     env_str("TANDEM_OIDC_ISSUER", "").strip().removesuffix("/.well-known/openid-configuration")
 )
-TANDEM_OIDC_LABEL = env_str("TANDEM_OIDC_LABEL", "") or "single sign-on"
+TANDEM_OIDC_LABEL = env_str("TANDEM_OIDC_LABEL", "") or _("single sign-on")
 TANDEM_OIDC_SSO_ONLY_DOMAINS = env_list("TANDEM_OIDC_SSO_ONLY_DOMAINS", [])
 TANDEM_OIDC_TRUST_EMAIL = env_bool("TANDEM_OIDC_TRUST_EMAIL", False)
 TANDEM_OIDC_PROVIDER_LOGOUT = env_bool("TANDEM_OIDC_PROVIDER_LOGOUT", False)
@@ -146,8 +146,8 @@ TANDEM_OIDC_DISCOVERY_TTL = env_int("TANDEM_OIDC_DISCOVERY_TTL", 3600)
 # mozilla-django-oidc's own settings, from ours.
 OIDC_RP_CLIENT_ID = env_str("TANDEM_OIDC_CLIENT_ID", "")
 OIDC_RP_CLIENT_SECRET = env_str("TANDEM_OIDC_CLIENT_SECRET", "")
-OIDC_RP_SIGN_ALGO = env_str("TANDEM_OIDC_SIGN_ALGO", "RS256")
-OIDC_RP_SCOPES = env_str("TANDEM_OIDC_SCOPES", "openid email profile")
+OIDC_RP_SIGN_ALGO = env_str("TANDEM_OIDC_SIGN_ALGO", "") or "RS256"
+OIDC_RP_SCOPES = env_str("TANDEM_OIDC_SCOPES", "") or "openid email profile"
 OIDC_USE_NONCE = True
 OIDC_USE_PKCE = True
 OIDC_TIMEOUT = env_int("TANDEM_OIDC_TIMEOUT", 10)

@@ -394,3 +394,28 @@ def test_sign_out_goes_on_to_the_provider_when_configured(
     assert signed_in_as(client) is None
     # The provider accepts it: its sign-out confirmation page.
     assert requests.get(response["Location"], timeout=10).status_code == 200
+
+
+# --- an account without a password --------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_an_account_made_by_sso_is_deleted_with_its_address(client: Client) -> None:
+    sign_in(client, "ada")
+    page = client.get("/me/delete/").content.decode()
+    assert "Confirm with your e-mail address" in page
+
+    wrong = client.post("/me/delete/", {"password": "someone@example.com"})
+    assert wrong.status_code == 200
+    assert "exactly as your account has it" in wrong.content.decode()
+    assert User.objects.get().is_active
+
+    done = client.post("/me/delete/", {"password": "ADA@example.com "})
+
+    assert done.status_code == 302
+    gone = User.objects.get()
+    assert not gone.is_active
+    assert gone.email.endswith("@deleted.invalid")
+    # Signing in again through the provider makes a new account; the old one stays deleted.
+    sign_in(client, "ada")
+    assert User.objects.filter(email="ada@example.com").count() == 1
