@@ -43,9 +43,11 @@ class Provider:
             self.process.wait()
 
 
-def start_provider(accounts: dict[str, dict[str, Any]]) -> Provider:
+def start_provider(
+    accounts: dict[str, dict[str, Any]], *, relying_party: str = RELYING_PARTY
+) -> Provider:
     """Starts the provider on a free port of 127.0.0.1 with these accounts (sub -> claims and
-    `tamper`); returns once it listens."""
+    `tamper`) and Tandem at `relying_party` as its client; returns once it listens."""
     node = shutil.which("node")
     if node is None or not (ROOT / "node_modules" / "oidc-provider").is_dir():
         raise RuntimeError(
@@ -55,8 +57,8 @@ def start_provider(accounts: dict[str, dict[str, Any]]) -> Provider:
         "client": {
             "client_id": CLIENT_ID,
             "client_secret": CLIENT_SECRET,
-            "redirect_uris": [f"{RELYING_PARTY}/accounts/sso/callback/"],
-            "post_logout_redirect_uris": [f"{RELYING_PARTY}/accounts/login/"],
+            "redirect_uris": [f"{relying_party}/accounts/sso/callback/"],
+            "post_logout_redirect_uris": [f"{relying_party}/accounts/login/"],
         },
         "accounts": accounts,
     }

@@ -8,6 +8,9 @@ test signs the person in and fails."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from collections.abc import Iterator
 from urllib.parse import parse_qs, urlsplit
 
@@ -19,6 +22,7 @@ from django.core.cache import cache
 from django.test import Client
 
 from apps.accounts.models import ApiToken, User
+from apps.accounts.rules import is_sso_only
 from apps.audit.models import AuditAction, AuditEvent
 from tests.apps.accounts.oidc_provider import (
     CLIENT_ID,
@@ -419,3 +423,91 @@ def test_an_account_made_by_sso_is_deleted_with_its_address(client: Client) -> N
     # Signing in again through the provider makes a new account; the old one stays deleted.
     sign_in(client, "ada")
     assert User.objects.filter(email="ada@example.com").count() == 1
+
+
+# --- settings from the environment --------------------------------------------------------------
+
+
+def settings_with(env: dict[str, str], expression: str) -> subprocess.CompletedProcess[str]:
+    """Loads the test settings in a fresh interpreter with these environment variables and
+    prints `expression` (of `settings`)."""
+    code = f"from django.conf import settings; print({expression})"
+    return subprocess.run(
+        [sys.executable, "-c", code],
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "tandem.settings.test", **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+def test_the_environment_configures_sso() -> None:
+    env = {
+        "TANDEM_OIDC_ISSUER": "https://id.example.com/realms/corp/.well-known/openid-configuration",
+        "TANDEM_OIDC_CLIENT_ID": "tandem",
+        "TANDEM_OIDC_CLIENT_SECRET": "secret",
+        "TANDEM_OIDC_SSO_ONLY_DOMAINS": "corp.example, Example.ORG",
+        "TANDEM_OIDC_PROVIDER_LOGOUT": "true",
+    }
+    expression = (
+        "(settings.TANDEM_OIDC_ISSUER, settings.AUTHENTICATION_BACKENDS[-1], "
+        "settings.TANDEM_OIDC_SSO_ONLY_DOMAINS, "
+        "settings.CONTENT_SECURITY_POLICY['DIRECTIVES']['form-action'])"
+    )
+
+    done = settings_with(env, expression)
+
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == repr(
+        (
+            "https://id.example.com/realms/corp",
+            "apps.accounts.oidc.OidcBackend",
+            ["corp.example", "Example.ORG"],
+            ["'self'", "https://id.example.com"],
+        )
+    )
+
+
+def test_without_an_issuer_no_backend_and_no_csp_change() -> None:
+    done = settings_with(
+        {"TANDEM_OIDC_ISSUER": "", "TANDEM_OIDC_PROVIDER_LOGOUT": "true"},
+        "(settings.AUTHENTICATION_BACKENDS, "
+        "settings.CONTENT_SECURITY_POLICY['DIRECTIVES']['form-action'])",
+    )
+
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == repr(
+        (
+            ["axes.backends.AxesStandaloneBackend", "apps.accounts.backends.VerifiedEmailBackend"],
+            ["'self'"],
+        )
+    )
+
+
+def test_sso_only_domains_without_a_provider_refuse_to_start() -> None:
+    done = settings_with(
+        {"TANDEM_OIDC_ISSUER": "", "TANDEM_OIDC_SSO_ONLY_DOMAINS": "corp.example"},
+        "settings.TANDEM_OIDC_SSO_ONLY_DOMAINS",
+    )
+
+    assert done.returncode != 0
+    assert "TANDEM_OIDC_SSO_ONLY_DOMAINS needs TANDEM_OIDC_ISSUER" in done.stderr
+
+
+# --- the SSO-only rule ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("address", "only"),
+    [
+        ("eve@corp.example", True),
+        ("eve@mail.corp.example", False),  # a subdomain is a domain of its own
+        ("eve@corp.example.org", False),
+        ("corp.example@other.example", False),
+        ("no-at-sign", False),
+        ("", False),
+    ],
+)
+def test_is_sso_only(address: str, only: bool) -> None:
+    assert is_sso_only(address=address, domains=[" Corp.Example ", "@"]) is only
