@@ -17,7 +17,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.contrib.auth.signals import user_logged_in
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone as dj_timezone
@@ -525,9 +525,18 @@ def user_sso_sign_in(
             email_verified_at=dj_timezone.now(),
         )
         user.set_unusable_password()
-        user.save()
-        audit_record(action=AuditAction.SSO_ACCOUNT_CREATED, actor=user, target=user, data=provider)
-        return user
+        try:
+            with transaction.atomic():
+                user.save()
+        except IntegrityError:
+            # Made meanwhile (the same person's sign-in in a second tab, or a sign-up): that
+            # account is the one to sign in to, by the rules below.
+            user = User.objects.select_for_update().get(email=address)
+        else:
+            audit_record(
+                action=AuditAction.SSO_ACCOUNT_CREATED, actor=user, target=user, data=provider
+            )
+            return user
     if not user.is_active:
         raise SsoRefused(SSO_ACCOUNT_OFF, reason="account_off")
     if user.email_verified_at is None:
