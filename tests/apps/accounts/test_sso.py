@@ -200,6 +200,17 @@ def test_an_unverified_address_is_refused(client: Client) -> None:
 
 
 @pytest.mark.django_db
+def test_a_refusal_in_german(client: Client) -> None:
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "de"
+
+    page = sign_in(client, "cy").content.decode()
+
+    assert "Anmeldung mit Example ID hat nicht geklappt" in page
+    assert "deine E-Mail-Adresse nicht bestätigt" in page
+    assert "Niemand wurde angemeldet" in page
+
+
+@pytest.mark.django_db
 def test_an_address_without_email_verified_is_refused_unless_trusted(
     client: Client, settings
 ) -> None:
@@ -306,6 +317,17 @@ def test_sso_only_domain_refuses_password_sign_in(client: Client, corp_only: Use
     assert "Addresses at corp.example sign in only through Example ID" in page
     assert signed_in_as(client) is None
     assert actions_of() == []  # refused before any password is checked
+
+
+@pytest.mark.django_db
+def test_sso_only_domain_says_so_in_german(client: Client, corp_only: User) -> None:
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "de"
+
+    response = client.post("/accounts/login/", {"username": "eve@corp.example", "password": "x"})
+
+    assert "Adressen bei corp.example melden sich nur über Example ID an" in (
+        response.content.decode()
+    )
 
 
 @pytest.mark.django_db
