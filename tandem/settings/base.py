@@ -148,6 +148,15 @@ OIDC_RP_CLIENT_ID = env_str("TANDEM_OIDC_CLIENT_ID", "")
 OIDC_RP_CLIENT_SECRET = env_str("TANDEM_OIDC_CLIENT_SECRET", "")
 OIDC_RP_SIGN_ALGO = env_str("TANDEM_OIDC_SIGN_ALGO", "") or "RS256"
 OIDC_RP_SCOPES = env_str("TANDEM_OIDC_SCOPES", "") or "openid email profile"
+# How the client authenticates at the token endpoint: client_secret_post (the secret in the
+# request's body) or client_secret_basic (HTTP Basic; Okta registers web applications so).
+TANDEM_OIDC_CLIENT_AUTH = env_str("TANDEM_OIDC_CLIENT_AUTH", "") or "client_secret_post"
+if TANDEM_OIDC_CLIENT_AUTH not in {"client_secret_post", "client_secret_basic"}:
+    raise ImproperlyConfigured(
+        "TANDEM_OIDC_CLIENT_AUTH is client_secret_post or client_secret_basic, not "
+        f"{TANDEM_OIDC_CLIENT_AUTH!r}."
+    )
+OIDC_TOKEN_USE_BASIC_AUTH = TANDEM_OIDC_CLIENT_AUTH == "client_secret_basic"
 OIDC_USE_NONCE = True
 OIDC_USE_PKCE = True
 OIDC_TIMEOUT = env_int("TANDEM_OIDC_TIMEOUT", 10)

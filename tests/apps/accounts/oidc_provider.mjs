@@ -76,7 +76,8 @@ server.listen(0, '127.0.0.1', () => {
     claims: { openid: ['sub'], email: ['email', 'email_verified'], profile: ['name'] },
     scopes: ['openid', 'email', 'profile'],
     features: { devInteractions: { enabled: true }, rpInitiatedLogout: { enabled: true } },
-    pkce: { required: () => false },
+    // Tandem sends PKCE (S256) on every sign-in: a request without it is refused here.
+    pkce: { required: () => true },
     async findAccount(ctx, sub) {
       const account = config.accounts[sub];
       if (!account) return undefined;

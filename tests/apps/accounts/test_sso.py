@@ -261,6 +261,15 @@ def test_a_wrong_client_secret_is_refused_by_the_provider(client: Client, settin
 
 
 @pytest.mark.django_db
+def test_the_client_authenticates_with_http_basic_when_told(client: Client, settings) -> None:
+    settings.OIDC_TOKEN_USE_BASIC_AUTH = True
+
+    sign_in(client, "ada")
+
+    assert signed_in_as(client) == User.objects.get(email="ada@example.com")
+
+
+@pytest.mark.django_db
 def test_a_callback_used_twice_is_refused(client: Client) -> None:
     first = sign_in(client, "ada")
     assert first.status_code == 302
@@ -533,3 +542,10 @@ def test_sso_only_domains_without_a_provider_refuse_to_start() -> None:
 )
 def test_is_sso_only(address: str, only: bool) -> None:
     assert is_sso_only(address=address, domains=[" Corp.Example ", "@"]) is only
+
+
+def test_an_unknown_client_authentication_refuses_to_start() -> None:
+    done = settings_with({"TANDEM_OIDC_CLIENT_AUTH": "private_key_jwt"}, "settings.DEBUG")
+
+    assert done.returncode != 0
+    assert "TANDEM_OIDC_CLIENT_AUTH is client_secret_post or client_secret_basic" in done.stderr
