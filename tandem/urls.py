@@ -48,8 +48,11 @@ app_urls = [
     path("contacts/", include("apps.contacts.urls")),
     path("search/", include("apps.search.urls")),
     path("me/", include(([*home_page_urls.me_pages, *account_page_urls.urlpatterns], "accounts"))),
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
-    path("accounts/logout/", account_views.LogoutView.as_view(), name="logout"),
+    path("accounts/login/", account_views.SignInView.as_view(), name="login"),
+    path("accounts/logout/", account_views.SignOutView.as_view(), name="logout"),
+    # Single sign-on (apps.accounts.oidc); 404 while no identity provider is configured.
+    path("accounts/sso/start/", account_views.SsoStartView.as_view(), name="sso_start"),
+    path("accounts/sso/callback/", account_views.SsoCallbackView.as_view(), name="sso_callback"),
     path("accounts/signup/", account_views.signup, name="signup"),
     path("accounts/signup/sent/", account_views.signup_sent, name="signup_sent"),
     path(

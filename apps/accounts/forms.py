@@ -231,10 +231,29 @@ class LocalDateTimeField(forms.DateTimeField):
         return value
 
 
+class SignInForm(auth_forms.AuthenticationForm):
+    """Django's sign-in form; an address that signs in only through single sign-on is told
+    so before any password is checked (and no failed attempt is counted)."""
+
+    def clean(self) -> dict[str, Any]:
+        sso_only = services.sso_only_refusal(email=self.data.get("username") or "")
+        if sso_only:
+            raise forms.ValidationError(sso_only, code="sso_only")
+        return super().clean()
+
+
 class PasswordResetForm(auth_forms.PasswordResetForm):
     """Django's reset form, writing the e-mail in the person's own language, and finding the
     account by the address's normal form exactly, as sign-in does (Django's own compares
-    with the database's case-insensitive match)."""
+    with the database's case-insensitive match). An address that signs in only through
+    single sign-on has no password to reset: the form says so."""
+
+    def clean_email(self) -> str:
+        email: str = self.cleaned_data["email"]
+        sso_only = services.sso_only_refusal(email=email)
+        if sso_only:
+            raise forms.ValidationError(sso_only, code="sso_only")
+        return email
 
     def get_users(self, email: str) -> Iterator[User]:
         active = User.objects.filter(email=normalize_email_address(email), is_active=True)
@@ -289,10 +308,19 @@ class PasswordChangeForm(auth_forms.PasswordChangeForm):
 
 
 class AccountDeleteForm(TextPolicyForm):
-    """The password confirms that the person, not someone at an unlocked screen, deletes."""
+    """The password confirms that the person, not someone at an unlocked screen, deletes. An
+    account without a password (made by single sign-on) types its e-mail address instead."""
 
     password = forms.CharField(
         label=_("Your password"),
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
+
+    def __init__(self, *args: Any, passwordless: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.passwordless = passwordless
+        if passwordless:
+            field = self.fields["password"]
+            field.label = _("Your e-mail address")
+            field.widget = forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"})

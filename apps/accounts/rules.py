@@ -21,3 +21,15 @@ def is_paused(*, at: datetime, paused_from: datetime | None, paused_until: datet
     if paused_from is None:
         return False
     return paused_from <= at and (paused_until is None or at < paused_until)
+
+
+def email_domain(address: str) -> str:
+    """The part after the last @ of an address in the normal form ("" when there is none)."""
+    return address.rpartition("@")[2] if "@" in address else ""
+
+
+def is_sso_only(*, address: str, domains: list[str] | tuple[str, ...]) -> bool:
+    """Whether an address (in the normal form) may sign in only through single sign-on: its
+    domain is one of `domains`, exactly (a subdomain is a domain of its own)."""
+    domain = email_domain(address)
+    return bool(domain) and domain in {d.strip().lower().lstrip("@") for d in domains}

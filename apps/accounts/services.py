@@ -17,7 +17,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.contrib.auth.signals import user_logged_in
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone as dj_timezone
@@ -32,9 +32,9 @@ from django.utils.translation import gettext, gettext_noop
 
 from apps.accounts import selectors
 from apps.accounts.models import DELETED_DOMAIN, ApiToken, Language, User
-from apps.accounts.rules import is_valid_timezone
+from apps.accounts.rules import email_domain, is_sso_only, is_valid_timezone
 from apps.accounts.tokens import email_verification_token
-from apps.audit.models import AuditAction
+from apps.audit.models import AuditAction, AuditEvent
 from apps.audit.services import audit_record
 from apps.core.email_address import local_part_is_ascii, normalize_email_address
 from apps.core.errors import DomainError
@@ -110,6 +110,9 @@ def user_sign_up(
     email = normalize_email_address(email)
     if not local_part_is_ascii(email):
         raise DomainError(_NOT_ASCII, field="email")
+    sso_only = sso_only_refusal(email=email)
+    if sso_only:
+        raise DomainError(sso_only, field="email")
     _check_language(language)
     _check_timezone(timezone)
     candidate = User(email=email, display_name=display_name)
@@ -305,6 +308,9 @@ def user_token_obtain(
     web login: Django's `user_logged_in` is sent, so the last login, the lockout counter
     reset and the audit log treat both alike.
     """
+    sso_only = sso_only_refusal(email=email)
+    if sso_only:
+        raise DomainError(sso_only, field="email")
     user = authenticate(request, email=normalize_email_address(email), password=password)
     if user is None:
         if getattr(request, "axes_locked_out", False):
@@ -388,10 +394,18 @@ def _check_pause(paused_from: datetime | None, paused_until: datetime | None) ->
 def user_delete_confirm(*, user: User, password: str) -> User:
     """The first step of deleting an account (`apps.home.services.user_delete` is the whole use
     case): the person's row, locked, once their password confirms it. Inside the caller's
-    transaction."""
+    transaction. An account without a password (made by single sign-on) is confirmed with its
+    e-mail address, typed in the same field."""
     locked = User.objects.select_for_update().filter(pk=user.pk, is_active=True).first()
     if locked is None:
         raise DomainError(gettext_noop("This account has been deleted already."), field="password")
+    if not locked.has_usable_password():
+        if normalize_email_address(password) != locked.email:
+            raise DomainError(
+                gettext_noop("Type your e-mail address exactly as your account has it."),
+                field="password",
+            )
+        return locked
     if not password or not locked.check_password(password):
         raise DomainError(gettext_noop("The password is wrong."), field="password")
     return locked
@@ -426,4 +440,124 @@ def user_anonymise(*, user: User, tandems_deleted: list[int]) -> User:
         target=user,
         data={"tandems_deleted": tandems_deleted},
     )
+    return user
+
+
+# --- single sign-on ---------------------------------------------------------------------------
+
+
+def sso_only_refusal(*, email: str) -> str | None:
+    """Why this address may not sign in with a password, reset one or sign up with one (its
+    domain is in TANDEM_OIDC_SSO_ONLY_DOMAINS), in the active language; None if it may."""
+    address = normalize_email_address(email)
+    if not is_sso_only(address=address, domains=settings.TANDEM_OIDC_SSO_ONLY_DOMAINS):
+        return None
+    return gettext(
+        "Addresses at %(domain)s sign in only through %(label)s: use “Sign in with "
+        "%(label)s” on the sign-in page. There is no Tandem password for them."
+    ) % {"domain": email_domain(address), "label": settings.TANDEM_OIDC_LABEL}
+
+
+class SsoRefused(DomainError):
+    """The identity provider's answer does not sign anybody in; `reason` names which check
+    refused it (for the audit log and the page)."""
+
+    status_code = 403
+    default_code = "sso_refused"
+
+    def __init__(self, message: str, *, reason: str) -> None:
+        super().__init__(message)
+        self.reason = reason
+
+
+SSO_NO_EMAIL = gettext_noop(
+    "Your identity provider did not tell Tandem your e-mail address. Ask your administrator to "
+    "allow the “email” scope for Tandem."
+)
+SSO_EMAIL_UNVERIFIED = gettext_noop(
+    "Your identity provider says your e-mail address is not verified, so Tandem cannot tell "
+    "that it is yours. Verify it there (or ask your administrator), then sign in again."
+)
+SSO_ACCOUNT_OFF = gettext_noop(
+    "The Tandem account of this e-mail address is switched off. Ask your administrator."
+)
+
+
+@transaction.atomic
+def user_sso_sign_in(
+    *,
+    email: str,
+    email_verified: object,
+    issuer: str,
+    subject: str,
+    display_name: str = "",
+    language: str = Language.ENGLISH,
+) -> User:
+    """The person the identity provider vouched for, found or made for signing in.
+
+    Only an address the provider says is verified (`email_verified` is true; absent counts
+    only under TANDEM_OIDC_TRUST_EMAIL, an explicit false never) signs in, because the address
+    is what joins the provider's person to a Tandem account:
+    - no account with that address: one is made just in time, confirmed, without a password
+      (sign-in goes through the provider; a password can be set with a reset later, unless
+      the domain is SSO-only);
+    - a confirmed account: it is this person's, and they are signed in to it;
+    - an unconfirmed account (a sign-up whose link was never used): it becomes confirmed,
+      and the password chosen at that sign-up is dropped, because whoever signed up need not
+      be the person the provider vouches for now;
+    - a switched-off (or deleted) account: refused.
+    """
+    address = normalize_email_address(email)
+    if not address or "@" not in address:
+        raise SsoRefused(SSO_NO_EMAIL, reason="no_email")
+    verified = email_verified is True or (
+        email_verified is None and settings.TANDEM_OIDC_TRUST_EMAIL
+    )
+    if not verified:
+        raise SsoRefused(SSO_EMAIL_UNVERIFIED, reason="email_unverified")
+    provider = {"issuer": issuer, "subject": subject}
+    user = User.objects.select_for_update().filter(email=address).first()
+    if user is None:
+        user = User(
+            email=address,
+            display_name=display_name[:120],
+            language=language if language in Language.values else Language.ENGLISH,
+            email_verified_at=dj_timezone.now(),
+        )
+        user.set_unusable_password()
+        try:
+            with transaction.atomic():
+                user.save()
+        except IntegrityError:
+            # Made meanwhile (the same person's sign-in in a second tab, or a sign-up): that
+            # account is the one to sign in to, by the rules below.
+            user = User.objects.select_for_update().get(email=address)
+        else:
+            audit_record(
+                action=AuditAction.SSO_ACCOUNT_CREATED, actor=user, target=user, data=provider
+            )
+            return user
+    if not user.is_active:
+        raise SsoRefused(SSO_ACCOUNT_OFF, reason="account_off")
+    if user.email_verified_at is None:
+        user.email_verified_at = dj_timezone.now()
+        user.set_unusable_password()
+        user.save(update_fields=["email_verified_at", "password"])
+        api_tokens_revoke_all(user=user, reason="sso_linked")
+        audit_record(
+            action=AuditAction.SSO_LINKED,
+            actor=user,
+            target=user,
+            data={**provider, "confirmed": True},
+        )
+    elif not AuditEvent.objects.filter(
+        actor_id=user.pk, action__in=[AuditAction.SSO_LINKED, AuditAction.SSO_ACCOUNT_CREATED]
+    ).exists():
+        # The first sign-in of this account through the provider.
+        audit_record(
+            action=AuditAction.SSO_LINKED,
+            actor=user,
+            target=user,
+            data={**provider, "confirmed": False},
+        )
     return user

@@ -2,12 +2,16 @@ from __future__ import annotations
 
 import contextlib
 from typing import Any
+from urllib.parse import urlencode
 
+import requests
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.core.exceptions import SuspiciousOperation
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -15,9 +19,11 @@ from django.utils.translation import get_language, gettext_noop, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
+from django.views.generic import View
 from django.views.i18n import set_language as django_set_language
+from mozilla_django_oidc.views import OIDCAuthenticationCallbackView, OIDCAuthenticationRequestView
 
-from apps.accounts import services
+from apps.accounts import oidc, services
 from apps.accounts.api.throttles import (
     AUTH_THROTTLES,
     PASSWORD_RESET_THROTTLES,
@@ -25,10 +31,14 @@ from apps.accounts.api.throttles import (
 )
 from apps.accounts.forms import (
     PasswordChangeForm,
+    SignInForm,
     SignUpConfirmForm,
     SignUpForm,
 )
 from apps.accounts.models import Language, User
+from apps.accounts.services import SsoRefused
+from apps.audit.models import AuditAction
+from apps.audit.services import audit_record
 from apps.core.errors import NotFound
 from apps.core.web import attempt
 
@@ -240,12 +250,149 @@ class PasswordResetView(auth_views.PasswordResetView):
         return response
 
 
-class LogoutView(auth_views.LogoutView):
-    """Sign-out also empties what this site keeps in the browser: the service worker's caches
-    (the pages kept for reading offline) and the worker itself, so the next person on the
-    device reads nothing of this one's (see apps.core.offline)."""
+# --- signing in and out; single sign-on -------------------------------------------------------
+
+
+def _sso_context(request: HttpRequest) -> dict[str, Any]:
+    """What the sign-in page needs for its "Sign in with …" button (nothing when off)."""
+    if not oidc.enabled():
+        return {}
+    start = reverse("sso_start")
+    next_url = request.GET.get("next") or ""
+    if next_url and url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+        start += "?" + urlencode({"next": next_url})
+    return {"sso_label": settings.TANDEM_OIDC_LABEL, "sso_start_url": start}
+
+
+class SignInView(auth_views.LoginView):
+    """Django's sign-in page with e-mail and password, and the single sign-on button when a
+    provider is configured."""
+
+    form_class = SignInForm
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return {**super().get_context_data(**kwargs), **_sso_context(self.request)}
+
+
+class SignOutView(auth_views.LogoutView):
+    """Ends the Tandem session and empties the site's data in the browser. With
+    TANDEM_OIDC_PROVIDER_LOGOUT, a session signed in through
+    the provider goes on to the provider's end_session_endpoint (RP-initiated logout), which
+    leads back to the sign-in page."""
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        provider_url = self._provider_logout_url(request)
         response = super().post(request, *args, **kwargs)
+        if provider_url:
+            response = HttpResponseRedirect(provider_url)
+        # Sign-out also empties what this site keeps in the browser: the service worker's
+        # caches (the pages kept for reading offline) and the worker itself, so the next
+        # person on the device reads nothing of this one's (see apps.core.offline).
         response["Clear-Site-Data"] = CLEAR_SITE_DATA
         return response
+
+    @staticmethod
+    def _provider_logout_url(request: HttpRequest) -> str:
+        id_token = request.session.get("oidc_id_token")
+        if not (settings.TANDEM_OIDC_PROVIDER_LOGOUT and id_token and oidc.enabled()):
+            return ""
+        try:
+            endpoint = oidc.provider_config().end_session_endpoint
+        except oidc.ProviderUnavailable:
+            return ""
+        if not endpoint:
+            return ""
+        query = urlencode(
+            {
+                "id_token_hint": id_token,
+                "client_id": settings.OIDC_RP_CLIENT_ID,
+                "post_logout_redirect_uri": request.build_absolute_uri(reverse("login")),
+            }
+        )
+        return f"{endpoint}{'&' if '?' in endpoint else '?'}{query}"
+
+
+def _sso_problem(
+    request: HttpRequest, message: str, *, reason: str, status: int = 403
+) -> HttpResponse:
+    """The page of a single sign-on that signed nobody in, recorded in the audit log."""
+    audit_record(action=AuditAction.SSO_REFUSED, data={"reason": reason}, request=request)
+    context = {"sso_label": settings.TANDEM_OIDC_LABEL, "message": message, "reason": reason}
+    return render(request, "registration/sso_refused.html", context, status=status)
+
+
+class SsoStartView(OIDCAuthenticationRequestView):  # type: ignore[misc]
+    """Sends the browser to the identity provider (mozilla-django-oidc's view: state, nonce
+    and PKCE verifier go into the session; `next` is kept if it is on this site)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        # The library reads the provider's endpoints from settings here; ours come from the
+        # discovery document, when the page is asked for.
+        View.__init__(self, **kwargs)
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        if not oidc.enabled():
+            raise Http404
+        try:
+            config = oidc.provider_config()
+        except oidc.ProviderUnavailable:
+            return _sso_problem(request, _(_SSO_UNAVAILABLE), reason="unavailable", status=502)
+        self.OIDC_OP_AUTH_ENDPOINT = config.authorization_endpoint
+        self.OIDC_RP_CLIENT_ID = settings.OIDC_RP_CLIENT_ID
+        response: HttpResponse = super().get(request)
+        return response
+
+    def get_extra_params(self, request: HttpRequest) -> dict[str, str]:
+        # The provider's pages in the language of the page the person came from.
+        return {"ui_locales": (get_language() or "en")[:2]}
+
+
+_SSO_UNAVAILABLE = gettext_noop(
+    "Tandem could not reach your identity provider. Try again in a minute; if it keeps "
+    "happening, tell your administrator."
+)
+_SSO_STATE = gettext_noop(
+    "This sign-in was started in another browser, has been completed already or has timed "
+    "out. Start it again."
+)
+_SSO_CANCELLED = gettext_noop("The sign-in was cancelled at your identity provider.")
+_SSO_PROVIDER_ERROR = gettext_noop(
+    "Your identity provider did not complete the sign-in (it answered “%(error)s”)."
+)
+_SSO_EXCHANGE = gettext_noop(
+    "Your identity provider refused to complete this sign-in (the code may have expired or "
+    "been used already). Start it again."
+)
+
+
+class SsoCallbackView(OIDCAuthenticationCallbackView):  # type: ignore[misc]
+    """Where the identity provider sends the browser back. mozilla-django-oidc checks the
+    state, exchanges the code and signs in whom `oidc.OidcBackend` names; every refusal is a
+    page that says why (403; 502 when the provider cannot be reached), never a 500."""
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        if not oidc.enabled():
+            raise Http404
+        try:
+            response: HttpResponse = super().get(request)
+        except SsoRefused as exc:
+            return _sso_problem(request, exc.message, reason=exc.reason)
+        except SuspiciousOperation:
+            # The state is not one this session started.
+            return _sso_problem(request, _(_SSO_STATE), reason="state", status=400)
+        except requests.HTTPError as exc:
+            if exc.response is not None and 400 <= exc.response.status_code < 500:
+                return _sso_problem(request, _(_SSO_EXCHANGE), reason="exchange")
+            return _sso_problem(request, _(_SSO_UNAVAILABLE), reason="unavailable", status=502)
+        except (oidc.ProviderUnavailable, requests.RequestException):
+            return _sso_problem(request, _(_SSO_UNAVAILABLE), reason="unavailable", status=502)
+        return response
+
+    def login_failure(self) -> HttpResponse:
+        error = self.request.GET.get("error", "")
+        if error == "access_denied":
+            return _sso_problem(self.request, _(_SSO_CANCELLED), reason="cancelled")
+        if error:
+            message = _(_SSO_PROVIDER_ERROR) % {"error": error[:100]}
+            return _sso_problem(self.request, message, reason="provider_error")
+        return _sso_problem(self.request, _(_SSO_STATE), reason="state", status=400)

@@ -49,6 +49,9 @@ class AuditAction(models.TextChoices):
     DATA_EXPORTED = "data_exported", _("Tandem data exported")
     ACCOUNT_DELETED = "account_deleted", _("Account deleted")
     EMAIL_ACTION = "email_action", _("Action taken through an e-mail link")
+    SSO_ACCOUNT_CREATED = "sso_account_created", _("Account created through single sign-on")
+    SSO_LINKED = "sso_linked", _("Single sign-on linked to an existing account")
+    SSO_REFUSED = "sso_refused", _("Single sign-on refused")
 
 
 class AppendOnlyError(RuntimeError):

@@ -19,11 +19,14 @@ def _via(request: Any) -> str:
 
 
 def on_logged_in(sender: Any, request: Any = None, user: Any = None, **kwargs: Any) -> None:
+    # `authenticate()` names the backend that vouched for the person: single sign-on's is
+    # apps.accounts.oidc.OidcBackend (named, not imported: accounts is a layer above).
+    sso = str(getattr(user, "backend", "")).endswith(".OidcBackend")
     audit_record(
         action=AuditAction.LOGIN,
         actor=user,
         target=user,
-        data={"via": _via(request)},
+        data={"via": "sso" if sso else _via(request)},
         request=request,
     )
 

@@ -6,7 +6,7 @@ decorated with `offline_readable` answers a signed-in person's GET with the head
 `X-Tandem-Viewer` (`ViewerHeaderMiddleware`; absent when nobody is signed in), and the worker
 empties its page cache as soon as a page comes from a different viewer or from nobody, so
 the next person on the device never reads the last one's pages. Sign-out also answers
-`Clear-Site-Data` (apps.accounts.views.LogoutView), which wipes the caches and the worker.
+`Clear-Site-Data` (apps.accounts.views.SignOutView), which wipes the caches and the worker.
 """
 
 from __future__ import annotations

@@ -373,7 +373,10 @@ def _alone_in(user: User) -> list[Any]:
 def account_delete(request: HttpRequest) -> HttpResponse:
     """Explain what deleting the account does, and do it once the password confirms it."""
     user: User = request.user  # type: ignore[assignment]
-    form = AccountDeleteForm(request.POST if request.method == "POST" else None)
+    form = AccountDeleteForm(
+        request.POST if request.method == "POST" else None,
+        passwordless=not user.has_usable_password(),
+    )
     status = 200
     if request.method == "POST" and form.is_valid():
         wait = throttle_wait(request)

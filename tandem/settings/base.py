@@ -5,6 +5,7 @@ from pathlib import Path
 
 import dj_database_url
 from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from tandem.settings.env import BASE_DIR, VAR_DIR, env_bool, env_int, env_list, env_str
@@ -127,6 +128,52 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
+# Single sign-on with OpenID Connect (apps/accounts/oidc.py, docs/integrations.md): on when
+# an issuer and a client id are set. The provider's endpoints come from its discovery document
+# (<issuer>/.well-known/openid-configuration). The sign-in page then shows "Sign in with
+# <label>". Addresses at TANDEM_OIDC_SSO_ONLY_DOMAINS may sign in (and reset a password, and
+# sign up) only that way. TANDEM_OIDC_TRUST_EMAIL accepts an address the provider sends
+# without `email_verified` (Entra ID does not send it); an explicit `false` is always refused.
+# TANDEM_OIDC_PROVIDER_LOGOUT: signing out of Tandem goes on to the provider's
+# end_session_endpoint, when it has one.
+TANDEM_OIDC_ISSUER = (
+    env_str("TANDEM_OIDC_ISSUER", "").strip().removesuffix("/.well-known/openid-configuration")
+)
+TANDEM_OIDC_LABEL = env_str("TANDEM_OIDC_LABEL", "") or _("single sign-on")
+TANDEM_OIDC_SSO_ONLY_DOMAINS = env_list("TANDEM_OIDC_SSO_ONLY_DOMAINS", [])
+TANDEM_OIDC_TRUST_EMAIL = env_bool("TANDEM_OIDC_TRUST_EMAIL", False)
+TANDEM_OIDC_PROVIDER_LOGOUT = env_bool("TANDEM_OIDC_PROVIDER_LOGOUT", False)
+# How long the discovery document is kept (seconds) before it is fetched again.
+TANDEM_OIDC_DISCOVERY_TTL = env_int("TANDEM_OIDC_DISCOVERY_TTL", 3600)
+# mozilla-django-oidc's own settings, from ours.
+OIDC_RP_CLIENT_ID = env_str("TANDEM_OIDC_CLIENT_ID", "")
+OIDC_RP_CLIENT_SECRET = env_str("TANDEM_OIDC_CLIENT_SECRET", "")
+OIDC_RP_SIGN_ALGO = env_str("TANDEM_OIDC_SIGN_ALGO", "") or "RS256"
+OIDC_RP_SCOPES = env_str("TANDEM_OIDC_SCOPES", "") or "openid email profile"
+# How the client authenticates at the token endpoint: client_secret_post (the secret in the
+# request's body) or client_secret_basic (HTTP Basic; Okta registers web applications so).
+TANDEM_OIDC_CLIENT_AUTH = env_str("TANDEM_OIDC_CLIENT_AUTH", "") or "client_secret_post"
+if TANDEM_OIDC_CLIENT_AUTH not in {"client_secret_post", "client_secret_basic"}:
+    raise ImproperlyConfigured(
+        "TANDEM_OIDC_CLIENT_AUTH is client_secret_post or client_secret_basic, not "
+        f"{TANDEM_OIDC_CLIENT_AUTH!r}."
+    )
+OIDC_TOKEN_USE_BASIC_AUTH = TANDEM_OIDC_CLIENT_AUTH == "client_secret_basic"
+OIDC_USE_NONCE = True
+OIDC_USE_PKCE = True
+OIDC_TIMEOUT = env_int("TANDEM_OIDC_TIMEOUT", 10)
+# The ID token stays in the session for the provider's sign-out (its id_token_hint).
+OIDC_STORE_ID_TOKEN = True
+OIDC_AUTHENTICATION_CALLBACK_URL = "sso_callback"
+TANDEM_OIDC_ENABLED = bool(TANDEM_OIDC_ISSUER and OIDC_RP_CLIENT_ID)
+if TANDEM_OIDC_SSO_ONLY_DOMAINS and not TANDEM_OIDC_ENABLED:
+    raise ImproperlyConfigured(
+        "TANDEM_OIDC_SSO_ONLY_DOMAINS needs TANDEM_OIDC_ISSUER and TANDEM_OIDC_CLIENT_ID: "
+        "nobody at those domains could sign in."
+    )
+if TANDEM_OIDC_ENABLED:
+    AUTHENTICATION_BACKENDS.append("apps.accounts.oidc.OidcBackend")
+
 # How long an invitation link stays valid.
 TANDEM_INVITATION_TTL = timedelta(days=env_int("TANDEM_INVITATION_TTL_DAYS", 7))
 # How long the one-click links of a notice's e-mail (Approve, Acknowledge, Done, …) work.
@@ -186,6 +233,13 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": [NONE],
     }
 }
+if TANDEM_OIDC_ENABLED and TANDEM_OIDC_PROVIDER_LOGOUT:
+    # The sign-out form's answer redirects to the provider's end_session_endpoint: browsers
+    # hold that redirect to form-action too.
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"] = [
+        SELF,
+        "/".join(TANDEM_OIDC_ISSUER.split("/")[:3]),
+    ]
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"

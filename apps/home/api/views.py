@@ -135,7 +135,8 @@ class InvitationAcceptView(APIView):
 
 
 class AccountDeleteView(APIView):
-    """Delete one's own account, confirmed with the password. The person is anonymised
+    """Delete one's own account, confirmed with the password (an account made by single
+    sign-on has none: its e-mail address in `password` confirms it). The person is anonymised
     ("Deleted person"); what they share with a partner stays readable for the partner."""
 
     throttle_classes = AUTH_THROTTLES
