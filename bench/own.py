@@ -195,9 +195,30 @@ def generate(size_name: str) -> dict[str, Any]:
 
 # Routes that are not a tandem member's pages or lists: the admin, Django's own views, files,
 # the signed-out pages, the bench's own views, the tokenised links of e-mails.
-OUTSIDE = ("admin", "i18n/", "accounts/", "bench/", "e/", "static/", "media/", "^")
-# Downloads grow with what they hold by nature (the export, feeds, CSV, vCard): not measured.
-DOWNLOADS = ("export", "calendar", ".ics", "csv", "vcf", "feed")
+OUTSIDE = (
+    "admin", "i18n/", "accounts/", "bench/", "e/", "static/", "media/", "^", "api/docs/",
+    "api/schema/", "manifest.webmanifest", "sw.js", "offline/", "favicon.ico",
+)  # fmt: skip
+# Downloads grow with what they hold by nature (the export, calendars, CSV, vCard): not
+# measured.
+DOWNLOADS = ("export", "calendar", ".ics", ".csv", ".vcf", "csv/")
+# A page and the API read that holds the same rows: the page's CPU against the API's.
+PAGE_AND_API = {
+    "t/<int:tandem_id>/decisions/": "api/v1/tandems/<int:tandem_id>/decisions/",
+    "t/<int:tandem_id>/review/": "api/v1/tandems/<int:tandem_id>/review-queue/",
+    "t/<int:tandem_id>/check-ins/action-items/": "api/v1/tandems/<int:tandem_id>/action-items/",
+    "t/<int:tandem_id>/feedback/appreciation/": "api/v1/tandems/<int:tandem_id>/appreciations/",
+    "t/<int:tandem_id>/matrix/history/": "api/v1/tandems/<int:tandem_id>/matrix/changes/",
+    "t/<int:tandem_id>/insights/": "api/v1/tandems/<int:tandem_id>/insights/",
+    "t/<int:tandem_id>/check-ins/<int:series_id>/<str:start>/": (
+        "api/v1/tandems/<int:tandem_id>/checkins/<int:series_id>/occurrences/<str:start>/"
+    ),
+    "inbox/": "api/v1/notices/",
+    "me/week/": "api/v1/me/week/",
+    "search/": "api/v1/search/",
+    "contacts/": "api/v1/contacts/",
+    "me/": "api/v1/me/",
+}
 # Query strings some routes need to answer (search needs a term).
 QUERY = {
     "api/v1/search/": "?q=launch",

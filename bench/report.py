@@ -8,6 +8,7 @@ from typing import Any
 from bench.api import VARIANTS, Figures
 from bench.common import log
 from bench.concurrency import CONNECTIONS, Concurrency
+from bench.own import PAGE_AND_API
 
 API_GOAL = 0.8  # API throughput / the honest baseline's, at least
 CPU_GOAL = 1.25  # server CPU per request of the API / of the honest baseline, at most
@@ -18,6 +19,7 @@ RECURRENCE_GOAL = 1.5  # old / new series
 CONTACTS_READ_GOAL = 0.5  # selector path throughput at least half its bare queries
 OWN_GOAL = 1.3  # one tandem at 100× its own history / at 1×, queries and CPU per request
 OWN_PAGE_BYTES = 200_000
+OWN_PAGE_API_GOAL = 2.0  # a page / the API read with the same rows, CPU per request
 INSIGHTS_LOG_GOAL = 2.0  # the insights of a range / the decision log's first page, in time
 INSIGHTS_GROWTH_GOAL = 1.3  # five years / one year
 CONTACTS_SCAN_GOAL = 1.5  # one scan tick with a crowd due / with a little more than a batch
@@ -439,6 +441,14 @@ def _own_section(result: dict[str, Any]) -> tuple[str, list[tuple[str, str, bool
             f"| {cpu:.2f} | {big / 1000:,.0f} |"
         )
     table = "\n".join(rows)
+    pairs = []
+    worst_page = 0.0
+    for page, api_route in PAGE_AND_API.items():
+        if page in f["cpu_ms"] and api_route in f["cpu_ms"]:
+            ratios = [f["cpu_ms"][page][k] / f["cpu_ms"][api_route][k] for k in ("1x", "100x")]
+            worst_page = max(worst_page, *ratios)
+            pairs.append(f"| `{page}` | `{api_route}` | {ratios[0]:.2f} | {ratios[1]:.2f} |")
+    pair_table = "\n".join(pairs)
     refused = ", ".join(f"`{r}` ({s})" for r, s in f["refused"].items()) or "none"
     skipped = ", ".join(f"`{r}`" for r in f["skipped"]) or "none"
     text = f"""One tandem measured at two sizes of its own history (`bench/own.py`): at 1×
@@ -456,6 +466,12 @@ backend), {f["rounds"]} interleaved rounds × {f["per_round"]} requests.
 |---|---|---|---|---|
 {table}
 
+A page against the API read with the same rows (CPU per request):
+
+| page | API | page / API, 1× | page / API, 100× |
+|---|---|---|---|
+{pair_table}
+
 Not 200 (so not measured): {refused}. No rows to fill their ids: {skipped}. Downloads
 (exports, feeds, CSV, vCard) grow with what they hold and are not measured here.
 """
@@ -466,6 +482,8 @@ Not 200 (so not measured): {refused}. No rows to fill their ids: {skipped}. Down
          worst_cpu <= OWN_GOAL),
         (f"one tandem at 100×: no page over {OWN_PAGE_BYTES // 1000} kB", f"{len(over)} over",
          not over),
+        (f"a page ≤ {OWN_PAGE_API_GOAL}× the CPU of the API read with its rows (worst)",
+         f"{worst_page:.2f}", worst_page <= OWN_PAGE_API_GOAL),
     ]  # fmt: skip
     return text, goals
 
