@@ -46,6 +46,8 @@ def _linkable_decisions(membership: Membership) -> list[Any]:
 
 def _agenda(membership: Membership, occurrence: Occurrence, bound: dict[str, Any]) -> list[Any]:
     edit_item_id, edit_form = bound.get("edit", (None, None))
+    comment_item_id, comment_form = bound.get("comment", (None, None))
+    comments = selectors.comments_for_agenda(occurrence=occurrence)
     rows = []
     for item in selectors.agenda_for_page(occurrence=occurrence):
         mine = item.author_id == membership.user_id
@@ -57,7 +59,17 @@ def _agenda(membership: Membership, occurrence: Occurrence, bound: dict[str, Any
             )
         else:
             form = None
-        rows.append(AgendaItemView(item, mine, form))
+        rows.append(
+            AgendaItemView(
+                item,
+                mine,
+                form,
+                comments=comments.get(item.pk, []),
+                comment_form=comment_form
+                if item.pk == comment_item_id
+                else forms.CommentForm(prefix=f"comment-{item.pk}"),
+            )
+        )
     return rows
 
 
@@ -97,9 +109,11 @@ def _occurrence_context(
     retro_open = (
         shown.started and occurrence.status != OccurrenceStatus.SKIPPED and my_retro is None
     )
+    note = selectors.private_note_of(membership=membership, occurrence=occurrence)
     return {
         "series": SeriesView.of(series),
         "occurrence": shown,
+        "standing": selectors.standing_points_for(series=series, occurrence=occurrence),
         "agenda": agenda,
         "carried_in": sum(1 for item in agenda if item.carried_from_id),
         "action_items": action_items,
@@ -116,6 +130,9 @@ def _occurrence_context(
         "series_tz_differs": series.timezone != tz,
         "agenda_form": bound.get("agenda", forms.AgendaItemForm(decisions=decisions)),
         "notes_form": bound.get("notes", forms.NotesForm(initial={"notes": occurrence.notes})),
+        "private_form": bound.get(
+            "private", forms.PrivateNoteForm(initial={"text": note.text if note else ""})
+        ),
         "action_form": bound.get(
             "action", forms.ActionItemForm(members=members, initial={"owner": membership.user_id})
         ),
@@ -234,6 +251,13 @@ occurrence_notes = _occurrence_form(
     _lazy("Notes saved."),
     bound="notes",
     anchor="#notes",
+)
+private_note_save = _occurrence_form(
+    lambda request, _membership: forms.PrivateNoteForm(request.POST),
+    services.private_note_save,
+    _lazy("Your private notes are saved."),
+    bound="private",
+    anchor="#private-notes",
 )
 agenda_add = _occurrence_form(
     lambda request, membership: forms.AgendaItemForm(
