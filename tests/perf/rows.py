@@ -585,7 +585,7 @@ def private_note(w: World, n: int) -> str:
 
 
 def agenda_comments(w: World, n: int) -> str:
-    series, occ = _one_occurrence(w, n)
+    _series, occ = _one_occurrence(w, n)
     _agenda(w, occ, 1)
     item = AgendaItem.objects.get(occurrence=occ)
     AgendaComment.objects.bulk_create(
