@@ -400,13 +400,15 @@ def _carry_out(
 def _unlink_carried(row: Occurrence) -> None:
     """Take `row`'s carried-on originals out of their chains before they go: each copy then
     comes from where the original came from, so an earlier original still counts as carried
-    (and not as a second live item)."""
+    (and not as a second live item), and takes the original's comments."""
     for item in AgendaItem.objects.filter(occurrence=row, carried_to__isnull=False).select_related(
         "carried_to"
     ):
         earlier, copy = item.carried_from_id, item.carried_to
         item.carried_from_id = None
         item.save(update_fields=["carried_from", "updated_at"])
+        # The original goes with its row: what was written on it goes on with the copy.
+        AgendaComment.objects.filter(item=item).update(item=copy)
         copy.carried_from_id = earlier
         copy.save(update_fields=["carried_from", "updated_at"])
 
