@@ -14,7 +14,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.functional import Promise
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from apps.checkins import forms, selectors, services
@@ -190,12 +190,12 @@ def _occurrence_step(
 
 
 occurrence_skip = _occurrence_step(
-    services.occurrence_skip, _lazy("Skipped. Its open topics go on to the next check-in.")
+    services.occurrence_skip, _("Skipped. Its open topics go on to the next check-in.")
 )
-occurrence_restore = _occurrence_step(services.occurrence_restore, _lazy("Back at its usual time."))
+occurrence_restore = _occurrence_step(services.occurrence_restore, _("Back at its usual time."))
 occurrence_held = _occurrence_step(
     services.occurrence_update,
-    _lazy("Marked as held. Open topics go on to the next check-in."),
+    _("Marked as held. Open topics go on to the next check-in."),
     to_page=True,
     held=True,
 )
@@ -242,20 +242,20 @@ def _occurrence_form(
 occurrence_move = _occurrence_form(
     lambda request, _membership: forms.MoveForm(request.POST, tz=viewer_tz()),
     services.occurrence_move,
-    _lazy("Moved."),
+    _("Moved."),
     bound="move",
 )
 occurrence_notes = _occurrence_form(
     lambda request, _membership: forms.NotesForm(request.POST),
     services.occurrence_update,
-    _lazy("Notes saved."),
+    _("Notes saved."),
     bound="notes",
     anchor="#notes",
 )
 private_note_save = _occurrence_form(
     lambda request, _membership: forms.PrivateNoteForm(request.POST),
     services.private_note_save,
-    _lazy("Your private notes are saved."),
+    _("Your private notes are saved."),
     bound="private",
     anchor="#private-notes",
 )
@@ -264,7 +264,7 @@ agenda_add = _occurrence_form(
         request.POST, decisions=_linkable_decisions(membership)
     ),
     services.agenda_item_add,
-    _lazy("Added to the agenda."),
+    _("Added to the agenda."),
     bound="agenda",
     anchor="#agenda",
     arguments={"decision": "decision_id"},
@@ -274,7 +274,7 @@ action_item_add = _occurrence_form(
         request.POST, members=selectors.members_of_tandem(tandem_id=membership.tandem_id)
     ),
     services.action_item_create,
-    _lazy("Action item recorded."),
+    _("Action item recorded."),
     bound="action",
     anchor="#action-items",
     arguments={"owner": "owner_id"},
@@ -282,7 +282,7 @@ action_item_add = _occurrence_form(
 retro_submit = _occurrence_form(
     lambda request, _membership: forms.RetroForm(request.POST),
     services.retro_submit,
-    _lazy("Thank you: your retro is saved."),
+    _("Thank you: your retro is saved."),
     bound="retro",
     anchor="#retro",
 )

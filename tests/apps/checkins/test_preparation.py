@@ -78,9 +78,15 @@ def test_the_partner_never_sees_a_private_note_in_export_search_or_notices(
         membership=pair.leader_membership, series_id=series.pk, start=FIRST, text="Zebrafinch"
     )
 
+    services.occurrence_update(  # a control: the shared notes are found
+        membership=pair.leader_membership, series_id=series.pk, start=FIRST, notes="Kingfisher"
+    )
     partner_export = tandem_export(membership=pair.assistant_membership)
     own_export = tandem_export(membership=pair.leader_membership)
     found = pair.assistant_client.get("/api/v1/search/", {"q": "Zebrafinch"})
+    control = pair.assistant_client.get("/api/v1/search/", {"q": "Kingfisher"})
+    # Private notes are not indexed at all: not even their author finds them by search.
+    own_search = pair.leader_client.get("/api/v1/search/", {"q": "Zebrafinch"})
     page = pair.assistant_client.get(
         f"/t/{pair.tandem.pk}/check-ins/{series.pk}/{FIRST:%Y-%m-%dT%H:%M:%SZ}/"
     )
@@ -93,7 +99,10 @@ def test_the_partner_never_sees_a_private_note_in_export_search_or_notices(
             for key, value in partner_export.items()
         }
     )
+    assert found.status_code == control.status_code == own_search.status_code == 200
+    assert "Kingfisher" in control.content.decode()
     assert "Zebrafinch" not in found.content.decode()
+    assert "Zebrafinch" not in own_search.content.decode()
     assert "Zebrafinch" not in page.content.decode()
     assert not Notice.objects.filter(body__contains="Zebrafinch").exists()
     assert not Notice.objects.filter(title__contains="Zebrafinch").exists()
@@ -512,3 +521,48 @@ def test_a_dropped_carried_twin_hands_its_comments_to_the_live_copy(
 
     assert list(AgendaItem.objects.values_list("pk", flat=True)) == [copy.pk]
     assert list(AgendaComment.objects.values_list("item_id", "text")) == [(copy.pk, "C")]
+
+
+@pytest.mark.parametrize("edit", ["skip", "move", "restore", "held", "carry"])
+def test_no_edit_of_a_meeting_loses_private_notes_comments_or_standing_points(
+    pair: Pair, series: CheckInSeries, traveller: time_machine.Coordinates, edit: str
+) -> None:
+    """Skipping, moving, restoring, holding a meeting and carrying its agenda on keep every
+    private note and comment where it was written, and never double a standing point."""
+    lead, assist = pair.leader_membership, pair.assistant_membership
+    services.talking_point_add(membership=lead, series_id=series.pk, kind="update", text="S")
+    item = _item(pair, series)
+    services.agenda_comment_add(membership=assist, item_id=item.pk, text="prep")
+    for membership in (lead, assist):
+        services.private_note_save(
+            membership=membership, series_id=series.pk, start=SECOND, text=f"p{membership.pk}"
+        )
+    before = (
+        sorted(PrivateNote.objects.values_list("pk", "occurrence_id", "author_id", "text")),
+        sorted(AgendaComment.objects.values_list("pk", "item_id", "text")),
+    )
+    kwargs = {"membership": lead, "series_id": series.pk, "start": SECOND}
+    if edit == "skip":
+        services.occurrence_skip(**kwargs)
+    elif edit == "move":
+        services.occurrence_move(**kwargs, to=SECOND + timedelta(days=2))
+    elif edit == "restore":
+        services.occurrence_move(**kwargs, to=SECOND + timedelta(days=2))
+        services.occurrence_restore(**kwargs)
+    else:
+        traveller.move_to(SECOND + timedelta(hours=1))
+        if edit == "held":
+            services.occurrence_update(**kwargs, held=True)
+        else:
+            services.agenda_carry_over_due()
+
+    after = (
+        sorted(PrivateNote.objects.values_list("pk", "occurrence_id", "author_id", "text")),
+        sorted(AgendaComment.objects.values_list("pk", "item_id", "text")),
+    )
+    assert after == before
+    third = pair.leader_client.get(url(pair, occ(series, THIRD))).data
+    assert [p["text"] for p in third["standing"]] == ["S"]
+    assert [i["text"] for i in third["agenda"]] == (
+        [] if edit in ("move", "restore") else ["Budget for Q3?"]
+    )
