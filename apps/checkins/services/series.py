@@ -30,6 +30,7 @@ from apps.checkins.recurrence import (
     from_rrule,
     last_local_date,
     localize,
+    next_occurrences,
     occurrences_between,
     to_rrule,
 )
@@ -182,9 +183,8 @@ def _touched(rows: list[Occurrence]) -> list[rescheduling.Touched]:
             has_retro=row.has_retro,  # type: ignore[attr-defined]
             has_content=bool(row.notes)
             or row.has_agenda  # type: ignore[attr-defined]
-            or row.has_actions  # type: ignore[attr-defined]
-            # Someone's private notes are content too: they go where the agenda goes.
-            or row.has_private,  # type: ignore[attr-defined]
+            or row.has_actions,  # type: ignore[attr-defined]
+            has_private=row.has_private,  # type: ignore[attr-defined]
         )
         for row in rows
     ]
@@ -390,11 +390,22 @@ def _carry_out(
             receiver = _touch(target, placement.content_to)
             receivers.add(receiver.pk)
             _hand_over(row, receiver)
+        elif PrivateNote.objects.filter(occurrence=row).exists():
+            # Only private notes, and the new rhythm has no meeting that happens: they go to
+            # its first meeting anyway (skipped, but their author still reads them there).
+            private_notes_hand_over(row, _touch(target, _first_start(target)))
         # Its open agenda was handed over; what stays behind are originals already carried on
         # (their copies live on later meetings), so the row and they go together.
         _unlink_carried(row)
         row.delete()
     _drop_carried_twins(receivers)
+
+
+def _first_start(series: CheckInSeries) -> datetime:
+    """The first computed start of a series (every series has one: `_timing` refuses a
+    rhythm that never happens)."""
+    after = localize(series.start_date, time(0), series.timezone) - timedelta(days=1)
+    return next_occurrences(series.schedule, after, 1)[0]
 
 
 def _unlink_carried(row: Occurrence) -> None:

@@ -144,10 +144,16 @@ def test_erasing_an_account_deletes_its_private_notes(pair: Pair, series: CheckI
     assert list(PrivateNote.objects.values_list("author_id", flat=True)) == [pair.assistant.pk]
 
 
+@pytest.mark.parametrize(
+    "rhythm",
+    [
+        {"frequency": "weekly", "weekdays": [2]},  # the Wednesday replaces the Monday
+        {"frequency": "monthly_by_date", "month_day": 20},  # nothing replaces it
+    ],
+)
 def test_private_notes_go_where_the_agenda_goes_when_a_new_timing_removes_their_meeting(
-    pair: Pair, series: CheckInSeries
+    pair: Pair, series: CheckInSeries, rhythm: dict[str, object]
 ) -> None:
-    # Meetings on Mondays; the new rhythm meets on Wednesdays from the second week on.
     services.private_note_save(
         membership=pair.leader_membership, series_id=series.pk, start=SECOND, text="Prepare A"
     )
@@ -158,7 +164,7 @@ def test_private_notes_go_where_the_agenda_goes_when_a_new_timing_removes_their_
         membership=pair.leader_membership,
         series_id=series.pk,
         from_date=date(2026, 3, 9),
-        recurrence=services.recurrence_build(frequency="weekly", weekdays=[2]),
+        recurrence=services.recurrence_build(**rhythm),  # type: ignore[arg-type]
         local_time=time(9, 0),
         timezone_name="Europe/Berlin",
         duration=timedelta(minutes=30),
@@ -566,3 +572,36 @@ def test_no_edit_of_a_meeting_loses_private_notes_comments_or_standing_points(
     assert [i["text"] for i in third["agenda"]] == (
         [] if edit in ("move", "restore") else ["Budget for Q3?"]
     )
+
+
+def test_a_new_timing_tells_the_partner_nothing_of_a_private_note(
+    pair: Pair, series: CheckInSeries
+) -> None:
+    """The preview and the answer of a change are the same with or without the other
+    person's private note on a meeting that goes away; the note still goes with the agenda."""
+    change = {
+        "series_id": series.pk,
+        "from_date": date(2026, 3, 9),
+        "recurrence": services.recurrence_build(frequency="monthly_by_date", month_day=20),
+        "local_time": time(9, 0),
+        "timezone_name": "Europe/Berlin",
+        "duration": timedelta(minutes=30),
+    }
+    # A touched meeting without shared content, so that only the private note could show.
+    services.occurrence_skip(membership=pair.leader_membership, series_id=series.pk, start=THIRD)
+    bare = services.series_reschedule(
+        membership=pair.assistant_membership, preview=True, **change
+    ).plan
+    services.private_note_save(
+        membership=pair.leader_membership, series_id=series.pk, start=SECOND, text="Secret"
+    )
+    with_note = services.series_reschedule(
+        membership=pair.assistant_membership, preview=True, **change
+    ).plan
+    done = services.series_reschedule(membership=pair.assistant_membership, **change)
+
+    from apps.checkins.rescheduling import describe
+
+    assert describe(with_note) == describe(bare)
+    note = PrivateNote.objects.get()
+    assert (note.occurrence.series_id, note.author_id) == (done.series.pk, pair.leader.pk)
