@@ -1,5 +1,5 @@
-"""Demo data: a weekly Monday 09:00 Berlin check-in for Lena & Alex started from the weekly
-1:1 agenda template (its standing talking points on every meeting, one changed since), with
+"""Demo data: a weekly Monday 09:00 Berlin check-in for Lena & Alex with the weekly 1:1
+agenda template's standing talking points on every meeting (one reworded since), with
 a few weeks of history (agendas, notes, retros, action items kept, late and dropped, a topic
 carried over, each person's private notes) and an upcoming agenda with comments preparing a
 point; a short single meeting soon after seeding whose reminder falls due
@@ -45,7 +45,11 @@ def seed(demo: Demo) -> None:
         timezone_name="Europe/Berlin",
         duration=timedelta(minutes=45),
         reminder_lead=timedelta(hours=2),
-        agenda_template="weekly_one_on_one",
+    )
+    # Alex set up the standing agenda from the weekly 1:1 template, in Alex's English (the
+    # Markus & Alex series below has its template's points in Markus's German).
+    services.talking_points_from_template(
+        series=series, author=alex.user, template="weekly_one_on_one"
     )
     # The standing agenda was in force from the start (the past is written directly).
     TalkingPoint.objects.filter(series=series).update(added_at=now - timedelta(days=35))

@@ -107,4 +107,9 @@ def test_seed_demo_shows_standing_points_private_notes_and_comments() -> None:
     assert PrivateNote.objects.filter(occurrence__series=series).count() == 3
     assert AgendaComment.objects.filter(item__occurrence=coming).count() == 2
     second = CheckInSeries.objects.get(title="Fortnightly planning")
+    # Each template in its creator's language: Alex's English, Markus's German.
+    assert standing_then[0] == "Priorities this week"
+    assert list(TalkingPoint.objects.filter(series=second).values_list("text", flat=True))[:1] == [
+        "Was hast du diesen Monat gelernt?"
+    ]
     assert TalkingPoint.objects.filter(series=second).count() == 5
