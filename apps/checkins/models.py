@@ -393,8 +393,9 @@ class AgendaComment(TimeStampedModel):
     Invariants:
     - Either member comments; only the author removes their own comment. The partner is
       told (one `agenda.comment` notice per comment).
-    - A comment stays with the item it was written on: a carried copy of the item starts
-      without comments and the item's history (its `carried_from` chain) keeps them.
+    - A comment stays with the item it was written on; a carried copy of the item shows the
+      comments of the items it was carried from too (read along its `carried_from` chain),
+      so a point prepared before a skipped meeting is still prepared on the next one.
       An item another person commented on cannot be removed by its author (they resolve it
       instead), so nothing the partner wrote disappears with it.
     """

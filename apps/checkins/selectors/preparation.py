@@ -73,27 +73,50 @@ def talking_point_get(*, membership: Membership, point_id: int | str) -> Talking
     return point
 
 
-def comments_of(*, item: AgendaItem) -> QuerySet[AgendaComment]:
-    """The comments on one agenda item, oldest first."""
-    return (
-        AgendaComment.objects.filter(item=item)
-        .select_related("author")
+def _lineage(start: dict[int, int | None]) -> dict[int, list[int]]:
+    """Item id → the ids of the topic on every meeting so far: its own, then the items it
+    was carried from, nearest first. One query per further step back, whatever the number of
+    items."""
+    lineage = {pk: [pk] for pk in start}
+    tip = {pk: parent for pk, parent in start.items() if parent is not None}
+    while tip:
+        parents = dict(
+            AgendaItem.objects.filter(pk__in=set(tip.values())).values_list("pk", "carried_from_id")
+        )
+        step: dict[int, int] = {}
+        for pk, parent in tip.items():
+            lineage[pk].append(parent)
+            earlier = parents.get(parent)
+            if earlier is not None and earlier not in lineage[pk]:
+                step[pk] = earlier
+        tip = step
+    return lineage
+
+
+def _comments_by_item(lineage: dict[int, list[int]]) -> dict[int, list[AgendaComment]]:
+    ids = {pk for chain in lineage.values() for pk in chain}
+    written = list(
+        AgendaComment.objects.filter(item_id__in=ids)
+        .select_related("author", "item__occurrence")
         .order_by("created_at", "id")
     )
+    return {
+        pk: [comment for comment in written if comment.item_id in set(chain)]
+        for pk, chain in lineage.items()
+    }
 
 
-def comments_for_agenda(*, occurrence: Occurrence) -> dict[int, list[AgendaComment]]:
-    """The comments on every item of an occurrence's agenda, by item id, in one query."""
-    found: dict[int, list[AgendaComment]] = {}
-    if occurrence.pk is None:
-        return found
-    for comment in (
-        AgendaComment.objects.filter(item__occurrence=occurrence)
-        .select_related("author")
-        .order_by("created_at", "id")
-    ):
-        found.setdefault(comment.item_id, []).append(comment)
-    return found
+def comments_of(*, item: AgendaItem) -> list[AgendaComment]:
+    """The comments on an agenda item and on the same topic on earlier meetings it was
+    carried from (where a point was prepared before a skip), oldest first."""
+    return _comments_by_item(_lineage({item.pk: item.carried_from_id}))[item.pk]
+
+
+def comments_for_agenda(*, items: list[AgendaItem]) -> dict[int, list[AgendaComment]]:
+    """`comments_of` for every item of an agenda at once, by item id."""
+    if not items:
+        return {}
+    return _comments_by_item(_lineage({item.pk: item.carried_from_id for item in items}))
 
 
 def comment_get(*, membership: Membership, comment_id: int | str) -> AgendaComment:

@@ -47,9 +47,10 @@ def _linkable_decisions(membership: Membership) -> list[Any]:
 def _agenda(membership: Membership, occurrence: Occurrence, bound: dict[str, Any]) -> list[Any]:
     edit_item_id, edit_form = bound.get("edit", (None, None))
     comment_item_id, comment_form = bound.get("comment", (None, None))
-    comments = selectors.comments_for_agenda(occurrence=occurrence)
+    items = list(selectors.agenda_for_page(occurrence=occurrence))
+    comments = selectors.comments_for_agenda(items=items)
     rows = []
-    for item in selectors.agenda_for_page(occurrence=occurrence):
+    for item in items:
         mine = item.author_id == membership.user_id
         if item.pk == edit_item_id:
             form = edit_form

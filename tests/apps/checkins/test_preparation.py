@@ -605,3 +605,25 @@ def test_a_new_timing_tells_the_partner_nothing_of_a_private_note(
     assert describe(with_note) == describe(bare)
     note = PrivateNote.objects.get()
     assert (note.occurrence.series_id, note.author_id) == (done.series.pk, pair.leader.pk)
+
+
+def test_a_carried_topic_keeps_showing_how_it_was_prepared(
+    pair: Pair, series: CheckInSeries, traveller: time_machine.Coordinates
+) -> None:
+    """Prepared for a meeting that was skipped, then for the next one that also passed: on
+    the third meeting the topic shows every comment, oldest first, each with its meeting."""
+    item = _item(pair, series)
+    services.agenda_comment_add(membership=pair.assistant_membership, item_id=item.pk, text="1")
+    services.occurrence_skip(membership=pair.leader_membership, series_id=series.pk, start=SECOND)
+    copy = AgendaItem.objects.get(carried_from=item)
+    services.agenda_comment_add(membership=pair.leader_membership, item_id=copy.pk, text="2")
+    traveller.move_to(THIRD + timedelta(hours=1))
+    services.agenda_carry_over_due()
+    latest = AgendaItem.objects.get(carried_from=copy)
+
+    listed = pair.leader_client.get(url(pair, f"agenda-items/{latest.pk}/comments/")).data
+    on_page = selectors.comments_for_agenda(items=[latest, item])
+
+    assert [(c["text"], c["item"]) for c in listed] == [("1", item.pk), ("2", copy.pk)]
+    assert [c.text for c in on_page[latest.pk]] == ["1", "2"]
+    assert [c.text for c in on_page[item.pk]] == ["1"]  # not what came after it

@@ -99,8 +99,9 @@ class TalkingPointDetailView(Scoped, APIView):
 
 @extend_schema(parameters=[TANDEM_ID, ITEM_ID])
 class AgendaCommentListView(Scoped, APIView):
-    """Comments on an agenda item, oldest first; either member adds one (the partner is
-    told)."""
+    """Comments on an agenda item, oldest first, with those on the same topic on earlier
+    meetings it was carried from (their `item` says which); either member adds one (the
+    partner is told)."""
 
     @extend_schema(responses=s.AgendaCommentSerializer(many=True))
     def get(self, request: Request, tandem_id: int, item_id: int) -> Response:
