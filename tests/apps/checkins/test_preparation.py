@@ -627,3 +627,20 @@ def test_a_carried_topic_keeps_showing_how_it_was_prepared(
     assert [(c["text"], c["item"]) for c in listed] == [("1", item.pk), ("2", copy.pk)]
     assert [c.text for c in on_page[latest.pk]] == ["1", "2"]
     assert [c.text for c in on_page[item.pk]] == ["1"]  # not what came after it
+
+
+def test_the_reminder_lists_the_standing_points_and_no_private_note(
+    pair: Pair, series: CheckInSeries
+) -> None:
+    services.talking_point_add(
+        membership=pair.leader_membership, series_id=series.pk, kind="question", text="Blocked?"
+    )
+    services.private_note_save(
+        membership=pair.leader_membership, series_id=series.pk, start=FIRST, text="Hidden"
+    )
+    services.reminders_schedule(now=FIRST - timedelta(minutes=30))
+
+    bodies = list(Notice.objects.filter(kind="checkin_reminder").values_list("body", flat=True))
+    assert len(bodies) == 2
+    assert all(body.startswith("Standing points:\n- Blocked?\n") for body in bodies)
+    assert not any("Hidden" in body for body in bodies)
