@@ -2,12 +2,16 @@ from django.contrib import admin
 
 from apps.checkins.models import (
     ActionItem,
+    AgendaComment,
     AgendaItem,
     CalendarFeed,
     CheckInSeries,
     Occurrence,
     Retro,
+    TalkingPoint,
 )
+
+# PrivateNote is deliberately not here: only its author ever reads it, operators included.
 
 
 @admin.register(CheckInSeries)
@@ -62,3 +66,20 @@ class CalendarFeedAdmin(admin.ModelAdmin):
     list_display = ["user", "created_at", "updated_at"]
     raw_id_fields = ["user"]
     readonly_fields = ["token_hash"]
+
+
+@admin.register(TalkingPoint)
+class TalkingPointAdmin(admin.ModelAdmin):
+    list_display = ["text", "kind", "series", "position", "added_at", "retired_at"]
+    list_filter = ["kind"]
+    list_select_related = ["series"]
+    raw_id_fields = ["series", "author"]
+    # Versions are history: a change is a new version through the services.
+    readonly_fields = ["added_at", "retired_at"]
+
+
+@admin.register(AgendaComment)
+class AgendaCommentAdmin(admin.ModelAdmin):
+    list_display = ["text", "item", "author", "created_at"]
+    list_select_related = ["item", "author"]
+    raw_id_fields = ["item", "author"]

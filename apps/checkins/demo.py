@@ -1,6 +1,8 @@
-"""Demo data: a weekly Monday 09:00 Berlin check-in for Lena & Alex, with a few weeks of
-history (agendas, notes, retros, action items kept, late and dropped, a topic carried over)
-and an upcoming agenda; a short single meeting soon after seeding whose reminder falls due
+"""Demo data: a weekly Monday 09:00 Berlin check-in for Lena & Alex with the weekly 1:1
+agenda template's standing talking points on every meeting (one reworded since), with
+a few weeks of history (agendas, notes, retros, action items kept, late and dropped, a topic
+carried over, each person's private notes) and an upcoming agenda with comments preparing a
+point; a short single meeting soon after seeding whose reminder falls due
 about two minutes after it, so a first `scripts/run` shows a reminder arrive."""
 
 from __future__ import annotations
@@ -11,7 +13,14 @@ from zoneinfo import ZoneInfo
 from django.utils import timezone
 
 from apps.checkins import services
-from apps.checkins.models import AgendaItem, Occurrence, OccurrenceStatus, Retro
+from apps.checkins.models import (
+    AgendaItem,
+    Occurrence,
+    OccurrenceStatus,
+    PrivateNote,
+    Retro,
+    TalkingPoint,
+)
 from apps.checkins.recurrence import next_occurrences
 from apps.core.demo import Demo
 from apps.core.errors import Conflict
@@ -37,6 +46,13 @@ def seed(demo: Demo) -> None:
         duration=timedelta(minutes=45),
         reminder_lead=timedelta(hours=2),
     )
+    # Alex set up the standing agenda from the weekly 1:1 template, in Alex's English (the
+    # Markus & Alex series below has its template's points in Markus's German).
+    services.talking_points_from_template(
+        series=series, author=alex.user, template="weekly_one_on_one"
+    )
+    # The standing agenda was in force from the start (the past is written directly).
+    TalkingPoint.objects.filter(series=series).update(added_at=now - timedelta(days=35))
     starts = next_occurrences(series.schedule, now - timedelta(days=35), 8)
     past = [start for start in starts if start + series.duration < now]
     upcoming = [start for start in starts if start > now]
@@ -101,6 +117,21 @@ def seed(demo: Demo) -> None:
         )
         services.agenda_carry_over_due()
 
+    # A standing point reworded this week: the past meetings keep the words they had.
+    blocking = TalkingPoint.objects.filter(series=series, kind="question").first()
+    if blocking is not None:
+        services.talking_point_update(
+            membership=alex, point_id=blocking.pk, text="Anything blocking you, or about to?"
+        )
+    if past_rows:
+        for membership, text in (
+            (lena, "Alex took the invoice mistake well. Praise the fix next time."),
+            (alex, "Ask for admin rights on the travel portal before the next trip."),
+        ):
+            PrivateNote.objects.create(
+                occurrence=past_rows[-1], author_id=membership.user_id, text=text
+            )
+
     if upcoming:
         for membership, kind, text in (
             (alex, "decision_needed", "New travel agency: may I switch within the policy?"),
@@ -108,13 +139,30 @@ def seed(demo: Demo) -> None:
             (alex, "mistake_learning", "Double-booked the meeting room: what we change"),
             (lena, "question", "How is the vendor comparison going?"),
         ):
-            services.agenda_item_add(
+            topic = services.agenda_item_add(
                 membership=membership,
                 series_id=series.pk,
                 start=upcoming[0],
                 kind=kind,
                 text=text,
             )
+            if kind == "decision_needed":
+                services.agenda_comment_add(
+                    membership=alex,
+                    item_id=topic.pk,
+                    text="Two offers attached in the shared folder; both within the policy.",
+                )
+                services.agenda_comment_add(
+                    membership=lena,
+                    item_id=topic.pk,
+                    text="Thanks. Which one handles rebooking better?",
+                )
+        services.private_note_save(
+            membership=lena,
+            series_id=series.pk,
+            start=upcoming[0],
+            text="Ask Alex how the new hours feel. Mention the conference in May.",
+        )
     _seed_soon(demo)
     _seed_second_tandem(demo)
 
@@ -152,7 +200,8 @@ def _seed_soon(demo: Demo) -> None:
 
 
 def _seed_second_tandem(demo: Demo) -> None:
-    """Markus & Alex: a fortnightly Thursday check-in that has just started, with an agenda."""
+    """Markus & Alex: a fortnightly Thursday check-in that has just started, with an agenda
+    and the standing points of the development-talk template (in Markus's language)."""
     markus, alex = demo.memberships["markus"], demo.memberships["alex_for_markus"]
     now = timezone.now()
     today = now.astimezone(ZoneInfo("Europe/Vienna")).date()
@@ -164,6 +213,7 @@ def _seed_second_tandem(demo: Demo) -> None:
         local_time=time(14, 0),
         timezone_name="Europe/Vienna",
         duration=timedelta(minutes=30),
+        agenda_template="monthly_development",
     )
     upcoming = next_occurrences(series.schedule, now, 1)
     for membership, kind, text in (

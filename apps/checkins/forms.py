@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from apps.accounts.forms import TimezoneField
+from apps.checkins.agenda_templates import template_choices
 from apps.checkins.models import ActionItemStatus, AgendaKind, CheckInSeries
 from apps.checkins.recurrence import (
     ALL_DAYS,
@@ -159,6 +160,12 @@ class SeriesForm(TextPolicyForm):
     rhythm does not use are ignored (the page hides them when JavaScript runs)."""
 
     title = forms.CharField(label=_("Title"), max_length=200, initial=_("Weekly check-in"))
+    agenda_template = forms.ChoiceField(
+        label=_("Standing agenda"),
+        choices=[("", _("None: we write our own")), *template_choices()],
+        required=False,
+        help_text=_("Talking points that appear on every check-in; you can change them later."),
+    )
     # For the template: which rhythms show which field.
     uses = {name: frequencies_using(name) for name in ("interval", "weekdays", "month_day")} | {
         "nth": frequencies_using("nth"),
@@ -306,6 +313,7 @@ class RescheduleForm(SeriesForm):
     title = None  # type: ignore[assignment]
     start_date = None  # type: ignore[assignment]
     reminder_lead_minutes = None  # type: ignore[assignment]
+    agenda_template = None  # type: ignore[assignment]
     from_date = forms.DateField(
         label=_("Applies from"),
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
@@ -405,6 +413,36 @@ class NotesForm(TextPolicyForm):
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text=_("Both of you can edit the notes."),
     )
+
+
+class PrivateNoteForm(TextPolicyForm):
+    text = forms.CharField(
+        label=_("My private notes"),
+        max_length=20000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Only you ever see these: not your partner, not in their export."),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        # Own ids: the occurrence page has other forms with a "text" field.
+        kwargs.setdefault("auto_id", "id_private_%s")
+        super().__init__(*args, **kwargs)
+
+
+class CommentForm(TextPolicyForm):
+    """A comment on one agenda item (the page gives each item's form its own prefix)."""
+
+    text = forms.CharField(
+        label=_("Comment"), max_length=5000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class TalkingPointForm(TextPolicyForm):
+    """A point of a series' standing agenda."""
+
+    kind = forms.ChoiceField(label=_("Kind"), choices=AgendaKind.choices)
+    text = forms.CharField(label=_("Talking point"), max_length=500)
 
 
 def member_choices(members: Iterable[Membership]) -> list[tuple[int, str]]:

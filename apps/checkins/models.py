@@ -308,3 +308,106 @@ class CalendarFeed(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"calendar feed of {self.user}"
+
+
+class PrivateNote(TimeStampedModel):
+    """One person's own notes on one occurrence: only `author` ever reads or writes them.
+
+    Invariants:
+    - At most one per author and occurrence; the author was a member of the occurrence's
+      tandem when writing it.
+    - Never shown to the partner: not in the occurrence's answer for them, not in their
+      export, not in search (private notes are not indexed at all), the calendar feed or any
+      notice. Every read goes through `selectors.private_note_of`, which filters by author.
+    - A new timing of the series that removes the occurrence hands its notes to the meeting
+      that receives its agenda (appended to the author's note there), so nothing written is
+      lost; erasing the author's account deletes them (nobody else could ever read them).
+    """
+
+    occurrence = models.ForeignKey(
+        Occurrence, on_delete=models.CASCADE, related_name="private_notes"
+    )
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    text = models.TextField(_("private notes"), max_length=20000)
+
+    class Meta:
+        ordering = ["occurrence_id", "author_id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["occurrence", "author"], name="checkins_one_private_note_per_author"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"private note of {self.author_id} on {self.occurrence_id}"
+
+
+class TalkingPoint(TimeStampedModel):
+    """A standing agenda point of a series ("priorities this week", "anything blocking
+    you?"), shown on the agenda of each of its occurrences.
+
+    Invariants:
+    - The standing list is versioned, never rewritten: a point is in force from `added_at`
+      until `retired_at` (open while in force). Changing a point's text or kind retires it
+      and adds its successor, removing one retires it. So an occurrence that has started
+      shows exactly the points in force at its start, whatever the list became later (what a
+      held meeting discussed never changes or disappears); one still ahead shows the points in
+      force now. A skipped occurrence shows none.
+    - Standing points are not agenda items: they are never carried over (each occurrence has
+      them anyway) and never copied or moved, so they cannot double on an agenda.
+    - A new timing of the series copies every version (with its times) to the series that
+      continues it and to each meeting that stays as a single meeting, so each shows the
+      same standing agenda as before.
+    - `position` orders the points in force; `author` is who added this version.
+    """
+
+    series = models.ForeignKey(
+        CheckInSeries, on_delete=models.CASCADE, related_name="talking_points"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    kind = models.CharField(_("kind"), max_length=24, choices=AgendaKind.choices)
+    text = models.CharField(_("text"), max_length=500)
+    position = models.PositiveIntegerField(_("position"), default=0)
+    added_at = models.DateTimeField(_("in force from"))
+    retired_at = models.DateTimeField(_("in force until"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["series_id", "position", "id"]
+        indexes = [models.Index(fields=["series", "retired_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(retired_at__isnull=True) | Q(retired_at__gte=models.F("added_at")),
+                name="checkins_talking_point_retired_after_added",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.text[:60]
+
+
+class AgendaComment(TimeStampedModel):
+    """A comment on an agenda item, so a point can be prepared before the meeting.
+
+    Invariants:
+    - Either member comments; only the author removes their own comment. The partner is
+      told (one `agenda.comment` notice per comment).
+    - A comment stays with the item it was written on; a carried copy of the item shows the
+      comments of the items it was carried from too (read along its `carried_from` chain),
+      so a point prepared before a skipped meeting is still prepared on the next one.
+      An item another person commented on cannot be removed by its author (they resolve it
+      instead), so nothing the partner wrote disappears with it.
+    """
+
+    item = models.ForeignKey(AgendaItem, on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    text = models.TextField(_("comment"), max_length=5000)
+
+    class Meta:
+        ordering = ["item_id", "created_at", "id"]
+
+    def __str__(self) -> str:
+        return self.text[:60]

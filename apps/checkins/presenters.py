@@ -6,7 +6,7 @@ Pure display: nothing here reads the database; the views pass in what they read.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta, tzinfo
 from typing import Any
 
@@ -19,6 +19,7 @@ from django.utils.translation import ngettext, pgettext
 from apps.checkins import forms, rescheduling, rules
 from apps.checkins.models import (
     ActionItem,
+    AgendaComment,
     AgendaItem,
     CheckInSeries,
     Occurrence,
@@ -280,6 +281,8 @@ class AgendaItemView:
     item: AgendaItem
     mine: bool
     edit_form: forms.AgendaItemEditForm | None
+    comments: list[AgendaComment] = field(default_factory=list)
+    comment_form: forms.CommentForm | None = None
 
     def __getattr__(self, name: str) -> Any:
         if name.startswith("__"):

@@ -70,6 +70,9 @@ class Touched:
     moved_to: datetime | None = None
     has_retro: bool = False
     has_content: bool = False  # agenda items, action items or notes
+    # Someone's private notes: they go where the content would go, but are never reported
+    # (the partner learns nothing of them) and never make a change refused.
+    has_private: bool = False
 
     @property
     def start(self) -> datetime:
@@ -272,7 +275,9 @@ def plan_reschedule(
     happening = [start for start in new_starts if start not in skipped]
     for key, placement in placements.items():
         row = placement.row
-        if placement.stays or placement.replaced_by is not None or not row.has_content:
+        if placement.stays or placement.replaced_by is not None:
+            continue
+        if not (row.has_content or row.has_private):
             continue
         day = _local_date(row.original_start, old_timezone)
         later = [s for s in happening if _local_date(s, new.timezone) >= day]
@@ -342,11 +347,12 @@ def describe(plan: Plan) -> list[Change]:
                 if row.status == Status.SKIPPED
                 else ChangeKind.MOVE_NOT_KEPT
             )
-            to = p.replaced_by or p.content_to
+            # Where private notes went is their author's business alone.
+            to = p.replaced_by or (p.content_to if row.has_content else None)
             changes.append(_change(kind, row, to=to, moved_to=row.moved_to, reason=p.not_kept))
         elif p.replaced_by is not None and row.has_content:
             changes.append(_change(ChangeKind.FOLLOWS, row, to=p.replaced_by))
-        elif p.content_to is not None:
+        elif p.content_to is not None and row.has_content:
             changes.append(_change(ChangeKind.CONTENT_MOVED, row, to=p.content_to))
     changes += [
         Change(ChangeKind.NEW_SKIPPED, occurrence=None, start=start, to=start)

@@ -22,7 +22,16 @@ from rest_framework import serializers
 from apps.audit.models import AuditAction
 from apps.audit.services import audit_record
 from apps.checkins import selectors as checkins_selectors
-from apps.checkins.models import ActionItem, AgendaItem, CheckInSeries, Occurrence, Retro
+from apps.checkins.models import (
+    ActionItem,
+    AgendaComment,
+    AgendaItem,
+    CheckInSeries,
+    Occurrence,
+    PrivateNote,
+    Retro,
+    TalkingPoint,
+)
 from apps.delegation import selectors as delegation_selectors
 from apps.delegation.models import Decision, DecisionArea, Elevation, MatrixChange
 from apps.feedback import selectors as feedback_selectors
@@ -157,6 +166,24 @@ class ExportRetroSerializer(_Row):
         fields = "__all__"
 
 
+class ExportTalkingPointSerializer(_Row):
+    class Meta:
+        model = TalkingPoint
+        fields = "__all__"
+
+
+class ExportAgendaCommentSerializer(_Row):
+    class Meta:
+        model = AgendaComment
+        fields = "__all__"
+
+
+class ExportPrivateNoteSerializer(_Row):
+    class Meta:
+        model = PrivateNote
+        fields = "__all__"
+
+
 class ExportQuestionSerializer(_Row):
     class Meta:
         model = Question
@@ -233,6 +260,13 @@ class TandemExportSerializer(serializers.Serializer[Any]):
     agenda_items = ExportAgendaItemSerializer(many=True)
     action_items = ExportActionItemSerializer(many=True)
     retros = ExportRetroSerializer(many=True)
+    talking_points = ExportTalkingPointSerializer(
+        many=True, help_text="Every version of each series' standing agenda."
+    )
+    agenda_comments = ExportAgendaCommentSerializer(many=True)
+    private_notes = ExportPrivateNoteSerializer(
+        many=True, help_text="The exporting member's own private notes only, never the partner's."
+    )
     feedback_cycles = ExportFeedbackCycleSerializer(many=True)
     feedback_entries = ExportFeedbackEntrySerializer(
         many=True, help_text="Only those the exporting member may see (the blind rule)."

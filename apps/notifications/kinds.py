@@ -72,6 +72,7 @@ KINDS: tuple[NoticeKind, ...] = (
     NoticeKind("area.level_changed", "matrix", _("The level of an area changes")),
     NoticeKind("checkin_reminder", "checkins", _("A check-in is coming up")),
     NoticeKind("checkin.changed", "checkins", _("Your partner skipped or moved a check-in")),
+    NoticeKind("agenda.comment", "checkins", _("Your partner commented on an agenda item")),
     NoticeKind("action_item.assigned", "checkins", _("An action item is assigned to you")),
     NoticeKind("action_item_due", "checkins", _("An action item of yours is due")),
     NoticeKind("feedback.opened", "feedback", _("A feedback cycle opens")),

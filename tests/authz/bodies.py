@@ -141,6 +141,10 @@ BODIES: dict[tuple[str, str], Body] = {
     },
     ("POST", OCC + "/retros/"): lambda w, c: {"effectiveness": 4},
     ("PATCH", T + "/agenda-items/{item_id}/"): lambda w, c: {"text": "Printer budget?"},
+    ("PUT", OCC + "/private-note/"): lambda w, c: {"text": "Ask about the budget"},
+    ("POST", SERIES + "/talking-points/"): lambda w, c: {"kind": "question", "text": "Blocked?"},
+    ("PATCH", T + "/talking-points/{point_id}/"): lambda w, c: {"text": "Anything blocking?"},
+    ("POST", T + "/agenda-items/{item_id}/comments/"): lambda w, c: {"text": "Numbers attached"},
     ("POST", T + "/action-items/"): lambda w, c: {"text": "Book", "owner": w.home.leader.pk},
     ("PATCH", T + "/action-items/{item_id}/"): lambda w, c: {"status": "done"},
     ("POST", T + "/feedback/cycles/"): lambda w, c: {

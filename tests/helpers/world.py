@@ -186,6 +186,26 @@ def build_tandem(name: str) -> TandemWorld:
         text="Printer budget",
     )
     ids["agenda_item_id"] = agenda.pk
+    # The leader's comment (only they may remove it) on an item of their own.
+    commented = checkins.agenda_item_add(
+        membership=lead,
+        series_id=series.pk,
+        start=checkin_selectors.parse_start(upcoming),
+        kind="update",
+        text="Vendor shortlist",
+    )
+    comment = checkins.agenda_comment_add(membership=lead, item_id=commented.pk, text="Which one?")
+    ids["comment_id"] = comment.pk
+    point = checkins.talking_point_add(
+        membership=lead, series_id=series.pk, kind="priority", text="Priorities this week"
+    )
+    ids["point_id"] = point.pk
+    checkins.private_note_save(
+        membership=lead,
+        series_id=series.pk,
+        start=checkin_selectors.parse_start(upcoming),
+        text="Leader's own thoughts",
+    )
     action = checkins.action_item_create(
         membership=lead, text="Send the offer", owner_id=assistant.pk, due_date=timezone.localdate()
     )

@@ -22,11 +22,14 @@ from apps.accounts.services import api_token_create
 from apps.checkins import services as checkins
 from apps.checkins.models import (
     ActionItem,
+    AgendaComment,
     AgendaItem,
     CheckInSeries,
     Occurrence,
     OccurrenceStatus,
+    PrivateNote,
     Retro,
+    TalkingPoint,
 )
 from apps.checkins.recurrence import next_occurrences
 from apps.checkins.rules import occurrence_key
@@ -535,6 +538,7 @@ def occurrence(w: World, n: int) -> str:
     Retro.objects.bulk_create(
         [Retro(occurrence=occ, member=m, effectiveness=5) for m in (w.leader, w.assistant)][:n]
     )
+    _talking_points(w, series, n)
     return f"{_occurrence_url(w, series, occ)}/"
 
 
@@ -542,6 +546,55 @@ def agenda(w: World, n: int) -> str:
     series, occ = _one_occurrence(w, n)
     _agenda(w, occ, n)
     return f"{_occurrence_url(w, series, occ)}/agenda/"
+
+
+def _talking_points(w: World, series: CheckInSeries, n: int) -> None:
+    """`n` points in force and `n` retired versions (history the list must not show)."""
+    since = NOW - timedelta(days=30)
+    TalkingPoint.objects.bulk_create(
+        [
+            TalkingPoint(
+                series=series,
+                author=w.leader if i % 2 else w.assistant,
+                kind="priority",
+                text=f"Point {i}",
+                position=i,
+                added_at=since,
+                retired_at=None if i < n else since + timedelta(days=1),
+            )
+            for i in range(2 * n)
+        ]
+    )
+
+
+def talking_points(w: World, n: int) -> str:
+    (series,) = _series(w)
+    _talking_points(w, series, n)
+    return f"{_series_url(w, series)}/talking-points/"
+
+
+def private_note(w: World, n: int) -> str:
+    """The leader's own note, among `n` notes of the assistant on other meetings."""
+    (series,) = _series(w)
+    touched = _touched(w, series, n + 1, after=NOW)
+    PrivateNote.objects.bulk_create(
+        [PrivateNote(occurrence=o, author=w.assistant, text="Theirs") for o in touched[1:]]
+        + [PrivateNote(occurrence=touched[0], author=w.leader, text="Mine")]
+    )
+    return f"{_occurrence_url(w, series, touched[0])}/private-note/"
+
+
+def agenda_comments(w: World, n: int) -> str:
+    _series, occ = _one_occurrence(w, n)
+    _agenda(w, occ, 1)
+    item = AgendaItem.objects.get(occurrence=occ)
+    AgendaComment.objects.bulk_create(
+        [
+            AgendaComment(item=item, author=w.leader if i % 2 else w.assistant, text=f"C{i}")
+            for i in range(n)
+        ]
+    )
+    return f"{w.base}/agenda-items/{item.pk}/comments/"
 
 
 def retros(w: World, n: int) -> str:
@@ -901,6 +954,9 @@ ENDPOINTS: dict[str, Callable[[World, int], str]] = {
     "api-occurrence": occurrence,
     "api-agenda": agenda,
     "api-retros": retros,
+    "api-occurrence-private-note": private_note,
+    "api-talking-points": talking_points,
+    "api-agenda-comments": agenda_comments,
     "api-action-items": action_items,
     "api-action-item": action_item,
     "api-calendar-feed": calendar_feed,

@@ -18,6 +18,7 @@ from django.urls import get_resolver
 from django.utils import timezone
 
 from apps.accounts.services import api_token_create
+from apps.checkins.models import AgendaComment, AgendaItem, TalkingPoint
 from apps.checkins.rules import occurrence_key
 from apps.contacts.models import ContactTag, Occasion, PreparedTouch, Touch
 from apps.tandems.models import Invitation
@@ -60,6 +61,11 @@ def busy() -> tuple[rows.World, dict[str, Any]]:
     (series,) = rows._series(w)
     touched = rows._touched(w, series, BUSY, after=rows.NOW)
     rows._agenda(w, touched[0], BUSY)
+    rows._talking_points(w, series, BUSY)
+    topic = AgendaItem.objects.filter(occurrence=touched[0]).first()
+    comments = AgendaComment.objects.bulk_create(
+        [AgendaComment(item=topic, author=w.assistant, text=f"Comment {n}") for n in range(BUSY)]
+    )
     items = rows._action_items(w, BUSY, occurrence=touched[0])
     cycles = rows._cycles(w, BUSY)
     rows.appreciations(w, BUSY)
@@ -87,6 +93,8 @@ def busy() -> tuple[rows.World, dict[str, Any]]:
         "goal_id": goals[0].pk,
         "cycle_id": cycles[0].pk,
         "item_id": items[0].pk,
+        "point_id": TalkingPoint.objects.filter(series=series, retired_at__isnull=True).first().pk,  # type: ignore[union-attr]
+        "comment_id": comments[0].pk,
         "member_id": w.tandem.memberships.get(user=w.assistant).pk,
         "contact_id": contact.pk,
         "tag_id": ContactTag.objects.filter(owner=w.leader).first().pk,  # type: ignore[union-attr]

@@ -12,14 +12,17 @@ from rest_framework import serializers
 
 from apps.accounts.api.serializers import TimezoneField, UserSerializer
 from apps.checkins import rules
+from apps.checkins.agenda_templates import template_choices
 from apps.checkins.models import (
     ActionItem,
     ActionItemStatus,
+    AgendaComment,
     AgendaItem,
     AgendaKind,
     CheckInSeries,
     Occurrence,
     Retro,
+    TalkingPoint,
 )
 from apps.checkins.recurrence import LAST_DAY, MAX_COUNT, MAX_INTERVAL, NTH_VALUES, Frequency
 from apps.checkins.rescheduling import ChangeKind, NotKept
@@ -162,6 +165,14 @@ class SeriesCreateInputSerializer(TimingInputSerializer):
     start_date = serializers.DateField()
     reminder_lead_minutes = serializers.IntegerField(
         default=60, min_value=1, max_value=MAX_LEAD_MINUTES
+    )
+    agenda_template = serializers.ChoiceField(
+        choices=template_choices(),
+        required=False,
+        help_text=(
+            "Start the series' standing agenda (its talking points) from a template, in the "
+            "creating person's language."
+        ),
     )
 
 
@@ -337,10 +348,65 @@ class RetroInputSerializer(InputSerializer):
     what_would_help = MultiLineCharField(max_length=5000, required=False, default="")
 
 
+class TalkingPointSerializer(serializers.ModelSerializer[TalkingPoint]):
+    kind = AgendaKindInputField(read_only=True)
+    author = UserSerializer(read_only=True, allow_null=True)
+
+    class Meta:
+        model = TalkingPoint
+        fields = ["id", "kind", "text", "position", "author", "added_at", "retired_at"]
+        read_only_fields = fields
+
+
+class TalkingPointCreateInputSerializer(InputSerializer):
+    kind = AgendaKindInputField()
+    text = serializers.CharField(max_length=500)
+
+
+class TalkingPointUpdateInputSerializer(InputSerializer):
+    kind = AgendaKindInputField(required=False)
+    text = serializers.CharField(max_length=500, required=False)
+    position = serializers.IntegerField(required=False, min_value=0, max_value=10000)
+
+
+class PrivateNoteSerializer(serializers.Serializer[Any]):
+    text = serializers.CharField(help_text="Empty when the person wrote none.")
+    updated_at = serializers.DateTimeField(allow_null=True)
+
+
+class PrivateNoteInputSerializer(InputSerializer):
+    text = MultiLineCharField(
+        max_length=20000, allow_blank=True, help_text="An empty text removes the note."
+    )
+
+
+class AgendaCommentSerializer(serializers.ModelSerializer[AgendaComment]):
+    author = UserSerializer(read_only=True, allow_null=True)
+
+    class Meta:
+        model = AgendaComment
+        fields = ["id", "item", "text", "author", "created_at"]
+        read_only_fields = fields
+
+
+class AgendaCommentInputSerializer(InputSerializer):
+    text = MultiLineCharField(max_length=5000)
+
+
 class OccurrenceDetailSerializer(OccurrenceSerializer):
+    standing = serializers.SerializerMethodField(
+        help_text=(
+            "The series' standing talking points this occurrence shows: those in force at its "
+            "start once it has started, those in force now while it is ahead, none if skipped."
+        )
+    )
     agenda = serializers.SerializerMethodField()
     action_items = serializers.SerializerMethodField()
     retros = serializers.SerializerMethodField()
+
+    @extend_schema_field(TalkingPointSerializer(many=True))
+    def get_standing(self, obj: Occurrence) -> Any:
+        return TalkingPointSerializer(self.context["standing"], many=True).data
 
     @extend_schema_field(AgendaItemSerializer(many=True))
     def get_agenda(self, obj: Occurrence) -> Any:

@@ -35,6 +35,29 @@ urlpatterns = [
     ),
     path(OCCURRENCE + "retros/", views.RetroListView.as_view(), name="api-retros"),
     path(
+        OCCURRENCE + "private-note/",
+        views.PrivateNoteView.as_view(),
+        name="api-occurrence-private-note",
+    ),
+    path(
+        SERIES + "talking-points/", views.TalkingPointListView.as_view(), name="api-talking-points"
+    ),
+    path(
+        "tandems/<int:tandem_id>/talking-points/<int:point_id>/",
+        views.TalkingPointDetailView.as_view(),
+        name="api-talking-point",
+    ),
+    path(
+        "tandems/<int:tandem_id>/agenda-items/<int:item_id>/comments/",
+        views.AgendaCommentListView.as_view(),
+        name="api-agenda-comments",
+    ),
+    path(
+        "tandems/<int:tandem_id>/agenda-comments/<int:comment_id>/",
+        views.AgendaCommentDetailView.as_view(),
+        name="api-agenda-comment",
+    ),
+    path(
         "tandems/<int:tandem_id>/agenda-items/<int:item_id>/",
         views.AgendaItemDetailView.as_view(),
         name="api-agenda-item",

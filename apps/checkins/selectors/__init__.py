@@ -4,7 +4,8 @@ A series or item of another tandem is NotFound, exactly like a missing one.
 
 One module per part, re-exported here: `series` (and what the calendar feed reads),
 `occurrences` (one, a window, the next ones, the past ones; those the pages list), `items`
-(agenda, action items, retros and their trend), `voices` (who raised what, how the
+(agenda, action items, retros and their trend), `preparation` (private notes, standing
+talking points, comments), `voices` (who raised what, how the
 meetings felt: for apps.insights), `for_home` (what check-ins contribute to
 apps.home: several tandems at once, the export's rows).
 """
@@ -49,6 +50,16 @@ from apps.checkins.selectors.occurrences import (
     parse_start,
     start_resolve,
 )
+from apps.checkins.selectors.preparation import (
+    comment_get,
+    comments_for_agenda,
+    comments_of,
+    private_note_of,
+    standing_points_for,
+    talking_point_get,
+    talking_points_in_force,
+    talking_points_of,
+)
 from apps.checkins.selectors.series import (
     feed_user_for_token,
     members_of_tandem,
@@ -77,6 +88,9 @@ __all__ = [
     "agenda_of",
     "agenda_raised_of",
     "checkins_export_rows",
+    "comment_get",
+    "comments_for_agenda",
+    "comments_of",
     "commitments_by_member",
     "feed_user_for_token",
     "is_computed_start",
@@ -93,11 +107,16 @@ __all__ = [
     "occurrences_upcoming_for_tandem",
     "occurrences_week_for_home",
     "parse_start",
+    "private_note_of",
     "retro_trend",
     "retros_met_between",
     "retros_of",
     "series_for_feed",
     "series_get",
     "series_of",
+    "standing_points_for",
     "start_resolve",
+    "talking_point_get",
+    "talking_points_in_force",
+    "talking_points_of",
 ]

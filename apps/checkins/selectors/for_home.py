@@ -14,11 +14,14 @@ from apps.accounts.models import User
 from apps.checkins.models import (
     ActionItem,
     ActionItemStatus,
+    AgendaComment,
     AgendaItem,
     CheckInSeries,
     Occurrence,
     OccurrenceStatus,
+    PrivateNote,
     Retro,
+    TalkingPoint,
 )
 from apps.checkins.recurrence import next_occurrences, occurrences_between
 from apps.checkins.selectors.occurrences import _combine
@@ -133,7 +136,9 @@ def action_items_for_home(
 
 def checkins_export_rows(*, membership: Membership) -> dict[str, QuerySet[Any]]:
     """The member's tandem's series, occurrences, agendas, action items and retros, for the
-    whole-tandem export, by section, in id order."""
+    whole-tandem export, by section, in id order; with the standing talking points (every
+    version), the comments on agenda items, and the member's *own* private notes (never the
+    partner's)."""
     tid = membership.tandem_id
     return {
         "checkin_series": CheckInSeries.objects.filter(tandem_id=tid).order_by("pk"),
@@ -141,4 +146,11 @@ def checkins_export_rows(*, membership: Membership) -> dict[str, QuerySet[Any]]:
         "agenda_items": AgendaItem.objects.filter(occurrence__series__tandem_id=tid).order_by("pk"),
         "action_items": ActionItem.objects.filter(tandem_id=tid).order_by("pk"),
         "retros": Retro.objects.filter(occurrence__series__tandem_id=tid).order_by("pk"),
+        "talking_points": TalkingPoint.objects.filter(series__tandem_id=tid).order_by("pk"),
+        "agenda_comments": AgendaComment.objects.filter(
+            item__occurrence__series__tandem_id=tid
+        ).order_by("pk"),
+        "private_notes": PrivateNote.objects.filter(
+            occurrence__series__tandem_id=tid, author_id=membership.user_id
+        ).order_by("pk"),
     }

@@ -5,7 +5,8 @@ forms call the same functions.
 
 One module per part, re-exported here: `common` (limits, the rhythm from its parts, checks of
 meaning), `series`, `occurrences`, `agenda`, `items` (action items and the retro),
-`reminders`, `person` (the calendar feed, erasure).
+`preparation` (private notes, standing talking
+points, comments), `reminders`, `person` (the calendar feed, erasure).
 """
 
 from apps.checkins.services.agenda import (
@@ -41,6 +42,15 @@ from apps.checkins.services.person import (
     calendar_feed_revoke,
     checkins_erase_for_user,
 )
+from apps.checkins.services.preparation import (
+    agenda_comment_add,
+    agenda_comment_delete,
+    private_note_save,
+    talking_point_add,
+    talking_point_remove,
+    talking_point_update,
+    talking_points_from_template,
+)
 from apps.checkins.services.reminders import (
     action_items_remind_due,
     reminders_schedule,
@@ -64,6 +74,8 @@ __all__ = [
     "action_items_overdue_to_agenda",
     "action_items_remind_due",
     "agenda_carry_over_due",
+    "agenda_comment_add",
+    "agenda_comment_delete",
     "agenda_item_add",
     "agenda_item_delete",
     "agenda_item_update",
@@ -76,10 +88,15 @@ __all__ = [
     "occurrence_restore",
     "occurrence_skip",
     "occurrence_update",
+    "private_note_save",
     "recurrence_build",
     "reminders_schedule",
     "retro_submit",
     "series_create",
     "series_reschedule",
     "series_update",
+    "talking_point_add",
+    "talking_point_remove",
+    "talking_point_update",
+    "talking_points_from_template",
 ]

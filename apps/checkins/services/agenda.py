@@ -117,10 +117,17 @@ def agenda_item_update(
 
 
 def agenda_item_delete(*, membership: Membership, item_id: int) -> None:
+    """Only the author removes an item, and not once the partner commented on it."""
     with transaction.atomic():
         item = selectors.agenda_item_get(membership=membership, item_id=item_id)
         if item.author_id != membership.user_id:
             raise PermissionDenied(gettext_noop("Only the author may remove the item."))
+        if item.comments.exclude(author_id=membership.user_id).exists():
+            # What the partner wrote on it would go with it: resolve it instead.
+            raise Conflict(
+                gettext_noop("Your partner commented on this item: resolve it instead."),
+                field="item",
+            )
         item.delete()
 
 

@@ -12,6 +12,7 @@ from apps.audit.services import audit_record
 from apps.checkins.models import (
     CalendarFeed,
 )
+from apps.checkins.services.preparation import private_notes_erase
 from apps.core.errors import NotFound
 from apps.tandems.tokens import new_token, token_hash
 
@@ -38,7 +39,9 @@ def calendar_feed_revoke(*, user: User) -> None:
 
 
 def checkins_erase_for_user(*, user: User) -> None:
-    """A deleted account's calendar feed goes (its link stops working at once). What they
-    wrote in the tandem's check-ins stays, attributed to a former member."""
+    """A deleted account's calendar feed goes (its link stops working at once), and so do
+    their private notes (nobody else could ever read them). What they wrote in the tandem's
+    check-ins stays, attributed to a former member."""
+    private_notes_erase(user=user)
     with contextlib.suppress(NotFound):  # there was no feed to revoke
         calendar_feed_revoke(user=user)

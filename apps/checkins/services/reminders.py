@@ -20,6 +20,7 @@ from apps.checkins.models import (
     CheckInSeries,
     Occurrence,
     OccurrenceStatus,
+    TalkingPoint,
 )
 from apps.checkins.recurrence import (
     occurrences_between,
@@ -39,13 +40,19 @@ def _reminder_text(
     start: datetime,
     agenda: list[AgendaItem],
     actions: list[ActionItem],
+    standing: list[TalkingPoint] | None = None,
 ) -> tuple[str, str]:
     with translation.override(recipient.language):
         title = gettext("Check-in “%(title)s” at %(when)s") % {
             "title": series.title,
             "when": _local(start, recipient.timezone),
         }
-        lines = [gettext("Agenda so far:")]
+        lines = []
+        if standing:
+            lines.append(gettext("Standing points:"))
+            lines += [f"- {point.text}" for point in standing]
+            lines.append("")
+        lines.append(gettext("Agenda so far:"))
         lines += [f"- {item.text}" for item in agenda] or [gettext("(nothing yet)")]
         lines.append("")
         lines.append(gettext("Your open action items:"))
@@ -110,6 +117,7 @@ def _remind(
 ) -> int:
     row = rows.get((series.pk, original))
     agenda = list(AgendaItem.objects.filter(occurrence=row)) if row is not None else []
+    standing = list(selectors.talking_points_in_force(series=series, at=now))
     created = 0
     with transaction.atomic():
         for member in selectors.members_of_tandem(tandem_id=series.tandem_id):
@@ -122,7 +130,12 @@ def _remind(
                 ).order_by("due_date", "id")
             )
             title, body = _reminder_text(
-                recipient=user, series=series, start=start, agenda=agenda, actions=actions
+                recipient=user,
+                series=series,
+                start=start,
+                agenda=agenda,
+                actions=actions,
+                standing=standing,
             )
             key = f"checkin:{series.pk}:{rules.occurrence_key(start)}:reminder:{user.pk}"
             notify(

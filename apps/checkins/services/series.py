@@ -15,10 +15,12 @@ from django.utils.translation import gettext_noop
 from apps.checkins import rescheduling
 from apps.checkins.models import (
     ActionItem,
+    AgendaComment,
     AgendaItem,
     CheckInSeries,
     Occurrence,
     OccurrenceStatus,
+    PrivateNote,
     Retro,
 )
 from apps.checkins.recurrence import (
@@ -28,6 +30,7 @@ from apps.checkins.recurrence import (
     from_rrule,
     last_local_date,
     localize,
+    next_occurrences,
     occurrences_between,
     to_rrule,
 )
@@ -43,6 +46,11 @@ from apps.checkins.services.common import (
     _touch,
 )
 from apps.checkins.services.occurrences import _overlapped
+from apps.checkins.services.preparation import (
+    private_notes_hand_over,
+    talking_points_copy,
+    talking_points_from_template,
+)
 from apps.core.errors import Conflict, DomainError
 from apps.tandems.models import Membership
 
@@ -57,7 +65,10 @@ def series_create(
     timezone_name: str,
     duration: timedelta,
     reminder_lead: timedelta = timedelta(hours=1),
+    agenda_template: str = "",
 ) -> CheckInSeries:
+    """A new series; with an `agenda_template` its standing talking points come from it, in
+    the creating person's language."""
     title = _check_text(title, "title")
     _check_duration(duration)
     _check_lead(reminder_lead)
@@ -77,7 +88,7 @@ def series_create(
                 raise Conflict(
                     gettext_noop("Overlaps another check-in of this tandem."), field="local_time"
                 )
-        return CheckInSeries.objects.create(
+        series = CheckInSeries.objects.create(
             tandem_id=membership.tandem_id,
             title=title,
             rule=rule,
@@ -88,6 +99,11 @@ def series_create(
             last_date=last_date,
             reminder_lead=reminder_lead,
         )
+        if agenda_template:
+            talking_points_from_template(
+                series=series, author=membership.user, template=agenda_template
+            )
+        return series
 
 
 def series_update(
@@ -168,6 +184,7 @@ def _touched(rows: list[Occurrence]) -> list[rescheduling.Touched]:
             has_content=bool(row.notes)
             or row.has_agenda  # type: ignore[attr-defined]
             or row.has_actions,  # type: ignore[attr-defined]
+            has_private=row.has_private,  # type: ignore[attr-defined]
         )
         for row in rows
     ]
@@ -183,6 +200,7 @@ def _rows_from(
         has_retro=Exists(Retro.objects.filter(occurrence=OuterRef("pk"))),
         has_agenda=Exists(AgendaItem.objects.filter(occurrence=OuterRef("pk"))),
         has_actions=Exists(ActionItem.objects.filter(occurrence=OuterRef("pk"))),
+        has_private=Exists(PrivateNote.objects.filter(occurrence=OuterRef("pk"))),
     )
     if ended is None:
         return list(found.order_by("original_start")), []
@@ -299,6 +317,7 @@ def series_reschedule(
                 previous=old,
                 **timing,
             )
+            talking_points_copy(old, target)
         _carry_out(plan, old=old, target=target, rows=rows)
         # Calendars that imported the old series' events must take the new end (or timing).
         _calendar_changed(old.pk)
@@ -320,7 +339,7 @@ def _single_meeting(old: CheckInSeries, start: datetime) -> CheckInSeries:
         # The second pass through a repeated hour has no local name; UTC names it.
         zone, local = "UTC", start.astimezone(UTC)
     day = local.date()
-    return CheckInSeries.objects.create(
+    single = CheckInSeries.objects.create(
         tandem_id=old.tandem_id,
         title=old.title,
         rule=to_rrule(Recurrence("daily", count=1), start=day),  # type: ignore[arg-type]
@@ -333,6 +352,8 @@ def _single_meeting(old: CheckInSeries, start: datetime) -> CheckInSeries:
         active=old.active,
         stopped_at=old.stopped_at,
     )
+    talking_points_copy(old, single)
+    return single
 
 
 def _carry_out(
@@ -369,6 +390,10 @@ def _carry_out(
             receiver = _touch(target, placement.content_to)
             receivers.add(receiver.pk)
             _hand_over(row, receiver)
+        elif PrivateNote.objects.filter(occurrence=row).exists():
+            # Only private notes, and the new rhythm has no meeting that happens: they go to
+            # its first meeting anyway (skipped, but their author still reads them there).
+            private_notes_hand_over(row, _touch(target, _first_start(target)))
         # Its open agenda was handed over; what stays behind are originals already carried on
         # (their copies live on later meetings), so the row and they go together.
         _unlink_carried(row)
@@ -376,22 +401,32 @@ def _carry_out(
     _drop_carried_twins(receivers)
 
 
+def _first_start(series: CheckInSeries) -> datetime:
+    """The first computed start of a series (every series has one: `_timing` refuses a
+    rhythm that never happens)."""
+    after = localize(series.start_date, time(0), series.timezone) - timedelta(days=1)
+    return next_occurrences(series.schedule, after, 1)[0]
+
+
 def _unlink_carried(row: Occurrence) -> None:
     """Take `row`'s carried-on originals out of their chains before they go: each copy then
     comes from where the original came from, so an earlier original still counts as carried
-    (and not as a second live item)."""
+    (and not as a second live item), and takes the original's comments."""
     for item in AgendaItem.objects.filter(occurrence=row, carried_to__isnull=False).select_related(
         "carried_to"
     ):
         earlier, copy = item.carried_from_id, item.carried_to
         item.carried_from_id = None
         item.save(update_fields=["carried_from", "updated_at"])
+        # The original goes with its row: what was written on it goes on with the copy.
+        AgendaComment.objects.filter(item=item).update(item=copy)
         copy.carried_from_id = earlier
         copy.save(update_fields=["carried_from", "updated_at"])
 
 
 def _hand_over(row: Occurrence, receiver: Occurrence) -> None:
-    """The agenda (not yet carried on), action items and notes of `row` go to `receiver`."""
+    """The agenda (not yet carried on), action items, notes and each person's private notes
+    of `row` go to `receiver`."""
     position = _next_position(receiver)
     items = AgendaItem.objects.filter(occurrence=row, carried_to__isnull=True).order_by(
         "position", "id"
@@ -403,11 +438,13 @@ def _hand_over(row: Occurrence, receiver: Occurrence) -> None:
     if row.notes:
         receiver.notes = f"{receiver.notes}\n\n{row.notes}".strip()
         receiver.save(update_fields=["notes", "updated_at"])
+    private_notes_hand_over(row, receiver)
 
 
 def _drop_carried_twins(receivers: set[int]) -> None:
     """An item and its carried copy on the same meeting are one topic: keep the copy (it is
-    the live one) and let it point where the original came from."""
+    the live one, and takes the original's comments) and let it point where the original
+    came from."""
     if not receivers:
         return
     twins = AgendaItem.objects.filter(
@@ -416,6 +453,8 @@ def _drop_carried_twins(receivers: set[int]) -> None:
     for original in twins:
         copy = original.carried_to
         earlier = original.carried_from_id
+        # The comments written on it are the topic's too: they go on with the live copy.
+        AgendaComment.objects.filter(item=original).update(item=copy)
         original.delete()
         copy.carried_from_id = earlier
         copy.save(update_fields=["carried_from", "updated_at"])

@@ -13,6 +13,8 @@ page again with the error next to the field. Times are the viewer's
 
 from apps.checkins.views.action_items import action_item_status, action_items
 from apps.checkins.views.agenda import (
+    agenda_comment_add,
+    agenda_comment_delete,
     agenda_item_delete,
     agenda_item_edit,
     agenda_item_order,
@@ -28,15 +30,26 @@ from apps.checkins.views.occurrence import (
     occurrence_notes,
     occurrence_restore,
     occurrence_skip,
+    private_note_save,
     retro_submit,
 )
-from apps.checkins.views.series import series_edit, series_reschedule, series_resume, series_stop
+from apps.checkins.views.series import (
+    series_edit,
+    series_reschedule,
+    series_resume,
+    series_stop,
+    talking_point_add,
+    talking_point_edit,
+    talking_point_remove,
+)
 
 __all__ = [
     "action_item_add",
     "action_item_status",
     "action_items",
     "agenda_add",
+    "agenda_comment_add",
+    "agenda_comment_delete",
     "agenda_item_delete",
     "agenda_item_edit",
     "agenda_item_order",
@@ -48,9 +61,13 @@ __all__ = [
     "occurrence_notes",
     "occurrence_restore",
     "occurrence_skip",
+    "private_note_save",
     "retro_submit",
     "series_edit",
     "series_reschedule",
     "series_resume",
     "series_stop",
+    "talking_point_add",
+    "talking_point_edit",
+    "talking_point_remove",
 ]

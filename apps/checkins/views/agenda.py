@@ -1,5 +1,5 @@
-"""One agenda item: its author changes or removes it; either member resolves it or moves it
-up or down."""
+"""One agenda item: its author changes or removes it; either member resolves it, moves it
+up or down, or comments on it (and removes their own comment)."""
 
 from __future__ import annotations
 
@@ -85,6 +85,41 @@ def agenda_item_order(request: HttpRequest, membership: Membership, item_id: int
 def agenda_item_delete(request: HttpRequest, membership: Membership, item_id: int) -> HttpResponse:
     """Only the author removes an item (403 for the other member, as in the API)."""
     item = selectors.agenda_item_get(membership=membership, item_id=item_id)
-    services.agenda_item_delete(membership=membership, item_id=item.pk)
-    messages.success(request, _("Removed from the agenda."))
-    return _item_page(item, membership)
+    if attempt(
+        request,
+        lambda: services.agenda_item_delete(membership=membership, item_id=item.pk),
+        _("Removed from the agenda."),
+    ):
+        return _item_page(item, membership)
+    return _item_page(item, membership, f"#item-{item.pk}")
+
+
+@member_page
+@require_POST
+def agenda_comment_add(request: HttpRequest, membership: Membership, item_id: int) -> HttpResponse:
+    """Either member comments on an item; the partner is told."""
+    item = selectors.agenda_item_get(membership=membership, item_id=item_id)
+    form = forms.CommentForm(request.POST, prefix=f"comment-{item.pk}")
+    if attempt(
+        request,
+        lambda: services.agenda_comment_add(
+            membership=membership, item_id=item.pk, text=form.cleaned_data["text"]
+        ),
+        _("Comment added."),
+        form=form,
+    ):
+        return _item_page(item, membership, f"#item-{item.pk}")
+    occ = item.occurrence
+    return occurrence_page(request, membership, occ.series, occ, comment=(item.pk, form))
+
+
+@member_page
+@require_POST
+def agenda_comment_delete(
+    request: HttpRequest, membership: Membership, comment_id: int
+) -> HttpResponse:
+    """Only the author removes a comment (403 for the other member, as in the API)."""
+    comment = selectors.comment_get(membership=membership, comment_id=comment_id)
+    services.agenda_comment_delete(membership=membership, comment_id=comment.pk)
+    messages.success(request, _("Comment removed."))
+    return _item_page(comment.item, membership, f"#item-{comment.item_id}")

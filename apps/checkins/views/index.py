@@ -101,6 +101,7 @@ def index(request: HttpRequest, membership: Membership) -> HttpResponse:
                 timezone_name=data["timezone"],
                 duration=timedelta(minutes=data["duration_minutes"]),
                 reminder_lead=timedelta(minutes=data["reminder_lead_minutes"]),
+                agenda_template=data.get("agenda_template") or "",
             ),
             lambda series: _("The check-in “%(title)s” is planned.") % {"title": series.title},
             form=form,

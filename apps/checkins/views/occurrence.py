@@ -14,7 +14,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.functional import Promise
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from apps.checkins import forms, selectors, services
@@ -47,8 +47,11 @@ def _linkable_decisions(membership: Membership) -> list[Any]:
 
 def _agenda(membership: Membership, occurrence: Occurrence, bound: dict[str, Any]) -> list[Any]:
     edit_item_id, edit_form = bound.get("edit", (None, None))
+    comment_item_id, comment_form = bound.get("comment", (None, None))
+    items = list(selectors.agenda_for_page(occurrence=occurrence))
+    comments = selectors.comments_for_agenda(items=items)
     rows = []
-    for item in selectors.agenda_for_page(occurrence=occurrence):
+    for item in items:
         mine = item.author_id == membership.user_id
         if item.pk == edit_item_id:
             form = edit_form
@@ -58,7 +61,17 @@ def _agenda(membership: Membership, occurrence: Occurrence, bound: dict[str, Any
             )
         else:
             form = None
-        rows.append(AgendaItemView(item, mine, form))
+        rows.append(
+            AgendaItemView(
+                item,
+                mine,
+                form,
+                comments=comments.get(item.pk, []),
+                comment_form=comment_form
+                if item.pk == comment_item_id
+                else forms.CommentForm(prefix=f"comment-{item.pk}"),
+            )
+        )
     return rows
 
 
@@ -98,9 +111,11 @@ def _occurrence_context(
     retro_open = (
         shown.started and occurrence.status != OccurrenceStatus.SKIPPED and my_retro is None
     )
+    note = selectors.private_note_of(membership=membership, occurrence=occurrence)
     return {
         "series": SeriesView.of(series),
         "occurrence": shown,
+        "standing": selectors.standing_points_for(series=series, occurrence=occurrence),
         "agenda": agenda,
         "carried_in": sum(1 for item in agenda if item.carried_from_id),
         "action_items": action_items,
@@ -117,6 +132,9 @@ def _occurrence_context(
         "series_tz_differs": series.timezone != tz,
         "agenda_form": bound.get("agenda", forms.AgendaItemForm(decisions=decisions)),
         "notes_form": bound.get("notes", forms.NotesForm(initial={"notes": occurrence.notes})),
+        "private_form": bound.get(
+            "private", forms.PrivateNoteForm(initial={"text": note.text if note else ""})
+        ),
         "action_form": bound.get(
             "action", forms.ActionItemForm(members=members, initial={"owner": membership.user_id})
         ),
@@ -175,12 +193,12 @@ def _occurrence_step(
 
 
 occurrence_skip = _occurrence_step(
-    services.occurrence_skip, _lazy("Skipped. Its open topics go on to the next check-in.")
+    services.occurrence_skip, _("Skipped. Its open topics go on to the next check-in.")
 )
-occurrence_restore = _occurrence_step(services.occurrence_restore, _lazy("Back at its usual time."))
+occurrence_restore = _occurrence_step(services.occurrence_restore, _("Back at its usual time."))
 occurrence_held = _occurrence_step(
     services.occurrence_update,
-    _lazy("Marked as held. Open topics go on to the next check-in."),
+    _("Marked as held. Open topics go on to the next check-in."),
     to_page=True,
     held=True,
 )
@@ -227,22 +245,29 @@ def _occurrence_form(
 occurrence_move = _occurrence_form(
     lambda request, _membership: forms.MoveForm(request.POST, tz=viewer_tz()),
     services.occurrence_move,
-    _lazy("Moved."),
+    _("Moved."),
     bound="move",
 )
 occurrence_notes = _occurrence_form(
     lambda request, _membership: forms.NotesForm(request.POST),
     services.occurrence_update,
-    _lazy("Notes saved."),
+    _("Notes saved."),
     bound="notes",
     anchor="#notes",
+)
+private_note_save = _occurrence_form(
+    lambda request, _membership: forms.PrivateNoteForm(request.POST),
+    services.private_note_save,
+    _("Your private notes are saved."),
+    bound="private",
+    anchor="#private-notes",
 )
 agenda_add = _occurrence_form(
     lambda request, membership: forms.AgendaItemForm(
         request.POST, decisions=_linkable_decisions(membership)
     ),
     services.agenda_item_add,
-    _lazy("Added to the agenda."),
+    _("Added to the agenda."),
     bound="agenda",
     anchor="#agenda",
     arguments={"decision": "decision_id"},
@@ -252,7 +277,7 @@ action_item_add = _occurrence_form(
         request.POST, members=selectors.members_of_tandem(tandem_id=membership.tandem_id)
     ),
     services.action_item_create,
-    _lazy("Action item recorded."),
+    _("Action item recorded."),
     bound="action",
     anchor="#action-items",
     arguments={"owner": "owner_id"},
@@ -260,7 +285,7 @@ action_item_add = _occurrence_form(
 retro_submit = _occurrence_form(
     lambda request, _membership: forms.RetroForm(request.POST),
     services.retro_submit,
-    _lazy("Thank you: your retro is saved."),
+    _("Thank you: your retro is saved."),
     bound="retro",
     anchor="#retro",
 )

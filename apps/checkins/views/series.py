@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -33,6 +34,8 @@ def _series_page(
     details_form: forms.SeriesDetailsForm | None = None,
     reschedule_form: forms.RescheduleForm | None = None,
     preview: dict[str, Any] | None = None,
+    point_form: forms.TalkingPointForm | None = None,
+    point_edit: tuple[int, forms.TalkingPointForm] | None = None,
 ) -> HttpResponse:
     """The series' page: what it is now, and the forms to change it (one of them may come
     back with errors)."""
@@ -50,8 +53,21 @@ def _series_page(
     continued_by = (
         selectors.series_of(tandem=membership.tandem).filter(previous_id=series.pk).first()
     )
+    points = [
+        (
+            point,
+            point_edit[1]
+            if point_edit is not None and point_edit[0] == point.pk
+            else forms.TalkingPointForm(
+                initial={"kind": point.kind, "text": point.text}, prefix=f"point-{point.pk}"
+            ),
+        )
+        for point in selectors.talking_points_of(series=series)
+    ]
     context = {
         "series": SeriesView.of(series),
+        "points": points,
+        "point_form": point_form or forms.TalkingPointForm(prefix="point"),
         "continued_by": continued_by,
         "has_ended": series.has_ended_by(tomorrow - timedelta(days=1)),
         "can_reschedule": can_reschedule,
@@ -159,3 +175,70 @@ def _series_active(active: bool) -> Any:
 
 series_stop = _series_active(False)
 series_resume = _series_active(True)
+
+
+# --- the standing agenda ---------------------------------------------------------------------
+
+
+def _to_points(membership: Membership, series_id: int) -> HttpResponse:
+    return redirect(
+        reverse(
+            "checkins:series_edit",
+            kwargs={"tandem_id": membership.tandem_id, "series_id": series_id},
+        )
+        + "#standing"
+    )
+
+
+@member_page
+@require_POST
+def talking_point_add(request: HttpRequest, membership: Membership, series_id: int) -> HttpResponse:
+    """Add a point to the standing agenda (either member)."""
+    series = selectors.series_get(membership=membership, series_id=series_id)
+    form = forms.TalkingPointForm(request.POST, prefix="point")
+    if attempt(
+        request,
+        lambda: services.talking_point_add(
+            membership=membership,
+            series_id=series.pk,
+            kind=form.cleaned_data["kind"],
+            text=form.cleaned_data["text"],
+        ),
+        _("Added to the standing agenda."),
+        form=form,
+    ):
+        return _to_points(membership, series.pk)
+    return _series_page(request, membership, series, point_form=form)
+
+
+@member_page
+@require_POST
+def talking_point_edit(request: HttpRequest, membership: Membership, point_id: int) -> HttpResponse:
+    """Change a standing point from now on; check-ins that have started keep what they had."""
+    point = selectors.talking_point_get(membership=membership, point_id=point_id)
+    form = forms.TalkingPointForm(request.POST, prefix=f"point-{point.pk}")
+    if attempt(
+        request,
+        lambda: services.talking_point_update(
+            membership=membership,
+            point_id=point.pk,
+            kind=form.cleaned_data["kind"],
+            text=form.cleaned_data["text"],
+        ),
+        _("Standing agenda changed."),
+        form=form,
+    ):
+        return _to_points(membership, point.series_id)
+    return _series_page(request, membership, point.series, point_edit=(point.pk, form))
+
+
+@member_page
+@require_POST
+def talking_point_remove(
+    request: HttpRequest, membership: Membership, point_id: int
+) -> HttpResponse:
+    """Take a point off the standing agenda from now on."""
+    point = selectors.talking_point_get(membership=membership, point_id=point_id)
+    services.talking_point_remove(membership=membership, point_id=point.pk)
+    messages.success(request, _("Removed from the standing agenda."))
+    return _to_points(membership, point.series_id)

@@ -86,3 +86,30 @@ def test_admin_lists_open_after_the_demo(model: str) -> None:
     client.force_login(User.objects.get(email="admin@demo.tandem.local"))
 
     assert client.get(f"/admin/checkins/{model}/").status_code == 200
+
+
+def test_seed_demo_shows_standing_points_private_notes_and_comments() -> None:
+    from apps.checkins import selectors
+    from apps.checkins.models import AgendaComment, PrivateNote, TalkingPoint
+
+    call_command("seed_demo", verbosity=0)
+
+    series = CheckInSeries.objects.get(tandem__name="Lena & Alex", title="Weekly check-in")
+    coming = Occurrence.objects.get(series=series, status="scheduled")
+    held = Occurrence.objects.filter(series=series, status="held").order_by("original_start")
+    standing_now = [p.text for p in selectors.standing_points_for(series=series, occurrence=coming)]
+    standing_then = [
+        p.text for p in selectors.standing_points_for(series=series, occurrence=held.first())
+    ]
+    assert len(standing_now) == 4 and "Anything blocking you, or about to?" in standing_now
+    assert "Anything blocking you?" in standing_then  # the past keeps its words
+    assert TalkingPoint.objects.filter(series=series, retired_at__isnull=False).count() == 1
+    assert PrivateNote.objects.filter(occurrence__series=series).count() == 3
+    assert AgendaComment.objects.filter(item__occurrence=coming).count() == 2
+    second = CheckInSeries.objects.get(title="Fortnightly planning")
+    # Each template in its creator's language: Alex's English, Markus's German.
+    assert standing_then[0] == "Priorities this week"
+    assert list(TalkingPoint.objects.filter(series=second).values_list("text", flat=True))[:1] == [
+        "Was hast du diesen Monat gelernt?"
+    ]
+    assert TalkingPoint.objects.filter(series=second).count() == 5

@@ -8,6 +8,10 @@ twice, from a random date on, to a random rhythm, time, length and timezone. Aft
 - every held meeting is where it was, with its notes and retros;
 - every agenda item that is not a carried-on original, every action item and every note is
   still there exactly once, on an occurrence its series really has;
+- every comment on an agenda item is still there exactly once, on an item that still exists,
+  and each person's private notes are still theirs, each text exactly once;
+- every meeting that started shows the standing talking points it showed before, and the
+  meetings still ahead show the standing list as it is now;
 - no two meetings of the tandem start at the same instant;
 - a change that is refused writes nothing;
 - the feed, expanded by two independent calendar libraries (recurring-ical-events and
@@ -32,11 +36,14 @@ from hypothesis import strategies as st
 from apps.checkins import selectors, services
 from apps.checkins.models import (
     ActionItem,
+    AgendaComment,
     AgendaItem,
     CheckInSeries,
     Occurrence,
     OccurrenceStatus,
+    PrivateNote,
     Retro,
+    TalkingPoint,
 )
 from apps.core.errors import DomainError
 from apps.tandems.models import Membership
@@ -115,6 +122,29 @@ def snapshot(tandem_id: int) -> dict[str, Any]:
             ).values_list("pk", "text", "occurrence_id")
         ),
         "notes": sorted(note for note in rows.exclude(notes="").values_list("notes", flat=True)),
+        "comments": Counter(
+            AgendaComment.objects.filter(item__occurrence__series__tandem_id=tandem_id).values_list(
+                "pk", "text", "author_id"
+            )
+        ),
+        "private": sorted(
+            PrivateNote.objects.filter(occurrence__series__tandem_id=tandem_id).values_list(
+                "author_id", "text"
+            )
+        ),
+        "standing_of_started": standing_of_started(tandem_id),
+    }
+
+
+def standing_of_started(tandem_id: int) -> dict[datetime, list[str]]:
+    """The standing points each meeting that has started shows, by its actual start."""
+    now = datetime.now(UTC)
+    return {
+        occ.start: [
+            p.text for p in selectors.standing_points_for(series=series, occurrence=occ, now=now)
+        ]
+        for series, occ in meetings(tandem_id)
+        if occ.start <= now and occ.status != OccurrenceStatus.SKIPPED
     }
 
 
@@ -129,16 +159,38 @@ def everything(tandem_id: int) -> list[Any]:
             .values()
         ),
         list(ActionItem.objects.filter(tandem_id=tandem_id).order_by("pk").values()),
+        list(
+            AgendaComment.objects.filter(item__occurrence__series__tandem_id=tandem_id)
+            .order_by("pk")
+            .values()
+        ),
+        list(
+            PrivateNote.objects.filter(occurrence__series__tandem_id=tandem_id)
+            .order_by("pk")
+            .values()
+        ),
+        list(TalkingPoint.objects.filter(series__tandem_id=tandem_id).order_by("pk").values()),
     ]
 
 
 def prepare(data: st.DataObject, membership: Membership, other: Membership, series_id: int) -> int:
-    """Agenda, action items, notes, skips and moves on the next meetings; returns a counter
-    used to make every text unique."""
+    """A standing agenda; agenda (with comments), action items, notes, each person's private
+    notes, skips and moves on the next meetings; returns a counter used to make every text
+    unique."""
     series = CheckInSeries.objects.get(pk=series_id)
     upcoming = [occ.start for occ in selectors.occurrences_next_for(series=series, after=NOW, n=8)]
     serial = 0
+    for n in range(data.draw(st.integers(0, 2), label="standing points")):
+        services.talking_point_add(
+            membership=membership, series_id=series_id, kind="priority", text=f"standing {n}"
+        )
     for start in upcoming:
+        if data.draw(st.integers(0, 3), label="private notes (0)") == 0:
+            serial += 1
+            author = data.draw(st.sampled_from([membership, other]), label="private author")
+            services.private_note_save(
+                membership=author, series_id=series_id, start=start, text=f"[private {serial}]"
+            )
         for _ in range(data.draw(st.integers(0, 2), label="topics")):
             serial += 1
             item = services.agenda_item_add(
@@ -150,6 +202,11 @@ def prepare(data: st.DataObject, membership: Membership, other: Membership, seri
             )
             if data.draw(st.integers(0, 4), label="resolve (0)") == 0:
                 services.agenda_item_update(membership=other, item_id=item.pk, resolved=True)
+            if data.draw(st.integers(0, 2), label="comment (0)") == 0:
+                serial += 1
+                services.agenda_comment_add(
+                    membership=other, item_id=item.pk, text=f"comment {serial}"
+                )
         if data.draw(st.integers(0, 3), label="action item (0)") == 0:
             serial += 1
             services.action_item_create(
@@ -216,6 +273,27 @@ def assert_nothing_lost(before: dict[str, Any], tandem_id: int) -> None:
     joined = "\n\n".join(after["notes"])
     for text in before["notes"]:
         assert joined.count(text) == 1, text
+    assert after["comments"] == before["comments"]
+    # Private notes of meetings nothing replaces join their author's note on the one that
+    # takes the agenda: each text once, still its author's.
+    for author, text in before["private"]:
+        theirs = "\n\n".join(t for a, t in after["private"] if a == author)
+        assert theirs.count(text) == 1, (author, text)
+    assert after["standing_of_started"] == before["standing_of_started"]
+
+
+def standing_now(series: CheckInSeries) -> list[str]:
+    return [p.text for p in selectors.talking_points_of(series=series)]
+
+
+def assert_standing_ahead(series: CheckInSeries, listed: list[str]) -> None:
+    """The series that holds the future has the standing list the series had before the
+    change, and each of its meetings still ahead shows it (none when skipped)."""
+    now = datetime.now(UTC)
+    assert standing_now(series) == listed
+    for occ in selectors.occurrences_next_for(series=series, after=now, n=5):
+        shown = [p.text for p in selectors.standing_points_for(series=series, occurrence=occ)]
+        assert shown == ([] if occ.status == OccurrenceStatus.SKIPPED else listed), occ
 
 
 def assert_every_row_is_a_meeting(tandem_id: int) -> None:
@@ -282,6 +360,7 @@ def test_random_edits_lose_nothing(
         current = series
         for change in changes:
             before, rows = snapshot(tandem.pk), everything(tandem.pk)
+            listed = standing_now(current)
             from_date = local_today(current.timezone, now) + timedelta(
                 days=data.draw(st.integers(1, 45), label="change from, days ahead")
             )
@@ -306,6 +385,7 @@ def test_random_edits_lose_nothing(
             note(str(done.plan))
             note(agenda_state(tandem.pk))
             assert_nothing_lost(before, tandem.pk)
+            assert_standing_ahead(current, listed)
             assert_every_row_is_a_meeting(tandem.pk)
             assert_no_two_at_once(tandem.pk)
         everyone = list(CheckInSeries.objects.filter(tandem=tandem).order_by("pk"))

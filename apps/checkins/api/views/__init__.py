@@ -1,7 +1,8 @@
 """Thin API views: validate shape, call a selector or a service, serialize.
 
 One module per resource, re-exported here for `urls.py`: `series`, `occurrences`, `items`
-(agenda, action items, retros), `feed` (the private calendar feed); `common` holds the schema's
+(agenda, action items, retros), `preparation` (private notes, talking
+points, comments), `feed` (the private calendar feed); `common` holds the schema's
 path parameters.
 """
 
@@ -24,6 +25,13 @@ from apps.checkins.api.views.occurrences import (
     OccurrenceRestoreView,
     OccurrenceSkipView,
 )
+from apps.checkins.api.views.preparation import (
+    AgendaCommentDetailView,
+    AgendaCommentListView,
+    PrivateNoteView,
+    TalkingPointDetailView,
+    TalkingPointListView,
+)
 from apps.checkins.api.views.series import (
     RetroTrendView,
     SeriesCalendarView,
@@ -36,6 +44,8 @@ from apps.checkins.api.views.series import (
 __all__ = [
     "ActionItemDetailView",
     "ActionItemListView",
+    "AgendaCommentDetailView",
+    "AgendaCommentListView",
     "AgendaItemDetailView",
     "AgendaListView",
     "CalendarFeedView",
@@ -46,6 +56,7 @@ __all__ = [
     "OccurrenceMoveView",
     "OccurrenceRestoreView",
     "OccurrenceSkipView",
+    "PrivateNoteView",
     "RetroListView",
     "RetroTrendView",
     "SeriesCalendarView",
@@ -53,4 +64,6 @@ __all__ = [
     "SeriesListView",
     "SeriesReschedulePreviewView",
     "SeriesRescheduleView",
+    "TalkingPointDetailView",
+    "TalkingPointListView",
 ]

@@ -88,6 +88,7 @@ class OccurrenceListView(Scoped, APIView):
 
 def _detail(series: CheckInSeries, occurrence: Occurrence) -> dict[str, Any]:
     context = {
+        "standing": selectors.standing_points_for(series=series, occurrence=occurrence),
         "agenda": list(selectors.agenda_of(occurrence=occurrence)),
         "action_items": list(
             selectors.action_items_of(tandem=series.tandem).filter(occurrence=occurrence)

@@ -64,6 +64,7 @@ class SeriesListView(Scoped, generics.ListAPIView[CheckInSeries]):
             title=values["title"],
             start_date=values["start_date"],
             reminder_lead=timedelta(minutes=values["reminder_lead_minutes"]),
+            agenda_template=values.get("agenda_template", ""),
             **_timing(values),
         )
         return Response(s.SeriesSerializer(series).data, status=status.HTTP_201_CREATED)
