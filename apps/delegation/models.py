@@ -341,6 +341,10 @@ class Decision(TimeStampedModel):
             models.Index(fields=["tandem", "-decided_at"]),
             models.Index(fields=["tandem", "status", "created_at"]),
             models.Index(fields=["area", "status", "answered_at"]),
+            # An area's latest decisions (the matrix page), newest first.
+            models.Index(
+                fields=["area", "-decided_at", "-id"], name="delegation_decision_area_new"
+            ),
             models.Index(fields=["status", "due_at"]),
             # The check-ins' scan reads only the few decisions waiting for an agenda.
             models.Index(

@@ -13,8 +13,9 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
+from django.db import connection
 from django.db.models import Case, CharField, Count, F, Prefetch, Q, QuerySet, Value, When, Window
-from django.db.models.expressions import BaseExpression
+from django.db.models.expressions import BaseExpression, RawSQL
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 from django.utils.translation import gettext_noop
@@ -107,9 +108,50 @@ def growth_suggestions(
     by_id = {area.pk: area for area in areas if area.level < 7 and area.archived_at is None}
     if not by_id:
         return {}
-    rows = (
+    rows: Iterable[tuple[int, str]]
+    if connection.vendor == "postgresql":
+        rows = _last_requests_lateral(list(by_id), window)
+    else:
+        rows = _last_requests_ranked(list(by_id), window)
+    answers: dict[int, list[str]] = defaultdict(list)
+    for area_id, answer in rows:
+        answers[area_id].append(answer)
+    return {
+        area_id: GrowthSuggestion(
+            current_level=by_id[area_id].level,
+            suggested_level=by_id[area_id].level + 1,
+            approved_in_a_row=window,
+        )
+        for area_id, given in answers.items()
+        if len(given) == window and all(a == Answer.APPROVE for a in given)
+    }
+
+
+def _last_requests_lateral(area_ids: list[int], window: int) -> list[tuple[int, str]]:
+    """(area id, answer) of each area's last `window` counted requests (see
+    `growth_suggestions`), on PostgreSQL: per area an index scan that stops after `window`
+    rows, however many requests the area has had."""
+    decision, area = Decision._meta.db_table, DecisionArea._meta.db_table
+    sql = f"""
+        SELECT a.id, d.answer FROM "{area}" a CROSS JOIN LATERAL (
+            SELECT d.answer FROM "{decision}" d
+            WHERE d.area_id = a.id AND d.status = %s AND d.classification = ANY(%s)
+              AND NOT d.above_limit AND NOT d.under_elevation AND d.level_applied = a.level
+              AND (a.growth_dismissed_at IS NULL OR d.answered_at > a.growth_dismissed_at)
+            ORDER BY d.answered_at DESC, d.id DESC LIMIT %s
+        ) d WHERE a.id = ANY(%s)
+    """  # noqa: S608 - table names from the models, values as parameters
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [DecisionStatus.ANSWERED, list(REQUESTS), window, area_ids])
+        return [(row[0], row[1]) for row in cursor.fetchall()]
+
+
+def _last_requests_ranked(area_ids: list[int], window: int) -> QuerySet[Any]:
+    """The same as `_last_requests_lateral` by a window function over all the areas'
+    requests (SQLite, the embedded default for small installations)."""
+    return (
         Decision.objects.filter(
-            area_id__in=by_id,
+            area_id__in=area_ids,
             classification__in=REQUESTS,
             status=DecisionStatus.ANSWERED,
             above_limit=False,
@@ -131,18 +173,6 @@ def growth_suggestions(
         .filter(rank__lte=window)
         .values_list("area_id", "answer")
     )
-    answers: dict[int, list[str]] = defaultdict(list)
-    for area_id, answer in rows:
-        answers[area_id].append(answer)
-    return {
-        area_id: GrowthSuggestion(
-            current_level=by_id[area_id].level,
-            suggested_level=by_id[area_id].level + 1,
-            approved_in_a_row=window,
-        )
-        for area_id, given in answers.items()
-        if len(given) == window and all(a == Answer.APPROVE for a in given)
-    }
 
 
 def with_growth_suggestions(areas: Iterable[DecisionArea]) -> list[DecisionArea]:
@@ -202,20 +232,39 @@ def recent_decisions_by_area(
     *, membership: Membership, per_area: int = 3
 ) -> dict[int, list[Decision]]:
     """The latest `per_area` decisions of each of the tandem's areas, newest first, keyed by
-    area id. One query, whatever the number of areas or decisions."""
-    rows = (
-        Decision.objects.filter(tandem_id=membership.tandem_id, area__isnull=False)
-        .only("id", "area_id", "title", "classification", "status", "decided_at")
-        .annotate(
-            rank=Window(
-                RowNumber(),
-                partition_by=[F("area_id")],
-                order_by=[F("decided_at").desc(), F("id").desc()],
-            )
+    area id. One query, whatever the number of areas or decisions: on PostgreSQL an index
+    scan per area that stops after `per_area` rows; on SQLite a window function over the
+    tandem's decisions."""
+    fields = ("id", "area_id", "title", "classification", "status", "decided_at")
+    rows: Iterable[Decision]
+    if connection.vendor == "postgresql":
+        decision, area = Decision._meta.db_table, DecisionArea._meta.db_table
+        latest = RawSQL(  # noqa: S611 - table names from the models, values as parameters
+            f"""SELECT d.id FROM "{area}" a CROSS JOIN LATERAL (
+                    SELECT d.id FROM "{decision}" d WHERE d.area_id = a.id
+                    ORDER BY d.decided_at DESC, d.id DESC LIMIT %s
+                ) d WHERE a.tandem_id = %s""",  # noqa: S608
+            [per_area, membership.tandem_id],
         )
-        .filter(rank__lte=per_area)
-        .order_by("area_id", "rank")
-    )
+        rows = (
+            Decision.objects.filter(pk__in=latest)
+            .only(*fields)
+            .order_by("area_id", "-decided_at", "-id")
+        )
+    else:
+        rows = (
+            Decision.objects.filter(tandem_id=membership.tandem_id, area__isnull=False)
+            .only(*fields)
+            .annotate(
+                rank=Window(
+                    RowNumber(),
+                    partition_by=[F("area_id")],
+                    order_by=[F("decided_at").desc(), F("id").desc()],
+                )
+            )
+            .filter(rank__lte=per_area)
+            .order_by("area_id", "rank")
+        )
     recent: dict[int, list[Decision]] = defaultdict(list)
     for decision in rows:
         recent[decision.area_id].append(decision)  # type: ignore[index]
