@@ -238,10 +238,10 @@ def recent_decisions_by_area(
     fields = ("id", "area_id", "title", "classification", "status", "decided_at")
     rows: Iterable[Decision]
     if connection.vendor == "postgresql":
-        decision, area = Decision._meta.db_table, DecisionArea._meta.db_table
+        decisions, areas = Decision._meta.db_table, DecisionArea._meta.db_table
         latest = RawSQL(  # noqa: S611 - table names from the models, values as parameters
-            f"""SELECT d.id FROM "{area}" a CROSS JOIN LATERAL (
-                    SELECT d.id FROM "{decision}" d WHERE d.area_id = a.id
+            f"""SELECT d.id FROM "{areas}" a CROSS JOIN LATERAL (
+                    SELECT d.id FROM "{decisions}" d WHERE d.area_id = a.id
                     ORDER BY d.decided_at DESC, d.id DESC LIMIT %s
                 ) d WHERE a.tandem_id = %s""",  # noqa: S608
             [per_area, membership.tandem_id],
