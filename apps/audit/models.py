@@ -49,6 +49,7 @@ class AuditAction(models.TextChoices):
     DATA_EXPORTED = "data_exported", _("Tandem data exported")
     ACCOUNT_DELETED = "account_deleted", _("Account deleted")
     EMAIL_ACTION = "email_action", _("Action taken through an e-mail link")
+    DECISION_ACKNOWLEDGED = "decision_acknowledged", _("Decision acknowledged")
 
 
 class AppendOnlyError(RuntimeError):
