@@ -3,7 +3,9 @@ tomorrow" (one reminder, the person's own, replaced and never added)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime, time, timedelta
+from typing import Any
 
 import pytest
 import time_machine
@@ -15,7 +17,6 @@ from apps.delegation import selectors, services
 from apps.delegation.models import Decision, DecisionArea, DecisionStatus, ReviewReminder
 from apps.notifications.models import Delivery, DeliveryState, Notice
 from tests.apps.delegation.conftest import log, old_area
-from tests.apps.notifications.conftest import eager, run_pass  # noqa: F401 (fixtures)
 from tests.conftest import Pair
 
 # A Thursday, 10:00 in Berlin.
@@ -329,7 +330,7 @@ def test_snoozing_again_replaces_the_reminder_and_never_adds_one(
 
 
 def test_the_reminder_is_delivered_once_and_only_when_due(
-    pair: Pair, informs: DecisionArea, run_pass
+    pair: Pair, informs: DecisionArea, run_pass: Callable[[datetime], Any]
 ) -> None:
     decision = log(pair, area_id=informs.pk)
     with time_machine.travel(THU, tick=False):
@@ -411,4 +412,4 @@ def test_the_working_day_rule_keeps_local_nine_across_dst() -> None:
         2026, 3, 30, 7, 0, tzinfo=UTC
     )
     with pytest.raises(ValueError):
-        next_working_day_at(datetime(2026, 3, 28, 12, 0), "Europe/Berlin", time(9))  # noqa: DTZ001
+        next_working_day_at(datetime(2026, 3, 28, 12, 0), "Europe/Berlin", time(9))
