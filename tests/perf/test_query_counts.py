@@ -42,6 +42,10 @@ CEILINGS = {
     "api-me-week": 11,
     # Search: the token, the seats, then per kind of row (6) the page's rows and the count.
     "api-search": 14,
+    # A goal's report: the token, the seat, the goal with its milestone counts, then one
+    # query per list it shows (check-ins, milestones, areas, decisions, action items, agenda
+    # items).
+    "api-goal-report": 9,
 }
 SIZES = (1, 10, 100)
 API_PREFIX = "api/v1/"
