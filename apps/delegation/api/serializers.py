@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils import timezone
+from django.utils.translation import gettext
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -321,13 +322,31 @@ class DecisionAnswerInputSerializer(InputSerializer):
     )
 
 
+@extend_schema_field(
+    {
+        "type": "array",
+        "items": {"type": "integer", "minimum": 1, "maximum": BIGINT_MAX},
+        "minItems": 1,
+        "maxItems": BULK_MAX,
+        "uniqueItems": True,
+    }
+)
+class _DecisionIdsField(serializers.ListField):
+    """Decision ids, each once (the schema says so: `uniqueItems`)."""
+
+
 class BulkAcknowledgeInputSerializer(InputSerializer):
-    decisions = serializers.ListField(
+    decisions = _DecisionIdsField(
         child=serializers.IntegerField(min_value=1, max_value=BIGINT_MAX),
         min_length=1,
         max_length=BULK_MAX,
         help_text="The ids of the decisions to acknowledge, each once (at most 100).",
     )
+
+    def validate_decisions(self, value: list[int]) -> list[int]:
+        if len(set(value)) != len(value):
+            raise serializers.ValidationError(gettext("Name each decision once."))
+        return value
 
 
 class BulkRefusalSerializer(serializers.Serializer):
