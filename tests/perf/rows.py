@@ -261,6 +261,23 @@ def goal_milestones(w: World, n: int) -> str:
     return f"{w.base}/goals/{_goal_with_milestones(w, n).pk}/milestones/"
 
 
+def _goal_for_page(w: World, n: int) -> Goal:
+    """A goal with `n` of everything its page shows, all in this quarter."""
+    goal = _goal_with_milestones(w, n)
+    _goal_checkins(w, goal, n)
+    decisions = _decisions(w, n, status="awaiting_answer")
+    Decision.objects.filter(pk__in=[d.pk for d in decisions]).update(
+        goal=goal, decided_at=timezone.now()
+    )
+    items = _action_items(w, n)
+    ActionItem.objects.filter(pk__in=[i.pk for i in items]).update(goal=goal)
+    (series,) = _series(w, start=timezone.now() - timedelta(days=1))
+    (occ,) = _touched(w, series, 1, after=timezone.now())
+    _agenda(w, occ, n)
+    AgendaItem.objects.filter(occurrence=occ).update(goal=goal)
+    return goal
+
+
 def goal_report(w: World, n: int) -> str:
     """A goal with `n` of each: milestones, check-ins, linked areas, decisions, action items
     and agenda items (the ones of the range)."""
