@@ -209,7 +209,7 @@ class DecisionForm(TextPolicyForm):
         # Its own ids: it shares the decision log's page with the filters, which have an area.
         kwargs.setdefault("auto_id", "log-%s")
         super().__init__(*args, **kwargs)
-        self.fields["area"].choices = [  # type: ignore[attr-defined]
+        self.fields["area"].choices = [  # type: ignore[attr-defined]  # type: ignore[attr-defined]
             ("", _("Choose an area")),
             *((str(area.pk), area.name) for area in areas),
             (self.NO_AREA, _("No area fits")),
@@ -441,7 +441,7 @@ class ReviewFilterForm(forms.Form):
 
     def __init__(self, *args: Any, areas: Iterable[DecisionArea] = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["area"].choices = [
+        self.fields["area"].choices = [  # type: ignore[attr-defined]
             ("", _("All areas")),
             (self.NO_AREA, _("No area")),
             *((str(area.pk), area.name) for area in areas),

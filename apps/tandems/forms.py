@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -80,7 +82,7 @@ class GoalForm(TextPolicyForm):
         label=_("Unit"), max_length=20, required=False, help_text=_("For example “invoices”, “%”.")
     )
 
-    def goal_values(self) -> dict[str, object]:
+    def goal_values(self) -> dict[str, Any]:
         """What the services take. The current value is not on the form: check-ins move it,
         and a form opened before one must not set it back. A number left empty keeps what
         is stored (switching the measure away and back keeps the numbers), and so does a

@@ -158,7 +158,7 @@ class GoalSerializer(StrictModelSerializer):
 
     def _counts(self, goal: Goal) -> tuple[int, int]:
         if hasattr(goal, "milestones_total"):
-            return goal.milestones_done, goal.milestones_total
+            return goal.milestones_done, goal.milestones_total  # type: ignore[attr-defined]
         return goal.milestones.filter(done=True).count(), goal.milestones.count()
 
     def get_milestones_done(self, goal: Goal) -> int:
