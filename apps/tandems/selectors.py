@@ -14,7 +14,16 @@ from django.utils.translation import gettext_noop
 from apps.accounts.models import User
 from apps.core.errors import NotFound
 from apps.tandems import rules
-from apps.tandems.models import FormerMember, Goal, GoalMeasure, Invitation, Membership, Tandem
+from apps.tandems.models import (
+    FormerMember,
+    Goal,
+    GoalCheckIn,
+    GoalMeasure,
+    GoalMilestone,
+    Invitation,
+    Membership,
+    Tandem,
+)
 
 M = TypeVar("M", bound=Model)
 
@@ -150,7 +159,8 @@ def tandems_alone_in(*, user: User) -> list[int]:
 
 
 def tandem_export_rows(*, membership: Membership) -> dict[str, Any]:
-    """The member's tandem, its people, invitations and goals, for the whole-tandem export."""
+    """The member's tandem, its people, invitations and goals (with their milestones and
+    check-ins), for the whole-tandem export."""
     tandem = membership.tandem
     return {
         "tandem": tandem,
@@ -158,4 +168,6 @@ def tandem_export_rows(*, membership: Membership) -> dict[str, Any]:
         "former_members": former_members_of(tandem=tandem),
         "invitations": Invitation.objects.filter(tandem_id=tandem.pk).order_by("pk"),
         "goals": goals_of(tandem=tandem).order_by("pk"),
+        "goal_milestones": GoalMilestone.objects.filter(goal__tandem_id=tandem.pk).order_by("pk"),
+        "goal_checkins": GoalCheckIn.objects.filter(goal__tandem_id=tandem.pk).order_by("pk"),
     }

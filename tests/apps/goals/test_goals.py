@@ -492,3 +492,23 @@ def test_deleting_a_goal_keeps_the_commitments_that_linked_to_it(pair: Pair) -> 
     decision.refresh_from_db()
     assert (item.text, item.goal_id, decision.goal_id) == ("Keep me", None, None)
     assert not GoalCheckIn.objects.exists()  # the goal's own log goes with it (audited)
+
+
+def test_the_export_holds_the_goals_milestones_and_check_ins(pair: Pair) -> None:
+    from apps.home.export import tandem_export
+
+    goal = _number_goal(pair)
+    milestone = tandem_services.goal_milestone_add(
+        membership=pair.leader_membership, goal_id=goal.pk, title="Template"
+    )
+    checkin = services.goal_checkin_add(
+        membership=pair.assistant_membership,
+        goal_id=goal.pk,
+        text="22 left",
+        confidence="on_track",
+        value=Decimal(22),
+    )
+    data = tandem_export(membership=pair.assistant_membership)
+    assert [g.pk for g in data["goals"]] == [goal.pk]
+    assert [m.pk for m in data["goal_milestones"]] == [milestone.pk]
+    assert [c.pk for c in data["goal_checkins"]] == [checkin.pk]
