@@ -166,3 +166,39 @@ def test_the_leader_sets_the_measure_on_the_vision_page(pair: Pair, client: Clie
     )
     assert "A goal measured by a number needs a start and a target." in refused.content.decode()
     assert Goal.objects.count() == 1
+
+
+def test_action_and_agenda_items_link_to_a_goal_from_the_check_in_pages(
+    pair: Pair, goal: Goal, client: Client
+) -> None:
+    from apps.checkins.models import ActionItem, AgendaItem
+    from tests.factories.checkins import series_for
+
+    series = series_for(pair.leader_membership)
+    client.force_login(pair.assistant)
+    with time_machine.travel(NOW, tick=False):
+        listing = client.get(f"/t/{pair.tandem.pk}/check-ins/action-items/").content.decode()
+        assert "Towards the goal" in listing and "Invoices out on time" in listing
+        client.post(
+            f"/t/{pair.tandem.pk}/check-ins/action-items/",
+            {"text": "Call the bank", "owner": pair.assistant.pk, "goal": goal.pk},
+        )
+        occurrence = f"/t/{pair.tandem.pk}/check-ins/{series.pk}/2026-03-09T08:00:00Z/"
+        client.post(
+            occurrence + "agenda/",
+            {"kind": "update", "text": "Invoices: where are we?", "goal": goal.pk},
+        )
+        client.post(
+            occurrence + "action-items/",
+            {"text": "Send reminders", "owner": pair.leader.pk, "goal": str(goal.pk)},
+        )
+        page = client.get(_url(pair, goal)).content.decode()
+    assert sorted(ActionItem.objects.values_list("text", "goal_id")) == [
+        ("Call the bank", goal.pk),
+        ("Send reminders", goal.pk),
+    ]
+    assert list(AgendaItem.objects.values_list("text", "goal_id")) == [
+        ("Invoices: where are we?", goal.pk)
+    ]
+    assert "Call the bank" in page and "Send reminders" in page
+    assert "Invoices: where are we?" in page
