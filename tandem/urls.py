@@ -27,6 +27,7 @@ api_v1 = [
     path("", include("apps.contacts.api.urls")),
     path("", include("apps.insights.api.urls")),
     path("", include("apps.search.api.urls")),
+    path("", include("apps.goals.api.urls")),
 ]
 
 # Every page of one tandem lives under /t/<tandem_id>/ and resolves the person's seat first
@@ -39,6 +40,7 @@ tandem_pages = [
     path("", include("apps.checkins.urls")),
     path("", include("apps.feedback.urls")),
     path("", include("apps.insights.urls")),
+    path("", include("apps.goals.urls")),
 ]
 
 app_urls = [

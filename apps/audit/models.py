@@ -52,6 +52,7 @@ class AuditAction(models.TextChoices):
     SSO_ACCOUNT_CREATED = "sso_account_created", _("Account created through single sign-on")
     SSO_LINKED = "sso_linked", _("Single sign-on linked to an existing account")
     SSO_REFUSED = "sso_refused", _("Single sign-on refused")
+    DECISION_ACKNOWLEDGED = "decision_acknowledged", _("Decision acknowledged")
 
 
 class AppendOnlyError(RuntimeError):

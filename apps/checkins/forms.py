@@ -386,14 +386,28 @@ class AgendaItemForm(TextPolicyForm):
     decision = forms.TypedChoiceField(
         label=_("Linked decision"), coerce=int, required=False, empty_value=None
     )
+    goal = forms.TypedChoiceField(
+        label=_("Towards the goal"), coerce=int, required=False, empty_value=None
+    )
 
-    def __init__(self, *args: Any, decisions: Iterable[Any] = (), **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        decisions: Iterable[Any] = (),
+        goals: Iterable[Any] = (),
+        **kwargs: Any,
+    ) -> None:
         # Own ids: the occurrence page has other forms with a "text" field.
         kwargs.setdefault("auto_id", "id_agenda_%s")
         super().__init__(*args, **kwargs)
         self.fields["decision"].choices = [("", "—")] + [  # type: ignore[attr-defined]
             (decision.pk, decision.title) for decision in decisions
         ]
+        self.fields["goal"].choices = goal_choices(goals)  # type: ignore[attr-defined]
+
+
+def goal_choices(goals: Iterable[Any]) -> list[tuple[Any, str]]:
+    return [("", "—"), *((goal.pk, goal.title) for goal in goals)]
 
 
 class AgendaItemEditForm(TextPolicyForm):
@@ -462,10 +476,21 @@ class ActionItemForm(TextPolicyForm):
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
 
-    def __init__(self, *args: Any, members: Iterable[Membership] = (), **kwargs: Any) -> None:
+    goal = forms.TypedChoiceField(
+        label=_("Towards the goal"), coerce=int, required=False, empty_value=None
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        members: Iterable[Membership] = (),
+        goals: Iterable[Any] = (),
+        **kwargs: Any,
+    ) -> None:
         kwargs.setdefault("auto_id", "id_action_%s")
         super().__init__(*args, **kwargs)
         self.fields["owner"].choices = member_choices(members)  # type: ignore[attr-defined]
+        self.fields["goal"].choices = goal_choices(goals)  # type: ignore[attr-defined]
 
 
 class ActionItemStatusForm(TextPolicyForm):

@@ -169,7 +169,7 @@ class AgendaItem(TimeStampedModel):
     - An unresolved item of a past occurrence is carried to the next one as a new item with
       `carried_from` pointing back (at most one carry per item), so each occurrence keeps the
       agenda it really had.
-    - `decision`, if set, belongs to the same tandem.
+    - `decision` and `goal`, if set, belong to the same tandem; a carried item keeps both.
     """
 
     occurrence = models.ForeignKey(Occurrence, on_delete=models.CASCADE, related_name="agenda")
@@ -199,6 +199,13 @@ class AgendaItem(TimeStampedModel):
         related_name="agenda_items",
         help_text=_("An overdue action item brought to the meeting instead of a second reminder."),
     )
+    goal = models.ForeignKey(
+        "tandems.Goal",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="agenda_items",
+    )
 
     class Meta:
         ordering = ["occurrence_id", "position", "id"]
@@ -225,6 +232,7 @@ class ActionItem(TimeStampedModel):
     - `due_reminded_at` is set once, by the reminder that the item is due: never a second one.
     - `feedback_cycle`, if set, is the revealed feedback cycle of the same tandem whose
       agreement this item records (so the history shows where a commitment came from).
+    - `goal`, if set, is a goal of the same tandem the commitment works towards.
     """
 
     tandem = models.ForeignKey(Tandem, on_delete=models.CASCADE, related_name="action_items")
@@ -252,6 +260,13 @@ class ActionItem(TimeStampedModel):
         blank=True,
         related_name="agreements",
         help_text=_("The feedback cycle this item was agreed in."),
+    )
+    goal = models.ForeignKey(
+        "tandems.Goal",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="action_items",
     )
 
     class Meta:

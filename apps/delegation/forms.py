@@ -209,7 +209,7 @@ class DecisionForm(TextPolicyForm):
         # Its own ids: it shares the decision log's page with the filters, which have an area.
         kwargs.setdefault("auto_id", "log-%s")
         super().__init__(*args, **kwargs)
-        self.fields["area"].choices = [  # type: ignore[attr-defined]
+        self.fields["area"].choices = [  # type: ignore[attr-defined]  # type: ignore[attr-defined]
             ("", _("Choose an area")),
             *((str(area.pk), area.name) for area in areas),
             (self.NO_AREA, _("No area fits")),
@@ -413,3 +413,52 @@ class MatrixCopyForm(forms.Form):
             )
             for source in sources
         ]
+
+
+class ReviewFilterForm(forms.Form):
+    """The review queue's filters (`selectors.review_queue`): an area (or none), one
+    classification, overdue or not. A value that is not offered is shown as an error and
+    filters nothing."""
+
+    NO_AREA = "none"
+    FIELDS = ("area", "classification", "overdue")
+
+    area = forms.ChoiceField(label=_("Area"), required=False)
+    classification = forms.ChoiceField(
+        label=_("Classification"),
+        required=False,
+        choices=[("", _("All classifications")), *ClassificationChoice.choices],
+    )
+    overdue = forms.ChoiceField(
+        label=_("Due"),
+        required=False,
+        choices=[
+            ("", _("Overdue or not")),
+            ("yes", _("Only overdue requests")),
+            ("no", _("Not overdue")),
+        ],
+    )
+
+    def __init__(self, *args: Any, areas: Iterable[DecisionArea] = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["area"].choices = [  # type: ignore[attr-defined]
+            ("", _("All areas")),
+            (self.NO_AREA, _("No area")),
+            *((str(area.pk), area.name) for area in areas),
+        ]
+
+    def selector_filters(self) -> dict[str, Any]:
+        """The keyword arguments of `selectors.review_queue` (none when the form is invalid)."""
+        if not self.is_valid():
+            return {}
+        values: dict[str, Any] = {}
+        area = self.cleaned_data.get("area")
+        if area == self.NO_AREA:
+            values["no_area"] = True
+        elif area:
+            values["area_id"] = int(area)
+        if self.cleaned_data.get("classification"):
+            values["classification"] = self.cleaned_data["classification"]
+        if self.cleaned_data.get("overdue"):
+            values["overdue"] = self.cleaned_data["overdue"] == "yes"
+        return values

@@ -424,3 +424,39 @@ class Decision(TimeStampedModel):
             and self.due_at is not None
             and self.due_at <= timezone.now()
         )
+
+
+class ReviewReminder(TimeStampedModel):
+    """ "Remind me tomorrow" on one item of the review queue: the leader's own snooze.
+
+    Invariants:
+    - One row per decision and person: snoozing again replaces the reminder, it never adds
+      one. `sequence` counts the snoozes; the pending reminder is the notice with the key
+      `decision:<id>:reminder:<user>:<sequence>`, and writing a new one withdraws the one
+      before it in the same transaction (`services.decision_remind_me`), so at most one
+      reminder per decision and person is ever on its way.
+    - `remind_at` is the start of the person's next working day (Monday to Friday, 09:00 in
+      their timezone); the notice is due then and the e-mail goes out in their hours.
+    - A decision that is answered or acknowledged before `remind_at` takes its reminder back
+      (nothing is sent about something already done).
+    """
+
+    decision = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="reminders")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    remind_at = models.DateTimeField(_("remind at"))
+    sequence = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["decision_id", "user_id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["decision", "user"], name="delegation_one_review_reminder_per_person"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.decision_id} → {self.user_id} @ {self.remind_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def notice_key(self) -> str:
+        return f"decision:{self.decision_id}:reminder:{self.user_id}:{self.sequence}"

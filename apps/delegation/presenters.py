@@ -222,6 +222,8 @@ class ReviewItem:
     decision: Decision
     explanation: str
     answer_form: Any = None
+    # When the viewer's own "remind me tomorrow" on it is due (None: no reminder waiting).
+    reminder_at: Any = None
 
     def __getattr__(self, name: str) -> Any:
         if name.startswith("__"):

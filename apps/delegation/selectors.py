@@ -35,6 +35,7 @@ from apps.delegation.models import (
     Elevation,
     MatrixChange,
     MatrixChangeKind,
+    ReviewReminder,
 )
 from apps.delegation.terms import area_at, check_area_open
 from apps.tandems.models import Membership
@@ -216,13 +217,46 @@ def decision_get(*, membership: Membership, decision_id: int) -> Decision:
     return decision
 
 
-def review_queue(*, membership: Membership) -> QuerySet[Decision]:
-    """Everything the leader still has to acknowledge or answer, oldest first."""
-    return (
-        decisions_of(membership=membership)
-        .filter(status__in=NEEDS_ACTION)
-        .order_by("created_at", "id")
-    )
+def review_queue(
+    *,
+    membership: Membership,
+    area_id: int | None = None,
+    no_area: bool = False,
+    classification: str | None = None,
+    overdue: bool | None = None,
+    now: datetime | None = None,
+) -> QuerySet[Decision]:
+    """Everything the leader still has to acknowledge or answer, oldest first; narrowed to
+    one area (`area_id`, or `no_area` for decisions that fit none), one classification, and
+    to requests past their due date (`overdue=True`) or everything else (`overdue=False`)."""
+    queue = decisions_of(membership=membership).filter(status__in=NEEDS_ACTION)
+    if area_id is not None:
+        queue = queue.filter(area_id=area_id)
+    if no_area:
+        queue = queue.filter(area__isnull=True)
+    if classification is not None:
+        queue = queue.filter(classification=classification)
+    if overdue is not None:
+        late = overdue_q(now)
+        queue = queue.filter(late) if overdue else queue.exclude(late)
+    return queue.order_by("created_at", "id")
+
+
+def overdue_q(now: datetime | None = None) -> Q:
+    """A request past its due date (`Decision.is_overdue`, as a filter)."""
+    return Q(status=DecisionStatus.AWAITING_ANSWER, due_at__lte=now or timezone.now())
+
+
+def review_reminders(*, membership: Membership, decision_ids: list[int]) -> dict[int, datetime]:
+    """When the person's own reminders on these decisions are due (only those still to come),
+    by decision id. One query."""
+    rows = ReviewReminder.objects.filter(
+        user_id=membership.user_id,
+        decision_id__in=decision_ids,
+        decision__tandem_id=membership.tandem_id,
+        remind_at__gt=timezone.now(),
+    ).values_list("decision_id", "remind_at")
+    return dict(rows)
 
 
 # --- reads of the web pages --------------------------------------------------------------

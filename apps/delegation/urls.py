@@ -36,4 +36,10 @@ urlpatterns = [
         name="decision_acknowledge",
     ),
     path("review/", views.review, name="review"),
+    path("review/acknowledge/", views.decisions_acknowledge, name="decisions_acknowledge"),
+    path(
+        "decisions/<int:decision_id>/remind-me/",
+        views.decision_remind_me,
+        name="decision_remind_me",
+    ),
 ]

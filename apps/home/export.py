@@ -46,7 +46,15 @@ from apps.feedback.models import (
 from apps.notifications import selectors as notification_selectors
 from apps.notifications.models import Notice
 from apps.tandems import selectors as tandem_selectors
-from apps.tandems.models import FormerMember, Goal, Invitation, Membership, Tandem
+from apps.tandems.models import (
+    FormerMember,
+    Goal,
+    GoalCheckIn,
+    GoalMilestone,
+    Invitation,
+    Membership,
+    Tandem,
+)
 
 EXPORT_FORMAT = "tandem-export/1"
 
@@ -109,6 +117,18 @@ class ExportGoalSerializer(_Row):
     class Meta:
         model = Goal
         exclude = ["tandem"]
+
+
+class ExportGoalMilestoneSerializer(_Row):
+    class Meta:
+        model = GoalMilestone
+        fields = "__all__"
+
+
+class ExportGoalCheckInSerializer(_Row):
+    class Meta:
+        model = GoalCheckIn
+        fields = "__all__"
 
 
 class ExportDecisionAreaSerializer(_Row):
@@ -251,6 +271,8 @@ class TandemExportSerializer(serializers.Serializer[Any]):
     former_members = ExportFormerMemberSerializer(many=True)
     invitations = ExportInvitationSerializer(many=True)
     goals = ExportGoalSerializer(many=True)
+    goal_milestones = ExportGoalMilestoneSerializer(many=True)
+    goal_checkins = ExportGoalCheckInSerializer(many=True)
     decision_areas = ExportDecisionAreaSerializer(many=True)
     matrix_changes = ExportMatrixChangeSerializer(many=True)
     elevations = ExportElevationSerializer(many=True)

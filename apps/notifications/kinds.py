@@ -10,7 +10,8 @@ e-mail for what the person should act on or must know before they next open Tand
 to answer, a decision outside the agreed authority, a change of their authority, a commitment
 given to them, a meeting, a feedback cycle, a partner who joined or left); in-app only for
 what is information about something already settled that they look at in their own time
-(a decision they are merely informed of, which waits in the leader's review queue anyway).
+(a decision they are merely informed of, which waits in the leader's review queue anyway; the
+partner's check-in on a goal, which the goal's page keeps).
 A kind not listed here (one a newer version sends, a test's) comes by e-mail.
 """
 
@@ -41,6 +42,7 @@ class NoticeKind:
 # The sections of the preferences page, in their order.
 TOPICS: dict[str, StrOrPromise] = {
     "tandem": _("Your tandem"),
+    "goals": _("Goals"),
     "decisions": _("Decisions"),
     "matrix": _("Decision rights"),
     "checkins": _("Check-ins and action items"),
@@ -52,6 +54,7 @@ TOPICS: dict[str, StrOrPromise] = {
 KINDS: tuple[NoticeKind, ...] = (
     NoticeKind("tandem.joined", "tandem", _("Someone accepted your invitation and joined")),
     NoticeKind("tandem.member_left", "tandem", _("Your partner left the tandem or was removed")),
+    NoticeKind("goal.checkin", "goals", _("Your partner checked in on a goal"), email=False),
     NoticeKind(
         "decision.request", "decisions", _("Your partner asks for your agreement or advice")
     ),
@@ -59,6 +62,11 @@ KINDS: tuple[NoticeKind, ...] = (
         "decision.overdue", "decisions", _("A request waits for your answer past its due date")
     ),
     NoticeKind("decision.answered", "decisions", _("Your request was answered")),
+    NoticeKind(
+        "decision.reminder",
+        "decisions",
+        _("The reminder you asked for on an item of your review queue"),
+    ),
     NoticeKind(
         "decision.outside_authority",
         "decisions",

@@ -48,6 +48,7 @@ __all__ = [
     "in_quiet_hours",
     "is_paused",
     "next_window_opening",
+    "next_working_day_at",
 ]
 
 # A notice forced before quiet hours goes out this long before they begin (their start is quiet).
@@ -214,6 +215,20 @@ def delivery_time(
     period = _quiet_period_containing(due, quiet, zone)
     assert period is not None
     return period[0] - BEFORE_QUIET
+
+
+def next_working_day_at(after: datetime, tz_name: str, at: time) -> datetime:
+    """The aware UTC instant of the wall time `at` on the first Monday-to-Friday after the
+    local date of `after` in `tz_name` ("remind me tomorrow": on Friday that is Monday;
+    holidays are not known). A wall time that a DST change skips resolves like every boundary
+    here (the first instant the clock shows it or later)."""
+    _require_aware(after, "after")
+    _require_wall_time(at, "at")
+    zone = ZoneInfo(tz_name)
+    day = after.astimezone(zone).date() + timedelta(days=1)
+    while day.weekday() >= 5:
+        day += timedelta(days=1)
+    return _resolve(day, at, zone)
 
 
 # --- local wall times to instants ------------------------------------------------------------

@@ -103,7 +103,7 @@ def _feedback(row: dict[str, Any]) -> tuple[str, str]:
 
 
 def _goal(row: dict[str, Any]) -> tuple[str, str]:
-    return row["title"], reverse("tandems:vision", args=[row["tandem_id"]])
+    return row["title"], reverse("goals:goal", args=[row["tandem_id"], row["id"]])
 
 
 def _first_line(text: str) -> str:

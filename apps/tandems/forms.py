@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.text import TextPolicyForm
-from apps.tandems.models import GoalStatus, Role
+from apps.tandems.models import GoalMeasure, GoalStatus, Role
+from apps.tandems.services import GOAL_VALUE_MAX
 
 
 class TandemCreateForm(TextPolicyForm):
@@ -49,3 +52,44 @@ class GoalForm(TextPolicyForm):
         widget=forms.Textarea(attrs={"rows": 3}),
     )
     status = forms.ChoiceField(label=_("Status"), choices=GoalStatus.choices)
+    measure = forms.ChoiceField(
+        label=_("Progress measure"),
+        required=False,
+        choices=GoalMeasure.choices,
+        initial=GoalMeasure.NONE,
+        help_text=_(
+            "A number from a start towards a target (moved by check-ins), or milestones "
+            "(a checklist on the goal's page)."
+        ),
+    )
+    start_value = forms.DecimalField(
+        label=_("Start value"),
+        required=False,
+        max_digits=14,
+        decimal_places=2,
+        max_value=GOAL_VALUE_MAX,
+        min_value=-GOAL_VALUE_MAX,
+    )
+    target_value = forms.DecimalField(
+        label=_("Target value"),
+        required=False,
+        max_digits=14,
+        decimal_places=2,
+        max_value=GOAL_VALUE_MAX,
+        min_value=-GOAL_VALUE_MAX,
+    )
+    unit = forms.CharField(
+        label=_("Unit"), max_length=20, required=False, help_text=_("For example “invoices”, “%”.")
+    )
+
+    def goal_values(self) -> dict[str, Any]:
+        """What the services take. The current value is not on the form: check-ins move it,
+        and a form opened before one must not set it back. A number left empty keeps what
+        is stored (switching the measure away and back keeps the numbers), and so does a
+        form sent without a measure."""
+        return {
+            name: value
+            for name, value in self.cleaned_data.items()
+            if not (name in ("start_value", "target_value") and value is None)
+            and not (name == "measure" and not value)
+        }

@@ -145,11 +145,30 @@ class GoalStatus(models.TextChoices):
     DROPPED = "dropped", _("Dropped")
 
 
+class GoalMeasure(models.TextChoices):
+    NONE = "none", _("No measure")
+    NUMBER = "number", _("A number towards a target")
+    MILESTONES = "milestones", _("Milestones")
+
+
 class Goal(TimeStampedModel):
     """A goal of the tandem under its vision, with the assistant's part in it spelt out.
 
-    Decision areas and decisions may link to a goal, so vision → goals → areas → decisions
-    reads as one chain.
+    Decision areas, decisions, action items and agenda items may link to a goal, so vision →
+    goals → areas → decisions → commitments reads as one chain ("what did we do for this goal
+    this quarter": `apps.goals.selectors.goal_report`).
+
+    How progress is measured (`measure`), chosen by the leader:
+    - NONE: the goal has a status only.
+    - NUMBER: a number moves from `start_value` towards `target_value` (up or down: "reduce
+      open invoices from 40 to 5" works like "raise to 12 newsletters"), `current_value` is
+      where it stands, in `unit` ("invoices", "%", "EUR"). Invariant (database constraint):
+      with NUMBER all three values are set and the target differs from the start. The
+      current value is moved by either member through a check-in that reports it
+      (`GoalCheckIn.value`), or by the leader editing the goal.
+    - MILESTONES: a checklist (`GoalMilestone`); progress is the share of milestones done.
+    Switching the measure keeps what was written: the numbers and milestones stay stored and
+    count again when the measure is switched back.
     """
 
     tandem = models.ForeignKey(Tandem, on_delete=models.CASCADE, related_name="goals")
@@ -160,13 +179,105 @@ class Goal(TimeStampedModel):
         _("status"), max_length=16, choices=GoalStatus.choices, default=GoalStatus.ACTIVE
     )
     position = models.PositiveIntegerField(_("position"), default=0)
+    measure = models.CharField(
+        _("progress measure"), max_length=16, choices=GoalMeasure.choices, default=GoalMeasure.NONE
+    )
+    start_value = models.DecimalField(
+        _("start value"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    current_value = models.DecimalField(
+        _("current value"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    target_value = models.DecimalField(
+        _("target value"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    unit = models.CharField(_("unit"), max_length=20, blank=True)
 
     class Meta:
         ordering = ["tandem_id", "position", "id"]
         indexes = [models.Index(fields=["tandem", "position"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(measure="number")
+                | (
+                    Q(start_value__isnull=False)
+                    & Q(current_value__isnull=False)
+                    & Q(target_value__isnull=False)
+                    & ~Q(target_value=models.F("start_value"))
+                ),
+                name="tandems_goal_number_measure_complete",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.title
+
+
+class GoalMilestone(TimeStampedModel):
+    """One step of a goal measured by milestones: a checklist entry with a done flag.
+
+    Invariants: `done_at` (and `done_by`, unless that person's account is gone) is set exactly
+    when `done` is (database constraint). The leader adds, renames and removes milestones
+    (like the goal itself); either member ticks one off or opens it again. A milestone that is
+    done cannot be removed: what the pair achieved stays on the record.
+    """
+
+    goal = models.ForeignKey(Goal, on_delete=models.CASCADE, related_name="milestones")
+    title = models.CharField(_("milestone"), max_length=200)
+    position = models.PositiveIntegerField(_("position"), default=0)
+    done = models.BooleanField(_("done"), default=False)
+    done_at = models.DateTimeField(null=True, blank=True)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["goal_id", "position", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(done=True, done_at__isnull=False)
+                | Q(done=False, done_at__isnull=True, done_by__isnull=True),
+                name="tandems_milestone_done_at_iff_done",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Confidence(models.TextChoices):
+    ON_TRACK = "on_track", _("On track")
+    AT_RISK = "at_risk", _("At risk")
+    OFF_TRACK = "off_track", _("Off track")
+
+
+class GoalCheckIn(TimeStampedModel):
+    """A short update on a goal by either member, with their confidence that it will be
+    reached: "On track: the supplier list is complete".
+
+    Invariants: written once and never changed or removed by a member (a log of how the goal
+    went; a newer check-in says what changed). `value`, when given, is the goal's current value
+    the author reports; it is set only for a goal measured by a number, and writing the
+    check-in moves `Goal.current_value` to it in the same transaction
+    (`apps.goals.services.goal_checkin_add`, which also tells the partner).
+    """
+
+    goal = models.ForeignKey(Goal, on_delete=models.CASCADE, related_name="checkins")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    text = models.TextField(_("update"), max_length=2000)
+    confidence = models.CharField(_("confidence"), max_length=16, choices=Confidence.choices)
+    value = models.DecimalField(
+        _("current value"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+
+    class Meta:
+        ordering = ["goal_id", "-created_at", "-id"]
+        indexes = [models.Index(fields=["goal", "-created_at"])]
+
+    def __str__(self) -> str:
+        return self.text[:60]
 
 
 class Departure(models.TextChoices):

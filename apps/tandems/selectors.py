@@ -8,12 +8,22 @@ from __future__ import annotations
 
 from typing import Any, TypeVar
 
-from django.db.models import Exists, Model, OuterRef, Prefetch, QuerySet
+from django.db.models import Count, Exists, Model, OuterRef, Prefetch, Q, QuerySet
 from django.utils.translation import gettext_noop
 
 from apps.accounts.models import User
 from apps.core.errors import NotFound
-from apps.tandems.models import FormerMember, Goal, Invitation, Membership, Tandem
+from apps.tandems import rules
+from apps.tandems.models import (
+    FormerMember,
+    Goal,
+    GoalCheckIn,
+    GoalMeasure,
+    GoalMilestone,
+    Invitation,
+    Membership,
+    Tandem,
+)
 
 M = TypeVar("M", bound=Model)
 
@@ -86,6 +96,38 @@ def goals_of(*, tandem: Tandem) -> QuerySet[Goal]:
     return Goal.objects.filter(tandem=tandem)
 
 
+def goals_with_progress(*, tandem: Tandem) -> QuerySet[Goal]:
+    """The tandem's goals with `milestones_total` and `milestones_done` counted in the same
+    query (what `Goal` progress needs, `goal_progress`)."""
+    return (
+        goals_of(tandem=tandem)
+        .annotate(
+            milestones_total=Count("milestones"),
+            milestones_done=Count("milestones", filter=Q(milestones__done=True)),
+        )
+        # A query that groups does not take the model's ordering.
+        .order_by("position", "id")
+    )
+
+
+def goal_progress(goal: Goal) -> int | None:
+    """How far `goal` has come, 0-100 (None without a measure); reads the counts annotated by
+    `goals_with_progress`, or counts the milestones when they are not there."""
+    total = getattr(goal, "milestones_total", None)
+    done = getattr(goal, "milestones_done", None)
+    if goal.measure == GoalMeasure.MILESTONES and (total is None or done is None):
+        total = goal.milestones.count()
+        done = goal.milestones.filter(done=True).count()
+    return rules.progress_percent(
+        measure=goal.measure,
+        start=goal.start_value,
+        current=goal.current_value,
+        target=goal.target_value,
+        done=done or 0,
+        total=total or 0,
+    )
+
+
 def invitations_of(*, tandem: Tandem) -> QuerySet[Invitation]:
     return Invitation.objects.filter(tandem=tandem).select_related("invited_by", "accepted_by")
 
@@ -117,7 +159,8 @@ def tandems_alone_in(*, user: User) -> list[int]:
 
 
 def tandem_export_rows(*, membership: Membership) -> dict[str, Any]:
-    """The member's tandem, its people, invitations and goals, for the whole-tandem export."""
+    """The member's tandem, its people, invitations and goals (with their milestones and
+    check-ins), for the whole-tandem export."""
     tandem = membership.tandem
     return {
         "tandem": tandem,
@@ -125,4 +168,6 @@ def tandem_export_rows(*, membership: Membership) -> dict[str, Any]:
         "former_members": former_members_of(tandem=tandem),
         "invitations": Invitation.objects.filter(tandem_id=tandem.pk).order_by("pk"),
         "goals": goals_of(tandem=tandem).order_by("pk"),
+        "goal_milestones": GoalMilestone.objects.filter(goal__tandem_id=tandem.pk).order_by("pk"),
+        "goal_checkins": GoalCheckIn.objects.filter(goal__tandem_id=tandem.pk).order_by("pk"),
     }

@@ -50,8 +50,9 @@ def _render_vision(
     new_goal_form: GoalForm | None = None,
     failed_goal: tuple[int, GoalForm] | None = None,
 ) -> HttpResponse:
-    goals = list(selectors.goals_of(tandem=membership.tandem))
+    goals = list(selectors.goals_with_progress(tandem=membership.tandem))
     for goal in goals:
+        goal.progress = selectors.goal_progress(goal)  # type: ignore[attr-defined]
         if failed_goal is not None and failed_goal[0] == goal.pk:
             goal.form = failed_goal[1]  # type: ignore[attr-defined]
         else:
@@ -62,6 +63,10 @@ def _render_vision(
                     "description": goal.description,
                     "assistant_role": goal.assistant_role,
                     "status": goal.status,
+                    "measure": goal.measure,
+                    "start_value": goal.start_value,
+                    "target_value": goal.target_value,
+                    "unit": goal.unit,
                 },
             )
     context = {
@@ -102,7 +107,7 @@ def goal_add(request: HttpRequest, membership: Membership) -> HttpResponse:
     form = GoalForm(request.POST, prefix="new")
     if attempt(
         request,
-        lambda: services.goal_create(membership=membership, **form.cleaned_data),
+        lambda: services.goal_create(membership=membership, **form.goal_values()),
         _("The goal is added."),
         form=form,
     ):
@@ -117,7 +122,7 @@ def goal_edit(request: HttpRequest, membership: Membership, goal_id: int) -> Htt
     form = GoalForm(request.POST, prefix=f"goal-{goal_id}")
     if attempt(
         request,
-        lambda: services.goal_update(membership=membership, goal_id=goal_id, **form.cleaned_data),
+        lambda: services.goal_update(membership=membership, goal_id=goal_id, **form.goal_values()),
         _("The goal is saved."),
         form=form,
     ):

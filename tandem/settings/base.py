@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "apps.contacts",
     "apps.insights",
     "apps.search",
+    "apps.goals",
     "apps.home",
     "apps.audit",
 ]

@@ -104,6 +104,15 @@ BODIES: dict[tuple[str, str], Body] = {
     ("POST", T + "/goals/"): lambda w, c: {"title": "Grow"},
     ("PUT", T + "/goals/{id}/"): lambda w, c: {"title": "Grow more"},
     ("PATCH", T + "/goals/{id}/"): lambda w, c: {"status": "achieved"},
+    ("POST", T + "/goals/{goal_id}/checkins/"): lambda w, c: {
+        "text": "Half-way there",
+        "confidence": "on_track",
+    },
+    ("POST", T + "/goals/{goal_id}/milestones/"): lambda w, c: {"title": "Draft"},
+    ("PATCH", T + "/goals/{goal_id}/milestones/{milestone_id}/"): lambda w, c: {"done": True},
+    ("POST", T + "/review-queue/acknowledge/"): lambda w, c: {
+        "decisions": [w.home.ids["informs_decision_id"]]
+    },
     ("POST", T + "/areas/"): lambda w, c: {"name": "Budget", "level": 3},
     ("PATCH", T + "/areas/{area_id}/"): lambda w, c: {"level": 6},
     ("POST", T + "/matrix/import/"): lambda w, c: {"areas": [{"name": "Budget", "level": 3}]},

@@ -211,6 +211,18 @@ MATRIX: Final[tuple[Row, ...]] = (
     member("PUT", T + "/goals/{id}/", 200, 403, id="goal_id"),
     member("PATCH", T + "/goals/{id}/", 200, 403, id="goal_id"),
     member("DELETE", T + "/goals/{id}/", 204, 403, id="goal_id"),
+    member("GET", T + "/goals/{goal_id}/report/", 200),
+    member("GET", T + "/goals/{goal_id}/checkins/", 200),
+    member("POST", T + "/goals/{goal_id}/checkins/", 201, note="either member checks in"),
+    member("GET", T + "/goals/{goal_id}/milestones/", 200),
+    member("POST", T + "/goals/{goal_id}/milestones/", 201, 403),
+    member(
+        "PATCH",
+        T + "/goals/{goal_id}/milestones/{milestone_id}/",
+        200,
+        note="either member ticks a milestone off",
+    ),
+    member("DELETE", T + "/goals/{goal_id}/milestones/{milestone_id}/", 204, 403),
     # --- delegation ---------------------------------------------------------------------
     member("GET", T + "/matrix/", 200),
     member("GET", T + "/matrix/changes/", 200),
@@ -247,6 +259,14 @@ MATRIX: Final[tuple[Row, ...]] = (
     ),
     member("POST", T + "/decisions/{decision_id}/outcome/", 200),
     member("GET", T + "/review-queue/", 200),
+    member("POST", T + "/review-queue/acknowledge/", 200, 403, note="the leader acknowledges"),
+    member(
+        "POST",
+        T + "/decisions/{decision_id}/remind-me/",
+        200,
+        403,
+        note="the leader's own reminder on the review queue",
+    ),
     # --- check-ins ----------------------------------------------------------------------
     member("GET", T + "/checkins/", 200),
     member("POST", T + "/checkins/", 201),

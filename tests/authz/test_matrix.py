@@ -104,6 +104,8 @@ def test_the_schema_and_the_docs_are_public(client: Any) -> None:
 
 _OBJECTPATH_PARAMS = {
     "area_id",
+    "goal_id",
+    "milestone_id",
     "decision_id",
     "series_id",
     "item_id",
@@ -156,6 +158,10 @@ FOREIGN_KEYS: list[tuple[str, str, str, str, Any, type[Model]]] = [
     ("leader", "POST", OCC + "/agenda/", "decision", "decision_id", AgendaItem),
     ("assistant", "PATCH", T + "/agenda-items/{item_id}/", "decision", "decision_id", AgendaItem),
     ("leader", "POST", T + "/action-items/", "owner", "other_leader", ActionItem),
+    ("leader", "POST", T + "/action-items/", "goal", "goal_id", ActionItem),
+    ("leader", "PATCH", T + "/action-items/{item_id}/", "goal", "goal_id", ActionItem),
+    ("leader", "POST", OCC + "/agenda/", "goal", "goal_id", AgendaItem),
+    ("assistant", "PATCH", T + "/agenda-items/{item_id}/", "goal", "goal_id", AgendaItem),
     ("leader", "PATCH", T + "/action-items/{item_id}/", "owner", "other_leader", ActionItem),
     ("leader", "POST", OCC + "/action-items/", "owner", "other_leader", ActionItem),
     ("leader", "POST", CYCLE + "/action-items/", "owner", "other_leader", ActionItem),

@@ -383,7 +383,27 @@ def _look_back_month(body: Body, world: World) -> None:
     body["month"] = (today.replace(day=1) - timedelta(days=1)).strftime("%Y-%m")
 
 
+def _goal(body: Body, world: World) -> None:
+    """A goal measured by a number has a start and a target that differ (a 400 otherwise,
+    tested in tests/apps/goals); the current value, when sent, is a number too."""
+    if body.get("measure") != "number":
+        return
+    body["start_value"], body["target_value"] = "0.00", "12.00"
+    if "current_value" in body:
+        body["current_value"] = "3.00"
+
+
+def _checkin_value(body: Body, world: World) -> None:
+    """A value belongs to a goal measured by a number; the world's goal has no measure (a
+    value for it is a 400 naming `value`, tested in tests/apps/goals)."""
+    body.pop("value", None)
+
+
 BODY_REPAIRS: dict[tuple[str, str], Callable[[Body, World], None]] = {
+    ("POST", "/api/v1/tandems/{tandem_id}/goals/"): _goal,
+    ("PUT", "/api/v1/tandems/{tandem_id}/goals/{id}/"): _goal,
+    ("PATCH", "/api/v1/tandems/{tandem_id}/goals/{id}/"): _goal,
+    ("POST", "/api/v1/tandems/{tandem_id}/goals/{goal_id}/checkins/"): _checkin_value,
     ("POST", "/api/v1/tandems/{tandem_id}/insights/suggestion/"): _look_back_month,
     ("POST", "/api/v1/contacts/"): _contact,
     ("PATCH", "/api/v1/contacts/{contact_id}/"): _contact,
@@ -460,7 +480,17 @@ def _search_words(query: dict[str, Any], world: World) -> None:
     query.pop("until", None)
 
 
+def _goal_report_range(query: dict[str, Any], world: World) -> None:
+    """A range that starts before it ends, at most two years (a 400 otherwise, tested in
+    tests/apps/goals): the last quarter-year when one end is given."""
+    today = timezone.localdate()
+    if "from" in query or "to" in query:
+        query["to"] = str(today)
+        query["from"] = str(today - timedelta(days=90))
+
+
 QUERY_REPAIRS: dict[tuple[str, str], Callable[[dict[str, Any], World], None]] = {
+    ("GET", "/api/v1/tandems/{tandem_id}/goals/{goal_id}/report/"): _goal_report_range,
     ("GET", "/api/v1/search/"): _search_words,
     ("GET", "/api/v1/tandems/{tandem_id}/insights/"): _insights_range,
     ("GET", "/api/v1/tandems/{tandem_id}/insights/csv/"): _insights_range,

@@ -114,6 +114,9 @@ def build_tandem(name: str) -> TandemWorld:
 
     goal = GoalFactory(tandem=tandem)
     ids["goal_id"] = goal.pk
+    ids["milestone_id"] = tandems.goal_milestone_add(
+        membership=lead, goal_id=goal.pk, title="First step"
+    ).pk
     vendors = delegation.area_create(
         membership=lead, name="Vendors", level=4, goal_id=goal.pk, reason="Agree first"
     )

@@ -56,6 +56,8 @@ from apps.tandems.models import (
     Departure,
     FormerMember,
     Goal,
+    GoalCheckIn,
+    GoalMilestone,
     Invitation,
     Membership,
     Role,
@@ -218,6 +220,84 @@ def goals(w: World, n: int) -> str:
 
 def goal(w: World, n: int) -> str:
     return f"{w.base}/goals/{_goals(w, n)[0].pk}/"
+
+
+def _goal_with_milestones(w: World, n: int) -> Goal:
+    goal = Goal.objects.create(tandem=w.tandem, title="Measured", measure="milestones")
+    GoalMilestone.objects.bulk_create(
+        [
+            GoalMilestone(
+                goal=goal,
+                title=f"Step {i}",
+                position=i,
+                done=bool(i % 2),
+                done_at=NOW if i % 2 else None,
+                done_by=w.assistant if i % 2 else None,
+            )
+            for i in range(n)
+        ]
+    )
+    return goal
+
+
+def _goal_checkins(w: World, goal: Goal, n: int) -> None:
+    GoalCheckIn.objects.bulk_create(
+        [
+            GoalCheckIn(
+                goal=goal,
+                author=w.leader if i % 2 else w.assistant,
+                text=f"Update {i}",
+                confidence="on_track",
+            )
+            for i in range(n)
+        ]
+    )
+
+
+def goal_checkins(w: World, n: int) -> str:
+    goal = _goal_with_milestones(w, 1)
+    _goal_checkins(w, goal, n)
+    return f"{w.base}/goals/{goal.pk}/checkins/?page_size=200"
+
+
+def goal_milestones(w: World, n: int) -> str:
+    return f"{w.base}/goals/{_goal_with_milestones(w, n).pk}/milestones/"
+
+
+def _goal_for_page(w: World, n: int) -> Goal:
+    """A goal with `n` of everything its page shows, all in this quarter."""
+    goal = _goal_with_milestones(w, n)
+    _goal_checkins(w, goal, n)
+    decisions = _decisions(w, n, status="awaiting_answer")
+    Decision.objects.filter(pk__in=[d.pk for d in decisions]).update(
+        goal=goal, decided_at=timezone.now()
+    )
+    items = _action_items(w, n)
+    ActionItem.objects.filter(pk__in=[i.pk for i in items]).update(goal=goal)
+    (series,) = _series(w, start=timezone.now() - timedelta(days=1))
+    (occ,) = _touched(w, series, 1, after=timezone.now())
+    _agenda(w, occ, n)
+    AgendaItem.objects.filter(occurrence=occ).update(goal=goal)
+    return goal
+
+
+def goal_report(w: World, n: int) -> str:
+    """A goal with `n` of each: milestones, check-ins, linked areas, decisions, action items
+    and agenda items (the ones of the range)."""
+    goal = _goal_with_milestones(w, n)
+    _goal_checkins(w, goal, n)
+    GoalCheckIn.objects.filter(goal=goal).update(created_at=NOW)
+    areas = _areas(w, n)
+    DecisionArea.objects.filter(pk__in=[a.pk for a in areas]).update(goal=goal)
+    decisions = _decisions(w, n, status="awaiting_answer")
+    Decision.objects.filter(pk__in=[d.pk for d in decisions]).update(goal=goal)
+    items = _action_items(w, n)
+    ActionItem.objects.filter(pk__in=[i.pk for i in items]).update(goal=goal, created_at=NOW)
+    _series, occ = _one_occurrence(w, n)
+    _agenda(w, occ, n)
+    AgendaItem.objects.filter(occurrence=occ).update(goal=goal)
+    first, last = NOW.date() - timedelta(days=60), NOW.date() + timedelta(days=60)
+    return f"{w.base}/goals/{goal.pk}/report/?from={first}&to={last}"
 
 
 # --- notifications ----------------------------------------------------------------------------
@@ -932,6 +1012,9 @@ ENDPOINTS: dict[str, Callable[[World, int], str]] = {
     "api-invitations": invitations,
     "api-goals": goals,
     "api-goal": goal,
+    "api-goal-report": goal_report,
+    "api-goal-checkins": goal_checkins,
+    "api-goal-milestones": goal_milestones,
     "api-notices": notices,
     "api-notice": notice,
     "api-notices-unread": unread_count,

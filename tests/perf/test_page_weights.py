@@ -71,6 +71,8 @@ def busy() -> tuple[rows.World, dict[str, Any]]:
     rows.appreciations(w, BUSY)
     rows._notices(w, BUSY)
     goals = rows._goals(w, BUSY)
+    # The goal page's goal: milestones, check-ins and everything the report gathers.
+    measured = rows._goal_for_page(w, BUSY)
     contacts = rows._contacts(w, BUSY, shared=True)
     contact = rows._one_contact(w, BUSY)
     Invitation.objects.create(
@@ -90,7 +92,8 @@ def busy() -> tuple[rows.World, dict[str, Any]]:
         "start": occurrence_key(touched[0].original_start),
         "decision_id": decisions[0].pk,
         "area_id": areas[0].pk,
-        "goal_id": goals[0].pk,
+        "goal_id": measured.pk,
+        "milestone_id": measured.milestones.first().pk,  # type: ignore[union-attr]
         "cycle_id": cycles[0].pk,
         "item_id": items[0].pk,
         "point_id": TalkingPoint.objects.filter(series=series, retired_at__isnull=True).first().pk,  # type: ignore[union-attr]
@@ -102,7 +105,7 @@ def busy() -> tuple[rows.World, dict[str, Any]]:
         "occasion_id": Occasion.objects.filter(contact=contact).first().pk,  # type: ignore[union-attr]
         "prepared_id": PreparedTouch.objects.filter(contact=contact).first().pk,  # type: ignore[union-attr]
     }
-    assert contacts
+    assert contacts and goals
     return w, ids
 
 
@@ -165,7 +168,22 @@ def _preferences(w: rows.World, n: int) -> str:
     return "/me/"
 
 
-@pytest.mark.parametrize("build", [_checkins, _preferences], ids=["check-ins", "preferences"])
+def _goal(w: rows.World, n: int) -> str:
+    goal = rows._goal_for_page(w, n)
+    return f"/t/{w.tandem.pk}/goals/{goal.pk}/"
+
+
+def _review(w: rows.World, n: int) -> str:
+    rows._decisions(w, n, status="awaiting_answer")
+    rows._decisions(w, n, status="awaiting_acknowledgement")
+    return f"/t/{w.tandem.pk}/review/?classification=needs_agreement"
+
+
+@pytest.mark.parametrize(
+    "build",
+    [_checkins, _preferences, _goal, _review],
+    ids=["check-ins", "preferences", "goal", "review"],
+)
 def test_the_heavy_pages_make_as_many_queries_for_100_rows_as_for_one(build: Any) -> None:
     counts = {}
     for n in SIZES:

@@ -27,7 +27,7 @@ MAX_QUERIES = 8
 # Not a list or a detail: the whole tandem as one document, one query per table it holds
 # (constant in the number of rows like every other endpoint, but more than eight).
 CEILINGS = {
-    "api-export": 27,
+    "api-export": 28,
     # The window page composes the recorded window, the preferences, the contacts with their
     # tags, occasions and owners (for a preview), and the prepared touches.
     "api-contacts-window": 11,
@@ -45,6 +45,10 @@ CEILINGS = {
     # One occurrence: the token, the membership, the series, the row, its agenda, action
     # items and retros, and the series' standing talking points in force at its start.
     "api-occurrence": 9,
+    # A goal's report: the token, the seat, the goal with its milestone counts, then one
+    # query per list it shows (check-ins, milestones, areas, decisions, action items, agenda
+    # items).
+    "api-goal-report": 9,
 }
 SIZES = (1, 10, 100)
 API_PREFIX = "api/v1/"

@@ -272,6 +272,7 @@ class AgendaItemSerializer(serializers.ModelSerializer[AgendaItem]):
             "author",
             "decision",
             "action_item",
+            "goal",
             "carried_from",
             "carried_from_start",
             "created_at",
@@ -284,6 +285,9 @@ class AgendaItemCreateInputSerializer(InputSerializer):
     kind = AgendaKindInputField()
     text = MultiLineCharField(max_length=5000)
     decision = serializers.IntegerField(required=False, allow_null=True, default=None)
+    goal = serializers.IntegerField(
+        required=False, allow_null=True, default=None, help_text="A goal of the tandem."
+    )
 
 
 class AgendaItemUpdateInputSerializer(InputSerializer):
@@ -293,6 +297,7 @@ class AgendaItemUpdateInputSerializer(InputSerializer):
     position = serializers.IntegerField(min_value=0, max_value=1_000_000, required=False)
     resolved = serializers.BooleanField(required=False)
     decision = serializers.IntegerField(required=False, allow_null=True)
+    goal = serializers.IntegerField(required=False, allow_null=True)
 
 
 class ActionItemSerializer(serializers.ModelSerializer[ActionItem]):
@@ -313,6 +318,7 @@ class ActionItemSerializer(serializers.ModelSerializer[ActionItem]):
             "kept",
             "occurrence_start",
             "feedback_cycle",
+            "goal",
             "created_at",
             "updated_at",
         ]
@@ -323,6 +329,9 @@ class ActionItemCreateInputSerializer(InputSerializer):
     text = MultiLineCharField(max_length=5000)
     owner = serializers.IntegerField(help_text="A member's user id.")
     due_date = serializers.DateField(required=False, allow_null=True, default=None)
+    goal = serializers.IntegerField(
+        required=False, allow_null=True, default=None, help_text="A goal of the tandem."
+    )
 
 
 class ActionItemUpdateInputSerializer(InputSerializer):
@@ -330,6 +339,7 @@ class ActionItemUpdateInputSerializer(InputSerializer):
     owner = serializers.IntegerField(required=False)
     due_date = serializers.DateField(required=False, allow_null=True)
     status = ActionItemStatusInputField(required=False)
+    goal = serializers.IntegerField(required=False, allow_null=True)
 
 
 class RetroSerializer(serializers.ModelSerializer[Retro]):

@@ -26,7 +26,13 @@ from apps.checkins.models import (
 from apps.checkins.recurrence import (
     next_occurrences,
 )
-from apps.checkins.services.common import NEXT_SEARCH, _check_text, _occurrence_locked, _touch
+from apps.checkins.services.common import (
+    NEXT_SEARCH,
+    _check_text,
+    _goal_for,
+    _occurrence_locked,
+    _touch,
+)
 from apps.core.errors import Conflict, DomainError, PermissionDenied
 from apps.delegation.models import Decision
 from apps.tandems.models import Membership
@@ -54,12 +60,14 @@ def agenda_item_add(
     kind: str,
     text: str,
     decision_id: int | None = None,
+    goal_id: int | None = None,
 ) -> AgendaItem:
     if kind not in AgendaKind.values:
         raise DomainError(gettext_noop("Unknown kind."), field="kind")
     text = _check_text(text, "text")
     with transaction.atomic():
         decision = _decision_for(membership.tandem_id, decision_id)
+        goal = _goal_for(membership.tandem_id, goal_id)
         _series, row = _occurrence_locked(membership, series_id, start)
         if row.status == OccurrenceStatus.SKIPPED:
             raise Conflict(gettext_noop("This occurrence is skipped."), field="start")
@@ -70,6 +78,7 @@ def agenda_item_add(
             text=text,
             position=_next_position(row),
             decision=decision,
+            goal=goal,
         )
 
 
@@ -82,13 +91,16 @@ def agenda_item_update(
     position: int | None = None,
     resolved: bool | None = None,
     decision_id: int | Any | None = ...,
+    goal_id: int | Any | None = ...,
 ) -> AgendaItem:
     """Only the author changes what the item says; either member orders and resolves it."""
     with transaction.atomic():
         item = selectors.agenda_item_get(membership=membership, item_id=item_id)
         item = AgendaItem.objects.select_for_update().get(pk=item.pk)
         fields: list[str] = []
-        changes_content = text is not None or kind is not None or decision_id is not ...
+        changes_content = (
+            text is not None or kind is not None or decision_id is not ... or goal_id is not ...
+        )
         if changes_content and item.author_id != membership.user_id:
             raise PermissionDenied(gettext_noop("Only the author may change what the item says."))
         if text is not None:
@@ -102,6 +114,9 @@ def agenda_item_update(
         if decision_id is not ...:
             item.decision = _decision_for(membership.tandem_id, decision_id)
             fields.append("decision")
+        if goal_id is not ...:
+            item.goal = _goal_for(membership.tandem_id, goal_id)
+            fields.append("goal")
         if position is not None:
             if position < 0:
                 raise DomainError(gettext_noop("Must not be negative."), field="position")
@@ -178,6 +193,7 @@ def _carry_over(row: Occurrence, *, now: datetime | None = None) -> list[AgendaI
             position=position + index,
             carried_from=item,
             decision_id=item.decision_id,
+            goal_id=item.goal_id,
         )
         for index, item in enumerate(items)
     ]

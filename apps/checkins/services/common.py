@@ -30,7 +30,7 @@ from apps.checkins.recurrence import (
 )
 from apps.core.dates import LATEST, out_of_range
 from apps.core.errors import DomainError
-from apps.tandems.models import Membership
+from apps.tandems.models import Goal, Membership
 from apps.tandems.selectors import locked_in_tandem
 
 logger = logging.getLogger(__name__)
@@ -238,3 +238,14 @@ def _occurrence_locked(
             pass  # someone touched it at the same moment; lock theirs below
     row = Occurrence.objects.select_for_update().get(series=series, original_start=start)
     return series, row
+
+
+def _goal_for(tandem_id: int, goal_id: int | None) -> Goal | None:
+    """The tandem's goal an item works towards (None for none); another tandem's is refused
+    like a missing one, naming the field."""
+    if goal_id is None:
+        return None
+    goal = Goal.objects.filter(pk=goal_id, tandem_id=tandem_id).first()
+    if goal is None:
+        raise DomainError(gettext_noop("No such goal in this tandem."), field="goal")
+    return goal

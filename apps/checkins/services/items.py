@@ -19,7 +19,7 @@ from apps.checkins.models import (
     OccurrenceStatus,
     Retro,
 )
-from apps.checkins.services.common import _check_text, _occurrence_locked
+from apps.checkins.services.common import _check_text, _goal_for, _occurrence_locked
 from apps.core.errors import Conflict, DomainError
 from apps.notifications.services import notify
 from apps.tandems.models import Membership
@@ -45,12 +45,14 @@ def action_item_create(
     series_id: int | None = None,
     start: datetime | None = None,
     feedback_cycle_id: int | None = None,
+    goal_id: int | None = None,
 ) -> ActionItem:
     """`feedback_cycle_id` is set by the feedback service (already checked to be this
     tandem's revealed cycle); the API never takes it from a request."""
     text = _check_text(text, "text")
     with transaction.atomic():
         owner = _member_user(membership.tandem_id, owner_id, "owner")
+        goal = _goal_for(membership.tandem_id, goal_id)
         row = None
         if series_id is not None and start is not None:
             _series, row = _occurrence_locked(membership, series_id, start)
@@ -62,6 +64,7 @@ def action_item_create(
             text=text,
             due_date=due_date,
             feedback_cycle_id=feedback_cycle_id,
+            goal=goal,
         )
         _notify_owner_of_assignment(item, by=membership.user)
         return item
@@ -103,6 +106,7 @@ def action_item_update(
     owner_id: int | None = None,
     due_date: date | Any | None = ...,
     status: str | None = None,
+    goal_id: int | Any | None = ...,
 ) -> ActionItem:
     """Either member edits; closing records whether the commitment was kept."""
     now = timezone.now()
@@ -117,6 +121,9 @@ def action_item_update(
         if owner_id is not None:
             item.owner = _member_user(membership.tandem_id, owner_id, "owner")
             fields.append("owner")
+        if goal_id is not ...:
+            item.goal = _goal_for(membership.tandem_id, goal_id)
+            fields.append("goal")
         if due_date is not ...:
             item.due_date = due_date
             item.due_reminded_at = None

@@ -16,7 +16,8 @@ from apps.checkins.models import ActionItem, ActionItemStatus
 from apps.checkins.presenters import ActionItemRow, date_formats
 from apps.checkins.views.common import back, today, viewer_tz
 from apps.core.web import attempt, paginate, query_without
-from apps.tandems.models import Membership
+from apps.tandems.models import GoalStatus, Membership
+from apps.tandems.selectors import goals_of
 from apps.tandems.web import member_page
 
 ACTION_ITEMS_PER_PAGE = 50
@@ -34,9 +35,10 @@ def action_items(request: HttpRequest, membership: Membership) -> HttpResponse:
     shown = request.GET.get("status", "open")
     if shown not in STATUS_FILTERS:
         shown = "open"
-    form = forms.ActionItemForm(members=members, initial={"owner": membership.user_id})
+    goals = list(goals_of(tandem=tandem).exclude(status=GoalStatus.DROPPED).only("id", "title"))
+    form = forms.ActionItemForm(members=members, goals=goals, initial={"owner": membership.user_id})
     if request.method == "POST":
-        form = forms.ActionItemForm(request.POST, members=members)
+        form = forms.ActionItemForm(request.POST, members=members, goals=goals)
         if attempt(
             request,
             lambda: services.action_item_create(
@@ -44,6 +46,7 @@ def action_items(request: HttpRequest, membership: Membership) -> HttpResponse:
                 text=form.cleaned_data["text"],
                 owner_id=form.cleaned_data["owner"],
                 due_date=form.cleaned_data["due_date"],
+                goal_id=form.cleaned_data["goal"],
             ),
             _("Action item recorded."),
             form=form,

@@ -29,7 +29,8 @@ from apps.checkins.views.common import at, back, find, occurrence_url, today, vi
 from apps.core.offline import offline_readable
 from apps.core.web import attempt
 from apps.delegation import selectors as delegation_selectors
-from apps.tandems.models import Membership
+from apps.tandems.models import GoalStatus, Membership
+from apps.tandems.selectors import goals_of
 from apps.tandems.web import member_page
 
 LINKABLE_DECISIONS = 30
@@ -42,6 +43,14 @@ def _linkable_decisions(membership: Membership) -> list[Any]:
         .select_related(None)
         .only("id", "title")
         .order_by("-decided_at", "-id")[:LINKABLE_DECISIONS]
+    )
+
+
+def _linkable_goals(membership: Membership) -> list[Any]:
+    """The tandem's goals that are not dropped, which a topic or an action item may work
+    towards."""
+    return list(
+        goals_of(tandem=membership.tandem).exclude(status=GoalStatus.DROPPED).only("id", "title")
     )
 
 
@@ -87,6 +96,7 @@ def _occurrence_context(
     shown = OccurrenceView.of(occurrence, timezone.now())
     members = selectors.members_of_tandem(tandem_id=membership.tandem_id)
     decisions = _linkable_decisions(membership)
+    goals = _linkable_goals(membership)
     agenda = _agenda(membership, occurrence, bound)
     action_items = (
         list(selectors.action_items_of(tandem=tandem).filter(occurrence=occurrence).order_by("id"))
@@ -130,13 +140,16 @@ def _occurrence_context(
         "viewer_tz": tz,
         "fmt": date_formats(),
         "series_tz_differs": series.timezone != tz,
-        "agenda_form": bound.get("agenda", forms.AgendaItemForm(decisions=decisions)),
+        "agenda_form": bound.get("agenda", forms.AgendaItemForm(decisions=decisions, goals=goals)),
         "notes_form": bound.get("notes", forms.NotesForm(initial={"notes": occurrence.notes})),
         "private_form": bound.get(
             "private", forms.PrivateNoteForm(initial={"text": note.text if note else ""})
         ),
         "action_form": bound.get(
-            "action", forms.ActionItemForm(members=members, initial={"owner": membership.user_id})
+            "action",
+            forms.ActionItemForm(
+                members=members, goals=goals, initial={"owner": membership.user_id}
+            ),
         ),
         "retro_form": bound.get("retro", forms.RetroForm()),
         "move_form": bound.get(
@@ -264,23 +277,27 @@ private_note_save = _occurrence_form(
 )
 agenda_add = _occurrence_form(
     lambda request, membership: forms.AgendaItemForm(
-        request.POST, decisions=_linkable_decisions(membership)
+        request.POST,
+        decisions=_linkable_decisions(membership),
+        goals=_linkable_goals(membership),
     ),
     services.agenda_item_add,
     _("Added to the agenda."),
     bound="agenda",
     anchor="#agenda",
-    arguments={"decision": "decision_id"},
+    arguments={"decision": "decision_id", "goal": "goal_id"},
 )
 action_item_add = _occurrence_form(
     lambda request, membership: forms.ActionItemForm(
-        request.POST, members=selectors.members_of_tandem(tandem_id=membership.tandem_id)
+        request.POST,
+        members=selectors.members_of_tandem(tandem_id=membership.tandem_id),
+        goals=_linkable_goals(membership),
     ),
     services.action_item_create,
     _("Action item recorded."),
     bound="action",
     anchor="#action-items",
-    arguments={"owner": "owner_id"},
+    arguments={"owner": "owner_id", "goal": "goal_id"},
 )
 retro_submit = _occurrence_form(
     lambda request, _membership: forms.RetroForm(request.POST),

@@ -25,6 +25,35 @@ from apps.delegation.models import (
     MatrixChange,
     MatrixChangeKind,
 )
+from apps.delegation.selectors import overdue_q
+
+
+class ReviewQueueFilter(filters.FilterSet):
+    """The review queue's filters, the same as its page's (`selectors.review_queue`)."""
+
+    area = IdFilter(field_name="area_id", help_text="Decisions in this area.")
+    no_area = filters.BooleanFilter(
+        field_name="area", lookup_expr="isnull", help_text="Decisions no area fits."
+    )
+    classification = filters.MultipleChoiceFilter(
+        choices=ClassificationChoice.choices, help_text="One or more classifications."
+    )
+    overdue = BooleanFilter(
+        method="filter_overdue",
+        help_text="`true`: only requests past their due date; `false`: everything else.",
+    )
+
+    class Meta:
+        model = Decision
+        fields: list[str] = []
+
+    def filter_overdue(
+        self, queryset: QuerySet[Decision], name: str, value: bool | None
+    ) -> QuerySet[Decision]:
+        if value is None:
+            return queryset
+        late = overdue_q()
+        return queryset.filter(late) if value else queryset.exclude(late)
 
 
 class DecisionFilter(filters.FilterSet):

@@ -6,12 +6,18 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils import timezone
+from django.utils.translation import gettext
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from apps.accounts.api.serializers import UserSerializer
 from apps.core.api.fast import FastSerializerMixin
-from apps.core.api.serializers import AwareDateTimeField, InputSerializer, MultiLineCharField
+from apps.core.api.serializers import (
+    BIGINT_MAX,
+    AwareDateTimeField,
+    InputSerializer,
+    MultiLineCharField,
+)
 from apps.delegation import template
 from apps.delegation.models import (
     Answer,
@@ -20,6 +26,7 @@ from apps.delegation.models import (
     Elevation,
     MatrixChange,
 )
+from apps.delegation.services import BULK_MAX
 
 CURRENCY_PATTERN = r"^[A-Z]{3}$"
 _CURRENCY_HELP = "ISO 4217 code in capitals, e.g. EUR."
@@ -312,6 +319,52 @@ class DecisionAnswerInputSerializer(InputSerializer):
         required=False,
         allow_blank=True,
         help_text="Required when rejecting or advising.",
+    )
+
+
+@extend_schema_field(
+    {
+        "type": "array",
+        "items": {"type": "integer", "minimum": 1, "maximum": BIGINT_MAX},
+        "minItems": 1,
+        "maxItems": BULK_MAX,
+        "uniqueItems": True,
+    }
+)
+class _DecisionIdsField(serializers.ListField):
+    """Decision ids, each once (the schema says so: `uniqueItems`)."""
+
+
+class BulkAcknowledgeInputSerializer(InputSerializer):
+    decisions = _DecisionIdsField(
+        child=serializers.IntegerField(min_value=1, max_value=BIGINT_MAX),
+        min_length=1,
+        max_length=BULK_MAX,
+        help_text="The ids of the decisions to acknowledge, each once (at most 100).",
+    )
+
+    def validate_decisions(self, value: list[int]) -> list[int]:
+        if len(set(value)) != len(value):
+            raise serializers.ValidationError(gettext("Name each decision once."))
+        return value
+
+
+class BulkRefusalSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    detail = serializers.CharField(help_text="Why this one was not acknowledged.")
+
+
+class BulkAcknowledgeResultSerializer(serializers.Serializer):
+    acknowledged = serializers.ListField(
+        child=serializers.IntegerField(), help_text="The ids acknowledged now, in the order sent."
+    )
+    refused = BulkRefusalSerializer(many=True)
+
+
+class ReviewReminderSerializer(serializers.Serializer):
+    decision = serializers.IntegerField(source="decision_id")
+    remind_at = serializers.DateTimeField(
+        help_text="When the one reminder is due: the next working day, 09:00 in your timezone."
     )
 
 

@@ -62,7 +62,17 @@ urlpatterns = [
         views.DecisionOutcomeView.as_view(),
         name="api-decision-outcome",
     ),
+    path(
+        f"{_T}/decisions/<int:decision_id>/remind-me/",
+        views.DecisionRemindMeView.as_view(),
+        name="api-decision-remind-me",
+    ),
     path(f"{_T}/review-queue/", views.ReviewQueueView.as_view(), name="api-review-queue"),
+    path(
+        f"{_T}/review-queue/acknowledge/",
+        views.ReviewQueueAcknowledgeView.as_view(),
+        name="api-review-queue-acknowledge",
+    ),
     # A goal of apps.tandems, served here because deleting it changes the matrix.
     path(
         f"{_T}/goals/<int:pk>/",

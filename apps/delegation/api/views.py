@@ -24,6 +24,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from apps.core.api import fast
+from apps.core.api.filters import FilterBackend
 from apps.delegation import selectors, services, template
 from apps.delegation.api.filters import (
     FILTER_BACKENDS,
@@ -31,11 +32,14 @@ from apps.delegation.api.filters import (
     DecisionFilter,
     ElevationFilter,
     MatrixChangeFilter,
+    ReviewQueueFilter,
 )
 from apps.delegation.api.serializers import (
     AreaCreateInputSerializer,
     AreaPresenceInputSerializer,
     AreaUpdateInputSerializer,
+    BulkAcknowledgeInputSerializer,
+    BulkAcknowledgeResultSerializer,
     DecisionAnswerInputSerializer,
     DecisionAreaSerializer,
     DecisionCreateInputSerializer,
@@ -50,6 +54,7 @@ from apps.delegation.api.serializers import (
     MatrixExportSerializer,
     MatrixImportInputSerializer,
     MatrixImportResultSerializer,
+    ReviewReminderSerializer,
 )
 from apps.delegation.export import MATRIX_COLUMNS, to_csv
 from apps.delegation.models import Decision, DecisionArea, Elevation, MatrixChange
@@ -493,11 +498,54 @@ class DecisionOutcomeView(TandemScopedMixin, APIView):
 @extend_schema(parameters=[TANDEM_ID])
 class ReviewQueueView(TandemScopedMixin, fast.FastPagesMixin, generics.ListAPIView[Decision]):
     """What awaits the leader (an answer or an acknowledgement), oldest first; `is_overdue`
-    marks requests past their due date."""
+    marks requests past their due date. Filters: `area` (or `no_area`), `classification`
+    (one or more), `overdue`."""
 
     serializer_class = DecisionSerializer
     queryset = Decision.objects.none()  # for the schema; the real one is scoped below
-    filter_backends: list[type] = []
+    filter_backends = [FilterBackend]
+    filterset_class = ReviewQueueFilter
 
     def get_queryset(self) -> QuerySet[Decision]:
         return _for_output(selectors.review_queue(membership=self.membership))
+
+
+@extend_schema(parameters=[TANDEM_ID])
+class ReviewQueueAcknowledgeView(TandemScopedMixin, APIView):
+    @extend_schema(
+        request=BulkAcknowledgeInputSerializer,
+        responses=BulkAcknowledgeResultSerializer,
+        description="The leader acknowledges several decisions at once: each exactly as "
+        "`POST …/decisions/<id>/acknowledge/` would (its audit event included). An id that is "
+        "refused (another tandem's or missing, already acknowledged, a request that needs an "
+        "answer) is listed under `refused` with its reason and left untouched; the others "
+        "are acknowledged. A list that is empty, longer than 100 or names an id twice is a "
+        "400, and nothing is acknowledged.",
+    )
+    def post(self, request: Request, tandem_id: int) -> Response:
+        data = BulkAcknowledgeInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        result = services.decisions_acknowledge(
+            membership=self.membership, decision_ids=data.validated_data["decisions"]
+        )
+        body = {
+            "acknowledged": [decision.pk for decision in result.acknowledged],
+            "refused": [{"id": pk, "detail": detail} for pk, detail in result.refused],
+        }
+        return Response(BulkAcknowledgeResultSerializer(body).data)
+
+
+@extend_schema(parameters=[TANDEM_ID, DECISION_ID])
+class DecisionRemindMeView(TandemScopedMixin, APIView):
+    @extend_schema(
+        request=None,
+        responses=ReviewReminderSerializer,
+        description='"Remind me tomorrow": the leader\'s own reminder on an item of the review '
+        "queue, due the next working day at 09:00 in their timezone (by e-mail in their "
+        "hours). Asking again replaces it: at most one is ever on its way. Taken back when "
+        "the decision is answered or acknowledged first. An item that no longer waits is a "
+        "409.",
+    )
+    def post(self, request: Request, tandem_id: int, decision_id: int) -> Response:
+        reminder = services.decision_remind_me(membership=self.membership, decision_id=decision_id)
+        return Response(ReviewReminderSerializer(reminder).data)

@@ -5,6 +5,7 @@ elevations, and the decision log with its review flow. One module per part, re-e
 - `matrix`: areas with their terms and history, goals unlinked from them, elevations;
 - `templates`: another tandem's matrix, or a JSON document, imported into this one;
 - `decisions`: the decision log and its review flow;
+- `review`: the review queue at scale: acknowledging several at once, "remind me tomorrow";
 - `notices`: what a member must know, recorded through `apps.notifications.services.notify`;
 - `erasure`: called by apps.home.
 
@@ -39,6 +40,12 @@ from apps.delegation.services.matrix import (
     elevation_create,
     goal_delete,
 )
+from apps.delegation.services.review import (
+    BULK_MAX,
+    BulkAcknowledgement,
+    decision_remind_me,
+    decisions_acknowledge,
+)
 from apps.delegation.services.templates import (
     MatrixImport,
     matrix_copy,
@@ -47,8 +54,10 @@ from apps.delegation.services.templates import (
 )
 
 __all__ = [
+    "BULK_MAX",
     "MAX_ELEVATION",
     "UNSET",
+    "BulkAcknowledgement",
     "MatrixImport",
     "area_archive",
     "area_create",
@@ -60,7 +69,9 @@ __all__ = [
     "decision_answer",
     "decision_log",
     "decision_record_outcome",
+    "decision_remind_me",
     "decision_update",
+    "decisions_acknowledge",
     "decisions_delete_for_tandems",
     "decisions_flag_overdue",
     "elevation_create",

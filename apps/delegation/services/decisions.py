@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext, gettext_noop
 
+from apps.audit.services import audit_record
 from apps.core.errors import Conflict, DomainError, PermissionDenied
 from apps.delegation.classification import (
     AuthorRole,
@@ -43,6 +44,7 @@ from apps.delegation.services.notices import (
     _decision_url,
     _leader_of,
     _notify_leader_of_new,
+    _withdraw_reminders,
 )
 from apps.delegation.terms import AreaAt, area_at, check_area_open
 from apps.notifications.services import notify
@@ -276,6 +278,7 @@ def decision_answer(
     if not claimed:
         raise Conflict(gettext("This decision does not await an answer."))
     decision.refresh_from_db()
+    _withdraw_reminders(decision, reason="the request was answered")
     author = decision.author
     if author is not None:
         with translation.override(author.language):
@@ -299,7 +302,10 @@ def decision_answer(
 
 @transaction.atomic
 def decision_acknowledge(*, membership: Membership, decision_id: int) -> Decision:
-    """The leader has seen a decision that informs, was outside authority, or fits no area."""
+    """The leader has seen a decision that informs, was outside authority, or fits no area.
+    Audited (`decision_acknowledged`); a reminder the leader asked for on it is taken back.
+    The one acknowledgement of every path: the review queue, its bulk form and endpoint
+    (`decisions_acknowledge`), the decision's page and the e-mail's one-click link."""
     decision = _locked_decision(membership, decision_id)
     access.require_leader(membership, action=gettext_noop("acknowledge decisions"))
     now = timezone.now()
@@ -314,6 +320,14 @@ def decision_acknowledge(*, membership: Membership, decision_id: int) -> Decisio
             raise Conflict(gettext("This decision has already been acknowledged."))
         raise Conflict(gettext("This decision does not await an acknowledgement."))
     decision.refresh_from_db()
+    audit_record(
+        action="decision_acknowledged",
+        actor=membership.user,
+        tandem=membership.tandem_id,
+        target=decision,
+        data={"classification": decision.classification},
+    )
+    _withdraw_reminders(decision, reason="the decision was acknowledged")
     return decision
 
 

@@ -22,8 +22,9 @@ from apps.delegation.models import (
     Elevation,
     Level,
     MatrixChange,
+    ReviewReminder,
 )
-from apps.notifications.services import notify
+from apps.notifications.services import notice_withdraw, notify
 from apps.tandems.models import Membership, Role
 
 
@@ -199,3 +200,14 @@ def _notify_leader_of_new(decision: Decision) -> None:
         url=_decision_url(decision),
         not_after=not_after,
     )
+
+
+# --- the leader's own reminders on the review queue ------------------------------------------
+
+
+def _withdraw_reminders(decision: Decision, *, reason: str) -> None:
+    """A decision that no longer waits takes back the reminders its reviewers asked for
+    (nothing is sent about something already done). Called inside the answer's or the
+    acknowledgement's transaction."""
+    for reminder in ReviewReminder.objects.filter(decision=decision):
+        notice_withdraw(recipient_id=reminder.user_id, key=reminder.notice_key, reason=reason)

@@ -33,7 +33,13 @@ from apps.delegation.views.matrix import (
     matrix_copy,
     matrix_import,
 )
-from apps.delegation.views.review import decision_acknowledge, decision_answer, review
+from apps.delegation.views.review import (
+    decision_acknowledge,
+    decision_answer,
+    decision_remind_me,
+    decisions_acknowledge,
+    review,
+)
 
 __all__ = [
     "area_archive",
@@ -50,7 +56,9 @@ __all__ = [
     "decision_new",
     "decision_outcome",
     "decision_preview",
+    "decision_remind_me",
     "decisions",
+    "decisions_acknowledge",
     "goal_delete",
     "history",
     "matrix",

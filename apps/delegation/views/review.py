@@ -7,29 +7,37 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from apps.core.errors import Conflict
 from apps.core.web import attempt, paginate, query_without
 from apps.delegation import presenters, selectors, services
-from apps.delegation.forms import AnswerForm
+from apps.delegation.forms import AnswerForm, ReviewFilterForm
 from apps.delegation.models import ACKNOWLEDGEABLE, Answer, Decision, DecisionStatus
+from apps.delegation.views import common
 from apps.delegation.views.common import require_leader
 from apps.delegation.views.decisions import render_decision
 from apps.tandems.models import Membership
 from apps.tandems.web import member_page
 
-# The review page's own paging parameters, which its forms send back as `queue`.
+# The review page's own paging parameters and filters, which its forms send back as `queue`.
 _QUEUE_PARAMS = ("requests", "acknowledge")
 
 
 def _queue_of(query: QueryDict) -> str:
-    """The pages of the two lists in `query` (only those, only numbers), as a query string."""
+    """The pages of the two lists in `query` (only those, only numbers) and the filters (only
+    words of letters, digits and "_"), as a query string."""
     kept = QueryDict(mutable=True)
     for name in _QUEUE_PARAMS:
         value = query.get(name, "")
         if value.isdigit():
+            kept[name] = value
+    for name in ReviewFilterForm.FIELDS:
+        value = query.get(name, "")
+        if value and len(value) <= 40 and value.replace("_", "").isalnum():
             kept[name] = value
     return kept.urlencode()
 
@@ -59,7 +67,11 @@ def _render_review(
     again with its errors (a POST) is shown on the pages it was sent from."""
     bound = bound or {}
     pages = QueryDict(request.POST.get("queue", "")) if request.method == "POST" else request.GET
-    queue = selectors.review_queue(membership=membership)
+    filters = ReviewFilterForm(
+        {name: pages.get(name, "") for name in ReviewFilterForm.FIELDS},
+        areas=common.areas(membership),
+    )
+    queue = selectors.review_queue(membership=membership, **filters.selector_filters())
     requests_page = paginate(
         request,
         queue.filter(status=DecisionStatus.AWAITING_ANSWER),
@@ -74,16 +86,22 @@ def _render_review(
         param="acknowledge",
         query=pages,
     )
+    shown = [*requests_page.object_list, *acknowledge_page.object_list]
+    reminders = selectors.review_reminders(
+        membership=membership, decision_ids=[d.pk for d in shown]
+    )
     requests = [
         presenters.ReviewItem(
             d,
             presenters.explain(d),
             bound.get(d.pk) or AnswerForm(auto_id=f"id_d{d.pk}_%s"),
+            reminder_at=reminders.get(d.pk),
         )
         for d in requests_page.object_list
     ]
     to_acknowledge = [
-        presenters.ReviewItem(d, presenters.explain(d)) for d in acknowledge_page.object_list
+        presenters.ReviewItem(d, presenters.explain(d), reminder_at=reminders.get(d.pk))
+        for d in acknowledge_page.object_list
     ]
     return render(
         request,
@@ -95,8 +113,10 @@ def _render_review(
             "to_acknowledge": to_acknowledge,
             "acknowledge_page": acknowledge_page,
             "acknowledge_query": query_without(request, "acknowledge"),
-            # A form posted from here comes back to the same pages.
+            # A form posted from here comes back to the same pages and filters.
             "queue": _queue_of(pages),
+            "filters": filters,
+            "filtered": bool(filters.selector_filters()),
         },
         status=status,
     )
@@ -152,5 +172,69 @@ def decision_acknowledge(
         request,
         lambda: services.decision_acknowledge(membership=membership, decision_id=decision_id),
         lambda acknowledged: _("Acknowledged: %(title)s") % {"title": acknowledged.title},
+    )
+    return redirect(_back_to(request, membership, decision_id))
+
+
+@member_page
+@require_POST
+def decisions_acknowledge(request: HttpRequest, membership: Membership) -> HttpResponse:
+    """The checked decisions of the review queue, acknowledged at once: each as the single
+    button would (`services.decisions_acknowledge`); a refused one is named with its reason."""
+    require_leader(membership)
+    chosen = request.POST.getlist("decisions")
+    ids = [int(value) for value in chosen if value.isdigit() and 0 < len(value) <= 18]
+    if len(ids) != len(chosen):
+        messages.error(request, _("Choose decisions from the list."))
+    elif ids:
+        done = attempt(
+            request,
+            lambda: services.decisions_acknowledge(
+                membership=membership, decision_ids=list(dict.fromkeys(ids))
+            ),
+        )
+        if done:
+            result = done.value
+            if result.acknowledged:
+                count = len(result.acknowledged)
+                messages.success(
+                    request,
+                    ngettext(
+                        "%(count)d decision acknowledged.",
+                        "%(count)d decisions acknowledged.",
+                        count,
+                    )
+                    % {"count": count},
+                )
+            for pk, reason in result.refused:
+                messages.error(
+                    request,
+                    _("Not acknowledged (#%(id)s): %(reason)s") % {"id": pk, "reason": reason},
+                )
+    else:
+        messages.error(request, _("Choose at least one decision."))
+    url = reverse("delegation:review", args=[membership.tandem_id])
+    queue = _queue_of(QueryDict(request.POST.get("queue", "")))
+    return redirect(f"{url}?{queue}#acknowledge" if queue else f"{url}#acknowledge")
+
+
+@member_page
+@require_POST
+def decision_remind_me(
+    request: HttpRequest, membership: Membership, decision_id: int
+) -> HttpResponse:
+    """ "Remind me tomorrow" on one item (the leader's own; asking again replaces it)."""
+    require_leader(membership)
+    attempt(
+        request,
+        lambda: services.decision_remind_me(membership=membership, decision_id=decision_id),
+        lambda reminder: (
+            _("You will be reminded on %(when)s.")
+            % {
+                "when": formats.date_format(
+                    timezone.localtime(reminder.remind_at), "SHORT_DATETIME_FORMAT"
+                )
+            }
+        ),
     )
     return redirect(_back_to(request, membership, decision_id))

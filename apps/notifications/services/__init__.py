@@ -27,6 +27,7 @@ from apps.notifications.services.dispatcher import (
 from apps.notifications.services.inbox import (
     deliveries_skip_for_departed,
     notice_mark_read,
+    notice_withdraw,
     notices_mark_all_read,
     notification_preferences_update,
     notifications_erase_for_user,
@@ -53,6 +54,7 @@ __all__ = [
     "lease_duration",
     "max_attempts",
     "notice_mark_read",
+    "notice_withdraw",
     "notices_mark_all_read",
     "notification_preferences_update",
     "notifications_erase_for_user",

@@ -79,6 +79,19 @@ def notification_preferences_update(*, user: User, **changes: object) -> Notific
     return prefs
 
 
+# --- a notice taken back before it went out --------------------------------------------------
+
+
+def notice_withdraw(*, recipient_id: int, key: str, reason: str) -> int:
+    """Take back what of a notice has not gone out yet (a reminder that was replaced, or whose
+    subject was settled first): its pending deliveries, in-app and e-mail, are skipped with
+    `reason` and never sent; what was delivered stays. Returns how many were taken back.
+    A delivery already claimed by a dispatcher is on its way and is not stopped."""
+    return Delivery.objects.filter(
+        notice__recipient_id=recipient_id, notice__key=key, state=DeliveryState.PENDING
+    ).update(state=DeliveryState.SKIPPED, finished_at=timezone.now(), last_error=reason)
+
+
 # --- a person who leaves a tandem or deletes their account (called by apps.home) ------------
 
 

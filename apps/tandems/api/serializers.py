@@ -2,8 +2,18 @@ from rest_framework import serializers
 
 from apps.accounts.api.serializers import TimezoneField, UserSerializer
 from apps.core.api.serializers import InputSerializer, MultiLineCharField, StrictModelSerializer
-from apps.tandems.models import FormerMember, Goal, GoalStatus, Invitation, Membership, Role, Tandem
-from apps.tandems.services import GOAL_POSITION_MAX
+from apps.tandems.models import (
+    FormerMember,
+    Goal,
+    GoalMeasure,
+    GoalStatus,
+    Invitation,
+    Membership,
+    Role,
+    Tandem,
+)
+from apps.tandems.selectors import goal_progress
+from apps.tandems.services import GOAL_POSITION_MAX, GOAL_VALUE_MAX
 
 
 class MembershipSerializer(serializers.ModelSerializer[Membership]):
@@ -100,6 +110,18 @@ class InvitationPreviewSerializer(serializers.Serializer[Invitation]):
 
 class GoalSerializer(StrictModelSerializer):
     status = serializers.ChoiceField(choices=GoalStatus.choices, required=False)
+    measure = serializers.ChoiceField(
+        choices=GoalMeasure.choices,
+        required=False,
+        help_text="How progress is measured: none, a number from start to target, or "
+        "milestones (`/goals/<id>/milestones/`).",
+    )
+    progress = serializers.SerializerMethodField(
+        help_text="How far the goal has come, 0-100; null without a measure (or without "
+        "milestones)."
+    )
+    milestones_done = serializers.SerializerMethodField()
+    milestones_total = serializers.SerializerMethodField()
 
     class Meta:
         model = Goal
@@ -110,9 +132,37 @@ class GoalSerializer(StrictModelSerializer):
             "assistant_role",
             "status",
             "position",
+            "measure",
+            "start_value",
+            "current_value",
+            "target_value",
+            "unit",
+            "progress",
+            "milestones_done",
+            "milestones_total",
             "created_at",
             "updated_at",
         ]
         read_only_fields = ["id", "created_at", "updated_at"]
         # Bounded like the positions the service gives (after the last one, at most this).
-        extra_kwargs = {"position": {"required": False, "max_value": GOAL_POSITION_MAX}}
+        extra_kwargs = {
+            "position": {"required": False, "max_value": GOAL_POSITION_MAX},
+            **{
+                name: {"max_value": GOAL_VALUE_MAX, "min_value": -GOAL_VALUE_MAX}
+                for name in ("start_value", "current_value", "target_value")
+            },
+        }
+
+    def get_progress(self, goal: Goal) -> int | None:
+        return goal_progress(goal)
+
+    def _counts(self, goal: Goal) -> tuple[int, int]:
+        if hasattr(goal, "milestones_total"):
+            return goal.milestones_done, goal.milestones_total  # type: ignore[attr-defined]
+        return goal.milestones.filter(done=True).count(), goal.milestones.count()
+
+    def get_milestones_done(self, goal: Goal) -> int:
+        return self._counts(goal)[0]
+
+    def get_milestones_total(self, goal: Goal) -> int:
+        return self._counts(goal)[1]

@@ -168,7 +168,7 @@ class GoalViewSet(TandemScopedMixin, viewsets.ModelViewSet[Goal]):
     ordering_fields = ["position", "created_at", "title"]
 
     def get_queryset(self) -> QuerySet[Goal]:
-        return selectors.goals_of(tandem=self.tandem)
+        return selectors.goals_with_progress(tandem=self.tandem)
 
     def perform_create(self, serializer: BaseSerializer[Goal]) -> None:
         serializer.instance = services.goal_create(

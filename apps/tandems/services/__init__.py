@@ -8,10 +8,16 @@ tandem), `membership` (a pair that changes: leaving, removing a member), `invita
 from apps.tandems.services.goals import (
     GOAL_FIELDS,
     GOAL_POSITION_MAX,
+    GOAL_VALUE_MAX,
+    MILESTONES_MAX,
+    goal_check_measure,
     goal_check_status,
     goal_create,
     goal_delete,
     goal_locked,
+    goal_milestone_add,
+    goal_milestone_delete,
+    goal_milestone_update,
     goal_update,
 )
 from apps.tandems.services.invitations import (
@@ -37,10 +43,16 @@ from apps.tandems.services.tandems import (
 __all__ = [
     "GOAL_FIELDS",
     "GOAL_POSITION_MAX",
+    "GOAL_VALUE_MAX",
+    "MILESTONES_MAX",
+    "goal_check_measure",
     "goal_check_status",
     "goal_create",
     "goal_delete",
     "goal_locked",
+    "goal_milestone_add",
+    "goal_milestone_delete",
+    "goal_milestone_update",
     "goal_update",
     "invitation_accept",
     "invitation_create",

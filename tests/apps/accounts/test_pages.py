@@ -141,7 +141,11 @@ def test_the_page_shows_email_per_kind_with_my_choices_over_the_defaults(client:
     ticked = set(re.findall(r'name="(email_kind_[a-z_]+)"[^>]*checked', page))
     shown = set(re.findall(r'name="(email_kind_[a-z_]+)"', page))
     assert shown == set(EMAIL_KIND_FIELDS)
-    assert shown - ticked == {"email_kind_decision_inform", "email_kind_area_elevated"}
+    assert shown - ticked == {
+        "email_kind_decision_inform",
+        "email_kind_goal_checkin",
+        "email_kind_area_elevated",
+    }
     assert "A decision was taken outside the agreed authority" in page
 
 

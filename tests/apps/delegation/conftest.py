@@ -11,6 +11,7 @@ import time_machine
 
 from apps.delegation import services
 from apps.delegation.models import Decision, DecisionArea
+from tests.apps.notifications.conftest import eager, run_pass  # noqa: F401 (fixtures)
 from tests.conftest import Pair
 from tests.factories import TANDEMS_MADE_AT
 

@@ -175,7 +175,10 @@ def test_email_per_kind_lists_every_kind_with_its_default(pair) -> None:
     email_kinds = pair.leader_client.get("/api/v1/me/notifications/").data["email_kinds"]
 
     assert list(email_kinds) == [kind.name for kind in kinds.KINDS]
-    assert [name for name, on in email_kinds.items() if not on] == ["decision.inform"]
+    assert [name for name, on in email_kinds.items() if not on] == [
+        "goal.checkin",
+        "decision.inform",
+    ]
     assert email_kinds["decision.outside_authority"] is True
     assert email_kinds["area.elevated"] is True
     assert email_kinds["action_item.assigned"] is True

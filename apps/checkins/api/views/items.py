@@ -51,6 +51,7 @@ class AgendaListView(Scoped, APIView):
             kind=values["kind"],
             text=values["text"],
             decision_id=values["decision"],
+            goal_id=values["goal"],
         )
         return Response(s.AgendaItemSerializer(item).data, status=status.HTTP_201_CREATED)
 
@@ -64,8 +65,9 @@ class AgendaItemDetailView(Scoped, APIView):
         data = s.AgendaItemUpdateInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
-        if "decision" in values:
-            values["decision_id"] = values.pop("decision")
+        for name in ("decision", "goal"):
+            if name in values:
+                values[f"{name}_id"] = values.pop(name)
         item = services.agenda_item_update(membership=self.membership, item_id=item_id, **values)
         item = selectors.agenda_of(occurrence=item.occurrence).get(pk=item.pk)
         return Response(s.AgendaItemSerializer(item).data)
@@ -95,6 +97,7 @@ class OccurrenceActionItemsView(Scoped, APIView):
             text=values["text"],
             owner_id=values["owner"],
             due_date=values["due_date"],
+            goal_id=values["goal"],
             series_id=series_id,
             start=selectors.start_resolve(
                 membership=self.membership, series_id=series_id, value=start
@@ -127,6 +130,7 @@ class ActionItemListView(Scoped, generics.ListAPIView[ActionItem]):
             text=values["text"],
             owner_id=values["owner"],
             due_date=values["due_date"],
+            goal_id=values["goal"],
         )
         return Response(s.ActionItemSerializer(item).data, status=status.HTTP_201_CREATED)
 
@@ -163,8 +167,9 @@ class ActionItemDetailView(Scoped, APIView):
         data = s.ActionItemUpdateInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
-        if "owner" in values:
-            values["owner_id"] = values.pop("owner")
+        for name in ("owner", "goal"):
+            if name in values:
+                values[f"{name}_id"] = values.pop(name)
         item = services.action_item_update(membership=self.membership, item_id=item_id, **values)
         return Response(s.ActionItemSerializer(item).data)
 
