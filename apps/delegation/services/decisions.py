@@ -49,6 +49,8 @@ from apps.notifications.services import notify
 from apps.tandems import access
 from apps.tandems.models import Membership
 from apps.tandems.selectors import locked_in_tandem
+from apps.webhooks import events as webhook_events
+from apps.webhooks.services import event_emit
 
 _BEFORE_TANDEM: Final = gettext_noop(
     "A decision cannot be dated before this tandem existed (since %(since)s)."
@@ -201,7 +203,30 @@ def decision_log(
         ),
     )
     _notify_leader_of_new(decision)
+    _emit(decision, "decision.logged")
+    if decision.status in (DecisionStatus.AWAITING_ACKNOWLEDGEMENT, DecisionStatus.FLAGGED):
+        _emit(decision, "decision.needs_acknowledgement")
     return decision
+
+
+def _emit(decision: Decision, event_type: str) -> None:
+    """The decision's news for the tandem's webhooks: what both members see on its page's
+    head (title, status, classification, answer), not its rationale or comments."""
+    data = webhook_events.subject(
+        tandem_id=decision.tandem_id,
+        tandem_name=decision.tandem.name,
+        kind="decision",
+        id=decision.pk,
+        title=decision.title,
+        path=_decision_url(decision),
+    )
+    data["decision"] = {
+        "status": decision.status,
+        "classification": decision.classification,
+        "answer": decision.answer or None,
+        "decided_at": decision.decided_at.isoformat(),
+    }
+    event_emit(tandem=decision.tandem_id, event_type=event_type, data=data)
 
 
 def _locked_decision(membership: Membership, decision_id: int) -> Decision:
@@ -294,6 +319,7 @@ def decision_answer(
             body=comment,
             url=_decision_url(decision),
         )
+    _emit(decision, "decision.answered")
     return decision
 
 
