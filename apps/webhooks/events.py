@@ -37,14 +37,14 @@ def envelope(*, event_type: str, at: datetime, data: dict[str, Any]) -> dict[str
 
 
 def subject(
-    *, tandem_id: int, tandem_name: str, kind: str, id: int, title: str, path: str
+    *, tandem_id: int, tandem_name: str, subject_kind: str, id: int, title: str, path: str
 ) -> dict[str, Any]:
     """The part every event's `data` shares: which tandem, what it is about, and where to
     open it (an absolute link to the page; only a member who signs in sees it)."""
     return {
         "tandem": {"id": tandem_id, "name": tandem_name},
         "subject": {
-            "kind": kind,
+            "kind": subject_kind,
             "id": id,
             "title": title,
             "url": f"{settings.TANDEM_BASE_URL.rstrip('/')}{path}",

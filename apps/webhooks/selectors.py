@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext_noop
 
 from apps.core.errors import NotFound
 from apps.tandems.models import Membership
@@ -18,7 +19,7 @@ def endpoint_get(*, membership: Membership, endpoint_id: int | str) -> Endpoint:
     try:
         return endpoints_of(membership=membership).get(pk=int(endpoint_id))
     except (Endpoint.DoesNotExist, ValueError, OverflowError):
-        raise NotFound("No such webhook.") from None
+        raise NotFound(gettext_noop("No such webhook.")) from None
 
 
 def deliveries_of(*, membership: Membership, endpoint_id: int | str) -> QuerySet[WebhookDelivery]:

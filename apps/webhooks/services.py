@@ -242,7 +242,7 @@ def endpoint_send_test(*, membership: Membership, endpoint_id: int) -> WebhookDe
     data = events.subject(
         tandem_id=tandem.pk,
         tandem_name=tandem.name,
-        kind="webhook",
+        subject_kind="webhook",
         id=endpoint.pk,
         title=endpoint.description or endpoint.url,
         path=reverse("webhooks:endpoint", args=[tandem.pk, endpoint.pk]),

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.utils.translation import gettext_noop
 
 
 class Refused(Exception):
@@ -47,14 +48,14 @@ def url_problem(url: str) -> str | None:
         parts = urlsplit(url)
         parts.port  # noqa: B018 (raises on a bad port)
     except ValueError:
-        return "The URL is not valid."
+        return gettext_noop("The URL is not valid.")
     schemes = ("https",) if settings.TANDEM_WEBHOOK_REQUIRE_HTTPS else ("https", "http")
     if parts.scheme not in schemes:
-        return "The URL must start with https://."
+        return gettext_noop("The URL must start with https://.")
     if not parts.hostname:
-        return "The URL has no host."
+        return gettext_noop("The URL has no host.")
     if parts.username or parts.password:
-        return "The URL must not contain a user name or password."
+        return gettext_noop("The URL must not contain a user name or password.")
     return None
 
 

@@ -84,7 +84,7 @@ def _emit_added(membership: Membership, item: AgendaItem, row: Occurrence) -> No
     data = webhook_events.subject(
         tandem_id=membership.tandem_id,
         tandem_name=membership.tandem.name,
-        kind="agenda_item",
+        subject_kind="agenda_item",
         id=item.pk,
         title=item.text[:200],
         path=reverse(

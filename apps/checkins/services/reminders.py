@@ -126,7 +126,7 @@ def _remind(
         data = webhook_events.subject(
             tandem_id=series.tandem_id,
             tandem_name=series.tandem.name,
-            kind="check_in",
+            subject_kind="check_in",
             id=series.pk,
             title=series.title,
             path=path,
@@ -215,7 +215,7 @@ def action_items_remind_due(*, now: datetime | None = None) -> int:
             data = webhook_events.subject(
                 tandem_id=item.tandem_id,
                 tandem_name=item.tandem.name,
-                kind="action_item",
+                subject_kind="action_item",
                 id=item.pk,
                 title=item.text[:200],
                 path=reverse("checkins:action_items", kwargs={"tandem_id": item.tandem_id}),

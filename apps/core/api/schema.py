@@ -160,11 +160,9 @@ class AutoSchema(SpectacularAutoSchema):
             and field.read_only
             and not field.allow_blank
             and _model_field_is_blank(field)
-            and all(isinstance(choice, str) for choice in field.choices)
         ):
             # A ModelSerializer drops `allow_blank` from read-only fields, but the answer
-            # may well be "" (e.g. a decision not answered yet). Not for numbers: an integer
-            # column holds null, never "" (and "" beside numbers leaves the enum typeless).
+            # may well be "" (e.g. a decision not answered yet).
             field.allow_blank = True
         schema = super()._map_serializer_field(field, direction, bypass_extensions)
         if isinstance(field, serializers.TimeField) and isinstance(schema, dict):

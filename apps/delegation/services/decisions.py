@@ -215,7 +215,7 @@ def _emit(decision: Decision, event_type: str) -> None:
     data = webhook_events.subject(
         tandem_id=decision.tandem_id,
         tandem_name=decision.tandem.name,
-        kind="decision",
+        subject_kind="decision",
         id=decision.pk,
         title=decision.title,
         path=_decision_url(decision),

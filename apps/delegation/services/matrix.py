@@ -50,7 +50,7 @@ def _record_change(**fields: Any) -> MatrixChange:
     data = webhook_events.subject(
         tandem_id=change.tandem_id,
         tandem_name=area.tandem.name,
-        kind="decision_area",
+        subject_kind="decision_area",
         id=area.pk,
         title=area.name,
         path=reverse("delegation:history", kwargs={"tandem_id": change.tandem_id}),

@@ -226,7 +226,7 @@ def _emit_revealed(cycle: FeedbackCycle) -> None:
     data = webhook_events.subject(
         tandem_id=cycle.tandem_id,
         tandem_name=cycle.tandem.name,
-        kind="feedback_cycle",
+        subject_kind="feedback_cycle",
         id=cycle.pk,
         title=cycle.title,
         path=reverse("feedback:cycle", kwargs={"tandem_id": cycle.tandem_id, "cycle_id": cycle.pk}),

@@ -1,7 +1,10 @@
-"""The events Tandem sends, as the OpenAPI schema's `webhooks` section documents them
+"""The events Tandem sends, as the OpenAPI schema documents them
 (SPECTACULAR_SETTINGS["WEBHOOKS"]): one entry per event, its request body the versioned
-envelope, its headers the Standard Webhooks signature. Serializers here describe only; they
-never read input."""
+envelope. Serializers here describe only; they never read input.
+
+The schema is OpenAPI 3.0, which has no `webhooks` section: `webhooks_as_extension` files the
+entries under `x-webhooks` (what Redoc shows for a 3.0 document); their bodies are ordinary
+components (`DecisionLoggedEvent`, …)."""
 
 from __future__ import annotations
 
@@ -140,3 +143,10 @@ ACTION_ITEM_DUE = _webhook("action_item.due")
 FEEDBACK_REVEALED = _webhook("feedback.revealed")
 MATRIX_CHANGED = _webhook("matrix.changed")
 WEBHOOK_TEST = _webhook(TEST)
+
+
+def webhooks_as_extension(result: dict[str, Any], **_: Any) -> dict[str, Any]:
+    """Postprocessing hook: `webhooks` → `x-webhooks` in an OpenAPI 3.0 document."""
+    if str(result.get("openapi", "")).startswith("3.0") and "webhooks" in result:
+        result["x-webhooks"] = result.pop("webhooks")
+    return result
