@@ -343,7 +343,9 @@ def dispatch(
         )
         if claimed:
             held = list(
-                WebhookDelivery.objects.filter(claim_token=token).values_list("pk", flat=True)
+                WebhookDelivery.objects.filter(claim_token=token)
+                .order_by("deliver_at", "id")
+                .values_list("pk", flat=True)
             )
             transaction.on_commit(lambda: _publish(held, str(token)))
     result = DispatchResult(released, duplicates, skipped, claimed)
