@@ -58,6 +58,7 @@ from apps.tandems.models import (
     Role,
     Tandem,
 )
+from apps.webhooks.models import Endpoint, WebhookDelivery
 from tests.factories import UserFactory
 from tests.factories.checkins import series_for
 
@@ -215,6 +216,55 @@ def goals(w: World, n: int) -> str:
 
 def goal(w: World, n: int) -> str:
     return f"{w.base}/goals/{_goals(w, n)[0].pk}/"
+
+
+# --- webhooks ---------------------------------------------------------------------------------
+
+
+def _endpoints(w: World, n: int) -> list[Endpoint]:
+    return Endpoint.objects.bulk_create(
+        [
+            Endpoint(
+                tandem=w.tandem,
+                created_by=w.leader,
+                url=f"https://hooks.example.org/{i}",
+                events=["decision.logged"],
+                secret_sealed="v1:sealed",
+            )
+            for i in range(n)
+        ]
+    )
+
+
+def webhook_endpoints(w: World, n: int) -> str:
+    _endpoints(w, n)
+    return f"{w.base}/webhooks/?page_size=200"
+
+
+def _webhook_deliveries(w: World, n: int) -> Endpoint:
+    endpoint = _endpoints(w, 1)[0]
+    now = timezone.now()
+    WebhookDelivery.objects.bulk_create(
+        [
+            WebhookDelivery(
+                endpoint=endpoint,
+                event_id=f"msg_{next(_unique)}",
+                event_type="decision.logged",
+                payload={"type": "decision.logged", "version": 1, "data": {}},
+                deliver_at=now,
+            )
+            for _ in range(n)
+        ]
+    )
+    return endpoint
+
+
+def webhook_endpoint(w: World, n: int) -> str:
+    return f"{w.base}/webhooks/{_webhook_deliveries(w, n).pk}/"
+
+
+def webhook_deliveries(w: World, n: int) -> str:
+    return f"{w.base}/webhooks/{_webhook_deliveries(w, n).pk}/deliveries/?page_size=200"
 
 
 # --- notifications ----------------------------------------------------------------------------
@@ -879,6 +929,9 @@ ENDPOINTS: dict[str, Callable[[World, int], str]] = {
     "api-invitations": invitations,
     "api-goals": goals,
     "api-goal": goal,
+    "api-webhooks": webhook_endpoints,
+    "api-webhook": webhook_endpoint,
+    "api-webhook-deliveries": webhook_deliveries,
     "api-notices": notices,
     "api-notice": notice,
     "api-notices-unread": unread_count,

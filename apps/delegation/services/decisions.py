@@ -204,7 +204,7 @@ def decision_log(
     )
     _notify_leader_of_new(decision)
     _emit(decision, "decision.logged")
-    if decision.status in (DecisionStatus.AWAITING_ACKNOWLEDGEMENT, DecisionStatus.FLAGGED):
+    if decision.status in ACKNOWLEDGEABLE:
         _emit(decision, "decision.needs_acknowledgement")
     return decision
 

@@ -1,8 +1,9 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
-from drf_spectacular.types import OpenApiTypes
+from django.core.validators import RegexValidator
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -45,8 +46,15 @@ class EndpointCreatedSerializer(EndpointSerializer):
         read_only_fields = fields
 
 
+def _url(**kwargs: Any) -> serializers.URLField:
+    # The pattern puts in the schema what the field refuses anyway (no spaces, a scheme).
+    return serializers.URLField(
+        max_length=500, validators=[RegexValidator(r"^https?://\S+$")], **kwargs
+    )
+
+
 class EndpointCreateInputSerializer(InputSerializer):
-    url = serializers.URLField(max_length=500)
+    url = _url()
     events = serializers.ListField(
         child=serializers.ChoiceField(choices=EVENT_CHOICES), min_length=1, max_length=20
     )
@@ -57,7 +65,7 @@ class EndpointCreateInputSerializer(InputSerializer):
 
 
 class EndpointUpdateInputSerializer(InputSerializer):
-    url = serializers.URLField(max_length=500, required=False)
+    url = _url(required=False)
     events = serializers.ListField(
         child=serializers.ChoiceField(choices=EVENT_CHOICES),
         min_length=1,
@@ -91,7 +99,7 @@ class WebhookDeliverySerializer(serializers.ModelSerializer[WebhookDelivery]):
         ]
         read_only_fields = fields
 
-    @extend_schema_field(OpenApiTypes.DATETIME)
+    @extend_schema_field(serializers.DateTimeField(allow_null=True))
     def get_next_try(self, delivery: WebhookDelivery) -> datetime | None:
         """When the next try is due, while the delivery waits for one."""
         return delivery.deliver_at if delivery.state == "pending" else None
