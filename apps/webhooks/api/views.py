@@ -30,6 +30,7 @@ class EndpointListView(TandemScopedMixin, generics.ListAPIView[Endpoint]):
 
     serializer_class = EndpointSerializer
     queryset = Endpoint.objects.none()  # for the schema; the real one is scoped below
+    ordering_fields = ["created_at"]
 
     def get_queryset(self) -> QuerySet[Endpoint]:
         return selectors.endpoints_of(membership=self.membership)
@@ -86,6 +87,7 @@ class DeliveryListView(TandemScopedMixin, generics.ListAPIView[WebhookDelivery])
 
     serializer_class = WebhookDeliverySerializer
     queryset = WebhookDelivery.objects.none()  # for the schema; the real one is scoped below
+    ordering_fields = ["created_at", "deliver_at"]
 
     def get_queryset(self) -> QuerySet[WebhookDelivery]:
         return selectors.deliveries_of(
