@@ -50,7 +50,7 @@ from apps.tandems import access
 from apps.tandems.models import Membership
 from apps.tandems.selectors import locked_in_tandem
 from apps.webhooks import events as webhook_events
-from apps.webhooks.services import event_emit
+from apps.webhooks.services import events_emit
 
 _BEFORE_TANDEM: Final = gettext_noop(
     "A decision cannot be dated before this tandem existed (since %(since)s)."
@@ -203,13 +203,14 @@ def decision_log(
         ),
     )
     _notify_leader_of_new(decision)
-    _emit(decision, "decision.logged")
+    logged = ["decision.logged"]
     if decision.status in ACKNOWLEDGEABLE:
-        _emit(decision, "decision.needs_acknowledgement")
+        logged.append("decision.needs_acknowledgement")
+    _emit(decision, *logged)
     return decision
 
 
-def _emit(decision: Decision, event_type: str) -> None:
+def _emit(decision: Decision, *event_types: str) -> None:
     """The decision's news for the tandem's webhooks: what both members see on its page's
     head (title, status, classification, answer), not its rationale or comments."""
     data = webhook_events.subject(
@@ -226,7 +227,7 @@ def _emit(decision: Decision, event_type: str) -> None:
         "answer": decision.answer or None,
         "decided_at": decision.decided_at.isoformat(),
     }
-    event_emit(tandem=decision.tandem_id, event_type=event_type, data=data)
+    events_emit(tandem=decision.tandem_id, emitted=[(kind, data) for kind in event_types])
 
 
 def _locked_decision(membership: Membership, decision_id: int) -> Decision:
