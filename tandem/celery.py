@@ -16,6 +16,8 @@ HEARTBEAT_SECONDS = float(os.environ.get("TANDEM_HEARTBEAT_SECONDS", "60"))
 NOTIFICATIONS_DISPATCH_SECONDS = float(
     os.environ.get("TANDEM_NOTIFICATIONS_DISPATCH_SECONDS", "30")
 )
+# How often the webhooks dispatcher looks for due deliveries (events also start a pass at once).
+WEBHOOKS_DISPATCH_SECONDS = float(os.environ.get("TANDEM_WEBHOOKS_DISPATCH_SECONDS", "30"))
 # How often overdue consult requests are looked for (each is flagged once).
 DELEGATION_OVERDUE_SECONDS = float(os.environ.get("TANDEM_DELEGATION_OVERDUE_SECONDS", "300"))
 # How often upcoming check-ins are scanned for reminders (each is sent once, by its key).
@@ -42,6 +44,11 @@ app.conf.beat_schedule = {
         "task": "notifications.dispatch",
         "schedule": NOTIFICATIONS_DISPATCH_SECONDS,
         "options": {"expires": NOTIFICATIONS_DISPATCH_SECONDS * 0.9},
+    },
+    "webhooks.dispatch": {
+        "task": "webhooks.dispatch",
+        "schedule": WEBHOOKS_DISPATCH_SECONDS,
+        "options": {"expires": WEBHOOKS_DISPATCH_SECONDS * 0.9},
     },
     "delegation.flag_overdue": {
         "task": "delegation.flag_overdue",

@@ -21,6 +21,7 @@ api_v1 = [
     path("", include("apps.tandems.api.urls")),
     path("", include("apps.home.api.urls")),
     path("", include("apps.notifications.api.urls")),
+    path("", include("apps.webhooks.api.urls")),
     path("", include("apps.delegation.api.urls")),
     path("", include("apps.checkins.api.urls")),
     path("", include("apps.feedback.api.urls")),
@@ -41,6 +42,7 @@ tandem_pages = [
     path("", include("apps.feedback.urls")),
     path("", include("apps.insights.urls")),
     path("", include("apps.goals.urls")),
+    path("", include("apps.webhooks.urls")),
 ]
 
 app_urls = [

@@ -55,6 +55,7 @@ KINDS: tuple[NoticeKind, ...] = (
     NoticeKind("tandem.joined", "tandem", _("Someone accepted your invitation and joined")),
     NoticeKind("tandem.member_left", "tandem", _("Your partner left the tandem or was removed")),
     NoticeKind("goal.checkin", "goals", _("Your partner checked in on a goal"), email=False),
+    NoticeKind("webhook.disabled", "tandem", _("A webhook you added was switched off")),
     NoticeKind(
         "decision.request", "decisions", _("Your partner asks for your agreement or advice")
     ),

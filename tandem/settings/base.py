@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "apps.accounts",
     "apps.tandems",
     "apps.notifications",
+    "apps.webhooks",
     "apps.delegation",
     "apps.checkins",
     "apps.feedback",
@@ -204,6 +205,22 @@ NOTIFICATIONS_DIGEST_THRESHOLD = env_int("NOTIFICATIONS_DIGEST_THRESHOLD", 3)
 # E-mails one delivery task sends over one connection (see docs/notifications.md: a worker
 # killed inside a chunk can repeat up to this many, each counted as a suspected duplicate).
 NOTIFICATIONS_DELIVERY_CHUNK = env_int("NOTIFICATIONS_DELIVERY_CHUNK", 50)
+# Outgoing webhooks (docs/integrations.md): https only unless switched off (local.py does in
+# DEBUG); private, loopback and link-local addresses only where these allow them (networks in
+# CIDR notation, host names); timeouts in seconds and the most of an answer that is read; the
+# lease (beyond CELERY_TASK_TIME_LIMIT), tries, backoff, and failures in a row that switch an
+# endpoint off.
+TANDEM_WEBHOOK_REQUIRE_HTTPS = env_bool("TANDEM_WEBHOOK_REQUIRE_HTTPS", True)
+TANDEM_WEBHOOK_ALLOW_NETWORKS = env_list("TANDEM_WEBHOOK_ALLOW_NETWORKS", [])
+TANDEM_WEBHOOK_ALLOW_HOSTS = env_list("TANDEM_WEBHOOK_ALLOW_HOSTS", [])
+TANDEM_WEBHOOK_CONNECT_TIMEOUT = env_int("TANDEM_WEBHOOK_CONNECT_TIMEOUT", 5)
+TANDEM_WEBHOOK_READ_TIMEOUT = env_int("TANDEM_WEBHOOK_READ_TIMEOUT", 10)
+TANDEM_WEBHOOK_MAX_RESPONSE_BYTES = env_int("TANDEM_WEBHOOK_MAX_RESPONSE_BYTES", 65536)
+TANDEM_WEBHOOK_LEASE_SECONDS = env_int("TANDEM_WEBHOOK_LEASE_SECONDS", 360)
+TANDEM_WEBHOOK_DISPATCH_BATCH = env_int("TANDEM_WEBHOOK_DISPATCH_BATCH", 200)
+TANDEM_WEBHOOK_MAX_ATTEMPTS = env_int("TANDEM_WEBHOOK_MAX_ATTEMPTS", 8)
+TANDEM_WEBHOOK_RETRY_BASE_SECONDS = env_int("TANDEM_WEBHOOK_RETRY_BASE_SECONDS", 30)
+TANDEM_WEBHOOK_DISABLE_AFTER = env_int("TANDEM_WEBHOOK_DISABLE_AFTER", 10)
 # Where links in e-mails point to.
 TANDEM_BASE_URL = env_str("TANDEM_BASE_URL", "http://127.0.0.1:8000")
 # The domain part of a check-in series' iCalendar UID: calendars recognise an event by it,
@@ -416,7 +433,29 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # The events Tandem sends (apps/webhooks/api/schema.py). OpenAPI 3.0 has no `webhooks`
+    # section (3.1 has, but its JSON Schema counts 500.0 as an integer, which the API refuses,
+    # so the fuzzing would call valid what is not): the hook files them under `x-webhooks`,
+    # the extension Redoc shows for 3.0 documents.
+    "WEBHOOKS": [
+        f"apps.webhooks.api.schema.{name}"
+        for name in (
+            "DECISION_LOGGED",
+            "DECISION_ANSWERED",
+            "DECISION_NEEDS_ACKNOWLEDGEMENT",
+            "CHECKIN_REMINDER",
+            "AGENDA_ITEM_ADDED",
+            "ACTION_ITEM_DUE",
+            "FEEDBACK_REVEALED",
+            "MATRIX_CHANGED",
+            "WEBHOOK_TEST",
+        )
+    ],
     "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "apps.webhooks.api.schema.webhooks_as_extension",
+    ],
     # Choice sets whose field names other apps use too get names of their own.
     "ENUM_NAME_OVERRIDES": {
         "TouchKindEnum": "apps.contacts.models.TouchKind",
@@ -426,6 +465,9 @@ SPECTACULAR_SETTINGS = {
         # A person's seat in a kept-rate, or "former" for someone who left.
         "SeatOrFormerEnum": ["leader", "assistant", "former"],
         "RoleEnum": "apps.tandems.models.Role",
+        "WebhookFormatEnum": "apps.webhooks.models.EndpointFormat",
+        # The matrix template's format keeps the name it had before webhooks had a format.
+        "FormatEnum": ["tandem-matrix"],
     },
 }
 

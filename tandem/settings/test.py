@@ -41,3 +41,5 @@ REST_FRAMEWORK = {
 # WhiteNoise warns about a missing STATIC_ROOT; tests do not collect static files.
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405
 CACHES["default"]["KEY_PREFIX"] = "tandem-test"  # noqa: F405
+# The tests' receivers are plain http on loopback; each test that sends allow-lists it.
+TANDEM_WEBHOOK_REQUIRE_HTTPS = False

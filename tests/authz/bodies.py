@@ -102,6 +102,12 @@ BODIES: dict[tuple[str, str], Body] = {
     ("PATCH", T + "/"): lambda w, c: {"vision": "Together"},
     ("POST", T + "/invitations/"): lambda w, c: {"email": "third@example.org", "role": "leader"},
     ("POST", T + "/goals/"): lambda w, c: {"title": "Grow"},
+    ("POST", T + "/webhooks/"): lambda w, c: {
+        "url": "https://hooks.example.org/new",
+        "events": ["decision.logged", "matrix.changed"],
+        "format": "slack",
+    },
+    ("PATCH", T + "/webhooks/{id}/"): lambda w, c: {"description": "Team channel"},
     ("PUT", T + "/goals/{id}/"): lambda w, c: {"title": "Grow more"},
     ("PATCH", T + "/goals/{id}/"): lambda w, c: {"status": "achieved"},
     ("POST", T + "/goals/{goal_id}/checkins/"): lambda w, c: {

@@ -85,6 +85,10 @@ def path_value(method: str, path: str, name: str, world: World) -> int | str | N
         return ids["growth_area_id"]
     if name == "notice_id":
         return ids["notice_leader_id"]
+    if "/webhooks/" in path and name == "id" and "/deliveries/" in path:
+        return ids["webhook_delivery_id"]
+    if "/webhooks/" in path and name in ("id", "endpoint_id"):
+        return ids["webhook_id"]
     if name == "id":
         return ids["goal_id"]
     if name == "token":
@@ -399,11 +403,20 @@ def _checkin_value(body: Body, world: World) -> None:
     body.pop("value", None)
 
 
+def _webhook(body: Body, world: World) -> None:
+    """A URL of the schema's shape may name a private address or a scheme Tandem never
+    sends to (refused with a 400, tested directly): a public https one."""
+    if "url" in body:
+        body["url"] = "https://hooks.example.org/fuzz"
+
+
 BODY_REPAIRS: dict[tuple[str, str], Callable[[Body, World], None]] = {
     ("POST", "/api/v1/tandems/{tandem_id}/goals/"): _goal,
     ("PUT", "/api/v1/tandems/{tandem_id}/goals/{id}/"): _goal,
     ("PATCH", "/api/v1/tandems/{tandem_id}/goals/{id}/"): _goal,
     ("POST", "/api/v1/tandems/{tandem_id}/goals/{goal_id}/checkins/"): _checkin_value,
+    ("POST", "/api/v1/tandems/{tandem_id}/webhooks/"): _webhook,
+    ("PATCH", "/api/v1/tandems/{tandem_id}/webhooks/{id}/"): _webhook,
     ("POST", "/api/v1/tandems/{tandem_id}/insights/suggestion/"): _look_back_month,
     ("POST", "/api/v1/contacts/"): _contact,
     ("PATCH", "/api/v1/contacts/{contact_id}/"): _contact,

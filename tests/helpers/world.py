@@ -33,6 +33,8 @@ from apps.feedback.models import FeedbackCycle
 from apps.notifications.models import Notice
 from apps.tandems import services as tandems
 from apps.tandems.models import Membership, Role, Tandem
+from apps.webhooks import services as webhooks
+from apps.webhooks.models import WebhookDelivery
 from tests.factories import GoalFactory, UserFactory
 from tests.factories.feedback import full_answers
 from tests.factories.notifications import delivered_notice
@@ -252,6 +254,21 @@ def build_tandem(name: str) -> TandemWorld:
     for user in (leader, assistant):
         notice = delivered_notice(user, tandem)
         ids[f"notice_{'leader' if user == leader else 'assistant'}_id"] = notice.pk
+    # Added last, so building the world sends it nothing; one delivery, finished.
+    endpoint, _secret = webhooks.endpoint_create(
+        membership=lead, url="https://hooks.example.org/tandem", events=["decision.logged"]
+    )
+    delivered = WebhookDelivery.objects.create(
+        endpoint=endpoint,
+        event_id=f"msg_world{tandem.pk}",
+        event_type="decision.logged",
+        payload={"type": "decision.logged", "version": 1, "timestamp": "", "data": {}},
+        deliver_at=timezone.now(),
+        state="sent",
+        attempts=1,
+        status_code=200,
+    )
+    ids["webhook_id"], ids["webhook_delivery_id"] = endpoint.pk, delivered.pk
     _contacts(world)
     return world
 

@@ -63,6 +63,7 @@ from apps.tandems.models import (
     Role,
     Tandem,
 )
+from apps.webhooks.models import Endpoint, WebhookDelivery
 from tests.factories import UserFactory
 from tests.factories.checkins import series_for
 
@@ -254,6 +255,24 @@ def _goal_checkins(w: World, goal: Goal, n: int) -> None:
     )
 
 
+# --- webhooks ---------------------------------------------------------------------------------
+
+
+def _endpoints(w: World, n: int) -> list[Endpoint]:
+    return Endpoint.objects.bulk_create(
+        [
+            Endpoint(
+                tandem=w.tandem,
+                created_by=w.leader,
+                url=f"https://hooks.example.org/{i}",
+                events=["decision.logged"],
+                secret_sealed="v1:sealed",
+            )
+            for i in range(n)
+        ]
+    )
+
+
 def goal_checkins(w: World, n: int) -> str:
     goal = _goal_with_milestones(w, 1)
     _goal_checkins(w, goal, n)
@@ -298,6 +317,37 @@ def goal_report(w: World, n: int) -> str:
     AgendaItem.objects.filter(occurrence=occ).update(goal=goal)
     first, last = NOW.date() - timedelta(days=60), NOW.date() + timedelta(days=60)
     return f"{w.base}/goals/{goal.pk}/report/?from={first}&to={last}"
+
+
+def webhook_endpoints(w: World, n: int) -> str:
+    _endpoints(w, n)
+    return f"{w.base}/webhooks/?page_size=200"
+
+
+def _webhook_deliveries(w: World, n: int) -> Endpoint:
+    endpoint = _endpoints(w, 1)[0]
+    now = timezone.now()
+    WebhookDelivery.objects.bulk_create(
+        [
+            WebhookDelivery(
+                endpoint=endpoint,
+                event_id=f"msg_{next(_unique)}",
+                event_type="decision.logged",
+                payload={"type": "decision.logged", "version": 1, "data": {}},
+                deliver_at=now,
+            )
+            for _ in range(n)
+        ]
+    )
+    return endpoint
+
+
+def webhook_endpoint(w: World, n: int) -> str:
+    return f"{w.base}/webhooks/{_webhook_deliveries(w, n).pk}/"
+
+
+def webhook_deliveries(w: World, n: int) -> str:
+    return f"{w.base}/webhooks/{_webhook_deliveries(w, n).pk}/deliveries/?page_size=200"
 
 
 # --- notifications ----------------------------------------------------------------------------
@@ -1015,6 +1065,9 @@ ENDPOINTS: dict[str, Callable[[World, int], str]] = {
     "api-goal-report": goal_report,
     "api-goal-checkins": goal_checkins,
     "api-goal-milestones": goal_milestones,
+    "api-webhooks": webhook_endpoints,
+    "api-webhook": webhook_endpoint,
+    "api-webhook-deliveries": webhook_deliveries,
     "api-notices": notices,
     "api-notice": notice,
     "api-notices-unread": unread_count,

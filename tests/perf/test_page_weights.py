@@ -86,7 +86,10 @@ def busy() -> tuple[rows.World, dict[str, Any]]:
     for index in range(BUSY):
         api_token_create(user=w.leader, name=f"device {index}")
     rows.more_tandems(w, BUSY)
+    endpoint = rows._webhook_deliveries(w, BUSY)
     ids = {
+        "endpoint_id": endpoint.pk,
+        "delivery_id": endpoint.deliveries.first().pk,  # type: ignore[union-attr]
         "tandem_id": w.tandem.pk,
         "series_id": series.pk,
         "start": occurrence_key(touched[0].original_start),

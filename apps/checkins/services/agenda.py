@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from django.db import transaction
 from django.db.models import DateTimeField, ExpressionWrapper, F, Max
 from django.db.models.functions import Coalesce
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext, gettext_noop
 
@@ -26,6 +27,7 @@ from apps.checkins.models import (
 from apps.checkins.recurrence import (
     next_occurrences,
 )
+from apps.checkins.rules import occurrence_key
 from apps.checkins.services.common import (
     NEXT_SEARCH,
     _check_text,
@@ -36,6 +38,8 @@ from apps.checkins.services.common import (
 from apps.core.errors import Conflict, DomainError, PermissionDenied
 from apps.delegation.models import Decision
 from apps.tandems.models import Membership
+from apps.webhooks import events as webhook_events
+from apps.webhooks.services import event_emit
 
 
 def _decision_for(tandem_id: int, decision_id: int | None) -> Decision | None:
@@ -71,7 +75,7 @@ def agenda_item_add(
         _series, row = _occurrence_locked(membership, series_id, start)
         if row.status == OccurrenceStatus.SKIPPED:
             raise Conflict(gettext_noop("This occurrence is skipped."), field="start")
-        return AgendaItem.objects.create(
+        item = AgendaItem.objects.create(
             occurrence=row,
             author_id=membership.user_id,
             kind=kind,
@@ -80,6 +84,29 @@ def agenda_item_add(
             decision=decision,
             goal=goal,
         )
+        _emit_added(membership, item, row)
+        return item
+
+
+def _emit_added(membership: Membership, item: AgendaItem, row: Occurrence) -> None:
+    start = row.moved_to or row.original_start
+    data = webhook_events.subject(
+        tandem_id=membership.tandem_id,
+        tandem_name=membership.tandem.name,
+        subject_kind="agenda_item",
+        id=item.pk,
+        title=item.text[:200],
+        path=reverse(
+            "checkins:occurrence",
+            kwargs={
+                "tandem_id": membership.tandem_id,
+                "series_id": row.series_id,
+                "start": occurrence_key(row.original_start),
+            },
+        ),
+    )
+    data["agenda_item"] = {"kind": item.kind, "check_in_start": start.isoformat()}
+    event_emit(tandem=membership.tandem_id, event_type="agenda_item.added", data=data)
 
 
 def agenda_item_update(

@@ -27,6 +27,8 @@ from apps.checkins.recurrence import (
 )
 from apps.checkins.services.common import REMINDER_LOOKAHEAD
 from apps.notifications.services import notify
+from apps.webhooks import events as webhook_events
+from apps.webhooks.services import event_emit
 
 
 def _local(instant: datetime, tz: str) -> str:
@@ -119,7 +121,31 @@ def _remind(
     agenda = list(AgendaItem.objects.filter(occurrence=row)) if row is not None else []
     standing = list(selectors.talking_points_in_force(series=series, at=now))
     created = 0
+    path = reverse(
+        "checkins:occurrence",
+        kwargs={
+            "tandem_id": series.tandem_id,
+            "series_id": series.pk,
+            "start": rules.occurrence_key(start),
+        },
+    )
     with transaction.atomic():
+        # The tandem's webhooks: once per check-in (the key), whoever of the two is paused.
+        data = webhook_events.subject(
+            tandem_id=series.tandem_id,
+            tandem_name=series.tandem.name,
+            subject_kind="check_in",
+            id=series.pk,
+            title=series.title,
+            path=path,
+        )
+        data["check_in"] = {"start": start.isoformat(), "agenda_items": len(agenda)}
+        event_emit(
+            tandem=series.tandem_id,
+            event_type="checkin.reminder",
+            data=data,
+            key=f"checkin:{series.pk}:{rules.occurrence_key(start)}:reminder",
+        )
         for member in selectors.members_of_tandem(tandem_id=series.tandem_id):
             user = member.user
             if not user.is_active or user.is_paused_at(now):
@@ -198,6 +224,21 @@ def action_items_remind_due(*, now: datetime | None = None) -> int:
                 body=body,
                 url=reverse("checkins:action_items", kwargs={"tandem_id": item.tandem_id}),
                 due_at=now,
+            )
+            data = webhook_events.subject(
+                tandem_id=item.tandem_id,
+                tandem_name=item.tandem.name,
+                subject_kind="action_item",
+                id=item.pk,
+                title=item.text[:200],
+                path=reverse("checkins:action_items", kwargs={"tandem_id": item.tandem_id}),
+            )
+            data["action_item"] = {"due_date": item.due_date.isoformat()}
+            event_emit(
+                tandem=item.tandem_id,
+                event_type="action_item.due",
+                data=data,
+                key=f"action:{item.pk}:due",
             )
             sent += 1
     return sent

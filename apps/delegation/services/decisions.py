@@ -51,6 +51,8 @@ from apps.notifications.services import notify
 from apps.tandems import access
 from apps.tandems.models import Membership
 from apps.tandems.selectors import locked_in_tandem
+from apps.webhooks import events as webhook_events
+from apps.webhooks.services import events_emit
 
 _BEFORE_TANDEM: Final = gettext_noop(
     "A decision cannot be dated before this tandem existed (since %(since)s)."
@@ -203,7 +205,31 @@ def decision_log(
         ),
     )
     _notify_leader_of_new(decision)
+    logged = ["decision.logged"]
+    if decision.status in ACKNOWLEDGEABLE:
+        logged.append("decision.needs_acknowledgement")
+    _emit(decision, *logged)
     return decision
+
+
+def _emit(decision: Decision, *event_types: str) -> None:
+    """The decision's news for the tandem's webhooks: what both members see on its page's
+    head (title, status, classification, answer), not its rationale or comments."""
+    data = webhook_events.subject(
+        tandem_id=decision.tandem_id,
+        tandem_name=decision.tandem.name,
+        subject_kind="decision",
+        id=decision.pk,
+        title=decision.title,
+        path=_decision_url(decision),
+    )
+    data["decision"] = {
+        "status": decision.status,
+        "classification": decision.classification,
+        "answer": decision.answer or None,
+        "decided_at": decision.decided_at.isoformat(),
+    }
+    events_emit(tandem=decision.tandem_id, emitted=[(kind, data) for kind in event_types])
 
 
 def _locked_decision(membership: Membership, decision_id: int) -> Decision:
@@ -297,6 +323,7 @@ def decision_answer(
             body=comment,
             url=_decision_url(decision),
         )
+    _emit(decision, "decision.answered")
     return decision
 
 

@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_noop
 
@@ -38,6 +39,25 @@ from apps.delegation.services.notices import (
 from apps.tandems import access
 from apps.tandems import services as tandem_services
 from apps.tandems.models import Membership, Tandem
+from apps.webhooks import events as webhook_events
+from apps.webhooks.services import event_emit
+
+
+def _record_change(**fields: Any) -> MatrixChange:
+    """A line of the matrix history, and the same news for the tandem's webhooks."""
+    change = MatrixChange.objects.create(**fields)
+    area = change.area
+    data = webhook_events.subject(
+        tandem_id=change.tandem_id,
+        tandem_name=area.tandem.name,
+        subject_kind="decision_area",
+        id=area.pk,
+        title=area.name,
+        path=reverse("delegation:history", kwargs={"tandem_id": change.tandem_id}),
+    )
+    data["change"] = {"id": change.pk, "kind": change.kind, "old": change.old, "new": change.new}
+    event_emit(tandem=change.tandem_id, event_type="matrix.changed", data=data)
+    return change
 
 
 def area_terms_snapshot(area: DecisionArea) -> dict[str, Any]:
@@ -123,7 +143,7 @@ def area_create(
         goal=goal,
     )
     _save_area(area)
-    MatrixChange.objects.create(
+    _record_change(
         tandem=tandem,
         area=area,
         kind=MatrixChangeKind.CREATED,
@@ -215,7 +235,7 @@ def area_update(
     if new == old:
         return area
     _save_area(area)
-    change = MatrixChange.objects.create(
+    change = _record_change(
         tandem=tandem,
         area=area,
         kind=MatrixChangeKind.UPDATED,
@@ -267,7 +287,7 @@ def goal_delete(*, membership: Membership, goal_id: int) -> None:
         old = area_terms_snapshot(area)
         area.goal = None
         area.save(update_fields=["goal", "updated_at"])
-        MatrixChange.objects.create(
+        _record_change(
             tandem_id=membership.tandem_id,
             area=area,
             kind=MatrixChangeKind.UPDATED,
@@ -322,7 +342,7 @@ def _set_archived(
     area.save(update_fields=["archived_at", "updated_at"])
     kind = MatrixChangeKind.ARCHIVED if archived else MatrixChangeKind.RESTORED
     terms = area_terms_snapshot(area)
-    MatrixChange.objects.create(
+    _record_change(
         tandem_id=membership.tandem_id,
         area=area,
         kind=kind,
@@ -438,7 +458,7 @@ def elevation_create(
         reason=reason,
         created_by=membership.user,
     )
-    MatrixChange.objects.create(
+    _record_change(
         tandem=tandem,
         area=area,
         kind=MatrixChangeKind.ELEVATED,

@@ -29,6 +29,8 @@ from apps.feedback.services.common import AnswerInput, _cycle_locked, _text
 from apps.notifications.services import notify
 from apps.tandems.models import Membership, Tandem
 from apps.tandems.selectors import partner_of
+from apps.webhooks import events as webhook_events
+from apps.webhooks.services import event_emit
 
 
 def _require_accepting(cycle: FeedbackCycle, now: datetime) -> None:
@@ -181,7 +183,11 @@ def _notify_revealed(cycle: FeedbackCycle) -> int:
     cycle (whoever submitted first would otherwise never hear of it). Asked through the blind
     rule itself (`selectors.visible_entries`), so a notice never announces an entry its
     recipient may not read; a member who receives nothing (the partner wrote nothing) gets
-    no notice. Returns how many notices were recorded."""
+    no notice. Returns how many notices were recorded.
+
+    The tandem's webhooks hear that the cycle was revealed, and nothing of what anyone wrote
+    (a receiver outside Tandem is bound by no blind rule)."""
+    _emit_revealed(cycle)
     sent = 0
     members = Membership.objects.filter(tandem_id=cycle.tandem_id).select_related("user")
     for member in members:
@@ -214,6 +220,23 @@ def _notify_revealed(cycle: FeedbackCycle) -> int:
         )
         sent += 1
     return sent
+
+
+def _emit_revealed(cycle: FeedbackCycle) -> None:
+    data = webhook_events.subject(
+        tandem_id=cycle.tandem_id,
+        tandem_name=cycle.tandem.name,
+        subject_kind="feedback_cycle",
+        id=cycle.pk,
+        title=cycle.title,
+        path=reverse("feedback:cycle", kwargs={"tandem_id": cycle.tandem_id, "cycle_id": cycle.pk}),
+    )
+    event_emit(
+        tandem=cycle.tandem_id,
+        event_type="feedback.revealed",
+        data=data,
+        key=f"feedback:{cycle.pk}:revealed",
+    )
 
 
 def _own_submitted(membership: Membership, cycle_id: int) -> FeedbackEntry:
