@@ -271,7 +271,11 @@ class ActionItem(TimeStampedModel):
 
     class Meta:
         ordering = ["tandem_id", "due_date", "id"]
-        indexes = [models.Index(fields=["status", "due_date"])]
+        indexes = [
+            models.Index(fields=["status", "due_date"]),
+            # The tandem's list in its order: a page is read without sorting all the items.
+            models.Index(fields=["tandem", "due_date", "id"], name="checkins_action_item_list"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(status="done", done_at__isnull=False)

@@ -222,6 +222,12 @@ class Appreciation(TimeStampedModel):
 
     class Meta:
         ordering = ["tandem_id", "-created_at", "-id"]
+        # The tandem's list in its order: a page is read without sorting all the thank-yous.
+        indexes = [
+            models.Index(
+                fields=["tandem", "-created_at", "-id"], name="feedback_appreciation_list"
+            )
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=~Q(author=models.F("recipient")), name="feedback_no_self_appreciation"

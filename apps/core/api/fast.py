@@ -402,7 +402,12 @@ class FastPagesMixin:
         if not enabled():
             return super().paginate_queryset(queryset)  # type: ignore[misc]
         columns = value_columns(self.get_serializer_class())  # type: ignore[attr-defined]
-        page = super().paginate_queryset(queryset.values(*columns))  # type: ignore[misc]
+        values = queryset.values(*columns)
+        # The paginator counts the plain queryset: `values()` of related columns joins their
+        # tables (to-one, so the same rows), and its COUNT would join them too, for nothing
+        # (200,000 decisions: a parallel scan of 60 ms instead of an index-only count).
+        values.count = queryset.count
+        page = super().paginate_queryset(values)  # type: ignore[misc]
         return None if page is None else rows(page, queryset.model)
 
 
