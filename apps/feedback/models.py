@@ -224,9 +224,7 @@ class Appreciation(TimeStampedModel):
         ordering = ["tandem_id", "-created_at", "-id"]
         # The tandem's list in its order: a page is read without sorting all the thank-yous.
         indexes = [
-            models.Index(
-                fields=["tandem", "-created_at", "-id"], name="feedback_appreciation_list"
-            )
+            models.Index(fields=["tandem", "-created_at", "-id"], name="feedback_appreciation_list")
         ]
         constraints = [
             models.CheckConstraint(
