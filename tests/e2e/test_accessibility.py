@@ -65,10 +65,17 @@ RUN_AXE = """async (tags) => {
     runOnly: {type: "tag", values: tags},
     resultTypes: ["violations"],
   });
-  return result.violations.map(v => ({
+  const found = result.violations.map(v => ({
     id: v.id, impact: v.impact, help: v.help,
     nodes: v.nodes.slice(0, 3).map(n => n.target.join(" ")),
   }));
+  // The keyboard follows the reading order: no element jumps the queue with tabindex > 0.
+  const jumping = [...document.querySelectorAll("[tabindex]")].filter(e => e.tabIndex > 0);
+  if (jumping.length) found.push({
+    id: "positive-tabindex", impact: "serious", help: "Focus order follows the page's order",
+    nodes: jumping.slice(0, 3).map(e => e.outerHTML.slice(0, 80)),
+  });
+  return found;
 }"""
 
 
@@ -213,3 +220,38 @@ def test_the_dark_theme_follows_the_system_setting(new_page, pair: Pair) -> None
     screenshot(dark, "decision-log-dark")
     dark.goto("/")
     screenshot(dark, "home-dark")
+
+
+FOCUSED = """() => {
+  const e = document.activeElement, style = getComputedStyle(e);
+  return {
+    what: e.tagName.toLowerCase() + (e.name ? `[name=${e.name}]` : "") + " " +
+      (e.textContent || "").trim().slice(0, 30),
+    outline: style.outlineStyle !== "none" && parseFloat(style.outlineWidth) >= 2,
+    inMain: !!e.closest("main"),
+  };
+}"""
+
+
+def test_every_stop_of_the_keyboard_shows_where_it_is(new_page, pair: Pair) -> None:  # type: ignore[no-untyped-def]
+    people(pair)
+    busy(pair)
+    page = new_page()
+    login(page, pair.assistant.email)
+    page.goto(f"/t/{pair.tandem.pk}/decisions/")
+
+    stops = []
+    for _ in range(45):  # the header, the tandem's navigation, the filters, the list, the form
+        page.keyboard.press("Tab")
+        stops.append(page.evaluate(FOCUSED))
+
+    assert [s["what"] for s in stops if not s["outline"]] == []
+    assert stops[0]["what"].startswith("a Skip to content")
+    assert any(s["what"].startswith("select[name=area]") for s in stops)  # the form is reached
+    # Skipping to the content lands in <main>: the next Tab is the page's first control.
+    page.goto(f"/t/{pair.tandem.pk}/decisions/")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "content"
+    page.keyboard.press("Tab")
+    assert page.evaluate(FOCUSED)["inMain"]
