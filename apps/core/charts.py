@@ -3,7 +3,8 @@
 The pages draw trends (retro effectiveness, feedback ratings) and counts (decisions per area
 and level) without a JavaScript library or a CDN: these functions turn plain numbers into
 coordinates, and `templates/partials/*_chart.html` draws them. Every chart also renders its
-numbers as a table for screen readers and for people who would rather read.
+numbers as a table, and a sentence per line (first, last, highest and lowest value) for
+screen readers and for people who would rather read.
 """
 
 from __future__ import annotations
@@ -37,6 +38,33 @@ class Line:
 
 
 @dataclass(frozen=True)
+class LineSummary:
+    """What a line says in words: where it starts and ends, its highest and lowest point."""
+
+    name: str
+    first: Point
+    last: Point
+    high: Point
+    low: Point
+    count: int
+
+
+def summarize(line: Line) -> LineSummary | None:
+    """The line's summary, or None when it has no point. Ties go to the earliest point."""
+    if not line.points:
+        return None
+    points = line.points
+    return LineSummary(
+        name=line.name,
+        first=points[0],
+        last=points[-1],
+        high=max(points, key=lambda p: p.value),
+        low=min(points, key=lambda p: p.value),
+        count=len(points),
+    )
+
+
+@dataclass(frozen=True)
 class LineChart:
     width: int
     height: int
@@ -49,6 +77,10 @@ class LineChart:
     @property
     def empty(self) -> bool:
         return not any(line.points for line in self.lines)
+
+    @property
+    def summaries(self) -> tuple[LineSummary, ...]:
+        return tuple(s for s in map(summarize, self.lines) if s is not None)
 
 
 PAD_LEFT, PAD_RIGHT, PAD_TOP, PAD_BOTTOM = 32, 28, 10, 28
@@ -117,6 +149,14 @@ class BarChart:
     @property
     def empty(self) -> bool:
         return not self.bars
+
+    @property
+    def largest(self) -> Bar | None:
+        return max(self.bars, key=lambda b: b.value, default=None)
+
+    @property
+    def total(self) -> float:
+        return sum(b.value for b in self.bars)
 
 
 def bar_chart(

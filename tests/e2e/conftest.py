@@ -54,12 +54,18 @@ def browser(django_db_setup: None) -> Iterator[object]:
 
 @pytest.fixture
 def new_page(browser, live_server):  # type: ignore[no-untyped-def]
-    """`new_page(locale="en", width=1200)`: a fresh browser context (own cookies) and page."""
+    """`new_page(locale="en", width=1200, color_scheme="dark")`: a fresh browser context (own
+    cookies) and page; the colour scheme is the system setting the page sees."""
     contexts = []
 
-    def make(*, locale: str = "en-GB", width: int = 1200, height: int = 900):  # type: ignore[no-untyped-def]
+    def make(  # type: ignore[no-untyped-def]
+        *, locale: str = "en-GB", width: int = 1200, height: int = 900, color_scheme: str = "light"
+    ):
         context = browser.new_context(
-            base_url=live_server.url, locale=locale, viewport={"width": width, "height": height}
+            base_url=live_server.url,
+            locale=locale,
+            viewport={"width": width, "height": height},
+            color_scheme=color_scheme,
         )
         context.set_default_timeout(15_000)
         contexts.append(context)

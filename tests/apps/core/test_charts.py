@@ -45,3 +45,34 @@ def test_svg_numbers_use_a_decimal_point_in_every_language(language: str) -> Non
 
     numbers = re.findall(r'\b(?:x|y|x1|x2|y1|y2|cx|cy|width|dx)="([^"]*)"', html)
     assert numbers and all(re.fullmatch(r"-?\d+(\.\d+)?", n) for n in numbers), numbers
+
+
+def test_a_line_is_summed_up_in_words_beside_its_table() -> None:
+    chart = line_chart(
+        ["Jan", "Feb", "Mar", "Apr"],
+        [("Lena", [3, 5, None, 2]), ("Alex", [None, 4, None, None]), ("Kim", [None] * 4)],
+        y_min=0,
+        y_max=5,
+    )
+
+    lena, alex = chart.summaries  # a line without a point has nothing to say
+    assert (lena.name, lena.count) == ("Lena", 3)
+    assert [(p.label, p.value) for p in (lena.first, lena.last, lena.high, lena.low)] == [
+        ("Jan", 3),
+        ("Apr", 2),
+        ("Feb", 5),
+        ("Apr", 2),
+    ]
+    assert (alex.count, alex.first, alex.first) == (1, alex.last, alex.high)
+    html = Template("{% load charts %}{% line_chart labels series 'T' %}").render(
+        Context({"labels": ["Jan", "Feb"], "series": [("Lena", [3, 5])]})
+    )
+    assert "<li>Lena: from 3 (Jan) to 5 (Feb). Highest 5 (Feb), lowest 3 (Jan).</li>" in html
+
+
+def test_bars_are_summed_up_in_words() -> None:
+    html = Template("{% load charts %}{% bar_chart items 'B' %}").render(
+        Context({"items": [("Hiring", 1), ("Travel", 4)]})
+    )
+
+    assert "Largest: Travel (4) of 5 in all." in html

@@ -255,18 +255,28 @@ def kind_of(path: str) -> str:
 @dataclass
 class Crawl:
     visited: dict[str, str] = field(default_factory=dict)  # path -> url name
+    html: list[str] = field(default_factory=list)  # the visited paths that are HTML pages
     problems: list[str] = field(default_factory=list)
 
 
-def crawl(client: Client, *, language: str, start: str = "/", signed_in: bool = True) -> Crawl:
-    """Follow every same-site link from `start`, breadth-first, and check each page."""
+def crawl(
+    client: Client,
+    *,
+    language: str,
+    start: str = "/",
+    signed_in: bool = True,
+    per_kind: int = MAX_PAGES_PER_KIND,
+    checked: bool = True,
+) -> Crawl:
+    """Follow every same-site link from `start`, breadth-first, and check each page (at most
+    `per_kind` pages of one kind; `checked=False` only finds them)."""
     result = Crawl()
-    german = language == "de"
+    german = language == "de" and checked
     leftovers = english_leftovers() if german else []
     content = people_wrote() if german else []
     queue: deque[str] = deque([start])
     seen = {start}
-    per_kind: Counter[str] = Counter()
+    kinds: Counter[str] = Counter()
     while queue and len(result.visited) < MAX_PAGES:
         path = queue.popleft()
         response = client.get(path, follow=True)
@@ -285,17 +295,19 @@ def crawl(client: Client, *, language: str, start: str = "/", signed_in: bool = 
         result.visited[path] = kind_of(final_path)
         if "text/html" not in response.get("Content-Type", ""):
             continue
+        result.html.append(path)
         page = parse(response.content.decode())
-        problems = check(page, language, leftovers, content)
-        result.problems.extend(f"{where}: {problem}" for problem in problems)
+        if checked:
+            problems = check(page, language, leftovers, content)
+            result.problems.extend(f"{where}: {problem}" for problem in problems)
         for href in page.links:
             target = same_site_path(final_path, href)
             if target is None or target in seen:
                 continue
             seen.add(target)
             kind = kind_of(target)
-            per_kind[kind] += 1
-            if per_kind[kind] <= MAX_PAGES_PER_KIND:
+            kinds[kind] += 1
+            if kinds[kind] <= per_kind:
                 queue.append(target)
     return result
 
