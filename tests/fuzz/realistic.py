@@ -389,8 +389,14 @@ def _look_back_month(body: Body, world: World) -> None:
 
 def _goal(body: Body, world: World) -> None:
     """A goal measured by a number has a start and a target that differ (a 400 otherwise,
-    tested in tests/apps/goals); the current value, when sent, is a number too."""
-    if body.get("measure") != "number":
+    tested in tests/apps/goals); the current value, when sent, is a number too. A body that
+    leaves the measure as it is sends no values: an earlier request of the run may have made
+    the world's goal one measured by a number, and a null start is then a 400."""
+    if "measure" not in body:
+        for name in ("start_value", "target_value", "current_value"):
+            body.pop(name, None)
+        return
+    if body["measure"] != "number":
         return
     body["start_value"], body["target_value"] = "0.00", "12.00"
     if "current_value" in body:
