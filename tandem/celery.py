@@ -91,6 +91,13 @@ app.conf.beat_schedule = {
         "schedule": 3600.0,
         "options": {"expires": 3240.0},
     },
+    # Hourly: the closed months of every tandem kept as rows (apps/insights/rollup.py); a
+    # month that has just ended, or whose row a change deleted, counts live until then.
+    "insights.roll_up_months": {
+        "task": "insights.roll_up_months",
+        "schedule": 3600.0,
+        "options": {"expires": 3240.0},
+    },
 }
 
 

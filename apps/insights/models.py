@@ -61,3 +61,41 @@ class SuggestionAdded(models.Model):
 
     def __str__(self) -> str:
         return f"{self.tandem_id} {self.month:%Y-%m}"
+
+
+class MonthFigures(models.Model):
+    """A closed month's counts of one tandem, kept so the Insights of a long range read one
+    row per month instead of counting the whole history (`apps.insights.rollup`).
+
+    Invariants:
+    - At most one per tandem and month; `month` is the first day of a calendar month in the
+      tandem's timezone `timezone`, and the month had ended when the row was counted.
+    - `data` holds, per source key of the sections (`Context.rows`), the rows that source
+      counted for the month (a month's sums and counts by person, the hours each request
+      waited — a median is not a sum of months — and the area levels and growth events at
+      the month's end), exactly what counting the month live gives.
+    - A row is used only while `version` is `rollup.VERSION` (the shape of `data` and the
+      settings the counting depends on) and `timezone` is the tandem's: otherwise the month
+      is counted live until the task counts it again.
+    - Something that changes a closed month (a late answer, a revealed cycle, a deleted
+      person …) deletes the rows from that month on (`rollup.forget`); the month is then
+      counted live until the next run of `insights.roll_up_months` keeps it again. The task
+      also counts every closed month again on each run, so a change it was not told about
+      is corrected by the next run.
+    """
+
+    tandem = models.ForeignKey(Tandem, on_delete=models.CASCADE, related_name="+")
+    month = models.DateField()
+    timezone = models.CharField(max_length=64)
+    version = models.CharField(max_length=32)
+    data = models.JSONField()
+    counted_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["tandem_id", "month"]
+        constraints = [
+            models.UniqueConstraint(fields=["tandem", "month"], name="insights_monthfigures_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.tandem_id} {self.month:%Y-%m}"
