@@ -1,6 +1,7 @@
-"""What Insights stores: only the record that a monthly look back was sent to a person, and
-which month's agenda suggestion was put on a check-in's agenda. Every figure is counted from
-the other apps' rows when it is asked for."""
+"""What Insights stores: the record that a monthly look back was sent to a person, which
+month's agenda suggestion was put on a check-in's agenda, and each closed month's counts
+(`MonthFigures`, counted from the other apps' rows by a task; the current month is counted
+when it is asked for)."""
 
 from __future__ import annotations
 
@@ -74,14 +75,10 @@ class MonthFigures(models.Model):
       counted for the month (a month's sums and counts by person, the hours each request
       waited — a median is not a sum of months — and the area levels and growth events at
       the month's end), exactly what counting the month live gives.
-    - A row is used only while `version` is `rollup.VERSION` (the shape of `data` and the
-      settings the counting depends on) and `timezone` is the tandem's: otherwise the month
-      is counted live until the task counts it again.
-    - Something that changes a closed month (a late answer, a revealed cycle, a deleted
-      person …) deletes the rows from that month on (`rollup.forget`); the month is then
-      counted live until the next run of `insights.roll_up_months` keeps it again. The task
-      also counts every closed month again on each run, so a change it was not told about
-      is corrected by the next run.
+    - A row is used only while `version` is `selectors.rows_version` (the shape of `data`,
+      the growth window, who is who) and `timezone` is the tandem's: otherwise the month
+      is counted live until the task counts it again. The task counts every closed month
+      again each hour (`apps.insights.rollup` says when a kept row lags a late edit).
     """
 
     tandem = models.ForeignKey(Tandem, on_delete=models.CASCADE, related_name="+")

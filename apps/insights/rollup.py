@@ -5,13 +5,23 @@ current month (and any month without a row) live.
 `roll_up` counts, for each tandem, every closed month of the longest range a request may
 ask for in one pass: each section's queries run once over the whole span (about thirty
 queries per tandem, whatever its history) and their rows are split by month. It writes
-every month again on each run (an upsert), so it is safe to run twice, and a change to a
-closed month that `forget` was not told about is corrected by the next run.
+every month again on each run (an upsert of the same values), so it is safe to run twice
+or concurrently, and it runs hourly (beat).
 
-When a row applies (`selectors.stored_months`): same timezone as the tandem's now and the
-same `selectors.rows_version()` (the shape of the rows and the growth window); otherwise
-the month counts live. A change to a closed month deletes the rows from that month on
-(`forget`: later months carry the area levels and the growth replay forward)."""
+When a kept row is used (`selectors.stored_months`) — the rule, in full:
+- the month has ended and has a row; the rows used are those of the range's first months
+  up to the first month without one, and every month from there on counts live (so a
+  month that has just ended, or a range reaching before the kept ones, is still right);
+- the row was counted in the tandem's timezone of now (a new timezone moves every month
+  boundary: the rows of the old one are ignored until the task counts again);
+- its `selectors.rows_version` is today's: the shape of the rows, the growth window (a
+  setting), and who is who (a person who leaves, swaps seats or is deleted).
+A change to a closed month's records that none of these sees — a late answer to a request
+due last month, a cycle revealed after the month it closed, a retro written for last
+month's meeting, a deleted decision — shows once the next hourly run has counted that month
+again: the kept figures of a closed month may lag a late edit by up to an hour. The lower
+apps do not call Insights (it sits above them) and it listens to no signal (docs/
+architecture.md), so the task's recount is the refresh."""
 
 from __future__ import annotations
 
@@ -38,13 +48,13 @@ def closed_months(tz_name: str, now: datetime) -> list[periods.Month]:
 
 def count_months(*, membership: Membership, months: list[periods.Month]) -> dict[date, Any]:
     """What every section counts for `months` (closed), by month: the rows to keep."""
+    recording: dict[date, dict[str, Any]] = {}
     ctx = Context(
-        membership=membership, months=months, roles=roles_of(membership.tandem), recording={}
+        membership=membership, months=months, roles=roles_of(membership.tandem), recording=recording
     )
     for make in selectors.SECTIONS:
         make(ctx)
-    assert ctx.recording is not None
-    return {month.first: ctx.recording.get(month.first, {}) for month in months}
+    return {month.first: recording.get(month.first, {}) for month in months}
 
 
 def roll_up_tandem(tandem: Tandem, now: datetime | None = None) -> int:
@@ -54,7 +64,7 @@ def roll_up_tandem(tandem: Tandem, now: datetime | None = None) -> int:
     if membership is None:
         return 0
     months = closed_months(tandem.timezone, now)
-    version = selectors.rows_version()
+    version = selectors.rows_version(roles_of(tandem))
     counted = count_months(membership=membership, months=months)
     rows = [
         MonthFigures(
@@ -84,14 +94,3 @@ def roll_up(now: datetime | None = None) -> int:
     for tandem in Tandem.objects.order_by("pk").iterator():
         written += roll_up_tandem(tandem, now)
     return written
-
-
-def forget(*, tandem_id: int, since: datetime | date | None = None) -> None:
-    """Something changed the tandem's records at `since` (or anywhere: None): its rows from
-    that month on count live until the task keeps them again. A day before `since` is
-    taken, so a month boundary in any timezone is on the safe side."""
-    rows = MonthFigures.objects.filter(tandem_id=tandem_id)
-    if since is not None:
-        day = since.date() if isinstance(since, datetime) else since
-        rows = rows.filter(month__gte=periods.month_start(day - timedelta(days=1)))
-    rows.delete()

@@ -3,6 +3,7 @@ queries whatever the history's length."""
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from datetime import date
 from typing import Any, Final
@@ -35,14 +36,18 @@ SECTIONS: tuple[Callable[[Context], Section], ...] = (
 FORMAT: Final = 1
 
 
-def rows_version() -> str:
-    """What a kept month's rows depend on besides the records: their shape and the growth
-    suggestions' window (a setting; the replay uses today's)."""
-    return f"{FORMAT}/w{delegation.growth_window()}"
+def rows_version(roles: dict[int, str]) -> str:
+    """What a kept month's rows depend on besides the records of its moments: their shape,
+    the growth suggestions' window (a setting; the replay uses today's) and who is who (a
+    person who leaves, swaps seats or is deleted changes whose figures are whose, and who
+    was seated when a feedback cycle closed)."""
+    people = ",".join(f"{user_id}{who[0]}" for user_id, who in sorted(roles.items()))
+    digest = hashlib.sha256(people.encode()).hexdigest()[:12]
+    return f"{FORMAT}/w{delegation.growth_window()}/{digest}"
 
 
 def stored_months(
-    *, membership: Membership, months: list[periods.Month]
+    *, membership: Membership, months: list[periods.Month], roles: dict[int, str]
 ) -> dict[date, dict[str, Any]]:
     """The kept rows of the range's closed months that still apply (same timezone and
     version), by month. One query."""
@@ -56,7 +61,7 @@ def stored_months(
             month__gte=closed[0],
             month__lte=closed[-1],
             timezone=membership.tandem.timezone,
-            version=rows_version(),
+            version=rows_version(roles),
         ).values_list("month", "data")
     )
 
@@ -67,11 +72,12 @@ def context_for(*, membership: Membership, first: date, last: date) -> Context:
     months = periods.months_between(first, last, membership.tandem.timezone)
     if len(months) > periods.MAX_MONTHS:
         raise DomainError(gettext_noop("Ask for ten years at most."), field="from")
+    roles = roles_of(membership.tandem)
     return Context(
         membership=membership,
         months=months,
-        roles=roles_of(membership.tandem),
-        stored=stored_months(membership=membership, months=months),
+        roles=roles,
+        stored=stored_months(membership=membership, months=months, roles=roles),
     )
 
 
