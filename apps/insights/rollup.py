@@ -33,7 +33,7 @@ from django.utils import timezone
 
 from apps.insights import periods, selectors
 from apps.insights.models import MonthFigures
-from apps.insights.sections.common import Context, roles_of
+from apps.insights.sections.common import Context, people_of, roles_of
 from apps.tandems.models import Membership, Tandem
 
 
@@ -49,9 +49,8 @@ def closed_months(tz_name: str, now: datetime) -> list[periods.Month]:
 def count_months(*, membership: Membership, months: list[periods.Month]) -> dict[date, Any]:
     """What every section counts for `months` (closed), by month: the rows to keep."""
     recording: dict[date, dict[str, Any]] = {}
-    ctx = Context(
-        membership=membership, months=months, roles=roles_of(membership.tandem), recording=recording
-    )
+    roles, formers = people_of(membership.tandem)
+    ctx = Context(membership, months, roles, formers, recording=recording)
     for make in selectors.SECTIONS:
         make(ctx)
     return {month.first: recording.get(month.first, {}) for month in months}

@@ -213,17 +213,43 @@ def _elevations(ctx: Context, under_elevation: list[float | None]) -> Figure:
     )
 
 
-def _growth(ctx: Context) -> Figure:
-    def count(ctx: Context) -> list[tuple[date, str, int]]:
-        found: dict[tuple[date, str], int] = {}
-        for event in delegation.growth_history(
-            membership=ctx.membership, before=ctx.end, since=ctx.start
-        ):
-            key = (_month_of(ctx, event.at), event.kind)
-            found[key] = found.get(key, 0) + 1
-        return [(month, kind, n) for (month, kind), n in found.items()]
+def _growth_events(ctx: Context) -> list[tuple[date, str, int]]:
+    """(month, kind, how many) of the growth suggestions' events in the range: the months
+    with a row read from it; the replay of the others resumed from the state the last kept
+    month ended in (three small queries), or replayed from the beginning. Counting months
+    to keep, the state at each month's end is kept too."""
+    found: dict[tuple[date, str], int] = {}
+    for month in ctx.months[: ctx.live_from]:
+        for kind, n in ctx.stored[month.first]["growth"]:
+            found[(month.first, kind)] = n
+    live = ctx.months[ctx.live_from :]
+    if live:
+        kept = ctx.kept("growth_state")
+        recording = ctx.recording
+        events, states = delegation.growth_replay(
+            membership=ctx.membership,
+            before=ctx.end,
+            # Counting months to keep, the whole replay (its states are then exact).
+            since=live[0].start if kept is not None or recording is None else None,
+            state=kept,
+            marks=[month.end for month in live] if recording is not None else [],
+        )
+        for event in events:
+            if event.at >= live[0].start:
+                key = (_month_of(ctx, event.at), event.kind)
+                found[key] = found.get(key, 0) + 1
+        if recording is not None:
+            for month, state in zip(live, states, strict=True):
+                kept_month = recording.setdefault(month.first, {})
+                kept_month["growth_state"] = state
+                kept_month["growth"] = [
+                    [kind, n] for (first, kind), n in found.items() if first == month.first
+                ]
+    return [(month, kind, n) for (month, kind), n in found.items()]
 
-    events = ctx.rows("growth", count)
+
+def _growth(ctx: Context) -> Figure:
+    events = _growth_events(ctx)
 
     def counted(kind: str) -> list[float | None]:
         return per_month(ctx.firsts, [(month, n) for month, k, n in events if k == kind])

@@ -26,6 +26,8 @@ class Context:
     months: list[Month]
     roles: dict[int, str] = field(default_factory=dict)
     """user id → "leader" / "assistant" for the members now, "former" for those who left."""
+    formers: list[Former] | None = None
+    """The stays of those who left (user id, role, joined, left); read when None."""
     stored: dict[date, dict[str, Any]] = field(default_factory=dict)
     """A closed month's counts kept as a row (`MonthFigures.data`), by the month's first day:
     those months are read from here, the rest counted live (see `rows`)."""
@@ -72,14 +74,14 @@ class Context:
 
     def live(self) -> Context:
         """The same request for the months counted live only."""
-        return Context(self.membership, self.months[self.live_from :], self.roles)
+        return Context(self.membership, self.months[self.live_from :], self.roles, self.formers)
 
-    def kept(self, key: str) -> list[Any] | None:
+    def kept(self, key: str) -> Any:
         """What the last month with a row before the live ones kept under `key` (a state
         carried from month to month), None when no month of the range has a row."""
         if self.live_from == 0:
             return None
-        return self.stored[self.months[self.live_from - 1].first][key]  # type: ignore[no-any-return]
+        return self.stored[self.months[self.live_from - 1].first][key]
 
     def rows(
         self, key: str, count: Callable[[Context], Iterable[tuple[Any, ...]]]
@@ -125,12 +127,26 @@ class Context:
         return series
 
 
-def roles_of(tandem: Tandem) -> dict[int, str]:
-    """Who sits where now; anyone else who wrote something here is "former"."""
+Former = tuple[int, str, datetime, datetime]  # user id, role, joined, left
+
+
+def people_of(tandem: Tandem) -> tuple[dict[int, str], list[Former]]:
+    """Who sits where now (anyone else who wrote something here is "former"), and the stays
+    of those who left. Two queries."""
     roles = {
         user_id: ("leader" if role == Role.LEADER else "assistant")
         for user_id, role in Membership.objects.filter(tandem=tandem).values_list("user_id", "role")
     }
-    for user_id in FormerMember.objects.filter(tandem=tandem).values_list("user_id", flat=True):
+    formers = list(
+        FormerMember.objects.filter(tandem=tandem).values_list(
+            "user_id", "role", "joined_at", "left_at"
+        )
+    )
+    for user_id, *_stay in formers:
         roles.setdefault(user_id, "former")
-    return roles
+    return roles, formers
+
+
+def roles_of(tandem: Tandem) -> dict[int, str]:
+    """Who sits where now; anyone else who wrote something here is "former"."""
+    return people_of(tandem)[0]

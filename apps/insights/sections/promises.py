@@ -189,11 +189,13 @@ def _feedback(ctx: Context) -> Tally:
         ):
             if at is not None:
                 submitted.setdefault(cycle_id, {})[author_id] = at
-        formers = list(
-            FormerMember.objects.filter(tandem=ctx.tandem).values_list(
-                "user_id", "role", "joined_at", "left_at"
+        formers = ctx.formers
+        if formers is None:
+            formers = list(
+                FormerMember.objects.filter(tandem=ctx.tandem).values_list(
+                    "user_id", "role", "joined_at", "left_at"
+                )
             )
-        )
         # (month, person) → [kept, due]
         counted: dict[tuple[date, int], list[int]] = {}
         for cycle_id, closes_at in cycles.items():
