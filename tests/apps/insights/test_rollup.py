@@ -13,6 +13,8 @@ from typing import Any
 import pytest
 import time_machine
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from apps.accounts.models import User
@@ -146,3 +148,20 @@ def test_a_row_counted_for_another_version_is_not_used() -> None:
     MonthFigures.objects.filter(tandem=tandem).update(version="0/old")
     today = periods.today_in(tandem.timezone)
     assert _figures(leader, *periods.default_range(today))[1] == 0
+
+
+def test_kept_rows_read_in_the_same_queries_for_one_year_and_for_five() -> None:
+    call_command("seed_demo", stdout=None)
+    tandem = Tandem.objects.get(name="Lena & Alex")
+    leader = Membership.objects.select_related("tandem", "user").get(
+        tandem=tandem, role=Role.LEADER
+    )
+    rollup.roll_up()
+    today = periods.today_in(tandem.timezone)
+    counted = []
+    for years in (1, 5):
+        first = date(today.year - years, today.month, 1)
+        with CaptureQueriesContext(connection) as queries:
+            selectors.insights_for(membership=leader, first=first, last=today)
+        counted.append(len(queries))
+    assert counted[0] == counted[1]
