@@ -6,7 +6,7 @@ current month (and any month without a row) live.
 ask for in one pass: each section's queries run once over the whole span (about thirty
 queries per tandem, whatever its history) and their rows are split by month. It writes
 every month again on each run (an upsert of the same values), so it is safe to run twice
-or concurrently, and it runs hourly (beat).
+or concurrently, and beat runs it hourly (`TANDEM_INSIGHTS_ROLLUP_SECONDS`).
 
 When a kept row is used (`selectors.stored_months`) — the rule, in full:
 - the month has ended and has a row; the rows used are those of the range's first months
@@ -25,6 +25,7 @@ architecture.md), so the task's recount is the refresh."""
 
 from __future__ import annotations
 
+import logging
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -35,6 +36,8 @@ from apps.insights import periods, selectors
 from apps.insights.models import MonthFigures
 from apps.insights.sections.common import Context, people_of, roles_of
 from apps.tandems.models import Membership, Tandem
+
+logger = logging.getLogger(__name__)
 
 
 def closed_months(tz_name: str, now: datetime) -> list[periods.Month]:
@@ -91,5 +94,8 @@ def roll_up(now: datetime | None = None) -> int:
     now = now or timezone.now()
     written = 0
     for tandem in Tandem.objects.order_by("pk").iterator():
-        written += roll_up_tandem(tandem, now)
+        try:
+            written += roll_up_tandem(tandem, now)
+        except Exception:  # one tandem's failure must not stop the others (it counts live)
+            logger.exception("keeping the closed months of tandem %s failed", tandem.pk)
     return written
