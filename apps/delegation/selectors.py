@@ -6,7 +6,7 @@ Another tandem's area or decision is a NotFound, exactly like a missing one.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -534,13 +534,32 @@ def growth_history(
     from `since` on are the same as the whole replay's; the ones before are not returned.
     Three queries (four with `since`), whatever the history's length.
     """
+    events, _states = growth_replay(membership=membership, before=before, since=since)
+    return events
+
+
+GrowthState = dict[str, list[Any]]
+"""The replay's state at a moment, as plain values (to be kept as JSON): each area's level
+and whether it is archived, and the run of approvals per area and level."""
+
+
+def growth_replay(
+    *,
+    membership: Membership,
+    before: datetime,
+    since: datetime | None = None,
+    state: GrowthState | None = None,
+    marks: Sequence[datetime] = (),
+) -> tuple[list[GrowthEvent], list[GrowthState]]:
+    """`growth_history`, resumable: with `state` (the state at `since`, as an earlier call
+    gave it at a mark), only the records from `since` on are read and replayed from that
+    state (three small queries). Also gives the state at each of `marks` (ascending, each
+    at most `before`): after every record before the mark."""
     window = growth_window()
-    changes = (
-        MatrixChange.objects.filter(tandem_id=membership.tandem_id, changed_at__lt=before)
-        .exclude(kind=MatrixChangeKind.ELEVATED)
-        .order_by("changed_at", "id")
-        .values_list("area_id", "changed_at", "kind", "new__level")
-    )
+    resume = state is not None and since is not None
+    changes = MatrixChange.objects.filter(
+        tandem_id=membership.tandem_id, changed_at__lt=before
+    ).exclude(kind=MatrixChangeKind.ELEVATED)
     requests = Decision.objects.filter(
         tandem_id=membership.tandem_id,
         area__isnull=False,
@@ -549,9 +568,18 @@ def growth_history(
         above_limit=False,
         under_elevation=False,
     )
+    dismissals = AuditEvent.objects.filter(
+        tandem_id=membership.tandem_id,
+        action=AuditAction.GROWTH_DISMISSED,
+        created_at__lt=before,
+    )
     columns = ("area_id", "answered_at", "level_applied", "answer")
     answers: list[tuple[int, datetime, int, str]] = []
-    if since is not None:
+    if resume:
+        changes = changes.filter(changed_at__gte=since)
+        dismissals = dismissals.filter(created_at__gte=since)
+        requests = requests.filter(answered_at__gte=since)
+    elif since is not None:
         latest_first = [F("answered_at").desc(), F("id").desc()]
         by_key: list[BaseExpression | F] = [F("area_id"), F("level_applied")]
         earlier = (
@@ -563,18 +591,12 @@ def growth_history(
         answers += list(earlier)
         requests = requests.filter(answered_at__gte=since)
     answers += list(requests.order_by("answered_at", "id").values_list(*columns))
-    dismissals = (
-        AuditEvent.objects.filter(
-            tandem_id=membership.tandem_id,
-            action=AuditAction.GROWTH_DISMISSED,
-            created_at__lt=before,
-        )
-        .order_by("created_at", "id")
-        .values_list("target", "created_at")
-    )
     # (when, order at the same moment, area, what, value)
     events: list[tuple[datetime, int, int, str, Any]] = [
-        (at, 0, area_id, kind, level) for area_id, at, kind, level in changes
+        (at, 0, area_id, kind, level)
+        for area_id, at, kind, level in changes.order_by("changed_at", "id").values_list(
+            "area_id", "changed_at", "kind", "new__level"
+        )
     ]
     events += [
         (at, 1, area_id, "answer", (level, answer))
@@ -584,7 +606,9 @@ def growth_history(
     prefix = f"{DecisionArea._meta.label_lower}:"
     events += [
         (at, 2, int(target.removeprefix(prefix)), "not_now", None)
-        for target, at in dismissals
+        for target, at in dismissals.order_by("created_at", "id").values_list(
+            "target", "created_at"
+        )
         if target.startswith(prefix)
     ]
     events.sort(key=lambda e: (e[0], e[1]))
@@ -593,6 +617,10 @@ def growth_history(
     archived: dict[int, bool] = {}
     # The trailing run of approvals per area and level, counted since the last "not now".
     runs: dict[tuple[int, int], int] = defaultdict(int)
+    if state is not None:
+        level.update((a, lv) for a, lv in state["level"])
+        archived.update((a, ar) for a, ar in state["archived"])
+        runs.update(((a, lv), n) for a, lv, n in state["runs"])
 
     def showing(area_id: int) -> bool:
         current = level.get(area_id)
@@ -603,8 +631,21 @@ def growth_history(
             and runs[(area_id, current)] >= window
         )
 
+    def snapshot() -> GrowthState:
+        return {
+            "level": [[a, lv] for a, lv in level.items()],
+            "archived": [[a, ar] for a, ar in archived.items()],
+            "runs": [[a, lv, n] for (a, lv), n in runs.items() if n],
+        }
+
+    states: list[GrowthState] = []
+    pending = iter(marks)
+    mark = next(pending, None)
     history: list[GrowthEvent] = []
     for at, _order, area_id, what, value in events:
+        while mark is not None and at >= mark:
+            states.append(snapshot())
+            mark = next(pending, None)
         shown = showing(area_id)
         if what in (MatrixChangeKind.CREATED, MatrixChangeKind.UPDATED):
             if shown and value == level[area_id] + 1:
@@ -624,6 +665,9 @@ def growth_history(
                 runs[key] = 0
         if not shown and showing(area_id):
             history.append(GrowthEvent("raised", area_id, at))
+    while mark is not None:
+        states.append(snapshot())
+        mark = next(pending, None)
     if since is not None:
-        return [event for event in history if event.at >= since]
-    return history
+        return [event for event in history if event.at >= since], states
+    return history, states
