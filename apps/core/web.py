@@ -176,7 +176,8 @@ class CappedPaginator(_PaginatorBase):
 
     @cached_property
     def count(self) -> int:
-        return int(cast(QuerySet[Any], self.object_list)[: self.cap + 1].count())
+        # Any `cap` + 1 rows tell "more than": counted without their order (no sort).
+        return int(cast(QuerySet[Any], self.object_list).order_by()[: self.cap + 1].count())
 
     @property
     def capped(self) -> bool:

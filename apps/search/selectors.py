@@ -332,7 +332,7 @@ def search(
         spec = _SPECS[kind]
         qs = spec.rows(user, ids).annotate(at=F(spec.at)).filter(_bounds(user, since, until))
         newest = _matching(spec, qs, q, words)
-        counts[kind] = newest[: CANDIDATES + 1].count()
+        counts[kind] = newest.order_by()[: CANDIDATES + 1].count()  # any of them: no sort
         if not counts[kind]:
             continue
         found = _best_first(qs, newest, q)
