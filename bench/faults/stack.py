@@ -110,6 +110,9 @@ class Stack:
             # The auth throttles are still consulted (the cache, i.e. Redis) but never hit.
             TANDEM_AUTH_THROTTLE="100000/minute",
             TANDEM_AUTH_THROTTLE_PER_PERSON="100000/minute",
+            # The probe invites someone every two seconds (the invitation's e-mail task goes
+            # through the broker): the hourly limit per inviter is still counted, never hit.
+            TANDEM_INVITATIONS_PER_HOUR="100000",
             LOG_LEVEL="WARNING",
             PYTHONUNBUFFERED="1",
         )
