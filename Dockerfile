@@ -1,6 +1,6 @@
 FROM python:3.11-slim-bookworm
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 TANDEM_VAR_DIR=/app/var
-RUN apt-get update && apt-get install -y --no-install-recommends gettext \
+RUN apt-get update && apt-get install -y --no-install-recommends gettext ca-certificates \
     && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 # The runtime lock only (exact versions, hashes checked), then Tandem itself with nothing more.

@@ -5,7 +5,9 @@
   loopback, link-local, shared, reserved or multicast) unless TANDEM_WEBHOOK_ALLOW_NETWORKS
   holds it or TANDEM_WEBHOOK_ALLOW_HOSTS names the host. The connection goes to the address
   that was checked (a second lookup could answer otherwise), with the host name kept for TLS
-  and the `Host` header.
+  and the `Host` header: the TLS handshake sends the name (SNI) and the certificate must be
+  valid for that name, issued by a CA of TANDEM_WEBHOOK_CA_BUNDLE (a PEM file) or, without it,
+  of the system's store.
 - Redirects are never followed: a 3xx is a failed try (a redirect could point anywhere).
 - Connect and read timeouts, an overall deadline, and at most TANDEM_WEBHOOK_MAX_RESPONSE_BYTES
   of the answer are read.
@@ -102,12 +104,37 @@ class _PinnedHTTP(http.client.HTTPConnection):
         self.sock = self._open()
 
 
+def tls_context() -> ssl.SSLContext:
+    """Certificates verified, host names checked, TLS 1.2 at least."""
+    bundle = settings.TANDEM_WEBHOOK_CA_BUNDLE or None
+    context = ssl.create_default_context(cafile=bundle)
+    context.minimum_version = ssl.TLSVersion.TLSv1_2
+    return context
+
+
 class _PinnedHTTPS(_PinnedHTTP):
     default_port = 443
 
     def connect(self) -> None:
-        context = ssl.create_default_context()
-        self.sock = context.wrap_socket(self._open(), server_hostname=self.host)
+        sock = self._open()
+        try:
+            self.sock = tls_context().wrap_socket(sock, server_hostname=self.host)
+        except ssl.SSLCertVerificationError as exc:
+            sock.close()
+            reason = str(exc.verify_message or exc.reason or exc).rstrip(".")
+            if exc.verify_code == _HOSTNAME_MISMATCH:
+                raise TransportError(
+                    f"TLS: the certificate of the endpoint is not valid for {self.host} ({reason})."
+                ) from exc
+            raise TransportError(
+                f"TLS: the certificate of {self.host} is not trusted ({reason})."
+            ) from exc
+        except ssl.SSLError as exc:
+            sock.close()
+            raise TransportError(f"TLS: the handshake with {self.host} failed ({exc}).") from exc
+
+
+_HOSTNAME_MISMATCH = 62  # X509_V_ERR_HOSTNAME_MISMATCH
 
 
 def post(url: str, *, body: bytes, headers: dict[str, str]) -> Answer:
@@ -149,6 +176,8 @@ def post(url: str, *, body: bytes, headers: dict[str, str]) -> Answer:
                 break
             read += len(chunk)
         status = response.status
+    except TransportError:
+        raise
     except (OSError, http.client.HTTPException) as exc:
         raise TransportError(f"{type(exc).__name__}: {exc}"[:300]) from exc
     finally:

@@ -215,6 +215,9 @@ TANDEM_WEBHOOK_ALLOW_NETWORKS = env_list("TANDEM_WEBHOOK_ALLOW_NETWORKS", [])
 TANDEM_WEBHOOK_ALLOW_HOSTS = env_list("TANDEM_WEBHOOK_ALLOW_HOSTS", [])
 TANDEM_WEBHOOK_CONNECT_TIMEOUT = env_int("TANDEM_WEBHOOK_CONNECT_TIMEOUT", 5)
 TANDEM_WEBHOOK_READ_TIMEOUT = env_int("TANDEM_WEBHOOK_READ_TIMEOUT", 10)
+# A PEM file of the CAs whose certificates webhook endpoints may show (a company's own CA, a
+# test CA); empty: the system's store of trusted CAs.
+TANDEM_WEBHOOK_CA_BUNDLE = env_str("TANDEM_WEBHOOK_CA_BUNDLE", "")
 TANDEM_WEBHOOK_MAX_RESPONSE_BYTES = env_int("TANDEM_WEBHOOK_MAX_RESPONSE_BYTES", 65536)
 TANDEM_WEBHOOK_LEASE_SECONDS = env_int("TANDEM_WEBHOOK_LEASE_SECONDS", 360)
 TANDEM_WEBHOOK_DISPATCH_BATCH = env_int("TANDEM_WEBHOOK_DISPATCH_BATCH", 200)
@@ -433,10 +436,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
-    # The events Tandem sends (apps/webhooks/api/schema.py). OpenAPI 3.0 has no `webhooks`
-    # section (3.1 has, but its JSON Schema counts 500.0 as an integer, which the API refuses,
-    # so the fuzzing would call valid what is not): the hook files them under `x-webhooks`,
-    # the extension Redoc shows for 3.0 documents.
+    # OpenAPI 3.1: its `webhooks` section documents the events Tandem sends
+    # (apps/webhooks/api/schema.py), and its schemas are JSON Schema 2020-12 (a nullable field
+    # is `type: [..., "null"]`).
+    "OAS_VERSION": "3.1.0",
     "WEBHOOKS": [
         f"apps.webhooks.api.schema.{name}"
         for name in (
@@ -454,7 +457,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
-        "apps.webhooks.api.schema.webhooks_as_extension",
+        "apps.core.api.schema.nullable_anything",
+        "apps.webhooks.api.schema.webhook_headers",
     ],
     # Choice sets whose field names other apps use too get names of their own.
     "ENUM_NAME_OVERRIDES": {

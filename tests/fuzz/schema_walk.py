@@ -36,13 +36,26 @@ def resolve(schema: dict[str, Any]) -> dict[str, Any]:
     return schema
 
 
+def types(schema: dict[str, Any]) -> set[str]:
+    """The JSON types `schema` names, `null` left out: OpenAPI 3.1 (JSON Schema 2020-12)
+    writes a nullable string as `type: [string, "null"]`."""
+    named = schema.get("type", ())
+    return ({named} if isinstance(named, str) else set(named)) - {"null"}
+
+
+def is_type(schema: dict[str, Any], name: str) -> bool:
+    return types(schema) == {name}
+
+
 def is_kind(schema: dict[str, Any], leaf: Callable[[dict[str, Any]], bool]) -> bool:
-    """Whether `schema`, or each alternative of its `oneOf`/`anyOf` (a nullable field), is
-    of the kind `leaf` tells."""
+    """Whether `schema`, or each alternative of its `oneOf`/`anyOf` but `null` (a nullable
+    field), is of the kind `leaf` tells."""
     schema = resolve(schema)
     if leaf(schema):
         return True
-    alternatives = schema.get("oneOf") or schema.get("anyOf") or ()
+    alternatives = [
+        s for s in schema.get("oneOf") or schema.get("anyOf") or () if s != {"type": "null"}
+    ]
     return bool(alternatives) and all(is_kind(s, leaf) for s in alternatives)
 
 
@@ -54,7 +67,7 @@ def properties(
     list of objects."""
     schema = resolve(schema)
     found: list[tuple[Path, Any]] = []
-    if schema.get("type") == "object":
+    if is_type(schema, "object"):
         for name, prop in schema.get("properties", {}).items():
             if prop.get("readOnly"):
                 continue
@@ -62,7 +75,7 @@ def properties(
                 found.append(((*path, name), prop))
             else:
                 found += properties(prop, wanted, (*path, name))
-    elif schema.get("type") == "array":
+    elif is_type(schema, "array"):
         found += properties(schema.get("items", {}), wanted, (*path, 0))
     return found
 

@@ -25,6 +25,7 @@ from tests.fuzz.schema_walk import (
     body_properties,
     caller_role,
     is_kind,
+    is_type,
     names,
     schema_allows,
     set_at,
@@ -36,7 +37,7 @@ BLANKS = {"empty": "", "spaces": "   "}
 
 
 def _is_string(schema: dict[str, Any]) -> bool:
-    return is_kind(schema, lambda s: s.get("type") == "string")
+    return is_kind(schema, lambda s: is_type(s, "string"))
 
 
 def _cases() -> list[Any]:

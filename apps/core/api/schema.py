@@ -25,6 +25,7 @@ import re
 from typing import Any
 
 from django.core.exceptions import FieldDoesNotExist
+from django.db import models
 from drf_spectacular.extensions import OpenApiSerializerExtension
 from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
 from rest_framework import serializers
@@ -234,6 +235,33 @@ def _model_field_is_blank(field: serializers.Field[Any, Any, Any, Any]) -> bool:
     if model is None or not field.source or "." in field.source:
         return False
     try:
-        return bool(model._meta.get_field(field.source).blank)
+        model_field = model._meta.get_field(field.source)
     except FieldDoesNotExist:
         return False
+    # Only a text field can hold "": a blank number field (say a weekday 0-6) holds None, and
+    # "" among its integer choices would leave the enum without a type (OpenAPI 3.1 could not
+    # make it nullable).
+    return bool(model_field.blank) and isinstance(model_field, models.CharField | models.TextField)
+
+
+_ANYTHING_OR_NULL = [{}, {"type": "null"}]
+
+
+def nullable_anything(result: dict[str, Any], **_: Any) -> dict[str, Any]:
+    """Postprocessing hook: drf-spectacular writes a nullable field of any type (a JSONField,
+    a field without a type of its own) as `oneOf: [{}, {type: null}]` in OpenAPI 3.1, which
+    refuses null (null matches both alternatives, and `oneOf` wants exactly one). `{}` admits
+    null already: the `oneOf` goes."""
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            if node.get("oneOf") == _ANYTHING_OR_NULL:
+                del node["oneOf"]
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(result)
+    return result

@@ -2,42 +2,43 @@
 (SPECTACULAR_SETTINGS["WEBHOOKS"]): one entry per event, its request body the versioned
 envelope. Serializers here describe only; they never read input.
 
-The schema is OpenAPI 3.0, which has no `webhooks` section: `webhooks_as_extension` files the
-entries under `x-webhooks` (what Redoc shows for a 3.0 document); their bodies are ordinary
-components (`DecisionLoggedEvent`, …)."""
+The schema is OpenAPI 3.1: the entries make its `webhooks` section (what Swagger UI and Redoc
+show as webhooks); their bodies are ordinary components (`DecisionLoggedEvent`, …)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from drf_spectacular.utils import OpenApiParameter, OpenApiWebhook, extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiWebhook, extend_schema, inline_serializer
 from rest_framework import serializers
 
 from apps.webhooks.events import EVENTS, TEST
 
-HEADERS = [
-    OpenApiParameter(
-        "webhook-id",
-        str,
-        OpenApiParameter.HEADER,
-        required=True,
-        description="The event's id (msg_…): the same for every try and for a redelivery.",
-    ),
-    OpenApiParameter(
-        "webhook-timestamp",
-        int,
-        OpenApiParameter.HEADER,
-        required=True,
-        description="When this try was signed, in seconds since 1970 (UTC).",
-    ),
-    OpenApiParameter(
-        "webhook-signature",
-        str,
-        OpenApiParameter.HEADER,
-        required=True,
-        description="v1,<base64 of HMAC-SHA256 of '{webhook-id}.{webhook-timestamp}.{body}' "
+# drf-spectacular leaves an OpenApiWebhook's parameters out: `webhook_headers` (a
+# postprocessing hook) puts these into every webhook operation.
+HEADERS: list[dict[str, Any]] = [
+    {
+        "in": "header",
+        "name": "webhook-id",
+        "required": True,
+        "schema": {"type": "string", "pattern": "^msg_[A-Za-z0-9_-]+$"},
+        "description": "The event's id (msg_…): the same for every try and for a redelivery.",
+    },
+    {
+        "in": "header",
+        "name": "webhook-timestamp",
+        "required": True,
+        "schema": {"type": "integer"},
+        "description": "When this try was signed, in seconds since 1970 (UTC).",
+    },
+    {
+        "in": "header",
+        "name": "webhook-signature",
+        "required": True,
+        "schema": {"type": "string"},
+        "description": "v1,<base64 of HMAC-SHA256 of '{webhook-id}.{webhook-timestamp}.{body}' "
         "keyed with the base64-decoded part of the endpoint's secret after whsec_>.",
-    ),
+    },
 ]
 
 
@@ -126,7 +127,6 @@ def _webhook(event_type: str) -> OpenApiWebhook:
             description="Sent to a standard-format endpoint subscribed to this event. A 2xx "
             "answer is a success; anything else, a timeout or no answer is retried "
             "(docs/integrations.md). Slack and Teams endpoints receive a message made from it.",
-            parameters=HEADERS,
             request=envelope,
             responses={200: None},
         ),
@@ -145,8 +145,9 @@ MATRIX_CHANGED = _webhook("matrix.changed")
 WEBHOOK_TEST = _webhook(TEST)
 
 
-def webhooks_as_extension(result: dict[str, Any], **_: Any) -> dict[str, Any]:
-    """Postprocessing hook: `webhooks` → `x-webhooks` in an OpenAPI 3.0 document."""
-    if str(result.get("openapi", "")).startswith("3.0") and "webhooks" in result:
-        result["x-webhooks"] = result.pop("webhooks")
+def webhook_headers(result: dict[str, Any], **_: Any) -> dict[str, Any]:
+    """Postprocessing hook: the Standard Webhooks headers on every webhook operation."""
+    for item in result.get("webhooks", {}).values():
+        for operation in item.values():
+            operation["parameters"] = [dict(header) for header in HEADERS]
     return result

@@ -1,12 +1,14 @@
 """A real HTTP receiver on loopback, in a thread: what a webhook endpoint gets, recorded.
 
 Each request takes the next scripted answer ("ok", "500", "sleep:<seconds>",
-"redirect:<url>", "big"); with the script used up it answers 200.
+"redirect:<url>", "big"); with the script used up it answers 200. With `tls` (a server-side
+SSL context, e.g. from a trustme CA) it speaks HTTPS.
 """
 
 from __future__ import annotations
 
 import contextlib
+import ssl
 import threading
 import time
 from collections.abc import Iterator
@@ -35,7 +37,9 @@ class Receiver:
 
 
 @contextmanager
-def receiving(script: list[str] | None = None) -> Iterator[Receiver]:
+def receiving(
+    script: list[str] | None = None, *, tls: ssl.SSLContext | None = None
+) -> Iterator[Receiver]:
     receiver: Receiver
 
     class Handler(BaseHTTPRequestHandler):
@@ -68,7 +72,10 @@ def receiving(script: list[str] | None = None) -> Iterator[Receiver]:
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     server.daemon_threads = True
-    receiver = Receiver(url=f"http://127.0.0.1:{server.server_address[1]}/hook")
+    if tls is not None:
+        server.socket = tls.wrap_socket(server.socket, server_side=True)
+    scheme = "https" if tls is not None else "http"
+    receiver = Receiver(url=f"{scheme}://127.0.0.1:{server.server_address[1]}/hook")
     receiver.script.extend(script or [])
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

@@ -18,6 +18,7 @@ from apps.tandems.models import Membership, Role
 from apps.webhooks import services
 from apps.webhooks.events import EVENTS
 from apps.webhooks.models import WebhookDelivery
+from tests.apps.webhooks import documented
 from tests.factories import TandemFactory
 from tests.factories.feedback import full_answers
 
@@ -36,7 +37,12 @@ def seats() -> tuple[Membership, Membership]:
 
 
 def sent() -> list[dict[str, Any]]:
-    return [d.payload for d in WebhookDelivery.objects.order_by("id")]
+    """The payloads recorded, each checked against the body the OpenAPI schema documents for
+    its event (the `webhooks` section)."""
+    payloads = [d.payload for d in WebhookDelivery.objects.order_by("id")]
+    for payload in payloads:
+        assert documented.problems(payload) == [], payload
+    return payloads
 
 
 def types() -> list[str]:
