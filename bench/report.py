@@ -412,7 +412,7 @@ def report_own(figures: Any) -> None:
             )
     log(
         f"  own: {len(figures.cpu_ms)} routes measured, {missed} miss a goal; "
-        f"{len(figures.refused)} answered other than 200, {len(figures.skipped)} skipped"
+        f"{len(figures.skipped)} skipped"
     )
 
 
@@ -449,7 +449,6 @@ def _own_section(result: dict[str, Any]) -> tuple[str, list[tuple[str, str, bool
             worst_page = max(worst_page, *ratios)
             pairs.append(f"| `{page}` | `{api_route}` | {ratios[0]:.2f} | {ratios[1]:.2f} |")
     pair_table = "\n".join(pairs)
-    refused = ", ".join(f"`{r}` ({s})" for r, s in f["refused"].items()) or "none"
     skipped = ", ".join(f"`{r}`" for r in f["skipped"]) or "none"
     text = f"""One tandem measured at two sizes of its own history (`bench/own.py`): at 1×
 {one["decisions"]:,} decisions ({one["queue"]} waiting for the leader), {one["cycles"]} feedback
@@ -472,8 +471,9 @@ A page against the API read with the same rows (CPU per request):
 |---|---|---|---|
 {pair_table}
 
-Not 200 (so not measured): {refused}. No rows to fill their ids: {skipped}. Downloads
-(exports, feeds, CSV, vCard) grow with what they hold and are not measured here.
+Every measured route answered 200 (the run stops otherwise). No rows to fill their ids:
+{skipped}. Downloads (exports, feeds, CSV, vCard) grow with what they hold and are not
+measured here.
 """
     goals = [
         (f"one tandem 100× / 1×: queries per request ≤ {OWN_GOAL} (worst)", f"{worst_queries:.2f}",
