@@ -207,8 +207,10 @@ OUTSIDE = (
 # Downloads grow with what they hold by nature (the export, calendars, CSV, vCard): not
 # measured.
 DOWNLOADS = ("export", "calendar", ".ics", ".csv", ".vcf", "csv/")
-# A page and the API read that holds the same rows: the page's CPU against the API's.
-PAGE_AND_API = {
+# A page and the API read that holds the same rows: the page's CPU against the API's. A page
+# that shows what several API reads hold is set against their sum (the preferences page: the
+# profile and hours, the notification channels, the API tokens).
+PAGE_AND_API: dict[str, str | tuple[str, ...]] = {
     "t/<int:tandem_id>/decisions/": "api/v1/tandems/<int:tandem_id>/decisions/",
     "t/<int:tandem_id>/review/": "api/v1/tandems/<int:tandem_id>/review-queue/",
     "t/<int:tandem_id>/check-ins/action-items/": "api/v1/tandems/<int:tandem_id>/action-items/",
@@ -222,8 +224,15 @@ PAGE_AND_API = {
     "me/week/": "api/v1/me/week/",
     "search/": "api/v1/search/",
     "contacts/": "api/v1/contacts/",
-    "me/": "api/v1/me/",
+    "me/": ("api/v1/me/", "api/v1/me/notifications/", "api/v1/me/tokens/"),
 }
+
+
+def api_routes(pair: str | tuple[str, ...]) -> tuple[str, ...]:
+    """The API routes of a `PAGE_AND_API` entry."""
+    return (pair,) if isinstance(pair, str) else pair
+
+
 # Query strings some routes need to answer (search needs a term).
 QUERY = {
     "api/v1/search/": "?q=launch",

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from apps.core.errors import Conflict, DomainError, NotFound
-from apps.core.web import attempt, form_error_from, paginate, query_without
+from apps.core.web import attempt, form_error_from, paginate, query_without, row_urls
 from apps.delegation import presenters, selectors, services
 from apps.delegation.forms import (
     AnswerForm,
@@ -98,6 +98,9 @@ def decisions(request: HttpRequest, membership: Membership) -> HttpResponse:
     filterset = DecisionLogFilter(request.GET or None, queryset=log, areas=tandem_areas)
     found = filterset.qs
     page_obj = paginate(request, found, DECISIONS_PER_PAGE)
+    page_obj.object_list = presenters.log_rows(
+        page_obj.object_list, row_urls("delegation:decision", membership.tandem_id)
+    )
     counts = selectors.decision_counts(decisions=found)
     by_area = [(name or _("No area"), n) for name, n in counts.by_area]
     by_class = [(ClassificationChoice(value).label, n) for value, n in counts.by_classification]
