@@ -681,6 +681,34 @@ series list and the next 10 occurrences.
   vision ~390 kB, one check-in with 100 agenda and action items ~275 kB, a contact with 100
   touches ~212 kB, the contact tags ~205 kB); the check-ins and preferences pages make the
   same number of queries at 1, 10 and 100 rows.
+
+The review queue, the decision log and the preferences (measured 2026-12-06 as above, on
+`bench/own.py`'s 1× tandem: 60 decisions waiting, 2,000 in the log; 20 requests per round,
+the best of three rounds, before and after interleaved twice while other work loaded the
+two cores):
+
+| page | queries | CPU ms | page / API |
+|---|---|---|---|
+| review queue | 11 → 11 | 87–89 → 52–55 | 6.1–6.6× → 3.1–4.0× |
+| decision log | 11 → 11 | 44–45 → 38–39 | 2.8–3.3× → 2.7× |
+| preferences | 7 → 7 | 24–26 → 20–24 | 1.4–1.5× (³) |
+
+(³) against `me` + `me/notifications` + `me/tokens`, the reads that hold what the page
+shows (`bench/own.py` now sets it against their sum; against `me` alone, ~5×).
+
+- **`{% stamp %}`** (`apps/core/templatetags/stamps.py`): a row's small forms (answer,
+  acknowledge, remind me) are rendered once per page with a stand-in id and title and
+  filled in per row; a form shown again with its errors is rendered as before
+  (`tests/apps/core/test_stamps.py` compares both). The rows' links are reversed once
+  (`apps.core.web.row_urls`), the one-line badges included only when shown.
+- **The decision log's labels** (classification, level, status, answer) are looked up once
+  per page instead of `get_FOO_display` per row, its column labels translated once.
+- **The plain `<input>` widgets** are written by the form renderer
+  (`apps/core/form_renderer.py`, `FORM_RENDERER`) instead of three templates each, byte for
+  byte the same (`tests/apps/core/test_form_renderer.py`): every form of every page.
+- Still **not met** (goal 2×): the review queue renders 60 rows and twice the API's bytes
+  through Django's template engine (~0.5 ms a row); the decision log's filter and
+  new-decision forms and its three chart counts are constant parts the API does not have.
 """
 
 
