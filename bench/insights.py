@@ -13,6 +13,10 @@ agenda item each, 2,000 action items (done on time, late, open or dropped), 60 m
 feedback cycles revealed, and 1,000 thank-yous; beside it 50 filler tandems with a year each,
 so the tables hold other tandems' rows too.
 
+Before measuring, the closed months are kept as rows by the task a deployment runs hourly
+(`apps.insights.rollup.roll_up`, timed here too), so the state measured is a running
+deployment's: every month that has ended is read from its row, the current one counted live.
+
 Each call is a full request through the URLconf and DRF (`APIClient`, authenticated as the
 leader, no HTTP server): `GET …/insights/?from=<a year ago>`, `?from=<five years ago>`, and
 `GET …/decisions/` (the first page of 50). Interleaved rounds, median per call, and the
@@ -230,6 +234,12 @@ def main() -> None:
     probe = generate(sizes)
     generated = time.monotonic() - began
     print(f"  generated in {generated:.0f} s", flush=True)
+    from apps.insights import rollup
+
+    began = time.monotonic()
+    kept = rollup.roll_up()
+    rolled = time.monotonic() - began
+    print(f"  {kept} closed months kept as rows in {rolled:.1f} s", flush=True)
     figures = measure(sizes, probe)
     options.out.write_text(
         json.dumps(
@@ -246,6 +256,8 @@ def main() -> None:
                     "per_round": sizes.per_round,
                 },
                 "generated_seconds": generated,
+                "rollup_seconds": rolled,
+                "rollup_rows": kept,
                 **figures,
             }
         )

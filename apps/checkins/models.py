@@ -275,6 +275,9 @@ class ActionItem(TimeStampedModel):
             models.Index(fields=["status", "due_date"]),
             # The tandem's list in its order: a page is read without sorting all the items.
             models.Index(fields=["tandem", "due_date", "id"], name="checkins_action_item_list"),
+            # The newest first (the choice of items a thank-you links to, search's newest
+            # matches): read in order, not sorted out of every item the tandem has.
+            models.Index(fields=["tandem", "-created_at", "-id"], name="checkins_action_item_new"),
         ]
         constraints = [
             models.CheckConstraint(

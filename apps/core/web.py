@@ -11,14 +11,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
-from typing import Any, Generic, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
 
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied as HttpPermissionDenied
-from django.core.paginator import Page, Paginator
+from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.urls import reverse
+from django.utils.functional import cached_property
 
 from apps.core.errors import DomainError, NotFound, PermissionDenied
 
@@ -133,6 +135,87 @@ def attempt(
 # --- paging ------------------------------------------------------------------------------
 
 PAGE_SIZE = 50
+if TYPE_CHECKING:  # generic in django-stubs only
+    _PageBase = Page[Any]
+    _PaginatorBase = Paginator[Any]
+else:
+    _PageBase = Page
+    _PaginatorBase = Paginator
+# A page counts the rows of its list up to this many: past it, it says "more than 1,000"
+# and pages on without a last page, so a list that grows a hundredfold costs the same page.
+COUNT_CAP = 1_000
+
+
+class CappedPage(_PageBase):
+    """A page of a list whose length is known only to be over the cap: whether a next page
+    exists is told by the one row fetched past this page."""
+
+    def __init__(self, object_list: Any, number: int, paginator: Any, *, more: bool) -> None:
+        super().__init__(object_list, number, paginator)
+        self.more = more
+
+    def has_next(self) -> bool:
+        return self.more
+
+    def end_index(self) -> int:
+        return (self.number - 1) * self.paginator.per_page + len(self.object_list)
+
+
+class CappedPaginator(_PaginatorBase):
+    """Django's paginator over a queryset, counting at most `cap` + 1 rows
+    (`SELECT COUNT(*) FROM (… LIMIT cap + 1)`).
+
+    While the list has at most `cap` rows it is Django's paginator, page numbers and all.
+    Past that, `capped` is true, `count` is `cap` + 1 (shown as "more than `cap`"), the pages
+    have no total, and a page reads one row more than it shows to know whether there is a next
+    one. A page number past the end shows the last page (then, and only then, the rows are
+    counted in full)."""
+
+    def __init__(self, object_list: Any, per_page: int, *, cap: int | None = None) -> None:
+        super().__init__(object_list, per_page)
+        self.cap = COUNT_CAP if cap is None else cap
+
+    @cached_property
+    def count(self) -> int:
+        # Any `cap` + 1 rows tell "more than": counted without their order (no sort).
+        return int(cast(QuerySet[Any], self.object_list).order_by()[: self.cap + 1].count())
+
+    @property
+    def capped(self) -> bool:
+        return self.count > self.cap
+
+    def validate_number(self, number: Any) -> int:
+        if not self.capped:
+            return super().validate_number(number)
+        try:
+            whole = int(number)
+        except (TypeError, ValueError):
+            raise PageNotAnInteger(self.error_messages["invalid_page"]) from None
+        if whole < 1:
+            raise EmptyPage(self.error_messages["min_page"])
+        return whole
+
+    def page(self, number: Any) -> Page[Any]:
+        if not self.capped:
+            return super().page(number)
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        rows = list(self.object_list[bottom : bottom + self.per_page + 1])
+        if not rows:
+            raise EmptyPage(self.error_messages["no_results"])
+        return CappedPage(rows[: self.per_page], number, self, more=len(rows) > self.per_page)
+
+    def get_page(self, number: Any) -> Page[Any]:
+        if not self.capped:
+            return super().get_page(number)
+        try:
+            return self.page(number)
+        except PageNotAnInteger:
+            return self.page(1)
+        except EmptyPage:
+            # Past the end of a capped list: its last page, by the full count.
+            full = cast(QuerySet[Any], self.object_list).count()
+            return self.page(max(1, -(-full // self.per_page)))
 
 
 def paginate(
@@ -145,8 +228,12 @@ def paginate(
 ) -> Page[Any]:
     """One page of `items`, numbered by the query parameter `param` (of `query`, default the
     request's); a number out of range or not a number shows the nearest page (Django's
-    `get_page`), never an error page."""
-    return Paginator(items, per_page).get_page((request.GET if query is None else query).get(param))
+    `get_page`), never an error page. A queryset is counted up to `COUNT_CAP`
+    (`CappedPaginator`); a list, which is in memory anyway, in full."""
+    number = (request.GET if query is None else query).get(param)
+    if isinstance(items, QuerySet):
+        return CappedPaginator(items, per_page).get_page(number)
+    return Paginator(items, per_page).get_page(number)
 
 
 # A row's id while a fragment repeated on every row is rendered once (`row_urls`, the

@@ -346,6 +346,12 @@ class Decision(TimeStampedModel):
                 fields=["area", "-decided_at", "-id"], name="delegation_decision_area_new"
             ),
             models.Index(fields=["status", "due_at"]),
+            # The decision log's counts per area, classification and level: read from the
+            # index alone (selectors.decision_counts), not from the table.
+            models.Index(
+                fields=["tandem", "area", "classification", "level_applied"],
+                name="delegation_decision_counts",
+            ),
             # The check-ins' scan reads only the few decisions waiting for an agenda.
             models.Index(
                 fields=["agenda_requested_at"],

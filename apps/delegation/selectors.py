@@ -6,7 +6,7 @@ Another tandem's area or decision is a NotFound, exactly like a missing one.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -14,9 +14,23 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Case, CharField, Count, F, Prefetch, Q, QuerySet, Value, When, Window
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+    Window,
+)
 from django.db.models.expressions import BaseExpression, RawSQL
-from django.db.models.functions import RowNumber
+from django.db.models.functions import Coalesce, RowNumber
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
@@ -77,18 +91,26 @@ def areas_at_a_glance(
     """
     now = now or timezone.now()
     since = since or now - timedelta(days=RECENT_DAYS_DEFAULT)
-    recent = Q(decisions__decided_at__gte=since)
+
+    def recent(**match: Any) -> Coalesce:
+        # A subquery per area over its index (area, decided_at): the range since `since`
+        # only, not a join with every decision the area ever had.
+        counted = (
+            Decision.objects.filter(area_id=OuterRef("pk"), decided_at__gte=since, **match)
+            .order_by()
+            .values("area_id")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
     areas = areas_of(membership=membership)
     if archived is not None:
         areas = areas.filter(archived_at__isnull=not archived)
     return areas.annotate(
-        recent_decisions=Count("decisions", filter=recent),
-        recent_needs_action=Count(
-            "decisions", filter=recent & Q(decisions__status__in=NEEDS_ACTION)
-        ),
-        recent_outside_authority=Count(
-            "decisions", filter=recent & Q(decisions__classification="outside_authority")
-        ),
+        recent_decisions=recent(),
+        recent_needs_action=recent(status__in=NEEDS_ACTION),
+        recent_outside_authority=recent(classification="outside_authority"),
     ).prefetch_related(
         Prefetch(
             "elevations",
@@ -315,25 +337,33 @@ class DecisionCounts:
     by_level: list[tuple[int | None, int]]
 
 
-def decision_counts(*, decisions: QuerySet[Decision]) -> DecisionCounts:
+def decision_counts(*, decisions: QuerySet[Decision], newest: int | None = None) -> DecisionCounts:
     """Counts of `decisions`, which must come from `decisions_of` (so they are the member's
-    tandem's), e.g. after the log's filters. Three queries."""
-    plain = decisions.order_by()
-    by_area: list[tuple[str | None, int]] = [
-        (row["area__name"], row["n"])
-        for row in plain.values("area__name").annotate(n=Count("id")).order_by("-n", "area__name")
-    ]
-    by_classification = [
-        (row["classification"], row["n"])
-        for row in plain.values("classification")
-        .annotate(n=Count("id"))
-        .order_by("-n", "classification")
-    ]
-    by_level = [
-        (row["level_applied"], row["n"])
-        for row in plain.values("level_applied").annotate(n=Count("id")).order_by("level_applied")
-    ]
-    return DecisionCounts(by_area=by_area, by_classification=by_classification, by_level=by_level)
+    tandem's), e.g. after the log's filters; of their `newest` latest only, when given (the log
+    past its count cap: what a page costs must not grow with the history). One query: grouped
+    by area, classification and level together (a few dozen groups at most), summed here three
+    ways; on PostgreSQL the index `delegation_decision_counts` answers a whole log's without
+    reading the table."""
+    if newest is not None:
+        latest = decisions.order_by("-decided_at", "-id").values("pk")[:newest]
+        decisions = Decision.objects.filter(pk__in=latest)
+    by_area: dict[str | None, int] = defaultdict(int)
+    by_classification: dict[str, int] = defaultdict(int)
+    by_level: dict[int | None, int] = defaultdict(int)
+    grouped = (
+        decisions.order_by()
+        .values("area__name", "classification", "level_applied")
+        .annotate(n=Count("*"))
+    )
+    for row in grouped:
+        by_area[row["area__name"]] += row["n"]
+        by_classification[row["classification"]] += row["n"]
+        by_level[row["level_applied"]] += row["n"]
+    return DecisionCounts(
+        by_area=sorted(by_area.items(), key=lambda item: (-item[1], item[0] or "")),
+        by_classification=sorted(by_classification.items(), key=lambda item: (-item[1], item[0])),
+        by_level=sorted(by_level.items(), key=lambda item: (item[0] is None, item[0] or 0)),
+    )
 
 
 @dataclass(frozen=True)
@@ -504,13 +534,32 @@ def growth_history(
     from `since` on are the same as the whole replay's; the ones before are not returned.
     Three queries (four with `since`), whatever the history's length.
     """
+    events, _states = growth_replay(membership=membership, before=before, since=since)
+    return events
+
+
+GrowthState = dict[str, list[Any]]
+"""The replay's state at a moment, as plain values (to be kept as JSON): each area's level
+and whether it is archived, and the run of approvals per area and level."""
+
+
+def growth_replay(
+    *,
+    membership: Membership,
+    before: datetime,
+    since: datetime | None = None,
+    state: GrowthState | None = None,
+    marks: Sequence[datetime] = (),
+) -> tuple[list[GrowthEvent], list[GrowthState]]:
+    """`growth_history`, resumable: with `state` (the state at `since`, as an earlier call
+    gave it at a mark), only the records from `since` on are read and replayed from that
+    state (three small queries). Also gives the state at each of `marks` (ascending, each
+    at most `before`): after every record before the mark."""
     window = growth_window()
-    changes = (
-        MatrixChange.objects.filter(tandem_id=membership.tandem_id, changed_at__lt=before)
-        .exclude(kind=MatrixChangeKind.ELEVATED)
-        .order_by("changed_at", "id")
-        .values_list("area_id", "changed_at", "kind", "new__level")
-    )
+    resume = state is not None and since is not None
+    changes = MatrixChange.objects.filter(
+        tandem_id=membership.tandem_id, changed_at__lt=before
+    ).exclude(kind=MatrixChangeKind.ELEVATED)
     requests = Decision.objects.filter(
         tandem_id=membership.tandem_id,
         area__isnull=False,
@@ -519,9 +568,18 @@ def growth_history(
         above_limit=False,
         under_elevation=False,
     )
+    dismissals = AuditEvent.objects.filter(
+        tandem_id=membership.tandem_id,
+        action=AuditAction.GROWTH_DISMISSED,
+        created_at__lt=before,
+    )
     columns = ("area_id", "answered_at", "level_applied", "answer")
     answers: list[tuple[int, datetime, int, str]] = []
-    if since is not None:
+    if resume:
+        changes = changes.filter(changed_at__gte=since)
+        dismissals = dismissals.filter(created_at__gte=since)
+        requests = requests.filter(answered_at__gte=since)
+    elif since is not None:
         latest_first = [F("answered_at").desc(), F("id").desc()]
         by_key: list[BaseExpression | F] = [F("area_id"), F("level_applied")]
         earlier = (
@@ -533,18 +591,12 @@ def growth_history(
         answers += list(earlier)
         requests = requests.filter(answered_at__gte=since)
     answers += list(requests.order_by("answered_at", "id").values_list(*columns))
-    dismissals = (
-        AuditEvent.objects.filter(
-            tandem_id=membership.tandem_id,
-            action=AuditAction.GROWTH_DISMISSED,
-            created_at__lt=before,
-        )
-        .order_by("created_at", "id")
-        .values_list("target", "created_at")
-    )
     # (when, order at the same moment, area, what, value)
     events: list[tuple[datetime, int, int, str, Any]] = [
-        (at, 0, area_id, kind, level) for area_id, at, kind, level in changes
+        (at, 0, area_id, kind, level)
+        for area_id, at, kind, level in changes.order_by("changed_at", "id").values_list(
+            "area_id", "changed_at", "kind", "new__level"
+        )
     ]
     events += [
         (at, 1, area_id, "answer", (level, answer))
@@ -554,7 +606,9 @@ def growth_history(
     prefix = f"{DecisionArea._meta.label_lower}:"
     events += [
         (at, 2, int(target.removeprefix(prefix)), "not_now", None)
-        for target, at in dismissals
+        for target, at in dismissals.order_by("created_at", "id").values_list(
+            "target", "created_at"
+        )
         if target.startswith(prefix)
     ]
     events.sort(key=lambda e: (e[0], e[1]))
@@ -563,6 +617,10 @@ def growth_history(
     archived: dict[int, bool] = {}
     # The trailing run of approvals per area and level, counted since the last "not now".
     runs: dict[tuple[int, int], int] = defaultdict(int)
+    if state is not None:
+        level.update((a, lv) for a, lv in state["level"])
+        archived.update((a, ar) for a, ar in state["archived"])
+        runs.update(((a, lv), n) for a, lv, n in state["runs"])
 
     def showing(area_id: int) -> bool:
         current = level.get(area_id)
@@ -573,8 +631,21 @@ def growth_history(
             and runs[(area_id, current)] >= window
         )
 
+    def snapshot() -> GrowthState:
+        return {
+            "level": [[a, lv] for a, lv in level.items()],
+            "archived": [[a, ar] for a, ar in archived.items()],
+            "runs": [[a, lv, n] for (a, lv), n in runs.items() if n],
+        }
+
+    states: list[GrowthState] = []
+    pending = iter(marks)
+    mark = next(pending, None)
     history: list[GrowthEvent] = []
     for at, _order, area_id, what, value in events:
+        while mark is not None and at >= mark:
+            states.append(snapshot())
+            mark = next(pending, None)
         shown = showing(area_id)
         if what in (MatrixChangeKind.CREATED, MatrixChangeKind.UPDATED):
             if shown and value == level[area_id] + 1:
@@ -594,6 +665,9 @@ def growth_history(
                 runs[key] = 0
         if not shown and showing(area_id):
             history.append(GrowthEvent("raised", area_id, at))
+    while mark is not None:
+        states.append(snapshot())
+        mark = next(pending, None)
     if since is not None:
-        return [event for event in history if event.at >= since]
-    return history
+        return [event for event in history if event.at >= since], states
+    return history, states

@@ -1,6 +1,7 @@
-"""What Insights stores: only the record that a monthly look back was sent to a person, and
-which month's agenda suggestion was put on a check-in's agenda. Every figure is counted from
-the other apps' rows when it is asked for."""
+"""What Insights stores: the record that a monthly look back was sent to a person, which
+month's agenda suggestion was put on a check-in's agenda, and each closed month's counts
+(`MonthFigures`, counted from the other apps' rows by a task; the current month is counted
+when it is asked for)."""
 
 from __future__ import annotations
 
@@ -57,6 +58,40 @@ class SuggestionAdded(models.Model):
         ordering = ["-month", "tandem_id"]
         constraints = [
             models.UniqueConstraint(fields=["tandem", "month"], name="insights_suggestion_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.tandem_id} {self.month:%Y-%m}"
+
+
+class MonthFigures(models.Model):
+    """A closed month's counts of one tandem, kept so the Insights of a long range read one
+    row per month instead of counting the whole history (`apps.insights.rollup`).
+
+    Invariants:
+    - At most one per tandem and month; `month` is the first day of a calendar month in the
+      tandem's timezone `timezone`, and the month had ended when the row was counted.
+    - `data` holds, per source key of the sections (`Context.rows`), the rows that source
+      counted for the month (a month's sums and counts by person, the hours each request
+      waited — a median is not a sum of months — and the area levels and growth events at
+      the month's end), exactly what counting the month live gives.
+    - A row is used only while `version` is `selectors.rows_version` (the shape of `data`,
+      the growth window, who is who) and `timezone` is the tandem's: otherwise the month
+      is counted live until the task counts it again. The task counts every closed month
+      again each hour (`apps.insights.rollup` says when a kept row lags a late edit).
+    """
+
+    tandem = models.ForeignKey(Tandem, on_delete=models.CASCADE, related_name="+")
+    month = models.DateField()
+    timezone = models.CharField(max_length=64)
+    version = models.CharField(max_length=32)
+    data = models.JSONField()
+    counted_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["tandem_id", "month"]
+        constraints = [
+            models.UniqueConstraint(fields=["tandem", "month"], name="insights_monthfigures_once"),
         ]
 
     def __str__(self) -> str:

@@ -3,14 +3,19 @@ queries whatever the history's length."""
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from datetime import date
+from typing import Any, Final
 
+from django.utils import timezone
 from django.utils.translation import gettext_noop
 
 from apps.core.errors import DomainError
+from apps.delegation import selectors as delegation
 from apps.insights import periods
 from apps.insights.figures import Insights, Section
+from apps.insights.models import MonthFigures
 from apps.insights.sections import autonomy, balance, feedback, promises, safety, speed
 from apps.insights.sections.common import Context, roles_of
 from apps.tandems.models import Membership
@@ -26,13 +31,54 @@ SECTIONS: tuple[Callable[[Context], Section], ...] = (
 )
 
 
+# The shape of `MonthFigures.data`: raise it when a section counts something new or
+# differently, so the rows kept before are counted live until the task keeps them again.
+FORMAT: Final = 1
+
+
+def rows_version(roles: dict[int, str]) -> str:
+    """What a kept month's rows depend on besides the records of its moments: their shape,
+    the growth suggestions' window (a setting; the replay uses today's) and who is who (a
+    person who leaves, swaps seats or is deleted changes whose figures are whose, and who
+    was seated when a feedback cycle closed)."""
+    people = ",".join(f"{user_id}{who[0]}" for user_id, who in sorted(roles.items()))
+    digest = hashlib.sha256(people.encode()).hexdigest()[:12]
+    return f"{FORMAT}/w{delegation.growth_window()}/{digest}"
+
+
+def stored_months(
+    *, membership: Membership, months: list[periods.Month], roles: dict[int, str]
+) -> dict[date, dict[str, Any]]:
+    """The kept rows of the range's closed months that still apply (same timezone and
+    version), by month. One query."""
+    now = timezone.now()
+    closed = [m.first for m in months if m.end <= now]
+    if not closed:
+        return {}
+    return dict(
+        MonthFigures.objects.filter(
+            tandem_id=membership.tandem_id,
+            month__gte=closed[0],
+            month__lte=closed[-1],
+            timezone=membership.tandem.timezone,
+            version=rows_version(roles),
+        ).values_list("month", "data")
+    )
+
+
 def context_for(*, membership: Membership, first: date, last: date) -> Context:
     if last < first:
         raise DomainError(gettext_noop("The end comes before the start."), field="to")
     months = periods.months_between(first, last, membership.tandem.timezone)
     if len(months) > periods.MAX_MONTHS:
         raise DomainError(gettext_noop("Ask for ten years at most."), field="from")
-    return Context(membership=membership, months=months, roles=roles_of(membership.tandem))
+    roles = roles_of(membership.tandem)
+    return Context(
+        membership=membership,
+        months=months,
+        roles=roles,
+        stored=stored_months(membership=membership, months=months, roles=roles),
+    )
 
 
 def insights_for(*, membership: Membership, first: date, last: date) -> Insights:

@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from apps.insights import services
+from apps.insights import rollup, services
 
 
 @shared_task(name="insights.send_monthly_look_backs", ignore_result=True)
@@ -10,3 +10,10 @@ def send_monthly_look_backs() -> int:
     """Periodic (hourly): the monthly look back of each tandem whose first working day of the
     month has come, once per person and month."""
     return services.lookbacks_send()
+
+
+@shared_task(name="insights.roll_up_months", ignore_result=True)
+def roll_up_months() -> int:
+    """Periodic (nightly): every tandem's closed months counted again and kept as rows, so
+    the Insights of a long range read one row per month (safe to run twice)."""
+    return rollup.roll_up()

@@ -9,7 +9,9 @@ and goals.
   together ("contracts" finds "contract", "Verträge" finds "Vertrag"), ranked; on SQLite,
   every word of the query as a substring of one of the fields, newest first.
 - **Cost**: per kind two queries (the page's first rows and the count), whatever the number
-  of rows; the page is merged from the kinds' first rows.
+  of rows; the page is merged from the kinds' first rows. Each kind counts and ranks its
+  newest CANDIDATES matches only (as many as can be paged through), so a word every row
+  holds costs the same whatever the history's length; older matches are reached by dates.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from zoneinfo import ZoneInfo
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
 from django.db import connection
 from django.db.models import F, Q, QuerySet, Value
-from django.db.models.expressions import RawSQL
+from django.db.models.expressions import Expression
 from django.urls import reverse
 
 from apps.accounts.models import User
@@ -37,6 +39,10 @@ from apps.tandems.models import Goal, Membership
 KINDS: Final = ("decision", "agenda_item", "notes", "action_item", "feedback", "goal")
 PER_PAGE: Final = 20
 MAX_PAGE: Final = 50
+# Each kind's newest matches that are counted and ranked: as many as can be paged through.
+# Past them a kind's count says "more than" (CANDIDATES + 1), and an older match is reached
+# by narrowing the dates, so a word that every row holds costs the same at any history length.
+CANDIDATES: Final = PER_PAGE * MAX_PAGE
 SNIPPET: Final = 160
 
 
@@ -55,9 +61,22 @@ class Hit:
 
 @dataclass
 class Results:
+    """A page of hits; `counts` per kind up to CANDIDATES + 1, `total` their sum, and `more`
+    whether some kind has more matches than CANDIDATES (the counts are then lower bounds)."""
+
     hits: list[Hit]
     total: int
     counts: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def more(self) -> bool:
+        return any(n > CANDIDATES for n in self.counts.values())
+
+    @property
+    def at_least(self) -> int:
+        """The hits known to exist (each kind's count up to CANDIDATES): "more than" this when
+        `more`."""
+        return sum(min(n, CANDIDATES) for n in self.counts.values())
 
 
 @dataclass(frozen=True)
@@ -229,30 +248,63 @@ def _bounds(user: User, since: date | None, until: date | None) -> Q:
     return bounds
 
 
+class _StoredVector(Expression):
+    """The `search_vector` column of the queryset's own table (migration search 0001), by
+    the alias the table has in the SQL: the outer query's table, or `U0` once the queryset is
+    a subquery (a table-qualified RawSQL would name the outer row there)."""
+
+    output_field = SearchVectorField()
+    alias: str | None = None
+
+    def resolve_expression(self, query: Any = None, *args: Any, **kwargs: Any) -> _StoredVector:
+        resolved = self.copy()
+        resolved.alias = query.get_initial_alias()
+        return resolved
+
+    def relabeled_clone(self, change_map: Any) -> _StoredVector:
+        clone = self.copy()
+        clone.alias = change_map.get(self.alias or "", self.alias)
+        return clone
+
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, Any]:
+        table = compiler.quote_name_unless_alias(self.alias)
+        return f"{table}.{connection.ops.quote_name('search_vector')}", []  # as Col: a list
+
+
+def _query(q: str) -> SearchQuery:
+    """`q` as a query of either stemming, English or German."""
+    return SearchQuery(q, config="english", search_type="websearch") | SearchQuery(
+        q, config="german", search_type="websearch"
+    )
+
+
 def _matching(spec: _Kind, qs: QuerySet[Any], q: str, words: list[str]) -> QuerySet[Any]:
+    """The rows of `qs` that match, newest first: on PostgreSQL found through the stored
+    vector's index, on SQLite every word a substring of one of the fields."""
     if connection.vendor == "postgresql":
-        # The row's stored vector (migration search 0001: English and German stemming of
-        # `spec.fields`, a GIN index on it), found by the index and ranked without
-        # recomputing it.
-        table = qs.model._meta.db_table
-        column = f'"{table}"."search_vector"'  # the model's own table, no input in it
-        vector = RawSQL(column, [], output_field=SearchVectorField())  # noqa: S611
-        query = SearchQuery(q, config="english", search_type="websearch") | SearchQuery(
-            q, config="german", search_type="websearch"
-        )
-        ranked: QuerySet[Any] = (
-            qs.annotate(search=vector, rank=SearchRank(F("search"), query))
-            .filter(search=query)
-            .order_by("-rank", "-at", "-id")
-        )
-        return ranked
+        matched: QuerySet[Any] = qs.annotate(search=_StoredVector()).filter(search=_query(q))
+        return matched.order_by("-at", "-id")
     for word in words:
         any_field = Q()
         for name in spec.fields:
             any_field |= Q(**{f"{name}__icontains": word})
         qs = qs.filter(any_field)
-    newest: QuerySet[Any] = qs.annotate(rank=Value(0.0)).order_by("-at", "-id")
-    return newest
+    return qs.order_by("-at", "-id")
+
+
+def _best_first(qs: QuerySet[Any], newest: QuerySet[Any], q: str) -> QuerySet[Any]:
+    """Of the newest `CANDIDATES` rows of `newest`, best first: on PostgreSQL ranked by
+    `ts_rank` over the stored vector (not recomputed), then newest first; on SQLite newest
+    first."""
+    if connection.vendor != "postgresql":
+        unranked: QuerySet[Any] = newest.annotate(rank=Value(0.0))
+        return unranked
+    ranked: QuerySet[Any] = (
+        qs.filter(pk__in=newest.values("pk")[:CANDIDATES])
+        .annotate(rank=SearchRank(_StoredVector(), _query(q)))
+        .order_by("-rank", "-at", "-id")
+    )
+    return ranked
 
 
 def search(
@@ -273,16 +325,17 @@ def search(
     if not ids:
         return Results([], 0, {})
     wanted = [k for k in KINDS if not kinds or k in kinds]
-    reach = PER_PAGE * min(max(page, 1), MAX_PAGE)
+    reach = min(PER_PAGE * min(max(page, 1), MAX_PAGE), CANDIDATES)
     hits: list[Hit] = []
     counts: dict[str, int] = {}
     for kind in wanted:
         spec = _SPECS[kind]
         qs = spec.rows(user, ids).annotate(at=F(spec.at)).filter(_bounds(user, since, until))
-        found = _matching(spec, qs, q, words)
-        counts[kind] = found.count()
+        newest = _matching(spec, qs, q, words)
+        counts[kind] = newest.order_by()[: CANDIDATES + 1].count()  # any of them: no sort
         if not counts[kind]:
             continue
+        found = _best_first(qs, newest, q)
         for row in found.values(*spec.values, "at", "rank")[:reach]:
             title, url = spec.hit(row)
             text = " ".join(str(row.get(name) or "") for name in spec.fields)

@@ -37,6 +37,8 @@ def search(request: HttpRequest) -> HttpResponse:
         "found": found,
         "page": page,
         "query": query.urlencode(),
-        "has_next": found is not None and page * selectors.PER_PAGE < found.total,
+        "has_next": found is not None
+        and page < selectors.MAX_PAGE
+        and page * selectors.PER_PAGE < found.total,
     }
     return render(request, "search/search.html", context, status=400 if form.errors else 200)

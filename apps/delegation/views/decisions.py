@@ -12,7 +12,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from apps.core.errors import Conflict, DomainError, NotFound
-from apps.core.web import attempt, form_error_from, paginate, query_without, row_urls
+from apps.core.web import (
+    CappedPaginator,
+    attempt,
+    form_error_from,
+    paginate,
+    query_without,
+    row_urls,
+)
 from apps.delegation import presenters, selectors, services
 from apps.delegation.forms import (
     AnswerForm,
@@ -101,7 +108,10 @@ def decisions(request: HttpRequest, membership: Membership) -> HttpResponse:
     page_obj.object_list = presenters.log_rows(
         page_obj.object_list, row_urls("delegation:decision", membership.tandem_id)
     )
-    counts = selectors.decision_counts(decisions=found)
+    paginator = page_obj.paginator
+    capped = isinstance(paginator, CappedPaginator) and paginator.capped
+    newest = paginator.cap if isinstance(paginator, CappedPaginator) and capped else None
+    counts = selectors.decision_counts(decisions=found, newest=newest)
     by_area = [(name or _("No area"), n) for name, n in counts.by_area]
     by_class = [(ClassificationChoice(value).label, n) for value, n in counts.by_classification]
     by_level = [

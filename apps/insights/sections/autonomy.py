@@ -43,49 +43,58 @@ def _total(values: list[float | None]) -> float:
     return sum(v or 0 for v in values)
 
 
-def _history(ctx: Context) -> list[_Change]:
-    """Every change of the matrix up to the end of the range that sets a level or takes an
-    area out or back in, oldest first. One query."""
-    return list(
+def _replay(state: dict[int, list[Any]], kind: str, area_id: int, new: Any) -> None:
+    """One change of the matrix on `state` (area → [level or None, archived])."""
+    entry = state.setdefault(area_id, [None, False])
+    if kind in _TERMS and new is not None:
+        entry[0] = int(new)
+    entry[1] = kind == MatrixChangeKind.ARCHIVED or (kind not in _PRESENCE and entry[1])
+
+
+def _area_levels(ctx: Context) -> Figure:
+    """Each area's level at each month's end: replayed from the matrix history, the months
+    with a row read from the state they kept (area, level, archived) and the replay of the
+    others started from the last kept state (or from the beginning). One query."""
+    width = len(ctx.months)
+    values: dict[int, list[float | None]] = {}
+
+    def put(index: int, state: dict[int, list[Any]]) -> None:
+        for area_id, (level, archived) in state.items():
+            row = values.setdefault(area_id, [None] * width)
+            row[index] = level if level is not None and not archived else None
+
+    # Every change up to the range's end (the matrix changes seldom): the names, and the
+    # replay of the months counted live.
+    history = list(
         delegation.matrix_changes_of(membership=ctx.membership)
         .filter(kind__in=_TERMS + _PRESENCE, changed_at__lt=ctx.end)
         .order_by("changed_at", "id")
         .values_list(
-            "area_id",
-            "area__name",
-            "area__archived_at",
-            "kind",
-            "changed_at",
-            "new__level",
+            "area_id", "area__name", "area__archived_at", "kind", "changed_at", "new__level"
         )
     )
-
-
-def _area_levels(ctx: Context, history: list[_Change]) -> Figure:
-    # Replay the history: at each month's end, the level of the latest created/updated change
-    # before it, unless the area was archived then.
-    names: dict[int, str] = {}
-    archived_now: dict[int, bool] = {}
-    level: dict[int, int] = {}
-    archived: dict[int, bool] = {}
-    values: dict[int, list[float | None]] = {}
-    changes = iter(history)
-    pending = next(changes, None)
-    for index, month in enumerate(ctx.months):
-        while pending is not None and pending[4] < month.end:
-            area_id, name, archived_at, kind, _at, new = pending
-            names[area_id] = name
-            archived_now[area_id] = archived_at is not None
-            if kind in _TERMS and new is not None:
-                level[area_id] = int(new)
-            archived[area_id] = kind == MatrixChangeKind.ARCHIVED or (
-                kind not in _PRESENCE and archived.get(area_id, False)
-            )
-            values.setdefault(area_id, [None] * len(ctx.months))
-            pending = next(changes, None)
-        for area_id, row in values.items():
-            if area_id in level and not archived[area_id]:
-                row[index] = level[area_id]
+    names = {area_id: name for area_id, name, *_rest in history}
+    archived_now = {area_id: archived_at is not None for area_id, _n, archived_at, *_r in history}
+    live = ctx.live_from
+    for index, month in enumerate(ctx.months[:live]):
+        put(index, {a: [lv, ar] for a, lv, ar in ctx.stored[month.first]["area_state"]})
+    if live < width:
+        kept = ctx.kept("area_state")
+        state = {a: [lv, ar] for a, lv, ar in kept} if kept is not None else {}
+        since = ctx.months[live].start if kept is not None else None
+        changes = iter([c for c in history if since is None or c[4] >= since])
+        pending = next(changes, None)
+        for index in range(live, width):
+            end = ctx.months[index].end
+            while pending is not None and pending[4] < end:
+                _replay(state, pending[3], pending[0], pending[5])
+                pending = next(changes, None)
+            put(index, state)
+            if ctx.recording is not None:
+                ctx.recording.setdefault(ctx.months[index].first, {})["area_state"] = [
+                    [a, lv, ar] for a, (lv, ar) in state.items()
+                ]
+    values = {area_id: row for area_id, row in values.items() if area_id in names}
     series = []
     for area_id in sorted(values, key=lambda a: (names[a].lower(), a)):
         row = values[area_id]
@@ -112,19 +121,23 @@ def _area_levels(ctx: Context, history: list[_Change]) -> Figure:
 def _decisions(ctx: Context) -> tuple[Figure, Figure, list[float | None]]:
     """The share and counts of the assistant's decisions, and the column of those taken
     under an elevation. One query."""
-    rows = (
-        delegation.decisions_of(membership=ctx.membership)
-        .filter(author_role=Role.ASSISTANT, decided_at__gte=ctx.start, decided_at__lt=ctx.end)
-        .annotate(month=ctx.month_of("decided_at"))
-        .values_list("month")
-        .annotate(
-            within=Count("id", filter=Q(classification__in=WITHIN)),
-            needing=Count("id", filter=Q(classification__in=NEEDING)),
-            no_area=Count("id", filter=Q(classification=ClassificationChoice.NO_AREA)),
-            elevated=Count("id", filter=Q(under_elevation=True)),
+
+    def count(ctx: Context) -> list[tuple[date, int, int, int, int]]:
+        return list(
+            delegation.decisions_of(membership=ctx.membership)
+            .filter(author_role=Role.ASSISTANT, decided_at__gte=ctx.start, decided_at__lt=ctx.end)
+            .annotate(month=ctx.month_of("decided_at"))
+            .values_list("month")
+            .annotate(
+                within=Count("id", filter=Q(classification__in=WITHIN)),
+                needing=Count("id", filter=Q(classification__in=NEEDING)),
+                no_area=Count("id", filter=Q(classification=ClassificationChoice.NO_AREA)),
+                elevated=Count("id", filter=Q(under_elevation=True)),
+            )
+            .order_by()
         )
-        .order_by()
-    )
+
+    rows = ctx.rows("assistant_decisions", count)
     by_month = {r[0]: r[1:] for r in rows}
     firsts = ctx.firsts
 
@@ -174,14 +187,17 @@ def _with_totals(figure: Figure) -> Figure:
 
 
 def _elevations(ctx: Context, under_elevation: list[float | None]) -> Figure:
-    started = (
-        delegation.elevations_of(membership=ctx.membership)
-        .filter(starts_at__gte=ctx.start, starts_at__lt=ctx.end)
-        .annotate(month=ctx.month_of("starts_at"))
-        .values_list("month")
-        .annotate(n=Count("id"))
-        .order_by()
-    )
+    def count(ctx: Context) -> list[tuple[date, int]]:
+        return list(
+            delegation.elevations_of(membership=ctx.membership)
+            .filter(starts_at__gte=ctx.start, starts_at__lt=ctx.end)
+            .annotate(month=ctx.month_of("starts_at"))
+            .values_list("month")
+            .annotate(n=Count("id"))
+            .order_by()
+        )
+
+    started = [(month, n) for month, n in ctx.rows("elevations", count)]
     return Figure(
         "elevations_used",
         _("Elevations used"),
@@ -197,16 +213,46 @@ def _elevations(ctx: Context, under_elevation: list[float | None]) -> Figure:
     )
 
 
-def _growth(ctx: Context) -> Figure:
-    events = [
-        (event.kind, _month_of(ctx, event.at))
-        for event in delegation.growth_history(
-            membership=ctx.membership, before=ctx.end, since=ctx.start
+def _growth_events(ctx: Context) -> list[tuple[date, str, int]]:
+    """(month, kind, how many) of the growth suggestions' events in the range: the months
+    with a row read from it; the replay of the others resumed from the state the last kept
+    month ended in (three small queries), or replayed from the beginning. Counting months
+    to keep, the state at each month's end is kept too."""
+    found: dict[tuple[date, str], int] = {}
+    for month in ctx.months[: ctx.live_from]:
+        for kind, n in ctx.stored[month.first]["growth"]:
+            found[(month.first, kind)] = n
+    live = ctx.months[ctx.live_from :]
+    if live:
+        kept = ctx.kept("growth_state")
+        recording = ctx.recording
+        events, states = delegation.growth_replay(
+            membership=ctx.membership,
+            before=ctx.end,
+            # Counting months to keep, the whole replay (its states are then exact).
+            since=live[0].start if kept is not None or recording is None else None,
+            state=kept,
+            marks=[month.end for month in live] if recording is not None else [],
         )
-    ]
+        for event in events:
+            if event.at >= live[0].start:
+                key = (_month_of(ctx, event.at), event.kind)
+                found[key] = found.get(key, 0) + 1
+        if recording is not None:
+            for month, state in zip(live, states, strict=True):
+                kept_month = recording.setdefault(month.first, {})
+                kept_month["growth_state"] = state
+                kept_month["growth"] = [
+                    [kind, n] for (first, kind), n in found.items() if first == month.first
+                ]
+    return [(month, kind, n) for (month, kind), n in found.items()]
+
+
+def _growth(ctx: Context) -> Figure:
+    events = _growth_events(ctx)
 
     def counted(kind: str) -> list[float | None]:
-        return per_month(ctx.firsts, [(month, 1) for k, month in events if k == kind])
+        return per_month(ctx.firsts, [(month, n) for month, k, n in events if k == kind])
 
     return Figure(
         "growth_suggestions",
@@ -232,8 +278,7 @@ def _month_of(ctx: Context, instant: datetime) -> date:
 
 
 def section(ctx: Context) -> Section:
-    history = _history(ctx)
     share, counts, under_elevation = _decisions(ctx)
     counted = [_with_totals(f) for f in (counts, _elevations(ctx, under_elevation))]
-    figures = [_area_levels(ctx, history), share, *counted, _with_totals(_growth(ctx))]
+    figures = [_area_levels(ctx), share, *counted, _with_totals(_growth(ctx))]
     return Section("autonomy", _("Growing autonomy"), linked(ctx, figures, PAGES))

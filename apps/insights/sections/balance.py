@@ -4,7 +4,7 @@ while."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django.db.models import Count
 from django.utils import timezone
@@ -34,14 +34,17 @@ def _people(ctx: Context) -> dict[str, str]:
 
 
 def _appreciation(ctx: Context) -> Figure:
-    rows = (
-        feedback.appreciations_of(membership=ctx.membership)
-        .filter(created_at__gte=ctx.start, created_at__lt=ctx.end)
-        .annotate(month=ctx.month_of("created_at"))
-        .values_list("month", "author_id")
-        .annotate(n=Count("id"))
-        .order_by()
-    )
+    def count(ctx: Context) -> list[tuple[date, int, int]]:
+        return list(
+            feedback.appreciations_of(membership=ctx.membership)
+            .filter(created_at__gte=ctx.start, created_at__lt=ctx.end)
+            .annotate(month=ctx.month_of("created_at"))
+            .values_list("month", "author_id")
+            .annotate(n=Count("id"))
+            .order_by()
+        )
+
+    rows = ctx.rows("appreciation", count)
     return Figure(
         "appreciation_sent",
         _("Appreciation sent"),
@@ -52,14 +55,17 @@ def _appreciation(ctx: Context) -> Figure:
 
 
 def _agenda(ctx: Context) -> list[Figure]:
-    rows = list(
-        checkins.agenda_raised_of(membership=ctx.membership)
-        .filter(created_at__gte=ctx.start, created_at__lt=ctx.end)
-        .annotate(month=ctx.month_of("created_at"))
-        .values_list("month", "author_id")
-        .annotate(n=Count("id"))
-        .order_by()
-    )
+    def count(ctx: Context) -> list[tuple[date, int, int]]:
+        return list(
+            checkins.agenda_raised_of(membership=ctx.membership)
+            .filter(created_at__gte=ctx.start, created_at__lt=ctx.end)
+            .annotate(month=ctx.month_of("created_at"))
+            .values_list("month", "author_id")
+            .annotate(n=Count("id"))
+            .order_by()
+        )
+
+    rows = ctx.rows("agenda", count)
     counts = ctx.by_who("agenda", [(m, u, n) for m, u, n in rows], _people(ctx))
     monthly = [
         sum(v or 0 for v in column) for column in zip(*(s.values for s in counts), strict=True)
@@ -93,14 +99,17 @@ def _agenda(ctx: Context) -> list[Figure]:
 
 
 def _replies(ctx: Context) -> Figure:
-    rows = (
-        feedback.replies_of(membership=ctx.membership)
-        .filter(replied_at__gte=ctx.start, replied_at__lt=ctx.end)
-        .annotate(month=ctx.month_of("replied_at"))
-        .values_list("month", "entry__recipient_id")
-        .annotate(n=Count("id"))
-        .order_by()
-    )
+    def count(ctx: Context) -> list[tuple[date, int, int]]:
+        return list(
+            feedback.replies_of(membership=ctx.membership)
+            .filter(replied_at__gte=ctx.start, replied_at__lt=ctx.end)
+            .annotate(month=ctx.month_of("replied_at"))
+            .values_list("month", "entry__recipient_id")
+            .annotate(n=Count("id"))
+            .order_by()
+        )
+
+    rows = ctx.rows("replies", count)
     return Figure(
         "replies",
         _("Replies to feedback"),

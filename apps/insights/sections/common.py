@@ -3,9 +3,11 @@ a timestamp counted in the tandem's timezone (in SQL, so a month is one GROUP BY
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import cached_property
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.db.models import DateField, F
@@ -24,6 +26,14 @@ class Context:
     months: list[Month]
     roles: dict[int, str] = field(default_factory=dict)
     """user id → "leader" / "assistant" for the members now, "former" for those who left."""
+    formers: list[Former] | None = None
+    """The stays of those who left (user id, role, joined, left); read when None."""
+    stored: dict[date, dict[str, Any]] = field(default_factory=dict)
+    """A closed month's counts kept as a row (`MonthFigures.data`), by the month's first day:
+    those months are read from here, the rest counted live (see `rows`)."""
+    recording: dict[date, dict[str, Any]] | None = None
+    """When set, the context counts its (closed) months to keep them as rows: each `rows`
+    call counts live and writes what it counted here, by month and under its key."""
 
     @property
     def tandem(self) -> Tandem:
@@ -54,6 +64,47 @@ class Context:
         """The day after the last month (exclusive bound for date fields)."""
         return self.months[-1].end.astimezone(self.tz).date()
 
+    @cached_property
+    def live_from(self) -> int:
+        """The index of the first month counted live: the months before it all have rows."""
+        for index, month in enumerate(self.months):
+            if month.first not in self.stored:
+                return index
+        return len(self.months)
+
+    def live(self) -> Context:
+        """The same request for the months counted live only."""
+        return Context(self.membership, self.months[self.live_from :], self.roles, self.formers)
+
+    def kept(self, key: str) -> Any:
+        """What the last month with a row before the live ones kept under `key` (a state
+        carried from month to month), None when no month of the range has a row."""
+        if self.live_from == 0:
+            return None
+        return self.stored[self.months[self.live_from - 1].first][key]
+
+    def rows(
+        self, key: str, count: Callable[[Context], Iterable[tuple[Any, ...]]]
+    ) -> list[tuple[Any, ...]]:
+        """The rows `count` gives for the range, each (month's first day, *values): those of
+        the months with a row read from it, the others counted live by `count` on a context
+        of those months only. `count` gives plain values (numbers, strings, None)."""
+        if self.recording is not None:
+            found = list(count(self))
+            for month in self.months:
+                self.recording.setdefault(month.first, {})[key] = []
+            for row in found:
+                self.recording[row[0]][key].append(list(row[1:]))
+            return found
+        found = [
+            (month.first, *row)
+            for month in self.months[: self.live_from]
+            for row in self.stored[month.first][key]
+        ]
+        if self.live_from < len(self.months):
+            found += count(self.live())
+        return found
+
     def month_of(self, field_name: str) -> TruncMonth:
         """The local month of a timestamp or date column, as a date."""
         return TruncMonth(F(field_name), tzinfo=self.tz, output_field=DateField())
@@ -76,12 +127,26 @@ class Context:
         return series
 
 
-def roles_of(tandem: Tandem) -> dict[int, str]:
-    """Who sits where now; anyone else who wrote something here is "former"."""
+Former = tuple[int, str, datetime, datetime]  # user id, role, joined, left
+
+
+def people_of(tandem: Tandem) -> tuple[dict[int, str], list[Former]]:
+    """Who sits where now (anyone else who wrote something here is "former"), and the stays
+    of those who left. Two queries."""
     roles = {
         user_id: ("leader" if role == Role.LEADER else "assistant")
         for user_id, role in Membership.objects.filter(tandem=tandem).values_list("user_id", "role")
     }
-    for user_id in FormerMember.objects.filter(tandem=tandem).values_list("user_id", flat=True):
+    formers = list(
+        FormerMember.objects.filter(tandem=tandem).values_list(
+            "user_id", "role", "joined_at", "left_at"
+        )
+    )
+    for user_id, *_stay in formers:
         roles.setdefault(user_id, "former")
-    return roles
+    return roles, formers
+
+
+def roles_of(tandem: Tandem) -> dict[int, str]:
+    """Who sits where now; anyone else who wrote something here is "former"."""
+    return people_of(tandem)[0]

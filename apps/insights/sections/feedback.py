@@ -44,16 +44,20 @@ def _ratings(ctx: Context) -> list[tuple[date, str, str, int, int]]:
     """(month the cycle opened, direction, question, sum of ratings, number of ratings) of
     the range, counted in SQL. One query. A former member's ratings have no direction any
     more and are left out, as on the feedback page."""
-    rows = (
-        feedback.ratings_for_insights(membership=ctx.membership, start=ctx.start, end=ctx.end)
-        .annotate(
-            month=ctx.month_of("entry__cycle__opens_at"),
-            label=Coalesce(NullIf("question__key", Value("")), "question__text"),
+
+    def count(ctx: Context) -> list[tuple[date, int, str, int, int]]:
+        return list(
+            feedback.ratings_for_insights(membership=ctx.membership, start=ctx.start, end=ctx.end)
+            .annotate(
+                month=ctx.month_of("entry__cycle__opens_at"),
+                label=Coalesce(NullIf("question__key", Value("")), "question__text"),
+            )
+            .values_list("month", "entry__author_id", "label")
+            .annotate(total=Sum("rating"), n=Count("id"))
+            .order_by()
         )
-        .values_list("month", "entry__author_id", "label")
-        .annotate(total=Sum("rating"), n=Count("id"))
-        .order_by()
-    )
+
+    rows = ctx.rows("ratings", count)
     found = []
     for month, author_id, label, total, n in rows:
         who = ctx.who(author_id)

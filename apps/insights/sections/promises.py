@@ -83,39 +83,47 @@ def _local_today(ctx: Context, now: datetime) -> date:
 
 
 def _action_items(ctx: Context, now: datetime) -> Tally:
-    today = _local_today(ctx, now)
-    rows = (
-        checkins.action_items_of(tandem=ctx.tandem)
-        .filter(due_date__gte=ctx.first_day, due_date__lt=min(ctx.last_day, today))
-        .exclude(status=ActionItemStatus.DROPPED)
-        .annotate(
-            month=TruncMonth("due_date", output_field=DateField()),
-            done_day=TruncDate("done_at", tzinfo=ctx.tz),
+    def count(ctx: Context) -> list[tuple[date, int, int, int]]:
+        today = _local_today(ctx, now)
+        return list(
+            checkins.action_items_of(tandem=ctx.tandem)
+            .filter(due_date__gte=ctx.first_day, due_date__lt=min(ctx.last_day, today))
+            .exclude(status=ActionItemStatus.DROPPED)
+            .annotate(
+                month=TruncMonth("due_date", output_field=DateField()),
+                done_day=TruncDate("done_at", tzinfo=ctx.tz),
+            )
+            .values_list("month", "owner_id")
+            .annotate(
+                due=Count("id"),
+                kept=Count(
+                    "id", filter=Q(status=ActionItemStatus.DONE, done_day__lte=F("due_date"))
+                ),
+            )
+            .order_by()
         )
-        .values_list("month", "owner_id")
-        .annotate(
-            due=Count("id"),
-            kept=Count("id", filter=Q(status=ActionItemStatus.DONE, done_day__lte=F("due_date"))),
-        )
-        .order_by()
-    )
+
     tally: Tally = {}
-    for month, owner_id, due, kept in rows:
+    for month, owner_id, due, kept in ctx.rows("action_items", count):
         _add(tally, month, ctx.who(owner_id), kept, due)
     return tally
 
 
 def _requests(ctx: Context, now: datetime) -> Tally:
-    rows = (
-        delegation.decisions_of(membership=ctx.membership)
-        .filter(classification__in=REQUESTS, due_at__gte=ctx.start, due_at__lt=min(ctx.end, now))
-        .annotate(month=ctx.month_of("due_at"))
-        .values_list("month")
-        .annotate(due=Count("id"), kept=Count("id", filter=Q(answered_at__lte=F("due_at"))))
-        .order_by()
-    )
+    def count(ctx: Context) -> list[tuple[date, int, int]]:
+        return list(
+            delegation.decisions_of(membership=ctx.membership)
+            .filter(
+                classification__in=REQUESTS, due_at__gte=ctx.start, due_at__lt=min(ctx.end, now)
+            )
+            .annotate(month=ctx.month_of("due_at"))
+            .values_list("month")
+            .annotate(due=Count("id"), kept=Count("id", filter=Q(answered_at__lte=F("due_at"))))
+            .order_by()
+        )
+
     tally: Tally = {}
-    for month, due, kept in rows:
+    for month, due, kept in ctx.rows("requests", count):
         _add(tally, month, "pair", kept, due)
     return tally
 
@@ -123,17 +131,24 @@ def _requests(ctx: Context, now: datetime) -> Tally:
 def _checkins(ctx: Context, now: datetime) -> dict[tuple[date, str, str], int]:
     """(month, outcome, who) → occurrences, by the month of their planned start; `who` is
     the person who skipped or moved it, "unrecorded" when Tandem does not know."""
+
+    def count(ctx: Context) -> list[tuple[date, str, int | None, int]]:
+        counted: dict[tuple[date, str, int | None], int] = {}
+        end = min(ctx.end, now)
+        if end <= ctx.start:
+            return []
+        outcomes = checkins.occurrence_outcomes_for_insights(
+            tandem=ctx.tandem, window_start=ctx.start, window_end=end
+        )
+        for start, outcome, by in outcomes:
+            key = (periods.month_of(start, ctx.tandem.timezone), str(outcome), by)
+            counted[key] = counted.get(key, 0) + 1
+        return [(month, outcome, by, n) for (month, outcome, by), n in counted.items()]
+
     found: dict[tuple[date, str, str], int] = {}
-    end = min(ctx.end, now)
-    if end <= ctx.start:
-        return found
-    outcomes = checkins.occurrence_outcomes_for_insights(
-        tandem=ctx.tandem, window_start=ctx.start, window_end=end
-    )
-    for start, outcome, by in outcomes:
+    for month, outcome, by, n in ctx.rows("checkins", count):
         who = ctx.who(by) if by is not None else "unrecorded"
-        key = (periods.month_of(start, ctx.tandem.timezone), outcome, who)
-        found[key] = found.get(key, 0) + 1
+        found[(month, outcome, who)] = found.get((month, outcome, who), 0) + n
     return found
 
 
@@ -154,52 +169,65 @@ def _seated(
 
 
 def _feedback(ctx: Context) -> Tally:
-    cycles = dict(
-        feedback.cycles_revealed_for_insights(membership=ctx.membership)
-        .filter(closes_at__gte=ctx.start, closes_at__lt=ctx.end)
-        .values_list("id", "closes_at")
-    )
-    submitted: dict[int, dict[int, datetime]] = {}
-    for cycle_id, author_id, at in (
-        feedback.visible_entries(membership=ctx.membership)
-        .filter(
-            cycle__revealed_at__isnull=False,
-            cycle__closes_at__gte=ctx.start,
-            cycle__closes_at__lt=ctx.end,
-            status=EntryStatus.SUBMITTED,
+    def count(ctx: Context) -> list[tuple[date, int, int, int]]:
+        cycles = dict(
+            feedback.cycles_revealed_for_insights(membership=ctx.membership)
+            .filter(closes_at__gte=ctx.start, closes_at__lt=ctx.end)
+            .values_list("id", "closes_at")
         )
-        .values_list("cycle_id", "author_id", "submitted_at")
-        .order_by()
-    ):
-        if at is not None:
-            submitted.setdefault(cycle_id, {})[author_id] = at
-    formers = list(
-        FormerMember.objects.filter(tandem=ctx.tandem).values_list(
-            "user_id", "role", "joined_at", "left_at"
-        )
-    )
+        submitted: dict[int, dict[int, datetime]] = {}
+        for cycle_id, author_id, at in (
+            feedback.visible_entries(membership=ctx.membership)
+            .filter(
+                cycle__revealed_at__isnull=False,
+                cycle__closes_at__gte=ctx.start,
+                cycle__closes_at__lt=ctx.end,
+                status=EntryStatus.SUBMITTED,
+            )
+            .values_list("cycle_id", "author_id", "submitted_at")
+            .order_by()
+        ):
+            if at is not None:
+                submitted.setdefault(cycle_id, {})[author_id] = at
+        formers = ctx.formers
+        if formers is None:
+            formers = list(
+                FormerMember.objects.filter(tandem=ctx.tandem).values_list(
+                    "user_id", "role", "joined_at", "left_at"
+                )
+            )
+        # (month, person) → [kept, due]
+        counted: dict[tuple[date, int], list[int]] = {}
+        for cycle_id, closes_at in cycles.items():
+            month = periods.month_of(closes_at, ctx.tandem.timezone)
+            entries = submitted.get(cycle_id, {})
+            for user_id in _seated(ctx, formers, closes_at) | set(entries):
+                kept = user_id in entries and entries[user_id] <= closes_at
+                counts = counted.setdefault((month, user_id), [0, 0])
+                counts[0] += int(kept)
+                counts[1] += 1
+        return [(month, user_id, kept, due) for (month, user_id), (kept, due) in counted.items()]
+
     tally: Tally = {}
-    for cycle_id, closes_at in cycles.items():
-        month = periods.month_of(closes_at, ctx.tandem.timezone)
-        entries = submitted.get(cycle_id, {})
-        for user_id in _seated(ctx, formers, closes_at) | set(entries):
-            kept = user_id in entries and entries[user_id] <= closes_at
-            _add(tally, month, ctx.who(user_id), int(kept), 1)
+    for month, user_id, kept, due in ctx.rows("feedback", count):
+        _add(tally, month, ctx.who(user_id), kept, due)
     return tally
 
 
 def _reminders(ctx: Context) -> list[tuple[date, int | None, float]]:
-    rows = (
-        notifications.notices_of_tandem_for_insights(
-            membership=ctx.membership, kinds=REMINDER_KINDS
+    def count(ctx: Context) -> list[tuple[date, int, int]]:
+        return list(
+            notifications.notices_of_tandem_for_insights(
+                membership=ctx.membership, kinds=REMINDER_KINDS
+            )
+            .filter(delivered_at__gte=ctx.start, delivered_at__lt=ctx.end)
+            .annotate(month=ctx.month_of("delivered_at"))
+            .values_list("month", "recipient_id")
+            .annotate(n=Count("id"))
+            .order_by()
         )
-        .filter(delivered_at__gte=ctx.start, delivered_at__lt=ctx.end)
-        .annotate(month=ctx.month_of("delivered_at"))
-        .values_list("month", "recipient_id")
-        .annotate(n=Count("id"))
-        .order_by()
-    )
-    return [(month, user_id, n) for month, user_id, n in rows]
+
+    return [(month, user_id, n) for month, user_id, n in ctx.rows("reminders", count)]
 
 
 def _url(ctx: Context, name: str, query: str = "") -> str:

@@ -4,6 +4,8 @@ from, and how effective each person found the check-ins."""
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.db.models import Count, Q, Sum
 from django.utils.translation import gettext as _
 
@@ -45,14 +47,17 @@ def _counted(key: str, label: str, who: str, values: list[float | None]) -> Seri
 
 
 def _agenda(ctx: Context) -> Figure:
-    rows = list(
-        checkins.agenda_raised_of(membership=ctx.membership)
-        .filter(kind__in=SAFETY_KINDS, created_at__gte=ctx.start, created_at__lt=ctx.end)
-        .annotate(month=ctx.month_of("created_at"))
-        .values_list("month", "kind", "author_id")
-        .annotate(n=Count("id"))
-        .order_by()
-    )
+    def count(ctx: Context) -> list[tuple[date, str, int, int]]:
+        return list(
+            checkins.agenda_raised_of(membership=ctx.membership)
+            .filter(kind__in=SAFETY_KINDS, created_at__gte=ctx.start, created_at__lt=ctx.end)
+            .annotate(month=ctx.month_of("created_at"))
+            .values_list("month", "kind", "author_id")
+            .annotate(n=Count("id"))
+            .order_by()
+        )
+
+    rows = ctx.rows("safety_agenda", count)
     people = _people()
     series = []
     for kind, kind_label in _kinds().items():
@@ -82,21 +87,28 @@ def _agenda(ctx: Context) -> Figure:
 
 
 def _lessons(ctx: Context) -> list[Figure]:
-    decisions = delegation.decisions_of(membership=ctx.membership)
-    recorded = list(
-        decisions.filter(outcome_recorded_at__gte=ctx.start, outcome_recorded_at__lt=ctx.end)
-        .annotate(month=ctx.month_of("outcome_recorded_at"))
-        .values_list("month")
-        .annotate(outcomes=Count("id"), lessons=Count("id", filter=~Q(lesson="")))
-        .order_by()
-    )
-    rejected = list(
-        decisions.filter(answer=Answer.REJECT, answered_at__gte=ctx.start, answered_at__lt=ctx.end)
-        .annotate(month=ctx.month_of("answered_at"))
-        .values_list("month")
-        .annotate(n=Count("id"), lessons=Count("id", filter=~Q(lesson="")))
-        .order_by()
-    )
+    def count_recorded(ctx: Context) -> list[tuple[date, int, int]]:
+        return list(
+            delegation.decisions_of(membership=ctx.membership)
+            .filter(outcome_recorded_at__gte=ctx.start, outcome_recorded_at__lt=ctx.end)
+            .annotate(month=ctx.month_of("outcome_recorded_at"))
+            .values_list("month")
+            .annotate(outcomes=Count("id"), lessons=Count("id", filter=~Q(lesson="")))
+            .order_by()
+        )
+
+    def count_rejected(ctx: Context) -> list[tuple[date, int, int]]:
+        return list(
+            delegation.decisions_of(membership=ctx.membership)
+            .filter(answer=Answer.REJECT, answered_at__gte=ctx.start, answered_at__lt=ctx.end)
+            .annotate(month=ctx.month_of("answered_at"))
+            .values_list("month")
+            .annotate(n=Count("id"), lessons=Count("id", filter=~Q(lesson="")))
+            .order_by()
+        )
+
+    recorded = ctx.rows("lessons_recorded", count_recorded)
+    rejected = ctx.rows("rejected", count_rejected)
     firsts = ctx.firsts
     return [
         Figure(
@@ -149,13 +161,16 @@ def _lessons(ctx: Context) -> list[Figure]:
 
 
 def _retros(ctx: Context) -> Figure:
-    rows = list(
-        checkins.retros_met_between(membership=ctx.membership, start=ctx.start, end=ctx.end)
-        .annotate(month=ctx.month_of("met_at"))
-        .values_list("month", "member_id")
-        .annotate(points=Sum("effectiveness"), n=Count("id"))
-        .order_by()
-    )
+    def count(ctx: Context) -> list[tuple[date, int, int, int]]:
+        return list(
+            checkins.retros_met_between(membership=ctx.membership, start=ctx.start, end=ctx.end)
+            .annotate(month=ctx.month_of("met_at"))
+            .values_list("month", "member_id")
+            .annotate(points=Sum("effectiveness"), n=Count("id"))
+            .order_by()
+        )
+
+    rows = ctx.rows("retros", count)
     series = []
     for who, label in _people().items():
         mine = [(m, p, n) for m, u, p, n in rows if ctx.who(u) == who]

@@ -26,24 +26,28 @@ def _hours(value: float | None) -> float | None:
 
 
 def _durations(
-    ctx: Context, field: str, condition: Q
+    ctx: Context, key: str, field: str, condition: Q
 ) -> tuple[dict[date, list[float]], list[float]]:
-    """Hours from logging to `field`, by the month of `field`, and all of them."""
-    # The database subtracts: one duration per row to read instead of two timestamps.
-    rows = (
-        delegation.decisions_of(membership=ctx.membership)
-        .filter(condition, **{f"{field}__gte": ctx.start, f"{field}__lt": ctx.end})
-        .annotate(
-            month=ctx.month_of(field),
-            waited=ExpressionWrapper(F(field) - F("created_at"), output_field=DurationField()),
+    """Hours from logging to `field`, by the month of `field`, and all of them. A closed
+    month's row keeps its hours (a median is not a sum of months)."""
+
+    def count(ctx: Context) -> list[tuple[date, float]]:
+        # The database subtracts: one duration per row to read instead of two timestamps.
+        rows = (
+            delegation.decisions_of(membership=ctx.membership)
+            .filter(condition, **{f"{field}__gte": ctx.start, f"{field}__lt": ctx.end})
+            .annotate(
+                month=ctx.month_of(field),
+                waited=ExpressionWrapper(F(field) - F("created_at"), output_field=DurationField()),
+            )
+            .values_list("month", "waited")
+            .order_by()
         )
-        .values_list("month", "waited")
-        .order_by()
-    )
+        return [(month, max(waited.total_seconds(), 0) / HOUR) for month, waited in rows]
+
     by_month: dict[date, list[float]] = {}
     every: list[float] = []
-    for month, waited in rows:
-        hours = max(waited.total_seconds(), 0) / HOUR
+    for month, hours in ctx.rows(key, count):
         by_month.setdefault(month, []).append(hours)
         every.append(hours)
     return by_month, every
@@ -71,9 +75,12 @@ def _decisions(ctx: Context, classification: str) -> str:
 
 
 def section(ctx: Context) -> Section:
-    answers = _durations(ctx, "answered_at", Q(classification__in=REQUESTS))
+    answers = _durations(ctx, "answer_time", "answered_at", Q(classification__in=REQUESTS))
     acknowledgements = _durations(
-        ctx, "acknowledged_at", Q(classification=ClassificationChoice.OUTSIDE_AUTHORITY)
+        ctx,
+        "acknowledgement_time",
+        "acknowledged_at",
+        Q(classification=ClassificationChoice.OUTSIDE_AUTHORITY),
     )
     figures = [
         Figure(

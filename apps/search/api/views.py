@@ -27,8 +27,19 @@ class HitSerializer(serializers.Serializer):
 
 
 class SearchResultsSerializer(serializers.Serializer):
-    count = serializers.IntegerField(source="total")
-    counts = serializers.DictField(child=serializers.IntegerField(), help_text="Hits per kind.")
+    count = serializers.IntegerField(
+        source="total",
+        help_text=f"Hits in all (each kind counted up to {selectors.CANDIDATES + 1}).",
+    )
+    counts = serializers.DictField(
+        child=serializers.IntegerField(),
+        help_text=f"Hits per kind, counted up to {selectors.CANDIDATES + 1}: "
+        f"{selectors.CANDIDATES + 1} means more than {selectors.CANDIDATES}.",
+    )
+    more = serializers.BooleanField(
+        help_text=f"Whether a kind has more than {selectors.CANDIDATES} hits: only its newest "
+        f"{selectors.CANDIDATES} are ranked and paged through; narrow by date to reach older ones."
+    )
     page = serializers.IntegerField()
     results = HitSerializer(many=True, source="hits")
 
@@ -89,5 +100,11 @@ class SearchView(APIView):
             until=data.get("until"),
             page=page,
         )
-        body = {"total": found.total, "counts": found.counts, "page": page, "hits": found.hits}
+        body = {
+            "total": found.total,
+            "counts": found.counts,
+            "more": found.more,
+            "page": page,
+            "hits": found.hits,
+        }
         return Response(SearchResultsSerializer(body).data)

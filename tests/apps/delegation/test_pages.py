@@ -17,6 +17,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from apps.core import web
 from apps.delegation.models import (
     Answer,
     Decision,
@@ -919,6 +920,50 @@ def test_each_list_of_the_review_queue_turns_its_own_pages(pair: Pair) -> None:
     assert 'rel="prev" href="?acknowledge=2&amp;requests=2#requests"' in requests
     assert 'rel="next" href="?requests=3&amp;acknowledge=3#acknowledge"' in acknowledge
     assert '<span aria-current="page">Page 3 of 3</span>' in requests
+
+
+def test_a_queue_longer_than_the_count_cap_says_more_than_and_pages_on(
+    pair: Pair, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Past `COUNT_CAP` rows a list is counted no further (a queue that grew a hundredfold
+    costs the page the same): its heading says "more than", its pages have no last one."""
+    monkeypatch.setattr(web, "COUNT_CAP", 60)
+    _fill_queue(pair, 120)
+    leader = _client(pair.leader)
+
+    first = leader.get(_url(pair, "review/")).content.decode()
+    third = leader.get(_url(pair, "review/"), {"requests": "3"}).content.decode()
+    past = leader.get(_url(pair, "review/"), {"requests": "9"}).content.decode()
+
+    requests = first.split('id="acknowledge"')[0]
+    assert "More than 60 requests to answer" in requests
+    assert '<span aria-current="page">Page 1</span>' in requests
+    assert 'rel="next" href="?requests=2#requests"' in requests
+    # The third page is past the counted rows: its 20 rows, and no next page after them.
+    requests = third.split('id="acknowledge"')[0]
+    assert requests.count('class="queue-item') == 20
+    assert ">Request 100<" in requests and ">Request 119<" in requests
+    assert 'rel="prev"' in requests and 'rel="next"' not in requests
+    assert '<span aria-current="page">Page 3</span>' in requests
+    # A page number past the end shows the last page.
+    assert ">Request 119<" in past.split('id="acknowledge"')[0]
+
+
+def test_the_decision_log_past_the_count_cap(pair: Pair, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(web, "COUNT_CAP", 60)
+    _fill_queue(pair, 40)  # 80 decisions
+
+    html = _client(pair.leader).get(_url(pair, "decisions/")).content.decode()
+    last = _client(pair.leader).get(_url(pair, "decisions/"), {"page": "4"}).content.decode()
+
+    assert "More than 60 decisions" in html and "80 decisions" not in html
+    # The charts count the newest 60, and say so: 30 of each area, not 40.
+    assert "Of the newest 60 decisions." in html
+    assert '<th scope="row">Vendors</th><td>30</td>' in html
+    assert '<th scope="row">Supplies</th><td>30</td>' in html
+    assert 'rel="next" href="?page=2' in html
+    assert '<span aria-current="page">Page 4</span>' in last  # 20 a page
+    assert 'rel="next"' not in last
 
 
 def test_answering_on_a_later_page_stays_on_that_page(pair: Pair) -> None:

@@ -58,7 +58,8 @@ def test_the_page_shows_progress_check_ins_and_what_was_done(
         page = client.get(_url(pair, goal)).content.decode()
 
     assert "51 %" in page
-    assert "22 of 5 invoices (started at 40)" in page
+    # A count-down goal reads as well as a count-up one: where it is, from where, to where.
+    assert "Now 22 invoices: from 40 to 5" in page
     assert "Down to 22." in page and "On track" in page
     assert "Dunning letters" in page and "Call the bank" in page
     assert "Without a choice: this quarter." in page

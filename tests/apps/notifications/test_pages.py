@@ -7,7 +7,9 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from apps.notifications.models import Notice
 from tests.conftest import Pair
@@ -55,6 +57,20 @@ def test_the_top_navigation_shows_the_unread_count(client: Client, pair: Pair) -
     assert (
         'Inbox <span class="badge count">2<span class="sr-only"> unread</span></span></a>' in page
     )
+
+
+def test_the_badge_counts_no_further_than_99(client: Client, pair: Pair) -> None:
+    """A full inbox costs the page what a small one does: counted up to 100, shown "99+"."""
+    for i in range(100):
+        delivered_notice(pair.leader, pair.tandem, title=f"Notice {i}")
+    client.force_login(pair.leader)
+
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get("/").content.decode()
+
+    assert 'Inbox <span class="badge count">99+<span class="sr-only"> unread</span>' in page
+    counting = [q["sql"] for q in queries.captured_queries if "notifications_notice" in q["sql"]]
+    assert len(counting) == 1 and "LIMIT 100" in counting[0]
 
 
 def test_no_badge_without_unread_notices(client: Client, pair: Pair) -> None:

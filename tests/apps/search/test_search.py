@@ -190,3 +190,33 @@ def test_the_page(written: Pair) -> None:
     far = browser.get("/search/?q=contract&since=0001-01-01")
     assert far.status_code == 400 and "Must lie between" in far.content.decode()
     assert '<a href="/search/">Search</a>' in html
+
+
+def test_past_the_candidates_only_the_newest_are_counted_and_ranked(
+    pair: Pair, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A word that every row holds costs the same at any history length: each kind counts
+    and ranks its newest `CANDIDATES` matches, says "more than" past them, and an older match
+    is reached by narrowing the dates."""
+    monkeypatch.setattr(selectors, "CANDIDATES", 3)
+    for day in range(5):
+        with time_machine.travel(NOW - timedelta(days=10 - day), tick=False):
+            # The oldest is the best match by rank (the word three times, in the title).
+            _log(pair, "Contract contract contract" if day == 0 else f"Contract {day}")
+    with time_machine.travel(NOW - timedelta(days=1), tick=False):
+        # Newer than every match: the candidates are the newest *matches*, not rows.
+        _log(pair, "Printer paper", "Ordered more.")
+        _log(pair, "Travel policy", "Trains first.")
+
+    found = _search(pair.leader, "q=contract")
+    older = _search(pair.leader, "q=contract&until=2026-03-01")
+
+    assert found["counts"]["decision"] == 4 and found["more"] is True
+    assert sorted(_titles(found)) == ["Contract 2", "Contract 3", "Contract 4"]
+    assert older["more"] is False and older["count"] == 2
+    # Ranked on PostgreSQL (the best match first), newest first on SQLite.
+    best = "Contract contract contract" if POSTGRES else "Contract 1"
+    assert _titles(older) == [best, ({"Contract 1", "Contract contract contract"} - {best}).pop()]
+    browser = Client()
+    browser.force_login(pair.leader)
+    assert "More than 3 results" in browser.get("/search/?q=contract").content.decode()
