@@ -19,7 +19,8 @@ tandem's newest rows (the routes whose ids it has no rows for are listed as skip
 downloads, which grow with what they hold by nature, are not measured).
 Figures per URL: queries (header `X-Bench-Queries`), bytes, and server CPU per request
 (the gunicorn worker and its PostgreSQL backend, `bench.common.cpu_seconds`), summed over
-interleaved rounds. The goals (bench/report.py): each ratio 100× / 1× ≤ 1.3, and no page
+interleaved rounds. A route that answers anything but 200 (an action answering GET with 405
+aside) stops the run. The goals (bench/report.py): each ratio 100× / 1× ≤ 1.3, and no page
 over 200 kB.
 """
 
@@ -123,7 +124,7 @@ def generate(size_name: str) -> dict[str, Any]:
     from django.db import transaction
 
     from apps.accounts.services import api_token_create
-    from apps.checkins.models import ActionItem, Occurrence
+    from apps.checkins.models import ActionItem, AgendaItem, Occurrence
     from apps.checkins.rules import occurrence_key
     from bench import data
     from bench.data import NOW, Tables, models
@@ -163,7 +164,8 @@ def generate(size_name: str) -> dict[str, Any]:
     assert occurrence is not None
     decision = m.Decision.objects.filter(tandem_id=trio.tandem).order_by("-decided_at").first()
     item = ActionItem.objects.filter(tandem_id=trio.tandem).order_by("-id").first()
-    assert decision is not None and item is not None
+    topic = AgendaItem.objects.filter(occurrence=occurrence).order_by("-id").first()
+    assert decision is not None and item is not None and topic is not None
     ids = {
         "tandem_id": trio.tandem,
         "series_id": series_ids[0],
@@ -175,7 +177,10 @@ def generate(size_name: str) -> dict[str, Any]:
         .order_by("-pk")
         .first()
         .pk,
-        "item_id": item.pk,
+        # `<item_id>` names an action item's id in some routes and an agenda item's in
+        # others: keyed by the path segment before it (see `fill`).
+        "action-items/item_id": item.pk,
+        "agenda-items/item_id": topic.pk,
         "member_id": m.Membership.objects.get(tandem_id=trio.tandem, role="assistant").pk,
     }
     paths = {route: fill(route, ids) for route in routes()}
@@ -202,8 +207,10 @@ OUTSIDE = (
 # Downloads grow with what they hold by nature (the export, calendars, CSV, vCard): not
 # measured.
 DOWNLOADS = ("export", "calendar", ".ics", ".csv", ".vcf", "csv/")
-# A page and the API read that holds the same rows: the page's CPU against the API's.
-PAGE_AND_API = {
+# A page and the API read that holds the same rows: the page's CPU against the API's. A page
+# that shows what several API reads hold is set against their sum (the preferences page: the
+# profile and hours, the notification channels, the API tokens).
+PAGE_AND_API: dict[str, str | tuple[str, ...]] = {
     "t/<int:tandem_id>/decisions/": "api/v1/tandems/<int:tandem_id>/decisions/",
     "t/<int:tandem_id>/review/": "api/v1/tandems/<int:tandem_id>/review-queue/",
     "t/<int:tandem_id>/check-ins/action-items/": "api/v1/tandems/<int:tandem_id>/action-items/",
@@ -217,8 +224,15 @@ PAGE_AND_API = {
     "me/week/": "api/v1/me/week/",
     "search/": "api/v1/search/",
     "contacts/": "api/v1/contacts/",
-    "me/": "api/v1/me/",
+    "me/": ("api/v1/me/", "api/v1/me/notifications/", "api/v1/me/tokens/"),
 }
+
+
+def api_routes(pair: str | tuple[str, ...]) -> tuple[str, ...]:
+    """The API routes of a `PAGE_AND_API` entry."""
+    return (pair,) if isinstance(pair, str) else pair
+
+
 # Query strings some routes need to answer (search needs a term).
 QUERY = {
     "api/v1/search/": "?q=launch",
@@ -264,13 +278,32 @@ def routes() -> list[str]:
     )
 
 
+_PARAMETER = re.compile(r"(?:([\w-]+)/)?<(?:\w+:)?(\w+)>")
+
+
+def _id_key(segment: str | None, name: str, ids: dict[str, Any]) -> str | None:
+    """The key of `ids` for the parameter `name` after the path segment `segment`: the key
+    qualified by the segment ("agenda-items/item_id") when there is one, else the plain
+    name; None when neither is known."""
+    qualified = f"{segment}/{name}"
+    if qualified in ids:
+        return qualified
+    if name in ids:
+        return name
+    return None
+
+
 def fill(route: str, ids: dict[str, Any]) -> str | None:
     """`route` with its ids from the tandem, or None when it takes an id the tandem has no
-    row for."""
-    names = re.findall(r"<(?:\w+:)?(\w+)>", route)
-    if any(name not in ids for name in names):
+    row for. An id whose name means different objects in different routes (`item_id`: an
+    action item or an agenda item) is keyed by the segment before it."""
+    keys = [_id_key(segment, name, ids) for segment, name in _PARAMETER.findall(route)]
+    if any(key is None for key in keys):
         return None
-    path = "/" + re.sub(r"<(?:\w+:)?(\w+)>", lambda m: str(ids[str(m.group(1))]), route)
+    filled = iter(str(ids[key]) for key in keys if key is not None)
+    path = "/" + _PARAMETER.sub(
+        lambda m: (f"{m.group(1)}/" if m.group(1) else "") + next(filled), route
+    )
     return path + QUERY.get(route, "")
 
 
@@ -281,7 +314,6 @@ class Measured:
     rounds: int
     per_round: int
     skipped: list[str] = field(default_factory=list)  # routes without rows to fill them
-    refused: dict[str, int] = field(default_factory=dict)  # route → status (not 200)
     actions: list[str] = field(default_factory=list)  # routes that answer GET with 405
     queries: dict[str, dict[str, int]] = field(default_factory=dict)
     size: dict[str, dict[str, int]] = field(default_factory=dict)
@@ -320,8 +352,10 @@ def measure(
                 figures.actions.append(route)
                 break
             if status != 200:
-                figures.refused[route] = status
-                break
+                # A route filled with ids must answer: anything else means the bench asks
+                # for the wrong object (or the page is broken), and the figures would time
+                # an error page.
+                fail(f"own: {route} answered {status} at {label} ({paths[route][label]})")
             figures.queries.setdefault(route, {})[label] = int(headers.get("X-Bench-Queries", -1))
             figures.size.setdefault(route, {})[label] = len(body)
         else:

@@ -19,6 +19,7 @@ from django.core.exceptions import PermissionDenied as HttpPermissionDenied
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.urls import reverse
 from django.utils.functional import cached_property
 
 from apps.core.errors import DomainError, NotFound, PermissionDenied
@@ -233,6 +234,20 @@ def paginate(
     if isinstance(items, QuerySet):
         return CappedPaginator(items, per_page).get_page(number)
     return Paginator(items, per_page).get_page(number)
+
+
+# A row's id while a fragment repeated on every row is rendered once (`row_urls`, the
+# `{% stamp %}` tag): digits (a URL's <int:…> takes them) that no id, date or count on a page
+# contains in practice.
+STAND_IN_ID = 7_306_815_934_422_601_977
+
+
+def row_urls(name: str, *args: Any) -> Callable[[int], str]:
+    """The URLs `name` with `args` and then a row's id, for the rows of a list: reversed once,
+    each row's id put in place of a stand-in (a list page links each of its rows)."""
+    pattern = reverse(name, args=[*args, STAND_IN_ID])
+    stand_in = str(STAND_IN_ID)
+    return lambda pk: pattern.replace(stand_in, str(pk))
 
 
 def query_without(request: HttpRequest, param: str = "page") -> str:

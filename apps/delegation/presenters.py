@@ -214,6 +214,51 @@ class Preview:
     elevated_until: Any
 
 
+def choice_labels(field: Any) -> dict[Any, str]:
+    """A model field's choices as value → label in the language now active: looked up once
+    per page for the many rows of a list (`get_FOO_display` hashes every lazy label for each
+    row)."""
+    return {value: str(label) for value, label in field.flatchoices}
+
+
+@dataclass(frozen=True)
+class LogRow:
+    """A decision in the decision log with its link and its labels. Its fields read
+    through."""
+
+    decision: Decision
+    url: str
+    classification_label: str
+    level_label: str
+    status_label: str
+    answer_label: str
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("__"):
+            raise AttributeError(name)
+        return getattr(self.decision, name)
+
+
+def log_rows(decisions: Any, url: Any) -> list[LogRow]:
+    """`decisions` as `LogRow`s; `url`: the decision's page for an id (`row_urls`)."""
+    field = Decision._meta.get_field
+    classification, level, status, answer = (
+        choice_labels(field(name))
+        for name in ("classification", "level_applied", "status", "answer")
+    )
+    return [
+        LogRow(
+            d,
+            url(d.pk),
+            classification.get(d.classification, d.classification),
+            level.get(d.level_applied, "") if d.level_applied else "",
+            status.get(d.status, d.status),
+            answer.get(d.answer, d.answer) if d.answer else "",
+        )
+        for d in decisions
+    ]
+
+
 @dataclass(frozen=True)
 class ReviewItem:
     """A decision in the leader's review queue, with what its classification means and, for
@@ -224,6 +269,7 @@ class ReviewItem:
     answer_form: Any = None
     # When the viewer's own "remind me tomorrow" on it is due (None: no reminder waiting).
     reminder_at: Any = None
+    url: str = ""  # the decision's page
 
     def __getattr__(self, name: str) -> Any:
         if name.startswith("__"):

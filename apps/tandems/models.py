@@ -33,6 +33,10 @@ class Tandem(TimeStampedModel):
     - `timezone` is the tandem's shared clock for things that belong to both (feedback cycles
       open and close in it); each person still sees times in their own timezone.
     - `vision` is the shared picture both work towards; goals hang below it.
+    - `has_enabled_webhooks` is true exactly when the tandem has an enabled webhook endpoint
+      (denormalised, so a change that emits events skips the endpoint read for the many
+      tandems without one). Every path that creates, switches, or deletes an endpoint
+      recomputes it under a lock of this row: `apps.webhooks.services.webhooks_flag_sync`.
     """
 
     name = models.CharField(_("name"), max_length=120)
@@ -43,6 +47,7 @@ class Tandem(TimeStampedModel):
     members = models.ManyToManyField(
         settings.AUTH_USER_MODEL, through="Membership", related_name="tandems"
     )
+    has_enabled_webhooks = models.BooleanField(default=False, editable=False)
 
     class Meta:
         ordering = ["name", "id"]

@@ -88,6 +88,25 @@ def _check_events(chosen: list[str]) -> list[str]:
     return [name for name in events.EVENTS if name in chosen]  # the catalogue's order, once
 
 
+def _lock_tandem(tandem_id: int) -> None:
+    """Take the tandem's row lock before an endpoint's `enabled` changes: two changes of one
+    tandem's endpoints then run one after the other, so the second one's
+    `webhooks_flag_sync` sees the first one's endpoint (two concurrent syncs could each miss
+    the other's uncommitted change and leave the flag wrong)."""
+    list(Tandem.objects.select_for_update().filter(pk=tandem_id).values_list("pk", flat=True))
+
+
+def webhooks_flag_sync(*, tandem_id: int, membership: Membership | None = None) -> bool:
+    """Recompute `Tandem.has_enabled_webhooks` from the endpoints (after `_lock_tandem`, in the
+    same transaction as the change) and return it; the caller's `membership`'s tandem, if
+    read, is kept true too (a later change in the same request reads the flag from it)."""
+    enabled = Endpoint.objects.filter(tandem_id=tandem_id, enabled=True).exists()
+    Tandem.objects.filter(pk=tandem_id).update(has_enabled_webhooks=enabled)
+    if membership is not None and Membership.tandem.is_cached(membership):
+        membership.tandem.has_enabled_webhooks = enabled
+    return enabled
+
+
 @transaction.atomic
 def endpoint_create(
     *,
@@ -100,6 +119,7 @@ def endpoint_create(
     """Add an endpoint to the member's tandem. Returns it and its secret, shown only now."""
     _check_url(url)
     secret = signing.secret_new()
+    _lock_tandem(membership.tandem_id)
     endpoint = Endpoint.objects.create(
         tandem_id=membership.tandem_id,
         created_by=membership.user,
@@ -110,6 +130,7 @@ def endpoint_create(
         language=membership.user.language or settings.LANGUAGE_CODE,
         secret_sealed=sealing.seal(secret),
     )
+    webhooks_flag_sync(tandem_id=membership.tandem_id, membership=membership)
     return endpoint, secret
 
 
@@ -125,6 +146,8 @@ def endpoint_update(
     enabled: bool | None = None,
 ) -> Endpoint:
     """Change an endpoint; switching it on again starts its count of failures afresh."""
+    if enabled is not None:
+        _lock_tandem(membership.tandem_id)
     endpoint = endpoint_get(membership=membership, endpoint_id=endpoint_id)
     fields: list[str] = []
     if url is not None:
@@ -147,12 +170,16 @@ def endpoint_update(
         fields += ["enabled", "failures_in_a_row", "disabled_reason"]
     if fields:
         endpoint.save(update_fields=fields)
+    if "enabled" in fields:
+        webhooks_flag_sync(tandem_id=membership.tandem_id, membership=membership)
     return endpoint
 
 
 @transaction.atomic
 def endpoint_delete(*, membership: Membership, endpoint_id: int) -> None:
+    _lock_tandem(membership.tandem_id)
     endpoint_get(membership=membership, endpoint_id=endpoint_id).delete()
+    webhooks_flag_sync(tandem_id=membership.tandem_id, membership=membership)
 
 
 def endpoint_secret(endpoint: Endpoint) -> str:
@@ -197,13 +224,19 @@ def events_emit(
     emitted: list[tuple[str, dict[str, Any]]],
     key: str | None = None,
     at: datetime | None = None,
+    enabled_webhooks: bool | None = None,
 ) -> int:
     """`event_emit` for several events of one change (a decision logged that also needs
-    acknowledgement), with one read of the tandem's endpoints: a tandem without webhooks pays
-    one query per change. Returns how many deliveries were recorded."""
+    acknowledgement), with one read of the tandem's endpoints. `enabled_webhooks`: the
+    tandem's `has_enabled_webhooks` as the caller read it in this request (with the
+    membership); False spares the endpoint read, so a tandem without webhooks costs no query.
+    None (a caller without a fresh reading): the endpoints are read. Returns how many
+    deliveries were recorded."""
     for event_type, _data in emitted:
         if event_type not in events.EVENTS:
             raise ValueError(f"unknown webhook event {event_type!r}")
+    if enabled_webhooks is False:
+        return 0
     tandem_id = tandem if isinstance(tandem, int) else tandem.pk
     endpoints = list(
         Endpoint.objects.filter(tandem_id=tandem_id, enabled=True).only("pk", "events")
@@ -477,9 +510,13 @@ def _count_failure(endpoint: Endpoint, *, now: datetime) -> None:
     conditional update decides) and its creator is told."""
     limit = settings.TANDEM_WEBHOOK_DISABLE_AFTER
     Endpoint.objects.filter(pk=endpoint.pk).update(failures_in_a_row=F("failures_in_a_row") + 1)
-    switched = Endpoint.objects.filter(
-        pk=endpoint.pk, enabled=True, failures_in_a_row__gte=limit
-    ).update(enabled=False, disabled_reason=DISABLED_REASON % {"count": limit})
+    with transaction.atomic():
+        _lock_tandem(endpoint.tandem_id)
+        switched = Endpoint.objects.filter(
+            pk=endpoint.pk, enabled=True, failures_in_a_row__gte=limit
+        ).update(enabled=False, disabled_reason=DISABLED_REASON % {"count": limit})
+        if switched:
+            webhooks_flag_sync(tandem_id=endpoint.tandem_id)
     if not switched:
         return
     logger.warning("webhooks: endpoint %s switched off after %s failures", endpoint.pk, limit)

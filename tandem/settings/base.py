@@ -88,6 +88,10 @@ TEMPLATES = [
     },
 ]
 
+# Django's form renderer, with the plain <input> widgets written without their three templates
+# each (byte for byte the same; apps/core/form_renderer.py).
+FORM_RENDERER = "apps.core.form_renderer.FormRenderer"
+
 # --- Database -------------------------------------------------------------------------------
 # SQLite is the embedded default; DATABASE_URL=postgres://… selects PostgreSQL.
 # Connections persist (checked before reuse): a new PostgreSQL connection per request or per

@@ -22,15 +22,21 @@ from django.test.utils import CaptureQueriesContext
 from apps.core.api import fast
 from apps.delegation import services
 from apps.notifications.models import Delivery, Notice
+from apps.webhooks import services as webhooks
+from apps.webhooks.models import WebhookDelivery
 from tests.apps.delegation.conftest import old_area
 from tests.conftest import Pair
 from tests.factories import GoalFactory
 
 pytestmark = pytest.mark.django_db
 
-# Eight for the decision and the leader's notice, one for the tandem's webhooks (its endpoints
-# read once, whatever events the decision makes).
-MAX_STATEMENTS = 9
+# The decision and the leader's notice. A tandem without an enabled webhook endpoint pays
+# nothing for webhooks: `Tandem.has_enabled_webhooks`, read with the membership, spares the
+# endpoint read.
+MAX_STATEMENTS = 8
+# With an enabled endpoint: one more, the read of the tandem's endpoints (once, whatever events
+# the decision makes); the deliveries' INSERT makes a second.
+WITH_ENDPOINT = MAX_STATEMENTS + 2
 
 CASES: dict[str, tuple[dict[str, Any], dict[str, Any], str]] = {
     # area terms, request body (besides title, rationale, area), the leader's notice
@@ -63,17 +69,63 @@ def statements_to_log(pair: Pair, terms: dict[str, Any], body: dict[str, Any]) -
     return [query["sql"] for query in captured.captured_queries]
 
 
-@pytest.mark.parametrize("case", sorted(CASES))
-def test_logging_a_decision_takes_at_most_nine_statements(pair: Pair, case: str) -> None:
-    terms, body, kind = CASES[case]
-    statements = statements_to_log(pair, terms, body)
+def _show(case: str, statements: list[str]) -> None:
     print(f"\n{connection.vendor} {case}: {len(statements)} statements")
     for sql in statements:
         print("   ", sql[:160])
 
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_logging_a_decision_takes_at_most_eight_statements(pair: Pair, case: str) -> None:
+    terms, body, kind = CASES[case]
+    statements = statements_to_log(pair, terms, body)
+    _show(case, statements)
+
     notice = Notice.objects.get(recipient=pair.leader, title__endswith="Booked the train")
     assert notice.kind == kind
     assert Delivery.objects.filter(notice=notice).count() == 2
+    assert not any("webhooks_endpoint" in sql for sql in statements), statements
+    assert len(statements) <= MAX_STATEMENTS, statements
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_with_a_webhook_endpoint_the_events_are_recorded_for_two_statements_more(
+    pair: Pair, case: str
+) -> None:
+    """The flag that spares the endpoint read must not spare the events: with an enabled
+    endpoint, the decision's events are recorded in the same request."""
+    webhooks.endpoint_create(
+        membership=pair.leader_membership,
+        url="https://hooks.example.org/t",
+        events=["decision.logged", "decision.needs_acknowledgement"],
+    )
+    terms, body, _kind = CASES[case]
+    statements = statements_to_log(pair, terms, body)
+    _show(f"{case}, with an endpoint", statements)
+
+    recorded = WebhookDelivery.objects.filter(
+        payload__data__subject__title="Booked the train"
+    ).values_list("event_type", flat=True)
+    expected = ["decision.logged"]
+    if case == "inform":
+        expected.append("decision.needs_acknowledgement")
+    assert sorted(recorded) == sorted(expected)
+    assert len(statements) <= WITH_ENDPOINT, statements
+
+
+def test_a_switched_off_endpoint_costs_nothing_and_gets_nothing(pair: Pair) -> None:
+    endpoint, _secret = webhooks.endpoint_create(
+        membership=pair.leader_membership,
+        url="https://hooks.example.org/t",
+        events=["decision.logged"],
+    )
+    webhooks.endpoint_update(
+        membership=pair.leader_membership, endpoint_id=endpoint.pk, enabled=False
+    )
+    terms, body, _kind = CASES["inform"]
+    statements = statements_to_log(pair, terms, body)
+
+    assert not WebhookDelivery.objects.exists()
     assert len(statements) <= MAX_STATEMENTS, statements
 
 

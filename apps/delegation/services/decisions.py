@@ -229,7 +229,13 @@ def _emit(decision: Decision, *event_types: str) -> None:
         "answer": decision.answer or None,
         "decided_at": decision.decided_at.isoformat(),
     }
-    events_emit(tandem=decision.tandem_id, emitted=[(kind, data) for kind in event_types])
+    # The tandem as this request read it (with the membership, or the decision): its flag
+    # spares the endpoint read for a tandem without webhooks.
+    events_emit(
+        tandem=decision.tandem_id,
+        emitted=[(kind, data) for kind in event_types],
+        enabled_webhooks=decision.tandem.has_enabled_webhooks,
+    )
 
 
 def _locked_decision(membership: Membership, decision_id: int) -> Decision:

@@ -18,6 +18,7 @@ from apps.core.web import (
     form_error_from,
     paginate,
     query_without,
+    row_urls,
 )
 from apps.delegation import presenters, selectors, services
 from apps.delegation.forms import (
@@ -104,6 +105,9 @@ def decisions(request: HttpRequest, membership: Membership) -> HttpResponse:
     filterset = DecisionLogFilter(request.GET or None, queryset=log, areas=tandem_areas)
     found = filterset.qs
     page_obj = paginate(request, found, DECISIONS_PER_PAGE)
+    page_obj.object_list = presenters.log_rows(
+        page_obj.object_list, row_urls("delegation:decision", membership.tandem_id)
+    )
     paginator = page_obj.paginator
     capped = isinstance(paginator, CappedPaginator) and paginator.capped
     newest = paginator.cap if isinstance(paginator, CappedPaginator) and capped else None

@@ -13,7 +13,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from apps.core.errors import Conflict
-from apps.core.web import attempt, paginate, query_without
+from apps.core.web import STAND_IN_ID, attempt, paginate, query_without, row_urls
 from apps.delegation import presenters, selectors, services
 from apps.delegation.forms import AnswerForm, ReviewFilterForm
 from apps.delegation.models import ACKNOWLEDGEABLE, Answer, Decision, DecisionStatus
@@ -90,17 +90,23 @@ def _render_review(
     reminders = selectors.review_reminders(
         membership=membership, decision_ids=[d.pk for d in shown]
     )
+    url = row_urls("delegation:decision", membership.tandem_id)
+    # A form shown again with its errors is its own; the others are stamped from one
+    # rendering (`{% stamp %}`) with the stand-in id in the form's ids.
     requests = [
         presenters.ReviewItem(
             d,
             presenters.explain(d),
-            bound.get(d.pk) or AnswerForm(auto_id=f"id_d{d.pk}_%s"),
+            bound.get(d.pk),
             reminder_at=reminders.get(d.pk),
+            url=url(d.pk),
         )
         for d in requests_page.object_list
     ]
     to_acknowledge = [
-        presenters.ReviewItem(d, presenters.explain(d), reminder_at=reminders.get(d.pk))
+        presenters.ReviewItem(
+            d, presenters.explain(d), reminder_at=reminders.get(d.pk), url=url(d.pk)
+        )
         for d in acknowledge_page.object_list
     ]
     return render(
@@ -117,6 +123,7 @@ def _render_review(
             "queue": _queue_of(pages),
             "filters": filters,
             "filtered": bool(filters.selector_filters()),
+            "answer_form": AnswerForm(auto_id=f"id_d{STAND_IN_ID}_%s"),
         },
         status=status,
     )

@@ -1,0 +1,87 @@
+"""The form renderer writes the plain `<input>` widgets itself: byte for byte what Django's
+templates write, for every widget it takes over and every kind of value and attribute."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from django import forms
+from django.forms.renderers import DjangoTemplates
+from django.utils.safestring import mark_safe
+
+from apps.core.form_renderer import INPUT_TEMPLATES, FormRenderer
+from apps.home.forms import PreferencesForm
+
+WIDGETS = [
+    forms.TextInput,
+    forms.NumberInput,
+    forms.EmailInput,
+    forms.URLInput,
+    forms.PasswordInput,
+    forms.HiddenInput,
+    forms.DateInput,
+    forms.TimeInput,
+    forms.DateTimeInput,
+    forms.SearchInput,
+    forms.TelInput,
+    forms.ColorInput,
+    forms.CheckboxInput,
+]
+VALUES: list[Any] = [
+    None,
+    "",
+    "plain",
+    "<b> & \"quoted\" 'single'",
+    mark_safe("<i>already safe</i>"),
+    0,
+    12345,
+    Decimal("1234.50"),
+    1.5,
+    True,
+    False,
+    dt.date(2026, 3, 4),
+    dt.time(7, 30),
+    dt.datetime(2026, 3, 4, 7, 30),
+]
+ATTRS: list[dict[str, Any]] = [
+    {},
+    {"id": "id_x", "required": True, "disabled": False, "maxlength": 5000},
+    {"aria-describedby": "a b", "placeholder": 'say "hi" & <go>', "min": 0, "step": 0.5},
+    {"class": mark_safe("x&amp;y"), "data-n": Decimal("2.50"), "autofocus": True},
+]
+
+
+def test_it_takes_over_only_djangos_input_templates() -> None:
+    assert {widget.template_name for widget in WIDGETS} <= INPUT_TEMPLATES
+    assert "django/forms/widgets/textarea.html" not in INPUT_TEMPLATES
+    assert "django/forms/widgets/select.html" not in INPUT_TEMPLATES
+
+
+@pytest.mark.parametrize("widget_class", WIDGETS, ids=lambda w: w.__name__)
+def test_each_input_is_written_as_djangos_templates_write_it(widget_class: type) -> None:
+    ours, theirs = FormRenderer(), DjangoTemplates()
+    for attrs in ATTRS:
+        for value in VALUES:
+            widget = widget_class(attrs=dict(attrs))
+            expected = widget.render("field", value, attrs={"id": "id_field"}, renderer=theirs)
+            got = widget.render("field", value, attrs={"id": "id_field"}, renderer=ours)
+            assert got == expected, (attrs, value)
+
+
+def test_a_whole_form_with_errors_is_the_same() -> None:
+    form = PreferencesForm({"timezone": "Nowhere/Else", "digest_threshold": "x<y"})
+    assert not form.is_valid()
+    assert form.render(renderer=FormRenderer()) == form.render(renderer=DjangoTemplates())
+
+
+def test_the_project_uses_it() -> None:
+    from django.forms.renderers import get_default_renderer
+
+    get_default_renderer.cache_clear()
+    try:
+        assert isinstance(get_default_renderer(), FormRenderer)
+    finally:
+        get_default_renderer.cache_clear()
