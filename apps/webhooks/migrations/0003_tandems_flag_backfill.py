@@ -16,7 +16,7 @@ def backfill(apps: Any, schema_editor: Any) -> None:
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("webhooks", "0001_endpoints_and_deliveries"),
+        ("webhooks", "0002_reseal_secrets_with_fernet"),
         ("tandems", "0004_tandem_has_enabled_webhooks"),
     ]
 
