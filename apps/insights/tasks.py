@@ -14,6 +14,7 @@ def send_monthly_look_backs() -> int:
 
 @shared_task(name="insights.roll_up_months", ignore_result=True)
 def roll_up_months() -> int:
-    """Periodic (nightly): every tandem's closed months counted again and kept as rows, so
-    the Insights of a long range read one row per month (safe to run twice)."""
+    """Periodic (hourly by default, `TANDEM_INSIGHTS_ROLLUP_SECONDS`): every tandem's closed
+    months counted again and kept as rows, so the Insights of a long range read one row per
+    month (safe to run twice)."""
     return rollup.roll_up()
