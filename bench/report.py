@@ -556,7 +556,7 @@ a weekly check-in with {sizes["meetings"]} meetings, {sizes["action_items"]:,} a
   medians and 90th percentiles of the speed figures come from the kept hours, a few
   hundred numbers a year; a median is not a sum of months), each area's level at the
   month's end and the growth suggestions' replay state at the month's end
-  (`delegation.selectors.growth_replay`, resumable): the live month resumes the replay
+  (`delegation.growth.growth_replay`, resumable): the live month resumes the replay
   from it instead of reading every answered request before the range.
   `tests/apps/insights/test_rollup.py` checks that the figures from rows equal counting
   from scratch (the demo's year: empty months, skipped and moved check-ins, a DST month,

@@ -10,6 +10,7 @@ from typing import Any
 from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
+from apps.delegation import growth
 from apps.delegation import selectors as delegation
 from apps.delegation.models import ClassificationChoice, MatrixChangeKind
 from apps.insights.figures import Figure, Section, Series, per_month, rate
@@ -226,7 +227,7 @@ def _growth_events(ctx: Context) -> list[tuple[date, str, int]]:
     if live:
         kept = ctx.kept("growth_state")
         recording = ctx.recording
-        events, states = delegation.growth_replay(
+        events, states = growth.growth_replay(
             membership=ctx.membership,
             before=ctx.end,
             # Counting months to keep, the whole replay (its states are then exact).

@@ -10,7 +10,7 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
-from apps.delegation import selectors, services
+from apps.delegation import growth, selectors, services
 from apps.delegation.models import Answer, Decision, DecisionArea
 from apps.insights.sections import autonomy
 from tests.apps.insights.trust_fixtures import at, figure_of, section_of, series_of, totals_of
@@ -188,7 +188,7 @@ def test_the_replayed_suggestions_match_what_the_matrix_page_showed(pair: Pair, 
             suggested = [g.suggested_level for g in _suggestions(area).values()]
             appeared += bool(suggested) and suggested != shown
             shown = suggested
-    history = selectors.growth_history(membership=leader, before=moment + timedelta(hours=1))
+    history = growth.growth_history(membership=leader, before=moment + timedelta(hours=1))
     kinds = [event.kind for event in history]
     assert [kinds.count(kind) for kind in ("raised", "accepted", "not_now")] == [
         appeared,
@@ -201,7 +201,7 @@ def test_the_replayed_suggestions_match_what_the_matrix_page_showed(pair: Pair, 
     start = datetime.fromisoformat("2026-01-05T10:00:00+00:00")
     for hours in range(0, 40 * 20, 50):
         since = start + timedelta(hours=hours)
-        bounded = selectors.growth_history(
+        bounded = growth.growth_history(
             membership=leader, before=moment + timedelta(hours=1), since=since
         )
         assert bounded == [event for event in history if event.at >= since], hours
