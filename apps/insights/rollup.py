@@ -54,6 +54,7 @@ def count_months(*, membership: Membership, months: list[periods.Month]) -> dict
     recording: dict[date, dict[str, Any]] = {}
     roles, formers = people_of(membership.tandem)
     ctx = Context(membership, months, roles, formers, recording=recording)
+    ctx.prefetch()
     for make in selectors.SECTIONS:
         make(ctx)
     return {month.first: recording.get(month.first, {}) for month in months}

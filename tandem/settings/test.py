@@ -43,3 +43,5 @@ STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405
 CACHES["default"]["KEY_PREFIX"] = "tandem-test"  # noqa: F405
 # The tests' receivers are plain http on loopback; each test that sends allow-lists it.
 TANDEM_WEBHOOK_REQUIRE_HTTPS = False
+# Every compiled Insights query is checked against the query built afresh (apps.insights.compiled).
+TANDEM_INSIGHTS_CHECK_COMPILED = True

@@ -7,12 +7,13 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from apps.delegation import growth
 from apps.delegation import selectors as delegation
 from apps.delegation.models import ClassificationChoice, MatrixChangeKind
+from apps.insights.compiled import Bounds, counting
 from apps.insights.figures import Figure, Section, Series, per_month, rate
 from apps.insights.sections.common import Context
 from apps.insights.sections.links import linked
@@ -119,26 +120,28 @@ def _area_levels(ctx: Context) -> Figure:
     )
 
 
+@counting("assistant_decisions")
+def _assistant_decisions_counted(b: Bounds) -> QuerySet[Any]:
+    return (
+        delegation.decisions_of(membership=b.membership)
+        .filter(author_role=Role.ASSISTANT, decided_at__gte=b.start, decided_at__lt=b.end)
+        .annotate(month=b.month_of("decided_at"))
+        .values_list("month")
+        .annotate(
+            within=Count("id", filter=Q(classification__in=WITHIN)),
+            needing=Count("id", filter=Q(classification__in=NEEDING)),
+            no_area=Count("id", filter=Q(classification=ClassificationChoice.NO_AREA)),
+            elevated=Count("id", filter=Q(under_elevation=True)),
+        )
+        .order_by()
+    )
+
+
 def _decisions(ctx: Context) -> tuple[Figure, Figure, list[float | None]]:
     """The share and counts of the assistant's decisions, and the column of those taken
     under an elevation. One query."""
 
-    def count(ctx: Context) -> list[tuple[date, int, int, int, int]]:
-        return list(
-            delegation.decisions_of(membership=ctx.membership)
-            .filter(author_role=Role.ASSISTANT, decided_at__gte=ctx.start, decided_at__lt=ctx.end)
-            .annotate(month=ctx.month_of("decided_at"))
-            .values_list("month")
-            .annotate(
-                within=Count("id", filter=Q(classification__in=WITHIN)),
-                needing=Count("id", filter=Q(classification__in=NEEDING)),
-                no_area=Count("id", filter=Q(classification=ClassificationChoice.NO_AREA)),
-                elevated=Count("id", filter=Q(under_elevation=True)),
-            )
-            .order_by()
-        )
-
-    rows = ctx.rows("assistant_decisions", count)
+    rows = ctx.counted("assistant_decisions")
     by_month = {r[0]: r[1:] for r in rows}
     firsts = ctx.firsts
 
@@ -187,18 +190,20 @@ def _with_totals(figure: Figure) -> Figure:
     return figure
 
 
-def _elevations(ctx: Context, under_elevation: list[float | None]) -> Figure:
-    def count(ctx: Context) -> list[tuple[date, int]]:
-        return list(
-            delegation.elevations_of(membership=ctx.membership)
-            .filter(starts_at__gte=ctx.start, starts_at__lt=ctx.end)
-            .annotate(month=ctx.month_of("starts_at"))
-            .values_list("month")
-            .annotate(n=Count("id"))
-            .order_by()
-        )
+@counting("elevations")
+def _elevations_counted(b: Bounds) -> QuerySet[Any]:
+    return (
+        delegation.elevations_of(membership=b.membership)
+        .filter(starts_at__gte=b.start, starts_at__lt=b.end)
+        .annotate(month=b.month_of("starts_at"))
+        .values_list("month")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
 
-    started = [(month, n) for month, n in ctx.rows("elevations", count)]
+
+def _elevations(ctx: Context, under_elevation: list[float | None]) -> Figure:
+    started = [(month, n) for month, n in ctx.counted("elevations")]
     return Figure(
         "elevations_used",
         _("Elevations used"),

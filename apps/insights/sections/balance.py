@@ -4,14 +4,15 @@ while."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
+from typing import Any
 
-from django.db.models import Count
-from django.utils import timezone
+from django.db.models import Count, QuerySet
 from django.utils.translation import gettext as _
 
 from apps.checkins import selectors as checkins
 from apps.feedback import selectors as feedback
+from apps.insights.compiled import Bounds, counting
 from apps.insights.figures import Figure, Section, Series, rate
 from apps.insights.sections.common import Context
 from apps.insights.sections.links import linked
@@ -33,18 +34,20 @@ def _people(ctx: Context) -> dict[str, str]:
     return {"leader": _("Leader"), "assistant": _("Assistant"), "former": _("Former member")}
 
 
-def _appreciation(ctx: Context) -> Figure:
-    def count(ctx: Context) -> list[tuple[date, int, int]]:
-        return list(
-            feedback.appreciations_of(membership=ctx.membership)
-            .filter(created_at__gte=ctx.start, created_at__lt=ctx.end)
-            .annotate(month=ctx.month_of("created_at"))
-            .values_list("month", "author_id")
-            .annotate(n=Count("id"))
-            .order_by()
-        )
+@counting("appreciation")
+def _appreciation_counted(b: Bounds) -> QuerySet[Any]:
+    return (
+        feedback.appreciations_of(membership=b.membership)
+        .filter(created_at__gte=b.start, created_at__lt=b.end)
+        .annotate(month=b.month_of("created_at"))
+        .values_list("month", "author_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
 
-    rows = ctx.rows("appreciation", count)
+
+def _appreciation(ctx: Context) -> Figure:
+    rows = ctx.counted("appreciation")
     return Figure(
         "appreciation_sent",
         _("Appreciation sent"),
@@ -54,18 +57,20 @@ def _appreciation(ctx: Context) -> Figure:
     )
 
 
-def _agenda(ctx: Context) -> list[Figure]:
-    def count(ctx: Context) -> list[tuple[date, int, int]]:
-        return list(
-            checkins.agenda_raised_of(membership=ctx.membership)
-            .filter(created_at__gte=ctx.start, created_at__lt=ctx.end)
-            .annotate(month=ctx.month_of("created_at"))
-            .values_list("month", "author_id")
-            .annotate(n=Count("id"))
-            .order_by()
-        )
+@counting("agenda")
+def _agenda_counted(b: Bounds) -> QuerySet[Any]:
+    return (
+        checkins.agenda_raised_of(membership=b.membership)
+        .filter(created_at__gte=b.start, created_at__lt=b.end)
+        .annotate(month=b.month_of("created_at"))
+        .values_list("month", "author_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
 
-    rows = ctx.rows("agenda", count)
+
+def _agenda(ctx: Context) -> list[Figure]:
+    rows = ctx.counted("agenda")
     counts = ctx.by_who("agenda", [(m, u, n) for m, u, n in rows], _people(ctx))
     monthly = [
         sum(v or 0 for v in column) for column in zip(*(s.values for s in counts), strict=True)
@@ -98,18 +103,20 @@ def _agenda(ctx: Context) -> list[Figure]:
     ]
 
 
-def _replies(ctx: Context) -> Figure:
-    def count(ctx: Context) -> list[tuple[date, int, int]]:
-        return list(
-            feedback.replies_of(membership=ctx.membership)
-            .filter(replied_at__gte=ctx.start, replied_at__lt=ctx.end)
-            .annotate(month=ctx.month_of("replied_at"))
-            .values_list("month", "entry__recipient_id")
-            .annotate(n=Count("id"))
-            .order_by()
-        )
+@counting("replies")
+def _replies_counted(b: Bounds) -> QuerySet[Any]:
+    return (
+        feedback.replies_of(membership=b.membership)
+        .filter(replied_at__gte=b.start, replied_at__lt=b.end)
+        .annotate(month=b.month_of("replied_at"))
+        .values_list("month", "entry__recipient_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
 
-    rows = ctx.rows("replies", count)
+
+def _replies(ctx: Context) -> Figure:
+    rows = ctx.counted("replies")
     return Figure(
         "replies",
         _("Replies to feedback"),
@@ -125,7 +132,7 @@ def _replies(ctx: Context) -> Figure:
 def _quiet_voice(ctx: Context) -> list[str]:
     """A hint when one member raised no agenda item in the six weeks before the end of the
     range (or now, if that is earlier) while the other did. One query."""
-    until = min(ctx.end, timezone.now())
+    until = min(ctx.end, ctx.now)
     raised = dict(
         checkins.agenda_raised_of(membership=ctx.membership)
         .filter(created_at__gte=until - QUIET_AFTER, created_at__lt=until)

@@ -12,9 +12,11 @@ from zoneinfo import ZoneInfo
 
 from django.db.models import DateField, F
 from django.db.models.functions import TruncMonth
+from django.utils import timezone
 
+from apps.insights import compiled
 from apps.insights.figures import Series, per_month
-from apps.insights.periods import Month
+from apps.insights.periods import Month, today_in
 from apps.tandems.models import FormerMember, Membership, Role, Tandem
 
 
@@ -34,6 +36,8 @@ class Context:
     recording: dict[date, dict[str, Any]] | None = None
     """When set, the context counts its (closed) months to keep them as rows: each `rows`
     call counts live and writes what it counted here, by month and under its key."""
+    _live: Context | None = field(default=None, repr=False)
+    _fetched: dict[str, list[tuple[Any, ...]]] = field(default_factory=dict, repr=False)
 
     @property
     def tandem(self) -> Tandem:
@@ -72,9 +76,19 @@ class Context:
                 return index
         return len(self.months)
 
+    @cached_property
+    def now(self) -> datetime:
+        """The moment of asking, read once (the first time a figure needs it)."""
+        return timezone.now()
+
     def live(self) -> Context:
-        """The same request for the months counted live only."""
-        return Context(self.membership, self.months[self.live_from :], self.roles, self.formers)
+        """The same request for the months counted live only (one context, kept)."""
+        if self._live is None:
+            self._live = Context(
+                self.membership, self.months[self.live_from :], self.roles, self.formers
+            )
+            self._live.now = self.now
+        return self._live
 
     def kept(self, key: str) -> Any:
         """What the last month with a row before the live ones kept under `key` (a state
@@ -104,6 +118,35 @@ class Context:
         if self.live_from < len(self.months):
             found += count(self.live())
         return found
+
+    def bounds(self) -> compiled.Bounds:
+        """The range's bounds, for a counting query (`fetch`)."""
+        return compiled.Bounds(
+            membership=self.membership,
+            start=self.start,
+            end=self.end,
+            first_day=self.first_day,
+            last_day=self.last_day,
+            now=self.now,
+            today=today_in(self.tandem.timezone, self.now),
+        )
+
+    def prefetch(self) -> None:
+        """Run every counting query over this range at once (`compiled.fetch_all`), for the
+        `fetch` calls to come: the full page and the task counting months to keep."""
+        if self.months:
+            self._fetched = compiled.fetch_all(list(compiled.QUERIES), self.bounds())
+
+    def fetch(self, key: str) -> list[tuple[Any, ...]]:
+        """The rows of the counting query `key` (`apps.insights.compiled`) over this range:
+        prefetched, or run now."""
+        if key in self._fetched:
+            return self._fetched.pop(key)
+        return compiled.fetch(key, self.bounds())
+
+    def counted(self, key: str) -> list[tuple[Any, ...]]:
+        """`rows` of the counting query `key`, as it answers."""
+        return self.rows(key, lambda ctx: ctx.fetch(key))
 
     def month_of(self, field_name: str) -> TruncMonth:
         """The local month of a timestamp or date column, as a date."""

@@ -6,14 +6,16 @@ come from `apps.feedback.selectors.ratings_for_insights`, which applies the blin
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
-from django.db.models import Count, Sum, Value
+from django.db.models import Count, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce, NullIf
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from apps.feedback import selectors as feedback
 from apps.feedback.forms import QUESTION_LABELS
+from apps.insights.compiled import Bounds, counting
 from apps.insights.figures import Figure, Section, Series
 from apps.insights.sections.common import Context
 from apps.insights.sections.links import linked
@@ -40,24 +42,26 @@ def _question(key_or_text: str) -> str:
     return str(label) if label is not None else key_or_text
 
 
+@counting("ratings")
+def _ratings_counted(b: Bounds) -> QuerySet[Any]:
+    return (
+        feedback.ratings_for_insights(membership=b.membership, start=b.start, end=b.end)
+        .annotate(
+            month=b.month_of("entry__cycle__opens_at"),
+            label=Coalesce(NullIf("question__key", Value("")), "question__text"),
+        )
+        .values_list("month", "entry__author_id", "label")
+        .annotate(total=Sum("rating"), n=Count("id"))
+        .order_by()
+    )
+
+
 def _ratings(ctx: Context) -> list[tuple[date, str, str, int, int]]:
     """(month the cycle opened, direction, question, sum of ratings, number of ratings) of
     the range, counted in SQL. One query. A former member's ratings have no direction any
     more and are left out, as on the feedback page."""
 
-    def count(ctx: Context) -> list[tuple[date, int, str, int, int]]:
-        return list(
-            feedback.ratings_for_insights(membership=ctx.membership, start=ctx.start, end=ctx.end)
-            .annotate(
-                month=ctx.month_of("entry__cycle__opens_at"),
-                label=Coalesce(NullIf("question__key", Value("")), "question__text"),
-            )
-            .values_list("month", "entry__author_id", "label")
-            .annotate(total=Sum("rating"), n=Count("id"))
-            .order_by()
-        )
-
-    rows = ctx.rows("ratings", count)
+    rows = ctx.counted("ratings")
     found = []
     for month, author_id, label, total, n in rows:
         who = ctx.who(author_id)

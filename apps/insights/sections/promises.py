@@ -10,12 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date, datetime
-from typing import Final
+from typing import Any, Final
 
-from django.db.models import Count, DateField, F, Q
+from django.db.models import Count, DateField, F, Q, QuerySet
 from django.db.models.functions import TruncDate, TruncMonth
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -27,6 +26,7 @@ from apps.delegation.models import REQUESTS
 from apps.feedback import selectors as feedback
 from apps.feedback.models import EntryStatus
 from apps.insights import periods
+from apps.insights.compiled import Bounds, counting
 from apps.insights.figures import Figure, Section, Series, per_month, rate
 from apps.insights.sections.common import Context
 from apps.notifications import selectors as notifications
@@ -78,52 +78,51 @@ def _series(
     return counts, rates
 
 
-def _local_today(ctx: Context, now: datetime) -> date:
-    return periods.today_in(ctx.tandem.timezone, now)
-
-
-def _action_items(ctx: Context, now: datetime) -> Tally:
-    def count(ctx: Context) -> list[tuple[date, int, int, int]]:
-        today = _local_today(ctx, now)
-        return list(
-            checkins.action_items_of(tandem=ctx.tandem)
-            .filter(due_date__gte=ctx.first_day, due_date__lt=min(ctx.last_day, today))
-            .exclude(status=ActionItemStatus.DROPPED)
-            .annotate(
-                month=TruncMonth("due_date", output_field=DateField()),
-                done_day=TruncDate("done_at", tzinfo=ctx.tz),
-            )
-            .values_list("month", "owner_id")
-            .annotate(
-                due=Count("id"),
-                kept=Count(
-                    "id", filter=Q(status=ActionItemStatus.DONE, done_day__lte=F("due_date"))
-                ),
-            )
-            .order_by()
+@counting("action_items")
+def _action_items_due(b: Bounds) -> QuerySet[Any]:
+    """(month, owner, due, kept) of the items due in the span, before today."""
+    return (
+        checkins.action_items_of(tandem=b.membership.tandem)
+        .filter(due_date__gte=b.first_day, due_date__lt=b.last_day)
+        .filter(due_date__lt=b.today)
+        .exclude(status=ActionItemStatus.DROPPED)
+        .annotate(
+            month=TruncMonth("due_date", output_field=DateField()),
+            done_day=TruncDate("done_at", tzinfo=b.tz),
         )
+        .values_list("month", "owner_id")
+        .annotate(
+            due=Count("id"),
+            kept=Count("id", filter=Q(status=ActionItemStatus.DONE, done_day__lte=F("due_date"))),
+        )
+        .order_by()
+    )
 
+
+def _action_items(ctx: Context) -> Tally:
     tally: Tally = {}
-    for month, owner_id, due, kept in ctx.rows("action_items", count):
+    for month, owner_id, due, kept in ctx.counted("action_items"):
         _add(tally, month, ctx.who(owner_id), kept, due)
     return tally
 
 
-def _requests(ctx: Context, now: datetime) -> Tally:
-    def count(ctx: Context) -> list[tuple[date, int, int]]:
-        return list(
-            delegation.decisions_of(membership=ctx.membership)
-            .filter(
-                classification__in=REQUESTS, due_at__gte=ctx.start, due_at__lt=min(ctx.end, now)
-            )
-            .annotate(month=ctx.month_of("due_at"))
-            .values_list("month")
-            .annotate(due=Count("id"), kept=Count("id", filter=Q(answered_at__lte=F("due_at"))))
-            .order_by()
-        )
+@counting("requests")
+def _requests_due(b: Bounds) -> QuerySet[Any]:
+    """(month, due, kept) of the requests due in the span, before now."""
+    return (
+        delegation.decisions_of(membership=b.membership)
+        .filter(classification__in=REQUESTS, due_at__gte=b.start, due_at__lt=b.end)
+        .filter(due_at__lt=b.now)
+        .annotate(month=b.month_of("due_at"))
+        .values_list("month")
+        .annotate(due=Count("id"), kept=Count("id", filter=Q(answered_at__lte=F("due_at"))))
+        .order_by()
+    )
 
+
+def _requests(ctx: Context) -> Tally:
     tally: Tally = {}
-    for month, due, kept in ctx.rows("requests", count):
+    for month, due, kept in ctx.counted("requests"):
         _add(tally, month, "pair", kept, due)
     return tally
 
@@ -168,25 +167,37 @@ def _seated(
     return seated
 
 
+@counting("feedback_cycles")
+def _cycles_closed(b: Bounds) -> QuerySet[Any]:
+    """(id, closes at) of the revealed cycles that closed in the span."""
+    return (
+        feedback.cycles_revealed_for_insights(membership=b.membership)
+        .filter(closes_at__gte=b.start, closes_at__lt=b.end)
+        .values_list("id", "closes_at")
+    )
+
+
+@counting("feedback_submitted")
+def _entries_submitted(b: Bounds) -> QuerySet[Any]:
+    """(cycle, author, submitted at) of the submitted entries of those cycles."""
+    return (
+        feedback.visible_entries(membership=b.membership)
+        .filter(
+            cycle__revealed_at__isnull=False,
+            cycle__closes_at__gte=b.start,
+            cycle__closes_at__lt=b.end,
+            status=EntryStatus.SUBMITTED,
+        )
+        .values_list("cycle_id", "author_id", "submitted_at")
+        .order_by()
+    )
+
+
 def _feedback(ctx: Context) -> Tally:
     def count(ctx: Context) -> list[tuple[date, int, int, int]]:
-        cycles = dict(
-            feedback.cycles_revealed_for_insights(membership=ctx.membership)
-            .filter(closes_at__gte=ctx.start, closes_at__lt=ctx.end)
-            .values_list("id", "closes_at")
-        )
+        cycles = dict(ctx.fetch("feedback_cycles"))
         submitted: dict[int, dict[int, datetime]] = {}
-        for cycle_id, author_id, at in (
-            feedback.visible_entries(membership=ctx.membership)
-            .filter(
-                cycle__revealed_at__isnull=False,
-                cycle__closes_at__gte=ctx.start,
-                cycle__closes_at__lt=ctx.end,
-                status=EntryStatus.SUBMITTED,
-            )
-            .values_list("cycle_id", "author_id", "submitted_at")
-            .order_by()
-        ):
+        for cycle_id, author_id, at in ctx.fetch("feedback_submitted"):
             if at is not None:
                 submitted.setdefault(cycle_id, {})[author_id] = at
         formers = ctx.formers
@@ -214,20 +225,21 @@ def _feedback(ctx: Context) -> Tally:
     return tally
 
 
-def _reminders(ctx: Context) -> list[tuple[date, int | None, float]]:
-    def count(ctx: Context) -> list[tuple[date, int, int]]:
-        return list(
-            notifications.notices_of_tandem_for_insights(
-                membership=ctx.membership, kinds=REMINDER_KINDS
-            )
-            .filter(delivered_at__gte=ctx.start, delivered_at__lt=ctx.end)
-            .annotate(month=ctx.month_of("delivered_at"))
-            .values_list("month", "recipient_id")
-            .annotate(n=Count("id"))
-            .order_by()
-        )
+@counting("reminders")
+def _reminders_delivered(b: Bounds) -> QuerySet[Any]:
+    """(month, recipient, how many) of the reminders delivered in the span."""
+    return (
+        notifications.notices_of_tandem_for_insights(membership=b.membership, kinds=REMINDER_KINDS)
+        .filter(delivered_at__gte=b.start, delivered_at__lt=b.end)
+        .annotate(month=b.month_of("delivered_at"))
+        .values_list("month", "recipient_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
 
-    return [(month, user_id, n) for month, user_id, n in ctx.rows("reminders", count)]
+
+def _reminders(ctx: Context) -> list[tuple[date, int | None, float]]:
+    return [(month, user_id, n) for month, user_id, n in ctx.counted("reminders")]
 
 
 def _url(ctx: Context, name: str, query: str = "") -> str:
@@ -279,10 +291,10 @@ def _pair_counts(ctx: Context, key: str, counted: Iterable[tuple[date, float]]) 
 
 
 def section(ctx: Context) -> Section:
-    now = timezone.now()
-    items = _action_items(ctx, now)
+    now = ctx.now
+    items = _action_items(ctx)
     items_due, items_on_time = _series(ctx, "action_items", items, _people())
-    requests = _requests(ctx, now)
+    requests = _requests(ctx)
     requests_due, requests_on_time = _series(ctx, "requests", requests, _pair())
     meetings = _checkins(ctx, now)
     as_planned: Tally = {}

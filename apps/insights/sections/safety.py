@@ -4,15 +4,16 @@ from, and how effective each person found the check-ins."""
 
 from __future__ import annotations
 
-from datetime import date
+from typing import Any
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 from django.utils.translation import gettext as _
 
 from apps.checkins import selectors as checkins
 from apps.checkins.models import AgendaKind
 from apps.delegation import selectors as delegation
 from apps.delegation.models import Answer
+from apps.insights.compiled import Bounds, counting
 from apps.insights.figures import Figure, Section, Series, per_month
 from apps.insights.sections.common import Context
 from apps.insights.sections.links import linked
@@ -46,18 +47,20 @@ def _counted(key: str, label: str, who: str, values: list[float | None]) -> Seri
     return Series(key, label, who, values, sum(v or 0 for v in values))
 
 
-def _agenda(ctx: Context) -> Figure:
-    def count(ctx: Context) -> list[tuple[date, str, int, int]]:
-        return list(
-            checkins.agenda_raised_of(membership=ctx.membership)
-            .filter(kind__in=SAFETY_KINDS, created_at__gte=ctx.start, created_at__lt=ctx.end)
-            .annotate(month=ctx.month_of("created_at"))
-            .values_list("month", "kind", "author_id")
-            .annotate(n=Count("id"))
-            .order_by()
-        )
+@counting("safety_agenda")
+def _safety_agenda_counted(b: Bounds) -> QuerySet[Any]:
+    return (
+        checkins.agenda_raised_of(membership=b.membership)
+        .filter(kind__in=SAFETY_KINDS, created_at__gte=b.start, created_at__lt=b.end)
+        .annotate(month=b.month_of("created_at"))
+        .values_list("month", "kind", "author_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
 
-    rows = ctx.rows("safety_agenda", count)
+
+def _agenda(ctx: Context) -> Figure:
+    rows = ctx.counted("safety_agenda")
     people = _people()
     series = []
     for kind, kind_label in _kinds().items():
@@ -86,29 +89,33 @@ def _agenda(ctx: Context) -> Figure:
     )
 
 
+@counting("lessons_recorded")
+def _lessons_recorded_counted(b: Bounds) -> QuerySet[Any]:
+    return (
+        delegation.decisions_of(membership=b.membership)
+        .filter(outcome_recorded_at__gte=b.start, outcome_recorded_at__lt=b.end)
+        .annotate(month=b.month_of("outcome_recorded_at"))
+        .values_list("month")
+        .annotate(outcomes=Count("id"), lessons=Count("id", filter=~Q(lesson="")))
+        .order_by()
+    )
+
+
+@counting("rejected")
+def _rejected_counted(b: Bounds) -> QuerySet[Any]:
+    return (
+        delegation.decisions_of(membership=b.membership)
+        .filter(answer=Answer.REJECT, answered_at__gte=b.start, answered_at__lt=b.end)
+        .annotate(month=b.month_of("answered_at"))
+        .values_list("month")
+        .annotate(n=Count("id"), lessons=Count("id", filter=~Q(lesson="")))
+        .order_by()
+    )
+
+
 def _lessons(ctx: Context) -> list[Figure]:
-    def count_recorded(ctx: Context) -> list[tuple[date, int, int]]:
-        return list(
-            delegation.decisions_of(membership=ctx.membership)
-            .filter(outcome_recorded_at__gte=ctx.start, outcome_recorded_at__lt=ctx.end)
-            .annotate(month=ctx.month_of("outcome_recorded_at"))
-            .values_list("month")
-            .annotate(outcomes=Count("id"), lessons=Count("id", filter=~Q(lesson="")))
-            .order_by()
-        )
-
-    def count_rejected(ctx: Context) -> list[tuple[date, int, int]]:
-        return list(
-            delegation.decisions_of(membership=ctx.membership)
-            .filter(answer=Answer.REJECT, answered_at__gte=ctx.start, answered_at__lt=ctx.end)
-            .annotate(month=ctx.month_of("answered_at"))
-            .values_list("month")
-            .annotate(n=Count("id"), lessons=Count("id", filter=~Q(lesson="")))
-            .order_by()
-        )
-
-    recorded = ctx.rows("lessons_recorded", count_recorded)
-    rejected = ctx.rows("rejected", count_rejected)
+    recorded = ctx.counted("lessons_recorded")
+    rejected = ctx.counted("rejected")
     firsts = ctx.firsts
     return [
         Figure(
@@ -160,17 +167,19 @@ def _lessons(ctx: Context) -> list[Figure]:
     ]
 
 
-def _retros(ctx: Context) -> Figure:
-    def count(ctx: Context) -> list[tuple[date, int, int, int]]:
-        return list(
-            checkins.retros_met_between(membership=ctx.membership, start=ctx.start, end=ctx.end)
-            .annotate(month=ctx.month_of("met_at"))
-            .values_list("month", "member_id")
-            .annotate(points=Sum("effectiveness"), n=Count("id"))
-            .order_by()
-        )
+@counting("retros")
+def _retros_counted(b: Bounds) -> QuerySet[Any]:
+    return (
+        checkins.retros_met_between(membership=b.membership, start=b.start, end=b.end)
+        .annotate(month=b.month_of("met_at"))
+        .values_list("month", "member_id")
+        .annotate(points=Sum("effectiveness"), n=Count("id"))
+        .order_by()
+    )
 
-    rows = ctx.rows("retros", count)
+
+def _retros(ctx: Context) -> Figure:
+    rows = ctx.counted("retros")
     series = []
     for who, label in _people().items():
         mine = [(m, p, n) for m, u, p, n in rows if ctx.who(u) == who]

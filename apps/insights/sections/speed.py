@@ -6,15 +6,18 @@ One query per figure (the durations of the whole range), whatever the history's 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
+from typing import Any
 
-from django.db.models import DurationField, ExpressionWrapper, F, Q
+from django.db.models import DurationField, ExpressionWrapper, F, Q, QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from apps.core.stats import percentile
 from apps.delegation import selectors as delegation
 from apps.delegation.models import REQUESTS, ClassificationChoice
+from apps.insights.compiled import Bounds, counting
 from apps.insights.figures import Figure, Section, Series
 from apps.insights.sections.common import Context
 
@@ -25,24 +28,37 @@ def _hours(value: float | None) -> float | None:
     return None if value is None else round(value, 1)
 
 
-def _durations(
-    ctx: Context, key: str, field: str, condition: Q
-) -> tuple[dict[date, list[float]], list[float]]:
-    """Hours from logging to `field`, by the month of `field`, and all of them. A closed
-    month's row keeps its hours (a median is not a sum of months)."""
+def _waited(field: str, condition: Q) -> Callable[[Bounds], QuerySet[Any]]:
+    """(month, waited) of the decisions matching `condition` whose `field` falls in the
+    span: the database subtracts, one duration per row to read instead of two timestamps."""
 
-    def count(ctx: Context) -> list[tuple[date, float]]:
-        # The database subtracts: one duration per row to read instead of two timestamps.
-        rows = (
-            delegation.decisions_of(membership=ctx.membership)
-            .filter(condition, **{f"{field}__gte": ctx.start, f"{field}__lt": ctx.end})
+    def build(b: Bounds) -> QuerySet[Any]:
+        return (
+            delegation.decisions_of(membership=b.membership)
+            .filter(condition, **{f"{field}__gte": b.start, f"{field}__lt": b.end})
             .annotate(
-                month=ctx.month_of(field),
+                month=b.month_of(field),
                 waited=ExpressionWrapper(F(field) - F("created_at"), output_field=DurationField()),
             )
             .values_list("month", "waited")
             .order_by()
         )
+
+    return build
+
+
+counting("answer_time")(_waited("answered_at", Q(classification__in=REQUESTS)))
+counting("acknowledgement_time")(
+    _waited("acknowledged_at", Q(classification=ClassificationChoice.OUTSIDE_AUTHORITY))
+)
+
+
+def _durations(ctx: Context, key: str) -> tuple[dict[date, list[float]], list[float]]:
+    """Hours from logging to the answer (or acknowledgement), by its month, and all of
+    them. A closed month's row keeps its hours (a median is not a sum of months)."""
+
+    def count(ctx: Context) -> list[tuple[date, float]]:
+        rows = ctx.fetch(key)
         return [(month, max(waited.total_seconds(), 0) / HOUR) for month, waited in rows]
 
     by_month: dict[date, list[float]] = {}
@@ -75,13 +91,8 @@ def _decisions(ctx: Context, classification: str) -> str:
 
 
 def section(ctx: Context) -> Section:
-    answers = _durations(ctx, "answer_time", "answered_at", Q(classification__in=REQUESTS))
-    acknowledgements = _durations(
-        ctx,
-        "acknowledgement_time",
-        "acknowledged_at",
-        Q(classification=ClassificationChoice.OUTSIDE_AUTHORITY),
-    )
+    answers = _durations(ctx, "answer_time")
+    acknowledgements = _durations(ctx, "acknowledgement_time")
     figures = [
         Figure(
             "answer_time",
