@@ -8,6 +8,9 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any, Final
 
+import orjson
+from django.db.models import TextField
+from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
@@ -55,15 +58,15 @@ def stored_months(
     closed = [m.first for m in months if m.end <= now]
     if not closed:
         return {}
-    return dict(
-        MonthFigures.objects.filter(
-            tandem_id=membership.tandem_id,
-            month__gte=closed[0],
-            month__lte=closed[-1],
-            timezone=membership.tandem.timezone,
-            version=rows_version(roles),
-        ).values_list("month", "data")
-    )
+    kept = MonthFigures.objects.filter(
+        tandem_id=membership.tandem_id,
+        month__gte=closed[0],
+        month__lte=closed[-1],
+        timezone=membership.tandem.timezone,
+        version=rows_version(roles),
+    ).values_list("month", Cast("data", TextField()))
+    # orjson reads the rows' JSON in about half the time of the JSONField's json.loads.
+    return {month: orjson.loads(data) for month, data in kept}
 
 
 def context_for(*, membership: Membership, first: date, last: date) -> Context:
