@@ -29,6 +29,15 @@ from tests.factories.feedback import full_answers, make_cycle
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _mid_month() -> Any:
+    """The 15th of this month at noon, the clock running: a month cannot end mid-test (the
+    demo's history and every range are counted from today)."""
+    today = timezone.now()
+    with time_machine.travel(today.replace(day=15, hour=12, minute=0), tick=True):
+        yield
+
+
 def _figures(membership: Membership, first: date, last: date) -> tuple[dict[str, Any], int]:
     """The API's figures of the range, and how many of its months were read from rows."""
     ctx = selectors.context_for(membership=membership, first=first, last=last)
