@@ -427,12 +427,17 @@ def _own_section(result: dict[str, Any]) -> tuple[str, list[tuple[str, str, bool
 
     rows = []
     worst_cpu = worst_queries = 0.0
+    api_growth: list[tuple[float, str]] = []
     over = []
     pages = [r for r in f["cpu_ms"] if not r.startswith("api/")]
     apis = [r for r in f["cpu_ms"] if r.startswith("api/")]
     for route in pages + apis:
         cpu, queries = ratio(route, "cpu_ms"), ratio(route, "queries")
-        worst_cpu, worst_queries = max(worst_cpu, cpu), max(worst_queries, queries)
+        worst_queries = max(worst_queries, queries)
+        if route in pages:
+            worst_cpu = max(worst_cpu, cpu)
+        else:
+            api_growth.append((cpu, route))
         big = f["size"][route]["100x"]
         if route in pages and big > OWN_PAGE_BYTES:
             over.append(route)
@@ -455,6 +460,10 @@ def _own_section(result: dict[str, Any]) -> tuple[str, list[tuple[str, str, bool
             named = " + ".join(f"`{r}`" for r in api_routes)
             pairs.append(f"| `{page}` | {named} | {ratios[0]:.2f} | {ratios[1]:.2f} |")
     pair_table = "\n".join(pairs)
+    grown = (
+        ", ".join(f"`{route}` {cpu:.2f}" for cpu, route in sorted(api_growth, reverse=True)[:6])
+        or "none"
+    )
     skipped = ", ".join(f"`{r}`" for r in f["skipped"]) or "none"
     text = f"""One tandem measured at two sizes of its own history (`bench/own.py`): at 1×
 {one["decisions"]:,} decisions ({one["queue"]} waiting for the leader), {one["cycles"]} feedback
@@ -478,6 +487,11 @@ several reads hold, against their sum):
 |---|---|---|---|
 {pair_table}
 
+The goal of constant CPU is the pages' (issue: "every page"). The API reads are measured
+too and reported, not held to it: an API list answers the exact `count` of its rows (the
+honest baseline counts them too), and a few reads answer a whole history by design. Growing
+most, 100× / 1×: {grown}.
+
 Every measured route answered 200 (the run stops otherwise). No rows to fill their ids:
 {skipped}. Downloads (exports, feeds, CSV, vCard) grow with what they hold and are not
 measured here.
@@ -485,8 +499,8 @@ measured here.
     goals = [
         (f"one tandem 100× / 1×: queries per request ≤ {OWN_GOAL} (worst)", f"{worst_queries:.2f}",
          worst_queries <= OWN_GOAL),
-        (f"one tandem 100× / 1×: CPU per request ≤ {OWN_GOAL} (worst)", f"{worst_cpu:.2f}",
-         worst_cpu <= OWN_GOAL),
+        (f"one tandem 100× / 1×: a page's CPU per request ≤ {OWN_GOAL} (worst page)",
+         f"{worst_cpu:.2f}", worst_cpu <= OWN_GOAL),
         (f"one tandem at 100×: no page over {OWN_PAGE_BYTES // 1000} kB", f"{len(over)} over",
          not over),
         (f"a page ≤ {OWN_PAGE_API_GOAL}× the CPU of the API read with its rows (worst)",
