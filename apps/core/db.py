@@ -1,10 +1,93 @@
-"""Writes the ORM cannot say in one statement."""
+"""Writes the ORM cannot say in one statement, and reads sent to the database together."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
-from django.db import connections, models, router
+import django.db.models.query
+from django.core.exceptions import EmptyResultSet
+from django.db import DEFAULT_DB_ALIAS, connections, models, router
+
+Rows = list[tuple[Any, ...]]
+# (SQL, parameters, what turns the database's rows into the caller's values)
+Statement = tuple[str, Sequence[Any], Callable[[Rows, Any], Rows]]
+
+
+def run_together(statements: Sequence[Statement], using: str = DEFAULT_DB_ALIAS) -> list[Rows]:
+    """Each statement's rows, in order. On PostgreSQL they are sent at once (psycopg's
+    pipeline mode: one round trip instead of one each; the server runs them one after the
+    other as always); elsewhere one after another."""
+    connection = connections[using]
+    connection.ensure_connection()
+    found: list[Rows] = []
+    with connection.cursor() as first:
+        if len(statements) > 1 and connection.vendor == "postgresql" and _pipeline_supported():
+            with connection.connection.pipeline():
+                cursors = [first] + [connection.cursor() for _ in statements[1:]]
+                try:
+                    for cursor, (sql, params, _convert) in zip(cursors, statements, strict=True):
+                        cursor.execute(sql, params)
+                    for cursor, (_sql, _params, convert) in zip(cursors, statements, strict=True):
+                        found.append(convert(cursor.fetchall(), connection))
+                finally:
+                    for cursor in cursors[1:]:
+                        cursor.close()
+        else:
+            for sql, params, convert in statements:
+                first.execute(sql, params)
+                found.append(convert(first.fetchall(), connection))
+    return found
+
+
+def _pipeline_supported() -> bool:
+    import psycopg
+
+    return bool(psycopg.Pipeline.is_supported())
+
+
+def values_together(*querysets: models.QuerySet[Any]) -> list[Rows]:
+    """The rows of several `values_list()` querysets (tuples, as iterating each gives them),
+    sent to the database together (`run_together`). They must share a database."""
+    using = {queryset.db for queryset in querysets}
+    if len(using) != 1:
+        raise ValueError("values_together reads one database")
+    statements: list[Statement] = []
+    empty: set[int] = set()
+    for index, queryset in enumerate(querysets):
+        if queryset._iterable_class is not django.db.models.query.ValuesListIterable:
+            raise TypeError("values_together reads values_list() querysets (not flat, not named)")
+        compiler = queryset.query.get_compiler(using=queryset.db)
+        try:
+            sql, params = compiler.as_sql()
+        except EmptyResultSet:
+            empty.add(index)
+            continue
+        fields = [s[0] for s in compiler.select[0 : compiler.col_count]]
+        statements.append((sql, params, converting(list(compiler.get_converters(fields).items()))))
+    found = iter(run_together(statements, using.pop()))
+    return [[] if index in empty else next(found) for index in range(len(querysets))]
+
+
+def converting(converters: list[tuple[int, tuple[list[Any], Any]]]) -> Callable[[Rows, Any], Rows]:
+    """What turns a compiled query's raw rows into its values (the compiler's converters, as
+    Django's own iteration applies them)."""
+
+    def convert(rows: Rows, connection: Any) -> Rows:
+        if not converters:
+            return [tuple(row) for row in rows]
+        converted = []
+        for row in rows:
+            values = list(row)
+            for position, (functions, expression) in converters:
+                value = values[position]
+                for function in functions:
+                    value = function(value, expression, connection)
+                values[position] = value
+            converted.append(tuple(values))
+        return converted
+
+    return convert
 
 
 def insert_unless_exists(obj: models.Model, *, unique: Sequence[str]) -> bool:

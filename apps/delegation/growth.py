@@ -13,11 +13,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.db.models import F, Window
+from django.db.models import F, QuerySet, Window
 from django.db.models.expressions import BaseExpression
 from django.db.models.functions import RowNumber
 
 from apps.audit.models import AuditAction, AuditEvent
+from apps.core.db import values_together
 from apps.delegation.models import (
     REQUESTS,
     Answer,
@@ -97,7 +98,7 @@ def growth_replay(
         created_at__lt=before,
     )
     columns = ("area_id", "answered_at", "level_applied", "answer")
-    answers: list[tuple[int, datetime, int, str]] = []
+    reads: list[QuerySet[Any]] = []
     if resume:
         changes = changes.filter(changed_at__gte=since)
         dismissals = dismissals.filter(created_at__gte=since)
@@ -105,21 +106,26 @@ def growth_replay(
     elif since is not None:
         latest_first = [F("answered_at").desc(), F("id").desc()]
         by_key: list[BaseExpression | F] = [F("area_id"), F("level_applied")]
-        earlier = (
+        reads.append(
             requests.filter(answered_at__lt=since)
             .annotate(rank=Window(RowNumber(), partition_by=by_key, order_by=latest_first))
             .filter(rank__lte=window)
             .values_list(*columns)
         )
-        answers += list(earlier)
         requests = requests.filter(answered_at__gte=since)
-    answers += list(requests.order_by("answered_at", "id").values_list(*columns))
+    reads += [
+        requests.order_by("answered_at", "id").values_list(*columns),
+        changes.order_by("changed_at", "id").values_list(
+            "area_id", "changed_at", "kind", "new__level"
+        ),
+        dismissals.order_by("created_at", "id").values_list("target", "created_at"),
+    ]
+    # One round trip for the three (or four) reads on PostgreSQL.
+    *answered, changed, dismissed = values_together(*reads)
+    answers = [row for rows in answered for row in rows]
     # (when, order at the same moment, area, what, value)
     events: list[tuple[datetime, int, int, str, Any]] = [
-        (at, 0, area_id, kind, level)
-        for area_id, at, kind, level in changes.order_by("changed_at", "id").values_list(
-            "area_id", "changed_at", "kind", "new__level"
-        )
+        (at, 0, area_id, kind, level) for area_id, at, kind, level in changed
     ]
     events += [
         (at, 1, area_id, "answer", (level, answer))
@@ -129,9 +135,7 @@ def growth_replay(
     prefix = f"{DecisionArea._meta.label_lower}:"
     events += [
         (at, 2, int(target.removeprefix(prefix)), "not_now", None)
-        for target, at in dismissals.order_by("created_at", "id").values_list(
-            "target", "created_at"
-        )
+        for target, at in dismissed
         if target.startswith(prefix)
     ]
     events.sort(key=lambda e: (e[0], e[1]))

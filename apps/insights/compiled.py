@@ -33,6 +33,7 @@ from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import DateField, F, QuerySet
 from django.db.models.functions import TruncMonth
 
+from apps.core.db import Rows, converting, run_together
 from apps.tandems.models import Membership, Tandem
 
 
@@ -86,7 +87,7 @@ class _Compiled:
     sql: str
     # Per parameter: (bound name, adapt) for a bound's value, or (None, constant).
     slots: tuple[tuple[str | None, Any], ...]
-    converters: list[tuple[int, tuple[list[Any], Any]]]
+    convert: Callable[[Rows, Any], Rows]
 
     def params(self, bounds: Bounds) -> list[Any]:
         ids = _ids(bounds)
@@ -99,20 +100,6 @@ class _Compiled:
             else:
                 out.append(how(getattr(bounds, name)))
         return out
-
-    def convert(self, rows: list[tuple[Any, ...]], connection: Any) -> list[tuple[Any, ...]]:
-        if not self.converters:
-            return [tuple(row) for row in rows]
-        converted = []
-        for row in rows:
-            values = list(row)
-            for position, (functions, expression) in self.converters:
-                value = values[position]
-                for function in functions:
-                    value = function(value, expression, connection)
-                values[position] = value
-            converted.append(tuple(values))
-        return converted
 
 
 _compiled: dict[tuple[str, ...], _Compiled] = {}
@@ -163,8 +150,7 @@ def _compile(build: Build, bounds: Bounds, using: str) -> _Compiled:
         else:
             slots.append((None, param))
     fields = [s[0] for s in compiler.select[0 : compiler.col_count]]
-    converters = list(compiler.get_converters(fields).items())
-    return _Compiled(sql, tuple(slots), converters)
+    return _Compiled(sql, tuple(slots), converting(list(compiler.get_converters(fields).items())))
 
 
 def _hashable(value: Any) -> bool:
@@ -214,7 +200,6 @@ def fetch_all(
 ) -> dict[str, list[tuple[Any, ...]]]:
     """The rows of several counting queries over the same bounds, by key. On PostgreSQL
     they are sent together (psycopg's pipeline mode: one round trip, not one each)."""
-    connection = connections[using]
     work = []
     for key in keys:
         build = QUERIES[key]
@@ -223,32 +208,8 @@ def fetch_all(
         if getattr(settings, "TANDEM_INSIGHTS_CHECK_COMPILED", False):
             _check(key, build, bounds, using, compiled, params)
         work.append((key, compiled, params))
-    connection.ensure_connection()
-    together = len(work) > 1 and connection.vendor == "postgresql"
-    found: dict[str, list[tuple[Any, ...]]] = {}
-    with connection.cursor() as first:
-        if together and _pipeline_supported():
-            with connection.connection.pipeline():
-                cursors = [first] + [connection.cursor() for _ in work[1:]]
-                try:
-                    for cursor, (_key, compiled, params) in zip(cursors, work, strict=True):
-                        cursor.execute(compiled.sql, params)
-                    for cursor, (key, compiled, _params) in zip(cursors, work, strict=True):
-                        found[key] = compiled.convert(cursor.fetchall(), connection)
-                finally:
-                    for cursor in cursors[1:]:
-                        cursor.close()
-        else:
-            for key, compiled, params in work:
-                first.execute(compiled.sql, params)
-                found[key] = compiled.convert(first.fetchall(), connection)
-    return found
-
-
-def _pipeline_supported() -> bool:
-    import psycopg
-
-    return bool(psycopg.Pipeline.is_supported())
+    rows = run_together([(c.sql, params, c.convert) for _key, c, params in work], using)
+    return {key: found for (key, _c, _p), found in zip(work, rows, strict=True)}
 
 
 def _check(

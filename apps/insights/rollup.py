@@ -8,7 +8,7 @@ queries per tandem, whatever its history) and their rows are split by month. It 
 every month again on each run (an upsert of the same values), so it is safe to run twice
 or concurrently, and beat runs it hourly (`TANDEM_INSIGHTS_ROLLUP_SECONDS`).
 
-When a kept row is used (`selectors.stored_months`) — the rule, in full:
+When a kept row is used (`selectors.context_for`) — the rule, in full:
 - the month has ended and has a row; the rows used are those of the range's first months
   up to the first month without one, and every month from there on counts live (so a
   month that has just ended, or a range reaching before the kept ones, is still right);

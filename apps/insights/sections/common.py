@@ -10,7 +10,7 @@ from functools import cached_property
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from django.db.models import DateField, F
+from django.db.models import DateField, F, QuerySet
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
@@ -173,21 +173,34 @@ class Context:
 Former = tuple[int, str, datetime, datetime]  # user id, role, joined, left
 
 
-def people_of(tandem: Tandem) -> tuple[dict[int, str], list[Former]]:
-    """Who sits where now (anyone else who wrote something here is "former"), and the stays
-    of those who left. Two queries."""
-    roles = {
-        user_id: ("leader" if role == Role.LEADER else "assistant")
-        for user_id, role in Membership.objects.filter(tandem=tandem).values_list("user_id", "role")
-    }
-    formers = list(
+def people_queries(tandem: Tandem) -> tuple[QuerySet[Any], QuerySet[Any]]:
+    """The two reads of `people_of` (to be sent with others: `people_from` reads them)."""
+    return (
+        Membership.objects.filter(tandem=tandem).values_list("user_id", "role"),
         FormerMember.objects.filter(tandem=tandem).values_list(
             "user_id", "role", "joined_at", "left_at"
-        )
+        ),
     )
+
+
+def people_from(
+    seated: Iterable[tuple[Any, ...]], left: Iterable[tuple[Any, ...]]
+) -> tuple[dict[int, str], list[Former]]:
+    """Who sits where now (anyone else who wrote something here is "former"), and the stays
+    of those who left, from the rows of `people_queries`."""
+    roles = {
+        user_id: ("leader" if role == Role.LEADER else "assistant") for user_id, role in seated
+    }
+    formers: list[Former] = [(user_id, role, joined, gone) for user_id, role, joined, gone in left]
     for user_id, *_stay in formers:
         roles.setdefault(user_id, "former")
     return roles, formers
+
+
+def people_of(tandem: Tandem) -> tuple[dict[int, str], list[Former]]:
+    """`people_from` its two reads."""
+    seated, left = people_queries(tandem)
+    return people_from(seated, left)
 
 
 def roles_of(tandem: Tandem) -> dict[int, str]:

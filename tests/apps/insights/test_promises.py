@@ -355,7 +355,7 @@ def test_the_same_queries_for_one_or_three_years(pair: Pair, years: int):
     with CaptureQueriesContext(connection) as queries, at(utc(2026, 1, 15)):
         found = promises.section(ctx)
 
-    assert len(queries) == 8
+    assert len(queries) == 7  # who left is read with the context
     due = series_of(figure(found, "requests_due"))["requests_due_pair"]
     assert due[1] == 12 * years
     assert series_of(figure(found, "feedback_on_time"))["feedback_on_time_assistant"][1] == 100.0
