@@ -12,7 +12,7 @@ from django.db import transaction
 from django.db.models import F, QuerySet
 from django.utils import timezone
 
-from apps.notifications import mail, timing
+from apps.notifications import actions, mail, timing
 from apps.notifications.models import (
     Channel,
     Delivery,
@@ -29,7 +29,7 @@ logger = logging.getLogger(__name__)
 # a chunk's rows are built and parsed thousands of times a second.
 _DELIVERING = (
     "channel", "state", "claim_token", "claimed_at", "claimed_until", "attempts",
-    "notice__recipient_id", "notice__tandem_id", "notice__title", "notice__body",
+    "notice__recipient_id", "notice__tandem_id", "notice__kind", "notice__title", "notice__body",
     "notice__url", "notice__due_at", "notice__expires_at", "notice__tandem__name",
     "notice__recipient__email", "notice__recipient__display_name",
     "notice__recipient__language",
@@ -186,10 +186,12 @@ def _send_emails(held: list[Delivery], *, token: str, digest: bool, now: datetim
     groups = [sending] if digest else [[d] for d in sending]
     sent: list[int] = []
     try:
+        # The one-click links of every e-mail in the chunk: one query, not one per e-mail.
+        offered = actions.links_for([d.notice for d in sending])
         server = get_connection()
         opened = getattr(server, "open", lambda: None)()
-    except Exception as exc:  # the mail server is unreachable: retried or failed, never lost
-        logger.warning("notifications: cannot reach the mail server: %s", exc, exc_info=True)
+    except Exception as exc:  # e.g. the mail server is unreachable: retried or failed, not lost
+        logger.warning("notifications: cannot send the e-mails: %s", exc, exc_info=True)
         _record_failure(sending, token=mine, error=exc, now=timezone.now())
         return 0
     try:
@@ -201,6 +203,7 @@ def _send_emails(held: list[Delivery], *, token: str, digest: bool, now: datetim
                     notices=[d.notice for d in group],
                     digest=digest,
                     connection=server,
+                    offered=offered,
                 )
             except Exception as exc:  # recorded on the rows and retried or failed
                 logger.warning(

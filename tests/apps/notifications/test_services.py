@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import smtplib
 from datetime import UTC, datetime, time, timedelta
 from unittest import mock
@@ -12,7 +13,7 @@ from django.core import mail
 from django.db import transaction
 from kombu.exceptions import OperationalError
 
-from apps.notifications import services, tasks
+from apps.notifications import actions, services, tasks
 from apps.notifications.models import Channel, Delivery, DeliveryState, Notice
 from apps.notifications.services import DispatchResult, notify
 from tests.factories import UserFactory
@@ -328,6 +329,39 @@ def test_deliver_task_run_twice_has_one_effect(person, django_capture_on_commit_
             assert services.delivery_send(delivery_id=delivery.pk, token=token) is True
             assert services.delivery_send(delivery_id=delivery.pk, token=token) is False
     assert len(mail.outbox) == 1
+
+
+@pytest.mark.parametrize("people", [2, 6])
+def test_a_chunk_of_emails_costs_four_queries_and_each_carries_its_own_links(
+    people, django_capture_on_commit_callbacks, django_assert_num_queries
+) -> None:
+    persons = [UserFactory(language="de" if n % 2 else "en") for n in range(people)]
+    with time_machine.travel(WED_10, tick=False):
+        notices = [notice_for(p, kind="decision.request") for p in persons]
+        with django_capture_on_commit_callbacks():  # claimed; the tasks do not run
+            services.dispatch()
+        emails = list(Delivery.objects.filter(channel=Channel.EMAIL).order_by("pk"))
+        token = str(emails[0].claim_token)
+
+        # Read the chunk, move it to sending, read the used links, mark it sent.
+        with django_assert_num_queries(4):
+            delivered = services.deliveries_send(delivery_ids=[d.pk for d in emails], token=token)
+
+        # Each e-mail carries its own notice's links (read while they are fresh), labelled
+        # in its person's language.
+        for message, person, notice in zip(mail.outbox, persons, notices, strict=True):
+            links = re.findall(r"^(.+): https?://[^/\s]+/e/([^\s]+)/$", message.body, re.M)
+            german = person.language == "de"
+            labels = (
+                ["Zustimmen", "Rat geben", "Ablehnen"]
+                if german
+                else ["Approve", "Advise", "Reject"]
+            )
+            assert [label for label, _token in links] == labels
+            assert {actions.read(link).notice.pk for _label, link in links} == {notice.pk}
+
+    assert delivered == people
+    assert mailed_notices() == [str(n.pk) for n in notices]
 
 
 def test_an_expired_lease_is_swept_and_the_delivery_claimed_again(
