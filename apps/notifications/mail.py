@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import smtplib
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -14,6 +15,9 @@ from django.utils import translation
 from apps.accounts.models import User
 from apps.notifications import actions
 from apps.notifications.models import Notice
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 def absolute_url(url: str) -> str:
@@ -29,31 +33,35 @@ def send(
     notices: Sequence[Notice],
     digest: bool,
     connection: BaseEmailBackend | None = None,
+    offered: Mapping[int, Sequence[tuple[StrOrPromise, str]]] | None = None,
 ) -> None:
     """Send one e-mail (HTML and plain text) through Django's e-mail backend.
 
     `connection`: an open backend to reuse (one SMTP session for many e-mails); by default
-    the message opens its own. Raises what the backend raises; the caller records it on the
+    the message opens its own. `offered`: the notices' one-click actions as
+    `actions.links_for` returns them, when the caller read them for many e-mails at once;
+    read here otherwise. Raises what the backend raises; the caller records it on the
     deliveries.
     """
+    if offered is None:
+        offered = actions.links_for(notices)
     base = "digest" if digest else "notice"
     with translation.override(recipient.language):
         # One-click actions (apps.notifications.actions): signed links, labels in the
         # person's language.
         links = {
-            pk: [(str(label), absolute_url(path)) for label, path in offered]
-            for pk, offered in actions.links_for(notices).items()
+            n.pk: [(str(label), absolute_url(path)) for label, path in offered[n.pk]]
+            for n in notices
         }
-    context = {
-        "recipient": recipient,
-        "notice": notices[0],
-        "actions": links[notices[0].pk],
-        "notices": [(n, absolute_url(n.url), links[n.pk]) for n in notices],
-        "count": len(notices),
-        "url": absolute_url(notices[0].url),
-        "inbox_url": absolute_url("/"),
-    }
-    with translation.override(recipient.language):
+        context = {
+            "recipient": recipient,
+            "notice": notices[0],
+            "actions": links[notices[0].pk],
+            "notices": [(n, absolute_url(n.url), links[n.pk]) for n in notices],
+            "count": len(notices),
+            "url": absolute_url(notices[0].url),
+            "inbox_url": absolute_url("/"),
+        }
         subject = render_to_string(f"notifications/email/{base}_subject.txt", context)
         text = render_to_string(f"notifications/email/{base}.txt", context)
         html = render_to_string(f"notifications/email/{base}.html", context)

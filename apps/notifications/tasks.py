@@ -49,3 +49,9 @@ def deliver_digest(recipient_id: int, token: str) -> None:
 def deliver_many(delivery_ids: list[int], token: str) -> None:
     """A chunk of one pass's deliveries (a backlog), in a few queries."""
     services.deliveries_send(delivery_ids=delivery_ids, token=token)
+
+
+@shared_task(name="notifications.deliver_in_app", ignore_result=True)
+def deliver_in_app(delivery_ids: list[int], token: str) -> None:
+    """The in-app deliveries of one pass (a backlog), in a few statements."""
+    services.in_app_deliveries_send(delivery_ids=delivery_ids, token=token)

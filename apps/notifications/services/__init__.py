@@ -18,6 +18,7 @@ from apps.notifications.services.delivering import (
     deliveries_send,
     delivery_send,
     digest_send,
+    in_app_deliveries_send,
 )
 from apps.notifications.services.dispatcher import (
     DispatchResult,
@@ -51,6 +52,7 @@ __all__ = [
     "digest_send",
     "dispatch",
     "dispatch_batch_size",
+    "in_app_deliveries_send",
     "lease_duration",
     "max_attempts",
     "notice_mark_read",

@@ -12,7 +12,7 @@ from django.db import transaction
 from django.db.models import F, QuerySet
 from django.utils import timezone
 
-from apps.notifications import mail, timing
+from apps.notifications import actions, mail, timing
 from apps.notifications.models import (
     Channel,
     Delivery,
@@ -29,7 +29,7 @@ logger = logging.getLogger(__name__)
 # a chunk's rows are built and parsed thousands of times a second.
 _DELIVERING = (
     "channel", "state", "claim_token", "claimed_at", "claimed_until", "attempts",
-    "notice__recipient_id", "notice__tandem_id", "notice__title", "notice__body",
+    "notice__recipient_id", "notice__tandem_id", "notice__kind", "notice__title", "notice__body",
     "notice__url", "notice__due_at", "notice__expires_at", "notice__tandem__name",
     "notice__recipient__email", "notice__recipient__display_name",
     "notice__recipient__language",
@@ -64,15 +64,19 @@ def _still_wanted(held: list[Delivery], token: str, now: datetime) -> list[Deliv
         if timing.is_paused(now, person):
             paused.append(delivery.pk)
     if expired:
-        _held(token).filter(pk__in=expired).update(
-            state=DeliveryState.EXPIRED, finished_at=now, claim_token=None, claimed_until=None
-        )
+        _expire_held(expired, token=token, now=now)
     if paused:
         _held(token).filter(pk__in=paused).update(
             state=DeliveryState.PENDING, claim_token=None, claimed_until=None
         )
     dropped = set(expired) | set(paused)
     return [d for d in held if d.pk not in dropped]
+
+
+def _expire_held(pks: list[int], *, token: str, now: datetime) -> None:
+    _held(token).filter(pk__in=pks).update(
+        state=DeliveryState.EXPIRED, finished_at=now, claim_token=None, claimed_until=None
+    )
 
 
 def deliveries_send(*, delivery_ids: Sequence[int], token: str) -> int:
@@ -104,6 +108,30 @@ def deliveries_send(*, delivery_ids: Sequence[int], token: str) -> int:
 def delivery_send(*, delivery_id: int, token: str) -> bool:
     """Deliver one claimed delivery. Returns whether this call delivered it."""
     return deliveries_send(delivery_ids=[delivery_id], token=token) > 0
+
+
+def in_app_deliveries_send(*, delivery_ids: Sequence[int], token: str) -> int:
+    """Deliver the claimed in-app deliveries of a pass into the inbox (a backlog's, up to a
+    batch in one task). Returns how many this call delivered.
+
+    The same rules as `deliveries_send` (an expired notice is dropped, a pause holds only
+    e-mail), read as plain values: the inbox needs no model of the notice or its person.
+    Run twice, one effect, as there. Any e-mail among the ids goes through
+    `deliveries_send`.
+    """
+    now = timezone.now()
+    held = _held(token).filter(pk__in=list(delivery_ids))
+    rows = list(held.values_list("pk", "channel", "notice__expires_at"))
+    expired = [pk for pk, _c, expires in rows if expires is not None and expires <= now]
+    if expired:
+        _expire_held(expired, token=token, now=now)
+    dropped = set(expired)
+    in_app = [pk for pk, channel, _e in rows if channel == Channel.IN_APP and pk not in dropped]
+    others = [pk for pk, channel, _e in rows if channel != Channel.IN_APP and pk not in dropped]
+    delivered = _deliver_in_app(in_app, token=token, now=now) if in_app else 0
+    if others:
+        delivered += deliveries_send(delivery_ids=others, token=token)
+    return delivered
 
 
 def _deliver_in_app(pks: list[int], *, token: str, now: datetime) -> int:
@@ -186,10 +214,12 @@ def _send_emails(held: list[Delivery], *, token: str, digest: bool, now: datetim
     groups = [sending] if digest else [[d] for d in sending]
     sent: list[int] = []
     try:
+        # The one-click links of every e-mail in the chunk: one query, not one per e-mail.
+        offered = actions.links_for([d.notice for d in sending])
         server = get_connection()
         opened = getattr(server, "open", lambda: None)()
-    except Exception as exc:  # the mail server is unreachable: retried or failed, never lost
-        logger.warning("notifications: cannot reach the mail server: %s", exc, exc_info=True)
+    except Exception as exc:  # e.g. the mail server is unreachable: retried or failed, not lost
+        logger.warning("notifications: cannot send the e-mails: %s", exc, exc_info=True)
         _record_failure(sending, token=mine, error=exc, now=timezone.now())
         return 0
     try:
@@ -201,6 +231,7 @@ def _send_emails(held: list[Delivery], *, token: str, digest: bool, now: datetim
                     notices=[d.notice for d in group],
                     digest=digest,
                     connection=server,
+                    offered=offered,
                 )
             except Exception as exc:  # recorded on the rows and retried or failed
                 logger.warning(

@@ -320,7 +320,7 @@ def _publish(
     task moves a row only with a conditional update on its token, so that message finds
     nothing to do, and a row a worker already moved on is no longer `claimed`.
     """
-    from apps.notifications.tasks import deliver, deliver_digest, deliver_many
+    from apps.notifications.tasks import deliver, deliver_digest, deliver_in_app, deliver_many
     from apps.notifications.tasks import dispatch as next_pass
 
     held = str(token)
@@ -331,7 +331,7 @@ def _publish(
             # E-mails go `chunk` to a task (see `_send_emails` for why not more).
             in_app, emails = singles[:in_app_count], singles[in_app_count:]
             if in_app:
-                deliver_many.delay(in_app, held)
+                deliver_in_app.delay(in_app, held)
             for start in range(0, len(emails), chunk):
                 deliver_many.delay(emails[start : start + chunk], held)
         else:

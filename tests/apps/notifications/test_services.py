@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import smtplib
 from datetime import UTC, datetime, time, timedelta
 from unittest import mock
@@ -12,7 +13,7 @@ from django.core import mail
 from django.db import transaction
 from kombu.exceptions import OperationalError
 
-from apps.notifications import services, tasks
+from apps.notifications import actions, services, tasks
 from apps.notifications.models import Channel, Delivery, DeliveryState, Notice
 from apps.notifications.services import DispatchResult, notify
 from tests.factories import UserFactory
@@ -330,6 +331,92 @@ def test_deliver_task_run_twice_has_one_effect(person, django_capture_on_commit_
     assert len(mail.outbox) == 1
 
 
+@pytest.mark.parametrize("people", [2, 6])
+def test_a_chunk_of_emails_costs_four_queries_and_each_carries_its_own_links(
+    people, django_capture_on_commit_callbacks, django_assert_num_queries
+) -> None:
+    persons = [UserFactory(language="de" if n % 2 else "en") for n in range(people)]
+    with time_machine.travel(WED_10, tick=False):
+        notices = [notice_for(p, kind="decision.request") for p in persons]
+        with django_capture_on_commit_callbacks():  # claimed; the tasks do not run
+            services.dispatch()
+        emails = list(Delivery.objects.filter(channel=Channel.EMAIL).order_by("pk"))
+        token = str(emails[0].claim_token)
+
+        # Read the chunk, move it to sending, read the used links, mark it sent.
+        with django_assert_num_queries(4):
+            delivered = services.deliveries_send(delivery_ids=[d.pk for d in emails], token=token)
+
+        # Each e-mail carries its own notice's links (read while they are fresh), labelled
+        # in its person's language.
+        for message, person, notice in zip(mail.outbox, persons, notices, strict=True):
+            links = re.findall(r"^(.+): https?://[^/\s]+/e/([^\s]+)/$", message.body, re.M)
+            german = person.language == "de"
+            labels = (
+                ["Zustimmen", "Rat geben", "Ablehnen"]
+                if german
+                else ["Approve", "Advise", "Reject"]
+            )
+            assert [label for label, _token in links] == labels
+            assert {actions.read(link).notice.pk for _label, link in links} == {notice.pk}
+
+    assert delivered == people
+    assert mailed_notices() == [str(n.pk) for n in notices]
+
+
+def test_a_backlog_goes_out_as_one_in_app_task_and_email_chunks(
+    settings, django_capture_on_commit_callbacks
+) -> None:
+    settings.NOTIFICATIONS_DELIVERY_CHUNK = 2
+    with time_machine.travel(WED_10, tick=False):
+        notices = [notice_for(UserFactory()) for _ in range(3)]
+        with (
+            mock.patch.object(tasks.deliver_in_app, "delay") as in_app,
+            mock.patch.object(tasks.deliver_many, "delay") as many,
+            django_capture_on_commit_callbacks(execute=True),
+        ):
+            services.dispatch()
+
+    deliveries = Delivery.objects.filter(notice__in=notices).order_by("notice_id")
+    token = str(deliveries[0].claim_token)
+    in_app_ids = [d.pk for d in deliveries if d.channel == Channel.IN_APP]
+    email_ids = [d.pk for d in deliveries if d.channel == Channel.EMAIL]
+    assert in_app.call_args_list == [mock.call(in_app_ids, token)]
+    assert many.call_args_list == [mock.call(email_ids[:2], token), mock.call(email_ids[2:], token)]
+
+
+@pytest.mark.parametrize("people", [2, 6])
+def test_in_app_deliveries_of_a_backlog_reach_the_inbox_once_and_expired_ones_are_dropped(
+    people, django_capture_on_commit_callbacks, django_assert_num_queries
+) -> None:
+    with time_machine.travel(WED_10, tick=False):
+        soon = notice_for(UserFactory(), expires_at=WED_10 + timedelta(minutes=5))
+        notices = [notice_for(UserFactory()) for _ in range(people)]
+        with django_capture_on_commit_callbacks():  # claimed; the tasks do not run
+            services.dispatch()
+    in_app = list(Delivery.objects.filter(channel=Channel.IN_APP).order_by("pk"))
+    token = str(in_app[0].claim_token)
+    later = WED_10 + timedelta(minutes=10)
+
+    with time_machine.travel(later, tick=False):
+        # Read the rows, drop the expired, lock, move to sent, into the inbox (+ a savepoint).
+        with django_assert_num_queries(7):
+            first = services.in_app_deliveries_send(
+                delivery_ids=[d.pk for d in in_app], token=token
+            )
+        again = services.in_app_deliveries_send(delivery_ids=[d.pk for d in in_app], token=token)
+
+    assert (first, again) == (people, 0)
+    assert states(soon) == {"in_app": "expired", "email": "claimed"}
+    for notice in notices:
+        notice.refresh_from_db()
+        assert (notice.delivered_at, states(notice)) == (
+            later,
+            {"in_app": "sent", "email": "claimed"},
+        )
+    assert mail.outbox == []
+
+
 def test_an_expired_lease_is_swept_and_the_delivery_claimed_again(
     person, eager, django_capture_on_commit_callbacks
 ) -> None:
@@ -452,11 +539,13 @@ def test_task_names_are_pinned() -> None:
         tasks.deliver.name,
         tasks.deliver_digest.name,
         tasks.deliver_many.name,
+        tasks.deliver_in_app.name,
     ) == (
         "notifications.dispatch",
         "notifications.deliver",
         "notifications.deliver_digest",
         "notifications.deliver_many",
+        "notifications.deliver_in_app",
     )
 
 
