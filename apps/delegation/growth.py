@@ -11,7 +11,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 from django.db.models import F, QuerySet, Window
 from django.db.models.expressions import BaseExpression
@@ -67,24 +67,19 @@ GrowthState = dict[str, list[Any]]
 and whether it is archived, and the run of approvals per area and level."""
 
 
-def growth_replay(
-    *,
-    membership: Membership,
-    before: datetime,
-    since: datetime | None = None,
-    state: GrowthState | None = None,
-    marks: Sequence[datetime] = (),
-) -> tuple[list[GrowthEvent], list[GrowthState]]:
-    """`growth_history`, resumable: with `state` (the state at `since`, as an earlier call
-    gave it at a mark), only the records from `since` on are read and replayed from that
-    state (three small queries). Also gives the state at each of `marks` (ascending, each
-    at most `before`): after every record before the mark."""
-    window = growth_window()
-    resume = state is not None and since is not None
-    changes = MatrixChange.objects.filter(
+ANSWER_COLUMNS = ("area_id", "answered_at", "level_applied", "answer")
+CHANGE_COLUMNS = ("area_id", "changed_at", "kind", "new__level")
+DISMISSAL_COLUMNS = ("target", "created_at")
+
+
+def _changes(membership: Membership, before: datetime) -> QuerySet[MatrixChange]:
+    return MatrixChange.objects.filter(
         tandem_id=membership.tandem_id, changed_at__lt=before
     ).exclude(kind=MatrixChangeKind.ELEVATED)
-    requests = Decision.objects.filter(
+
+
+def _requests(membership: Membership, before: datetime) -> QuerySet[Decision]:
+    return Decision.objects.filter(
         tandem_id=membership.tandem_id,
         area__isnull=False,
         classification__in=REQUESTS,
@@ -92,37 +87,92 @@ def growth_replay(
         above_limit=False,
         under_elevation=False,
     )
-    dismissals = AuditEvent.objects.filter(
+
+
+def _dismissals(membership: Membership, before: datetime) -> QuerySet[AuditEvent]:
+    return AuditEvent.objects.filter(
         tandem_id=membership.tandem_id,
         action=AuditAction.GROWTH_DISMISSED,
         created_at__lt=before,
     )
-    columns = ("area_id", "answered_at", "level_applied", "answer")
-    reads: list[QuerySet[Any]] = []
-    if resume:
-        changes = changes.filter(changed_at__gte=since)
-        dismissals = dismissals.filter(created_at__gte=since)
-        requests = requests.filter(answered_at__gte=since)
-    elif since is not None:
-        latest_first = [F("answered_at").desc(), F("id").desc()]
-        by_key: list[BaseExpression | F] = [F("area_id"), F("level_applied")]
-        reads.append(
-            requests.filter(answered_at__lt=since)
-            .annotate(rank=Window(RowNumber(), partition_by=by_key, order_by=latest_first))
-            .filter(rank__lte=window)
-            .values_list(*columns)
-        )
-        requests = requests.filter(answered_at__gte=since)
-    reads += [
-        requests.order_by("answered_at", "id").values_list(*columns),
-        changes.order_by("changed_at", "id").values_list(
-            "area_id", "changed_at", "kind", "new__level"
-        ),
-        dismissals.order_by("created_at", "id").values_list("target", "created_at"),
-    ]
-    # One round trip for the three (or four) reads on PostgreSQL.
-    *answered, changed, dismissed = values_together(*reads)
-    answers = [row for rows in answered for row in rows]
+
+
+def resumed_reads(
+    *, membership: Membership, since: datetime, before: datetime
+) -> tuple[QuerySet[Any], QuerySet[Any], QuerySet[Any]]:
+    """What a resumed replay reads (`growth_replay` with `state`): the answered requests,
+    the matrix changes and the "not now"s of `[since, before)`, as `values_list` queries (a
+    caller may run them itself and pass their rows as `records`). Each bound is handed to
+    the ORM as it is."""
+    return (
+        _requests(membership, before)
+        .filter(answered_at__gte=since)
+        .order_by("answered_at", "id")
+        .values_list(*ANSWER_COLUMNS),
+        _changes(membership, before)
+        .filter(changed_at__gte=since)
+        .order_by("changed_at", "id")
+        .values_list(*CHANGE_COLUMNS),
+        _dismissals(membership, before)
+        .filter(created_at__gte=since)
+        .order_by("created_at", "id")
+        .values_list(*DISMISSAL_COLUMNS),
+    )
+
+
+Records = tuple[list[tuple[Any, ...]], list[tuple[Any, ...]], list[tuple[Any, ...]]]
+
+
+def growth_replay(
+    *,
+    membership: Membership,
+    before: datetime,
+    since: datetime | None = None,
+    state: GrowthState | None = None,
+    marks: Sequence[datetime] = (),
+    records: Records | None = None,
+) -> tuple[list[GrowthEvent], list[GrowthState]]:
+    """`growth_history`, resumable: with `state` (the state at `since`, as an earlier call
+    gave it at a mark), only the records from `since` on are read and replayed from that
+    state (three small queries, sent together; none when the caller passes the rows of
+    `resumed_reads` as `records`). Also gives the state at each of `marks` (ascending, each
+    at most `before`): after every record before the mark."""
+    window = growth_window()
+    resume = state is not None and since is not None
+    if resume and since is not None:
+        if records is None:
+            records = cast(
+                Records,
+                tuple(
+                    values_together(
+                        *resumed_reads(membership=membership, since=since, before=before)
+                    )
+                ),
+            )
+        answers, changed, dismissed = records
+    else:
+        reads: list[QuerySet[Any]] = []
+        requests = _requests(membership, before)
+        if since is not None:
+            latest_first = [F("answered_at").desc(), F("id").desc()]
+            by_key: list[BaseExpression | F] = [F("area_id"), F("level_applied")]
+            reads.append(
+                requests.filter(answered_at__lt=since)
+                .annotate(rank=Window(RowNumber(), partition_by=by_key, order_by=latest_first))
+                .filter(rank__lte=window)
+                .values_list(*ANSWER_COLUMNS)
+            )
+            requests = requests.filter(answered_at__gte=since)
+        reads += [
+            requests.order_by("answered_at", "id").values_list(*ANSWER_COLUMNS),
+            _changes(membership, before).order_by("changed_at", "id").values_list(*CHANGE_COLUMNS),
+            _dismissals(membership, before)
+            .order_by("created_at", "id")
+            .values_list(*DISMISSAL_COLUMNS),
+        ]
+        # One round trip for the three (or four) reads on PostgreSQL.
+        *answered, changed, dismissed = values_together(*reads)
+        answers = [row for rows in answered for row in rows]
     # (when, order at the same moment, area, what, value)
     events: list[tuple[datetime, int, int, str, Any]] = [
         (at, 0, area_id, kind, level) for area_id, at, kind, level in changed

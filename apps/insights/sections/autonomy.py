@@ -219,6 +219,23 @@ def _elevations(ctx: Context, under_elevation: list[float | None]) -> Figure:
     )
 
 
+# What a growth replay resumed over the live months reads (since their start, before their
+# end), sent with the other counting queries.
+@counting("growth_answers")
+def _growth_answers(b: Bounds) -> QuerySet[Any]:
+    return growth.resumed_reads(membership=b.membership, since=b.start, before=b.end)[0]
+
+
+@counting("growth_changes")
+def _growth_changes(b: Bounds) -> QuerySet[Any]:
+    return growth.resumed_reads(membership=b.membership, since=b.start, before=b.end)[1]
+
+
+@counting("growth_dismissals")
+def _growth_dismissals(b: Bounds) -> QuerySet[Any]:
+    return growth.resumed_reads(membership=b.membership, since=b.start, before=b.end)[2]
+
+
 def _growth_events(ctx: Context) -> list[tuple[date, str, int]]:
     """(month, kind, how many) of the growth suggestions' events in the range: the months
     with a row read from it; the replay of the others resumed from the state the last kept
@@ -232,6 +249,15 @@ def _growth_events(ctx: Context) -> list[tuple[date, str, int]]:
     if live:
         kept = ctx.kept("growth_state")
         recording = ctx.recording
+        records = None
+        if kept is not None and recording is None:
+            # Resumed over the live months: its reads came with the counting queries.
+            live_ctx = ctx.live()
+            records = (
+                live_ctx.fetch("growth_answers"),
+                live_ctx.fetch("growth_changes"),
+                live_ctx.fetch("growth_dismissals"),
+            )
         events, states = growth.growth_replay(
             membership=ctx.membership,
             before=ctx.end,
@@ -239,6 +265,7 @@ def _growth_events(ctx: Context) -> list[tuple[date, str, int]]:
             since=live[0].start if kept is not None or recording is None else None,
             state=kept,
             marks=[month.end for month in live] if recording is not None else [],
+            records=records,
         )
         for event in events:
             if event.at >= live[0].start:
