@@ -53,6 +53,19 @@ def _replay(state: dict[int, list[Any]], kind: str, area_id: int, new: Any) -> N
     entry[1] = kind == MatrixChangeKind.ARCHIVED or (kind not in _PRESENCE and entry[1])
 
 
+@counting("matrix_history")
+def _matrix_history(b: Bounds) -> QuerySet[Any]:
+    """Every change of the terms or presence of an area before the end (with its name)."""
+    return (
+        delegation.matrix_changes_of(membership=b.membership)
+        .filter(kind__in=_TERMS + _PRESENCE, changed_at__lt=b.end)
+        .order_by("changed_at", "id")
+        .values_list(
+            "area_id", "area__name", "area__archived_at", "kind", "changed_at", "new__level"
+        )
+    )
+
+
 def _area_levels(ctx: Context) -> Figure:
     """Each area's level at each month's end: replayed from the matrix history, the months
     with a row read from the state they kept (area, level, archived) and the replay of the
@@ -67,14 +80,7 @@ def _area_levels(ctx: Context) -> Figure:
 
     # Every change up to the range's end (the matrix changes seldom): the names, and the
     # replay of the months counted live.
-    history = list(
-        delegation.matrix_changes_of(membership=ctx.membership)
-        .filter(kind__in=_TERMS + _PRESENCE, changed_at__lt=ctx.end)
-        .order_by("changed_at", "id")
-        .values_list(
-            "area_id", "area__name", "area__archived_at", "kind", "changed_at", "new__level"
-        )
-    )
+    history = ctx.fetch_to_end("matrix_history")
     names = {area_id: name for area_id, name, *_rest in history}
     archived_now = {area_id: archived_at is not None for area_id, _n, archived_at, *_r in history}
     live = ctx.live_from

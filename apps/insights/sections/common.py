@@ -144,6 +144,14 @@ class Context:
             return self._fetched.pop(key)
         return compiled.fetch(key, self.bounds())
 
+    def fetch_to_end(self, key: str) -> list[tuple[Any, ...]]:
+        """`fetch` of a query that reads everything before the range's end (its start
+        unused): the live months end where the range does, so their prefetched rows serve."""
+        live = self.live()
+        if live.months and key in live._fetched:
+            return live._fetched.pop(key)
+        return self.fetch(key)
+
     def counted(self, key: str) -> list[tuple[Any, ...]]:
         """`rows` of the counting query `key`, as it answers."""
         return self.rows(key, lambda ctx: ctx.fetch(key))
