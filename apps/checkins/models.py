@@ -209,6 +209,11 @@ class AgendaItem(TimeStampedModel):
 
     class Meta:
         ordering = ["occurrence_id", "position", "id"]
+        indexes = [
+            # The newest first (search's newest matches): read in order until enough match,
+            # not every item joined and sorted.
+            models.Index(fields=["-created_at", "-id"], name="checkins_agenda_item_new"),
+        ]
 
     def __str__(self) -> str:
         return self.text[:60]
