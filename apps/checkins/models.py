@@ -209,6 +209,11 @@ class AgendaItem(TimeStampedModel):
 
     class Meta:
         ordering = ["occurrence_id", "position", "id"]
+        indexes = [
+            # The newest first (search's newest matches): read in order until enough match,
+            # not every item joined and sorted.
+            models.Index(fields=["-created_at", "-id"], name="checkins_agenda_item_new"),
+        ]
 
     def __str__(self) -> str:
         return self.text[:60]
@@ -278,6 +283,20 @@ class ActionItem(TimeStampedModel):
             # The newest first (the choice of items a thank-you links to, search's newest
             # matches): read in order, not sorted out of every item the tandem has.
             models.Index(fields=["tandem", "-created_at", "-id"], name="checkins_action_item_new"),
+            # Each member's commitments by status (the commitments table): counted from the
+            # index alone, up to the cap.
+            models.Index(
+                fields=["tandem", "owner", "status", "kept", "due_date"],
+                name="checkins_action_item_owner",
+            ),
+            # The open ones in the list's order, with their owner (the home pages: someone's
+            # first open items and how many): read in order, counted without the table.
+            models.Index(
+                fields=["tandem", "due_date", "id"],
+                include=["owner"],
+                condition=Q(status="open"),
+                name="checkins_action_item_open",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

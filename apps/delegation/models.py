@@ -339,7 +339,11 @@ class Decision(TimeStampedModel):
         ordering = ["-decided_at", "-id"]
         indexes = [
             models.Index(fields=["tandem", "-decided_at"]),
-            models.Index(fields=["tandem", "status", "created_at"]),
+            # A tandem's decisions of one status, oldest first (the review queue, what waits
+            # on the home pages): the first few read in order, however many there are.
+            models.Index(
+                fields=["tandem", "status", "created_at", "id"], name="delegation_decision_waiting"
+            ),
             models.Index(fields=["area", "status", "answered_at"]),
             # An area's latest decisions (the matrix page), newest first.
             models.Index(

@@ -15,8 +15,6 @@ from typing import Any
 from django.conf import settings
 from django.db import connection
 from django.db.models import (
-    Case,
-    CharField,
     Count,
     F,
     IntegerField,
@@ -25,16 +23,15 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
-    Value,
-    When,
     Window,
 )
-from django.db.models.expressions import BaseExpression, RawSQL
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, RowNumber
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
 from apps.accounts.models import User
+from apps.core.bounded import CappedCount, Listed, first_of_each
 from apps.core.errors import NotFound
 from apps.delegation.classification import AuthorRole, MatrixTerms, Verdict, classify
 from apps.delegation.models import (
@@ -50,7 +47,7 @@ from apps.delegation.models import (
     ReviewReminder,
 )
 from apps.delegation.terms import area_at, check_area_open
-from apps.tandems.models import Membership
+from apps.tandems.models import Membership, Tandem
 from apps.tandems.selectors import tandems_for
 
 RECENT_DAYS_DEFAULT = 30
@@ -441,52 +438,72 @@ class DecisionsForHome:
 
 def decisions_for_home(*, user: User, tandem_ids: list[int]) -> dict[int, DecisionsForHome]:
     """Per tandem of `tandem_ids` (the person's own, as the caller resolved them), the counts
-    of decisions that wait; tandems with none are left out. One query."""
-    rows = (
-        Decision.objects.filter(tandem_id__in=tandem_ids, status__in=NEEDS_ACTION)
-        .values("tandem_id")
-        .annotate(
-            to_answer=Count("pk", filter=Q(status=DecisionStatus.AWAITING_ANSWER)),
-            to_acknowledge=Count("pk", filter=Q(status__in=ACKNOWLEDGEABLE)),
-            waiting=Count("pk", filter=Q(status=DecisionStatus.AWAITING_ANSWER, author_id=user.pk)),
-        )
-        .order_by()
+    of decisions that wait, each counted up to `COUNT_CAP` + 1 (over `COUNT_CAP`: "more than
+    COUNT_CAP"); tandems with none are left out. One query, reading at most `COUNT_CAP` + 1
+    index entries per count, however many decisions wait."""
+
+    def waiting(**where: Any) -> CappedCount:
+        return CappedCount(Decision.objects.filter(tandem_id=OuterRef("pk"), **where))
+
+    rows = Tandem.objects.filter(pk__in=tandem_ids).values_list(
+        "pk",
+        waiting(status=DecisionStatus.AWAITING_ANSWER),
+        waiting(status__in=ACKNOWLEDGEABLE),
+        waiting(status=DecisionStatus.AWAITING_ANSWER, author_id=user.pk),
     )
     return {
-        row["tandem_id"]: DecisionsForHome(row["to_answer"], row["to_acknowledge"], row["waiting"])
-        for row in rows
+        tid: DecisionsForHome(to_answer, to_acknowledge, mine)
+        for tid, to_answer, to_acknowledge, mine in rows
+        if to_answer or to_acknowledge
     }
+
+
+# The lists of waiting decisions, each by the statuses it holds.
+WAITING_LISTS = {
+    "awaiting_answer": (DecisionStatus.AWAITING_ANSWER,),
+    "to_acknowledge": ACKNOWLEDGEABLE,
+}
 
 
 def decisions_waiting_for_home(
     *, tandem_ids: list[int], limit: int
-) -> dict[int, dict[str, list[Decision]]]:
+) -> dict[int, dict[str, Listed[Decision]]]:
     """Per tandem of `tandem_ids` (the person's own, as the caller resolved them), the first
     `limit` decisions that wait, oldest first, in two lists: "awaiting_answer" (requests)
-    and "to_acknowledge"; each decision with `total`, the length of its whole list. One
-    query. Who may act on which is the caller's to say (the leader answers; an assistant
-    waits for their own requests)."""
-    group = Case(
-        When(status=DecisionStatus.AWAITING_ANSWER, then=Value("awaiting_answer")),
-        default=Value("to_acknowledge"),
-        output_field=CharField(),
-    )
-    by_list: list[BaseExpression | F] = [F("tandem_id"), group]
+    and "to_acknowledge"; each list with its length, counted up to `COUNT_CAP` + 1. Two
+    queries, each reading per list at most `limit` rows (an index scan per status) and
+    `COUNT_CAP` + 1 index entries, however many decisions wait. Who may act on which is the
+    caller's to say (the leader answers; an assistant waits for their own requests)."""
+    order = [F("created_at").asc(), F("id").asc()]
+    per_status = [
+        Q(tandem_id=tid, status=status)
+        for tid in tandem_ids
+        for statuses in WAITING_LISTS.values()
+        for status in statuses
+    ]
     rows = (
-        Decision.objects.filter(tandem_id__in=tandem_ids, status__in=NEEDS_ACTION)
+        first_of_each(Decision.objects.all(), lists=per_status, order_by=order, limit=limit)
         .select_related("area", "author")
-        .annotate(
-            waiting_list=group,
-            rank=Window(RowNumber(), partition_by=by_list, order_by=[F("created_at"), F("id")]),
-            total=Window(Count("id"), partition_by=by_list),
-        )
-        .filter(rank__lte=limit)
-        .order_by("tandem_id", "waiting_list", "rank")
+        .order_by("tandem_id", *order)
     )
-    found: dict[int, dict[str, list[Decision]]] = {}
+    list_of = {str(status): name for name, statuses in WAITING_LISTS.items() for status in statuses}
+    found: dict[int, dict[str, Listed[Decision]]] = {}
     for decision in rows:
-        lists = found.setdefault(decision.tandem_id, {"awaiting_answer": [], "to_acknowledge": []})
-        lists[decision.waiting_list].append(decision)
+        lists = found.setdefault(decision.tandem_id, {name: Listed() for name in WAITING_LISTS})
+        listed = lists[list_of[decision.status]]
+        if len(listed.items) < limit:  # a list of several statuses has `limit` of each
+            listed.items.append(decision)
+    counts = Tandem.objects.filter(pk__in=tandem_ids).values_list(
+        "pk",
+        *(
+            CappedCount(Decision.objects.filter(tandem_id=OuterRef("pk"), status__in=statuses))
+            for statuses in WAITING_LISTS.values()
+        ),
+    )
+    for tid, *totals in counts:
+        if tid in found:
+            for name, total in zip(WAITING_LISTS, totals, strict=True):
+                found[tid][name].total = total
     return found
 
 

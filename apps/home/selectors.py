@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
 
 from django.utils import timezone
 
@@ -18,7 +17,10 @@ from apps.accounts.models import User
 from apps.checkins import selectors as checkins
 from apps.checkins.models import ActionItem, Occurrence
 from apps.checkins.rules import occurrence_key
+from apps.core import bounded
+from apps.core.bounded import Listed
 from apps.delegation import selectors as delegation
+from apps.delegation.models import Decision
 from apps.feedback import selectors as feedback
 from apps.feedback.models import FeedbackCycle
 from apps.tandems.models import Invitation, Membership, Role, Tandem
@@ -62,6 +64,11 @@ class TandemHome:
     @property
     def tandem(self) -> Tandem:
         return self.membership.tandem
+
+    @property
+    def cap(self) -> int:
+        """The counts above are counted up to this + 1: over it, "more than" it."""
+        return bounded.COUNT_CAP
 
     @property
     def is_leader(self) -> bool:
@@ -121,9 +128,9 @@ def home_for(
             home.to_acknowledge = waiting.to_acknowledge
         home.my_requests_waiting = waiting.my_requests_waiting
     items = checkins.action_items_for_home(user=user, tandem_ids=ids, limit=HOME_ACTION_ITEMS)
-    for tid, found in items.items():
-        homes[tid].action_items = found
-        homes[tid].action_items_total = found[-1].total  # type: ignore[attr-defined]
+    for tid, listed in items.items():
+        homes[tid].action_items = listed.items
+        homes[tid].action_items_total = listed.total
     for tid, cycles in feedback.feedback_cycles_for_home(
         user=user, tandem_ids=ids, now=now
     ).items():
@@ -144,18 +151,6 @@ WEEK_LIST_LIMIT = 20
 
 
 @dataclass
-class Listed:
-    """The first items of a list (at most `WEEK_LIST_LIMIT`) and how many there are."""
-
-    items: list[Any] = field(default_factory=list)
-    total: int = 0
-
-    @classmethod
-    def of(cls, items: list[Any]) -> Listed:
-        return cls(items, items[-1].total if items else 0)
-
-
-@dataclass
 class TandemWeek:
     """One tandem in the person's week: what is planned and what waits, for them and from
     them. Lists the person's role does not act on stay empty (an assistant answers no
@@ -164,11 +159,11 @@ class TandemWeek:
     membership: Membership
     partner: Membership | None = None
     checkins: list[Occurrence] = field(default_factory=list)
-    action_items: Listed = field(default_factory=Listed)
-    waiting_on_partner: Listed = field(default_factory=Listed)
-    requests_to_answer: Listed = field(default_factory=Listed)
-    to_acknowledge: Listed = field(default_factory=Listed)
-    my_requests_waiting: Listed = field(default_factory=Listed)
+    action_items: Listed[ActionItem] = field(default_factory=Listed)
+    waiting_on_partner: Listed[ActionItem] = field(default_factory=Listed)
+    requests_to_answer: Listed[Decision] = field(default_factory=Listed)
+    to_acknowledge: Listed[Decision] = field(default_factory=Listed)
+    my_requests_waiting: Listed[Decision] = field(default_factory=Listed)
     feedback_to_write: list[FeedbackCycle] = field(default_factory=list)
 
     @property
@@ -193,27 +188,22 @@ def week_for(*, user: User, now: datetime | None = None, days: int = WEEK_DAYS) 
         tandem_ids=ids, now=now, until=until
     ).items():
         weeks[tid].checkins = found
-    for of_others in (False, True):
-        items = checkins.action_items_for_home(
-            user=user, tandem_ids=ids, limit=WEEK_LIST_LIMIT, of_others=of_others
-        )
-        for tid, listed in items.items():
-            if of_others:
-                weeks[tid].waiting_on_partner = Listed.of(listed)
-            else:
-                weeks[tid].action_items = Listed.of(listed)
+    items = checkins.open_action_items_for_home(user=user, tandem_ids=ids, limit=WEEK_LIST_LIMIT)
+    for tid, of in items.items():
+        weeks[tid].action_items = of["mine"]
+        weeks[tid].waiting_on_partner = of["of_others"]
     for tid, lists in delegation.decisions_waiting_for_home(
         tandem_ids=ids, limit=WEEK_LIST_LIMIT
     ).items():
         week = weeks[tid]
         if week.membership.role == Role.LEADER:
-            week.requests_to_answer = Listed.of(lists["awaiting_answer"])
-            week.to_acknowledge = Listed.of(lists["to_acknowledge"])
+            week.requests_to_answer = lists["awaiting_answer"]
+            week.to_acknowledge = lists["to_acknowledge"]
         else:
             waiting = lists["awaiting_answer"]
-            mine = [d for d in waiting if d.author_id == user.pk]
+            mine = [d for d in waiting.items if d.author_id == user.pk]
             # Requests of a former assistant may wait too; they are not the person's.
-            total = waiting[0].total if waiting and len(mine) == len(waiting) else len(mine)  # type: ignore[attr-defined]
+            total = waiting.total if len(mine) == len(waiting.items) else len(mine)
             week.my_requests_waiting = Listed(mine, total)
     for tid, cycles in feedback.feedback_cycles_for_home(
         user=user, tandem_ids=ids, now=now

@@ -89,6 +89,7 @@ class _Kind:
     at: str
     values: tuple[str, ...]
     hit: Callable[[dict[str, Any]], tuple[str, str]]  # → (title, url)
+    tandem: str = "tandem_id"  # the path to its tandem's id, for a model without the column
 
 
 def _decision(row: dict[str, Any]) -> tuple[str, str]:
@@ -160,6 +161,7 @@ _SPECS: Final[dict[str, _Kind]] = {
             "occurrence__original_start",
         ),
         _agenda,
+        "occurrence__series__tandem_id",
     ),
     "notes": _Kind(
         lambda user, ids: (
@@ -179,6 +181,7 @@ _SPECS: Final[dict[str, _Kind]] = {
             "original_start",
         ),
         _notes,
+        "series__tandem_id",
     ),
     "action_item": _Kind(
         lambda user, ids: ActionItem.objects.filter(tandem_id__in=ids),
@@ -203,6 +206,7 @@ _SPECS: Final[dict[str, _Kind]] = {
             "question__text",
         ),
         _feedback,
+        "entry__cycle__tandem_id",
     ),
     "goal": _Kind(
         lambda user, ids: Goal.objects.filter(tandem_id__in=ids),
@@ -292,18 +296,20 @@ def _matching(spec: _Kind, qs: QuerySet[Any], q: str, words: list[str]) -> Query
     return qs.order_by("-at", "-id")
 
 
-def _best_first(qs: QuerySet[Any], newest: QuerySet[Any], q: str) -> QuerySet[Any]:
+def _best_first(spec: _Kind, newest: QuerySet[Any], q: str) -> QuerySet[Any]:
     """Of the newest `CANDIDATES` rows of `newest`, best first: on PostgreSQL ranked by
     `ts_rank` over the stored vector (not recomputed), then newest first; on SQLite newest
-    first."""
+    first. The candidates are already the person's: they are looked up by id, not filtered
+    through the tandems again (which would join every row of the kind)."""
     if connection.vendor != "postgresql":
         unranked: QuerySet[Any] = newest.annotate(rank=Value(0.0))
         return unranked
-    ranked: QuerySet[Any] = (
-        qs.filter(pk__in=newest.values("pk")[:CANDIDATES])
-        .annotate(rank=SearchRank(_StoredVector(), _query(q)))
-        .order_by("-rank", "-at", "-id")
-    )
+    candidates = newest.model._default_manager.filter(pk__in=newest.values("pk")[:CANDIDATES])
+    if spec.tandem != "tandem_id":  # a model without its own tandem column
+        candidates = candidates.annotate(tandem_id=F(spec.tandem))
+    ranked: QuerySet[Any] = candidates.annotate(
+        at=F(spec.at), rank=SearchRank(_StoredVector(), _query(q))
+    ).order_by("-rank", "-at", "-id")
     return ranked
 
 
@@ -335,7 +341,7 @@ def search(
         counts[kind] = newest.order_by()[: CANDIDATES + 1].count()  # any of them: no sort
         if not counts[kind]:
             continue
-        found = _best_first(qs, newest, q)
+        found = _best_first(spec, newest, q)
         for row in found.values(*spec.values, "at", "rank")[:reach]:
             title, url = spec.hit(row)
             text = " ".join(str(row.get(name) or "") for name in spec.fields)

@@ -15,6 +15,7 @@ from apps.checkins.selectors.for_home import (
     checkins_export_rows,
     occurrences_upcoming_for_home,
     occurrences_week_for_home,
+    open_action_items_for_home,
 )
 from apps.checkins.selectors.items import (
     CommitmentCounts,
@@ -106,6 +107,7 @@ __all__ = [
     "occurrences_upcoming_for_home",
     "occurrences_upcoming_for_tandem",
     "occurrences_week_for_home",
+    "open_action_items_for_home",
     "parse_start",
     "private_note_of",
     "retro_trend",

@@ -4,11 +4,11 @@ whole-tandem export."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Count, F, Q, QuerySet, Window
-from django.db.models.functions import RowNumber
+from django.db.models import Count, F, OuterRef, Q, QuerySet
 
 from apps.accounts.models import User
 from apps.checkins.models import (
@@ -25,7 +25,8 @@ from apps.checkins.models import (
 )
 from apps.checkins.recurrence import next_occurrences, occurrences_between
 from apps.checkins.selectors.occurrences import _combine
-from apps.tandems.models import Membership
+from apps.core.bounded import CappedCount, Listed, first_of_each
+from apps.tandems.models import Membership, Tandem
 
 
 def _bare(series: CheckInSeries, start: datetime, row: Occurrence | None) -> Occurrence:
@@ -108,29 +109,52 @@ def occurrences_week_for_home(
 
 def action_items_for_home(
     *, user: User, tandem_ids: list[int], limit: int, of_others: bool = False
-) -> dict[int, list[ActionItem]]:
+) -> dict[int, Listed[ActionItem]]:
     """Per tandem of `tandem_ids`, the person's first `limit` open action items (by due date,
-    undated last), each with `total`: how many they have open there. One query. With
-    `of_others`, the open items of everyone else there instead: what the person waits for."""
-    by_tandem = [F("tandem_id")]
-    owner = ~Q(owner_id=user.pk) if of_others else Q(owner_id=user.pk)
+    undated last) and how many they have open there, counted up to `COUNT_CAP` + 1 (more
+    than that is "more than COUNT_CAP"); tandems with none are left out. With `of_others`,
+    the open items of everyone else there instead: what the person waits for. Two queries
+    (see `open_action_items_for_home`)."""
+    whose = "of_others" if of_others else "mine"
+    found = open_action_items_for_home(user=user, tandem_ids=tandem_ids, limit=limit, whose=[whose])
+    return {tid: lists[whose] for tid, lists in found.items() if lists[whose].items}
+
+
+_WHOSE = {"mine": lambda user: Q(owner_id=user.pk), "of_others": lambda user: ~Q(owner_id=user.pk)}
+
+
+def open_action_items_for_home(
+    *, user: User, tandem_ids: list[int], limit: int, whose: Sequence[str] = ("mine", "of_others")
+) -> dict[int, dict[str, Listed[ActionItem]]]:
+    """Per tandem of `tandem_ids`, lists of open action items by due date (undated last),
+    each its first `limit` items and how many it has, counted up to `COUNT_CAP` + 1: by
+    `whose`, "mine" (the person's own) and "of_others" (everyone else's there: what the
+    person waits for). Two queries for all the tandems and lists, each reading at most
+    `limit` items and `COUNT_CAP` + 1 index entries per list, however many items there are."""
+    if not tandem_ids:
+        return {}
+    owned = {name: _WHOSE[name](user) for name in whose}
+    open_items = ActionItem.objects.filter(status=ActionItemStatus.OPEN)
+    order = [F("due_date").asc(nulls_last=True), F("id").asc()]
+    lists = [Q(of, tandem_id=tid) for tid in tandem_ids for of in owned.values()]
     items = (
-        ActionItem.objects.filter(owner, tandem_id__in=tandem_ids, status=ActionItemStatus.OPEN)
+        first_of_each(open_items, lists=lists, order_by=order, limit=limit)
         .select_related("owner")
-        .annotate(
-            rank=Window(
-                RowNumber(),
-                partition_by=by_tandem,
-                order_by=[F("due_date").asc(nulls_last=True), F("id").asc()],
-            ),
-            total=Window(Count("id"), partition_by=by_tandem),
-        )
-        .filter(rank__lte=limit)
-        .order_by("tandem_id", "rank")
+        .order_by("tandem_id", *order)
     )
-    found: dict[int, list[ActionItem]] = {}
+    found = {tid: {name: Listed[ActionItem]() for name in owned} for tid in tandem_ids}
     for item in items:
-        found.setdefault(item.tandem_id, []).append(item)
+        mine = item.owner_id == user.pk
+        for name in owned:
+            if (name == "mine") == mine:
+                found[item.tandem_id][name].items.append(item)
+    totals = Tandem.objects.filter(pk__in=tandem_ids).values_list(
+        "pk",
+        *(CappedCount(open_items.filter(of, tandem_id=OuterRef("pk"))) for of in owned.values()),
+    )
+    for tid, *counts in totals:
+        for name, total in zip(owned, counts, strict=True):
+            found[tid][name].total = total
     return found
 
 

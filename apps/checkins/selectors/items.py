@@ -6,8 +6,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
-from django.db.models import Avg, Count, Q, QuerySet
+from django.db.models import Avg, Count, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_noop
 
 from apps.accounts.models import User
@@ -22,6 +23,8 @@ from apps.checkins.models import (
     Retro,
 )
 from apps.checkins.selectors.occurrences import _past_starts
+from apps.core import bounded
+from apps.core.bounded import CappedCount
 from apps.core.errors import NotFound
 from apps.tandems.models import Membership, Role, Tandem
 
@@ -94,7 +97,8 @@ def action_items_overdue(*, tandem: Tandem, today: date) -> QuerySet[ActionItem]
 
 @dataclass(frozen=True)
 class CommitmentCounts:
-    """How one member's commitments stand: kept and late are the done ones."""
+    """How one member's commitments stand: kept and late are the done ones. Each count is
+    counted up to `COUNT_CAP` + 1: over `cap`, "more than `cap`"."""
 
     member: Membership
     open: int
@@ -103,42 +107,45 @@ class CommitmentCounts:
     late: int
     dropped: int
 
+    @property
+    def cap(self) -> int:
+        return bounded.COUNT_CAP
+
 
 def commitments_by_member(*, tandem: Tandem, today: date) -> list[CommitmentCounts]:
-    """Per member of the tandem (leader first), the counts of their action items: two
-    queries, whatever the number of items."""
+    """Per member of the tandem (leader first), the counts of their action items, each
+    counted up to `COUNT_CAP` + 1: one query, reading at most `COUNT_CAP` + 1 index entries
+    per count, however many items the tandem has had."""
+
+    def owned(**where: Any) -> CappedCount:
+        return CappedCount(
+            ActionItem.objects.filter(tandem_id=tandem.pk, owner_id=OuterRef("user_id"), **where)
+        )
+
+    open_ = ActionItemStatus.OPEN
     members = sorted(
-        Membership.objects.filter(tandem=tandem).select_related("user"),
+        Membership.objects.filter(tandem=tandem)
+        .select_related("user")
+        .annotate(
+            n_open=owned(status=open_),
+            n_overdue=owned(status=open_, due_date__lt=today),
+            n_kept=owned(status=ActionItemStatus.DONE, kept=True),
+            n_late=owned(status=ActionItemStatus.DONE, kept=False),
+            n_dropped=owned(status=ActionItemStatus.DROPPED),
+        ),
         key=lambda m: (m.role != Role.LEADER, m.pk),
     )
-    counts = {
-        row["owner_id"]: row
-        for row in ActionItem.objects.filter(tandem=tandem)
-        .order_by()
-        .values("owner_id")
-        .annotate(
-            n_open=Count("id", filter=Q(status=ActionItemStatus.OPEN)),
-            n_overdue=Count("id", filter=Q(status=ActionItemStatus.OPEN, due_date__lt=today)),
-            n_kept=Count("id", filter=Q(status=ActionItemStatus.DONE, kept=True)),
-            n_late=Count("id", filter=Q(status=ActionItemStatus.DONE, kept=False)),
-            n_dropped=Count("id", filter=Q(status=ActionItemStatus.DROPPED)),
+    return [
+        CommitmentCounts(
+            member=member,
+            open=member.n_open,
+            overdue=member.n_overdue,
+            kept=member.n_kept,
+            late=member.n_late,
+            dropped=member.n_dropped,
         )
-    }
-    empty = {"n_open": 0, "n_overdue": 0, "n_kept": 0, "n_late": 0, "n_dropped": 0}
-    result = []
-    for member in members:
-        row = counts.get(member.user_id, empty)
-        result.append(
-            CommitmentCounts(
-                member=member,
-                open=row["n_open"],
-                overdue=row["n_overdue"],
-                kept=row["n_kept"],
-                late=row["n_late"],
-                dropped=row["n_dropped"],
-            )
-        )
-    return result
+        for member in members
+    ]
 
 
 @dataclass

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any, Final
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext, gettext_noop
@@ -263,11 +263,18 @@ def _rows_at(
         wanted |= also
     if not series_list:
         return {}
-    rows = _with_counts(
-        Occurrence.objects.filter(series__in=series_list).filter(wanted)
-    ).prefetch_related(
-        Prefetch("retros", queryset=Retro.objects.select_related("member").order_by("id"))
-    )
+    stored = Occurrence.objects.filter(series__in=series_list).filter(wanted)
+    rows = list(_with_counts(stored))
+    # Read through the same filter, not the rows' ids: a query even when no row is stored.
+    retros: dict[int, list[Retro]] = {row.pk: [] for row in rows}
+    for retro in (
+        Retro.objects.filter(occurrence__in=stored.values("pk"))
+        .select_related("member")
+        .order_by("id")
+    ):
+        retros.setdefault(retro.occurrence_id, []).append(retro)
+    for row in rows:
+        row.page_retros = retros[row.pk]  # type: ignore[attr-defined]
     return {(row.series_id, row.original_start): row for row in rows}
 
 
@@ -277,8 +284,7 @@ def _placed(series: CheckInSeries, start: datetime, row: Occurrence | None) -> O
         row.agenda_count = row.open_agenda_count = 0  # type: ignore[attr-defined]
         row.page_retros = []  # type: ignore[attr-defined]
     else:
-        row.series = series  # already loaded; no query per row
-        row.page_retros = list(row.retros.all())  # type: ignore[attr-defined]
+        row.series = series  # already loaded; no query per row (its retros are, by _rows_at)
     return row
 
 
@@ -302,6 +308,54 @@ def _combine(
     return found
 
 
+# A page's list of the next (or last) `n` meetings across all series reads the stored rows of
+# the first `n` × this computed starts only, not `n` of every series: a start whose meeting
+# was moved later than the `n`-th leaves its place to one of the spare ones.
+SPARE_STARTS: Final = 2
+
+
+def _first_starts(
+    starts: dict[int, list[datetime]], keep: int, *, newest: bool = False
+) -> dict[int, list[datetime]]:
+    """Of the computed starts of all the series (by series id), the first `keep` overall
+    (by start, then series; the newest ones with `newest`), by series."""
+    ranked = sorted(
+        ((start, pk) for pk, found in starts.items() for start in found), reverse=newest
+    )
+    kept: dict[int, list[datetime]] = {pk: [] for pk in starts}
+    for start, pk in ranked[:keep]:
+        kept[pk].append(start)
+    return kept
+
+
+def _latest_starts(
+    series_list: list[CheckInSeries], now: datetime, keep: int
+) -> dict[int, list[datetime]]:
+    """The `keep` newest computed starts before `now` of all the series together, by series:
+    looking back in growing windows shared by the series, until the windows hold `keep`
+    starts (so a series that ended long ago costs nothing once the recent ones fill the
+    list, and the cost follows `keep`, not the series' age)."""
+    found: dict[int, list[datetime]] = {series.pk: [] for series in series_list}
+    earliest = {
+        series.pk: datetime.combine(series.start_date, datetime.min.time(), tzinfo=UTC)
+        - timedelta(days=2)
+        for series in series_list
+    }
+    alive = list(series_list)
+    span = timedelta(days=62)
+    window_end = now
+    while alive and sum(len(starts) for starts in found.values()) < keep:
+        window_start = window_end - span
+        for series in alive:
+            found[series.pk] += occurrences_between(
+                series.schedule, max(window_start, earliest[series.pk]), window_end
+            )
+        alive = [series for series in alive if window_start > earliest[series.pk]]
+        window_end = window_start
+        span *= 2
+    return _first_starts(found, keep, newest=True)
+
+
 def occurrences_upcoming_for_tandem(
     *,
     tandem: Tandem,
@@ -321,6 +375,7 @@ def occurrences_upcoming_for_tandem(
         series.pk: next_occurrences(series.schedule, now - series.duration, n)
         for series in series_list
     }
+    starts = _first_starts(starts, n * SPARE_STARTS)
     # Also occurrences moved to a time ahead from a computed start that is not listed.
     rows = _rows_at(series_list, starts, also=Q(moved_to__gt=now - PAGE_MAX_DURATION))
     found = _combine(series_list, starts, rows, _placed)
@@ -343,9 +398,7 @@ def occurrences_past_for_tandem(
         series_list = list(series_of(tandem=tandem))
     else:
         series_list = [s for s in series if s.tandem_id == tandem.pk]
-    starts = {
-        series.pk: _past_starts(series, now - series.duration, limit) for series in series_list
-    }
+    starts = _latest_starts(series_list, now, limit * SPARE_STARTS)
     rows = _rows_at(series_list, starts)
     found = [
         _placed(series, start, rows.get((series.pk, start)))

@@ -23,19 +23,27 @@ from apps.tandems.web import member_page
 UPCOMING = 10
 PAST = 12
 OPEN_ITEMS_SHOWN = 20  # the first due; all of them are on the action items page
+# The series described at the top (and listed under "Earlier rhythms"): the first ones, all of
+# them with `?series=all`; every series' meetings are in "Coming up" and "Past" regardless.
+SERIES_SHOWN = 5
 
 
 def _index_context(
-    membership: Membership, series_form: forms.SeriesForm | None = None
+    membership: Membership,
+    series_form: forms.SeriesForm | None = None,
+    *,
+    every_series: bool = False,
 ) -> dict[str, Any]:
     tandem = membership.tandem
     now = timezone.now()
     day = today()
     # Read once: the lists below and the occurrences of every series.
     series = list(selectors.series_of(tandem=tandem).order_by("-active", "start_date", "id"))
-    all_series = [SeriesView.of(s) for s in series]
-    current = [s for s in all_series if s.active and not s.has_ended_by(day)]
-    earlier = [s for s in all_series if s not in current]
+    shown = len(series) if every_series else SERIES_SHOWN
+    current_rows = [s for s in series if s.active and not s.has_ended_by(day)]
+    earlier_rows = [s for s in series if s not in current_rows]
+    current = [SeriesView.of(s) for s in current_rows[:shown]]
+    earlier = [SeriesView.of(s) for s in earlier_rows[:shown]]
     upcoming = [
         OccurrenceView.of(occ, now)
         for occ in selectors.occurrences_upcoming_for_tandem(
@@ -52,8 +60,8 @@ def _index_context(
     members = [row.member for row in commitments]
     labels, lines = retro_trend(past, members, timezone.get_current_timezone())
     suggestion = None
-    if current:
-        suggestion = selectors.retro_trend(series=current[0].series, now=now).suggestion
+    if current_rows:
+        suggestion = selectors.retro_trend(series=current_rows[0], now=now).suggestion
     open_items = list(
         selectors.action_items_of(tandem=tandem)
         .filter(status=ActionItemStatus.OPEN)
@@ -66,6 +74,9 @@ def _index_context(
     return {
         "current_series": current,
         "earlier_series": earlier,
+        "current_count": len(current_rows),
+        "earlier_count": len(earlier_rows),
+        "series_hidden": len(current_rows) - len(current) + len(earlier_rows) - len(earlier),
         "upcoming": upcoming,
         "past": past,
         "trend_labels": labels,
@@ -109,4 +120,7 @@ def index(request: HttpRequest, membership: Membership) -> HttpResponse:
             wording=worded,
         ):
             return redirect("checkins:index", tandem_id=membership.tandem_id)
-    return render(request, "checkins/index.html", _index_context(membership, form))
+    every_series = request.GET.get("series") == "all"
+    return render(
+        request, "checkins/index.html", _index_context(membership, form, every_series=every_series)
+    )

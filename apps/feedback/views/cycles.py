@@ -4,7 +4,7 @@ acknowledgement and agreements."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from django import forms
 from django.http import HttpRequest, HttpResponse
@@ -41,37 +41,45 @@ TREND_CYCLES = 12
 def _index_page(
     request: HttpRequest, membership: Membership, form: CycleForm, status: int = 200
 ) -> HttpResponse:
+    """The open cycles, a page of the history, the trends of the latest cycles and the
+    completion totals: a fixed number of queries, each reading a page's worth of cycles (the
+    totals are counted by the database), however long the history."""
     now = timezone.now()
-    history, totals = selectors.history_of(membership=membership)
     members = list(tandem_selectors.members_of(tandem=membership.tandem))
-    rows = []
-    for item in history:
-        mine = selectors.own_entry(item.cycle, membership.user_id)
-        rows.append(
-            CycleRow(
-                cycle=item.cycle,
-                state=cycle_state(item.cycle, now),
-                my_status=my_status(mine),
-                late=(
-                    mine is not None
-                    and mine.submitted_at is not None
-                    and mine.submitted_at > item.cycle.closes_at
-                ),
-                completion=item.completion,
+    cycles = selectors.history_cycles(membership=membership)
+    history_page = paginate(request, cycles, HISTORY_PER_PAGE)
+
+    def rows_of(found: Iterable[FeedbackCycle]) -> list[CycleRow]:
+        rows = []
+        for item in selectors.history_rows(cycles=found, members=members):
+            mine = selectors.own_entry(item.cycle, membership.user_id)
+            rows.append(
+                CycleRow(
+                    cycle=item.cycle,
+                    state=cycle_state(item.cycle, now),
+                    my_status=my_status(mine),
+                    late=(
+                        mine is not None
+                        and mine.submitted_at is not None
+                        and mine.submitted_at > item.cycle.closes_at
+                    ),
+                    completion=item.completion,
+                )
             )
-        )
-    history_page = paginate(request, rows, HISTORY_PER_PAGE)
+        return rows
+
+    totals = selectors.completion_totals(membership=membership, members=members)
     completion = [
-        Totals(m.user.name, m.get_role_display(), **totals[m.user_id])
+        Totals(m.user.name, m.get_role_display(), **totals.by_member[m.user_id])
         for m in members
-        if m.user_id in totals
+        if m.user_id in totals.by_member
     ]
     return render(
         request,
         "feedback/index.html",
         {
-            "open_rows": [r for r in rows if r.state != "closed"],
-            "rows": history_page.object_list,
+            "open_rows": rows_of(cycles.filter(closed_at__isnull=True)),
+            "rows": rows_of(history_page.object_list),
             "page_obj": history_page,
             "query": query_without(request),
             "form": form,
@@ -79,9 +87,9 @@ def _index_page(
                 selectors.trends_of(membership=membership, latest=TREND_CYCLES), members
             ),
             "trend_cycles": TREND_CYCLES,
-            "trends_bounded": sum(r.completion is not None for r in rows) > TREND_CYCLES,
+            "trends_bounded": totals.revealed > TREND_CYCLES,
             "completion": completion,
-            "any_revealed": any(r.completion is not None for r in rows),
+            "any_revealed": totals.revealed > 0,
         },
         status=status,
     )

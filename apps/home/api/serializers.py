@@ -9,7 +9,8 @@ from rest_framework import serializers
 
 from apps.checkins.rules import occurrence_key
 from apps.core.api.serializers import InputSerializer
-from apps.home.selectors import WEEK_DAYS, WEEK_MAX_DAYS
+from apps.core.bounded import COUNT_CAP
+from apps.home.selectors import WEEK_DAYS, WEEK_LIST_LIMIT, WEEK_MAX_DAYS
 
 
 class WeekQuerySerializer(InputSerializer):
@@ -74,13 +75,19 @@ class WeekDecisionSerializer(serializers.Serializer):
         return decision.area.name if decision.area_id else None
 
 
+TOTAL_HELP = (
+    f"How many there are, counted up to {COUNT_CAP:,} + 1: {COUNT_CAP + 1:,} means more than "
+    f"{COUNT_CAP:,} (the list shows {WEEK_LIST_LIMIT} at most)."
+)
+
+
 class WeekActionItemsSerializer(serializers.Serializer):
-    total = serializers.IntegerField(help_text="How many there are (the list shows 20 at most).")
+    total = serializers.IntegerField(help_text=TOTAL_HELP)
     items = WeekActionItemSerializer(many=True)
 
 
 class WeekDecisionsSerializer(serializers.Serializer):
-    total = serializers.IntegerField(help_text="How many there are (the list shows 20 at most).")
+    total = serializers.IntegerField(help_text=TOTAL_HELP)
     items = WeekDecisionSerializer(many=True)
 
 

@@ -22,10 +22,11 @@ from apps.checkins.models import (
     OccurrenceStatus,
     Retro,
 )
-from apps.checkins.recurrence import next_occurrences
+from apps.checkins.recurrence import next_occurrences, occurrences_between
 from apps.delegation.models import Decision
 from tests.apps.checkins.conftest import BEFORE_START, FIRST
 from tests.conftest import Pair
+from tests.factories.checkins import series_for
 
 pytestmark = pytest.mark.django_db
 
@@ -687,6 +688,29 @@ def test_the_action_items_page_counts_commitments_per_person(pair: Pair, travell
     assert [item.text for item in only_open.context["items"]] == ["overdue", "open"]
 
 
+def test_commitments_past_the_cap_say_more_than(
+    pair: Pair,
+    traveller,
+    monkeypatch: pytest.MonkeyPatch,  # type: ignore[no-untyped-def]
+) -> None:
+    leader = pair.leader_membership
+    for index in range(4):
+        services.action_item_create(
+            membership=leader, text=f"open {index}", owner_id=leader.user_id
+        )
+    dropped = services.action_item_create(membership=leader, text="x", owner_id=leader.user_id)
+    services.action_item_update(membership=leader, item_id=dropped.pk, status="dropped")
+    monkeypatch.setattr("apps.core.bounded.COUNT_CAP", 3)
+
+    page = client_of(pair.leader).get(base(pair))
+
+    (mine, _theirs) = page.context["commitments"]
+    assert (mine.open, mine.dropped) == (4, 1)  # counted up to the cap + 1
+    row = page.content.decode().split('class="stack commitments"')[1].split("</tr>")[1]
+    assert '<td data-label="Open">more than 3</td>' in row
+    assert '<td data-label="Dropped">1</td>' in row
+
+
 def test_an_action_item_outside_a_check_in_needs_text(pair: Pair) -> None:
     response = client_of(pair.leader).post(
         f"{base(pair)}action-items/", {"text": "", "owner": str(pair.leader.pk)}
@@ -980,3 +1004,66 @@ def test_the_index_shows_the_first_open_items_and_links_to_all(
     assert "action-items/?status=open#list" in many
     assert len(re.findall(r"<li><span>(Action \d+)</span>", few)) == 10
     assert "open action items by due date" not in few
+
+
+@pytest.fixture
+def seven_rhythms(pair: Pair, traveller: time_machine.Coordinates) -> list[CheckInSeries]:
+    """Seven weekly series, one a weekday each (Monday to Sunday) at 09:00 Berlin, the
+    Wednesday one started a week later, the Friday one with its meeting two weeks ahead
+    moved a day later."""
+    made = [
+        series_for(
+            pair.leader_membership,
+            title=f"Rhythm {day}",
+            weekdays=(day,),
+            start_date=date(2026, 3, 9 if day == 2 else 2),
+        )
+        for day in range(7)
+    ]
+    services.occurrence_move(
+        membership=pair.leader_membership,
+        series_id=made[4].pk,
+        start=datetime(2026, 3, 13, 8, 0, tzinfo=UTC) + timedelta(weeks=2),
+        to=datetime(2026, 3, 28, 14, 0, tzinfo=UTC),
+    )
+    return made
+
+
+def _every_start(series: list[CheckInSeries], since: datetime, until: datetime) -> list:  # type: ignore[type-arg]
+    return sorted(
+        (start, s.pk) for s in series for start in occurrences_between(s.schedule, since, until)
+    )
+
+
+def test_the_index_describes_five_rhythms_and_links_to_all(
+    pair: Pair, seven_rhythms: list[CheckInSeries]
+) -> None:
+    first = client_of(pair.leader).get(base(pair))
+    every = client_of(pair.leader).get(base(pair) + "?series=all")
+
+    shown = [s.title for s in first.context["current_series"]]
+    assert shown == [f"Rhythm {day}" for day in (0, 1, 3, 4, 5)]  # by start date, then id
+    assert "All 7 rhythms" in first.content.decode()
+    assert [s.title for s in every.context["current_series"]] == [*shown, "Rhythm 6", "Rhythm 2"]
+    assert "All 7 rhythms" not in every.content.decode()
+    # Every rhythm's meetings are coming up, described or not.
+    assert {occ.series_id for occ in first.context["upcoming"]} == {s.pk for s in seven_rhythms}
+
+
+def test_coming_up_and_past_are_the_next_and_last_of_all_the_series(
+    pair: Pair, seven_rhythms: list[CheckInSeries]
+) -> None:
+    now = datetime(2026, 3, 23, 12, 0, tzinfo=UTC)  # a Monday, after 09:00 Berlin
+    with time_machine.travel(now, tick=False):
+        page = client_of(pair.leader).get(base(pair))
+
+    upcoming = [(occ.start, occ.series_id) for occ in page.context["upcoming"]]
+    moved = (datetime(2026, 3, 28, 14, 0, tzinfo=UTC), seven_rhythms[4].pk)
+    ahead = [
+        pair_
+        for pair_ in _every_start(seven_rhythms, now, now + timedelta(weeks=3))
+        if pair_ != (datetime(2026, 3, 27, 8, 0, tzinfo=UTC), seven_rhythms[4].pk)
+    ]
+    assert upcoming == sorted([*ahead, moved])[:10]
+    past = [(occ.original_start, occ.series_id) for occ in page.context["past"]]
+    assert past == _every_start(seven_rhythms, now - timedelta(weeks=4), now)[::-1][:12]

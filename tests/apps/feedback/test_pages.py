@@ -773,3 +773,31 @@ def test_the_received_and_sent_appreciation_turn_their_own_pages(pair: Pair, fro
     assert _texts(page, "received") == [f"Thanks {n}!" for n in range(9, -1, -1)]
     assert _texts(page, "sent") == [f"You too {n}!" for n in range(34, 9, -1)]
     assert 'rel="prev" href="?sent=2&amp;received=2#received"' in page
+
+
+def test_the_completion_totals_count_missed_and_leave_pending_out(pair: Pair, frozen) -> None:
+    """Counted by the database: the same figures as the history API's, which counts its rows."""
+    _revealed_cycles(pair, 2)  # the assistant late in the first
+    missed = make_cycle(pair.leader_membership, opens_at=T0 - timedelta(days=40), title="Missed")
+    services.entry_submit(
+        membership=pair.leader_membership,
+        cycle_id=missed.pk,
+        answers=full_answers(missed),
+        now=T0 - timedelta(days=39),
+    )
+    services.cycle_close(membership=pair.leader_membership, cycle_id=missed.pk, now=T0)
+    make_cycle(pair.leader_membership, opens_at=T0 - timedelta(days=1), title="Still open")
+
+    response = _client(pair.leader).get(_base(pair))
+    api = pair.leader_client.get(f"/api/v1/tandems/{pair.tandem.pk}/feedback/history/").json()
+
+    shown = [(t.name, t.on_time, t.late, t.missed) for t in response.context["completion"]]
+    assert shown == [(pair.assistant.name, 1, 1, 1), (pair.leader.name, 3, 0, 0)]
+    counted = {t["user"]: (t["on_time"], t["late"], t["missed"]) for t in api["completion_totals"]}
+    assert counted == {pair.assistant.pk: (1, 1, 1), pair.leader.pk: (3, 0, 0)}
+    # Not closed yet (revealed early, as both submitted): still open, newest first.
+    assert [row.cycle.title for row in response.context["open_rows"]] == [
+        "Still open",
+        "Round 2",
+        "Round 1",
+    ]

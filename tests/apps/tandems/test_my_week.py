@@ -174,3 +174,90 @@ def test_the_page_in_english_and_german(week: Pair) -> None:
 def test_the_page_needs_a_sign_in() -> None:
     answer = Client().get("/me/week/")
     assert answer.status_code == 302 and "/accounts/login/" in answer["Location"]
+
+
+@pytest.fixture
+def busy_week(pair: Pair) -> Pair:
+    """Past the lists' length and past a (lowered) count cap: 23 open action items of the
+    leader's (due one day apart, made in a shuffled order), 22 requests waiting (a minute
+    apart) and 3 decisions to acknowledge."""
+    vendors = None
+    with time_machine.travel(NOW - timedelta(days=2), tick=False):
+        vendors = delegation.area_create(membership=pair.leader_membership, name="Vendors", level=4)
+        supplies = delegation.area_create(
+            membership=pair.leader_membership, name="Supplies", level=6
+        )
+        for day in [*range(12, 23), *range(0, 12)]:
+            checkins.action_item_create(
+                membership=pair.leader_membership,
+                text=f"Task {day:02}",
+                owner_id=pair.leader.pk,
+                due_date=date(2026, 3, 4) + timedelta(days=day),
+            )
+    for minute in range(22):
+        with time_machine.travel(NOW - timedelta(days=1, minutes=60 - minute), tick=False):
+            delegation.decision_log(
+                membership=pair.assistant_membership,
+                title=f"Request {minute:02}",
+                rationale="Why",
+                area_id=vendors.pk,
+            )
+    for title in ("Inform 0", "Inform 1", "Inform 2"):
+        with time_machine.travel(NOW - timedelta(hours=1), tick=False):
+            delegation.decision_log(
+                membership=pair.assistant_membership,
+                title=title,
+                rationale="Done",
+                area_id=supplies.pk,
+            )
+    return pair
+
+
+def test_the_lists_show_the_first_twenty_and_count_them_all(busy_week: Pair) -> None:
+    (tandem,) = _week(busy_week.leader)["tandems"]
+
+    mine = tandem["action_items"]
+    assert [i["text"] for i in mine["items"]] == [f"Task {day:02}" for day in range(20)]
+    assert mine["total"] == 23
+    requests = tandem["requests_to_answer"]
+    assert [d["title"] for d in requests["items"]] == [f"Request {m:02}" for m in range(20)]
+    assert requests["total"] == 22
+    assert tandem["to_acknowledge"]["total"] == 3
+    assert [d["title"] for d in tandem["to_acknowledge"]["items"]] == [
+        "Inform 0",
+        "Inform 1",
+        "Inform 2",
+    ]
+
+
+def test_counts_stop_at_the_cap(busy_week: Pair, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("apps.core.bounded.COUNT_CAP", 21)
+
+    (tandem,) = _week(busy_week.leader)["tandems"]
+    assert tandem["action_items"]["total"] == 22  # the cap + 1: "more than 21"
+    assert tandem["requests_to_answer"]["total"] == 22
+    assert tandem["to_acknowledge"]["total"] == 3
+    assert len(tandem["action_items"]["items"]) == 20  # the list itself is whole
+
+    browser = Client()
+    browser.force_login(busy_week.leader)
+    with time_machine.travel(NOW, tick=False):
+        html = browser.get("/me/week/").content.decode()
+    assert "All of them (more than 21)" in html
+    assert "All 22" not in html and "All 23" not in html
+
+
+def test_the_tandem_home_says_more_than_past_the_cap(
+    busy_week: Pair, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    browser = Client()
+    browser.force_login(busy_week.leader)
+    with time_machine.travel(NOW, tick=False):
+        exact = browser.get(f"/t/{busy_week.tandem.pk}/").content.decode()
+        monkeypatch.setattr("apps.core.bounded.COUNT_CAP", 21)
+        capped = browser.get(f"/t/{busy_week.tandem.pk}/").content.decode()
+
+    assert "22 requests to answer" in exact and "All your 23 open action items" in exact
+    assert "More than 21 requests to answer" in capped and "22 requests" not in capped
+    assert "All your open action items (more than 21)" in capped
+    assert "3 decisions to acknowledge" in capped  # under the cap: exact
