@@ -194,7 +194,15 @@ _SELF_CONVERTING = (
     drf_fields.ReadOnlyField,
     drf_fields.ListField,
     drf_fields.DictField,
+)
+
+# Text fields whose output is CharField's own: `str(value)`.
+_TEXT = (
+    drf_fields.CharField,
     drf_fields.EmailField,
+    drf_fields.URLField,
+    drf_fields.SlugField,
+    drf_fields.RegexField,
 )
 
 
@@ -350,7 +358,7 @@ def _step(field: Any) -> tuple[Getter, Converter | None] | None:
         if getattr(field, "coerce_to_string", api_settings.COERCE_BIGINT_TO_STRING):
             return get, _delegate(field)
         return get, _int
-    if kind is drf_fields.CharField:
+    if kind in _TEXT:
         return get, _str
     if kind is drf_fields.BooleanField:
         return get, _bool(field)
@@ -443,7 +451,8 @@ def rows(values: Iterable[dict[str, Any]], model: type) -> list[Any]:
     """Objects a fast serializer reads like `model` instances, from `values()` dicts: a page
     of 50 is built several times faster than model instances with their related objects.
     Each dict becomes its row's attributes (it is the row's own, `values()` makes a new one
-    per row), with a nested row per relation added."""
+    per row), with a nested row per relation added (`values()` columns are attnames such as
+    `area_id`, never a relation's name; a second pass over the same dicts builds the same)."""
     cls = _row_class(model)
     out = []
     nested: list[tuple[str, str, list[tuple[str, str]]]] | None = None
@@ -470,8 +479,6 @@ def _relations(value: dict[str, Any]) -> list[tuple[str, str, list[tuple[str, st
     for key in value:
         relation, _, column = key.partition("__")
         if column:
-            if relation in value:
-                raise ValueError(f"{relation!r} is both a column and a relation")
             nested.setdefault(relation, []).append((key, column))
     return [(relation, f"{relation}__id", columns) for relation, columns in nested.items()]
 
