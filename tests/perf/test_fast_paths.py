@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime
+from decimal import Decimal
 
 import pytest
 import time_machine
@@ -183,6 +184,7 @@ class _Unusual(fast.FastSerializerMixin, serializers.Serializer):  # type: ignor
     defaulted = serializers.CharField(default="d")  # absent: its default
     day = serializers.DateField()
     moment = serializers.DateTimeField()
+    amount = serializers.DecimalField(max_digits=6, decimal_places=2, allow_null=True)
 
 
 class _Thing:
@@ -196,9 +198,12 @@ class _Thing:
 @pytest.mark.parametrize(
     "values",
     [
-        {"number": "7", "text": 8, "flag": 1, "choice": "1"},
-        {"number": 7, "text": "t", "flag": False, "choice": ""},
-        {"number": None, "text": None, "flag": None, "choice": None},
+        {"number": "7", "text": 8, "flag": 1, "choice": "1", "amount": Decimal("12.5")},
+        {"number": 7, "text": "t", "flag": False, "choice": "", "amount": Decimal("12.50")},
+        {"number": 0, "text": "", "flag": True, "choice": 1, "amount": Decimal("1.235")},
+        {"number": -1, "text": "x", "flag": 0, "choice": "1", "amount": Decimal("-0.00")},
+        {"number": 2, "text": "y", "flag": "true", "choice": "2", "amount": 3},
+        {"number": None, "text": None, "flag": None, "choice": None, "amount": None},
     ],
 )
 def test_a_plan_reads_and_converts_unusual_values_as_drf_does(values: dict[str, object]) -> None:

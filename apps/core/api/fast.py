@@ -18,6 +18,7 @@ both answering exactly what the stock path answers:
 from __future__ import annotations
 
 import datetime
+import decimal
 import keyword
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
@@ -178,6 +179,25 @@ def _bool(field: drf_fields.BooleanField) -> Converter:
     return _inline("(VALUE if VALUE.__class__ is bool else CONV(VALUE, state))", convert)
 
 
+def _decimal(field: drf_fields.DecimalField) -> Converter:
+    """The field's own conversion; in line, a Decimal that already has the field's places
+    and fits its digits is written as it is (quantizing it would change nothing)."""
+    convert = _delegate(field)
+    coerce = getattr(field, "coerce_to_string", api_settings.COERCE_DECIMAL_TO_STRING)
+    places, digits = field.decimal_places, field.max_digits
+    if not coerce or field.localize or field.normalize_output or places is None or digits is None:
+        return convert
+    return _inline(
+        '(format(VALUE, "f") if VALUE.__class__ is DECIMAL'
+        " and (d := VALUE.as_tuple()).exponent == EXPONENT and len(d.digits) <= DIGITS"
+        " else CONV(VALUE, state))",
+        convert,
+        DECIMAL=decimal.Decimal,
+        EXPONENT=-places,
+        DIGITS=digits,
+    )
+
+
 def _delegate(field: Any) -> Converter:
     """The field's own conversion: for types whose conversion needs no context."""
     return lambda value, state: field.to_representation(value)
@@ -185,7 +205,6 @@ def _delegate(field: Any) -> Converter:
 
 # Field types converted by the field itself: they read nothing but the value.
 _SELF_CONVERTING = (
-    drf_fields.DecimalField,
     drf_fields.FloatField,
     drf_fields.JSONField,
     drf_fields.UUIDField,
@@ -370,6 +389,8 @@ def _step(field: Any) -> tuple[Getter, Converter | None] | None:
     if kind is drf_fields.DateField:
         converter = _date(field)
         return (get, converter) if converter else None
+    if kind is drf_fields.DecimalField:
+        return get, _decimal(field)
     if kind in _SELF_CONVERTING:
         return get, _delegate(field)
     return None
