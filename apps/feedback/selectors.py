@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.utils.translation import gettext_noop
@@ -229,6 +229,82 @@ def completion_totals(*, membership: Membership, members: list[Membership]) -> C
             "missed": cycles["closed"] - row["in_closed"],
         }
     return CompletionTotals(by_member, cycles["n"])
+
+
+class CycleFacts(NamedTuple):
+    """A cycle's columns that the history shows, read without a model instance."""
+
+    id: int
+    title: str
+    opens_at: datetime
+    closes_at: datetime
+    closed_at: datetime | None
+    revealed_at: datetime | None
+
+
+class PersonFacts(NamedTuple):
+    id: int
+    email: str
+    display_name: str
+
+
+class CompletionFacts(NamedTuple):
+    user: PersonFacts
+    role: str
+    status: str
+
+
+class HistoryFacts(NamedTuple):
+    cycle: CycleFacts
+    completion: list[CompletionFacts] | None
+
+
+def history_facts_of(
+    *, membership: Membership
+) -> tuple[list[HistoryFacts], dict[int, dict[str, int]]]:
+    """`history_of` as plain values, for the API: the same rows, completion and totals, in
+    the same order, from three `values()` reads instead of model instances and a prefetch
+    (the API's history in about half the time). A page that needs the cycles themselves
+    (their entries, their state) reads `history_of`."""
+    members = [
+        (row[0], row[1], PersonFacts(row[0], row[2], row[3]))
+        for row in Membership.objects.filter(tandem_id=membership.tandem_id)
+        .order_by("role")
+        .values_list("user_id", "role", "user__email", "user__display_name")
+    ]
+    totals: dict[int, dict[str, int]] = {
+        user_id: {"on_time": 0, "late": 0, "missed": 0} for user_id, _role, _person in members
+    }
+    submitted: dict[int, dict[int, datetime | None]] = {}
+    for cycle_id, author_id, submitted_at in (
+        visible_entries(membership=membership)
+        .filter(status=EntryStatus.SUBMITTED)
+        .values_list("cycle_id", "author_id", "submitted_at")
+    ):
+        submitted.setdefault(cycle_id, {})[author_id] = submitted_at
+    rows: list[HistoryFacts] = []
+    for values in (
+        FeedbackCycle.objects.filter(tandem_id=membership.tandem_id)
+        .order_by("-opens_at", "-id")
+        .values_list(*CycleFacts._fields)
+    ):
+        cycle = CycleFacts(*values)
+        if cycle.revealed_at is None:
+            rows.append(HistoryFacts(cycle, None))
+            continue
+        done = submitted.get(cycle.id, {})
+        completion = []
+        for user_id, role, person in members:
+            status = rules.completion(
+                submitted_at=done.get(user_id),
+                closes_at=cycle.closes_at,
+                closed=cycle.closed_at is not None,
+            )
+            completion.append(CompletionFacts(person, role, status))
+            if status in totals[user_id]:
+                totals[user_id][status] += 1
+        rows.append(HistoryFacts(cycle, completion))
+    return rows, totals
 
 
 @dataclass

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime
+from decimal import Decimal
 
 import pytest
 import time_machine
+from rest_framework import serializers
 
 from apps.checkins.api.serializers import OccurrenceSerializer
 from apps.core.api import fast
@@ -167,3 +169,55 @@ def test_the_orjson_renderer_writes_the_same_json_content(data: object) -> None:
     with fast.stock():
         reference = renderer.render(data)
     assert json.loads(served) == json.loads(reference)
+
+
+class _Unusual(fast.FastSerializerMixin, serializers.Serializer):  # type: ignore[type-arg]
+    """Fields a generated plan reads in line, fed values it must hand to the field's own
+    read or conversion."""
+
+    number = serializers.IntegerField()
+    text = serializers.CharField()
+    flag = serializers.BooleanField()
+    choice = serializers.ChoiceField(choices=[(1, "one"), ("", "none")])
+    called = serializers.CharField()  # a method: DRF calls it
+    missing = serializers.CharField(required=False)  # absent: left out
+    defaulted = serializers.CharField(default="d")  # absent: its default
+    day = serializers.DateField()
+    moment = serializers.DateTimeField()
+    amount = serializers.DecimalField(max_digits=6, decimal_places=2, allow_null=True)
+
+
+class _Thing:
+    def __init__(self, **values: object) -> None:
+        self.__dict__.update(values)
+
+    def called(self) -> str:
+        return "called"
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        {"number": "7", "text": 8, "flag": 1, "choice": "1", "amount": Decimal("12.5")},
+        {"number": 7, "text": "t", "flag": False, "choice": "", "amount": Decimal("12.50")},
+        {"number": 0, "text": "", "flag": True, "choice": 1, "amount": Decimal("1.235")},
+        {"number": -1, "text": "x", "flag": 0, "choice": "1", "amount": Decimal("-0.00")},
+        {"number": 2, "text": "y", "flag": "true", "choice": "2", "amount": 3},
+        {"number": None, "text": None, "flag": None, "choice": None, "amount": None},
+    ],
+)
+def test_a_plan_reads_and_converts_unusual_values_as_drf_does(values: dict[str, object]) -> None:
+    from datetime import date
+
+    from django.utils import timezone
+
+    moment = datetime(2026, 3, 29, 0, 30, tzinfo=UTC)
+    common = {"day": date(2026, 1, 2), "moment": moment}
+    for zone in ("UTC", "Europe/Berlin"):
+        with timezone.override(zone):
+            for instance in (_Thing(**values, **common), {**values, **common, "called": "x"}):
+                served = _Unusual(instance).data
+                with fast.stock():
+                    reference = _Unusual(instance).data
+                assert served == reference
+    assert fast._plan_for(_Unusual) is not None

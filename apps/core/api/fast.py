@@ -18,6 +18,8 @@ both answering exactly what the stock path answers:
 from __future__ import annotations
 
 import datetime
+import decimal
+import keyword
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -96,6 +98,7 @@ def _getter(source_attrs: list[str]) -> Getter:
                 raise _Fallback
         return instance
 
+    get.plain = True  # type: ignore[attr-defined]  # read in line by the generated plan
     return get
 
 
@@ -130,7 +133,13 @@ def _datetime(field: drf_fields.DateTimeField) -> Converter | None:
         text = value.astimezone(state.tz).isoformat()
         return text[:-6] + "Z" if text.endswith("+00:00") else text
 
-    return convert
+    return _inline(
+        '((t[:-6] + "Z" if (t := VALUE.astimezone(tz).isoformat()).endswith("+00:00") else t)'
+        " if VALUE.__class__ is DATETIME and VALUE.tzinfo is not None and tz is not None"
+        " else CONV(VALUE, state))",
+        convert,
+        DATETIME=datetime.datetime,
+    )
 
 
 def _date(field: drf_fields.DateField) -> Converter | None:
@@ -143,7 +152,11 @@ def _date(field: drf_fields.DateField) -> Converter | None:
             return field.to_representation(value)
         return value.isoformat()
 
-    return convert
+    return _inline(
+        "(VALUE.isoformat() if VALUE.__class__ is DATE else CONV(VALUE, state))",
+        convert,
+        DATE=datetime.date,
+    )
 
 
 def _choice(field: drf_fields.ChoiceField) -> Converter:
@@ -154,14 +167,35 @@ def _choice(field: drf_fields.ChoiceField) -> Converter:
             return value
         return strings.get(str(value), value)
 
-    return convert
+    return _inline(
+        '(VALUE if VALUE == "" else STRINGS.get(str(VALUE), VALUE))', convert, STRINGS=strings
+    )
 
 
 def _bool(field: drf_fields.BooleanField) -> Converter:
     def convert(value: Any, state: _State) -> Any:
         return value if type(value) is bool else field.to_representation(value)
 
-    return convert
+    return _inline("(VALUE if VALUE.__class__ is bool else CONV(VALUE, state))", convert)
+
+
+def _decimal(field: drf_fields.DecimalField) -> Converter:
+    """The field's own conversion; in line, a Decimal that already has the field's places
+    and fits its digits is written as it is (quantizing it would change nothing)."""
+    convert = _delegate(field)
+    coerce = getattr(field, "coerce_to_string", api_settings.COERCE_DECIMAL_TO_STRING)
+    places, digits = field.decimal_places, field.max_digits
+    if not coerce or field.localize or field.normalize_output or places is None or digits is None:
+        return convert
+    return _inline(
+        '(format(VALUE, "f") if VALUE.__class__ is DECIMAL'
+        " and (d := VALUE.as_tuple()).exponent == EXPONENT and len(d.digits) <= DIGITS"
+        " else CONV(VALUE, state))",
+        convert,
+        DECIMAL=decimal.Decimal,
+        EXPONENT=-places,
+        DIGITS=digits,
+    )
 
 
 def _delegate(field: Any) -> Converter:
@@ -171,7 +205,6 @@ def _delegate(field: Any) -> Converter:
 
 # Field types converted by the field itself: they read nothing but the value.
 _SELF_CONVERTING = (
-    drf_fields.DecimalField,
     drf_fields.FloatField,
     drf_fields.JSONField,
     drf_fields.UUIDField,
@@ -180,31 +213,129 @@ _SELF_CONVERTING = (
     drf_fields.ReadOnlyField,
     drf_fields.ListField,
     drf_fields.DictField,
+)
+
+# Text fields whose output is CharField's own: `str(value)`.
+_TEXT = (
+    drf_fields.CharField,
     drf_fields.EmailField,
+    drf_fields.URLField,
+    drf_fields.SlugField,
+    drf_fields.RegexField,
 )
 
 
+class _Skip:
+    """What a field's own `get_attribute` said by raising `SkipField`: leave it out."""
+
+
+_SKIP = _Skip()
+# What makes a fast read hand over to the field's own `get_attribute`.
+_HAND_OVER = (_Fallback, ObjectDoesNotExist, AttributeError, KeyError)
+
+
+def _fallback(field: Any) -> Callable[[Any], Any]:
+    """The field's own read, as DRF does it (a callable called, a missing related object
+    None, a missing attribute skipped or refused)."""
+
+    def read(instance: Any) -> Any:
+        try:
+            value = field.get_attribute(instance)
+        except SkipField:
+            return _SKIP
+        return value.pk if isinstance(value, relations.PKOnlyObject) else value
+
+    return read
+
+
 class _Plan:
+    """A serializer's readable fields as one generated function per kind of instance (an
+    object, a dict): each field's read and conversion written out in line, so a row of 40
+    fields is 40 attribute reads and a few conversions, not 40 rounds of function calls.
+    What the generated code does not know in line it calls: the getter and converter of
+    `_step`, the field's own read (`_fallback`) for anything unusual."""
+
     def __init__(self, steps: list[tuple[str, Any, Getter, Converter | None]]) -> None:
         self.steps = steps
+        self._run_object = self._compile(steps, on_dict=False)
+        self._run_dict = self._compile(steps, on_dict=True)
 
     def run(self, instance: Any, state: _State, owner_cls: type) -> dict[str, Any]:
-        out: dict[str, Any] = {}
-        for name, field, get, convert in self.steps:
+        if isinstance(instance, dict):
+            return self._run_dict(instance, state, owner_cls)
+        return self._run_object(instance, state, owner_cls)
+
+    @staticmethod
+    def _compile(
+        steps: list[tuple[str, Any, Getter, Converter | None]], *, on_dict: bool
+    ) -> Callable[[Any, _State, type], dict[str, Any]]:
+        scope: dict[str, Any] = {"_HAND_OVER": _HAND_OVER, "_Fallback": _Fallback, "_SKIP": _SKIP}
+        lines = ["def run(instance, state, owner_cls):", "    tz = state.tz", "    out = {}"]
+        for i, (name, field, get, convert) in enumerate(steps):
+            key = repr(name)
             if convert is None:  # a method field: called on a serializer with our context
-                out[name] = getattr(state.owner(owner_cls), field.method_name)(instance)
+                scope[f"m{i}"] = field.method_name
+                lines.append(f"    out[{key}] = getattr(state.owner(owner_cls), m{i})(instance)")
                 continue
-            try:
-                value = get(instance)
-            except _Fallback:
-                try:
-                    value = field.get_attribute(instance)
-                except SkipField:
-                    continue
-            if isinstance(value, relations.PKOnlyObject):
-                value = value.pk
-            out[name] = None if value is None else convert(value, state)
-        return out
+            scope[f"f{i}"] = _fallback(field)
+            attrs = field.source_attrs
+            plain = getattr(get, "plain", False) and len(attrs) == 1
+            if plain and on_dict:
+                read = f"instance[{attrs[0]!r}]"
+            elif plain and attrs[0].isidentifier() and not keyword.iskeyword(attrs[0]):
+                read = f"instance.{attrs[0]}"
+            elif plain:
+                read = f"getattr(instance, {attrs[0]!r})"
+            else:
+                scope[f"g{i}"] = get
+                read = f"g{i}(instance)"
+            lines += ["    try:", f"        v = {read}"]
+            if plain:  # a callable is called (or not) as DRF decides: by the field's own read
+                lines += ["        if callable(v):", "            raise _Fallback"]
+            lines += ["    except _HAND_OVER:", f"        v = f{i}(instance)"]
+            scope[f"CONV_{i}"] = convert
+            expression = getattr(convert, "inline", "CONV(VALUE, state)")
+            for placeholder, value in getattr(convert, "inline_data", {}).items():
+                scope[f"{placeholder}_{i}"] = value
+                expression = expression.replace(placeholder, f"{placeholder}_{i}")
+            expression = expression.replace("CONV", f"CONV_{i}").replace("VALUE", "v")
+            lines += [
+                "    if v is None:",
+                f"        out[{key}] = None",
+                "    elif v is not _SKIP:",
+                f"        out[{key}] = {expression}",
+            ]
+        lines.append("    return out")
+        code = "\n".join(lines)
+        exec(compile(code, "<apps.core.api.fast plan>", "exec"), scope)  # noqa: S102
+        return scope["run"]  # type: ignore[no-any-return]
+
+
+def _inline(expression: str, convert: Converter, **data: Any) -> Converter:
+    """`convert`, marked with an expression that does the same in a generated plan: VALUE
+    is the value, `state` and `tz` the plan's, CONV `convert` itself, and each name of
+    `data` the object given for it (placeholders in capitals, none part of another)."""
+    convert.inline = expression  # type: ignore[attr-defined]
+    convert.inline_data = data  # type: ignore[attr-defined]
+    return convert
+
+
+def _identity(value: Any, state: _State) -> Any:
+    return value
+
+
+def _int(value: Any, state: _State) -> Any:
+    return int(value)
+
+
+def _str(value: Any, state: _State) -> Any:
+    return str(value)
+
+
+_inline("VALUE", _identity)
+# Most values already are what the field makes of them: no call for those.
+_inline("(VALUE if VALUE.__class__ is int else int(VALUE))", _int)
+_inline("(VALUE if VALUE.__class__ is str else str(VALUE))", _str)
 
 
 def _nested(cls: type, many: bool) -> Converter | None:
@@ -218,7 +349,11 @@ def _nested(cls: type, many: bool) -> Converter | None:
             return [plan.run(row, state, cls) for row in rows]
 
         return convert_many
-    return lambda value, state: plan.run(value, state, cls)
+
+    def convert(value: Any, state: _State) -> Any:
+        return plan.run(value, state, cls)
+
+    return _inline("PLAN.run(VALUE, state, CLS)", convert, PLAN=plan, CLS=cls)
 
 
 def _step(field: Any) -> tuple[Getter, Converter | None] | None:
@@ -235,15 +370,15 @@ def _step(field: Any) -> tuple[Getter, Converter | None] | None:
         converter = _nested(kind, many=False) if issubclass(kind, FastSerializerMixin) else None
         return (get, converter) if converter else None
     if kind is relations.PrimaryKeyRelatedField and field.pk_field is None:
-        return _pk_getter(field.source_attrs), lambda value, state: value
+        return _pk_getter(field.source_attrs), _identity
     if kind is drf_fields.IntegerField:
-        return get, lambda value, state: int(value)
+        return get, _int
     if kind is drf_fields.BigIntegerField:
         if getattr(field, "coerce_to_string", api_settings.COERCE_BIGINT_TO_STRING):
             return get, _delegate(field)
-        return get, lambda value, state: int(value)
-    if kind is drf_fields.CharField:
-        return get, lambda value, state: str(value)
+        return get, _int
+    if kind in _TEXT:
+        return get, _str
     if kind is drf_fields.BooleanField:
         return get, _bool(field)
     if kind is drf_fields.ChoiceField:
@@ -254,6 +389,8 @@ def _step(field: Any) -> tuple[Getter, Converter | None] | None:
     if kind is drf_fields.DateField:
         converter = _date(field)
         return (get, converter) if converter else None
+    if kind is drf_fields.DecimalField:
+        return get, _decimal(field)
     if kind in _SELF_CONVERTING:
         return get, _delegate(field)
     return None
@@ -333,22 +470,38 @@ def _row_class(model: type) -> type[_Row]:
 
 def rows(values: Iterable[dict[str, Any]], model: type) -> list[Any]:
     """Objects a fast serializer reads like `model` instances, from `values()` dicts: a page
-    of 50 is built several times faster than model instances with their related objects."""
+    of 50 is built several times faster than model instances with their related objects.
+    Each dict becomes its row's attributes (it is the row's own, `values()` makes a new one
+    per row), with a nested row per relation added (`values()` columns are attnames such as
+    `area_id`, never a relation's name; a second pass over the same dicts builds the same)."""
     cls = _row_class(model)
     out = []
+    nested: list[tuple[str, str, list[tuple[str, str]]]] | None = None
     for value in values:
-        flat: dict[str, Any] = {}
-        nested: dict[str, dict[str, Any]] = {}
-        for key, item in value.items():
-            relation, _, column = key.partition("__")
-            if column:
-                nested.setdefault(relation, {})[column] = item
+        if nested is None:  # the dicts of one values() share their keys
+            nested = _relations(value)
+        for relation, id_key, columns in nested:
+            if value.get(id_key) is None:
+                value[relation] = None
             else:
-                flat[key] = item
-        for relation, columns in nested.items():
-            flat[relation] = None if columns.get("id") is None else _Row(columns)
-        out.append(cls(flat))
+                related = _Row.__new__(_Row)
+                related.__dict__ = {column: value[key] for key, column in columns}
+                value[relation] = related
+        row = cls.__new__(cls)
+        row.__dict__ = value
+        out.append(row)
     return out
+
+
+def _relations(value: dict[str, Any]) -> list[tuple[str, str, list[tuple[str, str]]]]:
+    """The relations of a `values()` row (`rel__col` keys): each one's name, the key of its
+    id, and each column's key and name."""
+    nested: dict[str, list[tuple[str, str]]] = {}
+    for key in value:
+        relation, _, column = key.partition("__")
+        if column:
+            nested.setdefault(relation, []).append((key, column))
+    return [(relation, f"{relation}__id", columns) for relation, columns in nested.items()]
 
 
 @cache

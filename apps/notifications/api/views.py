@@ -58,11 +58,12 @@ class InboxView(fast.FastPagesMixin, generics.ListAPIView[Notice]):
 
     def get_queryset(self) -> QuerySet[Notice]:
         keys = ("unread", "kind", "tandem")
-        data = InboxFilterSerializer(
-            data={k: self.request.query_params[k] for k in keys if k in self.request.query_params}
-        )
-        data.is_valid(raise_exception=True)
-        filters = data.validated_data
+        given = {k: self.request.query_params[k] for k in keys if k in self.request.query_params}
+        filters: dict[str, Any] = {}
+        if given:  # none given (the usual first page): nothing to validate, nothing to filter
+            data = InboxFilterSerializer(data=given)
+            data.is_valid(raise_exception=True)
+            filters = data.validated_data
         notices = selectors.inbox_for(_user(self.request))
         if "unread" in filters:
             notices = notices.filter(read_at__isnull=filters["unread"])
