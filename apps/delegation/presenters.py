@@ -8,20 +8,23 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.utils import formats
+from django.template.defaultfilters import linebreaksbr
+from django.utils import formats, timezone
 from django.utils.dateparse import parse_date, parse_datetime
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext, gettext_lazy
 
 from apps.delegation.classification import Classification
 from apps.delegation.forms import LEVEL_MEANING
 from apps.delegation.models import (
     Decision,
     DecisionArea,
+    DecisionStatus,
     Elevation,
     Level,
     MatrixChange,
     MatrixChangeKind,
 )
+from apps.tandems.web import person_html
 
 # What a classification means for the one who logs the decision, in words.
 CLASSIFICATION_MEANING = {
@@ -259,10 +262,19 @@ def log_rows(decisions: Any, url: Any) -> list[LogRow]:
     ]
 
 
+def datetime_text(value: datetime | None, format_name: str = "SHORT_DATETIME_FORMAT") -> str:
+    """A time in the viewer's timezone and format, as `{{ value|date:format_name }}`."""
+    if value is None:
+        return ""
+    return formats.date_format(timezone.localtime(value), format_name)
+
+
 @dataclass(frozen=True)
 class ReviewItem:
     """A decision in the leader's review queue, with what its classification means and, for
-    a request, the form that answers it. The decision's own fields read through."""
+    a request, the form that answers it; its texts prepared once here, so the page stamps
+    each row from one rendering (`{% stamp_row %}`). The decision's own fields read
+    through."""
 
     decision: Decision
     explanation: str
@@ -270,8 +282,97 @@ class ReviewItem:
     # When the viewer's own "remind me tomorrow" on it is due (None: no reminder waiting).
     reminder_at: Any = None
     url: str = ""  # the decision's page
+    author_html: str = ""  # `{% person %}` of the author
+    classification_label: str = ""
+
+    # What the row fragments (delegation/_review_*.html) show and test of a row.
+    STAMP_TEXTS = (
+        "url",
+        "title",
+        "classification",
+        "classification_label",
+        "reminder_text",
+        "area_text",
+        "author_html",
+        "decided_text",
+        "amount_text",
+        "due_text",
+        "rationale_html",
+        "explanation",
+    )
+    STAMP_FLAGS = (
+        "is_overdue",
+        "logged_late",
+        "reminder_at",
+        "has_amount",
+        "above_limit",
+        "needs_area",
+        "answer_form",
+    )
 
     def __getattr__(self, name: str) -> Any:
         if name.startswith("__"):
             raise AttributeError(name)
         return getattr(self.decision, name)
+
+    @property
+    def reminder_text(self) -> str:
+        return datetime_text(self.reminder_at)
+
+    @property
+    def area_text(self) -> str:
+        area = self.decision.area
+        return area.name if area is not None else gettext("No area")
+
+    @property
+    def decided_text(self) -> str:
+        return datetime_text(self.decision.decided_at)
+
+    @property
+    def due_text(self) -> str:
+        return datetime_text(self.decision.due_at)
+
+    @property
+    def has_amount(self) -> bool:
+        return self.decision.amount is not None
+
+    @property
+    def amount_text(self) -> str:
+        """As `{{ d.amount }} {{ d.currency }}`."""
+        amount = self.decision.amount
+        return "" if amount is None else f"{formats.localize(amount)} {self.decision.currency}"
+
+    @property
+    def rationale_html(self) -> str:
+        return linebreaksbr(self.decision.rationale, autoescape=True)
+
+    @property
+    def needs_area(self) -> bool:
+        return self.decision.status == DecisionStatus.NEEDS_AREA
+
+
+def review_items(
+    decisions: Any,
+    *,
+    url: Any,
+    former: Any,
+    reminders: dict[int, Any],
+    bound: dict[int, Any] | None = None,
+) -> list[ReviewItem]:
+    """`decisions` of the review queue as `ReviewItem`s; `url`: the decision's page for an id
+    (`row_urls`), `former`: the tandem's former members (`person_html`), `reminders`: the
+    viewer's reminders by decision, `bound`: a form shown again with its errors by decision."""
+    classification = choice_labels(Decision._meta.get_field("classification"))
+    bound = bound or {}
+    return [
+        ReviewItem(
+            d,
+            explain(d),
+            bound.get(d.pk),
+            reminder_at=reminders.get(d.pk),
+            url=url(d.pk),
+            author_html=person_html(d.author, former),
+            classification_label=classification.get(d.classification, d.classification),
+        )
+        for d in decisions
+    ]
