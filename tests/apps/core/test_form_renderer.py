@@ -85,3 +85,41 @@ def test_the_project_uses_it() -> None:
         assert isinstance(get_default_renderer(), FormRenderer)
     finally:
         get_default_renderer.cache_clear()
+
+
+CHOICES: list[Any] = [
+    [],
+    [("", "---------"), ("a", "Plain"), ("b", '<b> & "quoted"'), (3, mark_safe("<i>safe</i>"))],
+    [("", "Any"), ("Group & <one>", [("x", "X"), ("y", "Y")]), ("z", "Zed")],
+]
+
+
+@pytest.mark.parametrize(
+    "widget_class", [forms.Select, forms.SelectMultiple, forms.NullBooleanSelect]
+)
+def test_each_select_is_written_as_djangos_templates_write_it(widget_class: type) -> None:
+    from django.utils.translation import gettext_lazy
+
+    ours, theirs = FormRenderer(), DjangoTemplates()
+    choices = [*CHOICES, [("l", gettext_lazy("Open")), ("m", gettext_lazy("Done"))]]
+    for attrs in ATTRS:
+        for options in choices:
+            for value in [None, "", "a", 3, ["a", "y"], "y", "l", True, False]:
+                if widget_class is forms.NullBooleanSelect:
+                    if isinstance(value, list):
+                        continue  # not a value it takes
+                    widget = widget_class(attrs=dict(attrs))
+                else:
+                    widget = widget_class(attrs=dict(attrs), choices=options)
+                expected = widget.render("field", value, attrs={"id": "id_f"}, renderer=theirs)
+                got = widget.render("field", value, attrs={"id": "id_f"}, renderer=ours)
+                assert got == expected, (attrs, options, value)
+
+
+def test_a_select_with_numbers_for_labels_is_left_to_the_templates() -> None:
+    from apps.core.form_renderer import _writable
+
+    widget = forms.Select(choices=[(1, 1000), (2, "two")])
+    context = widget.get_context("field", 1, {})
+
+    assert not _writable(context["widget"])
