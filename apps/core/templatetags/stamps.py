@@ -80,9 +80,10 @@ class StampError(Exception):
 
 class _RowStandIn:
     """The row while a row fragment is stamped: each declared text is its placeholder, each
-    declared flag a boolean, the id the stand-in id; anything else is a `StampError`."""
+    declared flag a boolean (a choice its value), the id the stand-in id; anything else is a
+    `StampError`."""
 
-    def __init__(self, texts: tuple[str, ...], flags: tuple[tuple[str, bool], ...]) -> None:
+    def __init__(self, texts: tuple[str, ...], flags: tuple[tuple[str, Any], ...]) -> None:
         self.__dict__.update({name: f"\ue002{name}\ue003" for name in texts})
         self.__dict__.update(flags)
         self.pk = self.id = STAND_IN_ID
@@ -99,11 +100,15 @@ def stamp_row(context: Context, name: str, row: Any, **extra: Any) -> SafeString
     variant and copied for each row. The row declares what the fragment reads of it:
     `STAMP_TEXTS`, attributes shown as they are (escaped unless safe: format dates, run
     filters such as `linebreaksbr` in the presenter, not in the fragment), and
-    `STAMP_FLAGS`, attributes the fragment only tests (`{% if d.is_overdue %}`); one
-    rendering per combination of the flags. `d.pk` may be used in URLs and ids. `extra`:
-    the fragment's own context besides the page's, the same for every row."""
+    `STAMP_FLAGS`, attributes the fragment only tests (`{% if d.is_overdue %}`), and
+    optionally `STAMP_CHOICES`, attributes of a few values the fragment compares
+    (`{% if d.reaction == value %}`); one rendering per combination of them. `d.pk` may
+    be used in URLs and ids. `extra`: the fragment's own context besides the page's, the
+    same for every row."""
     texts: tuple[str, ...] = row.STAMP_TEXTS
-    flags = tuple((flag, bool(getattr(row, flag))) for flag in row.STAMP_FLAGS)
+    flags = tuple((flag, bool(getattr(row, flag))) for flag in row.STAMP_FLAGS) + tuple(
+        (choice, getattr(row, choice)) for choice in getattr(row, "STAMP_CHOICES", ())
+    )
     bottom = cast(dict[Any, Any], context.render_context.dicts[0])
     cache: dict[Any, str] = bottom.setdefault("stamps", {})
     key = (name, texts, flags, tuple(sorted(extra.items())))

@@ -188,3 +188,107 @@ def test_a_stamped_row_that_reads_an_undeclared_field_fails_loudly(
 
     with pytest.raises(StampError, match="secret"):
         page.render(Context({"d": Undeclared()}))
+
+
+def _action_item_rows() -> list[Any]:
+    from datetime import date
+
+    from apps.accounts.models import User
+    from apps.checkins.models import ActionItem, Occurrence
+    from apps.checkins.presenters import action_item_rows
+
+    owner = User(pk=5, email="alex@example.com", display_name="Alex <b>Novak</b>")
+    meeting = Occurrence(pk=9, series_id=4, original_start=datetime(2026, 3, 2, 8, tzinfo=UTC))
+    long_text = "Send the <offer> & compare it with the two others before Friday"
+    items = [
+        ActionItem(pk=1, text="Open & due", owner=owner, status="open", due_date=date(2099, 1, 1)),
+        ActionItem(pk=2, text=long_text, owner=owner, status="open", due_date=date(2020, 1, 1)),
+        ActionItem(pk=3, text="Kept", owner=owner, status="done", kept=True, occurrence=meeting),
+        ActionItem(pk=4, text="Late", owner=owner, status="done", kept=False),
+        ActionItem(pk=5, text="Dropped", owner=owner, status="dropped", occurrence=meeting),
+    ]
+    return action_item_rows(items, tandem_id=7, former={5: "leader"}, today=date(2026, 3, 4))
+
+
+def _appreciation_rows(received: bool) -> list[Any]:
+    from apps.accounts.models import User
+    from apps.checkins.models import ActionItem
+    from apps.delegation.models import Decision
+    from apps.feedback.forms import ReactForm
+    from apps.feedback.models import Appreciation
+    from apps.feedback.presenters import appreciation_rows
+
+    alex = User(pk=5, email="alex@example.com", display_name="Alex <b>Novak</b>")
+    sam = User(pk=6, email="sam@example.com", display_name="Sam")
+    when = datetime(2026, 3, 4, 9, 30, tzinfo=UTC)
+    decision = Decision(pk=8, title="Hire <a> temp & more")
+    item = ActionItem(pk=9, text="x" * 100 + " & <y>")
+    thanks = [
+        Appreciation(pk=1, author=alex, recipient=sam, text="Thanks\nso much <3", created_at=when),
+        Appreciation(
+            pk=2,
+            author=sam,
+            recipient=alex,
+            text="For this",
+            created_at=when,
+            decision=decision,
+            reaction="heart",
+        ),
+        Appreciation(
+            pk=3,
+            author=sam,
+            recipient=alex,
+            text="And that",
+            created_at=when,
+            action_item=item,
+            reaction="celebrate",
+        ),
+    ]
+    failed = (3, ReactForm({"reaction": "nonsense"})) if received else None
+    if failed is not None:
+        failed[1].is_valid()
+    return appreciation_rows(thanks, received=received, former={5: "assistant"}, failed=failed)
+
+
+@pytest.mark.parametrize("language", ["en", "de"])
+@pytest.mark.parametrize(
+    ("name", "rows", "extra"),
+    [
+        ("checkins/_action_item_row.html", _action_item_rows, " next=next"),
+        ("feedback/_received_row.html", lambda: _appreciation_rows(True), ""),
+        ("feedback/_sent_row.html", lambda: _appreciation_rows(False), ""),
+    ],
+)
+def test_the_rows_of_other_lists_stamped_are_the_rows_rendered(
+    name: str, rows: Any, extra: str, language: str
+) -> None:
+    from django.utils import translation
+
+    from apps.feedback.models import Reaction
+
+    page = (
+        "{% load stamps %}{% for d in rows %}{% if stamped and not d.form %}"
+        f"{{% stamp_row name d{extra} %}}"
+        "{% else %}{% include name %}{% endif %}{% endfor %}"
+    )
+    template = engines["django"].from_string(page)
+    context = {
+        "rows": rows(),
+        "name": name,
+        "next": "/t/7/check-ins/action-items/?status=all",
+        "reactions": Reaction.choices,
+        "tandem": type("T", (), {"pk": 7})(),
+    }
+    with translation.override(language):
+        html = {
+            stamped: re.sub(
+                r'name="csrfmiddlewaretoken" value="[^"]+"',
+                "CSRF",
+                template.render({**context, "stamped": stamped}, RequestFactory().get("/")),
+            )
+            for stamped in (True, False)
+        }
+
+    assert html[True] == html[False]
+    assert str(STAND_IN_ID) not in html[True] and "\ue002" not in html[True]
+    assert "Alex &lt;b&gt;Novak&lt;/b&gt;" in html[True]
