@@ -226,8 +226,9 @@ def choice_labels(field: Any) -> dict[Any, str]:
 
 @dataclass(frozen=True)
 class LogRow:
-    """A decision in the decision log with its link and its labels. Its fields read
-    through."""
+    """A decision in the decision log with its link, its labels and its texts, prepared once
+    here so the log stamps each row from one rendering (`{% stamp_row %}`,
+    delegation/_log_row.html). Its fields read through."""
 
     decision: Decision
     url: str
@@ -235,20 +236,81 @@ class LogRow:
     level_label: str
     status_label: str
     answer_label: str
+    author_html: str = ""  # `{% person %}` of the author
+    area_text: str = ""  # the area's name, or "No area"
+
+    STAMP_TEXTS = (
+        "url",
+        "title",
+        "decided_iso",
+        "decided_text",
+        "area_text",
+        "author_html",
+        "amount_text",
+        "classification",
+        "classification_label",
+        "level_label",
+        "status_label",
+        "answer",
+        "answer_label",
+        "due_text",
+    )
+    STAMP_FLAGS = (
+        "logged_late",
+        "has_amount",
+        "level_applied",
+        "has_answer",
+        "is_overdue",
+        "shows_due",
+    )
 
     def __getattr__(self, name: str) -> Any:
         if name.startswith("__"):
             raise AttributeError(name)
         return getattr(self.decision, name)
 
+    @property
+    def decided_iso(self) -> str:
+        """As `{{ d.decided_at|date:'c' }}`."""
+        return formats.date_format(timezone.localtime(self.decision.decided_at), "c")
 
-def log_rows(decisions: Any, url: Any) -> list[LogRow]:
-    """`decisions` as `LogRow`s; `url`: the decision's page for an id (`row_urls`)."""
+    @property
+    def decided_text(self) -> str:
+        return datetime_text(self.decision.decided_at)
+
+    @property
+    def has_amount(self) -> bool:
+        return self.decision.amount is not None
+
+    @property
+    def amount_text(self) -> str:
+        """As `{{ d.amount }} {{ d.currency }}`."""
+        amount = self.decision.amount
+        return "" if amount is None else f"{formats.localize(amount)} {self.decision.currency}"
+
+    @property
+    def has_answer(self) -> bool:
+        return bool(self.decision.answer)
+
+    @property
+    def shows_due(self) -> bool:
+        """A request not yet overdue shows when it is due."""
+        return bool(self.decision.due_at and self.decision.status == DecisionStatus.AWAITING_ANSWER)
+
+    @property
+    def due_text(self) -> str:
+        return datetime_text(self.decision.due_at)
+
+
+def log_rows(decisions: Any, url: Any, *, former: Any = None) -> list[LogRow]:
+    """`decisions` as `LogRow`s; `url`: the decision's page for an id (`row_urls`); `former`:
+    the tandem's former members (`person_html`)."""
     field = Decision._meta.get_field
     classification, level, status, answer = (
         choice_labels(field(name))
         for name in ("classification", "level_applied", "status", "answer")
     )
+    no_area = gettext("No area")
     return [
         LogRow(
             d,
@@ -257,6 +319,8 @@ def log_rows(decisions: Any, url: Any) -> list[LogRow]:
             level.get(d.level_applied, "") if d.level_applied else "",
             status.get(d.status, d.status),
             answer.get(d.answer, d.answer) if d.answer else "",
+            author_html=person_html(d.author, former),
+            area_text=d.area.name if d.area is not None else no_area,
         )
         for d in decisions
     ]

@@ -283,6 +283,19 @@ REVIEW_ROW_FIELDS = (
 )
 
 
+# What a row of the decision log shows (`presenters.LogRow`).
+LOG_ROW_FIELDS = (
+    *REVIEW_ROW_FIELDS,
+    "level_applied",
+    "answer",
+)
+
+
+def log_rows(decisions: QuerySet[Decision]) -> QuerySet[Decision]:
+    """`decisions` (`decisions_of`, filtered) narrowed to what the log's rows show."""
+    return decisions.select_related(None).select_related("area", "author").only(*LOG_ROW_FIELDS)
+
+
 def review_rows(queue: QuerySet[Decision]) -> QuerySet[Decision]:
     """`queue` (`review_queue`) narrowed to what its rows show."""
     return queue.select_related(None).select_related("area", "author").only(*REVIEW_ROW_FIELDS)

@@ -78,13 +78,23 @@ class StampError(Exception):
     AttributeError: the template engine would swallow that and show an empty string)."""
 
 
+class _Text(str):
+    """A text's placeholder: showing it is what a row fragment does with a text; testing it
+    (`{% if d.answer %}`) would be true for every row, so it fails instead (declare a flag)."""
+
+    __slots__ = ()
+
+    def __bool__(self) -> bool:
+        raise StampError(f"a stamped row tests the text {self!r}: declare a flag for it")
+
+
 class _RowStandIn:
     """The row while a row fragment is stamped: each declared text is its placeholder, each
     declared flag a boolean (a choice its value), the id the stand-in id; anything else is a
     `StampError`."""
 
     def __init__(self, texts: tuple[str, ...], flags: tuple[tuple[str, Any], ...]) -> None:
-        self.__dict__.update({name: f"\ue002{name}\ue003" for name in texts})
+        self.__dict__.update({name: _Text(f"\ue002{name}\ue003") for name in texts})
         self.__dict__.update(flags)
         self.pk = self.id = STAND_IN_ID
 

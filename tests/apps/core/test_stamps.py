@@ -250,10 +250,20 @@ def _appreciation_rows(received: bool) -> list[Any]:
     return appreciation_rows(thanks, received=received, former={5: "assistant"}, failed=failed)
 
 
+def _log_rows() -> list[Any]:
+    from apps.delegation.presenters import log_rows
+
+    decisions = [row.decision for row in _review_rows()]
+    decisions[1].answer = "approve"
+    decisions[1].level_applied = 4
+    return log_rows(decisions, row_urls("delegation:decision", 7), former={6: "assistant"})
+
+
 @pytest.mark.parametrize("language", ["en", "de"])
 @pytest.mark.parametrize(
     ("name", "rows", "extra"),
     [
+        ("delegation/_log_row.html", _log_rows, ""),
         ("checkins/_action_item_row.html", _action_item_rows, " next=next"),
         ("feedback/_received_row.html", lambda: _appreciation_rows(True), ""),
         ("feedback/_sent_row.html", lambda: _appreciation_rows(False), ""),
