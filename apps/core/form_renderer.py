@@ -177,7 +177,7 @@ FIELD_TEMPLATE = "django/forms/field.html"
 
 def label_tag(context: dict[str, Any]) -> str | None:
     """`django/forms/label.html` (None: a label that is not text, left to the template)."""
-    label = context["label"]
+    label: Any = context["label"]
     if not isinstance(label, str | Promise):
         return None
     if not context["use_tag"]:
