@@ -177,9 +177,10 @@ FIELD_TEMPLATE = "django/forms/field.html"
 
 def label_tag(context: dict[str, Any]) -> str | None:
     """`django/forms/label.html` (None: a label that is not text, left to the template)."""
-    label: Any = context["label"]
+    label = context["label"]
     if not isinstance(label, str | Promise):
         return None
+    label = str(label)  # a safe string stays safe
     if not context["use_tag"]:
         return str(conditional_escape(label))
     parts = [f"<{conditional_escape(context['tag'])}"]
