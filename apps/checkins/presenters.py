@@ -14,7 +14,6 @@ from django.urls import reverse
 from django.utils.dates import MONTHS, WEEKDAYS
 from django.utils.formats import date_format
 from django.utils.text import Truncator, get_text_list
-from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext
 
@@ -29,7 +28,7 @@ from apps.checkins.models import (
     OccurrenceStatus,
 )
 from apps.checkins.recurrence import LAST_DAY, Frequency
-from apps.core.web import STAND_IN_ID
+from apps.core.web import STAND_IN_ID, date_text
 from apps.tandems.models import Membership
 from apps.tandems.web import person_html
 
@@ -332,7 +331,7 @@ class ActionItemRow:
     @property
     def due_text(self) -> str:
         due = self.item.due_date
-        return date_format(due, "DATE_FORMAT") if due else ""
+        return date_text(due, "DATE_FORMAT") if due else ""
 
     @property
     def is_open(self) -> bool:
@@ -363,7 +362,7 @@ def action_item_rows(
         url = from_text = ""
         if occ is not None and key is not None:
             url = pattern.replace(key_stand_in, key).replace(series_stand_in, str(occ.series_id))
-            from_text = date_format(localtime(occ.original_start), date_of)
+            from_text = date_text(occ.original_start, date_of)
         rows.append(
             ActionItemRow(
                 item,

@@ -9,10 +9,11 @@ from datetime import datetime
 from typing import Any
 
 from django.template.defaultfilters import linebreaksbr
-from django.utils import formats, timezone
+from django.utils import formats
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext, gettext_lazy
 
+from apps.core.web import date_text
 from apps.delegation.classification import Classification
 from apps.delegation.forms import LEVEL_MEANING
 from apps.delegation.models import (
@@ -272,7 +273,7 @@ class LogRow:
     @property
     def decided_iso(self) -> str:
         """As `{{ d.decided_at|date:'c' }}`."""
-        return formats.date_format(timezone.localtime(self.decision.decided_at), "c")
+        return date_text(self.decision.decided_at, "c")
 
     @property
     def decided_text(self) -> str:
@@ -328,9 +329,7 @@ def log_rows(decisions: Any, url: Any, *, former: Any = None) -> list[LogRow]:
 
 def datetime_text(value: datetime | None, format_name: str = "SHORT_DATETIME_FORMAT") -> str:
     """A time in the viewer's timezone and format, as `{{ value|date:format_name }}`."""
-    if value is None:
-        return ""
-    return formats.date_format(timezone.localtime(value), format_name)
+    return date_text(value, format_name)
 
 
 @dataclass(frozen=True)

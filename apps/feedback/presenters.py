@@ -13,6 +13,7 @@ from django.utils import formats, timezone
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
+from apps.core.web import date_text
 from apps.feedback import selectors
 from apps.feedback.forms import (
     QUESTION_LABELS,
@@ -236,7 +237,7 @@ def appreciation_rows(
             AppreciationRow(
                 a,
                 person_html=name,
-                when_text=formats.date_format(timezone.localtime(a.created_at), "DATETIME_FORMAT"),
+                when_text=date_text(a.created_at, "DATETIME_FORMAT"),
                 text_html=linebreaksbr(a.text, autoescape=True),
                 decision_title=a.decision.title if a.decision_id else "",
                 item_text=Truncator(a.action_item.text).chars(80) if a.action_item_id else "",
