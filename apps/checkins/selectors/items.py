@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from django.db.models import Avg, Count, Q, QuerySet
+from django.db.models import Avg, BooleanField, Count, ExpressionWrapper, Q, QuerySet
 from django.utils.translation import gettext_noop
 
 from apps.accounts.models import User
@@ -111,20 +111,33 @@ def commitments_by_member(*, tandem: Tandem, today: date) -> list[CommitmentCoun
         Membership.objects.filter(tandem=tandem).select_related("user"),
         key=lambda m: (m.role != Role.LEADER, m.pk),
     )
-    counts = {
-        row["owner_id"]: row
-        for row in ActionItem.objects.filter(tandem=tandem)
-        .order_by()
-        .values("owner_id")
-        .annotate(
-            n_open=Count("id", filter=Q(status=ActionItemStatus.OPEN)),
-            n_overdue=Count("id", filter=Q(status=ActionItemStatus.OPEN, due_date__lt=today)),
-            n_kept=Count("id", filter=Q(status=ActionItemStatus.DONE, kept=True)),
-            n_late=Count("id", filter=Q(status=ActionItemStatus.DONE, kept=False)),
-            n_dropped=Count("id", filter=Q(status=ActionItemStatus.DROPPED)),
-        )
-    }
+    # One row per owner, state and "overdue" (a plain count per group): cheaper for the
+    # database than five filtered counts over every item of a long history.
+    overdue = ExpressionWrapper(
+        Q(status=ActionItemStatus.OPEN, due_date__lt=today), output_field=BooleanField()
+    )
     empty = {"n_open": 0, "n_overdue": 0, "n_kept": 0, "n_late": 0, "n_dropped": 0}
+    counts: dict[int, dict[str, int]] = {}
+    groups = (
+        ActionItem.objects.filter(tandem=tandem)
+        .order_by()
+        .annotate(overdue=overdue)
+        .values("owner_id", "status", "kept", "overdue")
+        .annotate(n=Count("*"))
+    )
+    for group in groups:
+        row = counts.setdefault(group["owner_id"], dict(empty))
+        n, status = group["n"], group["status"]
+        if status == ActionItemStatus.OPEN:
+            row["n_open"] += n
+            if group["overdue"]:
+                row["n_overdue"] += n
+        elif status == ActionItemStatus.DONE and group["kept"] is True:
+            row["n_kept"] += n
+        elif status == ActionItemStatus.DONE and group["kept"] is False:
+            row["n_late"] += n
+        elif status == ActionItemStatus.DROPPED:
+            row["n_dropped"] += n
     result = []
     for member in members:
         row = counts.get(member.user_id, empty)
