@@ -312,12 +312,6 @@ class ActionItemRow:
     STAMP_TEXTS = ("text", "short_text", "owner_html", "due_text", "occurrence_url", "from_text")
     STAMP_FLAGS = ("due_date", "is_open", "is_done", "is_overdue", "kept", "occurrence")
 
-    @classmethod
-    def of(cls, item: ActionItem, **prepared: Any) -> ActionItemRow:
-        occ = item.occurrence
-        key = None if occ is None else rules.occurrence_key(occ.original_start)
-        return cls(item, key, **prepared)
-
     def __getattr__(self, name: str) -> Any:
         if name.startswith("__"):
             raise AttributeError(name)
