@@ -7,18 +7,20 @@ Pure display: nothing here reads the database; the views pass in what they read.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, tzinfo
+from datetime import date, datetime, timedelta, tzinfo
 from typing import Any
 
+from django.urls import reverse
 from django.utils.dates import MONTHS, WEEKDAYS
 from django.utils.formats import date_format
-from django.utils.text import get_text_list
+from django.utils.text import Truncator, get_text_list
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext
 
 from apps.checkins import forms, rescheduling, rules
 from apps.checkins.models import (
     ActionItem,
+    ActionItemStatus,
     AgendaComment,
     AgendaItem,
     CheckInSeries,
@@ -26,7 +28,9 @@ from apps.checkins.models import (
     OccurrenceStatus,
 )
 from apps.checkins.recurrence import LAST_DAY, Frequency
+from apps.core.web import STAND_IN_ID, date_text
 from apps.tandems.models import Membership
+from apps.tandems.web import person_html
 
 # --- words for a series --------------------------------------------------------------------
 
@@ -293,17 +297,74 @@ class AgendaItemView:
 @dataclass(frozen=True)
 class ActionItemRow:
     """An action item in the list, with the key of its check-in in URLs (None: agreed outside
-    one); the item's own fields read through."""
+    one) and its texts prepared once here, so the list stamps each row from one rendering
+    (`{% stamp_row %}`, checkins/_action_item_row.html); the item's own fields read
+    through."""
 
     item: ActionItem
     occurrence_key: str | None
+    owner_html: str = ""  # `{% person %}` of the owner
+    occurrence_url: str = ""
+    from_text: str = ""  # the date of the check-in it was agreed in
+    today: date | None = None  # the viewer's, for "overdue"
 
-    @classmethod
-    def of(cls, item: ActionItem) -> ActionItemRow:
-        occ = item.occurrence
-        return cls(item, None if occ is None else rules.occurrence_key(occ.original_start))
+    # What checkins/_action_item_row.html shows and tests of a row.
+    STAMP_TEXTS = ("text", "short_text", "owner_html", "due_text", "occurrence_url", "from_text")
+    STAMP_FLAGS = ("due_date", "is_open", "is_done", "is_overdue", "kept", "occurrence")
 
     def __getattr__(self, name: str) -> Any:
         if name.startswith("__"):
             raise AttributeError(name)
         return getattr(self.item, name)
+
+    @property
+    def short_text(self) -> str:
+        """As `{{ item.text|truncatechars:40 }}`."""
+        return Truncator(self.item.text).chars(40)
+
+    @property
+    def due_text(self) -> str:
+        due = self.item.due_date
+        return date_text(due, "DATE_FORMAT") if due else ""
+
+    @property
+    def is_open(self) -> bool:
+        return self.item.status == ActionItemStatus.OPEN
+
+    @property
+    def is_done(self) -> bool:
+        return self.item.status == ActionItemStatus.DONE
+
+    @property
+    def is_overdue(self) -> bool:
+        due = self.item.due_date
+        return self.is_open and due is not None and self.today is not None and due < self.today
+
+
+def action_item_rows(
+    items: Any, *, tandem_id: int, former: Any, today: date
+) -> list[ActionItemRow]:
+    """`items` as `ActionItemRow`s for the list; `former`: the tandem's former members
+    (`person_html`), `today`: the viewer's."""
+    date_of = date_formats()["date"]
+    series_stand_in, key_stand_in = str(STAND_IN_ID), str(STAND_IN_ID - 1)
+    pattern = reverse("checkins:occurrence", args=[tandem_id, STAND_IN_ID, key_stand_in])
+    rows = []
+    for item in items:
+        occ = item.occurrence
+        key = None if occ is None else rules.occurrence_key(occ.original_start)
+        url = from_text = ""
+        if occ is not None and key is not None:
+            url = pattern.replace(key_stand_in, key).replace(series_stand_in, str(occ.series_id))
+            from_text = date_text(occ.original_start, date_of)
+        rows.append(
+            ActionItemRow(
+                item,
+                key,
+                owner_html=person_html(item.owner, former),
+                occurrence_url=url,
+                from_text=from_text,
+                today=today,
+            )
+        )
+    return rows

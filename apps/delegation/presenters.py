@@ -8,20 +8,24 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from django.template.defaultfilters import linebreaksbr
 from django.utils import formats
 from django.utils.dateparse import parse_date, parse_datetime
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext, gettext_lazy
 
+from apps.core.web import date_text
 from apps.delegation.classification import Classification
 from apps.delegation.forms import LEVEL_MEANING
 from apps.delegation.models import (
     Decision,
     DecisionArea,
+    DecisionStatus,
     Elevation,
     Level,
     MatrixChange,
     MatrixChangeKind,
 )
+from apps.tandems.web import person_html
 
 # What a classification means for the one who logs the decision, in words.
 CLASSIFICATION_MEANING = {
@@ -223,8 +227,9 @@ def choice_labels(field: Any) -> dict[Any, str]:
 
 @dataclass(frozen=True)
 class LogRow:
-    """A decision in the decision log with its link and its labels. Its fields read
-    through."""
+    """A decision in the decision log with its link, its labels and its texts, prepared once
+    here so the log stamps each row from one rendering (`{% stamp_row %}`,
+    delegation/_log_row.html). Its fields read through."""
 
     decision: Decision
     url: str
@@ -232,20 +237,81 @@ class LogRow:
     level_label: str
     status_label: str
     answer_label: str
+    author_html: str = ""  # `{% person %}` of the author
+    area_text: str = ""  # the area's name, or "No area"
+
+    STAMP_TEXTS = (
+        "url",
+        "title",
+        "decided_iso",
+        "decided_text",
+        "area_text",
+        "author_html",
+        "amount_text",
+        "classification",
+        "classification_label",
+        "level_label",
+        "status_label",
+        "answer",
+        "answer_label",
+        "due_text",
+    )
+    STAMP_FLAGS = (
+        "logged_late",
+        "has_amount",
+        "level_applied",
+        "has_answer",
+        "is_overdue",
+        "shows_due",
+    )
 
     def __getattr__(self, name: str) -> Any:
         if name.startswith("__"):
             raise AttributeError(name)
         return getattr(self.decision, name)
 
+    @property
+    def decided_iso(self) -> str:
+        """As `{{ d.decided_at|date:'c' }}`."""
+        return date_text(self.decision.decided_at, "c")
 
-def log_rows(decisions: Any, url: Any) -> list[LogRow]:
-    """`decisions` as `LogRow`s; `url`: the decision's page for an id (`row_urls`)."""
+    @property
+    def decided_text(self) -> str:
+        return datetime_text(self.decision.decided_at)
+
+    @property
+    def has_amount(self) -> bool:
+        return self.decision.amount is not None
+
+    @property
+    def amount_text(self) -> str:
+        """As `{{ d.amount }} {{ d.currency }}`."""
+        amount = self.decision.amount
+        return "" if amount is None else f"{formats.localize(amount)} {self.decision.currency}"
+
+    @property
+    def has_answer(self) -> bool:
+        return bool(self.decision.answer)
+
+    @property
+    def shows_due(self) -> bool:
+        """A request not yet overdue shows when it is due."""
+        return bool(self.decision.due_at and self.decision.status == DecisionStatus.AWAITING_ANSWER)
+
+    @property
+    def due_text(self) -> str:
+        return datetime_text(self.decision.due_at)
+
+
+def log_rows(decisions: Any, url: Any, *, former: Any = None) -> list[LogRow]:
+    """`decisions` as `LogRow`s; `url`: the decision's page for an id (`row_urls`); `former`:
+    the tandem's former members (`person_html`)."""
     field = Decision._meta.get_field
     classification, level, status, answer = (
         choice_labels(field(name))
         for name in ("classification", "level_applied", "status", "answer")
     )
+    no_area = gettext("No area")
     return [
         LogRow(
             d,
@@ -254,15 +320,24 @@ def log_rows(decisions: Any, url: Any) -> list[LogRow]:
             level.get(d.level_applied, "") if d.level_applied else "",
             status.get(d.status, d.status),
             answer.get(d.answer, d.answer) if d.answer else "",
+            author_html=person_html(d.author, former),
+            area_text=d.area.name if d.area is not None else no_area,
         )
         for d in decisions
     ]
 
 
+def datetime_text(value: datetime | None, format_name: str = "SHORT_DATETIME_FORMAT") -> str:
+    """A time in the viewer's timezone and format, as `{{ value|date:format_name }}`."""
+    return date_text(value, format_name)
+
+
 @dataclass(frozen=True)
 class ReviewItem:
     """A decision in the leader's review queue, with what its classification means and, for
-    a request, the form that answers it. The decision's own fields read through."""
+    a request, the form that answers it; its texts prepared once here, so the page stamps
+    each row from one rendering (`{% stamp_row %}`). The decision's own fields read
+    through."""
 
     decision: Decision
     explanation: str
@@ -270,8 +345,97 @@ class ReviewItem:
     # When the viewer's own "remind me tomorrow" on it is due (None: no reminder waiting).
     reminder_at: Any = None
     url: str = ""  # the decision's page
+    author_html: str = ""  # `{% person %}` of the author
+    classification_label: str = ""
+
+    # What the row fragments (delegation/_review_*.html) show and test of a row.
+    STAMP_TEXTS = (
+        "url",
+        "title",
+        "classification",
+        "classification_label",
+        "reminder_text",
+        "area_text",
+        "author_html",
+        "decided_text",
+        "amount_text",
+        "due_text",
+        "rationale_html",
+        "explanation",
+    )
+    STAMP_FLAGS = (
+        "is_overdue",
+        "logged_late",
+        "reminder_at",
+        "has_amount",
+        "above_limit",
+        "needs_area",
+        "answer_form",
+    )
 
     def __getattr__(self, name: str) -> Any:
         if name.startswith("__"):
             raise AttributeError(name)
         return getattr(self.decision, name)
+
+    @property
+    def reminder_text(self) -> str:
+        return datetime_text(self.reminder_at)
+
+    @property
+    def area_text(self) -> str:
+        area = self.decision.area
+        return area.name if area is not None else gettext("No area")
+
+    @property
+    def decided_text(self) -> str:
+        return datetime_text(self.decision.decided_at)
+
+    @property
+    def due_text(self) -> str:
+        return datetime_text(self.decision.due_at)
+
+    @property
+    def has_amount(self) -> bool:
+        return self.decision.amount is not None
+
+    @property
+    def amount_text(self) -> str:
+        """As `{{ d.amount }} {{ d.currency }}`."""
+        amount = self.decision.amount
+        return "" if amount is None else f"{formats.localize(amount)} {self.decision.currency}"
+
+    @property
+    def rationale_html(self) -> str:
+        return linebreaksbr(self.decision.rationale, autoescape=True)
+
+    @property
+    def needs_area(self) -> bool:
+        return self.decision.status == DecisionStatus.NEEDS_AREA
+
+
+def review_items(
+    decisions: Any,
+    *,
+    url: Any,
+    former: Any,
+    reminders: dict[int, Any],
+    bound: dict[int, Any] | None = None,
+) -> list[ReviewItem]:
+    """`decisions` of the review queue as `ReviewItem`s; `url`: the decision's page for an id
+    (`row_urls`), `former`: the tandem's former members (`person_html`), `reminders`: the
+    viewer's reminders by decision, `bound`: a form shown again with its errors by decision."""
+    classification = choice_labels(Decision._meta.get_field("classification"))
+    bound = bound or {}
+    return [
+        ReviewItem(
+            d,
+            explain(d),
+            bound.get(d.pk),
+            reminder_at=reminders.get(d.pk),
+            url=url(d.pk),
+            author_html=person_html(d.author, former),
+            classification_label=classification.get(d.classification, d.classification),
+        )
+        for d in decisions
+    ]

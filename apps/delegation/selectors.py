@@ -259,6 +259,45 @@ def review_queue(
     return queue.order_by("created_at", "id")
 
 
+# What a row of the review queue shows (`presenters.ReviewItem`): a page of them reads only
+# these columns and joins only these relations (not the four other people of a decision).
+REVIEW_ROW_FIELDS = (
+    "tandem_id",
+    "author_role",
+    "title",
+    "rationale",
+    "amount",
+    "currency",
+    "decided_at",
+    "classification",
+    "above_limit",
+    "status",
+    "due_at",
+    "created_at",
+    "area__name",
+    "author__display_name",
+    "author__email",
+)
+
+
+# What a row of the decision log shows (`presenters.LogRow`).
+LOG_ROW_FIELDS = (
+    *REVIEW_ROW_FIELDS,
+    "level_applied",
+    "answer",
+)
+
+
+def log_rows(decisions: QuerySet[Decision]) -> QuerySet[Decision]:
+    """`decisions` (`decisions_of`, filtered) narrowed to what the log's rows show."""
+    return decisions.select_related(None).select_related("area", "author").only(*LOG_ROW_FIELDS)
+
+
+def review_rows(queue: QuerySet[Decision]) -> QuerySet[Decision]:
+    """`queue` (`review_queue`) narrowed to what its rows show."""
+    return queue.select_related(None).select_related("area", "author").only(*REVIEW_ROW_FIELDS)
+
+
 def overdue_q(now: datetime | None = None) -> Q:
     """A request past its due date (`Decision.is_overdue`, as a filter)."""
     return Q(status=DecisionStatus.AWAITING_ANSWER, due_at__lte=now or timezone.now())

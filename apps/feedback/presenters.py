@@ -6,10 +6,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
+from django.template.defaultfilters import linebreaksbr
 from django.utils import formats, timezone
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
+from apps.core.web import date_text
 from apps.feedback import selectors
 from apps.feedback.forms import (
     QUESTION_LABELS,
@@ -19,8 +23,16 @@ from apps.feedback.forms import (
     ReactForm,
     ReplyForm,
 )
-from apps.feedback.models import Answer, Appreciation, FeedbackCycle, FeedbackEntry, Question
+from apps.feedback.models import (
+    Answer,
+    Appreciation,
+    FeedbackCycle,
+    FeedbackEntry,
+    Question,
+    Reaction,
+)
 from apps.tandems.models import Membership, Role
+from apps.tandems.web import person_html
 
 DIRECTIONS = ("leader_to_assistant", "assistant_to_leader")
 
@@ -163,7 +175,74 @@ def member_choices(members: list[Membership]) -> list[tuple[int, str]]:
 # --- appreciation --------------------------------------------------------------------------
 
 
-@dataclass
-class ReceivedRow:
+@dataclass(frozen=True)
+class AppreciationRow:
+    """A thank-you in the received or the sent list, its texts prepared once here, so each
+    list stamps its rows from one rendering (`{% stamp_row %}`,
+    feedback/_received_row.html and _sent_row.html). `form`: a reaction shown again with its
+    errors (that row is rendered on its own)."""
+
     appreciation: Appreciation
+    person_html: str  # the author (received) or the recipient (sent), `person_html`
+    when_text: str
+    text_html: str
+    decision_title: str
+    item_text: str
+    reaction_label: str
     form: ReactForm | None = None
+
+    STAMP_TEXTS = (
+        "person_html",
+        "when_text",
+        "text_html",
+        "decision_title",
+        "item_text",
+        "reaction_label",
+    )
+    STAMP_FLAGS = ("decision", "action_item", "form")
+    STAMP_CHOICES = ("reaction",)
+
+    @property
+    def pk(self) -> int:
+        return self.appreciation.pk
+
+    @property
+    def decision(self) -> bool:
+        return self.appreciation.decision_id is not None
+
+    @property
+    def action_item(self) -> bool:
+        return self.appreciation.action_item_id is not None
+
+    @property
+    def reaction(self) -> str:
+        return self.appreciation.reaction
+
+
+def appreciation_rows(
+    appreciations: Any,
+    *,
+    received: bool,
+    former: Any,
+    failed: tuple[int, ReactForm] | None = None,
+) -> list[AppreciationRow]:
+    """`appreciations` as the received list (`received`: named by their author) or the sent
+    one (named by their recipient); `former`: the tandem's former members (`person_html`);
+    `failed`: a reaction (to the appreciation of that id) shown again with its errors."""
+    labels = dict(Reaction.choices)
+    rows = []
+    for a in appreciations:
+        name = person_html(a.author, former) if received else a.recipient.name
+        rows.append(
+            AppreciationRow(
+                a,
+                person_html=name,
+                when_text=date_text(a.created_at, "DATETIME_FORMAT"),
+                text_html=linebreaksbr(a.text, autoescape=True),
+                decision_title=a.decision.title if a.decision_id else "",
+                item_text=Truncator(a.action_item.text).chars(80) if a.action_item_id else "",
+                reaction_label=str(labels.get(a.reaction, a.reaction)) if a.reaction else "",
+                form=failed[1] if failed is not None and failed[0] == a.pk else None,
+            )
+        )
+    return rows

@@ -14,12 +14,15 @@ from typing import Any, Concatenate, ParamSpec
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.utils.functional import SimpleLazyObject
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext
 
 from apps.core.web import form_error_from, refusals_as_http
 from apps.tandems import selectors
 from apps.tandems.models import Membership, Role
 
-__all__ = ["form_error_from", "member_page", "tandem_context"]
+__all__ = ["form_error_from", "member_page", "person_html", "tandem_context"]
 
 P = ParamSpec("P")
 PageView = Callable[Concatenate[HttpRequest, Membership, P], HttpResponse]
@@ -60,3 +63,19 @@ def tandem_context(request: HttpRequest) -> dict[str, Any]:
         # For `{% person %}`: read (one query) only by a page that shows names.
         "former_names": SimpleLazyObject(lambda: selectors.former_names_of(tandem_id=tandem_id)),
     }
+
+
+def former_label(role: str) -> str:
+    return gettext("former leader") if role == Role.LEADER else gettext("former assistant")
+
+
+def person_html(user: Any, former: Any) -> SafeString:
+    """A person's name on a tandem's page, marked when they are a former member of it
+    (`former`: user id → role, `selectors.former_names_of`); `{% person %}`, and the rows a
+    presenter prepares for a list."""
+    if user is None:
+        return conditional_escape(gettext("A former member"))
+    role = (former or {}).get(user.pk)
+    if role is None:
+        return format_html("{}", user.name)
+    return format_html('{} <span class="muted">({})</span>', user.name, former_label(role))

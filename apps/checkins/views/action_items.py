@@ -13,11 +13,11 @@ from django.views.decorators.http import require_POST
 
 from apps.checkins import forms, selectors, services
 from apps.checkins.models import ActionItem, ActionItemStatus
-from apps.checkins.presenters import ActionItemRow, date_formats
-from apps.checkins.views.common import back, today, viewer_tz
+from apps.checkins.presenters import action_item_rows
+from apps.checkins.views.common import back, today
 from apps.core.web import attempt, paginate, query_without
 from apps.tandems.models import GoalStatus, Membership
-from apps.tandems.selectors import goals_of
+from apps.tandems.selectors import former_names_of, goals_of
 from apps.tandems.web import member_page
 
 ACTION_ITEMS_PER_PAGE = 50
@@ -65,7 +65,12 @@ def action_items(request: HttpRequest, membership: Membership) -> HttpResponse:
         "checkins/action_items.html",
         {
             "commitments": commitments,
-            "items": [ActionItemRow.of(item) for item in page_obj.object_list],
+            "items": action_item_rows(
+                page_obj.object_list,
+                tandem_id=tandem.pk,
+                former=former_names_of(tandem_id=tandem.pk),
+                today=day,
+            ),
             "page_obj": page_obj,
             "query": query_without(request),
             "shown": shown,
@@ -76,9 +81,6 @@ def action_items(request: HttpRequest, membership: Membership) -> HttpResponse:
                 ("all", _("All")),
             ],
             "form": form,
-            "today": day,
-            "viewer_tz": viewer_tz(),
-            "fmt": date_formats(),
         },
     )
 

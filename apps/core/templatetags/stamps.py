@@ -14,6 +14,7 @@ with errors is rendered normally.
 
 from __future__ import annotations
 
+import re
 from typing import Any, cast
 
 from django import template
@@ -63,3 +64,77 @@ def stamp(
             STAND_IN_TITLE, str(conditional_escape(row.title))
         )
     )
+
+
+# --- whole rows ---------------------------------------------------------------------------
+
+# A row's text in the stamped copy: "\ue002name\ue003" (private use area: escaping keeps it,
+# no text contains it).
+_TEXT = re.compile("\ue002([a-z_0-9]+)\ue003|" + str(STAND_IN_ID))
+
+
+class StampError(Exception):
+    """A row fragment read something of its row that the row does not declare (not an
+    AttributeError: the template engine would swallow that and show an empty string)."""
+
+
+class _Text(str):
+    """A text's placeholder: showing it is what a row fragment does with a text; testing it
+    (`{% if d.answer %}`) would be true for every row, so it fails instead (declare a flag)."""
+
+    __slots__ = ()
+
+    def __bool__(self) -> bool:
+        raise StampError(f"a stamped row tests the text {self!r}: declare a flag for it")
+
+
+class _RowStandIn:
+    """The row while a row fragment is stamped: each declared text is its placeholder, each
+    declared flag a boolean (a choice its value), the id the stand-in id; anything else is a
+    `StampError`."""
+
+    def __init__(self, texts: tuple[str, ...], flags: tuple[tuple[str, Any], ...]) -> None:
+        self.__dict__.update({name: _Text(f"\ue002{name}\ue003") for name in texts})
+        self.__dict__.update(flags)
+        self.pk = self.id = STAND_IN_ID
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("__"):
+            raise AttributeError(name)
+        raise StampError(f"a stamped row reads {name!r}, which it does not declare")
+
+
+@register.simple_tag(takes_context=True)
+def stamp_row(context: Context, name: str, row: Any, **extra: Any) -> SafeString:
+    """The whole of a list's row, `name` rendered with the row as `d`, once per page and
+    variant and copied for each row. The row declares what the fragment reads of it:
+    `STAMP_TEXTS`, attributes shown as they are (escaped unless safe: format dates, run
+    filters such as `linebreaksbr` in the presenter, not in the fragment), and
+    `STAMP_FLAGS`, attributes the fragment only tests (`{% if d.is_overdue %}`), and
+    optionally `STAMP_CHOICES`, attributes of a few values the fragment compares
+    (`{% if d.reaction == value %}`); one rendering per combination of them. `d.pk` may
+    be used in URLs and ids. `extra`: the fragment's own context besides the page's, the
+    same for every row."""
+    texts: tuple[str, ...] = row.STAMP_TEXTS
+    flags = tuple((flag, bool(getattr(row, flag))) for flag in row.STAMP_FLAGS) + tuple(
+        (choice, getattr(row, choice)) for choice in getattr(row, "STAMP_CHOICES", ())
+    )
+    bottom = cast(dict[Any, Any], context.render_context.dicts[0])
+    cache: dict[Any, str] = bottom.setdefault("stamps", {})
+    key = (name, texts, flags, tuple(sorted(extra.items())))
+    stamped = cache.get(key)
+    if stamped is None:
+        assert context.template is not None  # a tag renders inside a template
+        with context.push(d=_RowStandIn(texts, flags), **extra):
+            stamped = str(context.template.engine.get_template(name).render(context))
+        cache[key] = stamped
+    filled: dict[str | None, str] = {None: str(row.pk)}  # a text the fragment shows twice
+
+    def fill(match: re.Match[str]) -> str:
+        field = match.group(1)
+        text = filled.get(field)
+        if text is None:
+            text = filled[field] = str(conditional_escape(getattr(row, field)))
+        return text
+
+    return mark_safe(_TEXT.sub(fill, stamped))  # noqa: S308 - rendered by the template; texts escaped

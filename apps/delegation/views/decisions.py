@@ -38,6 +38,7 @@ from apps.delegation.models import (
 from apps.delegation.views.common import areas
 from apps.tandems import access
 from apps.tandems.models import Membership
+from apps.tandems.selectors import former_names_of
 from apps.tandems.web import member_page
 
 DECISIONS_PER_PAGE = 20
@@ -104,9 +105,11 @@ def decisions(request: HttpRequest, membership: Membership) -> HttpResponse:
     log = selectors.decisions_of(membership=membership).order_by("-decided_at", "-id")
     filterset = DecisionLogFilter(request.GET or None, queryset=log, areas=tandem_areas)
     found = filterset.qs
-    page_obj = paginate(request, found, DECISIONS_PER_PAGE)
+    page_obj = paginate(request, selectors.log_rows(found), DECISIONS_PER_PAGE)
     page_obj.object_list = presenters.log_rows(
-        page_obj.object_list, row_urls("delegation:decision", membership.tandem_id)
+        page_obj.object_list,
+        row_urls("delegation:decision", membership.tandem_id),
+        former=former_names_of(tandem_id=membership.tandem_id) if page_obj.object_list else {},
     )
     paginator = page_obj.paginator
     capped = isinstance(paginator, CappedPaginator) and paginator.capped

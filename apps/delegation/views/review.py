@@ -21,6 +21,7 @@ from apps.delegation.views import common
 from apps.delegation.views.common import require_leader
 from apps.delegation.views.decisions import render_decision
 from apps.tandems.models import Membership
+from apps.tandems.selectors import former_names_of
 from apps.tandems.web import member_page
 
 # The review page's own paging parameters and filters, which its forms send back as `queue`.
@@ -71,7 +72,9 @@ def _render_review(
         {name: pages.get(name, "") for name in ReviewFilterForm.FIELDS},
         areas=common.areas(membership),
     )
-    queue = selectors.review_queue(membership=membership, **filters.selector_filters())
+    queue = selectors.review_rows(
+        selectors.review_queue(membership=membership, **filters.selector_filters())
+    )
     requests_page = paginate(
         request,
         queue.filter(status=DecisionStatus.AWAITING_ANSWER),
@@ -91,24 +94,16 @@ def _render_review(
         membership=membership, decision_ids=[d.pk for d in shown]
     )
     url = row_urls("delegation:decision", membership.tandem_id)
+    former = former_names_of(tandem_id=membership.tandem_id)
     # A form shown again with its errors is its own; the others are stamped from one
-    # rendering (`{% stamp %}`) with the stand-in id in the form's ids.
-    requests = [
-        presenters.ReviewItem(
-            d,
-            presenters.explain(d),
-            bound.get(d.pk),
-            reminder_at=reminders.get(d.pk),
-            url=url(d.pk),
-        )
-        for d in requests_page.object_list
-    ]
-    to_acknowledge = [
-        presenters.ReviewItem(
-            d, presenters.explain(d), reminder_at=reminders.get(d.pk), url=url(d.pk)
-        )
-        for d in acknowledge_page.object_list
-    ]
+    # rendering (`{% stamp %}`) with the stand-in id in the form's ids, and the rows from one
+    # rendering per variant (`{% stamp_row %}`).
+    requests = presenters.review_items(
+        requests_page.object_list, url=url, former=former, reminders=reminders, bound=bound
+    )
+    to_acknowledge = presenters.review_items(
+        acknowledge_page.object_list, url=url, former=former, reminders=reminders
+    )
     return render(
         request,
         "delegation/review.html",

@@ -15,8 +15,9 @@ from apps.delegation import selectors as delegation_selectors
 from apps.feedback import selectors, services
 from apps.feedback.forms import AppreciationForm, ReactForm
 from apps.feedback.models import Reaction
-from apps.feedback.presenters import ReceivedRow
+from apps.feedback.presenters import appreciation_rows
 from apps.tandems.models import Membership
+from apps.tandems.selectors import former_names_of
 from apps.tandems.web import member_page
 
 APPRECIATIONS_PER_PAGE = 25  # of each list, received and sent
@@ -59,12 +60,12 @@ def _appreciations_page(
         APPRECIATIONS_PER_PAGE,
         param="sent",
     )
-    received = []
-    for a in received_page.object_list:
-        row = ReceivedRow(a)
-        if failed is not None and failed[0] == a.pk:
-            row.form = failed[1]
-        received.append(row)
+    # Read only when a name is shown with `person_html` (as `{% person %}` would).
+    former = former_names_of(tandem_id=membership.tandem_id) if received_page.object_list else {}
+    received = appreciation_rows(
+        received_page.object_list, received=True, former=former, failed=failed
+    )
+    sent = appreciation_rows(sent_page.object_list, received=False, former=former)
     return render(
         request,
         "feedback/appreciations.html",
@@ -73,7 +74,7 @@ def _appreciations_page(
             "received": received,
             "received_page": received_page,
             "received_query": query_without(request, "received"),
-            "sent": sent_page.object_list,
+            "sent": sent,
             "sent_page": sent_page,
             "sent_query": query_without(request, "sent"),
             "reactions": Reaction.choices,

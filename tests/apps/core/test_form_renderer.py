@@ -85,3 +85,92 @@ def test_the_project_uses_it() -> None:
         assert isinstance(get_default_renderer(), FormRenderer)
     finally:
         get_default_renderer.cache_clear()
+
+
+CHOICES: list[Any] = [
+    [],
+    [("", "---------"), ("a", "Plain"), ("b", '<b> & "quoted"'), (3, mark_safe("<i>safe</i>"))],
+    [("", "Any"), ("Group & <one>", [("x", "X"), ("y", "Y")]), ("z", "Zed")],
+]
+
+
+@pytest.mark.parametrize(
+    "widget_class", [forms.Select, forms.SelectMultiple, forms.NullBooleanSelect]
+)
+def test_each_select_is_written_as_djangos_templates_write_it(widget_class: type) -> None:
+    from django.utils.translation import gettext_lazy
+
+    ours, theirs = FormRenderer(), DjangoTemplates()
+    choices = [*CHOICES, [("l", gettext_lazy("Open")), ("m", gettext_lazy("Done"))]]
+    for attrs in ATTRS:
+        for options in choices:
+            for value in [None, "", "a", 3, ["a", "y"], "y", "l", True, False]:
+                if widget_class is forms.NullBooleanSelect:
+                    if isinstance(value, list):
+                        continue  # not a value it takes
+                    widget = widget_class(attrs=dict(attrs))
+                else:
+                    widget = widget_class(attrs=dict(attrs), choices=options)
+                expected = widget.render("field", value, attrs={"id": "id_f"}, renderer=theirs)
+                got = widget.render("field", value, attrs={"id": "id_f"}, renderer=ours)
+                assert got == expected, (attrs, options, value)
+
+
+def test_a_select_with_numbers_for_labels_is_left_to_the_templates() -> None:
+    from apps.core.form_renderer import _writable
+
+    widget = forms.Select(choices=[(1, 1000), (2, "two")])
+    context = widget.get_context("field", 1, {})
+
+    assert not _writable(context["widget"])
+
+
+class EveryKindOfField(forms.Form):
+    name = forms.CharField(help_text="Say <b>who</b>", max_length=5)
+    note = forms.CharField(widget=forms.Textarea, required=False, label="")
+    kind = forms.ChoiceField(choices=[("a", "A & a"), ("b", "B")])
+    rating = forms.ChoiceField(choices=[(1, "1"), (2, "2")], widget=forms.RadioSelect)
+    tags = forms.MultipleChoiceField(
+        choices=[("x", "X"), ("y", "Y")], widget=forms.CheckboxSelectMultiple, required=False
+    )
+    when = forms.DateField(required=False, help_text="A day")
+    agree = forms.BooleanField(label="I <agree>")
+    hidden = forms.CharField(widget=forms.HiddenInput, required=False)
+    shown = forms.CharField(required=False, show_hidden_initial=True, initial="x")
+
+
+@pytest.mark.parametrize("data", [None, {}, {"name": "far too long", "rating": "9", "when": "x"}])
+@pytest.mark.parametrize("auto_id", ["id_%s", "f-%s", False])
+@pytest.mark.parametrize("suffix", [None, ""])
+def test_each_field_group_is_written_as_djangos_templates_write_it(
+    data: Any, auto_id: Any, suffix: Any
+) -> None:
+    ours = EveryKindOfField(data, auto_id=auto_id, label_suffix=suffix, renderer=FormRenderer())
+    theirs = EveryKindOfField(
+        data, auto_id=auto_id, label_suffix=suffix, renderer=DjangoTemplates()
+    )
+    for name in ours.fields:
+        assert ours[name].as_field_group() == theirs[name].as_field_group(), name
+        assert ours[name].label_tag() == theirs[name].label_tag(), name
+        assert str(ours[name].errors) == str(theirs[name].errors), name
+    assert str(ours) == str(theirs)
+
+
+@pytest.mark.parametrize(
+    "widget_class", [forms.Textarea, forms.RadioSelect, forms.CheckboxSelectMultiple]
+)
+def test_each_textarea_radio_and_checkbox_list_is_written_as_djangos_templates_write_it(
+    widget_class: type,
+) -> None:
+    ours, theirs = FormRenderer(), DjangoTemplates()
+    for attrs in [*ATTRS, {"class": "rating", "id": "r"}]:
+        for options in CHOICES:
+            for value in [None, "", "a", 3, ["a", "y"], "y", '<b> & "x"\nline']:
+                if widget_class is forms.Textarea:
+                    widget = widget_class(attrs=dict(attrs))
+                else:
+                    widget = widget_class(attrs=dict(attrs), choices=options)
+                for extra in [{"id": "id_f"}, {}]:
+                    expected = widget.render("field", value, attrs=extra, renderer=theirs)
+                    got = widget.render("field", value, attrs=extra, renderer=ours)
+                    assert got == expected, (attrs, options, value, extra)

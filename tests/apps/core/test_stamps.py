@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
-from django.template import engines
+from django.template import Context, engines
 from django.test import RequestFactory
 
 from apps.core.web import STAND_IN_ID, row_urls
@@ -58,3 +58,247 @@ def test_row_urls_put_each_id_in_place() -> None:
     url = row_urls("delegation:decision", 7)
 
     assert [url(1), url(4444)] == ["/t/7/decisions/1/", "/t/7/decisions/4444/"]
+
+
+# --- {% stamp_row %} ------------------------------------------------------------------------
+
+
+def _review_rows() -> list[Any]:
+    from decimal import Decimal
+
+    from apps.accounts.models import User
+    from apps.delegation.models import Decision, DecisionArea
+    from apps.delegation.presenters import review_items
+
+    author = User(pk=5, email="alex@example.com", display_name="Alex <b>Novak</b>")
+    former = User(pk=6, email="sam@example.com", display_name="Sam")
+    area = DecisionArea(pk=3, name="Hiring & <pay>")
+    when = datetime(2026, 3, 4, 9, 30, tzinfo=UTC)
+    rows = [
+        Decision(
+            pk=11,
+            title="Plain",
+            rationale="One line",
+            author=author,
+            author_role="assistant",
+            area=area,
+            classification="needs_agreement",
+            status="awaiting_answer",
+            decided_at=when,
+            created_at=when,
+            due_at=datetime(2020, 1, 1, tzinfo=UTC),  # overdue
+        ),
+        Decision(
+            pk=22,
+            title="<script>alert(\"x\")</script> & 'quotes'",
+            rationale="Two\nlines & <i>tags</i>",
+            author=former,
+            author_role="leader",
+            area=None,
+            classification="inform",
+            status="needs_area",
+            decided_at=when,
+            created_at=datetime(2026, 5, 1, tzinfo=UTC),  # logged late
+            amount=Decimal("1500.50"),
+            currency="EUR",
+            above_limit=True,
+            due_at=datetime(2099, 1, 1, tzinfo=UTC),
+        ),
+        Decision(
+            pk=333,
+            title="Über “quotes” — and a 7306815934 number",
+            rationale="",
+            author=None,
+            author_role="assistant",
+            area=area,
+            classification="needs_advice",
+            status="awaiting_answer",
+            decided_at=when,
+            created_at=when,
+            amount=Decimal("12"),
+            currency="",
+            due_at=datetime(2099, 1, 1, tzinfo=UTC),
+        ),
+    ]
+    return review_items(
+        rows,
+        url=row_urls("delegation:decision", 7),
+        former={6: "assistant"},
+        reminders={333: datetime(2026, 3, 5, 8, 0, tzinfo=UTC)},
+    )
+
+
+ROW_PAGE = """{% load stamps %}{% for d in rows %}
+{% if stamped %}{% stamp_row name d %}{% else %}{% include name %}{% endif %}
+{% endfor %}"""
+
+
+def render_rows(name: str, *, stamped: bool, is_leader: bool) -> str:
+    from apps.delegation.forms import AnswerForm
+
+    request = RequestFactory().get("/")
+    template = engines["django"].from_string(ROW_PAGE)
+    context = {
+        "rows": _review_rows(),
+        "stamped": stamped,
+        "name": name,
+        "queue": "requests=2",
+        "is_leader": is_leader,
+        "answer_form": AnswerForm(auto_id=f"id_d{STAND_IN_ID}_%s"),
+        "tandem": type("T", (), {"pk": 7})(),
+    }
+    html = template.render(context, request)
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "CSRF", html)
+
+
+@pytest.mark.parametrize("language", ["en", "de"])
+@pytest.mark.parametrize("is_leader", [True, False])
+@pytest.mark.parametrize(
+    "name", ["delegation/_review_request.html", "delegation/_review_acknowledge.html"]
+)
+def test_a_stamped_whole_row_is_the_row_rendered(name: str, is_leader: bool, language: str) -> None:
+    from django.utils import translation
+
+    with translation.override(language):
+        stamped = render_rows(name, stamped=True, is_leader=is_leader)
+
+        assert stamped == render_rows(name, stamped=False, is_leader=is_leader)
+    assert str(STAND_IN_ID) not in stamped and "\ue002" not in stamped
+    assert "&lt;script&gt;" in stamped and "<script>" not in stamped
+    assert "Alex &lt;b&gt;Novak&lt;/b&gt;" in stamped
+    assert "Two<br>lines &amp; &lt;i&gt;tags&lt;/i&gt;" in stamped
+
+
+def test_a_stamped_row_that_reads_an_undeclared_field_fails_loudly(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from apps.core.templatetags.stamps import StampError
+
+    class Undeclared:
+        pk = 1
+        STAMP_TEXTS = ("title",)
+        STAMP_FLAGS = ()
+        title = "T"
+        secret = "S"
+
+    engine = engines["django"].engine  # type: ignore[attr-defined]
+    fragment = engine.from_string("{{ d.title }} {{ d.secret }}")
+    monkeypatch.setattr(engine, "get_template", lambda name: fragment)
+    page = engine.from_string('{% load stamps %}{% stamp_row "row.html" d %}')
+
+    with pytest.raises(StampError, match="secret"):
+        page.render(Context({"d": Undeclared()}))
+
+
+def _action_item_rows() -> list[Any]:
+    from datetime import date
+
+    from apps.accounts.models import User
+    from apps.checkins.models import ActionItem, Occurrence
+    from apps.checkins.presenters import action_item_rows
+
+    owner = User(pk=5, email="alex@example.com", display_name="Alex <b>Novak</b>")
+    meeting = Occurrence(pk=9, series_id=4, original_start=datetime(2026, 3, 2, 8, tzinfo=UTC))
+    long_text = "Send the <offer> & compare it with the two others before Friday"
+    items = [
+        ActionItem(pk=1, text="Open & due", owner=owner, status="open", due_date=date(2099, 1, 1)),
+        ActionItem(pk=2, text=long_text, owner=owner, status="open", due_date=date(2020, 1, 1)),
+        ActionItem(pk=3, text="Kept", owner=owner, status="done", kept=True, occurrence=meeting),
+        ActionItem(pk=4, text="Late", owner=owner, status="done", kept=False),
+        ActionItem(pk=5, text="Dropped", owner=owner, status="dropped", occurrence=meeting),
+    ]
+    return action_item_rows(items, tandem_id=7, former={5: "leader"}, today=date(2026, 3, 4))
+
+
+def _appreciation_rows(received: bool) -> list[Any]:
+    from apps.accounts.models import User
+    from apps.checkins.models import ActionItem
+    from apps.delegation.models import Decision
+    from apps.feedback.forms import ReactForm
+    from apps.feedback.models import Appreciation
+    from apps.feedback.presenters import appreciation_rows
+
+    alex = User(pk=5, email="alex@example.com", display_name="Alex <b>Novak</b>")
+    sam = User(pk=6, email="sam@example.com", display_name="Sam")
+    when = datetime(2026, 3, 4, 9, 30, tzinfo=UTC)
+    decision = Decision(pk=8, title="Hire <a> temp & more")
+    item = ActionItem(pk=9, text="x" * 100 + " & <y>")
+    thanks = [
+        Appreciation(pk=1, author=alex, recipient=sam, text="Thanks\nso much <3", created_at=when),
+        Appreciation(
+            pk=2,
+            author=sam,
+            recipient=alex,
+            text="For this",
+            created_at=when,
+            decision=decision,
+            reaction="heart",
+        ),
+        Appreciation(
+            pk=3,
+            author=sam,
+            recipient=alex,
+            text="And that",
+            created_at=when,
+            action_item=item,
+            reaction="celebrate",
+        ),
+    ]
+    failed = (3, ReactForm({"reaction": "nonsense"})) if received else None
+    if failed is not None:
+        failed[1].is_valid()
+    return appreciation_rows(thanks, received=received, former={5: "assistant"}, failed=failed)
+
+
+def _log_rows() -> list[Any]:
+    from apps.delegation.presenters import log_rows
+
+    decisions = [row.decision for row in _review_rows()]
+    decisions[1].answer = "approve"
+    decisions[1].level_applied = 4
+    return log_rows(decisions, row_urls("delegation:decision", 7), former={6: "assistant"})
+
+
+@pytest.mark.parametrize("language", ["en", "de"])
+@pytest.mark.parametrize(
+    ("name", "rows", "extra"),
+    [
+        ("delegation/_log_row.html", _log_rows, ""),
+        ("checkins/_action_item_row.html", _action_item_rows, " next=next"),
+        ("feedback/_received_row.html", lambda: _appreciation_rows(True), ""),
+        ("feedback/_sent_row.html", lambda: _appreciation_rows(False), ""),
+    ],
+)
+def test_the_rows_of_other_lists_stamped_are_the_rows_rendered(
+    name: str, rows: Any, extra: str, language: str
+) -> None:
+    from django.utils import translation
+
+    from apps.feedback.models import Reaction
+
+    page = (
+        "{% load stamps %}{% for d in rows %}{% if stamped and not d.form %}"
+        f"{{% stamp_row name d{extra} %}}"
+        "{% else %}{% include name %}{% endif %}{% endfor %}"
+    )
+    template = engines["django"].from_string(page)
+    context = {
+        "rows": rows(),
+        "name": name,
+        "next": "/t/7/check-ins/action-items/?status=all",
+        "reactions": Reaction.choices,
+        "tandem": type("T", (), {"pk": 7})(),
+    }
+    with translation.override(language):
+        html = {
+            stamped: re.sub(
+                r'name="csrfmiddlewaretoken" value="[^"]+"',
+                "CSRF",
+                template.render({**context, "stamped": stamped}, RequestFactory().get("/")),
+            )
+            for stamped in (True, False)
+        }
+
+    assert html[True] == html[False]
+    assert str(STAND_IN_ID) not in html[True] and "\ue002" not in html[True]
+    assert "Alex &lt;b&gt;Novak&lt;/b&gt;" in html[True]
