@@ -34,6 +34,7 @@ from django.utils import timezone
 
 from apps.insights import periods, selectors
 from apps.insights.models import MonthFigures
+from apps.insights.sections import autonomy
 from apps.insights.sections.common import Context, people_of, roles_of
 from apps.tandems.models import Membership, Tandem
 
@@ -54,7 +55,7 @@ def count_months(*, membership: Membership, months: list[periods.Month]) -> dict
     recording: dict[date, dict[str, Any]] = {}
     roles, formers = people_of(membership.tandem)
     ctx = Context(membership, months, roles, formers, recording=recording)
-    ctx.prefetch()
+    ctx.prefetch(skip=autonomy.RESUMED)  # counting months to keep replays from the start
     for make in selectors.SECTIONS:
         make(ctx)
     return {month.first: recording.get(month.first, {}) for month in months}

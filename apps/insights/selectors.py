@@ -92,5 +92,7 @@ def context_for(*, membership: Membership, first: date, last: date) -> Context:
 def insights_for(*, membership: Membership, first: date, last: date) -> Insights:
     """The figures of the months from `first` to `last` (local dates of the tandem)."""
     ctx = context_for(membership=membership, first=first, last=last)
-    ctx.live().prefetch()  # the months without a kept row: their counting queries at once
+    # The months without a kept row: their counting queries at once (a growth replay is
+    # resumed only from a kept month's state).
+    ctx.live().prefetch(skip=() if ctx.live_from else autonomy.RESUMED)
     return Insights(months=ctx.firsts, sections=[make(ctx) for make in SECTIONS])

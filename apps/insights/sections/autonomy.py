@@ -5,7 +5,7 @@ elevations used, and what became of growth suggestions."""
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Final
 
 from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
@@ -226,7 +226,10 @@ def _elevations(ctx: Context, under_elevation: list[float | None]) -> Figure:
 
 
 # What a growth replay resumed over the live months reads (since their start, before their
-# end), sent with the other counting queries.
+# end), sent with the other counting queries when a kept month gives the state to resume.
+RESUMED: Final = ("growth_answers", "growth_changes", "growth_dismissals")
+
+
 @counting("growth_answers")
 def _growth_answers(b: Bounds) -> QuerySet[Any]:
     return growth.resumed_reads(membership=b.membership, since=b.start, before=b.end)[0]
@@ -259,11 +262,8 @@ def _growth_events(ctx: Context) -> list[tuple[date, str, int]]:
         if kept is not None and recording is None:
             # Resumed over the live months: its reads came with the counting queries.
             live_ctx = ctx.live()
-            records = (
-                live_ctx.fetch("growth_answers"),
-                live_ctx.fetch("growth_changes"),
-                live_ctx.fetch("growth_dismissals"),
-            )
+            answers, changes, dismissals = (live_ctx.fetch(key) for key in RESUMED)
+            records = (answers, changes, dismissals)
         events, states = growth.growth_replay(
             membership=ctx.membership,
             before=ctx.end,

@@ -131,11 +131,14 @@ class Context:
             today=today_in(self.tandem.timezone, self.now),
         )
 
-    def prefetch(self) -> None:
-        """Run every counting query over this range at once (`compiled.fetch_all`), for the
-        `fetch` calls to come: the full page and the task counting months to keep."""
+    def prefetch(self, skip: Iterable[str] = ()) -> None:
+        """Run every counting query but those in `skip` over this range at once
+        (`compiled.fetch_all`), for the `fetch` calls to come: the full page and the task
+        counting months to keep."""
         if self.months:
-            self._fetched = compiled.fetch_all(list(compiled.QUERIES), self.bounds())
+            skipped = set(skip)
+            keys = [key for key in compiled.QUERIES if key not in skipped]
+            self._fetched = compiled.fetch_all(keys, self.bounds())
 
     def fetch(self, key: str) -> list[tuple[Any, ...]]:
         """The rows of the counting query `key` (`apps.insights.compiled`) over this range:
