@@ -894,9 +894,9 @@ def test_a_long_review_queue_is_paged_with_the_same_queries(pair: Pair, other_pa
     requests, acknowledge = html.split('id="acknowledge"')
     # Both lists count all their rows and show the first page of each, oldest first.
     assert "120 requests to answer" in requests and "120 decisions to acknowledge" in acknowledge
-    assert requests.count('class="queue-item') == 50
-    assert acknowledge.count('class="queue-item') == 50
-    assert ">Request 0<" in requests and ">Request 50<" not in requests
+    assert requests.count('class="queue-item') == 25
+    assert acknowledge.count('class="queue-item') == 25
+    assert ">Request 24<" in requests and ">Request 25<" not in requests
     assert 'rel="next" href="?requests=2#requests"' in requests
     assert 'rel="next" href="?acknowledge=2#acknowledge"' in acknowledge
     # Two navigations on one page, each named by its list's heading.
@@ -908,18 +908,19 @@ def test_each_list_of_the_review_queue_turns_its_own_pages(pair: Pair) -> None:
     _fill_queue(pair, 120)
     leader = _client(pair.leader)
 
-    html = leader.get(_url(pair, "review/"), {"requests": "3", "acknowledge": "2"}).content.decode()
+    html = leader.get(_url(pair, "review/"), {"requests": "5", "acknowledge": "2"}).content.decode()
 
     requests, acknowledge = html.split('id="acknowledge"')
     assert requests.count('class="queue-item') == 20
     assert ">Request 100<" in requests and ">Request 119<" in requests
     assert ">Request 99<" not in requests
-    assert acknowledge.count('class="queue-item') == 50
-    assert ">Inform 50<" in acknowledge and ">Inform 99<" in acknowledge
+    assert acknowledge.count('class="queue-item') == 25
+    assert ">Inform 25<" in acknowledge and ">Inform 49<" in acknowledge
+    assert ">Inform 24<" not in acknowledge and ">Inform 50<" not in acknowledge
     # Turning one list keeps the other where it is.
-    assert 'rel="prev" href="?acknowledge=2&amp;requests=2#requests"' in requests
-    assert 'rel="next" href="?requests=3&amp;acknowledge=3#acknowledge"' in acknowledge
-    assert '<span aria-current="page">Page 3 of 3</span>' in requests
+    assert 'rel="prev" href="?acknowledge=2&amp;requests=4#requests"' in requests
+    assert 'rel="next" href="?requests=5&amp;acknowledge=3#acknowledge"' in acknowledge
+    assert '<span aria-current="page">Page 5 of 5</span>' in requests
 
 
 def test_a_queue_longer_than_the_count_cap_says_more_than_and_pages_on(
@@ -932,19 +933,19 @@ def test_a_queue_longer_than_the_count_cap_says_more_than_and_pages_on(
     leader = _client(pair.leader)
 
     first = leader.get(_url(pair, "review/")).content.decode()
-    third = leader.get(_url(pair, "review/"), {"requests": "3"}).content.decode()
+    fifth = leader.get(_url(pair, "review/"), {"requests": "5"}).content.decode()
     past = leader.get(_url(pair, "review/"), {"requests": "9"}).content.decode()
 
     requests = first.split('id="acknowledge"')[0]
     assert "More than 60 requests to answer" in requests
     assert '<span aria-current="page">Page 1</span>' in requests
     assert 'rel="next" href="?requests=2#requests"' in requests
-    # The third page is past the counted rows: its 20 rows, and no next page after them.
-    requests = third.split('id="acknowledge"')[0]
+    # The fifth page is past the counted rows: its 20 rows, and no next page after them.
+    requests = fifth.split('id="acknowledge"')[0]
     assert requests.count('class="queue-item') == 20
     assert ">Request 100<" in requests and ">Request 119<" in requests
     assert 'rel="prev"' in requests and 'rel="next"' not in requests
-    assert '<span aria-current="page">Page 3</span>' in requests
+    assert '<span aria-current="page">Page 5</span>' in requests
     # A page number past the end shows the last page.
     assert ">Request 119<" in past.split('id="acknowledge"')[0]
 
@@ -973,9 +974,9 @@ def test_answering_on_a_later_page_stays_on_that_page(pair: Pair) -> None:
     queue = '<input type="hidden" name="queue" value="requests=2&amp;acknowledge=3">'
     # Every answer and acknowledge form of the page, each item's "remind me tomorrow", and the
     # one bulk acknowledgement.
-    assert html.count(queue) == 2 * (50 + 20) + 1
-    waiting = Decision.objects.filter(tandem=pair.tandem, title="Request 60").get()
-    informed = Decision.objects.filter(tandem=pair.tandem, title="Inform 110").get()
+    assert html.count(queue) == 2 * (25 + 25) + 1
+    waiting = Decision.objects.filter(tandem=pair.tandem, title="Request 30").get()
+    informed = Decision.objects.filter(tandem=pair.tandem, title="Inform 60").get()
 
     answered = leader.post(
         _url(pair, f"decisions/{waiting.pk}/answer/"),
@@ -1001,7 +1002,7 @@ def test_answering_on_a_later_page_stays_on_that_page(pair: Pair) -> None:
     assert waiting.answer == "approve" and informed.acknowledged_at is not None
     assert refused.status_code == 400
     shown = refused.content.decode().split('id="acknowledge"')[0]
-    assert ">Request 99<" in shown and ">Request 49<" not in shown  # page 2 of the requests
+    assert ">Request 50<" in shown and ">Request 24<" not in shown  # page 2 of the requests
 
 
 def test_a_queue_that_is_not_paging_is_ignored(pair: Pair) -> None:
