@@ -7,6 +7,7 @@ import math
 from dataclasses import dataclass
 from datetime import date
 
+from django.template.defaultfilters import floatformat
 from django.utils.formats import date_format
 
 from apps.core import charts
@@ -38,6 +39,17 @@ class FigureView:
     rows: list[tuple[str, list[float | None], float | None]]  # (label, values, total)
 
     @property
+    def table(self) -> list[tuple[str, list[str]]]:
+        """The numbers beside the chart, a row per month: (month, each series' value as the
+        page writes it: "–" for nothing, else as `floatformat:"-1"` does). Built in one
+        pass; a template would look each value up in every series' list (months² steps)."""
+        columns = [[_cell(v) for v in values] for _label, values, _total in self.rows]
+        return [
+            (label, [column[index] for column in columns])
+            for index, label in enumerate(self.labels)
+        ]
+
+    @property
     def empty(self) -> bool:
         return all(v is None or v == 0 for _label, values, _total in self.rows for v in values)
 
@@ -46,6 +58,10 @@ class FigureView:
 class SectionView:
     section: Section
     figures: list[FigureView]
+
+
+def _cell(value: float | None) -> str:
+    return "–" if value is None else floatformat(value, "-1")
 
 
 def figure_view(figure: Figure, months: list[date]) -> FigureView:

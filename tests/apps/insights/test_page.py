@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -15,11 +15,13 @@ import time_machine
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.utils import translation
 from rest_framework.test import APIClient
 
 from apps.feedback.models import Appreciation
-from apps.insights import selectors
+from apps.insights import presenters, selectors
 from apps.insights.api.serializers import InsightsSerializer
+from apps.insights.figures import Figure, Series
 from apps.tandems.models import Membership
 from tests.conftest import Pair
 
@@ -205,3 +207,28 @@ def test_the_api_gives_what_its_documented_serializer_gives(pair: Pair, frozen: 
     assert json.loads(answer.content) == documented
     sent = found.figure("appreciation_sent").series
     assert [s.total for s in sent] == [1, 1]
+
+
+def test_the_numbers_table_has_each_months_values_in_its_row() -> None:
+    """Row by month, a column per series: "–" for nothing, one decimal when there is one, in
+    the page's language."""
+    figure = Figure(
+        "waited",
+        "Waited",
+        "Hours waited.",
+        "hours",
+        [
+            Series("a", "Leader", "leader", [1.5, None, 2.0], 3.5),
+            Series("b", "Assistant", "assistant", [None, 0.25, 1234.0], 1234.25),
+        ],
+    )
+    months = [date(2026, 1, 1), date(2026, 2, 1), date(2026, 3, 1)]
+    with translation.override("de"):
+        view = presenters.figure_view(figure, months)
+        assert view.table == [
+            ("Jan 26", ["1,5", "–"]),
+            ("Feb 26", ["–", "0,3"]),
+            ("Mär 26", ["2", "1234"]),
+        ]
+    with translation.override("en"):
+        assert presenters.figure_view(figure, months).table[1] == ("Feb 26", ["–", "0.3"])
