@@ -11,8 +11,24 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
+
+from django.template.defaultfilters import floatformat
+from django.utils.translation import get_language
 
 PALETTE = ("#1f6feb", "#d9480f", "#2f9e44", "#7048e8", "#c2255c", "#0c8599")
+
+
+def number_text(value: float) -> str:
+    """`value` as the templates' `floatformat:"-1"` writes it in the active language (one
+    decimal when there is one), remembered: a page of charts writes the same few numbers
+    hundreds of times."""
+    return _number_text(value, get_language() or "")
+
+
+@lru_cache(maxsize=4096)
+def _number_text(value: float, language: str) -> str:
+    return str(floatformat(value, "-1"))
 
 
 @dataclass(frozen=True)
@@ -21,6 +37,10 @@ class Point:
     y: float
     value: float
     label: str
+
+    @property
+    def text(self) -> str:
+        return number_text(self.value)
 
 
 @dataclass(frozen=True)

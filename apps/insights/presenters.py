@@ -7,7 +7,6 @@ import math
 from dataclasses import dataclass
 from datetime import date
 
-from django.template.defaultfilters import floatformat
 from django.utils.formats import date_format
 
 from apps.core import charts
@@ -61,11 +60,12 @@ class SectionView:
 
 
 def _cell(value: float | None) -> str:
-    return "–" if value is None else floatformat(value, "-1")
+    return "–" if value is None else charts.number_text(value)
 
 
-def figure_view(figure: Figure, months: list[date]) -> FigureView:
-    labels = [month_label(m) for m in months]
+def figure_view(figure: Figure, months: list[date], labels: list[str] | None = None) -> FigureView:
+    """`labels`: the months' labels, when the caller has them already (one per page)."""
+    labels = labels if labels is not None else [month_label(m) for m in months]
     series = [(s.label, s.values) for s in figure.series]
     if figure.unit == "percent":
         top = PERCENT_MAX
@@ -77,7 +77,8 @@ def figure_view(figure: Figure, months: list[date]) -> FigureView:
 
 
 def page_sections(found: Insights) -> list[SectionView]:
+    labels = [month_label(m) for m in found.months]
     return [
-        SectionView(section, [figure_view(f, found.months) for f in section.figures])
+        SectionView(section, [figure_view(f, found.months, labels) for f in section.figures])
         for section in found.sections
     ]

@@ -6,9 +6,10 @@ import re
 
 import pytest
 from django.template import Context, Template
+from django.template.defaultfilters import floatformat
 from django.utils import translation
 
-from apps.core.charts import bar_chart, line_chart
+from apps.core.charts import Point, bar_chart, line_chart, number_text
 
 
 def test_values_map_onto_the_plot_and_missing_ones_are_left_out() -> None:
@@ -76,3 +77,14 @@ def test_bars_are_summed_up_in_words() -> None:
     )
 
     assert "Largest: Travel (4) of 5 in all." in html
+
+
+def test_number_text_writes_what_floatformat_writes_in_each_language() -> None:
+    for language in ("en", "de"):
+        with translation.override(language):
+            for value in (0.0, 2.5, 0.25, 3.0, 1234.5, -1.75, 99.95):
+                assert number_text(value) == floatformat(value, "-1")
+    with translation.override("de"):
+        assert Point(0, 0, 2.5, "Jan").text == "2,5"
+    with translation.override("en"):
+        assert Point(0, 0, 2.5, "Jan").text == "2.5"
