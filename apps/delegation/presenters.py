@@ -225,8 +225,38 @@ def choice_labels(field: Any) -> dict[Any, str]:
     return {value: str(label) for value, label in field.flatchoices}
 
 
+class _DecisionText:
+    """What a stamped row of a decision writes the same way on the log and in the review
+    queue; the decision's own fields read through."""
+
+    decision: Decision
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("__"):
+            raise AttributeError(name)
+        return getattr(self.decision, name)
+
+    @property
+    def decided_text(self) -> str:
+        return datetime_text(self.decision.decided_at)
+
+    @property
+    def due_text(self) -> str:
+        return datetime_text(self.decision.due_at)
+
+    @property
+    def has_amount(self) -> bool:
+        return self.decision.amount is not None
+
+    @property
+    def amount_text(self) -> str:
+        """As `{{ d.amount }} {{ d.currency }}`."""
+        amount = self.decision.amount
+        return "" if amount is None else f"{formats.localize(amount)} {self.decision.currency}"
+
+
 @dataclass(frozen=True)
-class LogRow:
+class LogRow(_DecisionText):
     """A decision in the decision log with its link, its labels and its texts, prepared once
     here so the log stamps each row from one rendering (`{% stamp_row %}`,
     delegation/_log_row.html). Its fields read through."""
@@ -265,29 +295,10 @@ class LogRow:
         "shows_due",
     )
 
-    def __getattr__(self, name: str) -> Any:
-        if name.startswith("__"):
-            raise AttributeError(name)
-        return getattr(self.decision, name)
-
     @property
     def decided_iso(self) -> str:
         """As `{{ d.decided_at|date:'c' }}`."""
         return date_text(self.decision.decided_at, "c")
-
-    @property
-    def decided_text(self) -> str:
-        return datetime_text(self.decision.decided_at)
-
-    @property
-    def has_amount(self) -> bool:
-        return self.decision.amount is not None
-
-    @property
-    def amount_text(self) -> str:
-        """As `{{ d.amount }} {{ d.currency }}`."""
-        amount = self.decision.amount
-        return "" if amount is None else f"{formats.localize(amount)} {self.decision.currency}"
 
     @property
     def has_answer(self) -> bool:
@@ -297,10 +308,6 @@ class LogRow:
     def shows_due(self) -> bool:
         """A request not yet overdue shows when it is due."""
         return bool(self.decision.due_at and self.decision.status == DecisionStatus.AWAITING_ANSWER)
-
-    @property
-    def due_text(self) -> str:
-        return datetime_text(self.decision.due_at)
 
 
 def log_rows(decisions: Any, url: Any, *, former: Any = None) -> list[LogRow]:
@@ -333,7 +340,7 @@ def datetime_text(value: datetime | None, format_name: str = "SHORT_DATETIME_FOR
 
 
 @dataclass(frozen=True)
-class ReviewItem:
+class ReviewItem(_DecisionText):
     """A decision in the leader's review queue, with what its classification means and, for
     a request, the form that answers it; its texts prepared once here, so the page stamps
     each row from one rendering (`{% stamp_row %}`). The decision's own fields read
@@ -373,11 +380,6 @@ class ReviewItem:
         "answer_form",
     )
 
-    def __getattr__(self, name: str) -> Any:
-        if name.startswith("__"):
-            raise AttributeError(name)
-        return getattr(self.decision, name)
-
     @property
     def reminder_text(self) -> str:
         return datetime_text(self.reminder_at)
@@ -386,24 +388,6 @@ class ReviewItem:
     def area_text(self) -> str:
         area = self.decision.area
         return area.name if area is not None else gettext("No area")
-
-    @property
-    def decided_text(self) -> str:
-        return datetime_text(self.decision.decided_at)
-
-    @property
-    def due_text(self) -> str:
-        return datetime_text(self.decision.due_at)
-
-    @property
-    def has_amount(self) -> bool:
-        return self.decision.amount is not None
-
-    @property
-    def amount_text(self) -> str:
-        """As `{{ d.amount }} {{ d.currency }}`."""
-        amount = self.decision.amount
-        return "" if amount is None else f"{formats.localize(amount)} {self.decision.currency}"
 
     @property
     def rationale_html(self) -> str:
