@@ -26,7 +26,9 @@ OCCURRENCE = re.compile(r"/t/\d+/check-ins/\d+/[^/]+/$")
 def wait_for_service_worker(page) -> None:  # type: ignore[no-untyped-def]
     """Until the worker controls the page (it claims the pages on activation)."""
     page.evaluate("navigator.serviceWorker.ready.then(() => true)")
-    page.wait_for_function("navigator.serviceWorker.controller !== null")
+    # A function, not an expression: an expression is run through eval, which the CSP forbids
+    # whenever the first check does not already hold.
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null")
 
 
 def open_offline(page, path: str) -> str:  # type: ignore[no-untyped-def]
