@@ -72,7 +72,9 @@ class Insights:
                                     "key": series.key,
                                     "label": str(series.label),
                                     "who": series.who,
-                                    "values": [_number(v) for v in series.values],
+                                    "values": [
+                                        None if v is None else float(v) for v in series.values
+                                    ],
                                     "total": _number(series.total),
                                 }
                                 for series in figure.series

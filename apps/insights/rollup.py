@@ -29,6 +29,7 @@ import logging
 from datetime import date, datetime, timedelta
 from typing import Any
 
+import orjson
 from django.db import transaction
 from django.utils import timezone
 
@@ -76,7 +77,7 @@ def roll_up_tandem(tandem: Tandem, now: datetime | None = None) -> int:
             month=first,
             timezone=tandem.timezone,
             version=version,
-            data=data,
+            data=orjson.dumps(data).decode(),
             counted_at=now,
         )
         for first, data in counted.items()

@@ -119,6 +119,24 @@ class Context:
             found += count(self.live())
         return found
 
+    def grouped(
+        self, key: str, count: Callable[[Context], Iterable[tuple[Any, ...]]]
+    ) -> dict[date, list[list[Any]]]:
+        """`rows` by month, each row without its month: a kept month's list as it was read
+        (the long lists, such as every request's hours, are not copied row by row)."""
+        if self.recording is not None or self.live_from == 0:
+            found: dict[date, list[list[Any]]] = {}
+            for month, *row in self.rows(key, count):
+                found.setdefault(month, []).append(row)
+            return found
+        found = {
+            month.first: self.stored[month.first][key] for month in self.months[: self.live_from]
+        }
+        if self.live_from < len(self.months):
+            for month, *row in count(self.live()):
+                found.setdefault(month, []).append(row)
+        return found
+
     def bounds(self) -> compiled.Bounds:
         """The range's bounds, for a counting query (`fetch`)."""
         return compiled.Bounds(

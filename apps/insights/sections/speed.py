@@ -13,8 +13,9 @@ from typing import Any
 from django.db.models import DurationField, ExpressionWrapper, F, Q, QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from apps.core.stats import percentile
+from apps.core.stats import percentiles
 from apps.delegation import selectors as delegation
 from apps.delegation.models import REQUESTS, ClassificationChoice
 from apps.insights.compiled import Bounds, counting
@@ -61,27 +62,34 @@ def _durations(ctx: Context, key: str) -> tuple[dict[date, list[float]], list[fl
         rows = ctx.fetch(key)
         return [(month, max(waited.total_seconds(), 0) / HOUR) for month, waited in rows]
 
-    by_month: dict[date, list[float]] = {}
-    every: list[float] = []
-    for month, hours in ctx.rows(key, count):
-        by_month.setdefault(month, []).append(hours)
-        every.append(hours)
-    return by_month, every
+    by_month = {
+        month: [hours for (hours,) in rows] for month, rows in ctx.grouped(key, count).items()
+    }
+    return by_month, [hours for month in ctx.firsts for hours in by_month.get(month, ())]
+
+
+QUANTILES = (
+    ("median", gettext_lazy("Median"), 0.5),
+    ("p90", gettext_lazy("Nine in ten within"), 0.9),
+)
 
 
 def _series(
     ctx: Context, key: str, found: tuple[dict[date, list[float]], list[float]]
 ) -> list[Series]:
     by_month, every = found
+    qs = [q for _name, _label, q in QUANTILES]
+    monthly = [percentiles(by_month.get(m, ()), qs) for m in ctx.firsts]
+    overall = percentiles(every, qs)
     return [
         Series(
             f"{key}_{name}",
-            label,
+            str(label),
             "pair",
-            [_hours(percentile(by_month.get(m, []), q)) for m in ctx.firsts],
-            _hours(percentile(every, q)),
+            [_hours(values[i]) for values in monthly],
+            _hours(overall[i]),
         )
-        for name, label, q in (("median", _("Median"), 0.5), ("p90", _("Nine in ten within"), 0.9))
+        for i, (name, label, _q) in enumerate(QUANTILES)
     ]
 
 

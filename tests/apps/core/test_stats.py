@@ -6,7 +6,7 @@ import statistics
 
 import pytest
 
-from apps.core.stats import percentile
+from apps.core.stats import percentile, percentiles
 
 
 @pytest.mark.parametrize("values", [[7.0], [1.0, 2.0], [3.0, 1.0, 4.0, 1.0, 5.0, 9.0, 2.0, 6.0]])
@@ -23,3 +23,9 @@ def test_the_percentile_agrees_with_the_inclusive_quantiles(values):
 
 def test_no_values_have_no_percentile():
     assert percentile([], 0.5) is None
+
+
+@pytest.mark.parametrize("values", [[], [7.0], [3.0, 1.0, 4.0, 1.0, 5.0, 9.0, 2.0, 6.0]])
+def test_several_percentiles_at_once_are_each_percentile(values):
+    qs = (0.0, 0.25, 0.5, 0.9, 1.0)
+    assert percentiles(values, qs) == [percentile(values, q) for q in qs]
