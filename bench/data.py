@@ -301,7 +301,8 @@ def history(
     t: Tables, m: Any, series_id: int, schedule: Any, trio: Trio, touched: int, ahead: int = 0
 ) -> None:
     """Rows for the last `touched - ahead` occurrences up to now and `ahead` after it, each
-    with an agenda item; retros on every fourth past one."""
+    with an agenda item written two days before the meeting (or now, for one that close);
+    retros on every fourth past one, an hour after it."""
     from apps.checkins.recurrence import next_occurrences
 
     since = NOW - timedelta(weeks=touched - ahead)
@@ -320,10 +321,16 @@ def history(
             text="Status of the launch",
             position=0,
             resolved=past,
+            created_at=min(start - timedelta(days=2), NOW),
         )
         if past and i % 4 == 0:
             for member in (trio.leader, trio.assistant):
-                t[m.Retro].add(occurrence_id=occurrence, member_id=member, effectiveness=4)
+                t[m.Retro].add(
+                    occurrence_id=occurrence,
+                    member_id=member,
+                    effectiveness=4,
+                    created_at=min(start + timedelta(hours=1), NOW),
+                )
 
 
 def notices(
