@@ -344,6 +344,19 @@ class Decision(TimeStampedModel):
             models.Index(
                 fields=["tandem", "status", "created_at", "id"], name="delegation_decision_waiting"
             ),
+            # The whole queue, and the decisions to acknowledge (three statuses), oldest first:
+            # an index of one status cannot give several in one order, so a long queue was
+            # sorted whole for every page of it.
+            models.Index(
+                fields=["tandem", "created_at", "id"],
+                name="delegation_decision_queue",
+                condition=Q(status__in=NEEDS_ACTION),
+            ),
+            models.Index(
+                fields=["tandem", "created_at", "id"],
+                name="delegation_decision_to_ack",
+                condition=Q(status__in=ACKNOWLEDGEABLE),
+            ),
             models.Index(fields=["area", "status", "answered_at"]),
             # An area's latest decisions (the matrix page), newest first.
             models.Index(

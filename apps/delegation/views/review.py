@@ -4,6 +4,7 @@ may read it (as in the API), without the forms."""
 from __future__ import annotations
 
 from django.contrib import messages
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -74,19 +75,24 @@ def _render_review(
         {name: pages.get(name, "") for name in ReviewFilterForm.FIELDS},
         areas=common.areas(membership),
     )
-    queue = selectors.review_rows(
-        selectors.review_queue(membership=membership, **filters.selector_filters())
-    )
+
+    def queue(*statuses: str) -> QuerySet[Decision]:
+        return selectors.review_rows(
+            selectors.review_queue(
+                membership=membership, statuses=statuses, **filters.selector_filters()
+            )
+        )
+
     requests_page = paginate(
         request,
-        queue.filter(status=DecisionStatus.AWAITING_ANSWER),
+        queue(DecisionStatus.AWAITING_ANSWER),
         REVIEW_PER_PAGE,
         param="requests",
         query=pages,
     )
     acknowledge_page = paginate(
         request,
-        queue.filter(status__in=ACKNOWLEDGEABLE),
+        queue(*ACKNOWLEDGEABLE),
         REVIEW_PER_PAGE,
         param="acknowledge",
         query=pages,

@@ -62,6 +62,21 @@ def test_the_queue_narrows_by_area_class_and_overdue(
         assert queue(overdue=True) == [late.pk]
         assert queue(overdue=False) == [inform.pk, on_time.pk, flagged.pk, no_area.pk]
         assert queue(area_id=vendors.pk, overdue=False) == [on_time.pk]
+        # The page's two lists: the requests, and the rest; a status outside the queue
+        # (a decision already acknowledged) never widens it.
+        assert queue(statuses=[DecisionStatus.AWAITING_ANSWER]) == [late.pk, on_time.pk]
+        assert queue(statuses=[DecisionStatus.ACKNOWLEDGED, DecisionStatus.AWAITING_ANSWER]) == [
+            late.pk,
+            on_time.pk,
+        ]
+        others = [DecisionStatus.AWAITING_ACKNOWLEDGEMENT, DecisionStatus.FLAGGED]
+        assert queue(statuses=[*others, DecisionStatus.NEEDS_AREA]) == [
+            inform.pk,
+            flagged.pk,
+            no_area.pk,
+        ]
+        assert queue(statuses=[DecisionStatus.ACKNOWLEDGED]) == []
+        assert queue(statuses=others, area_id=hiring.pk) == [flagged.pk]
 
         api = pair.leader_client
         url = f"/api/v1/tandems/{pair.tandem.pk}/review-queue/"
