@@ -340,9 +340,12 @@ class Decision(TimeStampedModel):
         indexes = [
             models.Index(fields=["tandem", "-decided_at"]),
             # A tandem's decisions of one status, oldest first (the review queue, what waits
-            # on the home pages): the first few read in order, however many there are.
+            # on the home pages): the first few read in order, however many there are. The
+            # author is in the index too: "your requests waiting" is counted from it alone.
             models.Index(
-                fields=["tandem", "status", "created_at", "id"], name="delegation_decision_waiting"
+                fields=["tandem", "status", "created_at", "id"],
+                name="delegation_decision_waiting",
+                include=["author"],
             ),
             # The whole queue, and the decisions to acknowledge (three statuses), oldest first:
             # an index of one status cannot give several in one order, so a long queue was

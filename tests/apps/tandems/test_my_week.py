@@ -14,6 +14,7 @@ from django.test import Client
 
 from apps.checkins import services as checkins
 from apps.delegation import services as delegation
+from apps.home.selectors import home_for
 from apps.tandems.models import Membership
 from tests.conftest import Pair, client_for
 from tests.factories import TandemFactory
@@ -261,3 +262,35 @@ def test_the_tandem_home_says_more_than_past_the_cap(
     assert "More than 21 requests to answer" in capped and "22 requests" not in capped
     assert "All your open action items (more than 21)" in capped
     assert "3 decisions to acknowledge" in capped  # under the cap: exact
+
+
+def test_a_meeting_moved_into_the_week_shows_and_one_moved_out_does_not(week: Pair) -> None:
+    """The stored rows are read by slot and by move (two selects in one query): a meeting of
+    a later week moved into this one shows at its new time, the next one moved past the week
+    is gone from it, and the tandem home's next meetings follow the same moves."""
+    series_id = week.tandem.checkin_series.get().pk
+    in_three_weeks = MONDAY + timedelta(weeks=3)
+    with time_machine.travel(NOW - timedelta(hours=2), tick=False):
+        checkins.occurrence_move(
+            membership=week.leader_membership,
+            series_id=series_id,
+            start=in_three_weeks,
+            to=MONDAY + timedelta(days=2),  # Wednesday of this week
+        )
+        checkins.occurrence_move(
+            membership=week.leader_membership,
+            series_id=series_id,
+            start=MONDAY,
+            to=MONDAY + timedelta(days=8),  # next Tuesday, past the week
+        )
+    (tandem,) = _week(week.leader)["tandems"]
+
+    assert [(c["key"], c["start"]) for c in tandem["checkins"]] == [
+        ("2026-03-23T08:00:00Z", "2026-03-04T08:00:00Z")
+    ]
+    (home,) = home_for(user=week.leader, now=NOW)
+    assert [c.start for c in home.checkins][:3] == [
+        MONDAY + timedelta(days=2),
+        MONDAY + timedelta(days=8),
+        MONDAY + timedelta(weeks=2),
+    ]
