@@ -74,6 +74,13 @@ class Notice(models.Model):
                 condition=Q(delivered_at__isnull=False),
                 name="notifications_inbox",
             ),
+            # What is still unread, newest first: the unread count and the inbox's "unread"
+            # view read these entries only, not everything a person ever received.
+            models.Index(
+                fields=["recipient", "-delivered_at"],
+                condition=Q(delivered_at__isnull=False, read_at__isnull=True),
+                name="notifications_unread",
+            ),
         ]
 
     def __str__(self) -> str:
