@@ -42,11 +42,20 @@ class FigureView:
         """The numbers beside the chart, a row per month: (month, each series' value as the
         page writes it: "–" for nothing, else as `floatformat:"-1"` does). Built in one
         pass; a template would look each value up in every series' list (months² steps)."""
-        columns = [[_cell(v) for v in values] for _label, values, _total in self.rows]
+        columns = [charts.cell_texts(values) for _label, values, _total in self.rows]
         return [
             (label, [column[index] for column in columns])
             for index, label in enumerate(self.labels)
         ]
+
+    @property
+    def series_names(self) -> list[str]:
+        return [label for label, _values, _total in self.rows]
+
+    @property
+    def totals(self) -> list[str]:
+        """Each series' total as the table's foot writes it."""
+        return charts.cell_texts(total for _label, _values, total in self.rows)
 
     @property
     def empty(self) -> bool:
@@ -57,10 +66,6 @@ class FigureView:
 class SectionView:
     section: Section
     figures: list[FigureView]
-
-
-def _cell(value: float | None) -> str:
-    return "–" if value is None else charts.number_text(value)
 
 
 def figure_view(figure: Figure, months: list[date], labels: list[str] | None = None) -> FigureView:

@@ -1,4 +1,7 @@
-"""`{% line_chart %}` and `{% bar_chart %}`: inline SVG charts drawn on the server."""
+"""`{% line_chart %}` and `{% bar_chart %}`: inline SVG charts drawn on the server; the
+filters that write a line chart's marks (`svg_y_ticks`, `svg_x_ticks`, `svg_lines`), its
+summary in words (`line_summary`) and a table's parts (`column_headers`, `cells`,
+`table_rows`) for the templates that draw one."""
 
 from __future__ import annotations
 
@@ -6,6 +9,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from django import template
+from django.utils.safestring import SafeString
 
 from apps.core import charts
 
@@ -29,3 +33,38 @@ def line_chart(
 @register.inclusion_tag("partials/bar_chart.html")
 def bar_chart(items: Sequence[tuple[str, float]], title: str) -> dict[str, Any]:
     return {"chart": charts.bar_chart(items), "title": title}
+
+
+@register.filter
+def svg_y_ticks(chart: charts.LineChart) -> SafeString:
+    return charts.y_ticks_svg(chart)
+
+
+@register.filter
+def svg_x_ticks(chart: charts.LineChart) -> SafeString:
+    return charts.x_ticks_svg(chart)
+
+
+@register.filter
+def svg_lines(chart: charts.LineChart, radius: str) -> SafeString:
+    return charts.lines_svg(chart, radius)
+
+
+@register.filter
+def table_rows(rows: Sequence[tuple[str, Sequence[str]]]) -> SafeString:
+    return charts.table_rows_html(rows)
+
+
+@register.filter
+def line_summary(chart: charts.LineChart) -> SafeString:
+    return charts.summary_html(chart)
+
+
+@register.filter
+def column_headers(texts: Sequence[str]) -> SafeString:
+    return charts.column_headers_html(texts)
+
+
+@register.filter
+def cells(texts: Sequence[str]) -> SafeString:
+    return charts.cells_html(texts)

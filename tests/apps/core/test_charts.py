@@ -9,6 +9,7 @@ from django.template import Context, Template
 from django.template.defaultfilters import floatformat
 from django.utils import translation
 
+from apps.core import charts
 from apps.core.charts import Point, bar_chart, line_chart, number_text
 
 
@@ -88,3 +89,95 @@ def test_number_text_writes_what_floatformat_writes_in_each_language() -> None:
         assert Point(0, 0, 2.5, "Jan").text == "2,5"
     with translation.override("en"):
         assert Point(0, 0, 2.5, "Jan").text == "2.5"
+
+
+# What the templates' loops wrote before the marks, the summary and the table rows were
+# written in Python (`apps.core.charts`): the filters must write the same bytes.
+_LOOPS = (
+    "{% load i18n l10n %}{% localize off %}"
+    '{% for y, value in chart.y_ticks %}<line x1="32" x2="{{ chart.width }}" y1="{{ y }}"'
+    ' y2="{{ y }}" class="grid"/><text x="26" y="{{ y }}" class="tick" text-anchor="end"'
+    ' dominant-baseline="middle">{{ value|floatformat:"-1" }}</text>{% endfor %}|'
+    '{% for x, label in chart.x_ticks %}<text x="{{ x }}" y="{{ chart.height|add:"-8" }}"'
+    ' class="tick" text-anchor="{% if forloop.last and not forloop.first %}end{% else %}middle'
+    '{% endif %}">{{ label }}</text>{% endfor %}|'
+    '{% for line in chart.lines %}<path d="{{ line.path }}" fill="none"'
+    ' stroke="{{ line.color }}" stroke-width="2.5"/>{% for p in line.points %}<circle'
+    ' cx="{{ p.x }}" cy="{{ p.y }}" r="3.5" fill="{{ line.color }}"><title>{{ line.name }}'
+    " · {{ p.label }}: {{ p.text }}</title></circle>{% endfor %}{% endfor %}"
+    "{% endlocalize %}|"
+    '<ul class="chart-summary">{% for s in chart.summaries %}<li>{% if s.count == 1 %}'
+    '{% blocktranslate with name=s.name value=s.first.value|floatformat:"-1"'
+    " label=s.first.label %}{{ name }}: {{ value }} ({{ label }}).{% endblocktranslate %}"
+    '{% else %}{% blocktranslate with name=s.name first=s.first.value|floatformat:"-1"'
+    ' first_label=s.first.label last=s.last.value|floatformat:"-1" last_label=s.last.label %}'
+    "{{ name }}: from {{ first }} ({{ first_label }}) to {{ last }} ({{ last_label }})."
+    '{% endblocktranslate %} {% blocktranslate with high=s.high.value|floatformat:"-1"'
+    ' high_label=s.high.label low=s.low.value|floatformat:"-1" low_label=s.low.label %}'
+    "Highest {{ high }} ({{ high_label }}), lowest {{ low }} ({{ low_label }})."
+    "{% endblocktranslate %}{% endif %}</li>{% endfor %}</ul>|"
+    '{% for name, values in chart.table %}<tr><th scope="row">{{ name }}</th>'
+    '{% for v in values %}<td>{% if v is None %}–{% else %}{{ v|floatformat:"-1" }}{% endif %}'
+    "</td>{% endfor %}</tr>{% endfor %}|"
+    '{% for name, values in chart.table %}<th scope="col">{{ name }}</th>{% endfor %}|'
+    "{% for name, values in chart.table %}<td>{{ name }}</td>{% endfor %}"
+)
+_FILTERS = (
+    '{% load charts %}{{ chart|svg_y_ticks }}|{{ chart|svg_x_ticks }}|{{ chart|svg_lines:"3.5" }}'
+    "|{{ chart|line_summary }}|{{ chart.table_rows|table_rows }}|{{ names|column_headers }}"
+    "|{{ names|cells }}"
+)
+
+
+@pytest.mark.parametrize("language", ["en", "de"])
+@pytest.mark.parametrize(
+    ("labels", "series", "y_max"),
+    [
+        (
+            ["Jan <b>", 'Feb "&"', "Mär", "Apr", "Mai", "Jun", "Jul", "Aug"],
+            [
+                ("Lena & <i>Kim</i>", [3, 5.25, None, 2, 1234.5, 0.05, 7, None]),
+                ("Alex", [None, 4, None, None, None, None, None, None]),
+                ("Nobody", [None] * 8),
+            ],
+            2000.0,
+        ),
+        (["Only"], [("One", [1e-7]), ("Two", [2.5])], 5.0),
+        ([f"M{i}" for i in range(60)], [("Many", [i / 3 for i in range(60)])], 25.0),
+    ],
+)
+def test_the_filters_write_what_the_template_loops_wrote(
+    language: str, labels: list[str], series: list[tuple[str, list[float | None]]], y_max: float
+) -> None:
+    chart = line_chart(labels, series, y_min=0, y_max=y_max)
+    context = {"chart": chart, "names": [name for name, _values in series]}
+
+    with translation.override(language):
+        expected = Template(_LOOPS).render(Context(context))
+        written = Template(_FILTERS).render(Context(context))
+
+    assert written == expected
+
+
+def test_names_and_labels_are_escaped_in_the_marks_the_summary_and_the_table() -> None:
+    chart = line_chart(["<b>Jan</b>", "Feb"], [("<i>Kim</i> & co", [1, 2])], y_min=0, y_max=5)
+
+    written = [
+        charts.lines_svg(chart, "4"),
+        charts.x_ticks_svg(chart),
+        charts.summary_html(chart),
+        charts.table_rows_html(chart.table_rows),
+    ]
+
+    assert all("<i>" not in html and "<b>" not in html for html in written)
+    assert (
+        "<title>&lt;i&gt;Kim&lt;/i&gt; &amp; co · &lt;b&gt;Jan&lt;/b&gt;: 1</title>" in written[0]
+    )
+
+
+@pytest.mark.parametrize("value", [0, 3, 2.5, 152.0, 1e-7, 1.5e17, -2.25, float("inf")])
+def test_a_coordinate_is_written_as_localize_off_writes_it(value: float) -> None:
+    template = Template("{% load l10n %}{% localize off %}{{ value }}{% endlocalize %}")
+
+    with translation.override("de"):
+        assert charts.svg_number(value) == template.render(Context({"value": value}))
