@@ -1,5 +1,5 @@
 """What the Insights page shows of each figure (pure): the chart's geometry, drawn by
-`templates/insights/_chart.html`, and the numbers beside it, month by month."""
+`templates/insights/index.html`, and the numbers beside it, month by month."""
 
 from __future__ import annotations
 
