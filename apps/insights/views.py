@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
+from django.db.models import Exists, OuterRef
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -24,18 +25,19 @@ from apps.tandems.web import member_page
 
 def _look_back(membership: Membership) -> dict[str, object] | None:
     """The viewer's latest look back (of the month that just ended) and whether its suggestion
-    is on an agenda already."""
+    is on an agenda already (one query)."""
+    added = SuggestionAdded.objects.filter(
+        tandem_id=OuterRef("tandem_id"), month=OuterRef("month"), agenda_item__isnull=False
+    )
     latest = (
         LookBack.objects.filter(tandem_id=membership.tandem_id, user_id=membership.user_id)
+        .annotate(added=Exists(added))
         .order_by("-month")
         .first()
     )
     if latest is None:
         return None
-    added = SuggestionAdded.objects.filter(
-        tandem_id=membership.tandem_id, month=latest.month, agenda_item__isnull=False
-    ).exists()
-    return {"row": latest, "added": added, "month": latest.month.strftime("%Y-%m")}
+    return {"row": latest, "added": latest.added, "month": latest.month.strftime("%Y-%m")}
 
 
 @member_page
