@@ -173,25 +173,35 @@ def x_ticks_svg(chart: LineChart) -> SafeString:
 
 
 def lines_svg(chart: LineChart, radius: str) -> SafeString:
-    """Each line's path and a dot of `radius` on each of its points, its value as a tooltip."""
+    """Each line's path (as `Line.path` writes it) and a dot of `radius` on each of its
+    points, its value as a tooltip."""
     language = get_language() or ""
-    # What the points of all lines share at a label: the x coordinate and the escaped label.
-    at: dict[str, tuple[str, str]] = {}
+    # What the points of all lines share: at a label, the x coordinate (as an attribute and
+    # in a path) and the escaped label; at a value, the y coordinate and the value's text.
+    at_label: dict[str, tuple[str, str, str]] = {}
+    at_value: dict[float, tuple[str, str, str]] = {}
     parts = []
     for line in chart.lines:
         color = _escape(line.color)
         name = _escape(line.name)
-        parts.append(
-            f'<path d="{_escape(line.path)}" fill="none" stroke="{color}" stroke-width="2.5"/>'
-        )
+        path: list[str] = []
+        dots: list[str] = []
         for p in line.points:
-            x_label = at.get(p.label)
-            if x_label is None:
-                x_label = at[p.label] = (svg_number(p.x), _escape(p.label))
-            parts.append(
-                f'<circle cx="{x_label[0]}" cy="{svg_number(p.y)}" r="{radius}" fill="{color}">'
-                f"<title>{name} · {x_label[1]}: {_number_text(p.value, language)}</title></circle>"
+            x, label, path_x = at_label.get(p.label) or at_label.setdefault(
+                p.label, (svg_number(p.x), _escape(p.label), f"{p.x:.1f}")
             )
+            y, text, path_y = at_value.get(p.value) or at_value.setdefault(
+                p.value, (svg_number(p.y), _number_text(p.value, language), f"{p.y:.1f}")
+            )
+            path.append(f"{'L' if path else 'M'}{path_x},{path_y}")
+            dots.append(
+                f'<circle cx="{x}" cy="{y}" r="{radius}" fill="{color}">'
+                f"<title>{name} · {label}: {text}</title></circle>"
+            )
+        parts.append(
+            f'<path d="{" ".join(path)}" fill="none" stroke="{color}" stroke-width="2.5"/>'
+        )
+        parts.extend(dots)
     return mark_safe("".join(parts))  # noqa: S308 - names and labels escaped above
 
 
@@ -246,10 +256,15 @@ def column_headers_html(texts: Sequence[str]) -> SafeString:
 
 def table_rows_html(rows: Sequence[tuple[str, Sequence[str]]]) -> SafeString:
     """A table body's rows: a header cell, then a cell for each text, all escaped."""
+    escaped: dict[str, str] = {}  # a table repeats few texts: its months, "0", "–" …
     parts = []
     for header, cells in rows:
         parts.append(f'<tr><th scope="row">{_escape(header)}</th>')
-        parts.extend([f"<td>{_escape(cell)}</td>" for cell in cells])
+        for cell in cells:
+            text = escaped.get(cell)
+            if text is None:
+                text = escaped[cell] = _escape(cell)
+            parts.append(f"<td>{text}</td>")
         parts.append("</tr>")
     return mark_safe("".join(parts))  # noqa: S308 - escaped
 
@@ -280,12 +295,19 @@ def line_chart(
         clamped = min(max(value, y_min), y_max)
         return PAD_TOP + inner_h * (1 - (clamped - y_min) / (y_max - y_min))
 
+    # Each label's x, and each value's y, computed once: the lines share them.
+    xs = [x_at(i) for i in range(n)]
+    ys: dict[float, float] = {}
     lines = []
     for index, (name, values) in enumerate(series):
-        points = tuple(
-            Point(x_at(i), y_at(v), v, labels[i]) for i, v in enumerate(values[:n]) if v is not None
-        )
-        lines.append(Line(name, PALETTE[index % len(PALETTE)], points))
+        points = []
+        for i, v in enumerate(values[:n]):
+            if v is not None:
+                y = ys.get(v)
+                if y is None:
+                    y = ys[v] = y_at(v)
+                points.append(Point(xs[i], y, v, labels[i]))
+        lines.append(Line(name, PALETTE[index % len(PALETTE)], tuple(points)))
     step = 1 if (y_max - y_min) <= 10 else (y_max - y_min) / 5
     ticks = []
     value = y_min
@@ -293,7 +315,7 @@ def line_chart(
         ticks.append((y_at(value), value))
         value += step
     every = max(1, n // 6)
-    x_ticks = tuple((x_at(i), labels[i]) for i in range(0, n, every))
+    x_ticks = tuple((xs[i], labels[i]) for i in range(0, n, every))
     table = tuple((name, tuple(values[:n])) for name, values in series)
     return LineChart(width, height, tuple(labels), tuple(lines), tuple(ticks), x_ticks, table)
 

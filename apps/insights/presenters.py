@@ -43,10 +43,10 @@ class FigureView:
         page writes it: "–" for nothing, else as `floatformat:"-1"` does). Built in one
         pass; a template would look each value up in every series' list (months² steps)."""
         columns = [charts.cell_texts(values) for _label, values, _total in self.rows]
-        return [
-            (label, [column[index] for column in columns])
-            for index, label in enumerate(self.labels)
-        ]
+        if not columns:
+            return [(label, []) for label in self.labels]
+        rows = zip(self.labels, zip(*columns, strict=True), strict=True)
+        return [(label, list(cells)) for label, cells in rows]
 
     @property
     def series_names(self) -> list[str]:
