@@ -1,5 +1,6 @@
-"""What the Insights page shows of each figure (pure): the chart's geometry, drawn by
-`templates/insights/index.html`, and the numbers beside it, month by month."""
+"""What the Insights page shows of each figure (pure): the chart's geometry and the numbers
+beside it, month by month, written by `{% insights_figure %}`
+(apps/insights/templatetags/insights_figures.py)."""
 
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
 """`{% line_chart %}` and `{% bar_chart %}`: inline SVG charts drawn on the server; the
 filters that write a line chart's marks (`svg_y_ticks`, `svg_x_ticks`, `svg_lines`), its
-summary in words (`line_summary`) and a table's parts (`column_headers`, `cells`,
-`table_rows`) for the templates that draw one."""
+summary in words (`line_summary`) and a table's rows (`table_rows`) for the templates that
+draw one."""
 
 from __future__ import annotations
 
@@ -58,13 +58,3 @@ def table_rows(rows: Sequence[tuple[str, Sequence[str]]]) -> SafeString:
 @register.filter
 def line_summary(chart: charts.LineChart) -> SafeString:
     return charts.summary_html(chart)
-
-
-@register.filter
-def column_headers(texts: Sequence[str]) -> SafeString:
-    return charts.column_headers_html(texts)
-
-
-@register.filter
-def cells(texts: Sequence[str]) -> SafeString:
-    return charts.cells_html(texts)

@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 import time_machine
 from django.db import connection
+from django.template import Context, Template
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import translation
@@ -232,3 +233,88 @@ def test_the_numbers_table_has_each_months_values_in_its_row() -> None:
         ]
     with translation.override("en"):
         assert presenters.figure_view(figure, months).table[1] == ("Feb 26", ["–", "0.3"])
+
+
+# A figure as the page's template wrote it before `{% insights_figure %}` wrote it in Python:
+# the tag must write the same bytes.
+_FIGURE_TEMPLATE = """{% load i18n l10n charts %}\
+<article class="figure" id="figure-{{ view.figure.key }}" data-figure="{{ view.figure.key }}">
+    <h3>{{ view.figure.title }}</h3>
+    <div class="figure-body">
+      <div class="chart figure-chart">{% if view.empty %}<p class="muted">\
+{% translate "Nothing counted in these months." %}</p>{% else %}{% localize off %}\
+<svg class="insights-chart" viewBox="0 0 {{ view.chart.width }} {{ view.chart.height }}" \
+role="img" aria-label="{{ view.figure.title }}" preserveAspectRatio="xMidYMid meet">
+  {% for y, value in view.chart.y_ticks %}<line x1="32" x2="{{ view.chart.width }}" \
+y1="{{ y }}" y2="{{ y }}" class="grid"/><text x="26" y="{{ y }}" class="tick" \
+text-anchor="end" dominant-baseline="middle">{{ value|floatformat:"-1" }}</text>{% endfor %}
+  {% for x, label in view.chart.x_ticks %}<text x="{{ x }}" \
+y="{{ view.chart.height|add:"-8" }}" class="tick" text-anchor="{% if forloop.last and not \
+forloop.first %}end{% else %}middle{% endif %}">{{ label }}</text>{% endfor %}
+  {% for line in view.chart.lines %}<path d="{{ line.path }}" fill="none" \
+stroke="{{ line.color }}" stroke-width="2.5"/>{% for p in line.points %}<circle cx="{{ p.x }}" \
+cy="{{ p.y }}" r="3.5" fill="{{ line.color }}"><title>{{ line.name }} · {{ p.label }}: \
+{{ p.text }}</title></circle>{% endfor %}{% endfor %}
+</svg>{% endlocalize %}
+{% if view.chart.lines|length > 1 %}<ul class="legend">{% for line in view.chart.lines %}<li>\
+<svg class="swatch" viewBox="0 0 10 10" aria-hidden="true" focusable="false"><rect \
+width="10" height="10" rx="2" fill="{{ line.color }}"/></svg>{{ line.name }}</li>{% endfor %}\
+</ul>{% endif %}
+{{ view.chart|line_summary }}
+{% endif %}
+</div>
+      <div class="figure-numbers table-wrap" tabindex="0" role="region" aria-label="\
+{% blocktranslate with title=view.figure.title %}The numbers: {{ title }}\
+{% endblocktranslate %}">
+        <table>
+          <caption class="sr-only">{{ view.figure.title }}</caption>
+          <thead><tr><th scope="col">{% translate "Month" %}</th>\
+{% for label, values, total in view.rows %}<th scope="col">{{ label }}</th>{% endfor %}\
+</tr></thead>
+          <tbody>
+          {% for label, cells in view.table %}<tr><th scope="row">{{ label }}</th>\
+{% for cell in cells %}<td>{{ cell }}</td>{% endfor %}</tr>{% endfor %}
+          </tbody>
+          <tfoot><tr><th scope="row">{% translate "Total" %}</th>\
+{% for name, values, total in view.rows %}<td>{% if total is None %}–{% else %}\
+{{ total|floatformat:"-1" }}{% endif %}</td>{% endfor %}</tr></tfoot>
+        </table>
+      </div>
+    </div>
+    <details class="definition"{% if printing %} open{% endif %}><summary>\
+{% translate "What is counted" %}</summary><p>{{ view.figure.definition }}</p></details>
+    {% if view.figure.link %}<p class="no-print"><a href="{{ view.figure.link }}">\
+{% translate "See the rows it counts" %}</a></p>{% endif %}
+  </article>"""
+
+
+@pytest.mark.parametrize("language", ["en", "de"])
+@pytest.mark.parametrize("printing", [False, True])
+@pytest.mark.parametrize(
+    ("series", "link"),
+    [
+        (
+            [
+                Series("a", "Leader <b>", "leader", [1.5, None, 2.0], 3.5),
+                Series("b", "Assistant & co", "assistant", [None, 0.25, 1234.0], 1234.25),
+            ],
+            "/t/1/decisions/?from=2026-01-01&to=2026-03-31",
+        ),
+        ([Series("a", "Both", "pair", [0, 3, 0], 3)], ""),
+        ([Series("a", "Leader", "leader", [None, None, None], None)], "/t/1/review/"),
+        ([], ""),
+    ],
+)
+def test_the_figure_tag_writes_what_the_template_wrote(
+    language: str, printing: bool, series: list[Series], link: str
+) -> None:
+    figure = Figure(
+        "waited_<x>", 'Waited "long" <i>', "Hours & more <b>waited</b>.", "hours", series, link
+    )
+    months = [date(2026, 1, 1), date(2026, 2, 1), date(2026, 3, 1)]
+    with translation.override(language):
+        context = {"view": presenters.figure_view(figure, months), "printing": printing}
+        expected = Template(_FIGURE_TEMPLATE).render(Context(context))
+        written = Template("{% load insights_figures %}{% insights_figure view printing %}")
+
+        assert written.render(Context(context)) == expected
