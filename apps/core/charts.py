@@ -176,9 +176,10 @@ def lines_svg(chart: LineChart, radius: str) -> SafeString:
     """Each line's path (as `Line.path` writes it) and a dot of `radius` on each of its
     points, its value as a tooltip."""
     language = get_language() or ""
-    # What the points of all lines share: at a label, the x coordinate (as an attribute and
-    # in a path) and the escaped label; at a value, the y coordinate and the value's text.
-    at_label: dict[str, tuple[str, str, str]] = {}
+    # What the points of all lines share: at an x (one per label), the coordinate as an
+    # attribute and in a path, and the escaped label; at a value (`line_chart` gives each
+    # value one y), the y coordinate both ways and the value's text.
+    at_x: dict[float, tuple[str, str, str]] = {}
     at_value: dict[float, tuple[str, str, str]] = {}
     parts = []
     for line in chart.lines:
@@ -187,8 +188,8 @@ def lines_svg(chart: LineChart, radius: str) -> SafeString:
         path: list[str] = []
         dots: list[str] = []
         for p in line.points:
-            x, label, path_x = at_label.get(p.label) or at_label.setdefault(
-                p.label, (svg_number(p.x), _escape(p.label), f"{p.x:.1f}")
+            x, label, path_x = at_x.get(p.x) or at_x.setdefault(
+                p.x, (svg_number(p.x), _escape(p.label), f"{p.x:.1f}")
             )
             y, text, path_y = at_value.get(p.value) or at_value.setdefault(
                 p.value, (svg_number(p.y), _number_text(p.value, language), f"{p.y:.1f}")
@@ -256,14 +257,15 @@ def column_headers_html(texts: Sequence[str]) -> SafeString:
 
 def table_rows_html(rows: Sequence[tuple[str, Sequence[str]]]) -> SafeString:
     """A table body's rows: a header cell, then a cell for each text, all escaped."""
-    escaped: dict[str, str] = {}  # a table repeats few texts: its months, "0", "–" …
+    escaped: dict[str, str] = {}  # a table repeats few plain texts: "0", "–" …
     parts = []
     for header, cells in rows:
         parts.append(f'<tr><th scope="row">{_escape(header)}</th>')
         for cell in cells:
-            text = escaped.get(cell)
-            if text is None:
-                text = escaped[cell] = _escape(cell)
+            if hasattr(cell, "__html__"):  # safe already (a number's text)
+                text = str(cell.__html__())
+            else:
+                text = escaped.get(cell) or escaped.setdefault(cell, html.escape(str(cell)))
             parts.append(f"<td>{text}</td>")
         parts.append("</tr>")
     return mark_safe("".join(parts))  # noqa: S308 - escaped

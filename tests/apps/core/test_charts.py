@@ -8,6 +8,7 @@ import pytest
 from django.template import Context, Template
 from django.template.defaultfilters import floatformat
 from django.utils import translation
+from django.utils.safestring import mark_safe
 
 from apps.core import charts
 from apps.core.charts import Point, bar_chart, line_chart, number_text
@@ -142,6 +143,8 @@ _FILTERS = (
             2000.0,
         ),
         (["Only"], [("One", [1e-7]), ("Two", [2.5])], 5.0),
+        # Two points on the same day: a label twice, at two x.
+        (["12 Jan", "12 Jan", "13 Jan"], [("Retro", [4, 2, 4]), ("Other", [2, None, 9])], 5.0),
         ([f"M{i}" for i in range(60)], [("Many", [i / 3 for i in range(60)])], 25.0),
     ],
 )
@@ -173,6 +176,15 @@ def test_names_and_labels_are_escaped_in_the_marks_the_summary_and_the_table() -
     assert all("<i>" not in html and "<b>" not in html for html in written)
     assert (
         "<title>&lt;i&gt;Kim&lt;/i&gt; &amp; co · &lt;b&gt;Jan&lt;/b&gt;: 1</title>" in written[0]
+    )
+
+
+def test_a_table_escapes_a_plain_text_but_not_a_safe_one_of_the_same_letters() -> None:
+    rows = [("A", [mark_safe("<b>1</b>"), "<b>1</b>"]), ("B", ["<b>1</b>", mark_safe("<b>1</b>")])]
+
+    assert charts.table_rows_html(rows) == (
+        '<tr><th scope="row">A</th><td><b>1</b></td><td>&lt;b&gt;1&lt;/b&gt;</td></tr>'
+        '<tr><th scope="row">B</th><td>&lt;b&gt;1&lt;/b&gt;</td><td><b>1</b></td></tr>'
     )
 
 
