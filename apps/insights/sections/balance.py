@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Exists, QuerySet
 from django.utils.translation import gettext as _
 
 from apps.checkins import selectors as checkins
@@ -16,6 +16,7 @@ from apps.insights.compiled import Bounds, counting
 from apps.insights.figures import Figure, Section, Series, rate
 from apps.insights.sections.common import Context
 from apps.insights.sections.links import linked
+from apps.tandems.models import Tandem
 
 # How long one side may raise nothing while the other does before the page invites them.
 QUIET_AFTER = timedelta(weeks=6)
@@ -131,19 +132,28 @@ def _replies(ctx: Context) -> Figure:
 
 def _quiet_voice(ctx: Context) -> list[str]:
     """A hint when one member raised no agenda item in the six weeks before the end of the
-    range (or now, if that is earlier) while the other did. One query."""
-    until = min(ctx.end, ctx.now)
-    raised = dict(
-        checkins.agenda_raised_of(membership=ctx.membership)
-        .filter(created_at__gte=until - QUIET_AFTER, created_at__lt=until)
-        .values_list("author_id")
-        .annotate(n=Count("id"))
-        .order_by()
-    )
+    range (or now, if that is earlier) while the other did. One query, which stops at each
+    member's first item (however busy the six weeks were)."""
     seats = {who: user_id for user_id, who in ctx.roles.items() if who != "former"}
     if set(seats) != {"leader", "assistant"}:
         return []
-    spoke = {who: raised.get(user_id, 0) > 0 for who, user_id in seats.items()}
+    until = min(ctx.end, ctx.now)
+    raised = checkins.agenda_raised_of(membership=ctx.membership).filter(
+        created_at__gte=until - QUIET_AFTER, created_at__lt=until
+    )
+    spoke = dict(
+        zip(
+            ("leader", "assistant"),
+            Tandem.objects.filter(pk=ctx.tandem.pk)
+            .annotate(
+                leader=Exists(raised.filter(author_id=seats["leader"])),
+                assistant=Exists(raised.filter(author_id=seats["assistant"])),
+            )
+            .values_list("leader", "assistant")
+            .get(),
+            strict=True,
+        )
+    )
     if spoke["leader"] == spoke["assistant"]:
         return []
     if spoke["leader"]:
