@@ -2,7 +2,7 @@
 
     DATABASE_URL=postgres://user@host:5432/any REDIS_URL=redis://host:6379/<db> \\
         .venv/bin/python bench/run.py [--quick] \\
-        [--only api,sqlite,notifications,recurrence,contacts,insights,own]
+        [--only api,sqlite,notifications,recurrence,contacts,insights,own,write]
 
 Needs a PostgreSQL server (scratch databases `perf_bench_<pid>_*` are created on it and
 dropped at the end; the database named in DATABASE_URL is not touched) and Redis (a queue of
@@ -25,6 +25,9 @@ median of several rounds: the machine may be shared and noisy. Nothing here asse
                  and for all five, against its decision log's first page (bench/insights.py).
 - own            one tandem at 1× and at 100× its own history: every page and API read it
                  has, queries and server CPU per request, 100× / 1× (bench/own.py).
+- write          the write path: the assistant logging a decision against the decision
+                 log's GET, CPU per request and statements, on PostgreSQL and on SQLite
+                 (bench/write.py).
 
 A full run writes docs/performance.md; `--quick` (CI: tiny datasets, few rounds, < 2 min)
 only prints the same report.
@@ -62,7 +65,7 @@ from bench.common import (
 )
 
 DOC = ROOT / "docs" / "performance.md"
-PARTS = ("api", "sqlite", "notifications", "recurrence", "contacts", "insights", "own")
+PARTS = ("api", "sqlite", "notifications", "recurrence", "contacts", "insights", "own", "write")
 PREFIX = f"perf_bench_{os.getpid()}"  # scratch databases of this run (others may run too)
 
 
@@ -198,7 +201,7 @@ def main() -> None:
     results: dict[str, Any] = {}
     created: list[str] = []
     try:
-        if {"api", "notifications", "contacts", "insights", "own"} & set(parts):
+        if {"api", "notifications", "contacts", "insights", "own", "write"} & set(parts):
             log("migrating a template database …")
             created.append(f"{PREFIX}_template")
             template_url = pg_create(server, f"{PREFIX}_template")
@@ -282,6 +285,33 @@ def main() -> None:
                 created.append(name)
                 urls[size] = pg_clone(server, f"{PREFIX}_template", name)
             results["own"] = own_part(plan, urls, work)
+            log(f"  ({time.monotonic() - started:.0f} s)")
+        if "write" in parts:
+            log("(write) logging a decision against the decision log's GET")
+            created.append(f"{PREFIX}_write")
+            template = work / "write-template.sqlite3"
+            migrate(sqlite_url(template), work)
+            targets = {
+                "postgresql": pg_clone(server, f"{PREFIX}_template", f"{PREFIX}_write"),
+                "sqlite": sqlite_clone(template, work / "write.sqlite3"),
+            }
+            results["write"] = {}
+            for vendor, url in targets.items():
+                out = work / f"write-{vendor}.json"
+                run(
+                    [
+                        PYTHON,
+                        "-m",
+                        "bench.write",
+                        "--in-place",
+                        "--out",
+                        str(out),
+                        *(["--quick"] if plan.quick else []),
+                    ],
+                    env_for(url, work / "write"),
+                    what=f"the write benchmark ({vendor})",
+                )
+                results["write"][vendor] = json.loads(out.read_text())
             log(f"  ({time.monotonic() - started:.0f} s)")
     finally:
         if not options.keep:

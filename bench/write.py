@@ -2,24 +2,27 @@
 a decision (POST …/decisions/) over that of reading the decision log (GET …/decisions/, one
 page of 50), in one process through Django's full request handling.
 
-Run by hand (not part of `bench/run.py`):
+    DATABASE_URL=<database> python -m bench.write [--in-place] [--out FIGURES.json] [--quick]
 
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/<scratch> python -m bench.write
-
-It makes a scratch test database next to the one named (`test_<name>`; SQLite: in memory)
-and drops it at the end. The tandem has a leader, an assistant, an area that makes every
-decision of the assistant a notice to the leader ("inform"), and `--decisions` decisions in
-its log. Both requests authenticate with a real API token, as a client does.
+Run by bench/run.py (part "write") on a scratch PostgreSQL clone and a scratch SQLite file,
+each migrated, with `--in-place`: the rows are written into the database named. Without it
+(by hand) it makes a scratch test database next to the one named (`test_<name>`; SQLite: in
+memory) and drops it at the end. The tandem has a leader, an assistant, an area that makes
+every decision of the assistant a notice to the leader ("inform"), and `--decisions`
+decisions in its log. Both requests authenticate with a real API token, as a client does.
 
 CPU is utime+stime of this process plus, on PostgreSQL, of its database backend (from
 /proc), per request. Rounds alternate the order of the two kinds; the figure is the median
-of the rounds' ratios (POST / GET), and the statements per request beside it, as Django
-records them: BEGIN and COMMIT included, and the token's read.
+of the rounds' ratios (POST / GET). The statements of one POST are counted as
+`tests/perf/test_write_path.py` counts them: inside an outer transaction, so the request's
+own BEGIN and COMMIT show as a savepoint and its release, and signed in without a token (a
+real token adds its SELECT before the transaction).
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import statistics
 from pathlib import Path
@@ -29,7 +32,7 @@ import django
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
 django.setup()
 
-from django.db import connection  # noqa: E402
+from django.db import connection, transaction  # noqa: E402
 from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
 from rest_framework.test import APIClient  # noqa: E402
 
@@ -62,7 +65,7 @@ class Meter:
         return spent
 
 
-def _world(decisions: int) -> tuple[APIClient, APIClient, str, int]:
+def _world(decisions: int) -> tuple[APIClient, APIClient, str, int, object]:
     from apps.accounts.services import api_token_create
     from apps.delegation import services
     from apps.delegation.models import Decision
@@ -92,7 +95,63 @@ def _world(decisions: int) -> tuple[APIClient, APIClient, str, int]:
         client = APIClient()
         client.credentials(HTTP_AUTHORIZATION=f"Token {api_token_create(user=person)[1]}")
         clients.append(client)
-    return clients[0], clients[1], f"/api/v1/tandems/{tandem.pk}/decisions/", area.pk
+    url = f"/api/v1/tandems/{tandem.pk}/decisions/"
+    return clients[0], clients[1], url, area.pk, assistant
+
+
+def _statements(url: str, body: dict[str, object], assistant: object) -> int:
+    """What one POST sends, counted as the test of the write path counts it (rolled back)."""
+    client = APIClient()
+    client.force_authenticate(assistant)
+    with transaction.atomic():
+        with CaptureQueriesContext(connection) as captured:
+            response = client.post(url, body, format="json")
+        assert response.status_code == 201, response.content[:300]
+        transaction.set_rollback(True)
+    return len(captured)
+
+
+def measure(decisions: int, rounds: int, per_round: int) -> dict[str, object]:
+    assistant, leader, url, area, person = _world(decisions)
+    body = {"title": "Booked the train", "rationale": "Cheapest fare.", "area": area}
+
+    def post() -> None:
+        response = assistant.post(url, body, format="json")
+        assert response.status_code == 201, response.content[:300]
+
+    def get() -> None:
+        response = leader.get(url)
+        assert response.status_code == 200, response.content[:300]
+
+    post()  # warm-up: caches are not the point
+    get()
+    statements = _statements(url, body, person)
+    meter = Meter()
+    ratios, per = [], {"POST": [], "GET": []}
+    for number in range(rounds):
+        order = [("POST", post), ("GET", get)]
+        if number % 2:
+            order.reverse()
+        spent = {}
+        for name, request in order:
+            before = meter.now()
+            for _ in range(per_round):
+                request()
+            spent[name] = (meter.now() - before) / per_round
+            per[name].append(spent[name])
+        ratios.append(spent["POST"] / spent["GET"])
+    return {
+        "vendor": connection.vendor,
+        "backend_counted": meter.backend is not None,
+        "post_ms": statistics.median(per["POST"]) * 1e3,
+        "get_ms": statistics.median(per["GET"]) * 1e3,
+        "ratio": statistics.median(ratios),
+        "statements": statements,
+        "decisions": decisions,
+        "rounds": rounds,
+        "per_round": per_round,
+        "load": os.getloadavg()[0],
+    }
 
 
 def main() -> None:
@@ -100,54 +159,32 @@ def main() -> None:
     parser.add_argument("--decisions", type=int, default=200)
     parser.add_argument("--rounds", type=int, default=9)
     parser.add_argument("--per-round", type=int, default=30)
+    parser.add_argument("--quick", action="store_true", help="3 rounds of 10 (CI)")
+    parser.add_argument("--in-place", action="store_true", help="write into the database named")
+    parser.add_argument("--out", type=Path, help="write the figures here (JSON)")
     args = parser.parse_args()
+    rounds, per_round = (3, 10) if args.quick else (args.rounds, args.per_round)
 
     setup_test_environment()
     old_name = connection.settings_dict["NAME"]
-    connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
+    if not args.in_place:
+        connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
     try:
-        assistant, leader, url, area = _world(args.decisions)
-        body = {"title": "Booked the train", "rationale": "Cheapest fare.", "area": area}
-
-        def post() -> None:
-            response = assistant.post(url, body, format="json")
-            assert response.status_code == 201, response.content[:300]
-
-        def get() -> None:
-            response = leader.get(url)
-            assert response.status_code == 200, response.content[:300]
-
-        counts = {}
-        for name, request in (("POST", post), ("GET", get)):
-            request()  # warm-up: caches are not the point
-            with CaptureQueriesContext(connection) as captured:
-                request()
-            counts[name] = len(captured)
-
-        meter = Meter()
-        ratios, per = [], {"POST": [], "GET": []}
-        for number in range(args.rounds):
-            order = [("POST", post), ("GET", get)]
-            if number % 2:
-                order.reverse()
-            spent = {}
-            for name, request in order:
-                before = meter.now()
-                for _ in range(args.per_round):
-                    request()
-                spent[name] = (meter.now() - before) / args.per_round
-                per[name].append(spent[name])
-            ratios.append(spent["POST"] / spent["GET"])
-        where = "this process + its PostgreSQL backend" if meter.backend else "this process"
-        print(f"database: {connection.vendor}; CPU of {where}; {os.getloadavg()[0]:.2f} load")
-        for name in ("POST", "GET"):
-            print(
-                f"{name:5} {statistics.median(per[name]) * 1000:6.2f} ms CPU per request, "
-                f"{counts[name]} statements captured (the token's read included)"
-            )
-        print(f"POST / GET CPU: {statistics.median(ratios):.2f} (median of {args.rounds} rounds)")
+        figures = measure(args.decisions, rounds, per_round)
     finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
+        if not args.in_place:
+            connection.creation.destroy_test_db(old_name, verbosity=0)
+    where = (
+        "this process + its PostgreSQL backend" if figures["backend_counted"] else "this process"
+    )
+    print(f"  database: {figures['vendor']}; CPU of {where}; {figures['load']:.2f} load")
+    print(
+        f"  POST {figures['post_ms']:.2f} ms, GET {figures['get_ms']:.2f} ms CPU per request; "
+        f"POST / GET {figures['ratio']:.2f} (median of {rounds} rounds); "
+        f"{figures['statements']} statements per POST"
+    )
+    if args.out:
+        args.out.write_text(json.dumps(figures))
 
 
 if __name__ == "__main__":
