@@ -47,6 +47,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Frees each API request's view, rows and answer when the response is done, not at the
+    # next garbage collection (apps/core/api/middleware.py).
+    "apps.core.api.middleware.ReleaseApiObjectsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
