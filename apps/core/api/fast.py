@@ -269,64 +269,125 @@ class _Plan:
     object, a dict): each field's read and conversion written out in line, so a row of 40
     fields is 40 attribute reads and a few conversions, not 40 rounds of function calls.
     What the generated code does not know in line it calls: the getter and converter of
-    `_step`, the field's own read (`_fallback`) for anything unusual."""
+    `_step`, the field's own read (`_fallback`) for anything unusual.
+
+    For the rows of `rows()` (`run_rows`) a third function, per row class and set of
+    columns, takes the whole page in one loop and reads each column straight from the row's
+    dict: a value read from the database is never callable and never missing, so the
+    guards DRF's read needs for an arbitrary object are left out there (a property of the
+    row class still takes the guarded read)."""
 
     def __init__(self, steps: list[tuple[str, Any, Getter, Converter | None]]) -> None:
         self.steps = steps
         self._run_object = self._compile(steps, on_dict=False)
         self._run_dict = self._compile(steps, on_dict=True)
+        self._row_runs: dict[tuple[type, frozenset[str], bool], Callable[..., Any]] = {}
 
     def run(self, instance: Any, state: _State, owner_cls: type) -> dict[str, Any]:
         if isinstance(instance, dict):
             return self._run_dict(instance, state, owner_cls)
         return self._run_object(instance, state, owner_cls)
 
+    def run_rows(self, rows: list[Any], state: _State, owner_cls: type) -> list[dict[str, Any]]:
+        """`run` of each of `rows` (of one `rows()`: one class, the same columns)."""
+        if not rows:
+            return []
+        return self.row_run(type(rows[0]), frozenset(vars(rows[0])), loop=True)(
+            rows, state, owner_cls
+        )
+
+    def row_run(self, row_cls: type, columns: frozenset[str], *, loop: bool) -> Any:
+        key = (row_cls, columns, loop)
+        found = self._row_runs.get(key)
+        if found is None:
+            found = self._row_runs[key] = self._compile(
+                self.steps, on_dict=False, row=(row_cls, columns), loop=loop
+            )
+        return found
+
     @staticmethod
     def _compile(
-        steps: list[tuple[str, Any, Getter, Converter | None]], *, on_dict: bool
-    ) -> Callable[[Any, _State, type], dict[str, Any]]:
+        steps: list[tuple[str, Any, Getter, Converter | None]],
+        *,
+        on_dict: bool,
+        row: tuple[type, frozenset[str]] | None = None,
+        loop: bool = False,
+    ) -> Callable[..., Any]:
         scope: dict[str, Any] = {"_HAND_OVER": _HAND_OVER, "_Fallback": _Fallback, "_SKIP": _SKIP}
-        lines = [
-            "def run(instance, state, owner_cls):",
-            "    tz = state.tz",
-            "    utc = state.utc",
-            "    out = {}",
-        ]
+        if loop:
+            lines = [
+                "def run(instances, state, owner_cls):",
+                "    tz = state.tz",
+                "    utc = state.utc",
+                "    result = []",
+                "    for instance in instances:",
+            ]
+            pad = " " * 8
+        else:
+            lines = [
+                "def run(instance, state, owner_cls):",
+                "    tz = state.tz",
+                "    utc = state.utc",
+            ]
+            pad = " " * 4
+        if row is not None:
+            lines.append(f"{pad}row = instance.__dict__")
+        lines.append(f"{pad}out = {{}}")
         for i, (name, field, get, convert) in enumerate(steps):
             key = repr(name)
             if convert is None:  # a method field: called on a serializer with our context
                 scope[f"m{i}"] = field.method_name
-                lines.append(f"    out[{key}] = getattr(state.owner(owner_cls), m{i})(instance)")
+                lines.append(f"{pad}out[{key}] = getattr(state.owner(owner_cls), m{i})(instance)")
                 continue
             scope[f"f{i}"] = _fallback(field)
             attrs = field.source_attrs
             plain = getattr(get, "plain", False) and len(attrs) == 1
-            if plain and on_dict:
-                read = f"instance[{attrs[0]!r}]"
-            elif plain and attrs[0].isidentifier() and not keyword.iskeyword(attrs[0]):
-                read = f"instance.{attrs[0]}"
-            elif plain:
-                read = f"getattr(instance, {attrs[0]!r})"
-            else:
-                scope[f"g{i}"] = get
-                read = f"g{i}(instance)"
-            lines += ["    try:", f"        v = {read}"]
-            if plain:  # a callable is called (or not) as DRF decides: by the field's own read
-                lines += ["        if callable(v):", "            raise _Fallback"]
-            lines += ["    except _HAND_OVER:", f"        v = f{i}(instance)"]
             scope[f"CONV_{i}"] = convert
             expression = getattr(convert, "inline", "CONV(VALUE, state)")
+            column = (
+                row is not None
+                and plain
+                and attrs[0] in row[1]
+                and not hasattr(row[0], attrs[0])  # not shadowed by a property
+            )
+            if column and row is not None:
+                lines.append(f"{pad}v = row[{attrs[0]!r}]")
+                nested = getattr(convert, "nested", None)
+                if nested is not None:  # a nested row of `rows()`: its own columns
+                    prefix = f"{attrs[0]}__"
+                    columns = frozenset(
+                        c.removeprefix(prefix) for c in row[1] if c.startswith(prefix)
+                    )
+                    scope[f"NESTED_{i}"] = nested[0].row_run(_Row, columns, loop=False)
+                    expression = f"NESTED_{i}(VALUE, state, CLS)"
+            else:
+                if plain and on_dict:
+                    read = f"instance[{attrs[0]!r}]"
+                elif plain and attrs[0].isidentifier() and not keyword.iskeyword(attrs[0]):
+                    read = f"instance.{attrs[0]}"
+                elif plain:
+                    read = f"getattr(instance, {attrs[0]!r})"
+                else:
+                    scope[f"g{i}"] = get
+                    read = f"g{i}(instance)"
+                lines += [f"{pad}try:", f"{pad}    v = {read}"]
+                if plain:  # a callable is called (or not) as DRF decides: by the field's read
+                    lines += [f"{pad}    if callable(v):", f"{pad}        raise _Fallback"]
+                lines += [f"{pad}except _HAND_OVER:", f"{pad}    v = f{i}(instance)"]
             for placeholder, value in getattr(convert, "inline_data", {}).items():
                 scope[f"{placeholder}_{i}"] = value
                 expression = expression.replace(placeholder, f"{placeholder}_{i}")
             expression = expression.replace("CONV", f"CONV_{i}").replace("VALUE", "v")
             lines += [
-                "    if v is None:",
-                f"        out[{key}] = None",
-                "    elif v is not _SKIP:",
-                f"        out[{key}] = {expression}",
+                f"{pad}if v is None:",
+                f"{pad}    out[{key}] = None",
+                f"{pad}elif v is not _SKIP:",
+                f"{pad}    out[{key}] = {expression}",
             ]
-        lines.append("    return out")
+        if loop:
+            lines += ["        result.append(out)", "    return result"]
+        else:
+            lines.append("    return out")
         code = "\n".join(lines)
         exec(compile(code, "<apps.core.api.fast plan>", "exec"), scope)  # noqa: S102
         return scope["run"]  # type: ignore[no-any-return]
@@ -375,6 +436,7 @@ def _nested(cls: type, many: bool) -> Converter | None:
     def convert(value: Any, state: _State) -> Any:
         return plan.run(value, state, cls)
 
+    convert.nested = (plan, cls)  # type: ignore[attr-defined]  # for a plan of `rows()`
     return _inline("PLAN.run(VALUE, state, CLS)", convert, PLAN=plan, CLS=cls)
 
 
@@ -468,6 +530,8 @@ def many(serializer: serializers.BaseSerializer[Any], instances: Iterable[Any]) 
     if plan is None:
         return cls(instances, many=True, context=serializer.context).data  # type: ignore[call-arg,no-any-return]
     state = _State(serializer)
+    if isinstance(instances, list) and instances and isinstance(instances[0], _Row):
+        return plan.run_rows(instances, state, cls)
     run = plan.run
     return [run(instance, state, cls) for instance in instances]
 
