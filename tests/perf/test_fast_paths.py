@@ -253,3 +253,25 @@ def test_a_plan_reads_and_converts_unusual_values_as_drf_does(values: dict[str, 
                     reference = _Unusual(instance).data
                 assert served == reference
     assert fast._plan_for(_Unusual) is not None
+
+
+def test_a_values_row_builds_a_relation_when_it_is_read() -> None:
+    """`fast.rows()` leaves a relation's `rel__col` columns flat (a compiled plan reads them
+    there); reading `rel` builds it as a nested row, or None without its id."""
+    values = {
+        "id": 1,
+        "status": "answered",
+        "author__id": 2,
+        "author__email": "a@example.org",
+        "area__id": None,
+        "area__name": None,
+    }
+    row = fast.rows([dict(values)], Decision)[0]
+    assert (row.author.id, row.author.email) == (2, "a@example.org")
+    assert row.author is row.author  # built once
+    assert row.area is None
+    assert row.needs_action is False  # the model's properties
+    with pytest.raises(AttributeError):
+        _ = row.goal  # neither a column nor a relation's
+    with pytest.raises(AttributeError):
+        _ = row._private

@@ -123,6 +123,8 @@ def _pk_getter(source_attrs: list[str]) -> Getter:
             raise _Fallback
         return value
 
+    if not parents:  # what a row of `rows()` answers it from: its own column
+        get.column = f"{last}_id"  # type: ignore[attr-defined]
     return get
 
 
@@ -281,7 +283,7 @@ class _Plan:
         self.steps = steps
         self._run_object = self._compile(steps, on_dict=False)
         self._run_dict = self._compile(steps, on_dict=True)
-        self._row_runs: dict[tuple[type, frozenset[str], bool], Callable[..., Any]] = {}
+        self._row_runs: dict[tuple[Any, frozenset[str], bool], Callable[..., Any] | None] = {}
 
     def run(self, instance: Any, state: _State, owner_cls: type) -> dict[str, Any]:
         if isinstance(instance, dict):
@@ -305,6 +307,28 @@ class _Plan:
             )
         return found
 
+    def prefixed_run(self, prefix: str, columns: frozenset[str]) -> Any:
+        """For a relation of a `rows()` row whose fields are all plain columns: a function of
+        the row's own dict that reads them as `prefix + column` (no nested row built); None
+        if a field needs more (a method, a property, a relation of its own)."""
+        key = (prefix, columns, False)
+        if key not in self._row_runs:
+            eligible = all(
+                convert is not None
+                and getattr(get, "plain", False)
+                and len(field.source_attrs) == 1
+                and f"{prefix}{field.source_attrs[0]}" in columns
+                and getattr(convert, "nested", None) is None
+                and not hasattr(_Row, field.source_attrs[0])
+                for _name, field, get, convert in self.steps
+            )
+            self._row_runs[key] = (
+                self._compile(self.steps, on_dict=False, row=(_Row, columns), prefix=prefix)
+                if eligible
+                else None
+            )
+        return self._row_runs[key]
+
     @staticmethod
     def _compile(
         steps: list[tuple[str, Any, Getter, Converter | None]],
@@ -312,6 +336,7 @@ class _Plan:
         on_dict: bool,
         row: tuple[type, frozenset[str]] | None = None,
         loop: bool = False,
+        prefix: str = "",
     ) -> Callable[..., Any]:
         scope: dict[str, Any] = {"_HAND_OVER": _HAND_OVER, "_Fallback": _Fallback, "_SKIP": _SKIP}
         if loop:
@@ -323,43 +348,53 @@ class _Plan:
                 "    for instance in instances:",
             ]
             pad = " " * 8
-        else:
+        else:  # a relation's columns (`prefix`) are read from the dict of the row that has them
+            argument = "row" if prefix else "instance"
             lines = [
-                "def run(instance, state, owner_cls):",
+                f"def run({argument}, state, owner_cls):",
                 "    tz = state.tz",
                 "    utc = state.utc",
             ]
             pad = " " * 4
-        if row is not None:
+        if row is not None and not prefix:
             lines.append(f"{pad}row = instance.__dict__")
         lines.append(f"{pad}out = {{}}")
         for i, (name, field, get, convert) in enumerate(steps):
             key = repr(name)
             if convert is None:  # a method field: called on a serializer with our context
                 scope[f"m{i}"] = field.method_name
-                lines.append(f"{pad}out[{key}] = getattr(state.owner(owner_cls), m{i})(instance)")
+                if loop:  # the method looked up once for the page
+                    lines.insert(4, f"    method{i} = getattr(state.owner(owner_cls), m{i})")
+                    lines.append(f"{pad}out[{key}] = method{i}(instance)")
+                else:
+                    lines.append(
+                        f"{pad}out[{key}] = getattr(state.owner(owner_cls), m{i})(instance)"
+                    )
                 continue
             scope[f"f{i}"] = _fallback(field)
             attrs = field.source_attrs
             plain = getattr(get, "plain", False) and len(attrs) == 1
             scope[f"CONV_{i}"] = convert
             expression = getattr(convert, "inline", "CONV(VALUE, state)")
-            column = (
-                row is not None
-                and plain
-                and attrs[0] in row[1]
-                and not hasattr(row[0], attrs[0])  # not shadowed by a property
-            )
-            if column and row is not None:
-                lines.append(f"{pad}v = row[{attrs[0]!r}]")
-                nested = getattr(convert, "nested", None)
-                if nested is not None:  # a nested row of `rows()`: its own columns
-                    prefix = f"{attrs[0]}__"
-                    columns = frozenset(
-                        c.removeprefix(prefix) for c in row[1] if c.startswith(prefix)
-                    )
-                    scope[f"NESTED_{i}"] = nested[0].row_run(_Row, columns, loop=False)
-                    expression = f"NESTED_{i}(VALUE, state, CLS)"
+            own = (
+                row is not None and plain and not hasattr(row[0], attrs[0])
+            )  # not shadowed by a property of the row class
+            nested = getattr(convert, "nested", None)
+            relation = (
+                nested[0].prefixed_run(f"{prefix}{attrs[0]}__", row[1])
+                if own and nested is not None and row is not None
+                and f"{prefix}{attrs[0]}__id" in row[1]
+                else None
+            )  # fmt: skip
+            pk_column = f"{prefix}{getattr(get, 'column', '')}"
+            if own and row is not None and f"{prefix}{attrs[0]}" in row[1]:
+                lines.append(f"{pad}v = row[{prefix + attrs[0]!r}]")
+            elif row is not None and pk_column != prefix and pk_column in row[1]:
+                lines.append(f"{pad}v = row[{pk_column!r}]")  # a foreign key's id
+            elif relation is not None:  # a relation's columns, read from the same dict
+                lines.append(f"{pad}v = row[{prefix + attrs[0] + '__id'!r}]")
+                scope[f"NESTED_{i}"] = relation
+                expression = f"NESTED_{i}(row, state, CLS)"
             else:
                 if plain and on_dict:
                     read = f"instance[{attrs[0]!r}]"
@@ -541,11 +576,25 @@ def many(serializer: serializers.BaseSerializer[Any], instances: Iterable[Any]) 
 
 class _Row:
     """A row read with `values()`, shaped like the model instance a serializer expects:
-    columns are attributes, `rel__col` columns a nested row `rel` (None without its id), and
+    columns are attributes, `rel__col` columns a nested row `rel` (None without its id; built
+    when first read, as a compiled plan reads the columns themselves), and
     `serializable_value(fk)` gives a foreign key's id as a model instance would."""
 
     def __init__(self, values: dict[str, Any]) -> None:
         self.__dict__.update(values)
+
+    def __getattr__(self, name: str) -> Any:
+        values = self.__dict__
+        prefix = f"{name}__"
+        columns = [key for key in values if key.startswith(prefix)]
+        if name.startswith("_") or not columns:
+            raise AttributeError(name)
+        related = None
+        if values.get(f"{prefix}id") is not None:
+            related = _Row.__new__(_Row)
+            related.__dict__ = {key.removeprefix(prefix): values[key] for key in columns}
+        values[name] = related
+        return related
 
     def serializable_value(self, name: str) -> Any:
         return self.__dict__[f"{name}_id"]
@@ -573,36 +622,15 @@ def rows(values: Iterable[dict[str, Any]], model: type) -> list[Any]:
     """Objects a fast serializer reads like `model` instances, from `values()` dicts: a page
     of 50 is built several times faster than model instances with their related objects.
     Each dict becomes its row's attributes (it is the row's own, `values()` makes a new one
-    per row), with a nested row per relation added (`values()` columns are attnames such as
-    `area_id`, never a relation's name; a second pass over the same dicts builds the same)."""
+    per row); a relation's `rel__col` columns become a nested row when `rel` is read
+    (`values()` columns are attnames such as `area_id`, never a relation's name)."""
     cls = _row_class(model)
     out = []
-    nested: list[tuple[str, str, list[tuple[str, str]]]] | None = None
     for value in values:
-        if nested is None:  # the dicts of one values() share their keys
-            nested = _relations(value)
-        for relation, id_key, columns in nested:
-            if value.get(id_key) is None:
-                value[relation] = None
-            else:
-                related = _Row.__new__(_Row)
-                related.__dict__ = {column: value[key] for key, column in columns}
-                value[relation] = related
         row = cls.__new__(cls)
         row.__dict__ = value
         out.append(row)
     return out
-
-
-def _relations(value: dict[str, Any]) -> list[tuple[str, str, list[tuple[str, str]]]]:
-    """The relations of a `values()` row (`rel__col` keys): each one's name, the key of its
-    id, and each column's key and name."""
-    nested: dict[str, list[tuple[str, str]]] = {}
-    for key in value:
-        relation, _, column = key.partition("__")
-        if column:
-            nested.setdefault(relation, []).append((key, column))
-    return [(relation, f"{relation}__id", columns) for relation, columns in nested.items()]
 
 
 @cache
