@@ -571,6 +571,18 @@ def many(serializer: serializers.BaseSerializer[Any], instances: Iterable[Any]) 
     return [run(instance, state, cls) for instance in instances]
 
 
+def one(serializer: serializers.BaseSerializer[Any], instance: Any) -> Any:
+    """What `type(serializer)(instance)` (with its context) represents, as a plain dict:
+    through the plan, without the serializer's `data` and its `ReturnDict`, which refer to
+    each other (a ring that keeps the answer until the next garbage collection). Inside
+    `stock()`, or for a serializer without a plan, the stock `data`."""
+    cls = type(serializer)
+    plan = _plan_for(cls) if enabled() and isinstance(serializer, FastSerializerMixin) else None
+    if plan is None:
+        return cls(instance, context=serializer.context).data  # type: ignore[call-arg]
+    return plan.run(instance, _State(serializer), cls)
+
+
 # --- values()-based rows -----------------------------------------------------------------------
 
 
