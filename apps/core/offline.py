@@ -12,9 +12,10 @@ the next person on the device never reads the last one's pages. Sign-out also an
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import wraps
+from functools import lru_cache, wraps
 from typing import Any, TypeVar
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils.crypto import salted_hmac
 
@@ -30,7 +31,13 @@ def viewer_key(request: HttpRequest) -> str:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return ""
-    return salted_hmac("tandem.offline.viewer", str(user.pk)).hexdigest()[:32]
+    return _viewer_key(settings.SECRET_KEY, str(user.pk))
+
+
+@lru_cache(maxsize=1024)
+def _viewer_key(secret: str, pk: str) -> str:
+    """Computed once per person (and key) a process serves, not on every response."""
+    return salted_hmac("tandem.offline.viewer", pk, secret=secret).hexdigest()[:32]
 
 
 def offline_readable(view: V) -> V:

@@ -47,6 +47,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Frees each API request's view, rows and answer when the response is done, not at the
+    # next garbage collection (apps/core/api/middleware.py).
+    "apps.core.api.middleware.ReleaseApiObjectsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -420,6 +423,8 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_SCHEMA_CLASS": "apps.core.api.schema.AutoSchema",
     "EXCEPTION_HANDLER": "apps.core.api.errors.exception_handler",
+    # DRF's negotiation, the usual Accept (none, */*, JSON) answered without parsing it.
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "apps.core.api.negotiation.ContentNegotiation",
     "DEFAULT_PARSER_CLASSES": ["apps.core.api.parsers.JSONParser"],
     # orjson: the same JSON as DRF's renderer, several times faster (apps/core/api/fast.py).
     "DEFAULT_RENDERER_CLASSES": [

@@ -20,6 +20,7 @@ from __future__ import annotations
 import datetime
 import decimal
 import keyword
+import zoneinfo
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -33,6 +34,7 @@ from django.utils import timezone
 from rest_framework import ISO_8601, relations, renderers, serializers
 from rest_framework import fields as drf_fields
 from rest_framework.fields import SkipField
+from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
 _stock: ContextVar[bool] = ContextVar("tandem_api_stock_path", default=False)
@@ -56,14 +58,18 @@ def stock() -> Iterator[None]:
 # --- serializers ------------------------------------------------------------------------------
 
 
+_UTC_ZONE = zoneinfo.ZoneInfo("UTC")
+
+
 class _State:
     """What one top-level representation shares: the timezone DRF would use, and the
     serializer instances (with the caller's context) that method fields are called on."""
 
-    __slots__ = ("context", "owners", "tz")
+    __slots__ = ("context", "owners", "tz", "utc")
 
     def __init__(self, owner: serializers.BaseSerializer[Any]) -> None:
         self.tz = timezone.get_current_timezone()
+        self.utc = self.tz is datetime.UTC or self.tz is _UTC_ZONE
         self.context = owner.context
         self.owners: dict[type, serializers.BaseSerializer[Any]] = {type(owner): owner}
 
@@ -117,6 +123,8 @@ def _pk_getter(source_attrs: list[str]) -> Getter:
             raise _Fallback
         return value
 
+    if not parents:  # what a row of `rows()` answers it from: its own column
+        get.column = f"{last}_id"  # type: ignore[attr-defined]
     return get
 
 
@@ -133,12 +141,22 @@ def _datetime(field: drf_fields.DateTimeField) -> Converter | None:
         text = value.astimezone(state.tz).isoformat()
         return text[:-6] + "Z" if text.endswith("+00:00") else text
 
+    # In line: a datetime in UTC shown in UTC (the database's datetimes, the usual zone)
+    # written by orjson, the same text as DRF's `isoformat()` with "Z" in half the time;
+    # any other zone as DRF does it.
     return _inline(
-        '((t[:-6] + "Z" if (t := VALUE.astimezone(tz).isoformat()).endswith("+00:00") else t)'
+        "(DUMPS(VALUE, option=ZOPTION)[1:-1].decode()"
+        " if utc and VALUE.__class__ is DATETIME"
+        " and ((z := VALUE.tzinfo) is TIMEZONE_UTC or z is ZONEINFO_UTC)"
+        ' else (t[:-6] + "Z" if (t := VALUE.astimezone(tz).isoformat()).endswith("+00:00") else t)'
         " if VALUE.__class__ is DATETIME and VALUE.tzinfo is not None and tz is not None"
         " else CONV(VALUE, state))",
         convert,
         DATETIME=datetime.datetime,
+        DUMPS=orjson.dumps,
+        ZOPTION=orjson.OPT_UTC_Z,
+        ZONEINFO_UTC=_UTC_ZONE,
+        TIMEZONE_UTC=datetime.UTC,
     )
 
 
@@ -253,59 +271,158 @@ class _Plan:
     object, a dict): each field's read and conversion written out in line, so a row of 40
     fields is 40 attribute reads and a few conversions, not 40 rounds of function calls.
     What the generated code does not know in line it calls: the getter and converter of
-    `_step`, the field's own read (`_fallback`) for anything unusual."""
+    `_step`, the field's own read (`_fallback`) for anything unusual.
+
+    For the rows of `rows()` (`run_rows`) a third function, per row class and set of
+    columns, takes the whole page in one loop and reads each column straight from the row's
+    dict: a value read from the database is never callable and never missing, so the
+    guards DRF's read needs for an arbitrary object are left out there (a property of the
+    row class still takes the guarded read)."""
 
     def __init__(self, steps: list[tuple[str, Any, Getter, Converter | None]]) -> None:
         self.steps = steps
         self._run_object = self._compile(steps, on_dict=False)
         self._run_dict = self._compile(steps, on_dict=True)
+        self._row_runs: dict[tuple[Any, frozenset[str], bool], Callable[..., Any] | None] = {}
 
     def run(self, instance: Any, state: _State, owner_cls: type) -> dict[str, Any]:
         if isinstance(instance, dict):
             return self._run_dict(instance, state, owner_cls)
         return self._run_object(instance, state, owner_cls)
 
+    def run_rows(self, rows: list[Any], state: _State, owner_cls: type) -> list[dict[str, Any]]:
+        """`run` of each of `rows` (of one `rows()`: one class, the same columns)."""
+        if not rows:
+            return []
+        return self.row_run(type(rows[0]), frozenset(vars(rows[0])), loop=True)(
+            rows, state, owner_cls
+        )
+
+    def row_run(self, row_cls: type, columns: frozenset[str], *, loop: bool) -> Any:
+        key = (row_cls, columns, loop)
+        found = self._row_runs.get(key)
+        if found is None:
+            found = self._row_runs[key] = self._compile(
+                self.steps, on_dict=False, row=(row_cls, columns), loop=loop
+            )
+        return found
+
+    def prefixed_run(self, prefix: str, columns: frozenset[str]) -> Any:
+        """For a relation of a `rows()` row whose fields are all plain columns: a function of
+        the row's own dict that reads them as `prefix + column` (no nested row built); None
+        if a field needs more (a method, a property, a relation of its own)."""
+        key = (prefix, columns, False)
+        if key not in self._row_runs:
+            eligible = all(
+                convert is not None
+                and getattr(get, "plain", False)
+                and len(field.source_attrs) == 1
+                and f"{prefix}{field.source_attrs[0]}" in columns
+                and getattr(convert, "nested", None) is None
+                and not hasattr(_Row, field.source_attrs[0])
+                for _name, field, get, convert in self.steps
+            )
+            self._row_runs[key] = (
+                self._compile(self.steps, on_dict=False, row=(_Row, columns), prefix=prefix)
+                if eligible
+                else None
+            )
+        return self._row_runs[key]
+
     @staticmethod
     def _compile(
-        steps: list[tuple[str, Any, Getter, Converter | None]], *, on_dict: bool
-    ) -> Callable[[Any, _State, type], dict[str, Any]]:
+        steps: list[tuple[str, Any, Getter, Converter | None]],
+        *,
+        on_dict: bool,
+        row: tuple[type, frozenset[str]] | None = None,
+        loop: bool = False,
+        prefix: str = "",
+    ) -> Callable[..., Any]:
         scope: dict[str, Any] = {"_HAND_OVER": _HAND_OVER, "_Fallback": _Fallback, "_SKIP": _SKIP}
-        lines = ["def run(instance, state, owner_cls):", "    tz = state.tz", "    out = {}"]
+        if loop:
+            lines = [
+                "def run(instances, state, owner_cls):",
+                "    tz = state.tz",
+                "    utc = state.utc",
+                "    result = []",
+                "    for instance in instances:",
+            ]
+            pad = " " * 8
+        else:  # a relation's columns (`prefix`) are read from the dict of the row that has them
+            argument = "row" if prefix else "instance"
+            lines = [
+                f"def run({argument}, state, owner_cls):",
+                "    tz = state.tz",
+                "    utc = state.utc",
+            ]
+            pad = " " * 4
+        if row is not None and not prefix:
+            lines.append(f"{pad}row = instance.__dict__")
+        lines.append(f"{pad}out = {{}}")
         for i, (name, field, get, convert) in enumerate(steps):
             key = repr(name)
             if convert is None:  # a method field: called on a serializer with our context
                 scope[f"m{i}"] = field.method_name
-                lines.append(f"    out[{key}] = getattr(state.owner(owner_cls), m{i})(instance)")
+                if loop:  # the method looked up once for the page
+                    lines.insert(4, f"    method{i} = getattr(state.owner(owner_cls), m{i})")
+                    lines.append(f"{pad}out[{key}] = method{i}(instance)")
+                else:
+                    lines.append(
+                        f"{pad}out[{key}] = getattr(state.owner(owner_cls), m{i})(instance)"
+                    )
                 continue
             scope[f"f{i}"] = _fallback(field)
             attrs = field.source_attrs
             plain = getattr(get, "plain", False) and len(attrs) == 1
-            if plain and on_dict:
-                read = f"instance[{attrs[0]!r}]"
-            elif plain and attrs[0].isidentifier() and not keyword.iskeyword(attrs[0]):
-                read = f"instance.{attrs[0]}"
-            elif plain:
-                read = f"getattr(instance, {attrs[0]!r})"
-            else:
-                scope[f"g{i}"] = get
-                read = f"g{i}(instance)"
-            lines += ["    try:", f"        v = {read}"]
-            if plain:  # a callable is called (or not) as DRF decides: by the field's own read
-                lines += ["        if callable(v):", "            raise _Fallback"]
-            lines += ["    except _HAND_OVER:", f"        v = f{i}(instance)"]
             scope[f"CONV_{i}"] = convert
             expression = getattr(convert, "inline", "CONV(VALUE, state)")
+            own = (
+                row is not None and plain and not hasattr(row[0], attrs[0])
+            )  # not shadowed by a property of the row class
+            nested = getattr(convert, "nested", None)
+            relation = (
+                nested[0].prefixed_run(f"{prefix}{attrs[0]}__", row[1])
+                if own and nested is not None and row is not None
+                and f"{prefix}{attrs[0]}__id" in row[1]
+                else None
+            )  # fmt: skip
+            pk_column = f"{prefix}{getattr(get, 'column', '')}"
+            if own and row is not None and f"{prefix}{attrs[0]}" in row[1]:
+                lines.append(f"{pad}v = row[{prefix + attrs[0]!r}]")
+            elif row is not None and pk_column != prefix and pk_column in row[1]:
+                lines.append(f"{pad}v = row[{pk_column!r}]")  # a foreign key's id
+            elif relation is not None:  # a relation's columns, read from the same dict
+                lines.append(f"{pad}v = row[{prefix + attrs[0] + '__id'!r}]")
+                scope[f"NESTED_{i}"] = relation
+                expression = f"NESTED_{i}(row, state, CLS)"
+            else:
+                if plain and on_dict:
+                    read = f"instance[{attrs[0]!r}]"
+                elif plain and attrs[0].isidentifier() and not keyword.iskeyword(attrs[0]):
+                    read = f"instance.{attrs[0]}"
+                elif plain:
+                    read = f"getattr(instance, {attrs[0]!r})"
+                else:
+                    scope[f"g{i}"] = get
+                    read = f"g{i}(instance)"
+                lines += [f"{pad}try:", f"{pad}    v = {read}"]
+                if plain:  # a callable is called (or not) as DRF decides: by the field's read
+                    lines += [f"{pad}    if callable(v):", f"{pad}        raise _Fallback"]
+                lines += [f"{pad}except _HAND_OVER:", f"{pad}    v = f{i}(instance)"]
             for placeholder, value in getattr(convert, "inline_data", {}).items():
                 scope[f"{placeholder}_{i}"] = value
                 expression = expression.replace(placeholder, f"{placeholder}_{i}")
             expression = expression.replace("CONV", f"CONV_{i}").replace("VALUE", "v")
             lines += [
-                "    if v is None:",
-                f"        out[{key}] = None",
-                "    elif v is not _SKIP:",
-                f"        out[{key}] = {expression}",
+                f"{pad}if v is None:",
+                f"{pad}    out[{key}] = None",
+                f"{pad}elif v is not _SKIP:",
+                f"{pad}    out[{key}] = {expression}",
             ]
-        lines.append("    return out")
+        if loop:
+            lines += ["        result.append(out)", "    return result"]
+        else:
+            lines.append("    return out")
         code = "\n".join(lines)
         exec(compile(code, "<apps.core.api.fast plan>", "exec"), scope)  # noqa: S102
         return scope["run"]  # type: ignore[no-any-return]
@@ -313,8 +430,9 @@ class _Plan:
 
 def _inline(expression: str, convert: Converter, **data: Any) -> Converter:
     """`convert`, marked with an expression that does the same in a generated plan: VALUE
-    is the value, `state` and `tz` the plan's, CONV `convert` itself, and each name of
-    `data` the object given for it (placeholders in capitals, none part of another)."""
+    is the value, `state`, `tz` and `utc` (whether `tz` is UTC) the plan's, CONV `convert`
+    itself, and each name of `data` the object given for it (placeholders in capitals, none
+    part of another)."""
     convert.inline = expression  # type: ignore[attr-defined]
     convert.inline_data = data  # type: ignore[attr-defined]
     return convert
@@ -353,6 +471,7 @@ def _nested(cls: type, many: bool) -> Converter | None:
     def convert(value: Any, state: _State) -> Any:
         return plan.run(value, state, cls)
 
+    convert.nested = (plan, cls)  # type: ignore[attr-defined]  # for a plan of `rows()`
     return _inline("PLAN.run(VALUE, state, CLS)", convert, PLAN=plan, CLS=cls)
 
 
@@ -435,16 +554,59 @@ class FastSerializerMixin:
         return plan.run(instance, state, type(self))
 
 
+def many(serializer: serializers.BaseSerializer[Any], instances: Iterable[Any]) -> list[Any]:
+    """What `many=True` of `serializer`'s class (with its context) represents, as a plain
+    list: through the plan without a `ListSerializer`, whose child and parent refer to each
+    other, as do its data and itself (rings that keep the page's rows and the answer until
+    the next garbage collection). Inside `stock()`, or for a serializer without a plan, the
+    stock `ListSerializer`."""
+    cls = type(serializer)
+    plan = _plan_for(cls) if enabled() and isinstance(serializer, FastSerializerMixin) else None
+    if plan is None:
+        return cls(instances, many=True, context=serializer.context).data  # type: ignore[call-arg,no-any-return]
+    state = _State(serializer)
+    if isinstance(instances, list) and instances and isinstance(instances[0], _Row):
+        return plan.run_rows(instances, state, cls)
+    run = plan.run
+    return [run(instance, state, cls) for instance in instances]
+
+
+def one(serializer: serializers.BaseSerializer[Any], instance: Any) -> Any:
+    """What `type(serializer)(instance)` (with its context) represents, as a plain dict:
+    through the plan, without the serializer's `data` and its `ReturnDict`, which refer to
+    each other (a ring that keeps the answer until the next garbage collection). Inside
+    `stock()`, or for a serializer without a plan, the stock `data`."""
+    cls = type(serializer)
+    plan = _plan_for(cls) if enabled() and isinstance(serializer, FastSerializerMixin) else None
+    if plan is None:
+        return cls(instance, context=serializer.context).data  # type: ignore[call-arg]
+    return plan.run(instance, _State(serializer), cls)
+
+
 # --- values()-based rows -----------------------------------------------------------------------
 
 
 class _Row:
     """A row read with `values()`, shaped like the model instance a serializer expects:
-    columns are attributes, `rel__col` columns a nested row `rel` (None without its id), and
+    columns are attributes, `rel__col` columns a nested row `rel` (None without its id; built
+    when first read, as a compiled plan reads the columns themselves), and
     `serializable_value(fk)` gives a foreign key's id as a model instance would."""
 
     def __init__(self, values: dict[str, Any]) -> None:
         self.__dict__.update(values)
+
+    def __getattr__(self, name: str) -> Any:
+        values = self.__dict__
+        prefix = f"{name}__"
+        columns = [key for key in values if key.startswith(prefix)]
+        if name.startswith("_") or not columns:
+            raise AttributeError(name)
+        related = None
+        if values.get(f"{prefix}id") is not None:
+            related = _Row.__new__(_Row)
+            related.__dict__ = {key.removeprefix(prefix): values[key] for key in columns}
+        values[name] = related
+        return related
 
     def serializable_value(self, name: str) -> Any:
         return self.__dict__[f"{name}_id"]
@@ -472,36 +634,15 @@ def rows(values: Iterable[dict[str, Any]], model: type) -> list[Any]:
     """Objects a fast serializer reads like `model` instances, from `values()` dicts: a page
     of 50 is built several times faster than model instances with their related objects.
     Each dict becomes its row's attributes (it is the row's own, `values()` makes a new one
-    per row), with a nested row per relation added (`values()` columns are attnames such as
-    `area_id`, never a relation's name; a second pass over the same dicts builds the same)."""
+    per row); a relation's `rel__col` columns become a nested row when `rel` is read
+    (`values()` columns are attnames such as `area_id`, never a relation's name)."""
     cls = _row_class(model)
     out = []
-    nested: list[tuple[str, str, list[tuple[str, str]]]] | None = None
     for value in values:
-        if nested is None:  # the dicts of one values() share their keys
-            nested = _relations(value)
-        for relation, id_key, columns in nested:
-            if value.get(id_key) is None:
-                value[relation] = None
-            else:
-                related = _Row.__new__(_Row)
-                related.__dict__ = {column: value[key] for key, column in columns}
-                value[relation] = related
         row = cls.__new__(cls)
         row.__dict__ = value
         out.append(row)
     return out
-
-
-def _relations(value: dict[str, Any]) -> list[tuple[str, str, list[tuple[str, str]]]]:
-    """The relations of a `values()` row (`rel__col` keys): each one's name, the key of its
-    id, and each column's key and name."""
-    nested: dict[str, list[tuple[str, str]]] = {}
-    for key in value:
-        relation, _, column = key.partition("__")
-        if column:
-            nested.setdefault(relation, []).append((key, column))
-    return [(relation, f"{relation}__id", columns) for relation, columns in nested.items()]
 
 
 @cache
@@ -562,6 +703,17 @@ class FastPagesMixin:
         values.count = queryset.count
         page = super().paginate_queryset(values)  # type: ignore[misc]
         return None if page is None else rows(page, queryset.model)
+
+    def list(self, request: Any, *args: Any, **kwargs: Any) -> Any:
+        """`ListModelMixin.list`, the page represented by `many()`."""
+        if not enabled():
+            return super().list(request, *args, **kwargs)  # type: ignore[misc]
+        queryset = self.filter_queryset(self.get_queryset())  # type: ignore[attr-defined]
+        page = self.paginate_queryset(queryset)
+        serializer = self.get_serializer()  # type: ignore[attr-defined]
+        if page is None:  # no pagination: the whole list
+            return Response(many(serializer, queryset))
+        return self.get_paginated_response(many(serializer, page))  # type: ignore[attr-defined]
 
 
 # --- JSON -------------------------------------------------------------------------------------

@@ -21,6 +21,17 @@ class Pagination(PageNumberPagination):
         # any other page that does not exist.
         return request.query_params.get(self.page_query_param, 1)
 
+    def get_next_link(self) -> str | None:
+        """DRF's link; for a URL without a query (the usual first page) written directly,
+        the same text `replace_query_param` makes of it after parsing and re-encoding."""
+        page, request = self.page, self.request
+        if page is None or request is None or not page.has_next():
+            return super().get_next_link()
+        url = request.build_absolute_uri()
+        if "?" in url or "#" in url:
+            return super().get_next_link()
+        return f"{url}?{self.page_query_param}={page.next_page_number()}"
+
     def get_page_size(self, request: Request) -> int | None:
         raw = request.query_params.get(self.page_size_query_param)
         if raw is None:

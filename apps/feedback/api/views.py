@@ -251,7 +251,7 @@ class HistoryView(TandemScopedMixin, APIView):
             "cycles": rows,
             "completion_totals": [{"user": uid, **counts} for uid, counts in totals.items()],
         }
-        return Response(HistorySerializer(document).data)
+        return Response(fast.one(HistorySerializer(), document))
 
 
 @extend_schema(parameters=[TANDEM_ID])

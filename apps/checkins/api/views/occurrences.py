@@ -82,8 +82,7 @@ class OccurrenceListView(Scoped, APIView):
             found = selectors.occurrences_next_for(
                 series=series, after=timezone.now(), n=n, plain=fast.enabled()
             )
-        # With many=True the instance is a list; the stubs type it as one object.
-        return Response(s.OccurrenceSerializer(found, many=True).data)  # type: ignore[arg-type]
+        return Response(fast.many(s.OccurrenceSerializer(), found))
 
 
 def _detail(series: CheckInSeries, occurrence: Occurrence) -> dict[str, Any]:
