@@ -39,7 +39,6 @@ OVER_THE_LIMIT = {
     "t/<int:tandem_id>/vision/",  # every goal with its edit form (~390 kB)
     "t/<int:tandem_id>/check-ins/<int:series_id>/<str:start>/",  # every agenda and action item
     "contacts/<int:contact_id>/",  # every touch, occasion and prepared touch of one contact
-    "contacts/tags/",  # every tag with its edit form
 }
 # Not pages of a tandem or a person: the API, the admin, Django's own views, files.
 OUTSIDE = ("api/", "admin", "i18n/", "favicon.ico", "accounts/", "^api/")

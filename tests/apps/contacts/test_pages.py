@@ -768,6 +768,63 @@ def test_someone_elses_tag_is_a_404(pair: Pair, frozen: Any) -> None:
     assert ContactTag.objects.exists()
 
 
+def test_the_tags_page_pages_its_tags_and_links_each_to_its_own_form(
+    pair: Pair, frozen: Any
+) -> None:
+    ContactTag.objects.bulk_create(
+        [ContactTag(owner=pair.leader, name=f"Tag {n:02d}") for n in range(55)]
+    )
+    mentors = ContactTag.objects.get(name="Tag 00")
+    mentors.rhythm_ideal_days, mentors.rhythm_latest_days = 28, 42
+    mentors.save()
+    client = _client(pair.leader)
+
+    def names(url: str) -> list[str]:
+        return re.findall(r'id="tag-\d+-name">([^<]+)<', _text(client.get(url)))
+
+    first = _text(client.get("/contacts/tags/"))
+    assert names("/contacts/tags/") == [f"Tag {n:02d}" for n in range(50)]
+    assert names("/contacts/tags/?page=2") == [f"Tag {n:02d}" for n in range(50, 55)]
+    assert "Page 1 of 2" in first
+    # No tag's form on the list: each row links to its own page.
+    assert re.search(r'name="tag-\d+-', first) is None
+    assert f'href="/contacts/tags/{mentors.pk}/"' in first
+    assert "Ideally every 4 weeks, at the latest every 6 weeks" in first
+
+    edit = _text(client.get(f"/contacts/tags/{mentors.pk}/"))
+    assert 'value="Tag 00"' in edit
+    assert f'name="tag-{mentors.pk}-ideal" value="4"' in edit
+    assert f'action="/contacts/tags/{mentors.pk}/delete/"' in edit
+
+
+def test_a_tag_refused_on_its_page_is_shown_again_there(pair: Pair, frozen: Any) -> None:
+    tag = services.tag_create(owner=pair.leader, name="Mentors")
+    prefix = f"tag-{tag.pk}-"
+    response = _client(pair.leader).post(
+        f"/contacts/tags/{tag.pk}/",
+        {prefix + "name": "", prefix + "ideal_unit": "weeks", prefix + "latest_unit": "weeks"},
+    )
+    assert response.status_code == 400
+    assert response.templates[0].name == "contacts/tag_edit.html"
+    assert "This field is required." in _text(response)
+    tag.refresh_from_db()
+    assert tag.name == "Mentors"
+
+
+def test_someone_elses_tag_page_is_a_404(pair: Pair, frozen: Any) -> None:
+    tag = services.tag_create(owner=pair.leader, name="Mentors")
+    partner = _client(pair.assistant)
+    assert partner.get(f"/contacts/tags/{tag.pk}/").status_code == 404
+    prefix = f"tag-{tag.pk}-"
+    saved = partner.post(
+        f"/contacts/tags/{tag.pk}/",
+        {prefix + "name": "Mine", prefix + "ideal_unit": "weeks", prefix + "latest_unit": "weeks"},
+    )
+    assert saved.status_code == 404
+    tag.refresh_from_db()
+    assert tag.name == "Mentors"
+
+
 def test_contact_preferences_are_saved_and_checked(pair: Pair, frozen: Any) -> None:
     client = _client(pair.leader)
 
@@ -811,6 +868,7 @@ def test_the_pages_speak_german_to_a_german_person(
     pair.leader.save(update_fields=["language"])
     contact = _shared(pair, name="Dana Weiss")
     _overdue(pair, name="Olaf Old")
+    tag = services.tag_create(owner=pair.leader, name="Mentors")
     client = _client(pair.leader)
     pages = [
         "/contacts/",
@@ -821,6 +879,7 @@ def test_the_pages_speak_german_to_a_german_person(
         "/contacts/window/",
         "/contacts/losing-touch/",
         "/contacts/tags/",
+        f"/contacts/tags/{tag.pk}/",
         "/contacts/preferences/",
     ]
     headings: list[str] = []
