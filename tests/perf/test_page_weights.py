@@ -36,7 +36,6 @@ SIZES = (1, 10, 100)
 # one of them is fixed (take it out then) or another page joins them.
 OVER_THE_LIMIT = {
     "t/<int:tandem_id>/matrix/",  # every area with its terms and elevations (~400 kB)
-    "t/<int:tandem_id>/vision/",  # every goal with its edit form (~390 kB)
     "t/<int:tandem_id>/check-ins/<int:series_id>/<str:start>/",  # every agenda and action item
     "contacts/<int:contact_id>/",  # every touch, occasion and prepared touch of one contact
 }
