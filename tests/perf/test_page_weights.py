@@ -37,7 +37,6 @@ SIZES = (1, 10, 100)
 OVER_THE_LIMIT = {
     "t/<int:tandem_id>/matrix/",  # every area with its terms and elevations (~400 kB)
     "t/<int:tandem_id>/check-ins/<int:series_id>/<str:start>/",  # every agenda and action item
-    "contacts/<int:contact_id>/",  # every touch, occasion and prepared touch of one contact
 }
 # Not pages of a tandem or a person: the API, the admin, Django's own views, files.
 OUTSIDE = ("api/", "admin", "i18n/", "favicon.ico", "accounts/", "^api/")

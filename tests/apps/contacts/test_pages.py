@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -766,6 +766,50 @@ def test_someone_elses_tag_is_a_404(pair: Pair, frozen: Any) -> None:
     partner = _client(pair.assistant)
     assert partner.post(f"/contacts/tags/{tag.pk}/delete/").status_code == 404
     assert ContactTag.objects.exists()
+
+
+def test_a_contacts_touches_occasions_and_prepared_touches_are_paged_apart(
+    pair: Pair, frozen: Any
+) -> None:
+    contact = _shared(pair)
+    Touch.objects.bulk_create(
+        [
+            Touch(contact=contact, kind="message", direction="out", note=f"Touch {n:02d}",
+                  happened_on=date(2026, 5, 1) - timedelta(days=n), logged_by=pair.leader)
+            for n in range(30)
+        ]
+    )  # fmt: skip
+    Occasion.objects.bulk_create(
+        [
+            Occasion(contact=contact, kind="event", title=f"Occasion {n:02d}",
+                     on=date(2026, 1, 1) + timedelta(days=n), added_by=pair.leader)
+            for n in range(55)
+        ]
+    )  # fmt: skip
+    PreparedTouch.objects.bulk_create(
+        [
+            PreparedTouch(contact=contact, kind="message", channel="email",
+                          text=f"Prepared {n:02d}", prepared_by=pair.assistant)
+            for n in range(22)
+        ]
+    )  # fmt: skip
+    client = _client(pair.leader)
+    url = f"/contacts/{contact.pk}/"
+
+    def shown(query: str, label: str) -> list[str]:
+        return re.findall(rf"\b({label} \d\d)\b", _text(client.get(url + query)))
+
+    assert shown("", "Touch") == [f"Touch {n:02d}" for n in range(25)]
+    assert shown("?touches=2", "Touch") == [f"Touch {n:02d}" for n in range(25, 30)]
+    assert shown("", "Occasion") == [f"Occasion {n:02d}" for n in range(50)]
+    assert shown("?occasions=2", "Occasion") == [f"Occasion {n:02d}" for n in range(50, 55)]
+    assert shown("", "Prepared") == [f"Prepared {n:02d}" for n in range(20)]
+    assert shown("?prepared=2", "Prepared") == ["Prepared 20", "Prepared 21"]
+    # One list's page keeps the others' where they are.
+    both = "?occasions=2&touches=2"
+    assert shown(both, "Touch") == [f"Touch {n:02d}" for n in range(25, 30)]
+    assert shown(both, "Occasion") == [f"Occasion {n:02d}" for n in range(50, 55)]
+    assert 'href="?occasions=2&amp;touches=1#history"' in _text(client.get(url + both))
 
 
 def test_the_tags_page_pages_its_tags_and_links_each_to_its_own_form(
