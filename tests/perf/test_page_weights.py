@@ -35,7 +35,6 @@ SIZES = (1, 10, 100)
 # (bytes measured): issue 21's goal is not met for them. Listed so that the test fails when
 # one of them is fixed (take it out then) or another page joins them.
 OVER_THE_LIMIT = {
-    "t/<int:tandem_id>/matrix/",  # every area with its terms and elevations (~400 kB)
     "t/<int:tandem_id>/check-ins/<int:series_id>/<str:start>/",  # every agenda and action item
 }
 # Not pages of a tandem or a person: the API, the admin, Django's own views, files.
