@@ -7,9 +7,11 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.test import Client
 
 from apps.checkins import services
-from apps.checkins.models import AgendaComment, AgendaItem, CheckInSeries
+from apps.checkins.models import ActionItem, AgendaComment, AgendaItem, CheckInSeries
+from tests.apps.checkins.conftest import FIRST
 from tests.apps.checkins.test_pages import add_item, base, client_of, occ_url
 from tests.conftest import Pair
 from tests.factories.checkins import series_for
@@ -127,3 +129,42 @@ def test_the_check_in_page_shows_a_topics_newest_comments(
     assert "2 earlier comments" in html
     assert re.findall(r"Note \d", thread) == [f"Note {n}" for n in range(5)]
     assert AgendaItem.objects.count() == 1
+
+
+def test_a_button_of_the_shared_form_posts_with_its_token_like_a_browser(
+    pair: Pair, series: CheckInSeries
+) -> None:
+    """What a browser sends for `<button form="agenda-buttons" formaction=… name value>`: the
+    shared form's fields (its CSRF token) and the button's name and value, to its URL."""
+    item = add_item(pair, series, pair.leader, "Budget?")
+    services.action_item_create(
+        membership=pair.leader_membership,
+        series_id=series.pk,
+        start=FIRST,
+        text="Book the venue",
+        owner_id=pair.assistant.pk,
+    )
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(pair.leader)
+    html = browser.get(occ_url(pair, series)).content.decode()
+
+    def fields(form_id: str) -> dict[str, str]:
+        form = re.search(rf'<form id="{form_id}" method="post">(.*?)</form>', html)
+        assert form, form_id
+        return dict(re.findall(r'name="([^"]+)" value="([^"]*)"', form.group(1)))
+
+    def button(value: str) -> tuple[str, str]:
+        found = re.search(rf'formaction="([^"]+)" name="([^"]+)" value="{value}"', html)
+        assert found, value
+        return found.group(1), found.group(2)
+
+    url, name = button("1")  # Resolve
+    assert browser.post(url, {**fields("agenda-buttons"), name: "1"}).status_code == 302
+    url, name = button("done")  # the action item's Done
+    done = browser.post(url, {**fields("action-item-buttons"), name: "done"})
+    assert done.headers["Location"] == occ_url(pair, series) + "#action-items"
+    item.refresh_from_db()
+    assert item.resolved
+    assert ActionItem.objects.get().status == "done"
+    # Without the shared form's token the same button is refused.
+    assert browser.post(url, {name: "open"}).status_code == 403
