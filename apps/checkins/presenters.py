@@ -280,13 +280,24 @@ def change_lines(plan: rescheduling.Plan, tz: tzinfo) -> list[str]:
 @dataclass(frozen=True)
 class AgendaItemView:
     """An agenda item on its check-in's page: whether it is the viewer's own (only the author
-    edits it) and, if so, the form that edits it; the item's own fields read through."""
+    edits it) and its comments (with those of the topics it was carried from); the item's own
+    fields read through. Its forms are on its own pages (`agenda_item_edit`,
+    `agenda_comment_add`)."""
 
     item: AgendaItem
     mine: bool
-    edit_form: forms.AgendaItemEditForm | None
     comments: list[AgendaComment] = field(default_factory=list)
-    comment_form: forms.CommentForm | None = None
+
+    # The newest comments shown on the check-in's page; the rest on the topic's own page.
+    COMMENTS_SHOWN = 3
+
+    @property
+    def latest_comments(self) -> list[AgendaComment]:
+        return self.comments[-self.COMMENTS_SHOWN :]
+
+    @property
+    def earlier_comments(self) -> int:
+        return max(0, len(self.comments) - self.COMMENTS_SHOWN)
 
     def __getattr__(self, name: str) -> Any:
         if name.startswith("__"):

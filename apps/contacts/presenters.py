@@ -15,7 +15,7 @@ from django.utils.translation import ngettext
 
 from apps.accounts.models import Weekday
 from apps.contacts import rules
-from apps.contacts.models import Contact, PreparedTouch, Rhythm
+from apps.contacts.models import Contact, ContactTag, PreparedTouch, Rhythm
 from apps.contacts.selectors import ContactStatus
 from apps.notifications.timing import Window
 
@@ -50,6 +50,16 @@ def rhythm_words(contact: Contact, status: ContactStatus) -> str:
     if contact.rhythm == Rhythm.TAGS:
         return _("%(rhythm)s (from its tags)") % {"rhythm": words}
     return words
+
+
+def tag_rhythm_words(tag: ContactTag) -> str:
+    """A tag's default rhythm in words, as its contacts' page says theirs."""
+    if tag.rhythm_ideal_days is None or tag.rhythm_latest_days is None:
+        return _("No rhythm")
+    return _("Ideally %(ideal)s, at the latest %(latest)s") % {
+        "ideal": rules.describe_every(tag.rhythm_ideal_days),
+        "latest": rules.describe_every(tag.rhythm_latest_days),
+    }
 
 
 def balance_words(balance: dict[str, int]) -> str:

@@ -11,10 +11,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from apps.core.errors import DomainError
-from apps.core.web import attempt
+from apps.core.web import attempt, paginate, query_without
 from apps.tandems import access, selectors, services
 from apps.tandems.forms import GoalForm, VisionForm
-from apps.tandems.models import GoalStatus, Membership
+from apps.tandems.models import Goal, GoalStatus, Membership
 from apps.tandems.web import member_page
 
 
@@ -41,6 +41,8 @@ def invitation_revoke(
 
 # --- vision & goals -------------------------------------------------------------------------
 
+GOALS_PER_PAGE = 50
+
 
 def _render_vision(
     request: HttpRequest,
@@ -48,35 +50,40 @@ def _render_vision(
     *,
     vision_form: VisionForm | None = None,
     new_goal_form: GoalForm | None = None,
-    failed_goal: tuple[int, GoalForm] | None = None,
 ) -> HttpResponse:
-    goals = list(selectors.goals_with_progress(tandem=membership.tandem))
+    """The vision and the goals, a page at a time; each goal links to its own form
+    (`goal_edit`), so a tandem with many goals does not get a page of forms."""
+    page = paginate(
+        request, selectors.goals_with_progress(tandem=membership.tandem), GOALS_PER_PAGE
+    )
+    goals = list(page.object_list)
     for goal in goals:
         goal.progress = selectors.goal_progress(goal)  # type: ignore[attr-defined]
-        if failed_goal is not None and failed_goal[0] == goal.pk:
-            goal.form = failed_goal[1]  # type: ignore[attr-defined]
-        else:
-            goal.form = GoalForm(  # type: ignore[attr-defined]
-                prefix=f"goal-{goal.pk}",
-                initial={
-                    "title": goal.title,
-                    "description": goal.description,
-                    "assistant_role": goal.assistant_role,
-                    "status": goal.status,
-                    "measure": goal.measure,
-                    "start_value": goal.start_value,
-                    "target_value": goal.target_value,
-                    "unit": goal.unit,
-                },
-            )
     context = {
         "vision_form": vision_form or VisionForm(initial={"vision": membership.tandem.vision}),
         "goals": goals,
+        "page_obj": page,
+        "page_query": query_without(request),
         "new_goal_form": new_goal_form
         or GoalForm(prefix="new", initial={"status": GoalStatus.ACTIVE}),
-        "failed_goal_id": failed_goal and failed_goal[0],
     }
     return render(request, "tandems/vision.html", context)
+
+
+def _goal_form(goal: Goal) -> GoalForm:
+    return GoalForm(
+        prefix=f"goal-{goal.pk}",
+        initial={
+            "title": goal.title,
+            "description": goal.description,
+            "assistant_role": goal.assistant_role,
+            "status": goal.status,
+            "measure": goal.measure,
+            "start_value": goal.start_value,
+            "target_value": goal.target_value,
+            "unit": goal.unit,
+        },
+    )
 
 
 def _require_leader(membership: Membership) -> None:
@@ -116,9 +123,15 @@ def goal_add(request: HttpRequest, membership: Membership) -> HttpResponse:
 
 
 @member_page
-@require_POST
 def goal_edit(request: HttpRequest, membership: Membership, goal_id: int) -> HttpResponse:
+    """GET the goal's form (the leader's); POST saves it and goes back to the vision."""
     _require_leader(membership)
+    goal = selectors.goals_of(tandem=membership.tandem).filter(pk=goal_id).first()
+    if goal is None:
+        raise Http404
+    if request.method != "POST":
+        form = _goal_form(goal)
+        return render(request, "tandems/goal_edit.html", {"goal": goal, "form": form})
     form = GoalForm(request.POST, prefix=f"goal-{goal_id}")
     if attempt(
         request,
@@ -127,6 +140,4 @@ def goal_edit(request: HttpRequest, membership: Membership, goal_id: int) -> Htt
         form=form,
     ):
         return redirect("tandems:vision", membership.tandem_id)
-    if not selectors.goals_of(tandem=membership.tandem).filter(pk=goal_id).exists():
-        raise Http404
-    return _render_vision(request, membership, failed_goal=(goal_id, form))
+    return render(request, "tandems/goal_edit.html", {"goal": goal, "form": form})

@@ -53,9 +53,11 @@ def test_preparing_a_check_in_on_a_phone_in_german(new_page, pair: Pair) -> None
     assistant.goto(url)
     assert assistant.locator("#standing-heading, #standing").first.inner_text() == "Feste Punkte"
     assert "Prioritäten dieser Woche" in assistant.locator(".standing").inner_text()
-    assistant.locator(f"#item-{item.pk} summary").click()
+    # The topic's comment form is on its own page; adding the comment comes back to the topic.
+    assistant.locator(f"#comments-{item.pk} a").click()
     assistant.fill(f"#id_comment-{item.pk}-text", "Zwei Angebote liegen im Ordner.")
     assistant.get_by_role("button", name="Kommentar hinzufügen").click()
+    assistant.wait_for_url(f"**{url}#item-{item.pk}")
     assistant.fill("#id_private_text", "Nach mehr Verantwortung fragen.")
     assistant.get_by_role("button", name="Meine privaten Notizen speichern").click()
     assert assistant.get_by_text("Deine privaten Notizen sind gespeichert.").is_visible()

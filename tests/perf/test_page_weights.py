@@ -31,16 +31,10 @@ pytestmark = pytest.mark.django_db
 MAX_BYTES = 200_000
 BUSY = 100
 SIZES = (1, 10, 100)
-# Pages that list a growing set without paging yet, over the limit with `BUSY` rows each
-# (bytes measured): issue 21's goal is not met for them. Listed so that the test fails when
-# one of them is fixed (take it out then) or another page joins them.
-OVER_THE_LIMIT = {
-    "t/<int:tandem_id>/matrix/",  # every area with its terms and elevations (~400 kB)
-    "t/<int:tandem_id>/vision/",  # every goal with its edit form (~390 kB)
-    "t/<int:tandem_id>/check-ins/<int:series_id>/<str:start>/",  # every agenda and action item
-    "contacts/<int:contact_id>/",  # every touch, occasion and prepared touch of one contact
-    "contacts/tags/",  # every tag with its edit form
-}
+# Pages over the limit with `BUSY` rows each, for which issue 21's goal is not met yet: none
+# (the matrix, the vision, one check-in, one contact and the tags page were, until they paged
+# their lists and linked each row to its own form). A page that joins them fails the test.
+OVER_THE_LIMIT: set[str] = set()
 # Not pages of a tandem or a person: the API, the admin, Django's own views, files.
 OUTSIDE = ("api/", "admin", "i18n/", "favicon.ico", "accounts/", "^api/")
 
@@ -66,7 +60,7 @@ def busy() -> tuple[rows.World, dict[str, Any]]:
     comments = AgendaComment.objects.bulk_create(
         [AgendaComment(item=topic, author=w.assistant, text=f"Comment {n}") for n in range(BUSY)]
     )
-    items = rows._action_items(w, BUSY, occurrence=touched[0])
+    rows._action_items(w, BUSY, occurrence=touched[0])
     cycles = rows._cycles(w, BUSY)
     rows.appreciations(w, BUSY)
     rows._notices(w, BUSY)
@@ -98,7 +92,9 @@ def busy() -> tuple[rows.World, dict[str, Any]]:
         "goal_id": measured.pk,
         "milestone_id": measured.milestones.first().pk,  # type: ignore[union-attr]
         "cycle_id": cycles[0].pk,
-        "item_id": items[0].pk,
+        # An agenda item's pages (its form, its comments) are the pages that take an item
+        # id, the leader's own topic (an action item's route is an action: POST only).
+        "item_id": AgendaItem.objects.filter(occurrence=touched[0], author=w.leader).first().pk,  # type: ignore[union-attr]
         "point_id": TalkingPoint.objects.filter(series=series, retired_at__isnull=True).first().pk,  # type: ignore[union-attr]
         "comment_id": comments[0].pk,
         "member_id": w.tandem.memberships.get(user=w.assistant).pk,

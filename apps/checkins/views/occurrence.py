@@ -54,34 +54,15 @@ def _linkable_goals(membership: Membership) -> list[Any]:
     )
 
 
-def _agenda(membership: Membership, occurrence: Occurrence, bound: dict[str, Any]) -> list[Any]:
-    edit_item_id, edit_form = bound.get("edit", (None, None))
-    comment_item_id, comment_form = bound.get("comment", (None, None))
+def _agenda(membership: Membership, occurrence: Occurrence) -> list[Any]:
+    """The agenda's topics with their comments; a topic's forms (edit, comment) are on its own
+    pages (apps.checkins.views.agenda), not repeated here for each."""
     items = list(selectors.agenda_for_page(occurrence=occurrence))
     comments = selectors.comments_for_agenda(items=items)
-    rows = []
-    for item in items:
-        mine = item.author_id == membership.user_id
-        if item.pk == edit_item_id:
-            form = edit_form
-        elif mine:
-            form = forms.AgendaItemEditForm(
-                initial={"kind": item.kind, "text": item.text}, prefix=f"item-{item.pk}"
-            )
-        else:
-            form = None
-        rows.append(
-            AgendaItemView(
-                item,
-                mine,
-                form,
-                comments=comments.get(item.pk, []),
-                comment_form=comment_form
-                if item.pk == comment_item_id
-                else forms.CommentForm(prefix=f"comment-{item.pk}"),
-            )
-        )
-    return rows
+    return [
+        AgendaItemView(item, item.author_id == membership.user_id, comments.get(item.pk, []))
+        for item in items
+    ]
 
 
 def _occurrence_context(
@@ -97,7 +78,7 @@ def _occurrence_context(
     members = selectors.members_of_tandem(tandem_id=membership.tandem_id)
     decisions = _linkable_decisions(membership)
     goals = _linkable_goals(membership)
-    agenda = _agenda(membership, occurrence, bound)
+    agenda = _agenda(membership, occurrence)
     action_items = (
         list(selectors.action_items_of(tandem=tandem).filter(occurrence=occurrence).order_by("id"))
         if occurrence.pk

@@ -36,9 +36,13 @@ from apps.contacts.models import Contact, OccasionKind, Touch
 from apps.contacts.presenters import balance_words, rhythm_words, send_link, state_label
 from apps.contacts.views.common import person, today
 from apps.core.errors import Conflict
-from apps.core.web import attempt, refusals_as_http
+from apps.core.web import attempt, paginate, query_without, refusals_as_http
 
-HISTORY_SHOWN = 100
+# The page's three lists, each a page at a time with its own page number in the query
+# (`touches`, `occasions`, `prepared`), so that a contact with a long history is not a long page.
+TOUCHES_PER_PAGE = 25
+OCCASIONS_PER_PAGE = 50
+PREPARED_PER_PAGE = 20
 
 
 @dataclass
@@ -61,8 +65,13 @@ def _page(request: HttpRequest, contact: Contact, page: DetailPage | None = None
     on = today(request)
     mine = contact.owner_id == user.pk
     status = selectors.status_of(contact, user=user, today=on)
-    prepared = list(selectors.open_prepared_on(contact))
-    occasions = list(selectors.occasions_of(contact))
+    prepared = paginate(
+        request, selectors.open_prepared_on(contact), PREPARED_PER_PAGE, param="prepared"
+    )
+    occasions = paginate(
+        request, selectors.occasions_of(contact), OCCASIONS_PER_PAGE, param="occasions"
+    )
+    touches = paginate(request, selectors.touches_of(contact), TOUCHES_PER_PAGE, param="touches")
     context = {
         "contact": contact,
         "mine": mine,
@@ -70,13 +79,19 @@ def _page(request: HttpRequest, contact: Contact, page: DetailPage | None = None
         "state_label": state_label(status.state),
         "rhythm_words": rhythm_words(contact, status),
         "balance": balance_words(selectors.balance_of(contact, today=on)) if mine else "",
-        "touches": list(selectors.touches_of(contact)[:HISTORY_SHOWN]),
-        "occasions": [(o, mine or o.added_by_id == user.pk) for o in occasions],
+        "touches": touches.object_list,
+        "touches_page": touches,
+        "touches_query": query_without(request, "touches"),
+        "occasions": [(o, mine or o.added_by_id == user.pk) for o in occasions.object_list],
+        "occasions_page": occasions,
+        "occasions_query": query_without(request, "occasions"),
         "natural_kind": OccasionKind.NATURAL,
         "prepared": [
             (p, send_link(contact, p) if mine else "", mine or p.prepared_by_id == user.pk)
-            for p in prepared
+            for p in prepared.object_list
         ],
+        "prepared_page": prepared,
+        "prepared_query": query_without(request, "prepared"),
         "tags": list(contact.tags.all()),
         "touch_form": (page.touch_form or TouchForm(today=on)) if mine else None,
         "chain_advice": page.chain_advice,

@@ -11,29 +11,37 @@ from django.views.decorators.http import require_POST
 from apps.contacts import selectors, services
 from apps.contacts.forms import SERVICE_FIELDS, PreferencesForm, TagForm
 from apps.contacts.models import ContactTag
-from apps.contacts.presenters import window_words
+from apps.contacts.presenters import tag_rhythm_words, window_words
 from apps.contacts.views.common import person
-from apps.core.web import attempt, refusals_as_http
+from apps.core.web import attempt, paginate, query_without, refusals_as_http
+
+# A person's tags, a page at a time: each row links to its own edit page, so a long list of
+# tags is not a long list of forms.
+TAGS_PER_PAGE = 50
 
 
 def _tags_page(
-    request: HttpRequest,
-    *,
-    new: TagForm | None = None,
-    failed: TagForm | None = None,
-    failed_id: int | None = None,
-    status: int = 200,
+    request: HttpRequest, *, new: TagForm | None = None, status: int = 200
 ) -> HttpResponse:
-    rows: list[tuple[ContactTag, TagForm]] = []
-    for tag in selectors.tags_of(person(request)):
-        form = failed if failed is not None and failed_id == tag.pk else TagForm(tag=tag)
-        rows.append((tag, form))
+    page = paginate(request, selectors.tags_of(person(request)), TAGS_PER_PAGE)
+    rows = [(tag, tag_rhythm_words(tag)) for tag in page.object_list]
     return render(
         request,
         "contacts/tags.html",
-        {"rows": rows, "form": new or TagForm()},
+        {
+            "rows": rows,
+            "page": page,
+            "page_query": query_without(request),
+            "form": new or TagForm(),
+        },
         status=status,
     )
+
+
+def _tag_page(
+    request: HttpRequest, tag: ContactTag, form: TagForm, status: int = 200
+) -> HttpResponse:
+    return render(request, "contacts/tag_edit.html", {"tag": tag, "form": form}, status=status)
 
 
 @login_required
@@ -64,10 +72,12 @@ def _tag(request: HttpRequest, tag_id: int) -> ContactTag:
 
 @login_required
 @refusals_as_http
-@require_POST
 def tag_update(request: HttpRequest, tag_id: int) -> HttpResponse:
-    """Rename the tag, set or clear its default rhythm (both numbers empty: none)."""
+    """GET the tag's form; POST renames the tag, sets or clears its default rhythm (both
+    numbers empty: none)."""
     tag = _tag(request, tag_id)
+    if request.method != "POST":
+        return _tag_page(request, tag, TagForm(tag=tag))
     form = TagForm(request.POST, tag=tag)
     done = attempt(
         request,
@@ -78,7 +88,7 @@ def tag_update(request: HttpRequest, tag_id: int) -> HttpResponse:
     )
     if done:
         return redirect("contacts:tags")
-    return _tags_page(request, failed=form, failed_id=tag.pk, status=done.status)
+    return _tag_page(request, tag, form, status=done.status)
 
 
 @login_required

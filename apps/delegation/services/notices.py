@@ -49,7 +49,8 @@ def _assistants_of(tandem_id: int) -> list[User]:
 
 def _area_url(area: DecisionArea) -> str:
     """The area's row in the matrix, where its level, limit and boundaries are shown."""
-    return reverse("delegation:matrix", kwargs={"tandem_id": area.tandem_id}) + f"#area-{area.pk}"
+    matrix = reverse("delegation:matrix", kwargs={"tandem_id": area.tandem_id})
+    return f"{matrix}?area={area.pk}#area-{area.pk}"  # the page of the matrix that shows it
 
 
 def _local_time(instant: datetime, person: User) -> str:

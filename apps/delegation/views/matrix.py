@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -32,8 +33,24 @@ from apps.tandems.models import Membership
 from apps.tandems.web import member_page
 
 CHANGES_PER_PAGE = 25
+# The areas in force, by name, a page at a time (the chart beside them shows the same page's).
+AREAS_PER_PAGE = 50
 RECENT_PER_AREA = 3
 MATRIX_HISTORY_ROWS = 5
+
+
+def _page_of_area(membership: Membership, area_id: str) -> int:
+    """The page of the areas in force (by name) that holds the area `area_id`: a link to one
+    area's row (`?area=<id>#area-<id>`, a notice's or a goal's) lands on it; an unknown or
+    archived area, on the first page."""
+    pk = int(area_id) if area_id.isascii() and area_id.isdigit() else 0
+    areas = selectors.areas_of(membership=membership).filter(archived_at__isnull=True)
+    area = areas.filter(pk=pk).values("name").first() if 0 < pk < 2**63 else None
+    if area is None:
+        return 1
+    name = area["name"]
+    before = areas.filter(Q(name__lt=name) | Q(name=name, pk__lt=pk)).count()
+    return before // AREAS_PER_PAGE + 1
 
 
 def render_matrix(
@@ -45,9 +62,19 @@ def render_matrix(
     copy_form: MatrixCopyForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    found = selectors.with_growth_suggestions(
-        selectors.areas_at_a_glance(membership=membership, archived=False).order_by("name", "id")
+    query = request.GET.copy()
+    area_id = query.get("area")
+    if "page" not in query and isinstance(area_id, str):
+        query["page"] = str(_page_of_area(membership, area_id))
+    page = paginate(
+        request,
+        selectors.areas_at_a_glance(membership=membership, archived=False).order_by("name", "id"),
+        AREAS_PER_PAGE,
+        query=query,
     )
+    query.pop("page", None)
+    query.pop("area", None)
+    found = selectors.with_growth_suggestions(page.object_list)
     archived = selectors.areas_of(membership=membership).filter(archived_at__isnull=False)
     recent = selectors.recent_decisions_by_area(membership=membership, per_area=RECENT_PER_AREA)
     areas = [presenters.AreaRow.of(area, recent.get(area.pk, [])) for area in found]
@@ -67,6 +94,8 @@ def render_matrix(
         "delegation/matrix.html",
         {
             "areas": areas,
+            "page_obj": page,
+            "page_query": query.urlencode(),
             "archived_areas": archived.order_by("name", "id"),
             "history": history_rows(changes[:MATRIX_HISTORY_ROWS], membership, tandem_goals),
             "form": form,

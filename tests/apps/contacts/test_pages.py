@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -768,6 +768,107 @@ def test_someone_elses_tag_is_a_404(pair: Pair, frozen: Any) -> None:
     assert ContactTag.objects.exists()
 
 
+def test_a_contacts_touches_occasions_and_prepared_touches_are_paged_apart(
+    pair: Pair, frozen: Any
+) -> None:
+    contact = _shared(pair)
+    Touch.objects.bulk_create(
+        [
+            Touch(contact=contact, kind="message", direction="out", note=f"Touch {n:02d}",
+                  happened_on=date(2026, 5, 1) - timedelta(days=n), logged_by=pair.leader)
+            for n in range(30)
+        ]
+    )  # fmt: skip
+    Occasion.objects.bulk_create(
+        [
+            Occasion(contact=contact, kind="event", title=f"Occasion {n:02d}",
+                     on=date(2026, 1, 1) + timedelta(days=n), added_by=pair.leader)
+            for n in range(55)
+        ]
+    )  # fmt: skip
+    PreparedTouch.objects.bulk_create(
+        [
+            PreparedTouch(contact=contact, kind="message", channel="email",
+                          text=f"Prepared {n:02d}", prepared_by=pair.assistant)
+            for n in range(22)
+        ]
+    )  # fmt: skip
+    client = _client(pair.leader)
+    url = f"/contacts/{contact.pk}/"
+
+    def shown(query: str, label: str) -> list[str]:
+        return re.findall(rf"\b({label} \d\d)\b", _text(client.get(url + query)))
+
+    assert shown("", "Touch") == [f"Touch {n:02d}" for n in range(25)]
+    assert shown("?touches=2", "Touch") == [f"Touch {n:02d}" for n in range(25, 30)]
+    assert shown("", "Occasion") == [f"Occasion {n:02d}" for n in range(50)]
+    assert shown("?occasions=2", "Occasion") == [f"Occasion {n:02d}" for n in range(50, 55)]
+    assert shown("", "Prepared") == [f"Prepared {n:02d}" for n in range(20)]
+    assert shown("?prepared=2", "Prepared") == ["Prepared 20", "Prepared 21"]
+    # One list's page keeps the others' where they are.
+    both = "?occasions=2&touches=2"
+    assert shown(both, "Touch") == [f"Touch {n:02d}" for n in range(25, 30)]
+    assert shown(both, "Occasion") == [f"Occasion {n:02d}" for n in range(50, 55)]
+    assert 'href="?occasions=2&amp;touches=1#history"' in _text(client.get(url + both))
+
+
+def test_the_tags_page_pages_its_tags_and_links_each_to_its_own_form(
+    pair: Pair, frozen: Any
+) -> None:
+    ContactTag.objects.bulk_create(
+        [ContactTag(owner=pair.leader, name=f"Tag {n:02d}") for n in range(55)]
+    )
+    mentors = ContactTag.objects.get(name="Tag 00")
+    mentors.rhythm_ideal_days, mentors.rhythm_latest_days = 28, 42
+    mentors.save()
+    client = _client(pair.leader)
+
+    def names(url: str) -> list[str]:
+        return re.findall(r'id="tag-\d+-name">([^<]+)<', _text(client.get(url)))
+
+    first = _text(client.get("/contacts/tags/"))
+    assert names("/contacts/tags/") == [f"Tag {n:02d}" for n in range(50)]
+    assert names("/contacts/tags/?page=2") == [f"Tag {n:02d}" for n in range(50, 55)]
+    assert "Page 1 of 2" in first
+    # No tag's form on the list: each row links to its own page.
+    assert re.search(r'name="tag-\d+-', first) is None
+    assert f'href="/contacts/tags/{mentors.pk}/"' in first
+    assert "Ideally every 4 weeks, at the latest every 6 weeks" in first
+
+    edit = _text(client.get(f"/contacts/tags/{mentors.pk}/"))
+    assert 'value="Tag 00"' in edit
+    assert f'name="tag-{mentors.pk}-ideal" value="4"' in edit
+    assert f'action="/contacts/tags/{mentors.pk}/delete/"' in edit
+
+
+def test_a_tag_refused_on_its_page_is_shown_again_there(pair: Pair, frozen: Any) -> None:
+    tag = services.tag_create(owner=pair.leader, name="Mentors")
+    prefix = f"tag-{tag.pk}-"
+    response = _client(pair.leader).post(
+        f"/contacts/tags/{tag.pk}/",
+        {prefix + "name": "", prefix + "ideal_unit": "weeks", prefix + "latest_unit": "weeks"},
+    )
+    assert response.status_code == 400
+    assert response.templates[0].name == "contacts/tag_edit.html"
+    assert "This field is required." in _text(response)
+    tag.refresh_from_db()
+    assert tag.name == "Mentors"
+
+
+def test_someone_elses_tag_page_is_a_404(pair: Pair, frozen: Any) -> None:
+    tag = services.tag_create(owner=pair.leader, name="Mentors")
+    partner = _client(pair.assistant)
+    assert partner.get(f"/contacts/tags/{tag.pk}/").status_code == 404
+    prefix = f"tag-{tag.pk}-"
+    saved = partner.post(
+        f"/contacts/tags/{tag.pk}/",
+        {prefix + "name": "Mine", prefix + "ideal_unit": "weeks", prefix + "latest_unit": "weeks"},
+    )
+    assert saved.status_code == 404
+    tag.refresh_from_db()
+    assert tag.name == "Mentors"
+
+
 def test_contact_preferences_are_saved_and_checked(pair: Pair, frozen: Any) -> None:
     client = _client(pair.leader)
 
@@ -811,6 +912,7 @@ def test_the_pages_speak_german_to_a_german_person(
     pair.leader.save(update_fields=["language"])
     contact = _shared(pair, name="Dana Weiss")
     _overdue(pair, name="Olaf Old")
+    tag = services.tag_create(owner=pair.leader, name="Mentors")
     client = _client(pair.leader)
     pages = [
         "/contacts/",
@@ -821,6 +923,7 @@ def test_the_pages_speak_german_to_a_german_person(
         "/contacts/window/",
         "/contacts/losing-touch/",
         "/contacts/tags/",
+        f"/contacts/tags/{tag.pk}/",
         "/contacts/preferences/",
     ]
     headings: list[str] = []

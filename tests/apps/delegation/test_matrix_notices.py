@@ -58,7 +58,7 @@ def test_the_assistant_learns_which_area_is_raised_until_when_and_why(pair: Pair
         "“Team calendar” is raised to 7 Delegate until 2026-03-06 12:00",
         f"{pair.leader.name} raised “Team calendar” to 7 Delegate for you, "
         "from 2026-03-04 04:00 until 2026-03-06 12:00.\n\nYours to decide while I'm away.",
-        f"/t/{pair.tandem.pk}/matrix/#area-{area.pk}",
+        f"/t/{pair.tandem.pk}/matrix/?area={area.pk}#area-{area.pk}",
         True,
         FRIDAY_18,
         pair.tandem.pk,
@@ -108,7 +108,7 @@ def test_an_elevation_over_the_api_reaches_the_assistants_inbox(pair: Pair) -> N
     assert [(n["title"], n["url"]) for n in inbox] == [
         (
             "“Team calendar” is raised to 6 Inquire until 2026-03-06 18:00",
-            f"/t/{pair.tandem.pk}/matrix/#area-{area.pk}",
+            f"/t/{pair.tandem.pk}/matrix/?area={area.pk}#area-{area.pk}",
         )
     ]
 
@@ -130,7 +130,7 @@ def test_the_assistant_learns_of_a_level_change_old_to_new(pair: Pair) -> None:
         "Level of “Travel” changed: 4 Agree → 6 Inquire",
         f"{pair.leader.name} changed the level of “Travel” from 4 Agree to 6 Inquire."
         "\n\nYou know the policy",
-        f"/t/{pair.tandem.pk}/matrix/#area-{area.pk}",
+        f"/t/{pair.tandem.pk}/matrix/?area={area.pk}#area-{area.pk}",
         False,
     )
 

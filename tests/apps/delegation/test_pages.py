@@ -235,6 +235,28 @@ def test_the_matrix_shows_level_in_words_and_on_the_scale(pair: Pair, travel: De
     assert "up to 500.00 EUR" in row and "above: 4 Agree" in row
 
 
+def test_the_matrix_pages_its_areas_and_a_link_to_an_area_lands_on_its_page(pair: Pair) -> None:
+    areas = [make_area(pair, name=f"Area {n:02d}", level=4) for n in range(53)]
+    log(pair, area_id=areas[51].pk)
+    client = _client(pair.assistant)
+
+    def shown(query: str) -> list[str]:
+        page = client.get(_url(pair, "matrix/" + query)).content.decode()
+        return re.findall(r'<tr id="area-\d+" data-area="([^"]+)"', page)
+
+    names = [area.name for area in areas]
+    assert shown("") == names[:50]
+    assert shown("?page=2") == names[50:]
+    assert shown(f"?area={areas[51].pk}") == names[50:]
+    assert shown(f"?area={areas[3].pk}") == names[:50]
+    for nonsense in ("nonsense", "²", "9" * 30, "-1"):
+        assert shown(f"?area={nonsense}") == names[:50]
+    second = client.get(_url(pair, f"matrix/?area={areas[51].pk}")).content.decode()
+    assert 'rel="prev" href="?page=1"' in second  # the paging links drop the area
+    # The chart beside the table shows the same page's areas.
+    assert "<title>Area 51: 1</title>" in second and "Area 03" not in second
+
+
 def test_an_area_without_an_amount_has_no_limit_even_with_the_prefilled_currency(
     pair: Pair,
 ) -> None:

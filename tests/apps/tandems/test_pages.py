@@ -28,7 +28,7 @@ pytestmark = pytest.mark.django_db
 # and their capped count are two), and the inbox badge: the same for 1 or many rows.
 HOME_QUERIES = 15
 OVERVIEW_QUERIES = 16  # + the former members (one query, with their names)
-VISION_QUERIES = 5
+VISION_QUERIES = 6  # + the goals counted for their pages
 
 
 def test_home_needs_a_login(client: Client) -> None:
@@ -497,11 +497,52 @@ def test_a_goal_without_a_title_is_refused_next_to_the_field(client: Client, pai
     )
 
     assert response.status_code == 200
-    [shown] = response.context["goals"]
-    assert shown.form.errors == {"title": ["This field is required."]}
-    assert "<details open>" in response.content.decode()
+    assert response.templates[0].name == "tandems/goal_edit.html"
+    assert response.context["form"].errors == {"title": ["This field is required."]}
     goal.refresh_from_db()
     assert goal.title == "Keep"
+
+
+def test_the_vision_links_each_goal_to_its_own_form(client: Client, pair: Pair) -> None:
+    goal = GoalFactory(
+        tandem=pair.tandem, title="Calm calendar", assistant_role="Alex guards the calendar."
+    )
+    client.force_login(pair.leader)
+
+    page = client.get(f"/t/{pair.tandem.pk}/vision/").content.decode()
+    edit = client.get(f"/t/{pair.tandem.pk}/vision/goals/{goal.pk}/")
+
+    assert f'href="/t/{pair.tandem.pk}/vision/goals/{goal.pk}/"' in page
+    assert f'name="goal-{goal.pk}-title"' not in page  # no form per goal on the list
+    assert edit.status_code == 200
+    html = edit.content.decode()
+    assert f'name="goal-{goal.pk}-title" value="Calm calendar"' in html
+    assert "Alex guards the calendar.</textarea>" in html
+    assert f'action="/t/{pair.tandem.pk}/vision/goals/{goal.pk}/delete/"' in html
+
+
+def test_the_vision_pages_its_goals(client: Client, pair: Pair) -> None:
+    goals = [GoalFactory(tandem=pair.tandem, title=f"Goal {n:02d}", position=n) for n in range(53)]
+    client.force_login(pair.leader)
+
+    first = client.get(f"/t/{pair.tandem.pk}/vision/")
+    second = client.get(f"/t/{pair.tandem.pk}/vision/?page=2")
+
+    assert [g.title for g in first.context["goals"]] == [g.title for g in goals[:50]]
+    assert [g.title for g in second.context["goals"]] == [g.title for g in goals[50:]]
+    assert "Goal 52" in second.content.decode()
+    assert 'rel="next" href="?page=2#goals-heading"' in first.content.decode()
+
+
+def test_the_assistant_gets_no_goal_form_and_another_tandems_goal_is_a_404(
+    client: Client, pair: Pair, other_pair: Pair
+) -> None:
+    ours = GoalFactory(tandem=pair.tandem, title="Ours")
+    theirs = GoalFactory(tandem=other_pair.tandem, title="Theirs")
+    client.force_login(pair.assistant)
+    assert client.get(f"/t/{pair.tandem.pk}/vision/goals/{ours.pk}/").status_code == 403
+    client.force_login(pair.leader)
+    assert client.get(f"/t/{pair.tandem.pk}/vision/goals/{theirs.pk}/").status_code == 404
 
 
 def test_another_tandems_goal_is_a_404(client: Client, pair: Pair, other_pair: Pair) -> None:
