@@ -18,6 +18,7 @@ from apps.core.errors import DomainError
 from apps.core.web import paginate, query_without, refusals_as_http
 from apps.notifications import actions, selectors, services
 from apps.notifications.models import Notice
+from apps.notifications.presenters import NoticeRow
 
 PAGE_SIZE = 25
 
@@ -44,8 +45,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
     if unread_only:
         notices = notices.filter(read_at__isnull=True)
     page = paginate(request, notices, PAGE_SIZE)
-    for notice in page.object_list:
-        notice.link = _link(notice)  # type: ignore[attr-defined]
+    page.object_list = [NoticeRow(notice, _link(notice)) for notice in page.object_list]
     return render(
         request,
         "notifications/inbox.html",
