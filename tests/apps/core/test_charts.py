@@ -88,3 +88,28 @@ def test_number_text_writes_what_floatformat_writes_in_each_language() -> None:
         assert Point(0, 0, 2.5, "Jan").text == "2,5"
     with translation.override("en"):
         assert Point(0, 0, 2.5, "Jan").text == "2.5"
+
+
+@pytest.mark.parametrize("language", ["en", "de"])
+def test_a_remembered_bar_chart_is_the_chart_rendered_for_its_bars(language: str) -> None:
+    from django.template.loader import get_template
+    from django.utils.safestring import mark_safe
+
+    from apps.core import charts
+
+    page = Template("{% load charts %}{% bar_chart items title %}")
+    cases = [
+        ([("Hiring & <pay>", 3), ("Travel", 1.5)], "Per <area>"),
+        ([(mark_safe("<b>Safe</b>"), 2)], mark_safe("<i>Safe</i>")),
+        ([("<b>Safe</b>", 2)], "<i>Safe</i>"),  # the same texts, not marked safe
+        ([("Hiring & <pay>", 4), ("Travel", 1.5)], "Per <area>"),
+        ([], "Empty"),
+    ]
+    with translation.override(language):
+        for _ in range(2):
+            for items, title in cases:
+                expected = get_template("partials/bar_chart.html").template.render(
+                    Context({"chart": charts.bar_chart(items), "title": title})
+                )
+
+                assert page.render(Context({"items": items, "title": title})) == expected
