@@ -91,6 +91,23 @@ def action_items_of(*, tandem: Tandem) -> QuerySet[ActionItem]:
     )
 
 
+# What a row of the action items' list shows (`presenters.ActionItemRow`): the owner's name,
+# the meeting it was agreed in (its date and series), not the meeting's notes.
+ACTION_ITEM_ROW_FIELDS = (
+    "id", "text", "owner", "owner__display_name", "owner__email", "due_date", "status", "kept",
+    "occurrence", "occurrence__series_id", "occurrence__original_start",
+)  # fmt: skip
+
+
+def action_item_rows(items: QuerySet[ActionItem]) -> QuerySet[ActionItem]:
+    """`items` (`action_items_of`, filtered) narrowed to what the list's rows show."""
+    return (
+        items.select_related(None)
+        .select_related("owner", "occurrence")
+        .only(*ACTION_ITEM_ROW_FIELDS)
+    )
+
+
 def action_item_get(*, membership: Membership, item_id: int | str) -> ActionItem:
     try:
         pk = int(item_id)
