@@ -93,13 +93,25 @@ def _lineage(start: dict[int, int | None]) -> dict[int, list[int]]:
     return lineage
 
 
-def _comments_by_item(lineage: dict[int, list[int]]) -> dict[int, list[AgendaComment]]:
+# What a check-in's page shows of a comment: its text, when and by whom, and the meeting of
+# the topic it was written on (`Occurrence.start`).
+COMMENT_PAGE_FIELDS = (
+    "id", "created_at", "item", "author", "text", "author__display_name", "author__email",
+    "item__occurrence", "item__occurrence__original_start", "item__occurrence__moved_to",
+)  # fmt: skip
+
+
+def _comments_by_item(
+    lineage: dict[int, list[int]], *, fields: tuple[str, ...] = ()
+) -> dict[int, list[AgendaComment]]:
+    """`fields`: only these of each comment and what it joins (all without)."""
     ids = {pk for chain in lineage.values() for pk in chain}
-    written = list(
+    found = (
         AgendaComment.objects.filter(item_id__in=ids)
         .select_related("author", "item__occurrence")
         .order_by("created_at", "id")
     )
+    written = list(found.only(*fields) if fields else found)
     return {
         pk: [comment for comment in written if comment.item_id in set(chain)]
         for pk, chain in lineage.items()
@@ -113,10 +125,13 @@ def comments_of(*, item: AgendaItem) -> list[AgendaComment]:
 
 
 def comments_for_agenda(*, items: list[AgendaItem]) -> dict[int, list[AgendaComment]]:
-    """`comments_of` for every item of an agenda at once, by item id."""
+    """`comments_of` for every item of an agenda at once, by item id: only what a check-in's page
+    shows of them."""
     if not items:
         return {}
-    return _comments_by_item(_lineage({item.pk: item.carried_from_id for item in items}))
+    return _comments_by_item(
+        _lineage({item.pk: item.carried_from_id for item in items}), fields=COMMENT_PAGE_FIELDS
+    )
 
 
 def comment_get(*, membership: Membership, comment_id: int | str) -> AgendaComment:

@@ -927,6 +927,8 @@ def test_a_topic_carried_and_linked_costs_the_occurrence_page_no_further_query(
         start=FIRST,
     )
     AgendaItem.objects.filter(pk=topic.pk).update(decision=decision, action_item=item)
+    for on, author in ((earlier, pair.leader_membership), (topic, pair.assistant_membership)):
+        services.agenda_comment_add(membership=author, item_id=on.pk, text=f"On {on.text}")
     later = add_item(pair, series, pair.leader, "Later", start=SECOND + timedelta(days=7))
     AgendaItem.objects.filter(pk=later.pk).update(carried_from=topic)
 
@@ -935,6 +937,7 @@ def test_a_topic_carried_and_linked_costs_the_occurrence_page_no_further_query(
 
     assert "Decision: New travel agency" in page and "Action item: Book the trip" in page
     assert "carried over from 2 Mar" in page and "carried on to 16 Mar" in page
+    assert "On Earlier" in page and "on the check-in of 2 Mar" in page and "On Plain" in page
 
 
 def test_the_action_items_page_makes_as_many_queries_for_ten_items_as_for_one(
