@@ -180,8 +180,10 @@ class CappedPaginator(_PaginatorBase):
 
     @cached_property
     def count(self) -> int:
-        # Any `cap` + 1 rows tell "more than": counted without their order (no sort).
-        return int(cast(QuerySet[Any], self.object_list).order_by()[: self.cap + 1].count())
+        # Any `cap` + 1 rows tell "more than": counted without their order (no sort) and by
+        # their ids alone (an annotation the rows show is not computed to count them).
+        rows = cast(QuerySet[Any], self.object_list).order_by().values("pk")
+        return int(rows[: self.cap + 1].count())
 
     @property
     def capped(self) -> bool:

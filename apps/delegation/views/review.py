@@ -74,8 +74,11 @@ def _render_review(
         {name: pages.get(name, "") for name in ReviewFilterForm.FIELDS},
         areas=common.areas(membership),
     )
-    queue = selectors.review_rows(
-        selectors.review_queue(membership=membership, **filters.selector_filters())
+    queue = selectors.with_review_reminder(
+        selectors.review_rows(
+            selectors.review_queue(membership=membership, **filters.selector_filters())
+        ),
+        membership=membership,
     )
     requests_page = paginate(
         request,
@@ -92,9 +95,7 @@ def _render_review(
         query=pages,
     )
     shown = [*requests_page.object_list, *acknowledge_page.object_list]
-    reminders = selectors.review_reminders(
-        membership=membership, decision_ids=[d.pk for d in shown]
-    )
+    reminders = {d.pk: d.viewer_reminder_at for d in shown if d.viewer_reminder_at}  # type: ignore[attr-defined]
     url = row_urls("delegation:decision", membership.tandem_id)
     former = former_names_of(tandem_id=membership.tandem_id)
     # A form shown again with its errors is its own; the others are stamped from one
