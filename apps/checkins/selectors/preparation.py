@@ -46,15 +46,21 @@ def talking_points_of(*, series: CheckInSeries) -> QuerySet[TalkingPoint]:
 
 
 def standing_points_for(
-    *, series: CheckInSeries, occurrence: Occurrence, now: datetime | None = None
+    *,
+    series: CheckInSeries,
+    occurrence: Occurrence,
+    now: datetime | None = None,
+    authors: bool = True,
 ) -> list[TalkingPoint]:
     """The standing points an occurrence's agenda shows: none when it is skipped; those in
     force at its start once it has started (a later edit of the list never changes what a
-    past meeting had); those in force now while it is ahead."""
+    past meeting had); those in force now while it is ahead. `authors`: with who added each
+    (a page that shows only the points does without)."""
     if occurrence.status == OccurrenceStatus.SKIPPED:
         return []
     now = now or timezone.now()
-    return list(talking_points_in_force(series=series, at=min(occurrence.start, now)))
+    found = talking_points_in_force(series=series, at=min(occurrence.start, now))
+    return list(found if authors else found.select_related(None))
 
 
 def talking_point_get(*, membership: Membership, point_id: int | str) -> TalkingPoint:

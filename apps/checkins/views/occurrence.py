@@ -105,7 +105,7 @@ def _occurrence_context(
     tandem = membership.tandem
     tz = viewer_tz()
     shown = OccurrenceView.of(occurrence, timezone.now())
-    members = selectors.members_of_tandem(tandem_id=membership.tandem_id)
+    members = selectors.members_of_tandem(tandem_id=membership.tandem_id, names_only=True)
     decisions = _linkable_decisions(membership)
     goals = _linkable_goals(membership)
     agenda = _agenda(membership, occurrence, bound)
@@ -135,7 +135,9 @@ def _occurrence_context(
     return {
         "series": SeriesView.of(series),
         "occurrence": shown,
-        "standing": selectors.standing_points_for(series=series, occurrence=occurrence),
+        "standing": selectors.standing_points_for(
+            series=series, occurrence=occurrence, authors=False
+        ),
         "agenda": agenda,
         "carried_in": sum(1 for item in agenda if item.carried_from_id),
         "action_items": action_items,
