@@ -64,8 +64,14 @@ class _Tandem:
     name = _NAME
 
 
+# A process keeps at most this many stamped parts (then starts again): a few per language
+# and kind of page, and the top navigation once per unread count shown.
+_MOST = 512
+
+
 @register.simple_tag(takes_context=True)
-def layout_part(context: Context, name: str) -> SafeString:
+def layout_part(context: Context, name: str, badge: bool = False) -> SafeString:
+    """`badge`: the part shows the unread count (counted, and part of the key, only then)."""
     request = context.get("request")
     csrf_token = context.get("csrf_token")
     # Django's sentinel when no CSRF middleware gave the page a token.
@@ -74,7 +80,7 @@ def layout_part(context: Context, name: str) -> SafeString:
     user = context.get("user")
     signed_in = bool(user is not None and user.is_authenticated)
     unread = None
-    if signed_in:
+    if signed_in and badge:
         counted = context.get("unread_notice_count")
         unread = min(counted() if callable(counted) else counted or 0, BADGE_CAP + 1)
     tandem = context.get("tandem")
@@ -97,7 +103,10 @@ def layout_part(context: Context, name: str) -> SafeString:
             tandem=_Tandem() if tandem else None,
             is_leader=is_leader,
         ):
-            stamped = _STAMPED[key] = _render(context, name)
+            stamped = _render(context, name)
+        if len(_STAMPED) >= _MOST:
+            _STAMPED.clear()
+        _STAMPED[key] = stamped
     filled = {
         _CSRF: str(conditional_escape(csrf_token)),
         _PATH: str(conditional_escape(request.get_full_path())),

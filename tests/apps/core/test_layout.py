@@ -16,7 +16,7 @@ from apps.accounts.models import User
 from apps.core.web import STAND_IN_ID
 from apps.tandems.models import Tandem
 
-PAGE = """{% load layout %}{% layout_part name %}\x00{% include name %}"""
+PAGE = """{% load layout %}{% layout_part name badge=badge %}\x00{% include name %}"""
 
 ALEX = User(pk=5, email="alex@example.com", display_name="Alex")
 # (signed in, unread, tandem name or None, leader, path, language)
@@ -38,7 +38,12 @@ def render(
 ) -> tuple[str, str]:
     request = RequestFactory().get(path)
     request.user = ALEX if signed_in else AnonymousUser()
-    context: dict[str, Any] = {"name": name, "user": request.user}
+    # Only the top navigation shows the unread count.
+    context: dict[str, Any] = {
+        "name": name,
+        "user": request.user,
+        "badge": name.endswith("top.html"),
+    }
     if signed_in:
         context["unread_notice_count"] = lambda: min(unread, 100)
     if tandem is not None:
@@ -81,3 +86,15 @@ def test_without_a_csrf_token_the_part_is_rendered_as_it_is() -> None:
     html = template.render({"user": AnonymousUser()})
 
     assert "Log in" in html and "csrfmiddlewaretoken" not in html
+
+
+def test_the_stamped_parts_kept_are_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    from apps.core.templatetags import layout
+
+    monkeypatch.setattr(layout, "_MOST", 2)
+    with translation.override("en"):
+        for unread in (1, 2, 3, 4):
+            stamped, rendered = render("partials/top.html", True, unread, "Team", True, "/t/7/")
+
+            assert stamped == rendered
+            assert len(layout._STAMPED) <= 2
