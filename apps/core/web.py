@@ -10,7 +10,7 @@ field, into the page's own list of errors, or becomes a message at the top of th
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import date, datetime, time
 from functools import lru_cache, wraps
 from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
 
@@ -21,7 +21,7 @@ from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.urls import reverse
-from django.utils import formats, timezone
+from django.utils import formats, timezone, translation
 from django.utils.dateformat import DateFormat, TimeFormat, re_escaped, re_formatchars
 from django.utils.functional import cached_property
 
@@ -180,8 +180,10 @@ class CappedPaginator(_PaginatorBase):
 
     @cached_property
     def count(self) -> int:
-        # Any `cap` + 1 rows tell "more than": counted without their order (no sort).
-        return int(cast(QuerySet[Any], self.object_list).order_by()[: self.cap + 1].count())
+        # Any `cap` + 1 rows tell "more than": counted without their order (no sort) and by
+        # their ids alone (an annotation the rows show is not computed to count them).
+        rows = cast(QuerySet[Any], self.object_list).order_by().values("pk")
+        return int(rows[: self.cap + 1].count())
 
     @property
     def capped(self) -> bool:
@@ -281,12 +283,39 @@ def date_text(value: date | datetime | None, format_name: str) -> str:
         return ""
     if isinstance(value, datetime) and timezone.is_aware(value):
         value = timezone.localtime(value)
-    formatted = DateFormat(value)
     pieces = _format_pieces(str(formats.get_format(format_name)))
-    if not isinstance(value, datetime) and any(
-        is_char and hasattr(TimeFormat, piece) for is_char, piece in pieces
-    ):
+    is_datetime = isinstance(value, datetime)
+    if not is_datetime and any(is_char and hasattr(TimeFormat, piece) for is_char, piece in pieces):
         return formats.date_format(value, format_name)  # Django's own error for a date
-    return "".join(
-        str(getattr(formatted, piece)()) if is_char else piece for is_char, piece in pieces
-    )
+    language = translation.get_language()
+    day = value.date() if isinstance(value, datetime) else value
+    formatted: DateFormat | None = None
+    texts = []
+    for is_char, piece in pieces:
+        if not is_char:
+            texts.append(piece)
+        elif piece in _DAY_PIECES:
+            texts.append(_day_piece(language, piece, day))
+        elif piece in _CLOCK_PIECES:
+            texts.append(_clock_piece(language, piece, cast(datetime, value).time()))
+        else:  # the timezone's or the instant's own (e, O, T, Z, I, U, c, r)
+            formatted = formatted or DateFormat(value)
+            texts.append(str(getattr(formatted, piece)()))
+    return "".join(texts)
+
+
+# Format characters that read only the day (the names of months and weekdays in the active
+# language among them) and only the time of day (with "a.m." and "noon"): each written once
+# per language and value, remembered (a list writes the same few days and times again).
+_DAY_PIECES = frozenset("dDjlLNSwzWFmMnbEtyYo")
+_CLOCK_PIECES = frozenset("aAfgGhHisuP")
+
+
+@lru_cache(maxsize=4096)
+def _day_piece(language: str | None, piece: str, day: date) -> str:
+    return str(getattr(DateFormat(day), piece)())
+
+
+@lru_cache(maxsize=4096)
+def _clock_piece(language: str | None, piece: str, clock: time) -> str:
+    return str(getattr(TimeFormat(clock), piece)())

@@ -310,16 +310,18 @@ def overdue_q(now: datetime | None = None) -> Q:
     return Q(status=DecisionStatus.AWAITING_ANSWER, due_at__lte=now or timezone.now())
 
 
-def review_reminders(*, membership: Membership, decision_ids: list[int]) -> dict[int, datetime]:
-    """When the person's own reminders on these decisions are due (only those still to come),
-    by decision id. One query."""
-    rows = ReviewReminder.objects.filter(
+def with_review_reminder(
+    queue: QuerySet[Decision], *, membership: Membership, now: datetime | None = None
+) -> QuerySet[Decision]:
+    """`queue` (`review_queue`) with `viewer_reminder_at`: when the person's own reminder on
+    each decision is due (only one still to come; None without), read with the rows instead
+    of by a query of its own."""
+    due = ReviewReminder.objects.filter(
+        decision_id=OuterRef("pk"),
         user_id=membership.user_id,
-        decision_id__in=decision_ids,
-        decision__tandem_id=membership.tandem_id,
-        remind_at__gt=timezone.now(),
-    ).values_list("decision_id", "remind_at")
-    return dict(rows)
+        remind_at__gt=now or timezone.now(),
+    ).values("remind_at")[:1]
+    return queue.annotate(viewer_reminder_at=Subquery(due))
 
 
 # --- reads of the web pages --------------------------------------------------------------

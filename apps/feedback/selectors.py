@@ -100,6 +100,20 @@ def appreciations_of(*, membership: Membership) -> QuerySet[Appreciation]:
     )
 
 
+# What a row of the received or the sent list shows (`presenters.AppreciationRow`): the
+# people's names, the title of the decision and the text of the action item it is about.
+APPRECIATION_ROW_FIELDS = (
+    "id", "created_at", "text", "reaction", "author", "recipient", "decision", "action_item",
+    "author__display_name", "author__email", "recipient__display_name", "recipient__email",
+    "decision__title", "action_item__text",
+)  # fmt: skip
+
+
+def appreciation_rows(appreciations: QuerySet[Appreciation]) -> QuerySet[Appreciation]:
+    """`appreciations` (`appreciations_of`, filtered) narrowed to what the lists' rows show."""
+    return appreciations.only(*APPRECIATION_ROW_FIELDS)
+
+
 def appreciation_get(*, membership: Membership, appreciation_id: int | str) -> Appreciation:
     found = appreciations_of(membership=membership).filter(pk=_pk(appreciation_id)).first()
     if found is None:

@@ -26,7 +26,8 @@ def unread_notices(request: HttpRequest) -> dict[str, Any]:
     def count() -> int:
         if not counted:
             unread = selectors.inbox_for(user).filter(read_at__isnull=True)
-            counted.append(unread[: BADGE_CAP + 1].count())
+            # Any `BADGE_CAP` + 1 of them tell "99+": counted without their order (no sort).
+            counted.append(unread.order_by().values("pk")[: BADGE_CAP + 1].count())
         return counted[0]
 
     return {"unread_notice_count": count}

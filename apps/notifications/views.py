@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.signals import setting_changed
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import Resolver404, resolve, reverse
@@ -18,22 +22,36 @@ from apps.core.errors import DomainError
 from apps.core.web import paginate, query_without, refusals_as_http
 from apps.notifications import actions, selectors, services
 from apps.notifications.models import Notice
+from apps.notifications.presenters import NoticeRow
 
 PAGE_SIZE = 25
 
 
 def _link(notice: Notice) -> str:
     """Where the notice leads: its own link when it is a page of this site, else its tandem."""
-    if notice.url.startswith("/"):
-        try:
-            resolve(notice.url.split("#", 1)[0].split("?", 1)[0])
-        except Resolver404:
-            pass
-        else:
-            return notice.url
+    if notice.url.startswith("/") and _is_page(notice.url.split("#", 1)[0].split("?", 1)[0]):
+        return notice.url
     if notice.tandem_id is not None:
         return reverse("tandems:overview", args=[notice.tandem_id])
     return ""
+
+
+@lru_cache(maxsize=1024)
+def _is_page(path: str) -> bool:
+    """Whether `path` is a page of this site, remembered (the URLs do not change while the
+    process runs; an inbox page asks for each of its notices on every request)."""
+    try:
+        resolve(path)
+    except Resolver404:
+        return False
+    return True
+
+
+def _forget(**kwargs: Any) -> None:
+    _is_page.cache_clear()  # a test that changes the URLs
+
+
+setting_changed.connect(_forget)
 
 
 @login_required
@@ -44,8 +62,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
     if unread_only:
         notices = notices.filter(read_at__isnull=True)
     page = paginate(request, notices, PAGE_SIZE)
-    for notice in page.object_list:
-        notice.link = _link(notice)  # type: ignore[attr-defined]
+    page.object_list = [NoticeRow(notice, _link(notice)) for notice in page.object_list]
     return render(
         request,
         "notifications/inbox.html",

@@ -56,18 +56,55 @@ def agenda_for_page(*, occurrence: Occurrence) -> QuerySet[AgendaItem]:
     """The agenda with everything a page shows beside each item, in one query."""
     if occurrence.pk is None:
         return AgendaItem.objects.none()
-    return AgendaItem.objects.filter(occurrence=occurrence).select_related(
-        "author",
-        "carried_from__occurrence",
-        "carried_to__occurrence",
-        "decision",
-        "action_item",
+    return (
+        AgendaItem.objects.filter(occurrence=occurrence)
+        .select_related(
+            "author",
+            "carried_from__occurrence",
+            "carried_to__occurrence",
+            "decision",
+            "action_item",
+        )
+        # Of the related rows only what the page shows (each column is compiled on every
+        # request): the author's name, the dates of the meetings a topic was carried from and
+        # to, the decision's title, the action item's text.
+        .only(*_AGENDA_PAGE_FIELDS)
     )
+
+
+_AGENDA_PAGE_FIELDS = (
+    *(field.name for field in AgendaItem._meta.concrete_fields),
+    "author__display_name",
+    "author__email",
+    "carried_from__occurrence__original_start",  # `Occurrence.start`
+    "carried_from__occurrence__moved_to",
+    "carried_to__occurrence__original_start",
+    "carried_to__occurrence__moved_to",
+    "decision__title",
+    "action_item__text",
+)
 
 
 def action_items_of(*, tandem: Tandem) -> QuerySet[ActionItem]:
     return ActionItem.objects.filter(tandem=tandem).select_related(
         "owner", "occurrence", "created_by"
+    )
+
+
+# What a row of the action items' list shows (`presenters.ActionItemRow`): the owner's name,
+# the meeting it was agreed in (its date and series), not the meeting's notes.
+ACTION_ITEM_ROW_FIELDS = (
+    "id", "text", "owner", "owner__display_name", "owner__email", "due_date", "status", "kept",
+    "occurrence", "occurrence__series_id", "occurrence__original_start",
+)  # fmt: skip
+
+
+def action_item_rows(items: QuerySet[ActionItem]) -> QuerySet[ActionItem]:
+    """`items` (`action_items_of`, filtered) narrowed to what the list's rows show."""
+    return (
+        items.select_related(None)
+        .select_related("owner", "occurrence")
+        .only(*ACTION_ITEM_ROW_FIELDS)
     )
 
 

@@ -46,15 +46,21 @@ def talking_points_of(*, series: CheckInSeries) -> QuerySet[TalkingPoint]:
 
 
 def standing_points_for(
-    *, series: CheckInSeries, occurrence: Occurrence, now: datetime | None = None
+    *,
+    series: CheckInSeries,
+    occurrence: Occurrence,
+    now: datetime | None = None,
+    authors: bool = True,
 ) -> list[TalkingPoint]:
     """The standing points an occurrence's agenda shows: none when it is skipped; those in
     force at its start once it has started (a later edit of the list never changes what a
-    past meeting had); those in force now while it is ahead."""
+    past meeting had); those in force now while it is ahead. `authors`: with who added each
+    (a page that shows only the points does without)."""
     if occurrence.status == OccurrenceStatus.SKIPPED:
         return []
     now = now or timezone.now()
-    return list(talking_points_in_force(series=series, at=min(occurrence.start, now)))
+    found = talking_points_in_force(series=series, at=min(occurrence.start, now))
+    return list(found if authors else found.select_related(None))
 
 
 def talking_point_get(*, membership: Membership, point_id: int | str) -> TalkingPoint:
@@ -93,13 +99,25 @@ def _lineage(start: dict[int, int | None]) -> dict[int, list[int]]:
     return lineage
 
 
-def _comments_by_item(lineage: dict[int, list[int]]) -> dict[int, list[AgendaComment]]:
+# What a check-in's page shows of a comment: its text, when and by whom, and the meeting of
+# the topic it was written on (`Occurrence.start`).
+COMMENT_PAGE_FIELDS = (
+    "id", "created_at", "item", "author", "text", "author__display_name", "author__email",
+    "item__occurrence", "item__occurrence__original_start", "item__occurrence__moved_to",
+)  # fmt: skip
+
+
+def _comments_by_item(
+    lineage: dict[int, list[int]], *, fields: tuple[str, ...] = ()
+) -> dict[int, list[AgendaComment]]:
+    """`fields`: only these of each comment and what it joins (all without)."""
     ids = {pk for chain in lineage.values() for pk in chain}
-    written = list(
+    found = (
         AgendaComment.objects.filter(item_id__in=ids)
         .select_related("author", "item__occurrence")
         .order_by("created_at", "id")
     )
+    written = list(found.only(*fields) if fields else found)
     return {
         pk: [comment for comment in written if comment.item_id in set(chain)]
         for pk, chain in lineage.items()
@@ -113,10 +131,13 @@ def comments_of(*, item: AgendaItem) -> list[AgendaComment]:
 
 
 def comments_for_agenda(*, items: list[AgendaItem]) -> dict[int, list[AgendaComment]]:
-    """`comments_of` for every item of an agenda at once, by item id."""
+    """`comments_of` for every item of an agenda at once, by item id: only what a check-in's page
+    shows of them."""
     if not items:
         return {}
-    return _comments_by_item(_lineage({item.pk: item.carried_from_id for item in items}))
+    return _comments_by_item(
+        _lineage({item.pk: item.carried_from_id for item in items}), fields=COMMENT_PAGE_FIELDS
+    )
 
 
 def comment_get(*, membership: Membership, comment_id: int | str) -> AgendaComment:

@@ -54,5 +54,11 @@ def series_for_feed(*, user: User) -> QuerySet[CheckInSeries]:
     )
 
 
-def members_of_tandem(*, tandem_id: int) -> list[Membership]:
-    return list(Membership.objects.filter(tandem_id=tandem_id).select_related("user"))
+def members_of_tandem(*, tandem_id: int, names_only: bool = False) -> list[Membership]:
+    """`names_only`: each seat with its role and person's name only (a form's choices)."""
+    found = Membership.objects.filter(tandem_id=tandem_id).select_related("user")
+    if names_only:
+        found = found.only(
+            "id", "tandem_id", "user_id", "role", "user__display_name", "user__email"
+        )
+    return list(found)

@@ -57,7 +57,9 @@ def action_items(request: HttpRequest, membership: Membership) -> HttpResponse:
         found = found.filter(status=shown)
     page_obj = paginate(
         request,
-        found.order_by("status", F("due_date").asc(nulls_last=True), "-id"),
+        selectors.action_item_rows(found).order_by(
+            "status", F("due_date").asc(nulls_last=True), "-id"
+        ),
         ACTION_ITEMS_PER_PAGE,
     )
     return render(

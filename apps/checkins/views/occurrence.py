@@ -54,6 +54,17 @@ def _linkable_goals(membership: Membership) -> list[Any]:
     )
 
 
+# What the page shows of an action item (its list and "Open from before"): each column
+# compiled and read on every request is CPU the page spends.
+_ACTION_ITEM_FIELDS = (
+    "id", "text", "owner", "owner__display_name", "owner__email", "due_date", "status", "kept"
+)  # fmt: skip
+
+
+def _shown(items: Any) -> Any:
+    return items.select_related(None).select_related("owner").only(*_ACTION_ITEM_FIELDS)
+
+
 def _agenda(membership: Membership, occurrence: Occurrence) -> list[Any]:
     """The agenda's topics with their comments; a topic's forms (edit, comment) are on its own
     pages (apps.checkins.views.agenda), not repeated here for each."""
@@ -75,15 +86,14 @@ def _occurrence_context(
     tandem = membership.tandem
     tz = viewer_tz()
     shown = OccurrenceView.of(occurrence, timezone.now())
-    members = selectors.members_of_tandem(tandem_id=membership.tandem_id)
+    members = selectors.members_of_tandem(tandem_id=membership.tandem_id, names_only=True)
     decisions = _linkable_decisions(membership)
     goals = _linkable_goals(membership)
     agenda = _agenda(membership, occurrence)
-    action_items = (
-        list(selectors.action_items_of(tandem=tandem).filter(occurrence=occurrence).order_by("id"))
-        if occurrence.pk
-        else []
-    )
+    action_items = []
+    if occurrence.pk:  # a meeting not yet written has none
+        in_meeting = selectors.action_items_of(tandem=tandem).filter(occurrence=occurrence)
+        action_items = list(_shown(in_meeting).order_by("id"))
     here = {item.pk for item in action_items}
     # "Open from before" is what the coming (or running) check-in should pick up; on a check-in
     # that is over, today's overdue items are not its business.
@@ -92,7 +102,7 @@ def _occurrence_context(
         if shown.ended
         else [
             item
-            for item in selectors.action_items_overdue(tandem=tandem, today=today())
+            for item in _shown(selectors.action_items_overdue(tandem=tandem, today=today()))
             if item.pk not in here
         ]
     )
@@ -106,7 +116,9 @@ def _occurrence_context(
     return {
         "series": SeriesView.of(series),
         "occurrence": shown,
-        "standing": selectors.standing_points_for(series=series, occurrence=occurrence),
+        "standing": selectors.standing_points_for(
+            series=series, occurrence=occurrence, authors=False
+        ),
         "agenda": agenda,
         "carried_in": sum(1 for item in agenda if item.carried_from_id),
         "action_items": action_items,

@@ -6,10 +6,15 @@ draw one."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
 from typing import Any
 
 from django import template
-from django.utils.safestring import SafeString
+from django.core.signals import setting_changed
+from django.template.context import Context
+from django.template.loader import get_template
+from django.utils.safestring import SafeData, SafeString, mark_safe
+from django.utils.translation import get_language
 
 from apps.core import charts
 
@@ -30,9 +35,42 @@ def line_chart(
     }
 
 
-@register.inclusion_tag("partials/bar_chart.html")
-def bar_chart(items: Sequence[tuple[str, float]], title: str) -> dict[str, Any]:
-    return {"chart": charts.bar_chart(items), "title": title}
+@register.simple_tag(takes_context=True)
+def bar_chart(context: Context, items: Sequence[tuple[str, float]], title: str) -> SafeString:
+    """partials/bar_chart.html for these bars, remembered by what it shows (labels, values,
+    title, language): a page's counts are mostly the ones its last request drew. A label or
+    title is the same text escaped or marked safe only if it was so before."""
+    key = tuple(
+        (str(label), isinstance(label, SafeData), type(value), value) for label, value in items
+    )
+    return _bar_chart(
+        key, str(title), isinstance(title, SafeData), get_language(), context.autoescape
+    )
+
+
+@lru_cache(maxsize=256)
+def _bar_chart(
+    items: tuple[tuple[str, bool, type, float], ...],
+    title: str,
+    title_safe: bool,
+    language: str | None,
+    autoescape: bool,
+) -> SafeString:
+    bars = [(mark_safe(label) if safe else label, value) for label, safe, _, value in items]  # noqa: S308 - safe before
+    chart = charts.bar_chart(bars)
+    shown = Context(
+        {"chart": chart, "title": mark_safe(title) if title_safe else title},  # noqa: S308 - safe before
+        autoescape=autoescape,
+    )
+    html = get_template("partials/bar_chart.html").template.render(shown)  # type: ignore[attr-defined]
+    return mark_safe(html)  # noqa: S308 - rendered (and escaped) by the template
+
+
+def _forget(**kwargs: Any) -> None:
+    _bar_chart.cache_clear()
+
+
+setting_changed.connect(_forget)
 
 
 @register.filter

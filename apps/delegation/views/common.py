@@ -24,11 +24,13 @@ def goals(membership: Membership) -> list[Goal]:
 
 
 def areas(membership: Membership, *, in_force: bool = False) -> list[DecisionArea]:
-    """The tandem's areas; `in_force`: without the archived ones (a new decision's choices)."""
+    """The tandem's areas as a form's choices (their ids and names only: the rest of an area
+    is long texts and terms no choice shows); `in_force`: without the archived ones (a new
+    decision's choices)."""
     found = selectors.areas_of(membership=membership)
     if in_force:
         found = found.filter(archived_at__isnull=True)
-    return list(found.order_by("name", "id"))
+    return list(found.select_related(None).order_by("name", "id").only("id", "name"))
 
 
 def history_rows(

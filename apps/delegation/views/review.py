@@ -77,10 +77,13 @@ def _render_review(
     )
 
     def queue(*statuses: str) -> QuerySet[Decision]:
-        return selectors.review_rows(
-            selectors.review_queue(
-                membership=membership, statuses=statuses, **filters.selector_filters()
-            )
+        return selectors.with_review_reminder(
+            selectors.review_rows(
+                selectors.review_queue(
+                    membership=membership, statuses=statuses, **filters.selector_filters()
+                )
+            ),
+            membership=membership,
         )
 
     requests_page = paginate(
@@ -98,9 +101,7 @@ def _render_review(
         query=pages,
     )
     shown = [*requests_page.object_list, *acknowledge_page.object_list]
-    reminders = selectors.review_reminders(
-        membership=membership, decision_ids=[d.pk for d in shown]
-    )
+    reminders = {d.pk: d.viewer_reminder_at for d in shown if d.viewer_reminder_at}  # type: ignore[attr-defined]
     url = row_urls("delegation:decision", membership.tandem_id)
     former = former_names_of(tandem_id=membership.tandem_id)
     # A form shown again with its errors is its own; the others are stamped from one

@@ -47,7 +47,7 @@ def _appreciations_page(
     errors: list[str] | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    every = selectors.appreciations_of(membership=membership)
+    every = selectors.appreciation_rows(selectors.appreciations_of(membership=membership))
     received_page = paginate(
         request,
         every.filter(recipient_id=membership.user_id),

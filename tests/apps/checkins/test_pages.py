@@ -896,6 +896,50 @@ def test_the_occurrence_page_makes_as_many_queries_for_ten_items_as_for_one(
         client.get(occ_url(pair, series))
 
 
+def test_a_topic_carried_and_linked_costs_the_occurrence_page_no_further_query(
+    pair: Pair,
+    series: CheckInSeries,
+    django_assert_num_queries,  # type: ignore[no-untyped-def]
+) -> None:
+    # The page reads only some columns of a topic's related rows: what it shows of them must
+    # come with the agenda's one query, not one query per topic and column.
+    client = client_of(pair.assistant)
+    second = occ_url(pair, series, key="2026-03-09T08:00:00Z")
+    topic = add_item(pair, series, pair.assistant, "Plain", start=SECOND)
+    earlier = add_item(pair, series, pair.leader, "Earlier", start=FIRST)
+    AgendaItem.objects.filter(pk=topic.pk).update(carried_from=earlier)
+    one = _queries(client, second)
+    decision = Decision.objects.create(
+        tandem=pair.tandem,
+        author=pair.assistant,
+        author_role="assistant",
+        title="New travel agency",
+        rationale="x",
+        decided_at=BEFORE_START,
+        classification="outside_authority",
+        status="flagged",
+    )
+    item = services.action_item_create(
+        membership=pair.leader_membership,
+        text="Book the trip",
+        owner_id=pair.leader.pk,
+        series_id=series.pk,
+        start=FIRST,
+    )
+    AgendaItem.objects.filter(pk=topic.pk).update(decision=decision, action_item=item)
+    for on, author in ((earlier, pair.leader_membership), (topic, pair.assistant_membership)):
+        services.agenda_comment_add(membership=author, item_id=on.pk, text=f"On {on.text}")
+    later = add_item(pair, series, pair.leader, "Later", start=SECOND + timedelta(days=7))
+    AgendaItem.objects.filter(pk=later.pk).update(carried_from=topic)
+
+    with django_assert_num_queries(one):
+        page = client.get(second).content.decode()
+
+    assert "Decision: New travel agency" in page and "Action item: Book the trip" in page
+    assert "carried over from 2 Mar" in page and "carried on to 16 Mar" in page
+    assert "On Earlier" in page and "on the check-in of 2 Mar" in page and "On Plain" in page
+
+
 def test_the_action_items_page_makes_as_many_queries_for_ten_items_as_for_one(
     pair: Pair,
     series: CheckInSeries,

@@ -194,3 +194,28 @@ def test_a_coordinate_is_written_as_localize_off_writes_it(value: float) -> None
 
     with translation.override("de"):
         assert charts.svg_number(value) == template.render(Context({"value": value}))
+
+
+@pytest.mark.parametrize("language", ["en", "de"])
+def test_a_remembered_bar_chart_is_the_chart_rendered_for_its_bars(language: str) -> None:
+    from django.template.loader import get_template
+    from django.utils.safestring import mark_safe
+
+    from apps.core import charts
+
+    page = Template("{% load charts %}{% bar_chart items title %}")
+    cases = [
+        ([("Hiring & <pay>", 3), ("Travel", 1.5)], "Per <area>"),
+        ([(mark_safe("<b>Safe</b>"), 2)], mark_safe("<i>Safe</i>")),
+        ([("<b>Safe</b>", 2)], "<i>Safe</i>"),  # the same texts, not marked safe
+        ([("Hiring & <pay>", 4), ("Travel", 1.5)], "Per <area>"),
+        ([], "Empty"),
+    ]
+    with translation.override(language):
+        for _ in range(2):
+            for items, title in cases:
+                expected = get_template("partials/bar_chart.html").template.render(
+                    Context({"chart": charts.bar_chart(items), "title": title})
+                )
+
+                assert page.render(Context({"items": items, "title": title})) == expected

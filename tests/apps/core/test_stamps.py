@@ -250,6 +250,23 @@ def _appreciation_rows(received: bool) -> list[Any]:
     return appreciation_rows(thanks, received=received, former={5: "assistant"}, failed=failed)
 
 
+def _notice_rows() -> list[Any]:
+    from apps.notifications.models import Notice
+    from apps.notifications.presenters import NoticeRow
+    from apps.tandems.models import Tandem
+
+    tandem = Tandem(pk=7, name="Alex <b>Novak</b>'s tandem")
+    when = datetime(2026, 3, 4, 9, 30, tzinfo=UTC)
+    notices = [
+        Notice(pk=1, title="Unread <b>", body="Two\nlines & <i>", tandem=tandem, delivered_at=when),
+        Notice(pk=2, title="Read", body="", tandem=None, delivered_at=when, read_at=when),
+        Notice(pk=3, title="Nowhere & back", body="One", tandem=tandem, delivered_at=when),
+    ]
+    return [
+        NoticeRow(notice, link) for notice, link in zip(notices, ["/t/7/", "", ""], strict=True)
+    ]
+
+
 def _log_rows() -> list[Any]:
     from apps.delegation.presenters import log_rows
 
@@ -267,6 +284,7 @@ def _log_rows() -> list[Any]:
         ("checkins/_action_item_row.html", _action_item_rows, " next=next"),
         ("feedback/_received_row.html", lambda: _appreciation_rows(True), ""),
         ("feedback/_sent_row.html", lambda: _appreciation_rows(False), ""),
+        ("notifications/_notice_row.html", _notice_rows, ""),
     ],
 )
 def test_the_rows_of_other_lists_stamped_are_the_rows_rendered(
@@ -286,6 +304,7 @@ def test_the_rows_of_other_lists_stamped_are_the_rows_rendered(
         "rows": rows(),
         "name": name,
         "next": "/t/7/check-ins/action-items/?status=all",
+        "here": "/inbox/?show=unread&page=2",
         "reactions": Reaction.choices,
         "tandem": type("T", (), {"pk": 7})(),
     }

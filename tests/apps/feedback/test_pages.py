@@ -667,6 +667,40 @@ def test_appreciation_page_queries_do_not_grow_with_appreciations(pair: Pair, fr
     assert _queries(client, f"{_base(pair)}appreciation/") == one
 
 
+def test_appreciations_about_a_decision_or_an_action_item_cost_no_further_query(
+    pair: Pair, frozen
+) -> None:
+    # The lists read only some columns of the people, decisions and action items they name:
+    # what they show must come with the lists' own queries.
+    from apps.delegation.models import Decision
+
+    client = _client(pair.leader)
+    services.appreciation_send(membership=pair.assistant_membership, text="Back")
+    services.appreciation_send(membership=pair.leader_membership, text="There")
+    one = _queries(client, f"{_base(pair)}appreciation/")
+    decision = Decision.objects.create(
+        tandem=pair.tandem,
+        author=pair.assistant,
+        author_role="assistant",
+        title="New travel agency",
+        rationale="x",
+        decided_at=T0 - timedelta(days=1),
+        classification="outside_authority",
+        status="flagged",
+    )
+    item = ActionItem.objects.create(tandem=pair.tandem, owner=pair.leader, text="Book the trip")
+    for membership in (pair.assistant_membership, pair.leader_membership):
+        services.appreciation_send(membership=membership, text="For it", decision_id=decision.pk)
+        services.appreciation_send(membership=membership, text="For that", action_item_id=item.pk)
+
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(f"{_base(pair)}appreciation/").content.decode()
+
+    assert len(queries) == one
+    assert page.count("about the decision “New travel agency”") == 2
+    assert page.count("about the action item “Book the trip”") == 2
+
+
 def test_cycle_page_queries_do_not_grow_with_its_content(pair: Pair, cycle: FeedbackCycle) -> None:
     _reveal(pair, cycle)
     client = _client(pair.assistant)
