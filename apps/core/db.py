@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from datetime import date, datetime
 from typing import Any
 
 import django.db.models.query
+from django.conf import settings
 from django.core.exceptions import EmptyResultSet
 from django.db import DEFAULT_DB_ALIAS, connections, models, router
 
@@ -135,3 +137,74 @@ def _column(field: object) -> str:
     if not isinstance(column, str):
         raise TypeError(f"{field!r} is not a column")
     return column
+
+
+class CompiledQuery:
+    """A `values_list()` read built and compiled once per process and database, then run
+    with each call's values: for the hot reads whose building and compiling through the ORM
+    costs more than running them (the logged decision's area with its terms in force: 2.4 ms
+    of Python for a 0.3 ms query).
+
+    `build(**values)` makes the queryset. It is called once with `stand_ins` (values no real
+    call passes: ids far beyond any table, instants of 1901); the SQL is kept with which of
+    its parameters are which stand-in (as it is, or as the database backend adapts dates and
+    instants), and each call binds its own values there. A builder must therefore hand its
+    values to the ORM untouched: no arithmetic and no `if` on them. Under the test settings
+    (`TANDEM_CHECK_COMPILED_QUERIES`) every call is checked against the query built afresh
+    (the same SQL and the same parameters), so a builder that breaks the rule fails the tests
+    that reach it. The rows are converted as Django's own iteration would convert them.
+    """
+
+    def __init__(self, build: Callable[..., models.QuerySet[Any]], **stand_ins: Any) -> None:
+        self.build = build
+        self.stand_ins = stand_ins
+        self._plans: dict[str, tuple[str, list[tuple[str | None, Any]], Any]] = {}
+
+    def rows(self, using: str = DEFAULT_DB_ALIAS, **values: Any) -> Rows:
+        if set(values) != set(self.stand_ins):
+            raise TypeError(f"a compiled query takes {sorted(self.stand_ins)}")
+        plan = self._plans.get(using)
+        if plan is None:
+            plan = self._plans[using] = self._compile(using)
+        sql, slots, convert = plan
+        params = [how if name is None else how(values[name]) for name, how in slots]
+        if getattr(settings, "TANDEM_CHECK_COMPILED_QUERIES", False):
+            fresh_sql, fresh = self.build(**values).query.get_compiler(using=using).as_sql()
+            if fresh_sql != sql or list(fresh) != params:
+                raise AssertionError(
+                    f"{self.build.__qualname__} does not bind its values as compiled: "
+                    f"{sql} {params} != {fresh_sql} {list(fresh)}"
+                )
+        connection = connections[using]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            found: Rows = convert(cursor.fetchall(), connection)
+        return found
+
+    def _compile(self, using: str) -> tuple[str, list[tuple[str | None, Any]], Any]:
+        connection = connections[using]
+        ops = connection.ops
+        known: dict[Any, tuple[str, Any]] = {}
+        for name, value in self.stand_ins.items():
+            known[value] = (name, _same)
+            if isinstance(value, datetime):
+                known[ops.adapt_datetimefield_value(value)] = (name, ops.adapt_datetimefield_value)
+            elif isinstance(value, date):
+                known[ops.adapt_datefield_value(value)] = (name, ops.adapt_datefield_value)
+        queryset = self.build(**self.stand_ins)
+        if queryset._iterable_class is not django.db.models.query.ValuesListIterable:
+            raise TypeError("a compiled query is a values_list() query (not flat, not named)")
+        compiler = queryset.query.get_compiler(using=using)
+        sql, params = compiler.as_sql()
+        slots: list[tuple[str | None, Any]] = []
+        for param in params:
+            try:
+                slots.append(known[param] if not isinstance(param, bool) else (None, param))
+            except (KeyError, TypeError):  # a constant (or an unhashable one)
+                slots.append((None, param))
+        fields = [s[0] for s in compiler.select[0 : compiler.col_count]]
+        return sql, slots, converting(list(compiler.get_converters(fields).items()))
+
+
+def _same(value: Any) -> Any:
+    return value

@@ -436,7 +436,7 @@ def decision_classification_preview(
     elevation: Elevation | None = None
     if area_id is not None:
         at = decided_at or timezone.now()
-        then = area_at(areas_of(membership=membership), area_id=area_id, at=at)
+        then = area_at(tandem_id=membership.tandem_id, area_id=area_id, at=at)
         if then is None:
             raise NotFound(gettext_noop("Not found."))
         area = then.area

@@ -6,13 +6,15 @@ share, so the logged verdict and the preview never disagree.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
+from django.db import DEFAULT_DB_ALIAS
 from django.db.models import JSONField, OuterRef, QuerySet, Subquery
 from django.utils.translation import gettext
 
+from apps.core.db import CompiledQuery
 from apps.core.errors import DomainError
 from apps.delegation.classification import AuthorityLevel, MatrixTerms
 from apps.delegation.models import DecisionArea, Elevation, MatrixChange, MatrixChangeKind
@@ -33,22 +35,14 @@ class AreaAt:
     limit_currency: str
 
 
-def area_at(areas: QuerySet[DecisionArea], *, area_id: int, at: datetime) -> AreaAt | None:
-    """The area `area_id` among `areas` (None if it is not there) with its terms at the
-    moment `at`, reconstructed from the matrix history, and the elevation in force then: one
-    query (the history's latest entry at `at` and the elevation are subqueries).
-
-    A moment before the area's first entry gets its first terms (the area is what the author
-    chose; a second query, only then); an area without history (made outside the services)
-    gets its current terms. The limit's currency is the one of the latest entry at `at`, the
-    area's current one when there is none.
-    """
+def _area_then(tandem_id: int, area_id: int, at: datetime) -> QuerySet[DecisionArea]:
+    """The area's columns, its terms at `at` and the elevation in force then (`area_at`)."""
     changes = MatrixChange.objects.filter(area=OuterRef("pk"), kind__in=_TERMS_KINDS)
     then = changes.filter(changed_at__lte=at).order_by("-changed_at", "-id").values("new")[:1]
     elevations = Elevation.objects.active_at(at).filter(area=OuterRef("pk"))
     elevation = elevations.order_by("-level", "-id")
-    row = (
-        areas.filter(pk=area_id)
+    return (
+        DecisionArea.objects.filter(tandem_id=tandem_id, pk=area_id)
         .annotate(
             terms_then=Subquery(then, output_field=JSONField()),
             **{
@@ -56,14 +50,42 @@ def area_at(areas: QuerySet[DecisionArea], *, area_id: int, at: datetime) -> Are
                 for column in _ELEVATION_COLUMNS
             },
         )
-        .first()
+        .order_by()
+        .values_list(*_AREA_COLUMNS, "terms_then", *(f"elevation_{c}" for c in _ELEVATION_COLUMNS))
     )
-    if row is None:
+
+
+_AREA_COLUMNS = tuple(f.attname for f in DecisionArea._meta.concrete_fields)
+# Built and compiled once per process: building it through the ORM cost several times
+# running it, on every decision logged.
+_AREA_THEN = CompiledQuery(
+    _area_then,
+    tandem_id=1_900_000_201,
+    area_id=1_900_000_202,
+    at=datetime(1901, 2, 3, 4, 5, 6, 200001, tzinfo=UTC),
+)
+
+
+def area_at(*, tandem_id: int, area_id: int, at: datetime) -> AreaAt | None:
+    """The area `area_id` of the tandem `tandem_id` (None if it is not there) with its terms
+    at the moment `at`, reconstructed from the matrix history, and the elevation in force
+    then: one query (the history's latest entry at `at` and the elevation are subqueries),
+    compiled once per process.
+
+    A moment before the area's first entry gets its first terms (the area is what the author
+    chose; a second query, only then); an area without history (made outside the services)
+    gets its current terms. The limit's currency is the one of the latest entry at `at`, the
+    area's current one when there is none.
+    """
+    found = _AREA_THEN.rows(tandem_id=tandem_id, area_id=area_id, at=at)
+    if not found:
         return None
-    found: Any = row  # the annotations are attributes Django's stubs do not know
-    in_force = _elevation(row, [getattr(found, f"elevation_{c}") for c in _ELEVATION_COLUMNS])
+    (values,) = found
+    columns = len(_AREA_COLUMNS)
+    row = DecisionArea.from_db(DEFAULT_DB_ALIAS, list(_AREA_COLUMNS), list(values[:columns]))
+    new: dict[str, Any] | None = values[columns]
+    in_force = _elevation(row, list(values[columns + 1 :]))
     elevated = AuthorityLevel(in_force.level) if in_force else None
-    new: dict[str, Any] | None = found.terms_then
     limit_currency = str(new["limit_currency"]) if new is not None else row.limit_currency
     if new is None:
         new = (

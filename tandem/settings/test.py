@@ -45,3 +45,5 @@ CACHES["default"]["KEY_PREFIX"] = "tandem-test"  # noqa: F405
 TANDEM_WEBHOOK_REQUIRE_HTTPS = False
 # Every compiled Insights query is checked against the query built afresh (apps.insights.compiled).
 TANDEM_INSIGHTS_CHECK_COMPILED = True
+# Every compiled query (apps.core.db.CompiledQuery) checked against the query built afresh.
+TANDEM_CHECK_COMPILED_QUERIES = True

@@ -128,7 +128,7 @@ def decision_log(
     area: DecisionArea | None = None
     then: AreaAt | None = None
     if area_id is not None:
-        then = area_at(DecisionArea.objects.filter(tandem=tandem), area_id=area_id, at=decided_at)
+        then = area_at(tandem_id=tandem.pk, area_id=area_id, at=decided_at)
         if then is None:
             raise DomainError(gettext("No such area in this tandem."), field="area")
         area = then.area
