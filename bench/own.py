@@ -164,7 +164,13 @@ def generate(size_name: str) -> dict[str, Any]:
     assert occurrence is not None
     decision = m.Decision.objects.filter(tandem_id=trio.tandem).order_by("-decided_at").first()
     item = ActionItem.objects.filter(tandem_id=trio.tandem).order_by("-id").first()
-    topic = AgendaItem.objects.filter(occurrence=occurrence).order_by("-id").first()
+    # The leader's own topic: its edit page is its author's (the pages are read as the leader).
+    topic = (
+        AgendaItem.objects.filter(occurrence__series_id=series_ids[0], author_id=trio.leader)
+        .filter(occurrence__original_start__lte=NOW)
+        .order_by("-id")
+        .first()
+    )
     assert decision is not None and item is not None and topic is not None
     ids = {
         "tandem_id": trio.tandem,
