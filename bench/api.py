@@ -7,7 +7,7 @@ that rotates between rounds. The variants:
 
 - api       `/api/v1/…`, the fast path as deployed;
 - stock     `/bench/reference/…`, the same view through DRF's stock serializers and renderer
-            (`fast.stock()`): what the API would cost without `apps/core/api/fast.py`;
+            (`fast.stock()`): what the API would cost without `apps/core/api/fast/`;
 - baseline  `/bench/baseline/…`, the honest floor: the same queries, rows and bytes by a
             hand-written view (bench/views.py).
 

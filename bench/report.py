@@ -170,7 +170,7 @@ def _api_section(result: dict[str, Any], backend: str) -> tuple[str, list[tuple[
 variant); one gunicorn sync worker per dataset, one client on loopback, requests one after
 the other (so throughput = 1 / latency). Three variants of each list: the API as deployed;
 the stock path (the same view through DRF's stock serializers and renderer, without
-`apps/core/api/fast.py`); and the honest baseline, a hand-written view that runs the same
+`apps/core/api/fast/`); and the honest baseline, a hand-written view that runs the same
 queries as the API's page (authentication, membership, COUNT, the page) and answers the
 API's bytes, checked before measuring (`bench/views.py`).
 
@@ -634,7 +634,7 @@ Notifications (`apps/notifications/services/`, `tasks.py`):
 API (read paths; every answer identical to the stock path, checked by
 `tests/perf/test_fast_paths.py` and by the benchmark against `/bench/reference/…`):
 
-- **Compiled serializers** (`apps/core/api/fast.py`): the hot output serializers compile
+- **Compiled serializers** (`apps/core/api/fast/`): the hot output serializers compile
   their fields once into plain getters and converters instead of DRF's field-by-field
   machinery (and no longer rebuild their fields from the model per request).
 - **orjson renderer**, with DRF's encoder for what orjson does not know.
@@ -764,7 +764,7 @@ shows (`bench/own.py` now sets it against their sum; against `me` alone, ~5×).
 
 Later on 2026-12-06:
 
-- **API lists** (`apps/core/api/fast.py`): each serializer's plan compiles to one generated
+- **API lists** (`apps/core/api/fast/`): each serializer's plan compiles to one generated
   function (attribute reads and the common conversions written inline, anything unusual
   through the field's own code); a request that names no filter does not build the
   filterset where absent filters cannot change the queryset (checked once per class); the

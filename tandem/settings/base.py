@@ -426,9 +426,9 @@ REST_FRAMEWORK = {
     # DRF's negotiation, the usual Accept (none, */*, JSON) answered without parsing it.
     "DEFAULT_CONTENT_NEGOTIATION_CLASS": "apps.core.api.negotiation.ContentNegotiation",
     "DEFAULT_PARSER_CLASSES": ["apps.core.api.parsers.JSONParser"],
-    # orjson: the same JSON as DRF's renderer, several times faster (apps/core/api/fast.py).
+    # orjson: the same JSON as DRF's renderer, several times faster (apps/core/api/fast/render.py).
     "DEFAULT_RENDERER_CLASSES": [
-        "apps.core.api.fast.JSONRenderer",
+        "apps.core.api.fast.render.JSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",
     ],
     "TEST_REQUEST_DEFAULT_FORMAT": "json",

@@ -33,7 +33,7 @@ pytestmark = pytest.mark.django_db
     "serializer", [DecisionSerializer, NoticeSerializer, HistorySerializer, OccurrenceSerializer]
 )
 def test_the_hot_serializers_compile_to_a_fast_plan(serializer: type) -> None:
-    assert fast._plan_for(serializer) is not None
+    assert fast.plan_for(serializer) is not None
 
 
 @pytest.mark.parametrize("name", sorted(ENDPOINTS))
@@ -252,7 +252,7 @@ def test_a_plan_reads_and_converts_unusual_values_as_drf_does(values: dict[str, 
                 with fast.stock():
                     reference = _Unusual(instance).data
                 assert served == reference
-    assert fast._plan_for(_Unusual) is not None
+    assert fast.plan_for(_Unusual) is not None
 
 
 def test_a_values_row_builds_a_relation_when_it_is_read() -> None:
