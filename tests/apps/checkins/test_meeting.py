@@ -125,17 +125,13 @@ def test_skipping_carries_the_agenda_on(pair: Pair, series: CheckInSeries) -> No
 def test_a_decision_of_another_tandem_cannot_be_linked(
     pair: Pair, other_pair: Pair, series: CheckInSeries
 ) -> None:
-    from apps.delegation.models import Decision
+    from tests.factories.delegation import FlaggedDecisionFactory
 
-    decision = Decision.objects.create(
+    decision = FlaggedDecisionFactory(
         tandem=other_pair.tandem,
         author=other_pair.assistant,
-        author_role="assistant",
         title="Theirs",
-        rationale="x",
         decided_at=BEFORE_START,
-        classification="outside_authority",
-        status="flagged",
     )
 
     response = pair.leader_client.post(
@@ -151,17 +147,14 @@ def test_a_decision_of_another_tandem_cannot_be_linked(
 def test_an_outside_authority_decision_is_proposed_for_the_next_occurrence(
     pair: Pair, series: CheckInSeries
 ) -> None:
-    from apps.delegation.models import Decision
+    from tests.factories.delegation import FlaggedDecisionFactory
 
-    decision = Decision.objects.create(
+    decision = FlaggedDecisionFactory(
         tandem=pair.tandem,
         author=pair.assistant,
-        author_role="assistant",
         title="Booked the venue",
         rationale="It was the last one",
         decided_at=BEFORE_START,
-        classification="outside_authority",
-        status="flagged",
     )
 
     item = services.agenda_propose_decision(decision=decision)

@@ -23,10 +23,10 @@ from apps.checkins.models import (
     Retro,
 )
 from apps.checkins.recurrence import next_occurrences, occurrences_between
-from apps.delegation.models import Decision
 from tests.apps.checkins.conftest import BEFORE_START, FIRST
 from tests.conftest import Pair
 from tests.factories.checkins import series_for
+from tests.factories.delegation import FlaggedDecisionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -389,15 +389,11 @@ def test_a_bad_topic_is_shown_next_to_the_field_and_saves_nothing(
 def test_a_decision_of_another_tandem_cannot_be_linked(
     pair: Pair, other_pair: Pair, series: CheckInSeries
 ) -> None:
-    theirs = Decision.objects.create(
+    theirs = FlaggedDecisionFactory(
         tandem=other_pair.tandem,
         author=other_pair.assistant,
-        author_role="assistant",
         title="Theirs",
-        rationale="x",
         decided_at=BEFORE_START,
-        classification="outside_authority",
-        status="flagged",
     )
 
     response = client_of(pair.leader).post(
@@ -411,15 +407,11 @@ def test_a_decision_of_another_tandem_cannot_be_linked(
 
 
 def test_a_topic_can_link_a_decision_of_the_tandem(pair: Pair, series: CheckInSeries) -> None:
-    ours = Decision.objects.create(
+    ours = FlaggedDecisionFactory(
         tandem=pair.tandem,
         author=pair.assistant,
-        author_role="assistant",
         title="New travel agency",
-        rationale="x",
         decided_at=BEFORE_START,
-        classification="outside_authority",
-        status="flagged",
     )
     client = client_of(pair.assistant)
 
@@ -909,15 +901,11 @@ def test_a_topic_carried_and_linked_costs_the_occurrence_page_no_further_query(
     earlier = add_item(pair, series, pair.leader, "Earlier", start=FIRST)
     AgendaItem.objects.filter(pk=topic.pk).update(carried_from=earlier)
     one = _queries(client, second)
-    decision = Decision.objects.create(
+    decision = FlaggedDecisionFactory(
         tandem=pair.tandem,
         author=pair.assistant,
-        author_role="assistant",
         title="New travel agency",
-        rationale="x",
         decided_at=BEFORE_START,
-        classification="outside_authority",
-        status="flagged",
     )
     item = services.action_item_create(
         membership=pair.leader_membership,

@@ -672,21 +672,17 @@ def test_appreciations_about_a_decision_or_an_action_item_cost_no_further_query(
 ) -> None:
     # The lists read only some columns of the people, decisions and action items they name:
     # what they show must come with the lists' own queries.
-    from apps.delegation.models import Decision
+    from tests.factories.delegation import FlaggedDecisionFactory
 
     client = _client(pair.leader)
     services.appreciation_send(membership=pair.assistant_membership, text="Back")
     services.appreciation_send(membership=pair.leader_membership, text="There")
     one = _queries(client, f"{_base(pair)}appreciation/")
-    decision = Decision.objects.create(
+    decision = FlaggedDecisionFactory(
         tandem=pair.tandem,
         author=pair.assistant,
-        author_role="assistant",
         title="New travel agency",
-        rationale="x",
         decided_at=T0 - timedelta(days=1),
-        classification="outside_authority",
-        status="flagged",
     )
     item = ActionItem.objects.create(tandem=pair.tandem, owner=pair.leader, text="Book the trip")
     for membership in (pair.assistant_membership, pair.leader_membership):
