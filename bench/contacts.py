@@ -240,7 +240,7 @@ def list_path(user: Any, order: str) -> list[dict[str, Any]]:
                 "name": contact.name,
                 "organisation": contact.organisation,
                 "role": contact.role,
-                "tags": [tag.name for tag in contact.tags.all()],
+                "tags": [tag.name for tag in contact.tags_by_name],
                 "state": status.state,
                 "last_touch_on": contact.last_touch_on,
                 "due_on": status.due_on,

@@ -187,7 +187,7 @@ class ContactForm(RhythmFields):
                     "phone": contact.phone,
                     "links": "\n".join(contact.links),
                     "notes": contact.notes,
-                    "tags": ", ".join(tag.name for tag in contact.tags.all()),
+                    "tags": ", ".join(tag.name for tag in contact.tags_by_name),
                     "rhythm": contact.rhythm,
                     "shared_tandem": contact.shared_tandem_id or "",
                 }

@@ -75,7 +75,7 @@ class ContactSerializer(serializers.ModelSerializer[Contact]):
     """A contact with its calm state on the viewer's today (`context["today"]`)."""
 
     owner = UserSerializer(read_only=True)
-    tags = TagRefSerializer(many=True, read_only=True)
+    tags = TagRefSerializer(many=True, read_only=True, source="tags_by_name")
     is_mine = serializers.SerializerMethodField()
     effective_rhythm = serializers.SerializerMethodField()
     state = serializers.SerializerMethodField()

@@ -37,7 +37,11 @@ def _context(request: Request) -> dict[str, Any]:
 
 def _contact_response(request: Request, contact_id: int, code: int = 200) -> Response:
     contact = selectors.contact_get_for_person(user=_me(request), contact_id=contact_id)
-    contact = Contact.objects.select_related("owner").prefetch_related("tags").get(pk=contact.pk)
+    contact = (
+        Contact.objects.select_related("owner")
+        .prefetch_related(selectors.WITH_TAGS)
+        .get(pk=contact.pk)
+    )
     data = s.ContactDetailSerializer(contact, context=_context(request)).data
     return Response(data, status=code)
 

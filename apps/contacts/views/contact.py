@@ -92,7 +92,7 @@ def _page(request: HttpRequest, contact: Contact, page: DetailPage | None = None
         ],
         "prepared_page": prepared,
         "prepared_query": query_without(request, "prepared"),
-        "tags": list(contact.tags.all()),
+        "tags": contact.tags_by_name,
         "touch_form": (page.touch_form or TouchForm(today=on)) if mine else None,
         "chain_advice": page.chain_advice,
         "occasion_form": page.occasion_form or OccasionForm(),
