@@ -54,7 +54,7 @@ def _network(pair: Pair, size: int) -> User:
 def _list_page(user: User) -> list[object]:
     page = selectors.contacts_for_list(user).order_by("name", "id")[:50]
     return [
-        (selectors.status_of(c, user=user, today=TODAY), [t.name for t in c.tags.all()])
+        (selectors.status_of(c, user=user, today=TODAY), [t.name for t in c.tags_by_name])
         for c in page
     ]
 
