@@ -122,8 +122,11 @@ class ContactStatus:
 
 def status_of(contact: Contact, *, user: User, today: date) -> ContactStatus:
     """The contact's rhythm and calm state on `today` (the viewer's date)."""
-    rhythm = rhythm_of(contact)
     since = contact.last_touch_on or added_on(contact, contact.owner)
+    return _status(rhythm_of(contact), since, today)
+
+
+def _status(rhythm: rules.RhythmDays | None, since: date, today: date) -> ContactStatus:
     return ContactStatus(
         rhythm=rhythm,
         state=rules.contact_state(rhythm, since, today),
@@ -138,6 +141,10 @@ def window_views(user: User, *, today: date) -> list[rules.ContactView]:
     values in three queries (contacts, their tags' rhythms, their occasions) whatever their
     number, no model instances. Occasions that can no longer be a reason (once, and long
     past or far ahead) are not read."""
+    return _views(user, today=today, with_occasions=True)
+
+
+def _views(user: User, *, today: date, with_occasions: bool) -> list[rules.ContactView]:
     zone = ZoneInfo(user.timezone)
     tag_rhythms: dict[int, list[tuple[int | None, int | None]]] = {}
     for contact_id, ideal, latest in Contact.tags.through.objects.filter(
@@ -146,7 +153,7 @@ def window_views(user: User, *, today: date) -> list[rules.ContactView]:
         tag_rhythms.setdefault(contact_id, []).append((ideal, latest))
     reach = max(rules.NATURAL_DAYS, rules.OCCASION_NEAR_DAYS)
     occasions: dict[int, list[rules.OccasionView]] = {}
-    for row in (
+    rows = (
         Occasion.objects.filter(contact__owner=user)
         .filter(
             Q(yearly=True)
@@ -157,7 +164,8 @@ def window_views(user: User, *, today: date) -> list[rules.ContactView]:
         )
         .order_by("on", "id")
         .values_list("contact_id", "kind", "title", "on", "yearly")
-    ):
+    )
+    for row in rows if with_occasions else ():  # a queryset is read only when iterated
         occasions.setdefault(row[0], []).append(rules.OccasionView(*row[1:]))
     return [
         rules.ContactView(
@@ -242,17 +250,26 @@ def last_touch(contact: Contact) -> Touch | None:
     return contact.touches.order_by("-happened_on", "-id").first()
 
 
-def losing_touch(user: User, *, today: date) -> list[tuple[Contact, ContactStatus]]:
+def losing_touch(user: User, *, today: date) -> list[tuple[rules.ContactView, ContactStatus]]:
     """The person's own contacts whose rhythm is past its latest, and those without a touch
-    for `rules.LONG_SILENCE_DAYS` (or never, added that long ago), longest silence first."""
+    for `rules.LONG_SILENCE_DAYS` (or never, added that long ago), longest silence first:
+    plain values in two queries (contacts, their tags' rhythms), no model instances (a page
+    of them is read by `own_contacts_in_order`)."""
     long_ago = today - timedelta(days=rules.LONG_SILENCE_DAYS)
     found = []
-    for contact in contacts_for_list(user, scope="mine"):
-        status = status_of(contact, user=user, today=today)
+    for view in _views(user, today=today, with_occasions=False):
+        status = _status(view.rhythm, view.since, today)
         if status.state == rules.State.OVERDUE or status.since <= long_ago:
-            found.append((contact, status))
-    found.sort(key=lambda item: (item[1].since, item[0].name.casefold(), item[0].pk))
+            found.append((view, status))
+    found.sort(key=lambda item: (item[1].since, item[0].name.casefold(), item[0].id))
     return found
+
+
+def own_contacts_in_order(user: User, ids: list[int]) -> list[Contact]:
+    """The person's own contacts `ids`, in that order, as a list shows them (owner and tags
+    read with them); ids that are not theirs are left out."""
+    found = {c.pk: c for c in contacts_for_list(user, scope="mine").filter(pk__in=ids)}
+    return [found[pk] for pk in ids if pk in found]
 
 
 @dataclass(frozen=True)

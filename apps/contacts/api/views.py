@@ -337,11 +337,10 @@ class LosingTouchView(generics.ListAPIView[Contact]):
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         user = _me(request)
-        rows = [
-            contact for contact, _ in selectors.losing_touch(user, today=selectors.today_for(user))
-        ]
-        page = self.paginate_queryset(rows)  # type: ignore[arg-type]
-        data = s.ContactSerializer(page, many=True, context=_context(request)).data
+        found = selectors.losing_touch(user, today=selectors.today_for(user))
+        page = self.paginate_queryset([view.id for view, _ in found])  # type: ignore[arg-type]
+        contacts = selectors.own_contacts_in_order(user, page or [])
+        data = s.ContactSerializer(contacts, many=True, context=_context(request)).data
         return self.get_paginated_response(data)
 
 

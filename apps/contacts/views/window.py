@@ -16,6 +16,9 @@ from apps.contacts.presenters import (
     window_words,
 )
 from apps.contacts.views.common import person, today
+from apps.core.web import paginate
+
+LOSING_TOUCH_PER_PAGE = 50
 
 
 @login_required
@@ -48,17 +51,21 @@ def window(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def losing_touch(request: HttpRequest) -> HttpResponse:
-    """Longest silence first, or (`?sort=recent`) the most recent last touch first."""
+    """Longest silence first, or (`?sort=recent`) the most recent last touch first; 50 a
+    page. The contacts are read as plain values (`selectors.losing_touch`), no instances."""
     user = person(request)
     found = selectors.losing_touch(user, today=today(request))
     recent = request.GET.get("sort") == "recent"
     if recent:
         found.reverse()
+    page = paginate(request, found, LOSING_TOUCH_PER_PAGE)
     return render(
         request,
         "contacts/losing_touch.html",
         {
-            "rows": [(c, s, state_label(s.state)) for c, s in found],
+            "rows": [(view, s, state_label(s.state)) for view, s in page.object_list],
+            "page_obj": page,
+            "query": "sort=recent" if recent else "",
             "recent": recent,
         },
     )

@@ -712,6 +712,28 @@ def test_losing_touch_lists_the_overdue_longest_silence_first(pair: Pair, frozen
     assert names("/contacts/losing-touch/?sort=recent") == ["Olaf Old", "Ancient Ann"]
 
 
+def test_losing_touch_is_paged_fifty_a_page_in_either_order(pair: Pair, frozen: Any) -> None:
+    # Added more than a year ago, never touched, no rhythm: all drifting, the oldest first.
+    added = datetime(2024, 1, 1, 10, 0, tzinfo=UTC)
+    Contact.objects.bulk_create(
+        Contact(owner=pair.leader, name=f"Drifting {n:02d}", rhythm="none") for n in range(53)
+    )
+    for n, contact in enumerate(Contact.objects.filter(owner=pair.leader).order_by("name")):
+        Contact.objects.filter(pk=contact.pk).update(created_at=added + timedelta(days=n))
+    client = _client(pair.leader)
+
+    def names(query: str) -> list[str]:
+        return re.findall(r'<a href="/contacts/\d+/">([^<]+)</a>', _text(client.get(query)))
+
+    expected = [f"Drifting {n:02d}" for n in range(53)]
+    assert names("/contacts/losing-touch/") == expected[:50]
+    assert names("/contacts/losing-touch/?page=2") == expected[50:]
+    assert names("/contacts/losing-touch/?sort=recent") == expected[::-1][:50]
+    recent = _text(client.get("/contacts/losing-touch/?sort=recent"))
+    assert 'href="?sort=recent&amp;page=2#list-heading"' in recent
+    assert names("/contacts/losing-touch/?sort=recent&page=2") == expected[::-1][50:]
+
+
 def test_tags_are_added_renamed_given_a_rhythm_cleared_and_deleted(pair: Pair, frozen: Any) -> None:
     client = _client(pair.leader)
     empty = {"ideal_unit": "weeks", "latest_unit": "weeks"}
