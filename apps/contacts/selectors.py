@@ -265,10 +265,48 @@ def losing_touch(user: User, *, today: date) -> list[tuple[rules.ContactView, Co
     return found
 
 
+def ids_in_state(contacts: QuerySet[Contact], states: set[str], *, today: date) -> list[int]:
+    """The ids of `contacts` (a list's filtered and sorted queryset, in its order) whose calm
+    state on `today` is one of `states`. The state is computed, not stored: read as plain
+    values in two queries (the contacts with their owner's timezone, their tags' rhythms),
+    no model instances, whatever their number."""
+    rows = list(
+        contacts.values_list(
+            "id",
+            "rhythm",
+            "rhythm_ideal_days",
+            "rhythm_latest_days",
+            "created_at",
+            "last_touch_on",
+            "owner__timezone",
+        )
+    )
+    tag_rhythms: dict[int, list[tuple[int | None, int | None]]] = {}
+    for contact_id, ideal, latest in Contact.tags.through.objects.filter(
+        contact_id__in=[row[0] for row in rows], contacttag__rhythm_ideal_days__isnull=False
+    ).values_list("contact_id", "contacttag__rhythm_ideal_days", "contacttag__rhythm_latest_days"):
+        tag_rhythms.setdefault(contact_id, []).append((ideal, latest))
+    zones: dict[str, ZoneInfo] = {}
+    found = []
+    for pk, rhythm, ideal, latest, created_at, last_touch_on, zone in rows:
+        if zone not in zones:
+            zones[zone] = ZoneInfo(zone)
+        since = last_touch_on or created_at.astimezone(zones[zone]).date()
+        effective = rules.effective_rhythm(rhythm, (ideal, latest), tag_rhythms.get(pk, ()))
+        if rules.contact_state(effective, since, today) in states:
+            found.append(pk)
+    return found
+
+
 def own_contacts_in_order(user: User, ids: list[int]) -> list[Contact]:
     """The person's own contacts `ids`, in that order, as a list shows them (owner and tags
     read with them); ids that are not theirs are left out."""
-    found = {c.pk: c for c in contacts_for_list(user, scope="mine").filter(pk__in=ids)}
+    return contacts_in_order(contacts_for_list(user, scope="mine"), ids)
+
+
+def contacts_in_order(contacts: QuerySet[Contact], ids: list[int]) -> list[Contact]:
+    """Those of `contacts` whose id is in `ids`, in the order of `ids`."""
+    found = {c.pk: c for c in contacts.filter(pk__in=ids)}
     return [found[pk] for pk in ids if pk in found]
 
 

@@ -65,12 +65,13 @@ def contact_list(request: HttpRequest) -> HttpResponse:
     page: Page[Any]
     rows: list[ContactRow]
     if state:
-        # The state is computed, not stored: filter the whole (bounded) list, then page it.
-        found = [_row(c, user, on) for c in contacts]
-        page = Paginator([r for r in found if r.status.state == state], PAGE_SIZE).get_page(
-            request.GET.get("page")
-        )
-        rows = list(page.object_list)
+        # The state is computed, not stored: the list's ids in that state (plain values),
+        # paged, and the page's contacts read.
+        ids = selectors.ids_in_state(contacts, {state}, today=on)
+        page = Paginator(ids, PAGE_SIZE).get_page(request.GET.get("page"))
+        rows = [
+            _row(c, user, on) for c in selectors.contacts_in_order(contacts, list(page.object_list))
+        ]
     else:
         page = Paginator(contacts, PAGE_SIZE).get_page(request.GET.get("page"))
         rows = [_row(c, user, on) for c in page.object_list]
