@@ -832,6 +832,16 @@ The last round on 2026-12-06:
 - **Bench data**: a meeting's agenda item is written two days before it and its retros an
   hour after, no longer all at the moment of generating (they had all sat in the current
   month).
+
+The round after it:
+
+- **Contact care**: a list's tags are read into a plain list per contact
+  (`Contact.tags_by_name`, a `Prefetch` with `to_attr`), where Django's prefetch into
+  `tags.all()` built a related manager and a queryset per contact: the list's selector path
+  7.1 → 5.3 ms of Python for a page of 50. Losing touch and the list's state filter compute
+  the state from plain values (the contacts and their tags' rhythms, two queries) instead
+  of every contact as a model instance, and read instances only for the page shown; the
+  losing-touch page shows 50 a page.
 """
 
 
@@ -921,9 +931,9 @@ def _missed(goals: list[str], results: dict[str, Any]) -> str:
             "- **Contact list**: measured in one process, without the HTTP request both sides"
             " would pay (the API lists above are measured through gunicorn). The selector"
             f" path costs at most {extra:.1f} ms more than the bare `values()` page: 50 model"
-            " instances with their tags and owner (two more queries, constant) and each"
-            " one's state. A `values()`-based page, as for the decision log, would close the"
-            " gap once the list endpoint exists."
+            " instances with every column (the list endpoint answers them all), their owner"
+            " and their tags (two more queries, constant; the tags into a plain list per"
+            " contact) and each one's state."
         )
     if any(goal.startswith("SQLite:") and "baseline" in goal for goal in goals):
         notes.append(
