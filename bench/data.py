@@ -316,6 +316,7 @@ def history(
         )
         t[m.AgendaItem].add(
             occurrence_id=occurrence,
+            tandem_id=trio.tandem,
             author_id=trio.leader if i % 2 else trio.assistant,
             kind="update",
             text="Status of the launch",

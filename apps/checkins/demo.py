@@ -70,6 +70,7 @@ def seed(demo: Demo) -> None:
         for position, (member, kind, text) in enumerate(PAST_TOPICS[week % len(PAST_TOPICS)]):
             AgendaItem.objects.create(
                 occurrence=row,
+                tandem_id=series.tandem_id,
                 author_id=demo.memberships[member].user_id,
                 kind=kind,
                 text=text,
@@ -110,6 +111,7 @@ def seed(demo: Demo) -> None:
     if past_rows:
         AgendaItem.objects.create(
             occurrence=past_rows[-1],
+            tandem_id=series.tandem_id,
             author_id=lena.user_id,
             kind="priority",
             text="Plan the office move timeline",

@@ -12,7 +12,8 @@ from functools import cached_property
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.models import validate_timezone
@@ -142,7 +143,15 @@ class Occurrence(TimeStampedModel):
                 name="checkins_moved_to_iff_moved",
             ),
         ]
-        indexes = [models.Index(fields=["series", "moved_to"])]
+        indexes = [
+            models.Index(fields=["series", "moved_to"]),
+            # Where each meeting took place (its new time, else its planned start), per
+            # series: the retros of a month's meetings (`retros_met_between`, Insights) read
+            # that month's occurrences of the tandem's series, not all of them.
+            models.Index(
+                F("series"), Coalesce("moved_to", "original_start"), name="checkins_occurrence_met"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.series} @ {self.start:%Y-%m-%d %H:%M} UTC"
@@ -170,9 +179,14 @@ class AgendaItem(TimeStampedModel):
       `carried_from` pointing back (at most one carry per item), so each occurrence keeps the
       agenda it really had.
     - `decision` and `goal`, if set, belong to the same tandem; a carried item keeps both.
+    - `tandem` is its occurrence's series' tandem, written with the item (an item never moves
+      to another tandem's occurrence). It is kept on the row so that a tandem's topics of a
+      month are read from an index on (tandem, created_at) instead of joining every one of
+      the tandem's occurrences (Insights counts the topics raised each month).
     """
 
     occurrence = models.ForeignKey(Occurrence, on_delete=models.CASCADE, related_name="agenda")
+    tandem = models.ForeignKey(Tandem, on_delete=models.CASCADE, related_name="+", db_index=False)
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
@@ -213,6 +227,8 @@ class AgendaItem(TimeStampedModel):
             # The newest first (search's newest matches): read in order until enough match,
             # not every item joined and sorted.
             models.Index(fields=["-created_at", "-id"], name="checkins_agenda_item_new"),
+            # A tandem's topics by when they were raised (Insights' month of topics).
+            models.Index(fields=["tandem", "created_at"], name="checkins_agenda_item_raised"),
         ]
 
     def __str__(self) -> str:

@@ -265,6 +265,7 @@ def _last_years_check_ins(demo: Demo, months: list[date], people: dict[str, int]
             agenda.append(
                 AgendaItem(
                     occurrence=row,
+                    tandem_id=series.tandem_id,
                     author_id=people[who],
                     kind=kind,
                     text=text,

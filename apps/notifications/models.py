@@ -47,6 +47,7 @@ class Notice(models.Model):
         null=True,
         blank=True,
         related_name="notices",
+        db_index=False,  # led by the index (tandem, delivered_at) below
     )
     kind = models.CharField(_("kind"), max_length=50)
     key = models.CharField(_("key"), max_length=200)
@@ -81,6 +82,10 @@ class Notice(models.Model):
                 condition=Q(delivered_at__isnull=False, read_at__isnull=True),
                 name="notifications_unread",
             ),
+            # A tandem's notices by when they reached an inbox: Insights counts a month's
+            # reminders of a tandem (`notices_of_tandem_for_insights`) from that month's
+            # entries, not by walking every inbox's; it serves the lookups by tandem too.
+            models.Index(fields=["tandem", "delivered_at"], name="notifications_tandem_inbox"),
         ]
 
     def __str__(self) -> str:

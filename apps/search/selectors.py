@@ -147,21 +147,18 @@ _SPECS: Final[dict[str, _Kind]] = {
         _decision,
     ),
     "agenda_item": _Kind(
-        lambda user, ids: AgendaItem.objects.filter(occurrence__series__tandem_id__in=ids).annotate(
-            tandem_id=F("occurrence__series__tandem_id"),
-        ),
+        lambda user, ids: AgendaItem.objects.filter(tandem_id__in=ids),
         ("text",),
         "created_at",
         (
             "id",
             "tandem_id",
-            "occurrence__series__tandem__name",
+            "tandem__name",
             "text",
             "occurrence__series_id",
             "occurrence__original_start",
         ),
         _agenda,
-        "occurrence__series__tandem_id",
     ),
     "notes": _Kind(
         lambda user, ids: (
@@ -219,7 +216,7 @@ _SPECS: Final[dict[str, _Kind]] = {
 
 _TANDEM_NAME: Final = {
     "decision": "tandem__name",
-    "agenda_item": "occurrence__series__tandem__name",
+    "agenda_item": "tandem__name",
     "notes": "series__tandem__name",
     "action_item": "tandem__name",
     "feedback": "entry__cycle__tandem__name",

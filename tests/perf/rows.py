@@ -599,6 +599,7 @@ def _agenda(w: World, occurrence: Occurrence, n: int) -> None:
         [
             AgendaItem(
                 occurrence=occurrence,
+                tandem=w.tandem,
                 author=w.leader if i % 2 else w.assistant,
                 kind="question",
                 text=f"Topic {i}",
@@ -661,7 +662,7 @@ def occurrence(w: World, n: int) -> str:
     _agenda(w, occ, n)
     earlier = Occurrence.objects.create(series=series, original_start=NOW - timedelta(days=700))
     carried = AgendaItem.objects.create(
-        occurrence=earlier, author=w.leader, kind="update", text="x"
+        occurrence=earlier, tandem_id=series.tandem_id, author=w.leader, kind="update", text="x"
     )
     AgendaItem.objects.filter(occurrence=occ, position=0).update(carried_from=carried)
     _action_items(w, n, occurrence=occ)

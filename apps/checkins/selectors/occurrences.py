@@ -5,7 +5,8 @@ for the web pages, in a fixed number of queries."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
 from typing import Any, Final
 
 from django.db.models import Count, Q, QuerySet
@@ -14,7 +15,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext, gettext_noop
 
 from apps.checkins.models import CheckInSeries, Occurrence, OccurrenceStatus, Retro
-from apps.checkins.recurrence import next_occurrences, occurrences_between
+from apps.checkins.recurrence import Schedule, next_occurrences, occurrences_between
 from apps.checkins.selectors.series import series_get, series_of
 from apps.core.errors import DomainError, NotFound
 from apps.tandems.models import Membership, Tandem
@@ -450,7 +451,7 @@ def occurrence_outcomes_for_insights(
         if not series.active and series.stopped_at is not None:
             stopped[series.pk] = series.stopped_at
             end = min(end, series.stopped_at)
-        for start in occurrences_between(series.schedule, window_start, end):
+        for start in _planned_starts(series, window_start, end):
             status, moved_to, by = rows.pop(
                 (series.pk, start), (OccurrenceStatus.SCHEDULED, None, None)
             )
@@ -463,6 +464,54 @@ def occurrence_outcomes_for_insights(
             found.append((start, _outcome(status, moved_to, start), by))
     found.sort(key=lambda f: f[0])
     return found
+
+
+# The longest window whose starts are kept (a month asked for live, with a day's margin):
+# longer ones, such as the hourly count of ten years of months, are computed each time, so
+# the kept starts stay small (at most `_starts_until`'s size × a daily series' two months).
+KEPT_WINDOW: Final = timedelta(days=33)
+
+
+def _planned_starts(series: CheckInSeries, window_start: datetime, end: datetime) -> list[datetime]:
+    """`occurrences_between(series.schedule, window_start, end)`, for a short window from
+    starts computed once per process up to the UTC midnight after `end` (`_starts_until`): a
+    tandem with many series asks for the same month's starts again with each request, a
+    later `end` each time."""
+    horizon = datetime.combine(end.astimezone(UTC).date() + timedelta(days=1), time(), UTC)
+    if horizon - window_start > KEPT_WINDOW:
+        return occurrences_between(series.schedule, window_start, end)
+    starts = _starts_until(
+        series.rule,
+        series.start_date,
+        series.local_time,
+        series.timezone,
+        series.last_date,
+        window_start,
+        horizon,
+    )
+    return [start for start in starts if start < end]
+
+
+@lru_cache(maxsize=1024)
+def _starts_until(
+    rule: str,
+    start_date: date,
+    local_time: time,
+    timezone_name: str,
+    last_date: date | None,
+    window_start: datetime,
+    horizon: datetime,
+) -> tuple[datetime, ...]:
+    """The starts of the schedule these fields make in `[window_start, horizon)`; keyed by
+    the schedule's own fields, so a changed timing is a new entry, never a stale one."""
+    schedule = Schedule(
+        rule=rule,
+        start_date=start_date,
+        local_time=local_time,
+        timezone=timezone_name,
+        last_date=last_date,
+    )
+    return tuple(occurrences_between(schedule, window_start, horizon))
 
 
 def _outcome(status: str, moved_to: datetime | None, start: datetime) -> str:

@@ -18,7 +18,7 @@ def agenda_raised_of(*, membership: Membership) -> QuerySet[AgendaItem]:
     same topic again, not a new one, and what Tandem brought by itself (an overdue action
     item, a decision waiting for the meeting) nobody raised, so neither is here."""
     return AgendaItem.objects.filter(
-        occurrence__series__tandem_id=membership.tandem_id,
+        tandem_id=membership.tandem_id,  # its occurrence's tandem, without joining every one
         carried_from__isnull=True,
         action_item__isnull=True,
     ).exclude(Q(decision__isnull=False) & Q(kind=AgendaKind.DECISION_NEEDED))

@@ -77,6 +77,7 @@ def agenda_item_add(
             raise Conflict(gettext_noop("This occurrence is skipped."), field="start")
         item = AgendaItem.objects.create(
             occurrence=row,
+            tandem_id=membership.tandem_id,
             author_id=membership.user_id,
             kind=kind,
             text=text,
@@ -214,6 +215,7 @@ def _carry_over(row: Occurrence, *, now: datetime | None = None) -> list[AgendaI
     carried = [
         AgendaItem(
             occurrence=target,
+            tandem_id=item.tandem_id,
             author_id=item.author_id,
             kind=item.kind,
             text=item.text,
@@ -272,6 +274,7 @@ def _propose(
         return None
     return AgendaItem.objects.create(
         occurrence=target,
+        tandem_id=tandem_id,
         author_id=author_id,
         kind=kind,
         text=text,

@@ -46,6 +46,7 @@ def test_an_outside_authority_decision_goes_on_the_next_agenda(
         pair.assistant.pk,
     )
     assert (item.occurrence.series_id, item.occurrence.original_start) == (series.pk, FIRST)
+    assert item.tandem_id == series.tandem_id == pair.tandem.pk
 
 
 def test_logging_it_only_flags_it_the_check_ins_pull_it(pair: Pair, series: CheckInSeries) -> None:

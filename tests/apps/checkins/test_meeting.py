@@ -98,6 +98,20 @@ def test_holding_an_occurrence_carries_open_items_to_the_next_keeping_history(
     assert [(i["text"], i["carried_from"]) for i in nxt] == [("Still open", open_item.pk)]
 
 
+def test_an_agenda_item_and_its_carried_copy_name_their_tandem(
+    pair: Pair, series: CheckInSeries, traveller: time_machine.Coordinates
+) -> None:
+    """The tandem kept on the row (Insights reads a tandem's topics by it) is the tandem of
+    the occurrence's series, for a topic added and for its copy carried to the next meeting."""
+    item = add(pair, series, "Still open")
+    traveller.move_to(FIRST + timedelta(hours=2))  # the meeting is over
+    assert services.agenda_carry_over_due() == 1
+
+    carried = AgendaItem.objects.get(carried_from=item)
+    assert (item.tandem_id, carried.tandem_id) == (pair.tandem.pk, pair.tandem.pk)
+    assert series.tandem_id == pair.tandem.pk
+
+
 def test_the_carry_over_sweep_carries_once_past_skipped_occurrences(
     pair: Pair, series: CheckInSeries, traveller: time_machine.Coordinates
 ) -> None:

@@ -174,3 +174,23 @@ def test_kept_rows_read_in_the_same_queries_for_one_year_and_for_five() -> None:
             selectors.insights_for(membership=leader, first=first, last=today)
         counted.append(len(queries))
     assert counted[0] == counted[1]
+
+
+def test_a_kept_month_holds_its_waiting_times_as_one_sorted_list() -> None:
+    """A busy month keeps hundreds of durations: one flat list of whole seconds (one row),
+    not a row per request, and sorted (the quantiles read it in order)."""
+    call_command("seed_demo", stdout=None)
+    tandem = Tandem.objects.get(name="Lena & Alex")
+    rollup.roll_up()
+    kept = [
+        row.counted()["answer_time"]
+        for row in MonthFigures.objects.filter(tandem=tandem).order_by("month")
+    ]
+    busy = [rows for rows in kept if rows]
+    assert busy  # the demo answers requests in most months
+    for rows in busy:
+        (seconds,) = rows[0]
+        assert len(rows) == 1
+        assert seconds == sorted(seconds)
+        assert all(isinstance(s, int) and s >= 0 for s in seconds)
+    assert max(len(rows[0][0]) for rows in busy) > 1
