@@ -266,8 +266,9 @@ def review_queue(
     return queue.order_by("created_at", "id")
 
 
-# What a row of the review queue shows (`presenters.ReviewItem`): a page of them reads only
-# these columns and joins only these relations (not the four other people of a decision).
+# What a row of the decision log shows with the review queue's (`presenters.LogRow`): a page
+# of them reads only these columns and joins only these relations (not the four other people
+# of a decision).
 REVIEW_ROW_FIELDS = (
     "tandem_id",
     "author_role",
@@ -300,9 +301,62 @@ def log_rows(decisions: QuerySet[Decision]) -> QuerySet[Decision]:
     return decisions.select_related(None).select_related("area", "author").only(*LOG_ROW_FIELDS)
 
 
-def review_rows(queue: QuerySet[Decision]) -> QuerySet[Decision]:
-    """`queue` (`review_queue`) narrowed to what its rows show."""
-    return queue.select_related(None).select_related("area", "author").only(*REVIEW_ROW_FIELDS)
+# What a row of the review page shows, read as plain values (`presenters.review_items`).
+REVIEW_ROW_VALUES = (
+    "id",
+    "author_role",
+    "title",
+    "rationale",
+    "amount",
+    "currency",
+    "decided_at",
+    "classification",
+    "above_limit",
+    "status",
+    "due_at",
+    "created_at",
+    "area_id",
+    "area__name",
+    "author_id",
+    "author__display_name",
+    "author__email",
+)
+
+
+def review_page_rows(
+    *,
+    membership: Membership,
+    pages: Iterable[tuple[QuerySet[Decision], int, int]],
+    now: datetime | None = None,
+) -> list[dict[str, Any]]:
+    """The rows `bottom:top` of each of several lists of `review_queue` (`pages`: the list,
+    bottom, top), oldest first, in one query as plain values (`REVIEW_ROW_VALUES`), each
+    with `viewer_reminder_at` (`with_review_reminder`). Each list's slice is its own
+    `ORDER BY … LIMIT` (on PostgreSQL their ids a `UNION ALL`), so the cost stays that of a
+    page however long the lists grow. The caller tells the lists apart by their statuses."""
+    slices = [queue.values("pk")[bottom:top] for queue, bottom, top in pages if top > bottom]
+    if not slices:
+        return []
+    if connection.features.supports_slicing_ordering_in_compound and len(slices) > 1:
+        shown = Q(pk__in=slices[0].union(*slices[1:], all=True))
+    else:
+        shown = Q()
+        for each in slices:
+            shown |= Q(pk__in=each)
+    rows = Decision.objects.filter(shown, tandem_id=membership.tandem_id)
+    return list(review_values(rows.order_by("created_at", "id"), membership=membership, now=now))
+
+
+def review_values(
+    queue: QuerySet[Decision], *, membership: Membership, now: datetime | None = None
+) -> QuerySet[Decision, dict[str, Any]]:
+    """`queue` (`review_queue`) as the plain values its rows show (`REVIEW_ROW_VALUES`), with
+    the viewer's reminder (`with_review_reminder`)."""
+    rows = with_review_reminder(queue.select_related(None), membership=membership, now=now)
+    found: QuerySet[Decision, dict[str, Any]] = rows.values(
+        *REVIEW_ROW_VALUES, "viewer_reminder_at"
+    )
+    return found
 
 
 def overdue_q(now: datetime | None = None) -> Q:
