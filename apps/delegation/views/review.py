@@ -87,10 +87,8 @@ def _render_review(
 
     # The two lists, each paged on its own: counted together in one query, their pages' rows
     # read together in one more, as plain values.
-    lists = {
-        "requests": queue(DecisionStatus.AWAITING_ANSWER),
-        "acknowledge": queue(*ACKNOWLEDGEABLE),
-    }
+    statuses = {"requests": (DecisionStatus.AWAITING_ANSWER,), "acknowledge": ACKNOWLEDGEABLE}
+    lists = {name: queue(*each) for name, each in statuses.items()}
     cap = web.COUNT_CAP
     counted = capped_counts(*lists.values(), cap=cap)
     now = timezone.now()
@@ -101,8 +99,9 @@ def _render_review(
     wanted = {name: paginator.rows_for(pages.get(name)) for name, paginator in paginators.items()}
     read = selectors.review_page_rows(
         membership=membership,
-        pages=[(lists[name], found[1], found[2]) for name, found in wanted.items() if found],
+        pages=[(statuses[name], found[1], found[2]) for name, found in wanted.items() if found],
         now=now,
+        **filters.selector_filters(),
     )
     by_list: dict[str, list[dict[str, Any]]] = {name: [] for name in lists}
     for row in read:
