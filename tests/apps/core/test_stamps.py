@@ -307,6 +307,7 @@ def _log_rows() -> list[Any]:
     [
         ("delegation/_log_row.html", _log_rows, ""),
         ("checkins/_action_item_row.html", _action_item_rows, " next=next"),
+        ("checkins/_open_item_row.html", _action_item_rows, " next=next"),
         ("feedback/_received_row.html", lambda: _appreciation_rows(True), ""),
         ("feedback/_sent_row.html", lambda: _appreciation_rows(False), ""),
         ("notifications/_notice_row.html", _notice_rows, ""),
