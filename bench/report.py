@@ -844,12 +844,15 @@ The last round on 2026-12-06:
   quick-100x data (PostgreSQL, a session for the page and a token for the API as the bench
   sends them, interleaved rounds, medians, the old and new code alternated in the same
   sitting): page / API 2.67–2.87 → 1.51–1.66, the page 17.3–18.6 → 10.9–11.7 ms;
-  PostgreSQL's planning and execution of the page's queries 8.2 → 6.0 ms.
+  PostgreSQL's planning and execution of the page's queries 8.2 → 6.0 ms. Measured as
+  `bench/own.py` measures (a gunicorn worker and its PostgreSQL backend each, the old code
+  and the new on the same data, interleaved; two runs): 2.01–2.12 → 1.35–1.43.
 - **The check-ins page** (the heaviest page): its open action items are stamped per row
   (checkins/_open_item_row.html, the action item list's `ActionItemRow`), and the unbound
   plan-a-check-in form's fifteen fields are rendered once per process, language, timezone
   and day (`checkins.views.index.series_fields`) instead of on every visit. The same 13
-  queries and the same HTML; 37.5 → 30.2 ms in one process as above.
+  queries and the same HTML; 37.5 → 30.2 ms in one process as above, 50.6–56.3 →
+  40.7–43.6 ms as `bench/own.py` measures.
 - **Bench data**: a meeting's agenda item is written two days before it and its retros an
   hour after, no longer all at the moment of generating (they had all sat in the current
   month).
