@@ -829,6 +829,30 @@ The last round on 2026-12-06:
   its own, checked against the query built afresh under the test settings): building it
   through the ORM had cost 2.4 ms of Python for a 0.3 ms query. POST / GET 1.35 → 1.04 on
   PostgreSQL and 1.69 → 1.14 on SQLite (`bench/write.py`, by hand, the same hour).
+- **The review page against its API** (2.18× at 1× in the last full run): both lists are
+  counted in one query (`apps.core.bounded.capped_counts`, each still capped) and their
+  pages' rows read in one more as plain values (`delegation.selectors.review_page_rows`:
+  each list's own `ORDER BY … LIMIT` slice, their ids a `UNION ALL` on PostgreSQL),
+  compiled once per process for the unfiltered page (`CompiledQuery`; `CappedPaginator`
+  takes the count and names a page's rows before they are read); 10 → 8 queries. The
+  presenter works out a person's name, a classification's meaning and its label once per
+  page, not per row. The rows' kinds are rendered once per process instead of once per page
+  (`{% stamp_row … per_process=True %}`: a fragment that reads of the page only its CSRF
+  token, the tandem, `queue` and whether the viewer leads, which are put in place of
+  stand-ins per page). The HTML is byte for byte what it was (saved before and after, both
+  languages, leader and assistant, filtered and paged). In one process on `bench/own.py`'s
+  quick-100x data (PostgreSQL, a session for the page and a token for the API as the bench
+  sends them, interleaved rounds, medians, the old and new code alternated in the same
+  sitting): page / API 2.67–2.87 → 1.51–1.66, the page 17.3–18.6 → 10.9–11.7 ms;
+  PostgreSQL's planning and execution of the page's queries 8.2 → 6.0 ms. Measured as
+  `bench/own.py` measures (a gunicorn worker and its PostgreSQL backend each, the old code
+  and the new on the same data, interleaved; two runs): 2.01–2.12 → 1.35–1.43.
+- **The check-ins page** (the heaviest page): its open action items are stamped per row
+  (checkins/_open_item_row.html, the action item list's `ActionItemRow`), and the unbound
+  plan-a-check-in form's fifteen fields are rendered once per process, language, timezone
+  and day (`checkins.views.index.series_fields`) instead of on every visit. The same 13
+  queries and the same HTML; 37.5 → 30.2 ms in one process as above, 50.6–56.3 →
+  40.7–43.6 ms as `bench/own.py` measures.
 - **Bench data**: a meeting's agenda item is written two days before it and its retros an
   hour after, no longer all at the moment of generating (they had all sat in the current
   month).

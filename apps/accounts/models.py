@@ -167,10 +167,15 @@ class User(AbstractBaseUser, PermissionsMixin):  # type: ignore[django-manager-m
 
     @property
     def name(self) -> str:
-        if self.email.endswith(f"@{DELETED_DOMAIN}"):
+        return User.name_of(self.email, self.display_name)
+
+    @staticmethod
+    def name_of(email: str, display_name: str) -> str:
+        """`name` of a person read as plain values."""
+        if email.endswith(f"@{DELETED_DOMAIN}"):
             # Anonymised (apps.accounts.services.user_delete): named in the reader's language.
             return str(_("Deleted person"))
-        return self.display_name or self.email.split("@")[0]
+        return display_name or email.split("@")[0]
 
     def get_full_name(self) -> str:
         return self.name

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import IntegerField, Model, Q, QuerySet, Subquery
 from django.db.models.expressions import Combinable
@@ -50,6 +51,28 @@ def first_of_each(
     for first in firsts:
         any_list |= Q(pk__in=first)
     return rows.filter(any_list)
+
+
+def capped_counts(*querysets: QuerySet[Any], cap: int | None = None) -> list[int]:
+    """How many rows each of `querysets` has, counted up to `cap` + 1 (`COUNT_CAP` by
+    default) as `CappedCount` does, all in one query: a page with several paged lists
+    (`apps.core.web.CappedPaginator(count=…)`) counts them together."""
+    cap = COUNT_CAP if cap is None else cap
+    parts: list[str] = []
+    params: list[Any] = []
+    for queryset in querysets:
+        try:
+            sql, found = queryset.order_by().values("pk")[: cap + 1].query.sql_with_params()
+        except EmptyResultSet:  # a queryset that can have no rows (`none()`, `__in=[]`)
+            parts.append("0")
+            continue
+        parts.append(f"(SELECT COUNT(*) FROM ({sql}) AS capped)")  # noqa: S608 - the ORM's SQL, its values bound
+        params.extend(found)
+    if not parts:
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(parts), params)
+        return [int(count) for count in cursor.fetchone()]
 
 
 class CappedCount(Subquery):

@@ -174,9 +174,15 @@ class CappedPaginator(_PaginatorBase):
     one. A page number past the end shows the last page (then, and only then, the rows are
     counted in full)."""
 
-    def __init__(self, object_list: Any, per_page: int, *, cap: int | None = None) -> None:
+    def __init__(
+        self, object_list: Any, per_page: int, *, cap: int | None = None, count: int | None = None
+    ) -> None:
+        """`count`: the rows counted up to `cap` + 1 already (`apps.core.bounded.capped_counts`,
+        several lists' counts in one query)."""
         super().__init__(object_list, per_page)
         self.cap = COUNT_CAP if cap is None else cap
+        if count is not None:
+            self.__dict__["count"] = count
 
     @cached_property
     def count(self) -> int:
@@ -208,6 +214,41 @@ class CappedPaginator(_PaginatorBase):
         rows = list(self.object_list[bottom : bottom + self.per_page + 1])
         if not rows:
             raise EmptyPage(self.error_messages["no_results"])
+        return CappedPage(rows[: self.per_page], number, self, more=len(rows) > self.per_page)
+
+    def rows_for(self, number: Any) -> tuple[int, int, int] | None:
+        """The page `get_page(number)` shows, as its number and the rows to read for it
+        (`bottom`, `top`), without reading them, so several lists' pages can be read in one
+        query; `page_of` then makes the page of the rows read. None: a page number below 1 of
+        a list past the cap, which only `get_page` finds (by the full count)."""
+        if not self.capped:
+            try:
+                number = self.validate_number(number)
+            except PageNotAnInteger:
+                number = 1
+            except EmptyPage:
+                number = self.num_pages
+            bottom = (number - 1) * self.per_page
+            top = bottom + self.per_page
+            if top + self.orphans >= self.count:
+                top = self.count
+            return number, bottom, top
+        try:
+            number = self.validate_number(number)
+        except PageNotAnInteger:
+            number = 1
+        except EmptyPage:
+            return None
+        bottom = (number - 1) * self.per_page
+        return number, bottom, bottom + self.per_page + 1  # one more: is there a next page?
+
+    def page_of(self, number: int, rows: list[Any]) -> Page[Any]:
+        """Page `number` (from `rows_for`) of `rows`, the rows read for it. A capped list's
+        page past its end is `get_page`'s (its last page, by the full count)."""
+        if not self.capped:
+            return Page(rows, number, self)
+        if not rows:
+            return self.get_page(number)
         return CappedPage(rows[: self.per_page], number, self, more=len(rows) > self.per_page)
 
     def get_page(self, number: Any) -> Page[Any]:

@@ -7,7 +7,7 @@ tables state what must always hold.
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import models
@@ -439,17 +439,24 @@ class Decision(TimeStampedModel):
         """Logged more than `logged_late_after()` after it was taken: it was classified
         against the terms of then, which the matrix may have changed since, so the log and
         the review queue point it out."""
-        if self.created_at is None:
+        return Decision.was_logged_late(self.created_at, self.decided_at)
+
+    @staticmethod
+    def was_logged_late(created_at: datetime | None, decided_at: datetime) -> bool:
+        """`logged_late` of a decision read as plain values (called by its class: the API's
+        rows of plain values have the model's properties, not its static methods)."""
+        if created_at is None:
             return False
-        return self.created_at - self.decided_at > logged_late_after()
+        return created_at - decided_at > logged_late_after()
 
     @property
     def is_overdue(self) -> bool:
-        return (
-            self.status == DecisionStatus.AWAITING_ANSWER
-            and self.due_at is not None
-            and self.due_at <= timezone.now()
-        )
+        return Decision.was_overdue(self.status, self.due_at, timezone.now())
+
+    @staticmethod
+    def was_overdue(status: str, due_at: datetime | None, now: datetime) -> bool:
+        """`is_overdue` at `now` of a decision read as plain values."""
+        return status == DecisionStatus.AWAITING_ANSWER and due_at is not None and due_at <= now
 
 
 class ReviewReminder(TimeStampedModel):

@@ -4,15 +4,17 @@ Pure display: nothing here reads the database; the views pass in what they read.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from django.template.defaultfilters import linebreaksbr
-from django.utils import formats
+from django.utils import formats, timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext, gettext_lazy
 
+from apps.accounts.models import User
 from apps.core.web import date_text
 from apps.delegation.classification import Classification
 from apps.delegation.forms import LEVEL_MEANING
@@ -62,9 +64,14 @@ LEADER_DECISION_MEANING = gettext_lazy(
 
 def explain(decision: Decision) -> str:
     """What a logged decision's classification means, in words."""
-    if decision.author_role == "leader":
+    return explain_values(decision.author_role, decision.classification)
+
+
+def explain_values(author_role: str, classification: str) -> str:
+    """`explain` of a decision read as plain values."""
+    if author_role == "leader":
         return str(LEADER_DECISION_MEANING)
-    return str(CLASSIFICATION_MEANING[Classification(decision.classification)])
+    return str(CLASSIFICATION_MEANING[Classification(classification)])
 
 
 def level_text(value: Any) -> str:
@@ -339,21 +346,50 @@ def datetime_text(value: datetime | None, format_name: str = "SHORT_DATETIME_FOR
     return date_text(value, format_name)
 
 
-@dataclass(frozen=True)
-class ReviewItem(_DecisionText):
-    """A decision in the leader's review queue, with what its classification means and, for
-    a request, the form that answers it; its texts prepared once here, so the page stamps
-    each row from one rendering (`{% stamp_row %}`). The decision's own fields read
-    through."""
+class ReviewItem:
+    """A decision of the leader's review queue, read as plain values
+    (`selectors.review_page_rows`), with what its classification means and, for a request,
+    the form that answers it (only a form shown again with its errors); its texts prepared
+    here, so the page stamps each row from one rendering (`{% stamp_row %}`). What every row
+    shows is set when it is made, the texts that only some variants show when they are
+    first read."""
 
-    decision: Decision
+    __slots__ = (
+        "_row",
+        "above_limit",
+        "answer_form",
+        "area_text",
+        "author_html",
+        "classification",
+        "classification_label",
+        "explanation",
+        "has_amount",
+        "id",
+        "is_overdue",
+        "logged_late",
+        "needs_area",
+        "pk",
+        "reminder_at",
+        "title",
+        "url",
+    )
+
+    pk: int
+    id: int
+    title: str
+    classification: str
+    classification_label: str
     explanation: str
-    answer_form: Any = None
-    # When the viewer's own "remind me tomorrow" on it is due (None: no reminder waiting).
-    reminder_at: Any = None
-    url: str = ""  # the decision's page
-    author_html: str = ""  # `{% person %}` of the author
-    classification_label: str = ""
+    answer_form: Any  # a form shown again with its errors, or None
+    reminder_at: datetime | None  # when the viewer's own "remind me tomorrow" is due
+    url: str  # the decision's page
+    author_html: str  # `{% person %}` of the author
+    area_text: str  # the area's name, or "No area"
+    is_overdue: bool
+    logged_late: bool
+    has_amount: bool
+    above_limit: bool
+    needs_area: bool
 
     # What the row fragments (delegation/_review_*.html) show and test of a row.
     STAMP_TEXTS = (
@@ -380,46 +416,98 @@ class ReviewItem(_DecisionText):
         "answer_form",
     )
 
+    def __init__(self, row: dict[str, Any], **texts: Any) -> None:
+        self._row = row
+        self.pk = self.id = row["id"]
+        self.title = row["title"]
+        self.classification = row["classification"]
+        self.above_limit = row["above_limit"]
+        self.has_amount = row["amount"] is not None
+        self.needs_area = row["status"] == DecisionStatus.NEEDS_AREA
+        self.logged_late = Decision.was_logged_late(row["created_at"], row["decided_at"])
+        for name, value in texts.items():
+            setattr(self, name, value)
+
+    @property
+    def decided_text(self) -> str:
+        return datetime_text(self._row["decided_at"])
+
+    @property
+    def due_text(self) -> str:
+        return datetime_text(self._row["due_at"])
+
+    @property
+    def amount_text(self) -> str:
+        """As `{{ d.amount }} {{ d.currency }}`."""
+        amount = self._row["amount"]
+        return "" if amount is None else f"{formats.localize(amount)} {self._row['currency']}"
+
     @property
     def reminder_text(self) -> str:
         return datetime_text(self.reminder_at)
 
     @property
-    def area_text(self) -> str:
-        area = self.decision.area
-        return area.name if area is not None else gettext("No area")
-
-    @property
     def rationale_html(self) -> str:
-        return linebreaksbr(self.decision.rationale, autoescape=True)
-
-    @property
-    def needs_area(self) -> bool:
-        return self.decision.status == DecisionStatus.NEEDS_AREA
+        return linebreaksbr(self._row["rationale"], autoescape=True)
 
 
 def review_items(
-    decisions: Any,
+    rows: Iterable[dict[str, Any]],
     *,
     url: Any,
     former: Any,
-    reminders: dict[int, Any],
     bound: dict[int, Any] | None = None,
+    now: datetime | None = None,
 ) -> list[ReviewItem]:
-    """`decisions` of the review queue as `ReviewItem`s; `url`: the decision's page for an id
-    (`row_urls`), `former`: the tandem's former members (`person_html`), `reminders`: the
-    viewer's reminders by decision, `bound`: a form shown again with its errors by decision."""
+    """`rows` of the review queue (`selectors.review_page_rows`) as `ReviewItem`s; `url`: the
+    decision's page for an id (`row_urls`), `former`: the tandem's former members
+    (`person_html`), `bound`: a form shown again with its errors by decision. What is the
+    same for many rows (a person's name, what a classification means, a label) is worked out
+    once per page."""
     classification = choice_labels(Decision._meta.get_field("classification"))
     bound = bound or {}
-    return [
-        ReviewItem(
-            d,
-            explain(d),
-            bound.get(d.pk),
-            reminder_at=reminders.get(d.pk),
-            url=url(d.pk),
-            author_html=person_html(d.author, former),
-            classification_label=classification.get(d.classification, d.classification),
+    now = now or timezone.now()
+    people: dict[int | None, str] = {}
+    meanings: dict[tuple[str, str], str] = {}
+    no_area = gettext("No area")
+    items = []
+    for row in rows:
+        author_id = row["author_id"]
+        author_html = people.get(author_id)
+        if author_html is None:
+            author = (
+                None
+                if author_id is None
+                else _Person(
+                    author_id, User.name_of(row["author__email"], row["author__display_name"])
+                )
+            )
+            author_html = people[author_id] = person_html(author, former)
+        meaning_key = (row["author_role"], row["classification"])
+        explanation = meanings.get(meaning_key)
+        if explanation is None:
+            explanation = meanings[meaning_key] = explain_values(*meaning_key)
+        items.append(
+            ReviewItem(
+                row,
+                explanation=explanation,
+                answer_form=bound.get(row["id"]),
+                reminder_at=row["viewer_reminder_at"],
+                url=url(row["id"]),
+                author_html=author_html,
+                classification_label=classification.get(
+                    row["classification"], row["classification"]
+                ),
+                area_text=no_area if row["area_id"] is None else row["area__name"],
+                is_overdue=Decision.was_overdue(row["status"], row["due_at"], now),
+            )
         )
-        for d in decisions
-    ]
+    return items
+
+
+@dataclass(frozen=True)
+class _Person:
+    """Who `person_html` names, read as plain values."""
+
+    pk: int
+    name: str

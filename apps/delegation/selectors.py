@@ -6,10 +6,11 @@ Another tandem's area or decision is a NotFound, exactly like a missing one.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
+from functools import partial
 from typing import Any
 
 from django.conf import settings
@@ -32,6 +33,7 @@ from django.utils.translation import gettext_noop
 
 from apps.accounts.models import User
 from apps.core.bounded import CappedCount, Listed, first_of_each
+from apps.core.db import CompiledQuery
 from apps.core.errors import NotFound
 from apps.delegation.classification import AuthorRole, MatrixTerms, Verdict, classify
 from apps.delegation.models import (
@@ -266,8 +268,9 @@ def review_queue(
     return queue.order_by("created_at", "id")
 
 
-# What a row of the review queue shows (`presenters.ReviewItem`): a page of them reads only
-# these columns and joins only these relations (not the four other people of a decision).
+# What a row of the decision log shows with the review queue's (`presenters.LogRow`): a page
+# of them reads only these columns and joins only these relations (not the four other people
+# of a decision).
 REVIEW_ROW_FIELDS = (
     "tandem_id",
     "author_role",
@@ -300,9 +303,113 @@ def log_rows(decisions: QuerySet[Decision]) -> QuerySet[Decision]:
     return decisions.select_related(None).select_related("area", "author").only(*LOG_ROW_FIELDS)
 
 
-def review_rows(queue: QuerySet[Decision]) -> QuerySet[Decision]:
-    """`queue` (`review_queue`) narrowed to what its rows show."""
-    return queue.select_related(None).select_related("area", "author").only(*REVIEW_ROW_FIELDS)
+# What a row of the review page shows, read as plain values (`presenters.review_items`).
+REVIEW_ROW_VALUES = (
+    "id",
+    "author_role",
+    "title",
+    "rationale",
+    "amount",
+    "currency",
+    "decided_at",
+    "classification",
+    "above_limit",
+    "status",
+    "due_at",
+    "created_at",
+    "area_id",
+    "area__name",
+    "author_id",
+    "author__display_name",
+    "author__email",
+)
+
+
+def review_page_rows(
+    *,
+    membership: Membership,
+    pages: Sequence[tuple[Sequence[str], int, int]],
+    now: datetime,
+    **filters: Any,
+) -> list[dict[str, Any]]:
+    """The rows `bottom:top` of several lists of `review_queue` (`pages`: each list's
+    statuses, bottom, top; `filters`: `review_queue`'s), oldest first, in one query as plain
+    values (`REVIEW_ROW_VALUES`), each with `viewer_reminder_at` (`with_review_reminder`).
+    Each list's slice is its own `ORDER BY … LIMIT` (on PostgreSQL their ids a `UNION ALL`),
+    so the cost stays that of a page however long the lists grow. The caller tells the lists
+    apart by their statuses.
+
+    Without filters (the page as it opens) the query is compiled once per process for each
+    set of slices (`CompiledQuery`): building it through the ORM cost more than running it."""
+    slices = tuple(
+        (tuple(statuses), bottom, top) for statuses, bottom, top in pages if top > bottom
+    )
+    if not slices:
+        return []
+    if filters:
+        found: Iterable[tuple[Any, ...]] = _review_page(
+            tandem_id=membership.tandem_id,
+            user_id=membership.user_id,
+            now=now,
+            slices=slices,
+            filters=filters,
+        )
+    else:
+        compiled = _REVIEW_PAGES.get(slices)
+        if compiled is None:
+            if len(_REVIEW_PAGES) >= 64:  # a few pages of each list are what people open
+                _REVIEW_PAGES.clear()
+            compiled = _REVIEW_PAGES[slices] = CompiledQuery(
+                partial(_review_page, slices=slices, filters={}),
+                tandem_id=1_900_000_401,
+                user_id=1_900_000_402,
+                now=datetime(1901, 2, 3, 4, 5, 6, 400001, tzinfo=UTC),
+            )
+        found = compiled.rows(tandem_id=membership.tandem_id, user_id=membership.user_id, now=now)
+    return [dict(zip(_REVIEW_PAGE_COLUMNS, row, strict=True)) for row in found]
+
+
+_REVIEW_PAGE_COLUMNS = (*REVIEW_ROW_VALUES, "viewer_reminder_at")
+_REVIEW_PAGES: dict[tuple[Any, ...], CompiledQuery] = {}
+
+
+def _review_page(
+    *,
+    tandem_id: int,
+    user_id: int,
+    now: datetime,
+    slices: tuple[tuple[tuple[str, ...], int, int], ...],
+    filters: dict[str, Any],
+) -> QuerySet[Decision, tuple[Any, ...]]:
+    # The membership's ids are all that `review_queue` and `with_review_reminder` read of it.
+    membership = Membership(tandem_id=tandem_id, user_id=user_id)
+    ids = [
+        review_queue(membership=membership, statuses=statuses, **filters).values("pk")[bottom:top]
+        for statuses, bottom, top in slices
+    ]
+    if connection.features.supports_slicing_ordering_in_compound and len(ids) > 1:
+        shown = Q(pk__in=ids[0].union(*ids[1:], all=True))
+    else:
+        shown = Q()
+        for each in ids:
+            shown |= Q(pk__in=each)
+    rows = Decision.objects.filter(shown, tandem_id=tandem_id).order_by("created_at", "id")
+    found: QuerySet[Decision, tuple[Any, ...]] = with_review_reminder(
+        rows, membership=membership, now=now
+    ).values_list(*_REVIEW_PAGE_COLUMNS)
+    return found
+
+
+def review_values(
+    queue: QuerySet[Decision], *, membership: Membership, now: datetime | None = None
+) -> QuerySet[Decision, dict[str, Any]]:
+    """`queue` (`review_queue`) as the plain values its rows show (`REVIEW_ROW_VALUES`), with
+    the viewer's reminder (`with_review_reminder`)."""
+    rows = with_review_reminder(queue.select_related(None), membership=membership, now=now)
+    found: QuerySet[Decision, dict[str, Any]] = rows.values(
+        *REVIEW_ROW_VALUES, "viewer_reminder_at"
+    )
+    return found
 
 
 def overdue_q(now: datetime | None = None) -> Q:

@@ -3,21 +3,31 @@ trend and the commitments; and a new series."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
+from django.core.signals import setting_changed
 from django.db.models import F
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from apps.checkins import forms, selectors, services
 from apps.checkins.models import ActionItemStatus
-from apps.checkins.presenters import OccurrenceView, SeriesView, date_formats, retro_trend
+from apps.checkins.presenters import (
+    OccurrenceView,
+    SeriesView,
+    action_item_rows,
+    date_formats,
+    retro_trend,
+)
 from apps.checkins.views.common import today, viewer_tz, worded
 from apps.core.web import attempt
 from apps.tandems.models import Membership
+from apps.tandems.selectors import former_names_of
 from apps.tandems.web import member_page
 
 UPCOMING = 10
@@ -63,14 +73,23 @@ def _index_context(
     if current_rows:
         suggestion = selectors.retro_trend(series=current_rows[0], now=now).suggestion
     open_items = list(
-        selectors.action_items_of(tandem=tandem)
-        .filter(status=ActionItemStatus.OPEN)
-        .order_by(F("due_date").asc(nulls_last=True), "id")[: OPEN_ITEMS_SHOWN + 1]
+        selectors.action_item_rows(
+            selectors.action_items_of(tandem=tandem).filter(status=ActionItemStatus.OPEN)
+        ).order_by(F("due_date").asc(nulls_last=True), "id")[: OPEN_ITEMS_SHOWN + 1]
     )
+    # Stamped per row (`{% stamp_row %}`); the names of former members only when one is shown.
+    open_rows = action_item_rows(
+        open_items[:OPEN_ITEMS_SHOWN],
+        tandem_id=tandem.pk,
+        former=former_names_of(tandem_id=tandem.pk) if open_items else None,
+        today=day,
+    )
+    fields = None
     if series_form is None:
         series_form = forms.SeriesForm(
             initial={"timezone": viewer_tz(), "start_date": day, "local_time": "09:00"}
         )
+        fields = series_fields(series_form, day)
     return {
         "current_series": current,
         "earlier_series": earlier,
@@ -83,14 +102,45 @@ def _index_context(
         "trend_lines": lines,
         "suggestion": suggestion,
         "commitments": commitments,
-        "open_items": open_items[:OPEN_ITEMS_SHOWN],
+        "open_items": open_rows,
         # One row more than shown was read to know whether the full list has more.
         "more_open_items": len(open_items) > OPEN_ITEMS_SHOWN,
         "today": day,
         "series_form": series_form,
+        "series_fields": fields,
         "viewer_tz": viewer_tz(),
         "fmt": date_formats(),
     }
+
+
+# (language, timezone, day) → the unbound plan-a-check-in form's fields. Bounded: cleared
+# past _FIELDS_KEPT (a day's visitors speak two languages from a few dozen timezones).
+_FIELDS: dict[tuple[str | None, str, date], str] = {}
+_FIELDS_KEPT = 256
+
+
+def _forget(**kwargs: Any) -> None:
+    # A test that changes the languages, the templates or the formats sees them.
+    _FIELDS.clear()
+
+
+setting_changed.connect(_forget)
+
+
+def series_fields(form: forms.SeriesForm, day: date) -> str:
+    """The fields of the unbound plan-a-check-in form (checkins/_series_fields.html), rendered
+    once per process, language, timezone and day instead of on every visit: fifteen fields
+    through the form renderer were a sixth of the page. Its initial values are the viewer's
+    timezone and day and a fixed time, so these three (and the language of its labels) are
+    all that it differs in."""
+    key = (translation.get_language(), viewer_tz(), day)
+    found = _FIELDS.get(key)
+    if found is None:
+        found = render_to_string("checkins/_series_fields.html", {"series_form": form})
+        if len(_FIELDS) >= _FIELDS_KEPT:
+            _FIELDS.clear()
+        _FIELDS[key] = found
+    return mark_safe(found)  # noqa: S308 - rendered (and escaped) by the template
 
 
 @member_page

@@ -14,11 +14,16 @@ with errors is rendered normally.
 
 from __future__ import annotations
 
+import html
 import re
 from typing import Any, cast
 
 from django import template
+from django.core.signals import setting_changed
 from django.template.context import Context
+from django.urls import get_script_prefix
+from django.utils import translation
+from django.utils.functional import Promise
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 
@@ -104,6 +109,16 @@ class _RowStandIn:
         raise StampError(f"a stamped row reads {name!r}, which it does not declare")
 
 
+def _escaped(value: Any) -> str:
+    """`str(conditional_escape(value))`, step by step as it does, without the lazy-text
+    wrapper around `escape` (a few hundred texts a page)."""
+    if isinstance(value, Promise):
+        value = str(value)
+    if hasattr(value, "__html__"):
+        return str(value.__html__())
+    return html.escape(str(value))
+
+
 @register.simple_tag(takes_context=True)
 def stamp_row(context: Context, name: str, row: Any, **extra: Any) -> SafeString:
     """The whole of a list's row, `name` rendered with the row as `d`, once per page and
@@ -114,7 +129,13 @@ def stamp_row(context: Context, name: str, row: Any, **extra: Any) -> SafeString
     optionally `STAMP_CHOICES`, attributes of a few values the fragment compares
     (`{% if d.reaction == value %}`); one rendering per combination of them. `d.pk` may
     be used in URLs and ids. `extra`: the fragment's own context besides the page's, the
-    same for every row."""
+    same for every row.
+
+    `per_process=True`: each variant is rendered once per process (and language, URL
+    prefix, whether the viewer leads the tandem and whether the page has a `queue`), not
+    once per page, and filled in with the page's CSRF token, tandem id and `queue`; for a
+    fragment that reads nothing else of the page (`_PAGE_READS`)."""
+    per_process = extra.pop("per_process", False)
     texts: tuple[str, ...] = row.STAMP_TEXTS
     flags = tuple((flag, bool(getattr(row, flag))) for flag in row.STAMP_FLAGS) + tuple(
         (choice, getattr(row, choice)) for choice in getattr(row, "STAMP_CHOICES", ())
@@ -124,19 +145,124 @@ def stamp_row(context: Context, name: str, row: Any, **extra: Any) -> SafeString
     key = (name, texts, flags, tuple(sorted(extra.items())) if extra else ())
     pieces = cache.get(key)
     if pieces is None:
-        assert context.template is not None  # a tag renders inside a template
-        with context.push(d=_RowStandIn(texts, flags), **extra):
-            stamped = str(context.template.engine.get_template(name).render(context))
-        # Split once per variant: the fragment's literal HTML at the even places, at the odd
-        # ones the name of the text that goes there (None: the row's id). A row is then a join,
-        # not a search through the fragment.
-        pieces = cache[key] = _TEXT.split(stamped)
+        page = _page_values(context) if per_process else None
+        if page is None:
+            with context.push(d=_RowStandIn(texts, flags), **extra):
+                stamped = _render(context, name)
+            # Split once per variant: the fragment's literal HTML at the even places, at the
+            # odd ones the name of the text that goes there (None: the row's id). A row is then
+            # a join, not a search through the fragment.
+            pieces = _TEXT.split(stamped)
+        else:
+            pieces = _kept_pieces(context, name, key, page, texts, flags, extra)
+        cache[key] = pieces
     filled: dict[str | None, str] = {None: str(row.pk)}  # a text the fragment shows twice
     shown = pieces.copy()
     for at in range(1, len(shown), 2):
         field = shown[at]
         text = filled.get(field)
         if text is None:
-            text = filled[field] = str(conditional_escape(getattr(row, cast(str, field))))
+            text = filled[field] = _escaped(getattr(row, cast(str, field)))
         shown[at] = text
     return mark_safe("".join(cast(list[str], shown)))  # noqa: S308 - rendered by the template; texts escaped
+
+
+# --- rows kept per process ------------------------------------------------------------------
+
+# What a row fragment stamped `per_process` may read of the page besides its row: the CSRF
+# token, the tandem's id, `queue` (the page's paging and filters, sent back by its forms),
+# `is_leader`, and what the page passes that is the same on every page (the unbound answer
+# form with the stand-in id); in the kept rendering the first three are stand-ins.
+_PAGE_READS = ("csrf_token", "tandem", "queue", "is_leader")
+_CSRF = "\ue010"
+_QUEUE = "\ue014"
+TANDEM_STAND_IN = STAND_IN_ID + 1  # digits, as a URL's <int:…> takes them; no id has them
+_PAGE_STAND_INS = re.compile(f"{_CSRF}|{_QUEUE}|{TANDEM_STAND_IN}")
+_NOT_PROVIDED = "NOTPROVIDED"
+
+# (variant's key, language, URL prefix, leader, has a queue) → the variant's pieces with the
+# page's stand-ins. Bounded: a few variants per list, two languages (cleared past _MOST).
+_KEPT: dict[tuple[Any, ...], list[str | None]] = {}
+_MOST = 512
+
+
+def _forget(**kwargs: Any) -> None:
+    # A test that changes the languages, the templates or the URL prefix sees them.
+    _KEPT.clear()
+
+
+setting_changed.connect(_forget)
+
+
+class _Tandem:
+    pk = id = TANDEM_STAND_IN
+
+
+def _page_values(context: Context) -> dict[str, Any] | None:
+    """The page's values a kept row is filled with; None without a request's CSRF token or a
+    tandem (then the row is stamped for this page only)."""
+    csrf_token = context.get("csrf_token")
+    tandem = context.get("tandem")
+    if not csrf_token or str(csrf_token) == _NOT_PROVIDED or tandem is None:
+        return None
+    return {
+        "csrf_token": str(csrf_token),
+        "tandem": tandem.pk,
+        "queue": context.get("queue") or "",
+        "is_leader": bool(context.get("is_leader")),
+    }
+
+
+def _kept_pieces(
+    context: Context,
+    name: str,
+    key: tuple[Any, ...],
+    page: dict[str, Any],
+    texts: tuple[str, ...],
+    flags: tuple[tuple[str, Any], ...],
+    extra: dict[str, Any],
+) -> list[str | None]:
+    kept_key = (
+        key,
+        translation.get_language(),
+        get_script_prefix(),
+        page["is_leader"],
+        bool(page["queue"]),
+    )
+    kept = _KEPT.get(kept_key)
+    if kept is None:
+        bottom = cast(dict[Any, Any], context.render_context.dicts[0])
+        # The fragment's own `{% stamp %}`s are rendered with the stand-ins: kept apart from
+        # the page's (a form shown again with its errors stamps them with the real values).
+        page_stamps = bottom.pop("stamps", None)
+        try:
+            with context.push(
+                d=_RowStandIn(texts, flags),
+                csrf_token=_CSRF,
+                tandem=_Tandem(),
+                queue=_QUEUE if page["queue"] else "",
+                is_leader=page["is_leader"],
+                **extra,
+            ):
+                kept = _TEXT.split(_render(context, name))
+        finally:
+            bottom.pop("stamps", None)
+            if page_stamps is not None:
+                bottom["stamps"] = page_stamps
+        if len(_KEPT) >= _MOST:
+            _KEPT.clear()
+        _KEPT[kept_key] = kept
+    filled = {
+        _CSRF: html.escape(page["csrf_token"]),
+        _QUEUE: html.escape(page["queue"]),
+        str(TANDEM_STAND_IN): str(page["tandem"]),
+    }
+    return [
+        piece if at % 2 else _PAGE_STAND_INS.sub(lambda found: filled[found.group(0)], piece)
+        for at, piece in enumerate(cast(list[str], kept))
+    ]
+
+
+def _render(context: Context, name: str) -> str:
+    assert context.template is not None  # a tag renders inside a template
+    return str(context.template.engine.get_template(name).render(context))

@@ -3,6 +3,8 @@ may read it (as in the API), without the forms."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, QueryDict
@@ -13,8 +15,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
+from apps.core import web
+from apps.core.bounded import capped_counts
 from apps.core.errors import Conflict
-from apps.core.web import STAND_IN_ID, attempt, paginate, query_without, row_urls
+from apps.core.web import STAND_IN_ID, CappedPaginator, attempt, query_without, row_urls
 from apps.delegation import presenters, selectors, services
 from apps.delegation.forms import AnswerForm, ReviewFilterForm
 from apps.delegation.models import ACKNOWLEDGEABLE, Answer, Decision, DecisionStatus
@@ -77,41 +81,54 @@ def _render_review(
     )
 
     def queue(*statuses: str) -> QuerySet[Decision]:
-        return selectors.with_review_reminder(
-            selectors.review_rows(
-                selectors.review_queue(
-                    membership=membership, statuses=statuses, **filters.selector_filters()
-                )
-            ),
-            membership=membership,
+        return selectors.review_queue(
+            membership=membership, statuses=statuses, **filters.selector_filters()
         )
 
-    requests_page = paginate(
-        request,
-        queue(DecisionStatus.AWAITING_ANSWER),
-        REVIEW_PER_PAGE,
-        param="requests",
-        query=pages,
+    # The two lists, each paged on its own: counted together in one query, their pages' rows
+    # read together in one more, as plain values.
+    statuses = {"requests": (DecisionStatus.AWAITING_ANSWER,), "acknowledge": ACKNOWLEDGEABLE}
+    lists = {name: queue(*each) for name, each in statuses.items()}
+    cap = web.COUNT_CAP
+    counted = capped_counts(*lists.values(), cap=cap)
+    now = timezone.now()
+    paginators = {
+        name: CappedPaginator(rows, REVIEW_PER_PAGE, cap=cap, count=count)
+        for (name, rows), count in zip(lists.items(), counted, strict=True)
+    }
+    wanted = {name: paginator.rows_for(pages.get(name)) for name, paginator in paginators.items()}
+    read = selectors.review_page_rows(
+        membership=membership,
+        pages=[(statuses[name], found[1], found[2]) for name, found in wanted.items() if found],
+        now=now,
+        **filters.selector_filters(),
     )
-    acknowledge_page = paginate(
-        request,
-        queue(*ACKNOWLEDGEABLE),
-        REVIEW_PER_PAGE,
-        param="acknowledge",
-        query=pages,
-    )
-    shown = [*requests_page.object_list, *acknowledge_page.object_list]
-    reminders = {d.pk: d.viewer_reminder_at for d in shown if d.viewer_reminder_at}  # type: ignore[attr-defined]
+    by_list: dict[str, list[dict[str, Any]]] = {name: [] for name in lists}
+    for row in read:
+        waiting = row["status"] == DecisionStatus.AWAITING_ANSWER
+        by_list["requests" if waiting else "acknowledge"].append(row)
+    shown = {}
+    for (name, paginator), found in zip(paginators.items(), wanted.values(), strict=True):
+        if found and (by_list[name] or not paginator.capped):
+            shown[name] = paginator.page_of(found[0], by_list[name])
+        else:
+            # A capped list's page past its end (or below 1): its last page, by the full
+            # count (rare: a page number typed by hand), read as the same values.
+            values = selectors.review_values(lists[name], membership=membership, now=now)
+            shown[name] = CappedPaginator(values, REVIEW_PER_PAGE, cap=cap).get_page(
+                pages.get(name)
+            )
+    requests_page, acknowledge_page = shown["requests"], shown["acknowledge"]
     url = row_urls("delegation:decision", membership.tandem_id)
     former = former_names_of(tandem_id=membership.tandem_id)
     # A form shown again with its errors is its own; the others are stamped from one
     # rendering (`{% stamp %}`) with the stand-in id in the form's ids, and the rows from one
     # rendering per variant (`{% stamp_row %}`).
     requests = presenters.review_items(
-        requests_page.object_list, url=url, former=former, reminders=reminders, bound=bound
+        requests_page.object_list, url=url, former=former, bound=bound, now=now
     )
     to_acknowledge = presenters.review_items(
-        acknowledge_page.object_list, url=url, former=former, reminders=reminders
+        acknowledge_page.object_list, url=url, former=former, now=now
     )
     return render(
         request,

@@ -1099,3 +1099,122 @@ def test_coming_up_and_past_are_the_next_and_last_of_all_the_series(
     assert upcoming == sorted([*ahead, moved])[:10]
     past = [(occ.original_start, occ.series_id) for occ in page.context["past"]]
     assert past == _every_start(seven_rhythms, now - timedelta(weeks=4), now)[::-1][:12]
+
+
+# The open action items of the index as the page wrote them before they were stamped
+# (`{% stamp_row "checkins/_open_item_row.html" %}`): the item's text, its owner, its state
+# (checkins/_item_state.html) and its buttons, rendered for each item.
+_OPEN_ITEMS_AS_BEFORE = """{% load i18n people %}<ul class="plain">{% for item in open_items %}
+    <li><span>{{ item.text }}</span>
+      <span class="muted">— {% person item.owner %}{% if item.due_date %}, {% blocktranslate with date=item.due_date|date:"DATE_FORMAT" %}due {{ date }}{% endblocktranslate %}{% endif %}</span>
+      {% include "checkins/_item_state.html" %}
+      {% url 'checkins:action_item_status' tandem.pk item.pk as status_url %}<div class="actions">
+{% if item.status == "open" %}
+  <form method="post" action="{{ status_url }}" class="inline">{% csrf_token %}<input type="hidden" name="next" value="{{ next }}"><input type="hidden" name="status" value="done"><button type="submit" class="secondary" aria-label="{% blocktranslate with text=item.text|truncatechars:40 %}Mark “{{ text }}” done{% endblocktranslate %}">{% translate "Done" %}</button></form>
+  <form method="post" action="{{ status_url }}" class="inline">{% csrf_token %}<input type="hidden" name="next" value="{{ next }}"><input type="hidden" name="status" value="dropped"><button type="submit" class="secondary" aria-label="{% blocktranslate with text=item.text|truncatechars:40 %}Drop “{{ text }}”{% endblocktranslate %}">{% translate "Drop" %}</button></form>
+{% else %}
+  <form method="post" action="{{ status_url }}" class="inline">{% csrf_token %}<input type="hidden" name="next" value="{{ next }}"><input type="hidden" name="status" value="open"><button type="submit" class="link">{% translate "Reopen" %}</button></form>
+{% endif %}
+</div>
+
+    </li>{% endfor %}</ul>"""  # noqa: E501
+
+
+@pytest.mark.parametrize("language", ["en", "de"])
+def test_the_index_stamps_its_open_items_as_they_were_rendered(pair: Pair, language: str) -> None:
+    from django.db.models import F
+    from django.template import engines
+    from django.test import RequestFactory
+    from django.utils import timezone, translation
+
+    from apps.checkins.models import ActionItem
+    from apps.tandems.selectors import former_names_of
+
+    long_text = "Send the <offer> & compare it with the two others before Friday"
+    for text, due in [
+        ("Overdue & <late>", date(2020, 1, 1)),
+        (long_text, date(2099, 1, 1)),
+        ("No date", None),
+    ]:
+        services.action_item_create(
+            membership=pair.leader_membership,
+            text=text,
+            owner_id=pair.assistant.pk,
+            due_date=due,
+        )
+    services.action_item_create(
+        membership=pair.leader_membership, text="The leader's", owner_id=pair.leader.pk
+    )
+    pair.leader.language = language
+    pair.leader.save(update_fields=["language"])
+
+    page = client_of(pair.leader).get(base(pair)).content.decode()
+
+    shown = re.search(r'<ul class="plain">\n    <li><span>.*?</ul>', page, re.S)
+    assert shown is not None
+    request = RequestFactory().get(base(pair))
+    with translation.override(language):
+        before = (
+            engines["django"]
+            .from_string(_OPEN_ITEMS_AS_BEFORE)
+            .render(
+                {
+                    "open_items": ActionItem.objects.filter(tandem=pair.tandem, status="open")
+                    .select_related("owner")
+                    .order_by(F("due_date").asc(nulls_last=True), "id"),
+                    "today": timezone.localdate(),
+                    "tandem": pair.tandem,
+                    "next": f"{base(pair)}#commitments",
+                    "former_names": former_names_of(tandem_id=pair.tandem.pk),
+                },
+                request,
+            )
+        )
+    token = re.compile(r'name="csrfmiddlewaretoken" value="[^"]+"')
+    assert token.sub("CSRF", shown.group(0)) == token.sub("CSRF", before)
+    assert (
+        "Overdue &amp; &lt;late&gt;" in before and "Send the &lt;offer&gt; &amp; compare" in before
+    )
+
+
+def test_the_plan_form_kept_per_language_timezone_and_day_is_the_form_rendered(
+    pair: Pair,
+) -> None:
+    """The unbound plan-a-check-in form's fields are rendered once per process for each
+    language, timezone and day (`views.index.series_fields`): each viewer still gets their
+    own timezone and day in it, as rendered afresh."""
+    import importlib
+
+    index_view = importlib.import_module("apps.checkins.views.index")
+
+    pair.leader.language, pair.leader.timezone = "en", "Europe/Berlin"
+    pair.assistant.language, pair.assistant.timezone = "de", "America/New_York"
+    for user in (pair.leader, pair.assistant):
+        user.save(update_fields=["language", "timezone"])
+
+    def plan_forms() -> dict[str, str]:
+        found = {}
+        for user in (pair.leader, pair.assistant):
+            page = client_of(user).get(base(pair)).content.decode()
+            form = re.search(
+                r'<form method="post" action="[^"]*" novalidate class="series-form">.*?</form>',
+                page,
+                re.S,
+            )
+            assert form is not None
+            found[user.timezone] = re.sub(r'value="[A-Za-z0-9]{64}"', "CSRF", form.group(0))
+        return found
+
+    index_view._FIELDS.clear()
+    kept = plan_forms()  # rendered, then kept …
+    assert len(index_view._FIELDS) == 2
+    again = plan_forms()  # … and read from what was kept
+    fresh = {}
+    for zone in kept:
+        index_view._FIELDS.clear()
+        fresh[zone] = plan_forms()[zone]
+
+    assert kept == again == fresh
+    assert '<option value="Europe/Berlin" selected>' in kept["Europe/Berlin"]
+    assert '<option value="America/New_York" selected>' in kept["America/New_York"]
+    assert "Titel" in kept["America/New_York"] and "Title" in kept["Europe/Berlin"]

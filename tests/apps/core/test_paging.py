@@ -75,3 +75,44 @@ def test_paginate_caps_a_queryset_and_counts_a_list_in_full(
     request = RequestFactory().get("/?page=2")
     assert paginate(request, _users(), 2).paginator.capped
     assert paginate(request, list(_users()), 2).paginator.count == 9
+
+
+@pytest.mark.parametrize("cap", [100, 4])
+@pytest.mark.parametrize("number", [None, "1", "2", "4", "5", "6", "40", "x", "0", "-1"])
+def test_a_page_read_apart_is_the_page_get_page_reads(
+    nine: list[int], cap: int, number: str | None
+) -> None:
+    """`rows_for` names the rows of the page `get_page` shows without reading them (several
+    lists' pages are then read in one query) and `page_of` makes that page of them; the count
+    given, as `capped_counts` reads it for several lists at once."""
+    from apps.core.bounded import capped_counts
+
+    expected = CappedPaginator(_users(), 2, cap=cap).get_page(number)
+    (count,) = capped_counts(_users(), cap=cap)
+    paginator = CappedPaginator(_users(), 2, cap=cap, count=count)
+    with CaptureQueriesContext(connection) as no_count:
+        found = paginator.rows_for(number)
+    assert no_count.captured_queries == []
+    if found is None:  # a capped list's page below 1: only get_page finds it
+        assert cap == 4 and number in ("0", "-1")
+        page = paginator.get_page(number)
+    else:
+        at, bottom, top = found
+        page = paginator.page_of(at, list(_users()[bottom:top]))
+
+    assert page.number == expected.number
+    assert [u.pk for u in page.object_list] == [u.pk for u in expected.object_list]
+    assert (page.has_next(), page.has_previous()) == (expected.has_next(), expected.has_previous())
+    assert (page.start_index(), page.end_index()) == (expected.start_index(), expected.end_index())
+    assert paginator.capped == expected.paginator.capped
+
+
+def test_capped_counts_count_several_lists_in_one_query(nine: list[int]) -> None:
+    from apps.core.bounded import capped_counts
+
+    with CaptureQueriesContext(connection) as captured:
+        counts = capped_counts(
+            _users(), _users().filter(email__lt="p3"), User.objects.none(), cap=4
+        )
+    assert counts == [5, 3, 0]
+    assert len(captured) == 1

@@ -63,12 +63,11 @@ def test_row_urls_put_each_id_in_place() -> None:
 # --- {% stamp_row %} ------------------------------------------------------------------------
 
 
-def _review_rows() -> list[Any]:
+def _review_decisions() -> list[Any]:
     from decimal import Decimal
 
     from apps.accounts.models import User
     from apps.delegation.models import Decision, DecisionArea
-    from apps.delegation.presenters import review_items
 
     author = User(pk=5, email="alex@example.com", display_name="Alex <b>Novak</b>")
     former = User(pk=6, email="sam@example.com", display_name="Sam")
@@ -120,12 +119,38 @@ def _review_rows() -> list[Any]:
             due_at=datetime(2099, 1, 1, tzinfo=UTC),
         ),
     ]
-    return review_items(
-        rows,
-        url=row_urls("delegation:decision", 7),
-        former={6: "assistant"},
-        reminders={333: datetime(2026, 3, 5, 8, 0, tzinfo=UTC)},
-    )
+    return rows
+
+
+def _review_rows() -> list[Any]:
+    """The decisions as the review page reads them (`selectors.review_page_rows`)."""
+    from apps.delegation.presenters import review_items
+
+    reminders = {333: datetime(2026, 3, 5, 8, 0, tzinfo=UTC)}
+    rows = [
+        {
+            "id": d.pk,
+            "author_role": d.author_role,
+            "title": d.title,
+            "rationale": d.rationale,
+            "amount": d.amount,
+            "currency": d.currency,
+            "decided_at": d.decided_at,
+            "classification": d.classification,
+            "above_limit": d.above_limit,
+            "status": d.status,
+            "due_at": d.due_at,
+            "created_at": d.created_at,
+            "area_id": d.area.pk if d.area else None,
+            "area__name": d.area.name if d.area else None,
+            "author_id": d.author.pk if d.author else None,
+            "author__display_name": d.author.display_name if d.author else None,
+            "author__email": d.author.email if d.author else None,
+            "viewer_reminder_at": reminders.get(d.pk),
+        }
+        for d in _review_decisions()
+    ]
+    return review_items(rows, url=row_urls("delegation:decision", 7), former={6: "assistant"})
 
 
 ROW_PAGE = """{% load stamps %}{% for d in rows %}
@@ -270,7 +295,7 @@ def _notice_rows() -> list[Any]:
 def _log_rows() -> list[Any]:
     from apps.delegation.presenters import log_rows
 
-    decisions = [row.decision for row in _review_rows()]
+    decisions = _review_decisions()
     decisions[1].answer = "approve"
     decisions[1].level_applied = 4
     return log_rows(decisions, row_urls("delegation:decision", 7), former={6: "assistant"})
@@ -282,6 +307,7 @@ def _log_rows() -> list[Any]:
     [
         ("delegation/_log_row.html", _log_rows, ""),
         ("checkins/_action_item_row.html", _action_item_rows, " next=next"),
+        ("checkins/_open_item_row.html", _action_item_rows, " next=next"),
         ("feedback/_received_row.html", lambda: _appreciation_rows(True), ""),
         ("feedback/_sent_row.html", lambda: _appreciation_rows(False), ""),
         ("notifications/_notice_row.html", _notice_rows, ""),

@@ -1037,3 +1037,73 @@ def test_a_queue_that_is_not_paging_is_ignored(pair: Pair) -> None:
     )
 
     assert answered["Location"] == _url(pair, "review/")
+
+
+# --- the review queue's rows, kept per process ----------------------------------------------
+
+
+def _without_tokens(html: str) -> str:
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "CSRF", html)
+
+
+def _tokens(html: str) -> set[str]:
+    return set(re.findall(r'name="csrfmiddlewaretoken" value="([^"]+)"', html))
+
+
+@pytest.mark.parametrize("language", ["en", "de"])
+@pytest.mark.parametrize("who", ["leader", "assistant"])
+def test_the_review_rows_kept_per_process_are_the_rows_rendered_for_the_page(
+    pair: Pair, other_pair: Pair, monkeypatch: pytest.MonkeyPatch, language: str, who: str
+) -> None:
+    """`{% stamp_row … per_process=True %}` renders each kind of row once per process with
+    stand-ins for the CSRF token, the tandem and the page's `queue`: every page gets its own,
+    and the HTML is that of the rows rendered for the page alone."""
+    from apps.core.templatetags import stamps
+    from apps.delegation.services import decision_remind_me
+
+    for p in (pair, other_pair):
+        _fill_queue(p, 30)
+        late = log(
+            p,
+            area_id=None,
+            title="Paid <late> & more",
+            decided_at=timezone.now() - timedelta(days=40),
+            amount=Decimal("1500.50"),
+            currency="EUR",
+        )
+        decision_remind_me(membership=p.leader_membership, decision_id=late.pk)
+        decision_remind_me(
+            membership=p.leader_membership,
+            decision_id=Decision.objects.filter(tandem=p.tandem, status="awaiting_answer")
+            .order_by("created_at")
+            .values_list("pk", flat=True)[1],
+        )
+    for p in (pair, other_pair):
+        for user in (p.leader, p.assistant):
+            user.language = language
+            user.save(update_fields=["language"])
+    stamps._KEPT.clear()
+    query = {"requests": "1", "acknowledge": "2"}
+
+    def pages() -> list[str]:
+        found = []
+        for p in (pair, pair, other_pair):
+            client = _client(getattr(p, who))
+            for params in ({}, query):
+                found.append(client.get(_url(p, "review/"), params).content.decode())
+        return found
+
+    kept = pages()
+    assert stamps._KEPT  # the rows were kept …
+    monkeypatch.setattr(stamps, "_page_values", lambda context: None)
+    fresh = pages()  # … and here rendered for each page alone
+
+    assert [_without_tokens(html) for html in kept] == [_without_tokens(html) for html in fresh]
+    for html in kept:
+        assert len(_tokens(html)) == 1  # the page's own token, in its rows too
+    assert f"/t/{other_pair.tandem.pk}/decisions/" in kept[4]
+    assert f"/t/{pair.tandem.pk}/" not in kept[4]
+    if who == "leader":
+        assert 'name="queue" value="requests=1&amp;acknowledge=2"' in kept[1]
+        assert 'name="queue"' not in kept[0].split('id="bulk-acknowledge"')[0]
+        assert "Reminder " in kept[0] or "Erinnerung " in kept[0]
