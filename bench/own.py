@@ -645,7 +645,11 @@ PAGE_AND_API: dict[str, str | tuple[str, ...]] = {
     "t/<int:tandem_id>/check-ins/<int:series_id>/<str:start>/": (
         f"{_T}/checkins/<int:series_id>/occurrences/<str:start>/"
     ),
-    "t/<int:tandem_id>/check-ins/series/<int:series_id>/edit/": f"{_T}/checkins/<int:series_id>/",
+    # A series' page: its terms (as a form) and its standing talking points in force.
+    "t/<int:tandem_id>/check-ins/series/<int:series_id>/edit/": (
+        f"{_T}/checkins/<int:series_id>/",
+        f"{_T}/checkins/<int:series_id>/talking-points/",
+    ),
     "t/<int:tandem_id>/check-ins/agenda-items/<int:item_id>/comments/": (
         f"{_T}/agenda-items/<int:item_id>/comments/"
     ),
