@@ -14,8 +14,8 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
-from django.db.models.functions import Lower
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce, Lower
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
@@ -276,10 +276,19 @@ def tag_choices(user: User) -> QuerySet[ContactTag]:
 
 
 def tags_of(user: User) -> QuerySet[ContactTag]:
-    """The person's own tags by name, each with how many contacts carry it."""
+    """The person's own tags by name, each with how many contacts carry it: counted per tag
+    shown (a subquery), so a page of tags counts its own, not every tag's contacts joined and
+    grouped before the page is cut (and the paginator counts the tags alone)."""
+    carried = (
+        Contact.tags.through.objects.filter(contacttag_id=OuterRef("pk"))
+        .order_by()
+        .values("contacttag_id")
+        .annotate(n=Count("*"))
+        .values("n")
+    )
     return (
         ContactTag.objects.filter(owner=user)
-        .annotate(contact_count=Count("contacts"))
+        .annotate(contact_count=Coalesce(Subquery(carried), 0))
         .order_by(Lower("name"), "id")
     )
 
