@@ -14,7 +14,16 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import (
+    Count,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+)
 from django.db.models.functions import Coalesce, Lower
 from django.utils import timezone
 from django.utils.translation import gettext_noop
@@ -283,12 +292,13 @@ def tags_of(user: User) -> QuerySet[ContactTag]:
         Contact.tags.through.objects.filter(contacttag_id=OuterRef("pk"))
         .order_by()
         .values("contacttag_id")
-        .annotate(n=Count("*"))
-        .values("n")
+        .annotate(n=Count("pk"))
+        # django-stubs resolves no annotation on an auto-created many-to-many table.
+        .values("n")  # type: ignore[misc]
     )
     return (
         ContactTag.objects.filter(owner=user)
-        .annotate(contact_count=Coalesce(Subquery(carried), 0))
+        .annotate(contact_count=Coalesce(Subquery(carried, output_field=IntegerField()), 0))
         .order_by(Lower("name"), "id")
     )
 
