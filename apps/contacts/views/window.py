@@ -16,9 +16,6 @@ from apps.contacts.presenters import (
     window_words,
 )
 from apps.contacts.views.common import person, today
-from apps.core.web import paginate, query_without
-
-LOSING_TOUCH_PER_PAGE = 50
 
 
 @login_required
@@ -57,15 +54,11 @@ def losing_touch(request: HttpRequest) -> HttpResponse:
     recent = request.GET.get("sort") == "recent"
     if recent:
         found.reverse()
-    # A page at a time: a large network drifts by the thousand.
-    page = paginate(request, found, LOSING_TOUCH_PER_PAGE)
     return render(
         request,
         "contacts/losing_touch.html",
         {
-            "rows": [(c, s, state_label(s.state)) for c, s in page.object_list],
-            "page": page,
-            "page_query": query_without(request),
+            "rows": [(c, s, state_label(s.state)) for c, s in found],
             "recent": recent,
         },
     )
