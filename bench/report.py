@@ -467,13 +467,25 @@ def _own_section(result: dict[str, Any]) -> tuple[str, list[tuple[str, str, bool
         or "none"
     )
     skipped = ", ".join(f"`{r}`" for r in f["skipped"]) or "none"
+
+    def _pair(key: str) -> str:
+        return f"{one.get(key, 0):,} / {hundred.get(key, 0):,}"
+
     text = f"""One tandem measured at two sizes of its own history (`bench/own.py`): at 1×
 {one["decisions"]:,} decisions ({one["queue"]} waiting for the leader), {one["cycles"]} feedback
 cycles, {one["series"]} check-in series of {one["meetings"]} meetings, {one["action_items"]:,}
 action items, {one["thanks"]:,} thank-yous and {one["notices"]:,} notices in the leader's inbox;
 at 100× {hundred["decisions"]:,} decisions ({hundred["queue"]:,} waiting), {hundred["cycles"]}
 cycles, {hundred["series"]} series of {hundred["meetings"]} meetings, {hundred["action_items"]:,}
-action items, {hundred["thanks"]:,} thank-yous and {hundred["notices"]:,} notices. Every route
+action items, {hundred["thanks"]:,} thank-yous and {hundred["notices"]:,} notices. Beside them,
+1× / 100×: the leader's contact book, {_pair("contacts")} contacts with
+{_pair("touches")} touches, {_pair("occasions")} occasions, {_pair("prepared")} prepared touches
+and {_pair("tags")} tags (the measured contact holds 1/50 of the touches, 1/10 of the
+occasions, 1/5 of the prepared touches); {_pair("deliveries")} webhook deliveries;
+{_pair("goals")} earlier goals (four milestones each) and {_pair("goal_checkins")} updates on
+the measured goal; {_pair("points")} versions of the standing talking points; a comment on
+every second agenda item; this week's communication window recorded, as the weekly scan
+records it. Every route
 of the URLconf a member reads with GET, pages signed in by a session and the API by a token,
 one gunicorn worker per size; server CPU per request (the worker and its PostgreSQL
 backend), {f["rounds"]} interleaved rounds × {f["per_round"]} requests.
@@ -996,10 +1008,14 @@ def _missed(goals: list[str], results: dict[str, Any]) -> str:
             if not r.startswith("api/") and f["cpu_ms"][r]["1x"]
         )[::-1][:3]
         named = ", ".join(f"`{route}` {ratio:.2f}" for ratio, route in grown)
+        insights = (
+            " Insights counts the current month live, and at 100× that month holds a hundred"
+            " times the rows (its closed months are read from kept rows)."
+            if any(route == "t/<int:tandem_id>/insights/" for _ratio, route in grown)
+            else ""
+        )
         notes.append(
-            f"- **One tandem's own growth**: the pages growing most are {named}. Insights"
-            " counts the current month live, and at 100× that month holds a hundred times"
-            " the rows (its closed months are read from kept rows)."
+            f"- **One tandem's own growth**: the pages growing most are {named}.{insights}"
         )
     if any(goal.startswith("a page ≤") for goal in goals):
         f = results["own"]["figures"]["cpu_ms"]

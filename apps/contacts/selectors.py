@@ -14,8 +14,17 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
-from django.db.models.functions import Lower
+from django.db.models import (
+    Count,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+)
+from django.db.models.functions import Coalesce, Lower
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
@@ -329,11 +338,27 @@ def contacts_for_home(*, user: User) -> ContactsHome:
     )
 
 
+def tag_choices(user: User) -> QuerySet[ContactTag]:
+    """The person's own tags by name as a filter's choices: ids and names, not counted (what
+    `tags_of` counts joins every contact's tags)."""
+    return ContactTag.objects.filter(owner=user).order_by(Lower("name"), "id").only("id", "name")
+
+
 def tags_of(user: User) -> QuerySet[ContactTag]:
-    """The person's own tags by name, each with how many contacts carry it."""
+    """The person's own tags by name, each with how many contacts carry it: counted per tag
+    shown (a subquery), so a page of tags counts its own, not every tag's contacts joined and
+    grouped before the page is cut (and the paginator counts the tags alone)."""
+    carried = (
+        Contact.tags.through.objects.filter(contacttag_id=OuterRef("pk"))
+        .order_by()
+        .values("contacttag_id")
+        .annotate(n=Count("pk"))
+        # django-stubs resolves no annotation on an auto-created many-to-many table.
+        .values("n")  # type: ignore[misc]
+    )
     return (
         ContactTag.objects.filter(owner=user)
-        .annotate(contact_count=Count("contacts"))
+        .annotate(contact_count=Coalesce(Subquery(carried, output_field=IntegerField()), 0))
         .order_by(Lower("name"), "id")
     )
 

@@ -152,6 +152,10 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
 # --- overview -------------------------------------------------------------------------------
 
 
+# The goals the tandem's page lists (open ones first); all of them are on the vision page.
+OVERVIEW_GOALS = 10
+
+
 def _vacant_role(members: list[Membership]) -> str | None:
     taken = {m.role for m in members}
     return next((role for role in Role.values if role not in taken), None)
@@ -167,11 +171,14 @@ def _render_overview(
     )
     homes = home_for(user=user, tandem_id=membership.tandem_id)
     vacant = _vacant_role(members)
+    # One more than shown, to know whether the vision page has more.
+    goals = list(selectors.goals_at_a_glance(tandem=membership.tandem)[: OVERVIEW_GOALS + 1])
     context = {
         "home": homes[0],
         "members": members,
         "former_members": list(selectors.former_members_of(tandem=membership.tandem)),
-        "goals": list(selectors.goals_of(tandem=membership.tandem).exclude(status="dropped")),
+        "goals": goals[:OVERVIEW_GOALS],
+        "more_goals": len(goals) > OVERVIEW_GOALS,
         "vacant_role": vacant and Role(vacant),
         "invite_form": invite_form or InviteForm(),
         "today": _today(user),

@@ -8,7 +8,18 @@ from __future__ import annotations
 
 from typing import Any, TypeVar
 
-from django.db.models import Count, Exists, Model, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    Model,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 from django.utils.translation import gettext_noop
 
 from apps.accounts.models import User
@@ -20,6 +31,7 @@ from apps.tandems.models import (
     GoalCheckIn,
     GoalMeasure,
     GoalMilestone,
+    GoalStatus,
     Invitation,
     Membership,
     Tandem,
@@ -94,6 +106,21 @@ def former_names_of(*, tandem_id: int) -> dict[int, str]:
 
 def goals_of(*, tandem: Tandem) -> QuerySet[Goal]:
     return Goal.objects.filter(tandem=tandem)
+
+
+def goals_at_a_glance(*, tandem: Tandem) -> QuerySet[Goal]:
+    """The goals not dropped, the planned and active ones first, then the achieved, each in
+    the vision's order: what the tandem's page lists (a slice of it; a tandem's achieved
+    goals pile up over the years, all of them are on the vision page)."""
+    return (
+        goals_of(tandem=tandem)
+        .exclude(status=GoalStatus.DROPPED)
+        .order_by(
+            Case(When(status=GoalStatus.ACHIEVED, then=Value(1)), default=Value(0)),
+            "position",
+            "id",
+        )
+    )
 
 
 def goals_with_progress(*, tandem: Tandem) -> QuerySet[Goal]:

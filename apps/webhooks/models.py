@@ -130,6 +130,9 @@ class WebhookDelivery(models.Model):
             models.Index(
                 fields=["deliver_at", "id"], condition=Q(state="pending"), name="webhooks_due"
             ),
+            # An endpoint's log in its order: the newest page read without sorting all the
+            # endpoint's deliveries (they grow with every event, for years).
+            models.Index(fields=["endpoint", "-created_at", "-id"], name="webhooks_delivery_log"),
             models.Index(
                 fields=["claimed_until"],
                 condition=Q(state__in=["claimed", "sending"]),

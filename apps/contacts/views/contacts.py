@@ -89,7 +89,7 @@ def contact_list(request: HttpRequest) -> HttpResponse:
             "tag_id": tag_id,
             "state": state,
             "states": states.items(),
-            "tags": list(selectors.tags_of(user)),
+            "tags": list(selectors.tag_choices(user)),
             "filtered": bool(query or tag_id is not None or state),
             "params": params,
             "page_query": urlencode(params),

@@ -20,7 +20,9 @@ def require_leader(membership: Membership) -> None:
 
 
 def goals(membership: Membership) -> list[Goal]:
-    return list(goals_of(tandem=membership.tandem))
+    """The tandem's goals as a form's choices: their ids and titles only (a goal's other
+    columns are long texts no choice shows, and a tandem's goals pile up over the years)."""
+    return list(goals_of(tandem=membership.tandem).only("id", "title"))
 
 
 def areas(membership: Membership, *, in_force: bool = False) -> list[DecisionArea]:
@@ -36,6 +38,19 @@ def areas(membership: Membership, *, in_force: bool = False) -> list[DecisionAre
 def history_rows(
     changes: Any, membership: Membership, tandem_goals: list[Goal] | None = None
 ) -> list[tuple[presenters.HistoryChange, list[presenters.ChangeLine]]]:
-    """Each change with its changed terms in words; goals are named by their titles."""
-    found = goals(membership) if tandem_goals is None else tandem_goals
-    return presenters.history_rows(changes, {goal.pk: goal.title for goal in found})
+    """Each change with its changed terms in words; goals are named by their titles (without
+    `tandem_goals`, only the goals the changes name are read)."""
+    if tandem_goals is not None:
+        titles = {goal.pk: goal.title for goal in tandem_goals}
+        return presenters.history_rows(changes, titles)
+    changes = list(changes)
+    named = {
+        terms.get("goal")
+        for change in changes
+        for terms in (change.old, change.new)
+        if isinstance(terms, dict)
+    }
+    ids = [pk for pk in named if isinstance(pk, int)]
+    found = goals_of(tandem=membership.tandem).filter(pk__in=ids).only("id", "title") if ids else []
+    titles = {goal.pk: goal.title for goal in found}
+    return presenters.history_rows(changes, titles)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -282,6 +283,34 @@ def test_home_refuses_a_tandem_without_a_name(client: Client) -> None:
 
 
 # --- overview -------------------------------------------------------------------------------
+
+
+def test_overview_lists_ten_goals_open_ones_first_and_points_to_the_vision_for_more(
+    client: Client, pair: Pair
+) -> None:
+    for n in range(12):
+        GoalFactory(tandem=pair.tandem, title=f"Reached {n:02d}", status="achieved", position=n)
+    GoalFactory(tandem=pair.tandem, title="Planned later", status="planned", position=30)
+    GoalFactory(tandem=pair.tandem, title="Active now", status="active", position=20)
+    GoalFactory(tandem=pair.tandem, title="Given up", status="dropped", position=0)
+    client.force_login(pair.leader)
+
+    page = client.get(f"/t/{pair.tandem.pk}/").content.decode()
+
+    listed = re.findall(r'<a href="/t/\d+/goals/\d+/">([^<]+)</a>', page)
+    assert listed == ["Active now", "Planned later", *[f"Reached {n:02d}" for n in range(8)]]
+    assert "More goals are on the vision page." in page
+
+
+def test_overview_says_nothing_more_when_every_goal_is_listed(client: Client, pair: Pair) -> None:
+    for n in range(10):
+        GoalFactory(tandem=pair.tandem, title=f"Goal {n}", position=n)
+    client.force_login(pair.leader)
+
+    page = client.get(f"/t/{pair.tandem.pk}/").content.decode()
+
+    assert len(re.findall(r'<a href="/t/\d+/goals/\d+/">', page)) == 10
+    assert "More goals are on the vision page." not in page
 
 
 @pytest.mark.parametrize("who", ["leader", "assistant"])
