@@ -108,6 +108,17 @@ def goals_of(*, tandem: Tandem) -> QuerySet[Goal]:
     return Goal.objects.filter(tandem=tandem)
 
 
+def linkable_goals(*, tandem: Tandem, keep: int | None = None) -> list[Goal]:
+    """The goals a form offers to work towards: the planned and active ones, and `keep` (the
+    goal already linked, whatever its status), in the vision's order; their ids and titles
+    only. A tandem's achieved and dropped goals pile up over the years and are no new aim."""
+    return list(
+        goals_of(tandem=tandem)
+        .filter(Q(status__in=(GoalStatus.PLANNED, GoalStatus.ACTIVE)) | Q(pk=keep))
+        .only("id", "title")
+    )
+
+
 def goals_at_a_glance(*, tandem: Tandem) -> QuerySet[Goal]:
     """The goals not dropped, the planned and active ones first, then the achieved, each in
     the vision's order: what the tandem's page lists (a slice of it; a tandem's achieved

@@ -16,8 +16,8 @@ from apps.checkins.models import ActionItem, ActionItemStatus
 from apps.checkins.presenters import action_item_rows
 from apps.checkins.views.common import back, today
 from apps.core.web import attempt, paginate, query_without
-from apps.tandems.models import GoalStatus, Membership
-from apps.tandems.selectors import former_names_of, goals_of
+from apps.tandems.models import Membership
+from apps.tandems.selectors import former_names_of, linkable_goals
 from apps.tandems.web import member_page
 
 ACTION_ITEMS_PER_PAGE = 50
@@ -35,7 +35,7 @@ def action_items(request: HttpRequest, membership: Membership) -> HttpResponse:
     shown = request.GET.get("status", "open")
     if shown not in STATUS_FILTERS:
         shown = "open"
-    goals = list(goals_of(tandem=tandem).exclude(status=GoalStatus.DROPPED).only("id", "title"))
+    goals = linkable_goals(tandem=tandem)
     form = forms.ActionItemForm(members=members, goals=goals, initial={"owner": membership.user_id})
     if request.method == "POST":
         form = forms.ActionItemForm(request.POST, members=members, goals=goals)

@@ -29,8 +29,8 @@ from apps.checkins.views.common import at, back, find, occurrence_url, today, vi
 from apps.core.offline import offline_readable
 from apps.core.web import attempt
 from apps.delegation import selectors as delegation_selectors
-from apps.tandems.models import GoalStatus, Membership
-from apps.tandems.selectors import goals_of
+from apps.tandems.models import Membership
+from apps.tandems.selectors import linkable_goals
 from apps.tandems.web import member_page
 
 LINKABLE_DECISIONS = 30
@@ -47,11 +47,8 @@ def _linkable_decisions(membership: Membership) -> list[Any]:
 
 
 def _linkable_goals(membership: Membership) -> list[Any]:
-    """The tandem's goals that are not dropped, which a topic or an action item may work
-    towards."""
-    return list(
-        goals_of(tandem=membership.tandem).exclude(status=GoalStatus.DROPPED).only("id", "title")
-    )
+    """The goals a new topic or action item may work towards (the open ones)."""
+    return linkable_goals(tandem=membership.tandem)
 
 
 # What the page shows of an action item (its list and "Open from before"): each column

@@ -44,7 +44,6 @@ def _render_area(
     elevation_form: ElevationForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    tandem_goals = goals(membership)
     changes = selectors.matrix_changes_of(membership=membership).filter(area=area)
     active = getattr(area, "active_elevations", [])
     return render(
@@ -52,12 +51,10 @@ def _render_area(
         "delegation/area_form.html",
         {
             "area": area,
-            "form": form or AreaForm.for_area(area, goals=tandem_goals),
+            "form": form or AreaForm.for_area(area, goals=goals(membership, keep=area.goal_id)),
             "elevation_form": elevation_form or _new_elevation_form(area),
             "elevation": active[0] if active else None,
-            "history": history_rows(
-                changes.order_by("-changed_at", "-id"), membership, tandem_goals
-            ),
+            "history": history_rows(changes.order_by("-changed_at", "-id"), membership),
         },
         status=status,
     )
@@ -94,7 +91,7 @@ def area_edit(request: HttpRequest, membership: Membership, area_id: int) -> Htt
     area = selectors.area_get(membership=membership, area_id=area_id)
     if request.method == "GET":
         return _render_area(request, membership, area)
-    form = AreaForm(request.POST, goals=goals(membership))
+    form = AreaForm(request.POST, goals=goals(membership, keep=area.goal_id))
     return _change_area(
         request,
         membership,

@@ -11,7 +11,7 @@ from apps.delegation import presenters, selectors
 from apps.delegation.models import DecisionArea
 from apps.tandems import access
 from apps.tandems.models import Goal, Membership
-from apps.tandems.selectors import goals_of
+from apps.tandems.selectors import goals_of, linkable_goals
 
 
 def require_leader(membership: Membership) -> None:
@@ -19,10 +19,10 @@ def require_leader(membership: Membership) -> None:
         raise PermissionDenied
 
 
-def goals(membership: Membership) -> list[Goal]:
-    """The tandem's goals as a form's choices: their ids and titles only (a goal's other
-    columns are long texts no choice shows, and a tandem's goals pile up over the years)."""
-    return list(goals_of(tandem=membership.tandem).only("id", "title"))
+def goals(membership: Membership, *, keep: int | None = None) -> list[Goal]:
+    """The goals an area's form offers: the open ones and `keep`, the area's own
+    (`tandems.selectors.linkable_goals`)."""
+    return linkable_goals(tandem=membership.tandem, keep=keep)
 
 
 def areas(membership: Membership, *, in_force: bool = False) -> list[DecisionArea]:
@@ -36,13 +36,10 @@ def areas(membership: Membership, *, in_force: bool = False) -> list[DecisionAre
 
 
 def history_rows(
-    changes: Any, membership: Membership, tandem_goals: list[Goal] | None = None
+    changes: Any, membership: Membership
 ) -> list[tuple[presenters.HistoryChange, list[presenters.ChangeLine]]]:
-    """Each change with its changed terms in words; goals are named by their titles (without
-    `tandem_goals`, only the goals the changes name are read)."""
-    if tandem_goals is not None:
-        titles = {goal.pk: goal.title for goal in tandem_goals}
-        return presenters.history_rows(changes, titles)
+    """Each change with its changed terms in words; goals are named by their titles (only
+    the goals the changes name are read)."""
     changes = list(changes)
     named = {
         terms.get("goal")

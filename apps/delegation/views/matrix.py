@@ -81,9 +81,8 @@ def render_matrix(
     chart = [(area.name, area.recent_decisions) for area in areas]
     changes = selectors.matrix_changes_of(membership=membership).order_by("-changed_at", "-id")
     is_leader = access.is_leader(membership)
-    tandem_goals = goals(membership)
     if is_leader and form is None:
-        form = AreaForm(goals=tandem_goals, initial={"level": 4})
+        form = AreaForm(goals=goals(membership), initial={"level": 4})
     if is_leader:
         file_form = file_form or MatrixFileForm()
         copy_form = copy_form or MatrixCopyForm(
@@ -97,7 +96,7 @@ def render_matrix(
             "page_obj": page,
             "page_query": query.urlencode(),
             "archived_areas": archived.order_by("name", "id"),
-            "history": history_rows(changes[:MATRIX_HISTORY_ROWS], membership, tandem_goals),
+            "history": history_rows(changes[:MATRIX_HISTORY_ROWS], membership),
             "form": form,
             "file_form": file_form,
             "copy_form": copy_form,

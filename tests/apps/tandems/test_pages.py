@@ -612,3 +612,33 @@ def test_overview_queries_do_not_grow(
         response = client.get(f"/t/{pair.tandem.pk}/")
 
     assert response.status_code == 200
+
+
+# --- goals offered by forms -------------------------------------------------------------------
+
+
+def test_forms_offer_the_open_goals_and_an_areas_own_whatever_its_status(
+    client: Client, pair: Pair
+) -> None:
+    from apps.delegation.models import DecisionArea
+
+    GoalFactory(tandem=pair.tandem, title="Active now", status="active", position=1)
+    GoalFactory(tandem=pair.tandem, title="Planned later", status="planned", position=2)
+    reached = GoalFactory(tandem=pair.tandem, title="Reached", status="achieved", position=3)
+    GoalFactory(tandem=pair.tandem, title="Given up", status="dropped", position=4)
+    GoalFactory(title="Another tandem's", status="active")
+    area = DecisionArea.objects.create(tandem=pair.tandem, name="Travel", level=3, goal=reached)
+    base = f"/t/{pair.tandem.pk}"
+    client.force_login(pair.leader)
+
+    def offered(url: str, field: str) -> list[str]:
+        form = client.get(url).context[field]
+        return [label for value, label in form.fields["goal"].choices if value != ""]
+
+    assert offered(f"{base}/check-ins/action-items/", "form") == ["Active now", "Planned later"]
+    assert offered(f"{base}/matrix/", "form") == ["Active now", "Planned later"]
+    assert offered(f"{base}/matrix/areas/{area.pk}/", "form") == [
+        "Active now",
+        "Planned later",
+        "Reached",
+    ]
