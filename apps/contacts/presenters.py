@@ -62,6 +62,38 @@ def tag_rhythm_words(tag: ContactTag) -> str:
     }
 
 
+@dataclass
+class TagRow:
+    """One tag of the tags page, as its row shows it (`{% stamp_row %}`: the row is
+    rendered once per page and filled with each tag's texts)."""
+
+    tag: ContactTag
+    count_text: str
+    rhythm: str
+
+    STAMP_TEXTS = ("name", "count_text", "rhythm")
+    STAMP_FLAGS = ()
+
+    @property
+    def pk(self) -> int:
+        return self.tag.pk
+
+    @property
+    def name(self) -> str:
+        return self.tag.name
+
+    @classmethod
+    def of(cls, tag: Any) -> TagRow:
+        """`tag` with `contact_count` (`selectors.tags_of`)."""
+        count = tag.contact_count
+        return cls(
+            tag=tag,
+            count_text=ngettext("%(counter)s contact", "%(counter)s contacts", count)
+            % {"counter": count},
+            rhythm=tag_rhythm_words(tag),
+        )
+
+
 def balance_words(balance: dict[str, int]) -> str:
     """ "3 gives, 1 ask": what one's own touches of the last year brought and asked."""
     gives = ngettext("%(n)d give", "%(n)d gives", balance["gives"]) % {"n": balance["gives"]}

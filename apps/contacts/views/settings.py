@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from apps.contacts import selectors, services
 from apps.contacts.forms import SERVICE_FIELDS, PreferencesForm, TagForm
 from apps.contacts.models import ContactTag
-from apps.contacts.presenters import tag_rhythm_words, window_words
+from apps.contacts.presenters import TagRow, window_words
 from apps.contacts.views.common import person
 from apps.core.web import attempt, paginate, query_without, refusals_as_http
 
@@ -24,7 +24,7 @@ def _tags_page(
     request: HttpRequest, *, new: TagForm | None = None, status: int = 200
 ) -> HttpResponse:
     page = paginate(request, selectors.tags_of(person(request)), TAGS_PER_PAGE)
-    rows = [(tag, tag_rhythm_words(tag)) for tag in page.object_list]
+    rows = [TagRow.of(tag) for tag in page.object_list]
     return render(
         request,
         "contacts/tags.html",

@@ -292,6 +292,20 @@ def _notice_rows() -> list[Any]:
     ]
 
 
+def _tag_rows() -> list[Any]:
+    from apps.contacts.models import ContactTag
+    from apps.contacts.presenters import TagRow
+
+    tags = [
+        ContactTag(pk=1, name="Alex <b>Novak</b>", rhythm_ideal_days=28, rhythm_latest_days=42),
+        ContactTag(pk=2, name="Former colleagues", rhythm_ideal_days=None),
+        ContactTag(pk=3, name="Solo", rhythm_ideal_days=7, rhythm_latest_days=14),
+    ]
+    for tag, count in zip(tags, [0, 1, 12], strict=True):
+        tag.contact_count = count  # type: ignore[attr-defined]
+    return [TagRow.of(tag) for tag in tags]
+
+
 def _log_rows() -> list[Any]:
     from apps.delegation.presenters import log_rows
 
@@ -311,6 +325,7 @@ def _log_rows() -> list[Any]:
         ("feedback/_received_row.html", lambda: _appreciation_rows(True), ""),
         ("feedback/_sent_row.html", lambda: _appreciation_rows(False), ""),
         ("notifications/_notice_row.html", _notice_rows, ""),
+        ("contacts/_tag_row.html", _tag_rows, ""),
     ],
 )
 def test_the_rows_of_other_lists_stamped_are_the_rows_rendered(
