@@ -8,7 +8,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Page, Paginator
+from django.core.paginator import Page
 from django.db.models import F, Q
 from django.db.models.functions import Lower
 from django.http import HttpRequest, HttpResponse
@@ -22,7 +22,7 @@ from apps.contacts.models import Contact
 from apps.contacts.presenters import ContactRow, state_choices
 from apps.contacts.views.common import person, today
 from apps.core.errors import PermissionDenied
-from apps.core.web import attempt, refusals_as_http
+from apps.core.web import attempt, paginate, refusals_as_http
 from apps.tandems import selectors as tandem_selectors
 
 PAGE_SIZE = 50
@@ -68,12 +68,12 @@ def contact_list(request: HttpRequest) -> HttpResponse:
         # The state is computed, not stored: the list's ids in that state (plain values),
         # paged, and the page's contacts read.
         ids = selectors.ids_in_state(contacts, {state}, today=on)
-        page = Paginator(ids, PAGE_SIZE).get_page(request.GET.get("page"))
+        page = paginate(request, ids, PAGE_SIZE)
         rows = [
             _row(c, user, on) for c in selectors.contacts_in_order(contacts, list(page.object_list))
         ]
     else:
-        page = Paginator(contacts, PAGE_SIZE).get_page(request.GET.get("page"))
+        page = paginate(request, contacts, PAGE_SIZE)  # counted up to 1,000
         rows = [_row(c, user, on) for c in page.object_list]
 
     params = {"show": scope, "sort": sort, "q": query, "tag": tag_id or "", "state": state}

@@ -991,3 +991,18 @@ def test_a_long_contact_list_stays_bounded_and_its_pages_keep_the_filters(
         in (html)
     )
     assert '<span aria-current="page">Page 2 of 3</span>' in html
+
+
+def test_a_list_past_a_thousand_contacts_is_counted_up_to_the_cap(
+    pair: Pair, frozen: Any
+) -> None:
+    Contact.objects.bulk_create(
+        Contact(owner=pair.leader, name=f"Person {n:04d}", rhythm="none") for n in range(1_001)
+    )
+    client = _client(pair.leader)
+
+    html = _text(client.get("/contacts/"))
+
+    assert "Page 1 of" not in html and "Page 1" in html
+    assert html.count('<a href="/contacts/') >= 50
+    assert "Person 0049" in html and "Person 0050" not in html
