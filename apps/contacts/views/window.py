@@ -19,6 +19,7 @@ from apps.contacts.views.common import person, today
 from apps.core.web import paginate
 
 LOSING_TOUCH_PER_PAGE = 50
+PREPARED_PER_PAGE = 20
 
 
 @login_required
@@ -33,7 +34,9 @@ def window(request: HttpRequest) -> HttpResponse:
             user, today=today(request), limit=prefs.suggestions_per_window
         )
     contacts = selectors.contacts_by_id(user, suggested_ids(suggestions))
-    prepared = list(selectors.open_prepared_for_owner(user))
+    prepared = paginate(
+        request, selectors.open_prepared_for_owner(user), PREPARED_PER_PAGE, param="prepared"
+    )
     return render(
         request,
         "contacts/window.html",
@@ -41,7 +44,8 @@ def window(request: HttpRequest) -> HttpResponse:
             "window": latest,
             "preview": latest is None,
             "suggestions": suggestions_shown(suggestions, contacts),
-            "prepared": [(p, send_link(p.contact, p)) for p in prepared],
+            "prepared": [(p, send_link(p.contact, p)) for p in prepared.object_list],
+            "prepared_page": prepared,
             "window_words": window_words(services.window_of(user)),
             "own_window": user.window_weekday is not None,
             "timezone": user.timezone,

@@ -993,9 +993,7 @@ def test_a_long_contact_list_stays_bounded_and_its_pages_keep_the_filters(
     assert '<span aria-current="page">Page 2 of 3</span>' in html
 
 
-def test_a_list_past_a_thousand_contacts_is_counted_up_to_the_cap(
-    pair: Pair, frozen: Any
-) -> None:
+def test_a_list_past_a_thousand_contacts_is_counted_up_to_the_cap(pair: Pair, frozen: Any) -> None:
     Contact.objects.bulk_create(
         Contact(owner=pair.leader, name=f"Person {n:04d}", rhythm="none") for n in range(1_001)
     )
@@ -1006,3 +1004,20 @@ def test_a_list_past_a_thousand_contacts_is_counted_up_to_the_cap(
     assert "Page 1 of" not in html and "Page 1" in html
     assert html.count('<a href="/contacts/') >= 50
     assert "Person 0049" in html and "Person 0050" not in html
+
+
+def test_the_window_shows_what_was_prepared_twenty_a_page(pair: Pair, frozen: Any) -> None:
+    dana = _shared(pair)
+    PreparedTouch.objects.bulk_create(
+        PreparedTouch(
+            contact=dana, prepared_by=pair.assistant, text=f"Note {n:02d}", kind="message"
+        )
+        for n in range(21)
+    )
+    client = _client(pair.leader)
+
+    def texts(query: str) -> list[str]:
+        return re.findall(r'<pre class="prepared-text">([^<]+)</pre>', _text(client.get(query)))
+
+    assert texts("/contacts/window/") == [f"Note {n:02d}" for n in range(20)]
+    assert texts("/contacts/window/?prepared=2") == ["Note 20"]
