@@ -61,7 +61,9 @@ def _list_page(user: User) -> list[object]:
 
 READS: dict[str, Callable[[User], object]] = {
     "suggestions_for": lambda u: selectors.suggestions_for(u, today=TODAY, limit=2),
-    "losing_touch": lambda u: selectors.losing_touch(u, today=TODAY),
+    "losing_touch": lambda u: list(
+        selectors.losing_touch(u, today=TODAY).values(*selectors.LOSING_TOUCH_COLUMNS)[:50]
+    ),
     "contact list page": _list_page,
     "open prepared": lambda u: list(selectors.open_prepared_for_owner(u)),
 }

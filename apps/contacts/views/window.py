@@ -56,18 +56,18 @@ def window(request: HttpRequest) -> HttpResponse:
 @login_required
 def losing_touch(request: HttpRequest) -> HttpResponse:
     """Longest silence first, or (`?sort=recent`) the most recent last touch first; 50 a
-    page. The contacts are read as plain values (`selectors.losing_touch`), no instances."""
+    page. A page is one query whatever the number of contacts (`selectors.losing_touch`)."""
     user = person(request)
-    found = selectors.losing_touch(user, today=today(request))
+    on = today(request)
     recent = request.GET.get("sort") == "recent"
-    if recent:
-        found.reverse()
-    page = paginate(request, found, LOSING_TOUCH_PER_PAGE)
+    found = selectors.losing_touch(user, today=on, recent=recent)
+    page = paginate(request, found.values(*selectors.LOSING_TOUCH_COLUMNS), LOSING_TOUCH_PER_PAGE)
+    statuses = [(row, selectors.losing_touch_status(row, today=on)) for row in page.object_list]
     return render(
         request,
         "contacts/losing_touch.html",
         {
-            "rows": [(view, s, state_label(s.state)) for view, s in page.object_list],
+            "rows": [(row, s, state_label(s.state)) for row, s in statuses],
             "page_obj": page,
             "query": "sort=recent" if recent else "",
             "recent": recent,

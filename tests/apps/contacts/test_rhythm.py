@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 import time_machine
@@ -96,3 +96,79 @@ def test_a_rhythm_that_is_no_rhythm_is_refused_naming_the_field(pair: Pair, valu
         make_contact(pair.leader, rhythm="own", **values)
     assert refused.value.field == field
     assert not pair.leader.contacts.exists()
+
+
+@pytest.mark.parametrize("zone", ["UTC", "Pacific/Auckland", "America/Los_Angeles"])
+def test_losing_touch_in_sql_is_the_rules_applied_to_every_contact(pair: Pair, zone: str):
+    """`selectors.losing_touch` writes `rules.contact_state` in SQL: on every kind of contact
+    (own rhythm, its tags' shortest, none; touched or not, added late in the evening, on the
+    edge of overdue and of a year's silence) it finds exactly those the rules find, in the
+    same order and with the same status."""
+    from apps.accounts.models import User
+    from apps.contacts.models import Contact, ContactTag
+    from apps.contacts.rules import LONG_SILENCE_DAYS
+
+    User.objects.filter(pk=pair.leader.pk).update(timezone=zone)
+    leader = User.objects.get(pk=pair.leader.pk)
+    today = date(2026, 6, 1)
+    weekly = ContactTag.objects.create(
+        owner=leader, name="Weekly", rhythm_ideal_days=7, rhythm_latest_days=30
+    )
+    tied = ContactTag.objects.create(
+        owner=leader, name="Tied", rhythm_ideal_days=7, rhythm_latest_days=10
+    )
+    yearly = ContactTag.objects.create(
+        owner=leader, name="Yearly", rhythm_ideal_days=300, rhythm_latest_days=400
+    )
+    bare = ContactTag.objects.create(owner=leader, name="Bare")
+    added = [
+        datetime(2025, 5, 31, 23, 30, tzinfo=UTC),  # a year ago, a day later in Auckland
+        datetime(2025, 6, 1, 11, 0, tzinfo=UTC),
+        datetime(2025, 6, 1, 13, 0, tzinfo=UTC),  # a year ago in UTC, a day less in Auckland
+        datetime(2026, 3, 1, 12, 0, tzinfo=UTC),
+        datetime(2026, 5, 31, 8, 0, tzinfo=UTC),
+    ]
+    touches = [None, date(2026, 5, 22), date(2026, 5, 1), date(2025, 6, 1), date(2025, 6, 2)]
+    kinds = [
+        {"rhythm": "none"},
+        {"rhythm": "own", "rhythm_ideal_days": 7, "rhythm_latest_days": 10},
+        {"rhythm": "tags", "tags": [weekly, tied]},
+        {"rhythm": "tags", "tags": [yearly, bare]},
+        {"rhythm": "tags", "tags": [bare]},
+        {"rhythm": "tags", "tags": []},
+    ]
+    n = 0
+    for when in added:
+        for touched in touches:
+            for kind in kinds:
+                values = {k: v for k, v in kind.items() if k != "tags"}
+                contact = Contact.objects.create(owner=leader, name=f"P{n:03d}", **values)
+                contact.tags.set(kind.get("tags", []))
+                Contact.objects.filter(pk=contact.pk).update(created_at=when, last_touch_on=touched)
+                n += 1
+
+    long_ago = today - timedelta(days=LONG_SILENCE_DAYS)
+    expected = []
+    for contact in selectors.contacts_for_list(leader, scope="mine"):
+        status = selectors.status_of(contact, user=leader, today=today)
+        if status.state == State.OVERDUE or status.since <= long_ago:
+            expected.append((status.since, contact.name.lower(), contact.pk, status))
+    expected.sort(key=lambda e: e[:3])
+
+    for recent in (False, True):
+        rows = list(
+            selectors.losing_touch(leader, today=today, recent=recent).values(
+                *selectors.LOSING_TOUCH_COLUMNS
+            )
+        )
+        found = [
+            (
+                row["since"],
+                row["name"].lower(),
+                row["id"],
+                selectors.losing_touch_status(row, today=today),
+            )
+            for row in rows
+        ]
+        assert found == (expected[::-1] if recent else expected)
+    assert 0 < len(expected) < n
