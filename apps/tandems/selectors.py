@@ -12,14 +12,17 @@ from django.db.models import (
     Case,
     Count,
     Exists,
+    IntegerField,
     Model,
     OuterRef,
     Prefetch,
     Q,
     QuerySet,
+    Subquery,
     Value,
     When,
 )
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_noop
 
 from apps.accounts.models import User
@@ -136,15 +139,20 @@ def goals_at_a_glance(*, tandem: Tandem) -> QuerySet[Goal]:
 
 def goals_with_progress(*, tandem: Tandem) -> QuerySet[Goal]:
     """The tandem's goals with `milestones_total` and `milestones_done` counted in the same
-    query (what `Goal` progress needs, `goal_progress`)."""
-    return (
-        goals_of(tandem=tandem)
-        .annotate(
-            milestones_total=Count("milestones"),
-            milestones_done=Count("milestones", filter=Q(milestones__done=True)),
+    query (what `Goal` progress needs, `goal_progress`): per goal read (a subquery each), so
+    a page of goals counts its own milestones, not every goal's joined and grouped before the
+    page is cut."""
+
+    def counted(milestones: QuerySet[GoalMilestone]) -> Coalesce:
+        per_goal = milestones.filter(goal_id=OuterRef("pk")).order_by().values("goal_id")
+        return Coalesce(
+            Subquery(per_goal.annotate(n=Count("pk")).values("n"), output_field=IntegerField()),
+            0,
         )
-        # A query that groups does not take the model's ordering.
-        .order_by("position", "id")
+
+    return goals_of(tandem=tandem).annotate(
+        milestones_total=counted(GoalMilestone.objects.all()),
+        milestones_done=counted(GoalMilestone.objects.filter(done=True)),
     )
 
 
