@@ -271,8 +271,7 @@ def review_queue(
 # What a row of the decision log shows with the review queue's (`presenters.LogRow`): a page
 # of them reads only these columns and joins only these relations (not the four other people
 # of a decision).
-REVIEW_ROW_FIELDS = (
-    "tandem_id",
+_ROW_COLUMNS = (
     "author_role",
     "title",
     "rationale",
@@ -284,6 +283,10 @@ REVIEW_ROW_FIELDS = (
     "status",
     "due_at",
     "created_at",
+)  # a decision's own columns that a row of the log or of the review page shows
+REVIEW_ROW_FIELDS = (
+    "tandem_id",
+    *_ROW_COLUMNS,
     "area__name",
     "author__display_name",
     "author__email",
@@ -306,17 +309,7 @@ def log_rows(decisions: QuerySet[Decision]) -> QuerySet[Decision]:
 # What a row of the review page shows, read as plain values (`presenters.review_items`).
 REVIEW_ROW_VALUES = (
     "id",
-    "author_role",
-    "title",
-    "rationale",
-    "amount",
-    "currency",
-    "decided_at",
-    "classification",
-    "above_limit",
-    "status",
-    "due_at",
-    "created_at",
+    *_ROW_COLUMNS,
     "area_id",
     "area__name",
     "author_id",
