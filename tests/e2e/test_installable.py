@@ -26,9 +26,18 @@ OCCURRENCE = re.compile(r"/t/\d+/check-ins/\d+/[^/]+/$")
 def wait_for_service_worker(page) -> None:  # type: ignore[no-untyped-def]
     """Until the worker controls the page (it claims the pages on activation)."""
     page.evaluate("navigator.serviceWorker.ready.then(() => true)")
-    # A function, not an expression: an expression is run through eval, which the CSP forbids
-    # whenever the first check does not already hold.
-    page.wait_for_function("() => navigator.serviceWorker.controller !== null")
+    # Awaited in the page, not polled: `wait_for_function` polls on animation frames, which a
+    # headless page may not run for seconds (it timed out in CI), and a polled expression
+    # goes through eval, which the CSP forbids. The worker claims the page on activation:
+    # either it already has, or `controllerchange` says when.
+    controlled = page.evaluate(
+        """() => navigator.serviceWorker.controller !== null || new Promise((resolve) => {
+            navigator.serviceWorker.addEventListener(
+                "controllerchange", () => resolve(true), {once: true});
+            setTimeout(() => resolve(navigator.serviceWorker.controller !== null), 15000);
+        })"""
+    )
+    assert controlled, "the service worker did not take control of the page"
 
 
 def open_offline(page, path: str) -> str:  # type: ignore[no-untyped-def]
