@@ -87,13 +87,16 @@ def _people(count: int, tag: str) -> list[int]:
 
 def network(owner: int, contacts: int, touches: int, occasions: int) -> None:
     """One person's network: contacts (most following a tag's rhythm), touches spread over
-    the last three years (`last_touch_on` kept as the services keep it), occasions."""
+    the last three years (`last_touch_on` and the care dates kept as the services keep
+    them), occasions."""
     import random
 
     from django.db.models import OuterRef, Subquery
     from psycopg.types.json import Jsonb
 
+    from apps.accounts.models import User
     from apps.contacts.models import Contact, ContactPreferences, ContactTag, Occasion, Touch
+    from apps.contacts.services import care_dates_refresh
     from bench.data import NOW, Table
 
     rng = random.Random(owner)
@@ -166,6 +169,7 @@ def network(owner: int, contacts: int, touches: int, occasions: int) -> None:
     Contact.objects.filter(owner_id=owner).update(
         last_touch_on=Subquery(latest.values("happened_on")[:1])
     )
+    care_dates_refresh(owner=User.objects.get(pk=owner))
     ContactPreferences.objects.get_or_create(user_id=owner)
 
 
@@ -183,6 +187,7 @@ def crowd(people: list[int], due: int, now: datetime) -> None:
     contacts = Table(Contact)
     for person in people:
         for n in range(3):
+            touched = NOW.date() - timedelta(weeks=rng.randrange(1, 13))
             contacts.add(
                 owner_id=person,
                 name=f"Contact {n}",
@@ -191,7 +196,11 @@ def crowd(people: list[int], due: int, now: datetime) -> None:
                 rhythm_ideal_days=28,
                 rhythm_latest_days=42,
                 created_at=NOW - timedelta(days=400),
-                last_touch_on=NOW.date() - timedelta(weeks=rng.randrange(1, 13)),
+                last_touch_on=touched,
+                # The care dates of an own 28 / 42-day rhythm since the last touch.
+                since_on=touched,
+                due_on=touched + timedelta(days=28),
+                overdue_after=touched + timedelta(days=42),
             )
         if len(contacts.rows) >= 60_000:
             contacts.flush()
@@ -266,11 +275,10 @@ def list_baseline(user: Any, order: str) -> list[dict[str, Any]]:
             "name",
             "organisation",
             "role",
-            "rhythm",
-            "rhythm_ideal_days",
-            "rhythm_latest_days",
-            "created_at",
             "last_touch_on",
+            "since_on",
+            "due_on",
+            "overdue_after",
         )[:50]
     )
     tags: dict[int, list[str]] = {}
@@ -290,32 +298,31 @@ def window_path(user: Any) -> list[dict[str, object]]:
 
 
 def window_baseline(user: Any) -> int:
-    """The floor: every contact's columns the rules need, their tags' rhythms, their
-    occasions, as plain values."""
+    """The floor: every contact's columns the rules need (its care dates), and the occasions
+    that can be a reason near today, as plain values."""
+    from django.db.models import Q
+
+    from apps.contacts import rules, selectors
     from apps.contacts.models import Contact, Occasion
 
+    today = selectors.today_for(user)
     contacts = list(
         Contact.objects.filter(owner=user).values_list(
-            "id",
-            "name",
-            "rhythm",
-            "rhythm_ideal_days",
-            "rhythm_latest_days",
-            "created_at",
-            "last_touch_on",
-        )
-    )
-    tags = list(
-        Contact.tags.through.objects.filter(contact__owner=user).values_list(
-            "contact_id", "contacttag__rhythm_ideal_days", "contacttag__rhythm_latest_days"
+            "id", "name", "last_touch_on", "since_on", "due_on", "overdue_after"
         )
     )
     occasions = list(
-        Occasion.objects.filter(contact__owner=user).values_list(
-            "contact_id", "kind", "title", "on", "yearly"
+        Occasion.objects.filter(contact__owner=user)
+        .filter(
+            Q(yearly=True)
+            | Q(
+                on__gte=today - timedelta(days=rules.NATURAL_DAYS),
+                on__lte=today + timedelta(days=rules.OCCASION_NEAR_DAYS),
+            )
         )
+        .values_list("contact_id", "kind", "title", "on", "yearly")
     )
-    return len(contacts) + len(tags) + len(occasions)
+    return len(contacts) + len(occasions)
 
 
 def queries(call: Callable[[], object]) -> int:
@@ -373,9 +380,9 @@ def measure_reads(sizes: Sizes, large: Any, small: Any) -> dict[str, Any]:
 
 
 def scan_floor(now: datetime, batch: int) -> int:
-    """The bare work of one tick, in bulk: read the batch's due people and their contacts,
-    tags and occasions; write the same windows, notices (two deliveries each) and next
-    openings."""
+    """The bare work of one tick, in bulk: read the batch's due people and their contacts
+    (with their care dates) and occasions; write the same windows, notices (two deliveries
+    each) and next openings."""
     from apps.accounts.models import User
     from apps.contacts.models import Contact, ContactPreferences, ContactWindow, Occasion
     from apps.notifications.models import Channel, Delivery, Notice
@@ -389,12 +396,7 @@ def scan_floor(now: datetime, batch: int) -> int:
     people = dict(User.objects.filter(pk__in=ids).values_list("pk", "timezone"))
     contacts = list(
         Contact.objects.filter(owner_id__in=ids).values_list(
-            "id", "owner_id", "name", "rhythm_ideal_days", "rhythm_latest_days", "last_touch_on"
-        )
-    )
-    list(
-        Contact.tags.through.objects.filter(contact__owner_id__in=ids).values_list(
-            "contact_id", "contacttag__rhythm_ideal_days"
+            "id", "owner_id", "name", "last_touch_on", "since_on", "due_on", "overdue_after"
         )
     )
     list(Occasion.objects.filter(contact__owner_id__in=ids).values_list("contact_id", "on"))

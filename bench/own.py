@@ -85,7 +85,7 @@ _ONE = {
     "contacts": 50,
     "touches": 1_500,  # the measured contact's share fills its first page of 25 touches
     "occasions": 20,
-    "prepared": 10,
+    "prepared": 20,
     "tags": 60,
     "deliveries": 200,
     "goals": 60,
@@ -104,7 +104,7 @@ _HUNDRED = {
     "contacts": 5_000,
     "touches": 150_000,
     "occasions": 2_000,
-    "prepared": 1_000,
+    "prepared": 2_000,
     "tags": 600,  # a vocabulary, not a history: ten times (the list's filter offers them all)
     "deliveries": 20_000,
     "goals": 6_000,
@@ -167,6 +167,7 @@ def _contact_book(t: Any, trio: Any, own: Own, span: timedelta) -> int:
     import json as jsonlib
     import random
 
+    from apps.accounts.models import User
     from apps.contacts.models import (
         Contact,
         ContactPreferences,
@@ -175,6 +176,7 @@ def _contact_book(t: Any, trio: Any, own: Own, span: timedelta) -> int:
         PreparedTouch,
         Touch,
     )
+    from apps.contacts.services import care_dates_refresh
     from bench.data import NOW
 
     rng = random.Random(own.contacts)
@@ -242,9 +244,11 @@ def _contact_book(t: Any, trio: Any, own: Own, span: timedelta) -> int:
             yearly=kind == "anniversary",
             added_by_id=trio.leader if n % 2 else trio.assistant,
         )
-    # Oldest first; the newest fiftieth waits (the owner sends or drops the others within
-    # days). The measured contact's share is spread over the years and holds the newest.
-    waiting = max(2, own.prepared // 50)
+    # Oldest first; the newest twenty wait (the owner sends or drops the others within days):
+    # at both sizes they fill the window page's first page of 20, so that 100× / 1× measures
+    # the history of resolved ones, not a page filling up (2 → 20 rows grew it 1.56×). The
+    # measured contact's share is spread over the years and holds the newest.
+    waiting = min(own.prepared, 20)
     for n in range(own.prepared):
         to_busy = n % BUSY["prepared"] == (own.prepared - 1) % BUSY["prepared"]
         contact = busy if to_busy else shared[n % len(shared)]
@@ -263,6 +267,7 @@ def _contact_book(t: Any, trio: Any, own: Own, span: timedelta) -> int:
     t.flush()
     for contact, on in last.items():  # as the services keep it: the latest touch
         Contact.objects.filter(pk=contact).update(last_touch_on=on)
+    care_dates_refresh(owner=User.objects.get(pk=trio.leader))
     ContactPreferences.objects.get_or_create(user_id=trio.leader)
     return busy
 

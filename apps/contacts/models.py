@@ -10,8 +10,17 @@ The data model (the ideas are the third seed article's, see docs/contacts.md):
 - A *rhythm* ("about every N weeks"), or none: an *ideal* and a *latest* number of days.
   `rhythm` says where it comes from: the contact's own two numbers, the tags' (the shortest
   ideal among the contact's tags that carry one, with its latest), or none at all. The state
-  it gives — fine, due (ideal passed), overdue (latest passed) — is computed, never stored:
-  `rules.contact_state`. The clock starts at the last touch, or at the contact's creation.
+  it gives — fine, due (ideal passed), overdue (latest passed) — follows `rules.contact_state`.
+  The clock starts at the last touch, or at the day the contact was added (in the owner's
+  timezone).
+- *Care dates*, stored so that lists filter and sort by state in SQL with an index, whatever
+  the number of contacts: `since_on` (where the clock starts), `due_on` (since + the ideal of
+  the rhythm in force) and `overdue_after` (since + its latest; both empty without a rhythm).
+  Due from `due_on`, overdue after `overdue_after`. They are derived, never written by hand:
+  `services.care_dates_refresh` rewrites them from the rules in the same transaction as every
+  change they depend on (a touch logged or deleted, the contact's rhythm or tags, a tag's
+  rhythm or its deletion, an import, the owner's timezone). Empty only inside that
+  transaction.
 - `ContactTag` — the owner's labels; a tag may carry a default rhythm (both numbers or none).
 - `Touch` — a logged contact in either direction (`OUT`: I reached out, `IN`: they did), of a
   kind (the seed's light touches, plus message, call, meeting), on a date not in the future.
@@ -176,11 +185,17 @@ class Contact(TimeStampedModel):
         verbose_name=_("shared with the partner in"),
     )
     last_touch_on = models.DateField(_("last touch"), null=True, blank=True, editable=False)
+    # The care dates (see the module docstring), kept by `services.care_dates_refresh`.
+    since_on = models.DateField(null=True, blank=True, editable=False)
+    due_on = models.DateField(null=True, blank=True, editable=False)
+    overdue_after = models.DateField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["owner_id", "name", "id"]
         indexes = [
             models.Index(fields=["owner", "last_touch_on"]),
+            models.Index(fields=["owner", "since_on"]),
+            models.Index(fields=["owner", "overdue_after"]),
             models.Index(fields=["shared_tandem", "name"]),
         ]
         constraints = [

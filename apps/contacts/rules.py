@@ -96,6 +96,26 @@ def contact_state(rhythm: RhythmDays | None, since: date, today: date) -> str:
     return State.FINE
 
 
+def care_dates(rhythm: RhythmDays | None, since: date) -> tuple[date | None, date | None]:
+    """The day a contact becomes due and the last day before it is overdue, counted from
+    `since` (`Contact.due_on`, `Contact.overdue_after`); neither without a rhythm."""
+    if rhythm is None:
+        return None, None
+    return since + timedelta(days=rhythm.ideal), since + timedelta(days=rhythm.latest)
+
+
+def state_on(due_on: date | None, overdue_after: date | None, today: date) -> str:
+    """`contact_state` from the stored care dates: overdue after `overdue_after`, due from
+    `due_on`, fine before; none without them."""
+    if due_on is None or overdue_after is None:
+        return State.NONE
+    if today > overdue_after:
+        return State.OVERDUE
+    if today >= due_on:
+        return State.DUE
+    return State.FINE
+
+
 def yearly_date_near(on: date, around: date) -> date:
     """The anniversary of `on` closest to `around` (29 February falls on the 28th in other
     years)."""

@@ -3,35 +3,31 @@ its owner, and the partner in the tandem it is shared with while both are member
 everyone else a contact does not exist (`NotFound`, a 404).
 
 Lists are built in a constant number of queries for any number of contacts: the tags come
-with one prefetch (a plain list per contact, `WITH_TAGS`), occasions with another, and the
-state is computed in Python (`rules.contact_state`)."""
+with one prefetch (a plain list per contact, `WITH_TAGS`), occasions with another. A
+contact's state comes from its stored care dates (`Contact.since_on`, `due_on`,
+`overdue_after`, kept by `services.care_dates_refresh`), so lists filter and sort by it in
+SQL."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, cast
 from zoneinfo import ZoneInfo
 
 from django.db.models import (
-    Case,
     Count,
-    DateField,
     Exists,
     F,
-    Func,
     IntegerField,
-    Min,
     OuterRef,
     Prefetch,
     Q,
     QuerySet,
     Subquery,
-    Value,
-    When,
 )
-from django.db.models.functions import Coalesce, Lower, TruncDate
+from django.db.models.functions import Coalesce, Lower
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
@@ -47,7 +43,6 @@ from apps.contacts.models import (
     Occasion,
     PreparedState,
     PreparedTouch,
-    Rhythm,
     Touch,
 )
 from apps.core.errors import NotFound
@@ -115,19 +110,6 @@ def contacts_for_list(user: User, *, scope: str = "all") -> QuerySet[Contact]:
     return contacts.prefetch_related("owner", WITH_TAGS)
 
 
-def rhythm_of(contact: Contact) -> rules.RhythmDays | None:
-    """The rhythm in force; needs `WITH_TAGS` for a list (else one query)."""
-    return rules.effective_rhythm(
-        contact.rhythm,
-        (contact.rhythm_ideal_days, contact.rhythm_latest_days),
-        ((tag.rhythm_ideal_days, tag.rhythm_latest_days) for tag in contact.tags_by_name),
-    )
-
-
-def added_on(contact: Contact, user: User) -> date:
-    return contact.created_at.astimezone(ZoneInfo(user.timezone)).date()
-
-
 @dataclass(frozen=True)
 class ContactStatus:
     rhythm: rules.RhythmDays | None
@@ -138,32 +120,39 @@ class ContactStatus:
 
 
 def status_of(contact: Contact, *, user: User, today: date) -> ContactStatus:
-    """The contact's rhythm and calm state on `today` (the viewer's date)."""
-    since = contact.last_touch_on or added_on(contact, contact.owner)
-    return _status(rhythm_of(contact), since, today)
+    """The contact's rhythm and calm state on `today` (the viewer's date), from its stored
+    care dates (no query)."""
+    assert contact.since_on is not None, "care dates are kept by services.care_dates_refresh"
+    return _status(contact.since_on, contact.due_on, contact.overdue_after, today)
 
 
-def _status(rhythm: rules.RhythmDays | None, since: date, today: date) -> ContactStatus:
+def _rhythm(
+    since: date | None, due_on: date | None, overdue_after: date | None
+) -> rules.RhythmDays | None:
+    """The rhythm in force: the care dates' distance from `since`."""
+    if since is None or due_on is None or overdue_after is None:
+        return None
+    return rules.RhythmDays((due_on - since).days, (overdue_after - since).days)
+
+
+def _status(
+    since: date, due_on: date | None, overdue_after: date | None, today: date
+) -> ContactStatus:
+    """A status from care dates."""
     return ContactStatus(
-        rhythm=rhythm,
-        state=rules.contact_state(rhythm, since, today),
+        rhythm=_rhythm(since, due_on, overdue_after),
+        state=rules.state_on(due_on, overdue_after, today),
         since=since,
-        due_on=since + timedelta(days=rhythm.ideal) if rhythm else None,
-        overdue_after=since + timedelta(days=rhythm.latest) if rhythm else None,
+        due_on=due_on,
+        overdue_after=overdue_after,
     )
 
 
 def window_views(user: User, *, today: date) -> list[rules.ContactView]:
     """The person's own contacts as the rules see them, for a window on `today`: plain
-    values in three queries (contacts, their tags' rhythms, their occasions) whatever their
+    values in two queries (contacts with their care dates, their occasions) whatever their
     number, no model instances. Occasions that can no longer be a reason (once, and long
     past or far ahead) are not read."""
-    zone = ZoneInfo(user.timezone)
-    tag_rhythms: dict[int, list[tuple[int | None, int | None]]] = {}
-    for contact_id, ideal, latest in Contact.tags.through.objects.filter(
-        contact__owner=user, contacttag__rhythm_ideal_days__isnull=False
-    ).values_list("contact_id", "contacttag__rhythm_ideal_days", "contacttag__rhythm_latest_days"):
-        tag_rhythms.setdefault(contact_id, []).append((ideal, latest))
     reach = max(rules.NATURAL_DAYS, rules.OCCASION_NEAR_DAYS)
     occasions: dict[int, list[rules.OccasionView]] = {}
     for row in (
@@ -183,22 +172,16 @@ def window_views(user: User, *, today: date) -> list[rules.ContactView]:
         rules.ContactView(
             id=pk,
             name=name,
-            rhythm=rules.effective_rhythm(rhythm, (ideal, latest), tag_rhythms.get(pk, ())),
-            added_on=created_at.astimezone(zone).date(),
+            rhythm=_rhythm(since, due_on, overdue_after),
+            # The day the clock starts without a touch: the local day it was added (kept
+            # with the care dates, never empty outside the transaction that writes them).
+            added_on=cast(date, since),
             last_touch_on=last_touch_on,
             occasions=tuple(occasions.get(pk, ())),
         )
-        for pk, name, rhythm, ideal, latest, created_at, last_touch_on in Contact.objects.filter(
+        for pk, name, last_touch_on, since, due_on, overdue_after in Contact.objects.filter(
             owner=user
-        ).values_list(
-            "id",
-            "name",
-            "rhythm",
-            "rhythm_ideal_days",
-            "rhythm_latest_days",
-            "created_at",
-            "last_touch_on",
-        )
+        ).values_list("id", "name", "last_touch_on", "since_on", "due_on", "overdue_after")
     ]
 
 
@@ -262,121 +245,41 @@ def last_touch(contact: Contact) -> Touch | None:
     return contact.touches.order_by("-happened_on", "-id").first()
 
 
-class _DaysBefore(Func):
-    """`day` minus `days` (an integer expression) days: a date, in SQL."""
-
-    output_field = DateField()
-
-    def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
-        day, days = (compiler.compile(e) for e in self.get_source_expressions())
-        return f"(CAST({day[0]} AS date) - {days[0]})", (*day[1], *days[1])
-
-    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
-        day, days = (compiler.compile(e) for e in self.get_source_expressions())
-        return f"date({day[0]}, '-' || {days[0]} || ' days')", (*day[1], *days[1])
-
-
-# A tag's rhythm as one number that sorts as `rules.effective_rhythm` compares rhythms (by
-# the ideal, then the latest): ideal × _KEY + latest, each at most RHYTHM_MAX_DAYS.
-_KEY = 100_000
-
-
-def _in_force(column: str, tags_key: Any) -> Case:
-    """The rhythm in force's `column` (`rhythm_ideal_days` or `rhythm_latest_days`): the
-    contact's own, else from `tags_key`, the smallest key of its tags with a rhythm."""
-    from_tags = tags_key / _KEY if column == "rhythm_ideal_days" else tags_key % _KEY
-    return Case(
-        When(rhythm=Rhythm.OWN, then=F(column)),
-        When(rhythm=Rhythm.TAGS, then=from_tags),
-        default=Value(None),
-        output_field=IntegerField(),
-    )
-
-
-LOSING_TOUCH_COLUMNS = ("id", "name", "last_touch_on", "since", "ideal", "latest")
+LOSING_TOUCH_COLUMNS = ("id", "name", "last_touch_on", "since_on", "due_on", "overdue_after")
 
 
 def losing_touch(user: User, *, today: date, recent: bool = False) -> QuerySet[Contact]:
     """The person's own contacts whose rhythm is past its latest, and those without a touch
     for `rules.LONG_SILENCE_DAYS` (or never, added that long ago), longest silence first
-    (`recent`: the most recent first), each with `since` (its last touch, else the day it
-    was added in the person's timezone) and the rhythm in force (`ideal`, `latest`): the
-    rules of `rules.contact_state` written in SQL, so a page of them is one query whatever
-    the number of contacts (`losing_touch_status` gives a row's status)."""
+    (`recent`: the most recent first): the rules of `rules.contact_state` on the stored care
+    dates, so a page of them is one indexed query whatever the number of contacts
+    (`losing_touch_status` gives a row's status)."""
     long_ago = today - timedelta(days=rules.LONG_SILENCE_DAYS)
-    # The tags' rhythms are joined and grouped once for all the person's contacts (a
-    # subquery per contact cost PostgreSQL 70 ms for 5,000 of them).
-    tags_key = Min(
-        Case(
-            When(
-                tags__rhythm_ideal_days__isnull=False,
-                tags__rhythm_latest_days__isnull=False,
-                then=F("tags__rhythm_ideal_days") * _KEY + F("tags__rhythm_latest_days"),
-            ),
-            output_field=IntegerField(),
-        )
-    )
-    found = (
-        Contact.objects.filter(owner=user)
-        .annotate(
-            since=Coalesce(
-                "last_touch_on",
-                TruncDate("created_at", tzinfo=ZoneInfo(user.timezone)),
-                output_field=DateField(),
-            ),
-            tags_key=tags_key,
-        )
-        .annotate(
-            ideal=_in_force("rhythm_ideal_days", F("tags_key")),
-            latest=_in_force("rhythm_latest_days", F("tags_key")),
-        )
-        .filter(
-            Q(since__lte=long_ago)
-            | Q(latest__isnull=False, since__lt=_DaysBefore(Value(today), F("latest")))
-        )
+    found = Contact.objects.filter(owner=user).filter(
+        Q(since_on__lte=long_ago) | Q(overdue_after__lt=today)
     )
     if recent:
-        return found.order_by(F("since").desc(), Lower("name").desc(), F("id").desc())
-    return found.order_by("since", Lower("name"), "id")
+        return found.order_by(F("since_on").desc(), Lower("name").desc(), F("id").desc())
+    return found.order_by("since_on", Lower("name"), "id")
 
 
 def losing_touch_status(row: dict[str, Any], *, today: date) -> ContactStatus:
     """The status of a row of `losing_touch(...).values(*LOSING_TOUCH_COLUMNS)`."""
-    latest = row["latest"]
-    rhythm = None if latest is None else rules.RhythmDays(row["ideal"], latest)
-    return _status(rhythm, row["since"], today)
+    return _status(row["since_on"], row["due_on"], row["overdue_after"], today)
 
 
-def ids_in_state(contacts: QuerySet[Contact], states: set[str], *, today: date) -> list[int]:
-    """The ids of `contacts` (a list's filtered and sorted queryset, in its order) whose calm
-    state on `today` is one of `states`. The state is computed, not stored: read as plain
-    values in two queries (the contacts with their owner's timezone, their tags' rhythms),
-    no model instances, whatever their number."""
-    rows = list(
-        contacts.values_list(
-            "id",
-            "rhythm",
-            "rhythm_ideal_days",
-            "rhythm_latest_days",
-            "created_at",
-            "last_touch_on",
-            "owner__timezone",
-        )
-    )
-    tag_rhythms: dict[int, list[tuple[int | None, int | None]]] = {}
-    for contact_id, ideal, latest in Contact.tags.through.objects.filter(
-        contact_id__in=[row[0] for row in rows], contacttag__rhythm_ideal_days__isnull=False
-    ).values_list("contact_id", "contacttag__rhythm_ideal_days", "contacttag__rhythm_latest_days"):
-        tag_rhythms.setdefault(contact_id, []).append((ideal, latest))
-    zones: dict[str, ZoneInfo] = {}
-    found = []
-    for pk, rhythm, ideal, latest, created_at, last_touch_on, zone in rows:
-        if zone not in zones:
-            zones[zone] = ZoneInfo(zone)
-        since = last_touch_on or created_at.astimezone(zones[zone]).date()
-        effective = rules.effective_rhythm(rhythm, (ideal, latest), tag_rhythms.get(pk, ()))
-        if rules.contact_state(effective, since, today) in states:
-            found.append(pk)
+def in_state(states: Iterable[str], *, today: date) -> Q:
+    """Contacts whose calm state on `today` is one of `states` (`rules.State`): the rules of
+    `rules.state_on` as a filter on the stored care dates."""
+    conditions = {
+        rules.State.NONE: Q(due_on__isnull=True),
+        rules.State.OVERDUE: Q(overdue_after__lt=today),
+        rules.State.DUE: Q(due_on__lte=today, overdue_after__gte=today),
+        rules.State.FINE: Q(due_on__gt=today),
+    }
+    found = Q(pk__in=[])
+    for state in states:
+        found |= conditions[state]
     return found
 
 

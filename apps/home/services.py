@@ -35,9 +35,14 @@ from apps.tandems.models import Departure, FormerMember, Invitation, Membership,
 def user_update_preferences(*, user: User, **changes: Any) -> User:
     """Change the person's preferences (`accounts.services.user_update_preferences`); when
     their hours change (timezone, quiet hours, window, pause), the e-mails held for them are
-    scheduled again by the new hours."""
+    scheduled again by the new hours; a new timezone also moves the care dates of their
+    contacts without a touch (counted from the local day they were added)."""
     before = {name: getattr(user, name) for name in notification_services.HOURS_FIELDS}
+    zone = user.timezone
     user = account_services.user_update_preferences(user=user, **changes)
+    if user.timezone != zone:
+        # A contact without a touch counts from the day it was added, in the new timezone.
+        contacts_services.care_dates_refresh(owner=user)
     if any(getattr(user, name) != value for name, value in before.items()):
         # What waits for the old hours is released or held by the new ones.
         notification_services.deliveries_reschedule(user=user)

@@ -33,6 +33,7 @@ from apps.checkins.models import (
 )
 from apps.checkins.recurrence import next_occurrences
 from apps.checkins.rules import occurrence_key
+from apps.contacts import services as contact_services
 from apps.contacts.models import (
     Contact,
     ContactPreferences,
@@ -918,6 +919,8 @@ def _contacts(w: World, n: int, *, shared: bool = False, silent_days: int = 400)
     Touch.objects.bulk_create(
         [Touch(contact=c, kind="message", happened_on=long_ago) for c in contacts]
     )
+    # What the services keep in the same transaction as a touch or a tag.
+    contact_services.care_dates_refresh(owner=w.leader, contact_ids=[c.pk for c in contacts])
     Occasion.objects.bulk_create(
         [
             Occasion(contact=c, kind="natural", title="Saw their talk", on=timezone.localdate())

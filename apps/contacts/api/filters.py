@@ -72,6 +72,5 @@ class ContactFilter(filters.FilterSet):
         if not value:
             return queryset
         today = selectors.today_for(self.request.user)  # type: ignore[arg-type]
-        # The state depends on the rhythm in force (own or the tags'): computed in Python
-        # over the already-filtered rows, in two queries whatever their number.
-        return queryset.filter(pk__in=selectors.ids_in_state(queryset, set(value), today=today))
+        # The state is a filter on the stored care dates (one query, any number of rows).
+        return queryset.filter(selectors.in_state(set(value), today=today))

@@ -1,5 +1,6 @@
 """Writes of contact care, one module per part, re-exported here:
 
+- `care`: the care dates a contact stores, rewritten from the rules;
 - `contacts`: contacts, tags, sharing, and the person's contact preferences;
 - `touches`: touches (restarting the rhythm), occasions, touches prepared by the partner;
 - `window`: the weekly window's suggestions and their one notice;
@@ -7,6 +8,7 @@
 - `importing`: contacts from a vCard or CSV file, previewed, then all or nothing.
 """
 
+from apps.contacts.services.care import care_dates_refresh
 from apps.contacts.services.contacts import (
     contact_create,
     contact_delete,
@@ -54,6 +56,7 @@ __all__ = [
     "ImportResult",
     "ImportRow",
     "RowsRefused",
+    "care_dates_refresh",
     "chain_advice_due",
     "contact_create",
     "contact_delete",

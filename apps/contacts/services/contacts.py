@@ -20,6 +20,7 @@ from apps.contacts.models import (
     ContactTag,
     Rhythm,
 )
+from apps.contacts.services.care import CARE_DATES, care_dates_refresh, carrying
 from apps.contacts.services.common import (
     MAX_CONTACTS,
     MAX_LINKS,
@@ -177,6 +178,8 @@ def contact_create(*, owner: User, **values: Any) -> Contact:
     contact = Contact.objects.create(owner=owner, **clean)
     if tags:
         contact.tags.set(tags)
+    care_dates_refresh(owner=owner, contact_ids=[contact.pk])
+    contact.refresh_from_db(fields=CARE_DATES)
     preferences_ensure(owner)
     return contact
 
@@ -191,6 +194,8 @@ def contact_update(*, user: User, contact_id: int, **values: Any) -> Contact:
     contact.save()
     if tags is not None:
         contact.tags.set(tags)
+    care_dates_refresh(owner=user, contact_ids=[contact.pk])
+    contact.refresh_from_db(fields=CARE_DATES)
     return contact
 
 
@@ -242,16 +247,22 @@ def tag_update(*, owner: User, tag_id: int, **values: Any) -> ContactTag:
     tag = _tag_locked(owner, tag_id)
     if "name" in values:
         tag.name = _tag_name(owner, values["name"], exclude=tag.pk)
+    before = (tag.rhythm_ideal_days, tag.rhythm_latest_days)
     for name, value in _tag_rhythm(values, tag).items():
         setattr(tag, name, value)
     tag.save()
+    if (tag.rhythm_ideal_days, tag.rhythm_latest_days) != before:
+        care_dates_refresh(owner=owner, contact_ids=carrying(tag.pk))
     return tag
 
 
 @transaction.atomic
 def tag_delete(*, owner: User, tag_id: int) -> None:
-    """The tag goes; its contacts stay (without it)."""
-    _tag_locked(owner, tag_id).delete()
+    """The tag goes; its contacts stay (without it, and without its rhythm)."""
+    tag = _tag_locked(owner, tag_id)
+    contact_ids = carrying(tag.pk)
+    tag.delete()
+    care_dates_refresh(owner=owner, contact_ids=contact_ids)
 
 
 # --- preferences ------------------------------------------------------------------------------

@@ -24,6 +24,7 @@ from django.utils.translation import gettext, ngettext
 from apps.accounts.models import User
 from apps.contacts import transfer
 from apps.contacts.models import Contact, ContactTag
+from apps.contacts.services.care import care_dates_refresh
 from apps.contacts.services.common import MAX_CONTACTS, preferences_ensure
 from apps.contacts.services.contacts import contact_values_clean
 from apps.core.errors import DomainError
@@ -152,6 +153,7 @@ def contacts_import_commit(
         ]
     )
     _tag(owner, contacts, [row.clean["tags"] for row in saving])
+    care_dates_refresh(owner=owner, contact_ids=[contact.pk for contact in contacts])
     preferences_ensure(owner)
     return ImportResult(created=len(saving), duplicates_skipped=len(rows) - len(saving))
 

@@ -23,6 +23,7 @@ from apps.contacts.models import (
     Touch,
     TouchKind,
 )
+from apps.contacts.services.care import care_dates_refresh
 from apps.contacts.services.common import contact_locked, own_contact_locked, text
 from apps.core.dates import out_of_range
 from apps.core.errors import Conflict, DomainError, NotFound, PermissionDenied
@@ -50,11 +51,13 @@ def _date(value: Any, field: str) -> date:
     return value
 
 
-def _refresh_last_touch(contact: Contact) -> None:
+def _refresh_last_touch(contact: Contact, owner: User) -> None:
+    """The latest touch restarts the rhythm: `last_touch_on` and the care dates follow it."""
     latest = contact.touches.aggregate(latest=Max("happened_on"))["latest"]
     if contact.last_touch_on != latest:
         contact.last_touch_on = latest
         contact.save(update_fields=["last_touch_on", "updated_at"])
+        care_dates_refresh(owner=owner, contact_ids=[contact.pk])
 
 
 def chain_advice_due(*, user: User, contact: Contact, direction: str, on: date) -> bool:
@@ -105,7 +108,7 @@ def touch_log(
         asks=bool(asks),
         logged_by=user,
     )
-    _refresh_last_touch(contact)
+    _refresh_last_touch(contact, user)
     return touch
 
 
@@ -118,7 +121,7 @@ def touch_delete(*, user: User, contact_id: int, touch_id: int) -> None:
     deleted, _ = Touch.objects.filter(contact=contact, pk=touch_id).delete()
     if not deleted:
         raise NotFound(gettext_noop("No such touch."))
-    _refresh_last_touch(contact)
+    _refresh_last_touch(contact, user)
 
 
 # --- occasions ------------------------------------------------------------------------------

@@ -4,11 +4,9 @@ and deleting one (its owner only, after a confirmation page)."""
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Page
 from django.db.models import F, Q
 from django.db.models.functions import Lower
 from django.http import HttpRequest, HttpResponse
@@ -62,19 +60,10 @@ def contact_list(request: HttpRequest) -> HttpResponse:
         contacts = contacts.order_by(Lower("name"), "id")
 
     on = today(request)
-    page: Page[Any]
-    rows: list[ContactRow]
     if state:
-        # The state is computed, not stored: the list's ids in that state (plain values),
-        # paged, and the page's contacts read.
-        ids = selectors.ids_in_state(contacts, {state}, today=on)
-        page = paginate(request, ids, PAGE_SIZE)
-        rows = [
-            _row(c, user, on) for c in selectors.contacts_in_order(contacts, list(page.object_list))
-        ]
-    else:
-        page = paginate(request, contacts, PAGE_SIZE)  # counted up to 1,000
-        rows = [_row(c, user, on) for c in page.object_list]
+        contacts = contacts.filter(selectors.in_state({state}, today=on))
+    page = paginate(request, contacts, PAGE_SIZE)  # counted up to 1,000
+    rows = [_row(c, user, on) for c in page.object_list]
 
     params = {"show": scope, "sort": sort, "q": query, "tag": tag_id or "", "state": state}
     return render(

@@ -720,6 +720,7 @@ def test_losing_touch_is_paged_fifty_a_page_in_either_order(pair: Pair, frozen: 
     )
     for n, contact in enumerate(Contact.objects.filter(owner=pair.leader).order_by("name")):
         Contact.objects.filter(pk=contact.pk).update(created_at=added + timedelta(days=n))
+    services.care_dates_refresh(owner=pair.leader)
     client = _client(pair.leader)
 
     def names(query: str) -> list[str]:
@@ -997,6 +998,7 @@ def test_a_list_past_a_thousand_contacts_is_counted_up_to_the_cap(pair: Pair, fr
     Contact.objects.bulk_create(
         Contact(owner=pair.leader, name=f"Person {n:04d}", rhythm="none") for n in range(1_001)
     )
+    services.care_dates_refresh(owner=pair.leader)
     client = _client(pair.leader)
 
     html = _text(client.get("/contacts/"))

@@ -10,6 +10,7 @@ import time_machine
 from apps.contacts import selectors, services
 from apps.contacts.rules import RhythmDays, State
 from apps.core.errors import DomainError
+from tests.apps.contacts.care import live_status
 from tests.conftest import Pair
 from tests.factories.contacts import log_touch, make_contact
 
@@ -74,9 +75,10 @@ def test_a_contact_inherits_the_shortest_rhythm_of_its_tags_unless_it_has_its_ow
     )
     none = make_contact(pair.leader, "None", tags=["Press"], rhythm="none")
 
-    assert selectors.rhythm_of(inherits) == RhythmDays(28, 60)
-    assert selectors.rhythm_of(own) == RhythmDays(90, 180)
-    assert selectors.rhythm_of(none) is None
+    today = date(2026, 6, 1)
+    assert selectors.status_of(inherits, user=pair.leader, today=today).rhythm == RhythmDays(28, 60)
+    assert selectors.status_of(own, user=pair.leader, today=today).rhythm == RhythmDays(90, 180)
+    assert selectors.status_of(none, user=pair.leader, today=today).rhythm is None
     # "press" named the existing tag, whatever its case: no second tag.
     assert pair.leader.contact_tags.count() == 3
 
@@ -100,10 +102,10 @@ def test_a_rhythm_that_is_no_rhythm_is_refused_naming_the_field(pair: Pair, valu
 
 @pytest.mark.parametrize("zone", ["UTC", "Pacific/Auckland", "America/Los_Angeles"])
 def test_losing_touch_in_sql_is_the_rules_applied_to_every_contact(pair: Pair, zone: str):
-    """`selectors.losing_touch` writes `rules.contact_state` in SQL: on every kind of contact
-    (own rhythm, its tags' shortest, none; touched or not, added late in the evening, on the
-    edge of overdue and of a year's silence) it finds exactly those the rules find, in the
-    same order and with the same status."""
+    """`selectors.losing_touch` is `rules.contact_state` in SQL on the stored care dates: on
+    every kind of contact (own rhythm, its tags' shortest, none; touched or not, added late
+    in the evening, on the edge of overdue and of a year's silence) it finds exactly those
+    the rules find, in the same order and with the same status."""
     from apps.accounts.models import User
     from apps.contacts.models import Contact, ContactTag
     from apps.contacts.rules import LONG_SILENCE_DAYS
@@ -146,11 +148,12 @@ def test_losing_touch_in_sql_is_the_rules_applied_to_every_contact(pair: Pair, z
                 contact.tags.set(kind.get("tags", []))
                 Contact.objects.filter(pk=contact.pk).update(created_at=when, last_touch_on=touched)
                 n += 1
+    services.care_dates_refresh(owner=leader)
 
     long_ago = today - timedelta(days=LONG_SILENCE_DAYS)
     expected = []
-    for contact in selectors.contacts_for_list(leader, scope="mine"):
-        status = selectors.status_of(contact, user=leader, today=today)
+    for contact in Contact.objects.filter(owner=leader):
+        status = live_status(contact, today)
         if status.state == State.OVERDUE or status.since <= long_ago:
             expected.append((status.since, contact.name.lower(), contact.pk, status))
     expected.sort(key=lambda e: e[:3])
@@ -163,7 +166,7 @@ def test_losing_touch_in_sql_is_the_rules_applied_to_every_contact(pair: Pair, z
         )
         found = [
             (
-                row["since"],
+                row["since_on"],
                 row["name"].lower(),
                 row["id"],
                 selectors.losing_touch_status(row, today=today),
