@@ -1,6 +1,6 @@
 """The operator's view of contact care. Contacts are private to their owner: the list shows
 who owns how much and when it was touched, never notes or touch texts; everything is read-only
-here, because the services keep `last_touch_on` and the window records true."""
+here, because the services keep `last_touch_on` and the care dates, and the window records true."""
 
 from typing import Any
 
