@@ -184,3 +184,24 @@ def test_a_contact_shared_by_someone_who_left_the_tandem_is_not_shown(
     assert visible == {c.pk for c in books["own"]}
     assert not visible & {c.pk for c in shared}
     assert not selectors.visible_contacts(pair.assistant).filter(owner=pair.leader).exists()
+
+
+def test_the_tag_filter_offers_every_tag_by_name_escaped_with_the_chosen_one_selected(
+    pair: Pair,
+) -> None:
+    odd = 'Z <i>"R&D"</i>'
+    make_contact(pair.leader, tags=["b-tag", odd, "A-tag"])
+    ids = dict(pair.leader.contact_tags.values_list("name", "id"))
+    client = Client()
+    client.force_login(pair.leader)
+
+    html = client.get(f"/contacts/?tag={ids['b-tag']}").content.decode()
+
+    select = re.search(r'<select id="tag" name="tag">(.*?)</select>', html, flags=re.S)
+    assert select is not None
+    assert re.findall(r"<option[^>]*>.*?</option>", select.group(1)) == [
+        '<option value="">Any tag</option>',
+        f'<option value="{ids["A-tag"]}">A-tag</option>',
+        f'<option value="{ids["b-tag"]}" selected>b-tag</option>',
+        f'<option value="{ids[odd]}">Z &lt;i&gt;&quot;R&amp;D&quot;&lt;/i&gt;</option>',
+    ]
