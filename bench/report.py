@@ -701,8 +701,13 @@ Contact care (`apps/contacts/selectors.py`, `services/window.py`, `tasks.py`):
   reads the columns the rules need, the tags' rhythms and only the occasions that can still
   be a reason as plain values (three queries, any number of contacts; 11 ms, 0.59).
 - **`visible_contacts` uses its indexes.** A subquery inside its OR made PostgreSQL scan
-  every contact of every person for each list and lookup; the person's tandem ids are read
-  first (one small query) and the owner and shared-tandem indexes do the rest.
+  every contact of every person for each list and lookup. The ids of the contacts others
+  share with the person are read first (one small query); with none, the list is the
+  person's own contacts alone, which the indexes (owner, Lower(name), id) and (owner,
+  last_touch_on NULLS FIRST, Lower(name), id) serve in the list's order: a page of 50 is
+  read from the index, not 5,000 sorted (100× / 1×: `contacts/` 1.66 → 1.19, its API
+  1.42 → 1.07); with shared ones beside them the OR names those by id and still sorts all.
+  The page's tag filter writes its options in one pass (600 tags at 100×), not per tag.
 - **The list prefetches the owners.** Joined, PostgreSQL read the whole user table to join
   a person's 5,000 contacts before the sort: the first page took 28.9 ms against 8.5 ms
   for its bare queries (0.30); with the owners in a query of their own, 9.5 ms (0.53).

@@ -3,6 +3,7 @@ and deleting one (its owner only, after a confirmation page)."""
 
 from __future__ import annotations
 
+import html
 from datetime import date
 from urllib.parse import urlencode
 
@@ -11,6 +12,7 @@ from django.db.models import F, Q
 from django.db.models.functions import Lower
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from apps.accounts.models import User
@@ -78,12 +80,23 @@ def contact_list(request: HttpRequest) -> HttpResponse:
             "tag_id": tag_id,
             "state": state,
             "states": states.items(),
-            "tags": list(selectors.tag_choices(user)),
+            "tag_options": _tag_options(user, tag_id),
             "filtered": bool(query or tag_id is not None or state),
             "params": params,
             "page_query": urlencode(params),
         },
     )
+
+
+def _tag_options(user: User, chosen: int | None) -> SafeString:
+    """The tag filter's options, written here in one pass: a template's loop over every tag
+    of the person's vocabulary (hundreds) cost more than the page's rows, and so did
+    `format_html` per tag."""
+    options = (
+        f'<option value="{pk}"{" selected" if pk == chosen else ""}>{html.escape(name)}</option>'
+        for pk, name in selectors.tag_choices(user).values_list("id", "name")
+    )
+    return mark_safe("".join(options))  # noqa: S308 - the ids are integers, the names escaped
 
 
 def _row(contact: Contact, user: User, on: date) -> ContactRow:
