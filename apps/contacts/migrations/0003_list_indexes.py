@@ -9,7 +9,7 @@ import apps.contacts.models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('contacts', '0001_initial'),
+        ('contacts', '0002_care_dates'),
     ]
 
     operations = [
