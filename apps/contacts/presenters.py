@@ -7,16 +7,34 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import date
+from functools import lru_cache
 from typing import Any
 from urllib.parse import quote
 
+from django.core.signals import setting_changed
+from django.db.models import Choices
+from django.template.defaultfilters import linebreaksbr
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from apps.accounts.models import Weekday
 from apps.contacts import rules
-from apps.contacts.models import Contact, ContactTag, PreparedTouch, Rhythm
+from apps.contacts.models import (
+    Channel,
+    Contact,
+    ContactTag,
+    Direction,
+    Occasion,
+    OccasionKind,
+    PreparedTouch,
+    Rhythm,
+    Touch,
+    TouchKind,
+)
 from apps.contacts.selectors import ContactStatus
+from apps.core.web import date_text
 from apps.notifications.timing import Window
 
 
@@ -54,12 +72,58 @@ def rhythm_words(contact: Contact, status: ContactStatus) -> str:
 
 def tag_rhythm_words(tag: ContactTag) -> str:
     """A tag's default rhythm in words, as its contacts' page says theirs."""
-    if tag.rhythm_ideal_days is None or tag.rhythm_latest_days is None:
+    return _rhythm_words(translation.get_language(), tag.rhythm_ideal_days, tag.rhythm_latest_days)
+
+
+# A list's rows say the same few rhythms and counts again: each text written once per
+# language and value (the translations are the process's; a test that changes them clears).
+@lru_cache(maxsize=1024)
+def _rhythm_words(language: str | None, ideal: int | None, latest: int | None) -> str:
+    if ideal is None or latest is None:
         return _("No rhythm")
     return _("Ideally %(ideal)s, at the latest %(latest)s") % {
-        "ideal": rules.describe_every(tag.rhythm_ideal_days),
-        "latest": rules.describe_every(tag.rhythm_latest_days),
+        "ideal": rules.describe_every(ideal),
+        "latest": rules.describe_every(latest),
     }
+
+
+@lru_cache(maxsize=1024)
+def _contact_count_text(language: str | None, count: int) -> str:
+    return ngettext("%(counter)s contact", "%(counter)s contacts", count) % {"counter": count}
+
+
+@lru_cache(maxsize=64)
+def _labels(choices: type[Choices], language: str | None) -> dict[str, str]:
+    return {str(value): str(label) for value, label in choices.choices}
+
+
+def choice_label(choices: type[Choices], value: str) -> str:
+    """`get_<field>_display()` of a field with `choices`: its label in the active language,
+    or the value itself if it is none of them. Each choice's label is translated once per
+    language, where `get_<field>_display()` translates every label of the field again to
+    look one up (a tenth of a millisecond a row)."""
+    return _labels(choices, translation.get_language()).get(value, value)
+
+
+@lru_cache(maxsize=4096)
+def _day_text(language: str | None, day: date) -> str:
+    return date_text(day, "DATE_FORMAT")
+
+
+def day_text(day: date) -> str:
+    """`{{ day|date:"DATE_FORMAT" }}`, written once per language and day (a contact's lists
+    show the same days again on every visit)."""
+    return _day_text(translation.get_language(), day)
+
+
+def _forget(**kwargs: Any) -> None:
+    _rhythm_words.cache_clear()
+    _contact_count_text.cache_clear()
+    _labels.cache_clear()
+    _day_text.cache_clear()
+
+
+setting_changed.connect(_forget)
 
 
 @dataclass
@@ -85,11 +149,9 @@ class TagRow:
     @classmethod
     def of(cls, tag: Any) -> TagRow:
         """`tag` with `contact_count` (`selectors.tags_of`)."""
-        count = tag.contact_count
         return cls(
             tag=tag,
-            count_text=ngettext("%(counter)s contact", "%(counter)s contacts", count)
-            % {"counter": count},
+            count_text=_contact_count_text(translation.get_language(), tag.contact_count),
             rhythm=tag_rhythm_words(tag),
         )
 
@@ -157,3 +219,143 @@ def suggestions_shown(
         words = [rules.describe(reason) for reason in item.get("reasons", [])]
         shown.append(Suggestion(contact=contact, reasons=[w for w in words if w]))
     return shown
+
+
+# --- one contact's page: its lists' rows, stamped ({% stamp_row %}) -------------------------
+
+
+@dataclass(frozen=True)
+class TouchRow:
+    """A touch in the contact's history (contacts/_touch_row.html). The page's own values
+    the row reads (`contact`, `mine`) are the same for every row."""
+
+    touch: Touch
+
+    STAMP_TEXTS = ("on_iso", "on_text", "kind_text", "direction_text", "note_html")
+    STAMP_FLAGS = ("asks", "has_note")
+
+    @property
+    def pk(self) -> int:
+        return self.touch.pk
+
+    @property
+    def asks(self) -> bool:
+        return self.touch.asks
+
+    @property
+    def has_note(self) -> bool:
+        return bool(self.touch.note)
+
+    @property
+    def on_iso(self) -> str:
+        """As `{{ touch.happened_on|date:'Y-m-d' }}`."""
+        return self.touch.happened_on.isoformat()
+
+    @property
+    def on_text(self) -> str:
+        """As `{{ touch.happened_on|date:"DATE_FORMAT" }}`."""
+        return day_text(self.touch.happened_on)
+
+    @property
+    def kind_text(self) -> str:
+        return choice_label(TouchKind, self.touch.kind)
+
+    @property
+    def direction_text(self) -> str:
+        return choice_label(Direction, self.touch.direction)
+
+    @property
+    def note_html(self) -> str:
+        """As `{{ touch.note|linebreaksbr }}` (escaped, then the line breaks)."""
+        return linebreaksbr(self.touch.note, autoescape=True) if self.touch.note else ""
+
+
+@dataclass(frozen=True)
+class OccasionRow:
+    """An occasion of the contact (contacts/_occasion_row.html); `can_delete`: the viewer
+    may delete it (the owner, or the partner who noted it)."""
+
+    occasion: Occasion
+    can_delete: bool
+
+    STAMP_TEXTS = ("title", "kind_text", "on_iso", "on_text")
+    STAMP_FLAGS = ("yearly", "can_delete")
+
+    @property
+    def pk(self) -> int:
+        return self.occasion.pk
+
+    @property
+    def title(self) -> str:
+        return self.occasion.title
+
+    @property
+    def yearly(self) -> bool:
+        return self.occasion.yearly
+
+    @property
+    def kind_text(self) -> str:
+        return choice_label(OccasionKind, self.occasion.kind)
+
+    @property
+    def on_iso(self) -> str:
+        """As `{{ occasion.on|date:'Y-m-d' }}`."""
+        return self.occasion.on.isoformat()
+
+    @property
+    def on_text(self) -> str:
+        """As `{{ occasion.on|date:"DATE_FORMAT" }}`."""
+        return day_text(self.occasion.on)
+
+
+@dataclass(frozen=True)
+class PreparedRow:
+    """A touch the partner prepared, waiting on the contact's page
+    (contacts/_prepared_row.html). `link`: where the owner sends it (`send_link`; "" for
+    the partner, or nowhere); `can_change`: the viewer may edit or drop it (the owner, or
+    who prepared it). The page's own values the row reads (`contact`, `mine`) are the same
+    for every row."""
+
+    prepared: PreparedTouch
+    link: str
+    can_change: bool
+
+    STAMP_TEXTS = ("kind_text", "channel_text", "reason", "prepared_by_name", "text", "link")
+    STAMP_FLAGS = ("has_reason", "has_prepared_by", "has_link", "can_change")
+
+    @property
+    def pk(self) -> int:
+        return self.prepared.pk
+
+    @property
+    def kind_text(self) -> str:
+        return choice_label(TouchKind, self.prepared.kind)
+
+    @property
+    def channel_text(self) -> str:
+        return choice_label(Channel, self.prepared.channel)
+
+    @property
+    def reason(self) -> str:
+        return self.prepared.reason
+
+    @property
+    def has_reason(self) -> bool:
+        return bool(self.prepared.reason)
+
+    @property
+    def has_prepared_by(self) -> bool:
+        return self.prepared.prepared_by is not None
+
+    @property
+    def prepared_by_name(self) -> str:
+        by = self.prepared.prepared_by
+        return by.name if by is not None else ""
+
+    @property
+    def text(self) -> str:
+        return self.prepared.text
+
+    @property
+    def has_link(self) -> bool:
+        return bool(self.link)

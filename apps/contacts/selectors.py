@@ -26,6 +26,7 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
+    prefetch_related_objects,
 )
 from django.db.models.functions import Coalesce, Lower
 from django.utils import timezone
@@ -241,8 +242,16 @@ def latest_window(user: User) -> ContactWindow | None:
     return ContactWindow.objects.filter(user=user).order_by("-opens_at").first()
 
 
+def read_tags(contact: Contact) -> Contact:
+    """`contact` with its tags read by name (one query), as `WITH_TAGS` reads them for a
+    list (`Contact.tags_by_name`)."""
+    prefetch_related_objects([contact], WITH_TAGS)
+    return contact
+
+
 def touches_of(contact: Contact) -> QuerySet[Touch]:
-    return contact.touches.select_related("logged_by").order_by("-happened_on", "-id")
+    """The contact's touches, latest first (who logged one is shown nowhere: not joined)."""
+    return contact.touches.order_by("-happened_on", "-id")
 
 
 def balance_of(contact: Contact, *, today: date) -> dict[str, int]:
@@ -251,8 +260,10 @@ def balance_of(contact: Contact, *, today: date) -> dict[str, int]:
         direction=Direction.OUT, happened_on__gt=today - timedelta(days=365)
     ).aggregate(
         # Named apart from the field: an aggregate called `asks` would shadow `Q(asks=…)`.
-        asked=Count("id", filter=Q(asks=True)),
-        gave=Count("id", filter=Q(asks=False)),
+        # Counted by `asks` (never null), not the id: the index holds it, so the year's
+        # touches are counted from the index alone (models.Touch).
+        asked=Count("asks", filter=Q(asks=True)),
+        gave=Count("asks", filter=Q(asks=False)),
     )
     return {"gives": counts["gave"] or 0, "asks": counts["asked"] or 0}
 
@@ -344,19 +355,27 @@ def tags_of(user: User) -> QuerySet[ContactTag]:
         Contact.tags.through.objects.filter(contacttag_id=OuterRef("pk"))
         .order_by()
         .values("contacttag_id")
-        .annotate(n=Count("pk"))
+        # COUNT(*), not of the link's id: the tag's index alone answers it (an index-only
+        # scan), where counting the id read every link's row from the table.
+        .annotate(n=Count("*"))
         # django-stubs resolves no annotation on an auto-created many-to-many table.
         .values("n")  # type: ignore[misc]
     )
     return (
         ContactTag.objects.filter(owner=user)
+        # What the tags page and a tag's form show (the timestamps and the owner are not).
+        .only("id", "name", "rhythm_ideal_days", "rhythm_latest_days")
         .annotate(contact_count=Coalesce(Subquery(carried, output_field=IntegerField()), 0))
         .order_by(Lower("name"), "id")
     )
 
 
 def occasions_of(contact: Contact) -> QuerySet[Occasion]:
-    return contact.occasions.order_by("on", "id")
+    """The contact's occasions by date, with what its page shows of them and who added each
+    (which decides who may delete it); the contact's id too, which the related manager
+    reads to attach the contact to each (else a query per occasion)."""
+    fields = ("id", "contact_id", "kind", "title", "on", "yearly", "added_by_id")
+    return contact.occasions.only(*fields).order_by("on", "id")
 
 
 def open_prepared_on(contact: Contact) -> QuerySet[PreparedTouch]:

@@ -83,3 +83,23 @@ def test_a_read_makes_as_many_queries_for_30_contacts_as_for_3(pair: Pair, other
 
         assert _queries(read, few) == _queries(read, many)
         assert _queries(read, many) <= 4
+
+
+def test_the_years_balance_is_counted_from_the_touches_index_alone(pair: Pair) -> None:
+    """The balance counts a year of touches (hundreds for a busy contact): its columns are
+    all in the touches' index by day (contacts 0004), so PostgreSQL need not read a single
+    touch from the table. Asked with the table scans off, the plan says which it would use."""
+    if connection.vendor != "postgresql":
+        pytest.skip("the index's included columns are PostgreSQL's")
+    with time_machine.travel(NOW, tick=False):
+        contact = make_contact(pair.leader, "Dana")
+        log_touch(contact, TODAY - timedelta(days=3), asks=True)
+        with CaptureQueriesContext(connection) as captured:
+            assert selectors.balance_of(contact, today=TODAY) == {"gives": 0, "asks": 1}
+    (query,) = captured.captured_queries
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_bitmapscan = off")
+        cursor.execute("EXPLAIN " + query["sql"])
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "Index Only Scan using contacts_touch_by_day_idx" in plan, plan

@@ -33,7 +33,15 @@ from apps.contacts.forms import (
     TouchForm,
 )
 from apps.contacts.models import Contact, OccasionKind, Touch
-from apps.contacts.presenters import balance_words, rhythm_words, send_link, state_label
+from apps.contacts.presenters import (
+    OccasionRow,
+    PreparedRow,
+    TouchRow,
+    balance_words,
+    rhythm_words,
+    send_link,
+    state_label,
+)
 from apps.contacts.views.common import person, today
 from apps.core.errors import Conflict
 from apps.core.web import attempt, paginate, query_without, refusals_as_http
@@ -64,6 +72,8 @@ def _page(request: HttpRequest, contact: Contact, page: DetailPage | None = None
     user = person(request)
     on = today(request)
     mine = contact.owner_id == user.pk
+    # Its tags read once, for its rhythm and to be shown (else each reads them again).
+    selectors.read_tags(contact)
     status = selectors.status_of(contact, user=user, today=on)
     prepared = paginate(
         request, selectors.open_prepared_on(contact), PREPARED_PER_PAGE, param="prepared"
@@ -79,15 +89,22 @@ def _page(request: HttpRequest, contact: Contact, page: DetailPage | None = None
         "state_label": state_label(status.state),
         "rhythm_words": rhythm_words(contact, status),
         "balance": balance_words(selectors.balance_of(contact, today=on)) if mine else "",
-        "touches": touches.object_list,
+        "touches": [TouchRow(touch) for touch in touches.object_list],
         "touches_page": touches,
         "touches_query": query_without(request, "touches"),
-        "occasions": [(o, mine or o.added_by_id == user.pk) for o in occasions.object_list],
+        "occasions": [
+            OccasionRow(o, can_delete=mine or o.added_by_id == user.pk)
+            for o in occasions.object_list
+        ],
         "occasions_page": occasions,
         "occasions_query": query_without(request, "occasions"),
         "natural_kind": OccasionKind.NATURAL,
         "prepared": [
-            (p, send_link(contact, p) if mine else "", mine or p.prepared_by_id == user.pk)
+            PreparedRow(
+                p,
+                link=send_link(contact, p) if mine else "",
+                can_change=mine or p.prepared_by_id == user.pk,
+            )
             for p in prepared.object_list
         ],
         "prepared_page": prepared,

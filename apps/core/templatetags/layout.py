@@ -46,6 +46,7 @@ _STAMPED: dict[tuple[Any, ...], str] = {}
 def _forget(**kwargs: Any) -> None:
     # A test that changes the languages, the templates or the URL prefix sees them.
     _STAMPED.clear()
+    _KEPT.clear()
 
 
 setting_changed.connect(_forget)
@@ -116,6 +117,30 @@ def layout_part(context: Context, name: str, badge: bool = False) -> SafeString:
     return mark_safe(  # noqa: S308 - rendered (and escaped) by the template; the texts escaped
         _STAND_INS.sub(lambda match: filled[match.group(0)], stamped)
     )
+
+
+# (part, language, URL prefix, its values) → the part's HTML. Bounded like _STAMPED: a few
+# parts, each with a few values written in the templates, in two languages.
+_KEPT: dict[tuple[Any, ...], str] = {}
+
+
+@register.simple_tag(takes_context=True)
+def kept_part(context: Context, name: str, **values: str) -> SafeString:
+    """`{% kept_part "contacts/_nav.html" here="tags" %}`: a part that reads nothing of the
+    page, only `values` (written in the template, such as which of its links is the page
+    shown), rendered once per process, language and URL prefix for them instead of on every
+    request (a navigation of six links reverses six URLs and translates six labels). It is
+    rendered with `values` alone: anything else it reads would be empty."""
+    key = (name, translation.get_language(), get_script_prefix(), tuple(sorted(values.items())))
+    kept = _KEPT.get(key)
+    if kept is None:
+        assert context.template is not None  # a tag renders inside a template
+        part = context.template.engine.get_template(name)
+        kept = str(part.render(Context(values, autoescape=context.autoescape)))
+        if len(_KEPT) >= _MOST:
+            _KEPT.clear()
+        _KEPT[key] = kept
+    return mark_safe(kept)  # noqa: S308 - rendered (and escaped) by the template
 
 
 def _render(context: Context, name: str) -> SafeString:

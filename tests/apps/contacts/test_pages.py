@@ -1023,3 +1023,142 @@ def test_the_window_shows_what_was_prepared_twenty_a_page(pair: Pair, frozen: An
 
     assert texts("/contacts/window/") == [f"Note {n:02d}" for n in range(20)]
     assert texts("/contacts/window/?prepared=2") == ["Note 20"]
+
+
+# --- what a page costs: the same queries for a short and a long history -----------------------
+
+
+def _busy_contact(pair: Pair, n: int) -> Contact:
+    """A contact shared with the assistant, with up to 20 tags (the most a contact may
+    have), `n` touches over the last year,
+    `n` occasions (every other one noted by the assistant) and `n` touches the assistant
+    prepared, every other one still open."""
+    contact = _shared(pair, tags=[f"Tag {i:02d}" for i in range(min(n, 20))])
+    Touch.objects.bulk_create(
+        [
+            Touch(contact=contact, kind="message", direction="out" if i % 3 else "in",
+                  happened_on=TODAY - timedelta(days=1 + i * 300 // n), note=f"Touch {i}",
+                  asks=i % 4 == 0, logged_by=pair.leader)
+            for i in range(n)
+        ]
+    )  # fmt: skip
+    Occasion.objects.bulk_create(
+        [
+            Occasion(contact=contact, kind="event", title=f"Occasion {i}",
+                     on=TODAY + timedelta(days=i), yearly=False,
+                     added_by=pair.assistant if i % 2 else pair.leader)
+            for i in range(n)
+        ]
+    )  # fmt: skip
+    PreparedTouch.objects.bulk_create(
+        [
+            PreparedTouch(contact=contact, kind="message", channel="email", text=f"Hi {i}",
+                          prepared_by=pair.assistant,
+                          state=PreparedState.OPEN if i % 2 else PreparedState.SENT,
+                          resolved_at=None if i % 2 else NOW)
+            for i in range(n)
+        ]
+    )  # fmt: skip
+    return contact
+
+
+def _page_queries(user: Any, url: str) -> int:
+    client = _client(user)
+    assert client.get(url).status_code == 200  # warm-up: the session's first read aside
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured)
+
+
+def test_a_contacts_page_costs_the_same_queries_for_a_short_and_a_long_history(
+    pair: Pair, other_pair: Pair, frozen: Any
+) -> None:
+    few = _busy_contact(pair, 3)
+    many = _busy_contact(other_pair, 60)
+
+    for role in ("leader", "assistant"):
+        assert _page_queries(getattr(pair, role), f"/contacts/{few.pk}/") == _page_queries(
+            getattr(other_pair, role), f"/contacts/{many.pk}/"
+        )
+    # The session and the person, the person's tandems, the contact, its tags (read once for
+    # its rhythm and to be shown), the three lists' counts and pages, the year's balance (the
+    # owner only) and the unread notices.
+    assert _page_queries(other_pair.leader, f"/contacts/{many.pk}/") == 13
+    assert _page_queries(other_pair.assistant, f"/contacts/{many.pk}/") == 12
+
+
+def test_a_contacts_page_shows_each_list_as_its_rows_say(pair: Pair, frozen: Any) -> None:
+    contact = _busy_contact(pair, 4)
+    owner = _text(_client(pair.leader).get(f"/contacts/{contact.pk}/"))
+    partner = _text(_client(pair.assistant).get(f"/contacts/{contact.pk}/"))
+
+    touch = Touch.objects.filter(contact=contact, note="Touch 0").get()
+    assert f'<time id="touch-{touch.pk}" datetime="{touch.happened_on.isoformat()}">' in owner
+    assert "asked for something" in owner and "They reached out" in owner
+    assert f'id="touch-{touch.pk}-delete"' in owner
+    assert f'id="touch-{touch.pk}-delete"' not in partner
+    # The partner may delete the occasions they noted, the owner every one.
+    theirs = Occasion.objects.filter(contact=contact, added_by=pair.assistant).first()
+    others = Occasion.objects.filter(contact=contact, added_by=pair.leader).first()
+    assert theirs is not None and others is not None
+    assert f'id="occasion-{theirs.pk}-delete"' in partner
+    assert f'id="occasion-{others.pk}-delete"' not in partner
+    assert f'id="occasion-{others.pk}-delete"' in owner
+    waiting = PreparedTouch.objects.filter(contact=contact, state=PreparedState.OPEN)
+    for prepared in waiting:
+        assert f'id="prepared-text-{prepared.pk}">{prepared.text}</pre>' in owner
+        assert f"/contacts/{contact.pk}/prepared/{prepared.pk}/sent/" in owner
+        assert f"/contacts/{contact.pk}/prepared/{prepared.pk}/sent/" not in partner
+        assert f"/contacts/{contact.pk}/prepared/{prepared.pk}/drop/" in partner
+    assert owner.count('class="prepared-text"') == waiting.count() == 2
+    assert "Tag 00, Tag 01, Tag 02, Tag 03" in owner
+
+
+def _tags_with_contacts(pair: Pair, n: int) -> None:
+    for i in range(n):
+        make_contact(pair.leader, name=f"Contact {i}", tags=[f"Tag {i:02d}", "Everyone"])
+
+
+def test_the_tags_page_costs_the_same_queries_for_3_and_60_tags(
+    pair: Pair, other_pair: Pair, frozen: Any
+) -> None:
+    _tags_with_contacts(pair, 3)
+    _tags_with_contacts(other_pair, 60)
+
+    # The session and the person, the tags' count, the page of tags each with its
+    # contacts counted, the unread notices.
+    assert _page_queries(pair.leader, "/contacts/tags/") == 5
+    assert _page_queries(other_pair.leader, "/contacts/tags/") == 5
+    html = _text(_client(other_pair.leader).get("/contacts/tags/"))
+    assert "(60 contacts)" in html and html.count("(1 contact)") == 49
+
+
+@pytest.mark.parametrize("language", ["en", "de"])
+def test_the_new_tag_forms_fields_kept_are_the_fields_rendered(
+    pair: Pair, frozen: Any, language: str
+) -> None:
+    from django.template.loader import render_to_string
+
+    from apps.contacts.forms import TagForm
+    from apps.contacts.views.settings import new_tag_fields
+
+    pair.leader.language = language
+    pair.leader.save(update_fields=["language"])
+    client = _client(pair.leader)
+    with translation.override(language):
+        fresh = render_to_string("contacts/_tag_fields.html", {"form": TagForm()})
+        assert new_tag_fields() == fresh  # kept from here on
+        assert new_tag_fields() == fresh
+    assert 'name="tag-name"' in fresh and 'name="tag-latest_unit"' in fresh
+
+    assert fresh in _text(client.get("/contacts/tags/"))
+    # A refused form comes back as it was sent, with its error, not as the kept fields.
+    services.tag_create(owner=pair.leader, name="Mentors")
+    refused = client.post(
+        "/contacts/tags/",
+        {"tag-name": "mentors", "tag-ideal": "5", "tag-ideal_unit": "days",
+         "tag-latest_unit": "weeks"},
+    )  # fmt: skip
+    assert refused.status_code == 400
+    assert 'value="mentors"' in _text(refused) and 'value="5"' in _text(refused)
+    assert fresh not in _text(refused)

@@ -98,3 +98,36 @@ def test_the_stamped_parts_kept_are_bounded(monkeypatch: pytest.MonkeyPatch) -> 
 
             assert stamped == rendered
             assert len(layout._STAMPED) <= 2
+
+
+@pytest.mark.parametrize("language", ["en", "de"])
+@pytest.mark.parametrize(
+    "here", ["list", "window", "losing_touch", "tags", "import", "preferences", ""]
+)
+def test_a_kept_part_is_the_part_included(here: str, language: str) -> None:
+    page = engines["django"].from_string(
+        '{% load layout %}{% kept_part "contacts/_nav.html" here=here %}\x00'
+        '{% include "contacts/_nav.html" with here=here %}'
+    )
+    with translation.override(language):
+        for _ in range(2):  # the second reads the kept copy
+            kept, included = page.render({"here": here}, RequestFactory().get("/")).split("\x00")
+            assert kept == included
+    assert ('aria-current="page"' in kept) is bool(here)
+
+
+def test_a_kept_part_follows_the_language_and_the_url_prefix() -> None:
+    from django.urls import set_script_prefix
+
+    page = engines["django"].from_string('{% load layout %}{% kept_part "contacts/_nav.html" %}')
+    english = page.render({})
+    with translation.override("de"):
+        german = page.render({})
+    set_script_prefix("/tandem/")
+    try:
+        prefixed = page.render({})
+    finally:
+        set_script_prefix("/")
+    assert "All contacts" in english and "All contacts" not in german
+    assert 'href="/contacts/"' in english and 'href="/tandem/contacts/"' in prefixed
+    assert page.render({}) == english

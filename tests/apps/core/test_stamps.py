@@ -362,3 +362,77 @@ def test_the_rows_of_other_lists_stamped_are_the_rows_rendered(
     assert html[True] == html[False]
     assert str(STAND_IN_ID) not in html[True] and "\ue002" not in html[True]
     assert "Alex &lt;b&gt;Novak&lt;/b&gt;" in html[True]
+
+
+def _contact_page_rows(mine: bool, email: str) -> dict[str, list[Any]]:
+    """A contact's page's three lists (apps.contacts.views.contact): touches, occasions and
+    prepared touches, with what varies between their rows."""
+    from datetime import date
+
+    from apps.accounts.models import User
+    from apps.contacts.models import Contact, Occasion, PreparedTouch, Touch
+    from apps.contacts.presenters import OccasionRow, PreparedRow, TouchRow, send_link
+
+    contact = Contact(pk=3, name="Dana", email=email, links=["https://example.org/dana?a=1&b=2"])
+    sam = User(pk=6, email="sam@example.com", display_name="Sam <b>Lee</b>")
+    touches = [
+        Touch(pk=1, kind="message", direction="out", happened_on=date(2026, 3, 4), note=""),
+        Touch(pk=2, kind="call", direction="in", happened_on=date(2025, 12, 31),
+              note="Two\nlines & <i>", asks=True),
+        Touch(pk=3, kind="nonsense", direction="out", happened_on=date(2026, 1, 1)),
+    ]  # fmt: skip
+    occasions = [
+        Occasion(pk=4, kind="anniversary", title="Joined <Acme> & co", on=date(2020, 6, 1),
+                 yearly=True),
+        Occasion(pk=5, kind="natural", title="Saw their talk", on=date(2026, 3, 2)),
+    ]  # fmt: skip
+    prepared = [
+        PreparedTouch(pk=7, kind="message", channel="email", text="Hi <there>\n& more",
+                      reason="New role & <b>", prepared_by=sam),
+        PreparedTouch(pk=8, kind="comment", channel="linkedin", text="Congrats", reason=""),
+    ]  # fmt: skip
+    return {
+        "contacts/_touch_row.html": [TouchRow(t) for t in touches],
+        "contacts/_occasion_row.html": [
+            OccasionRow(o, can_delete=mine or o.pk == 5) for o in occasions
+        ],
+        "contacts/_prepared_row.html": [
+            PreparedRow(p, link=send_link(contact, p) if mine else "", can_change=mine or p.pk == 8)
+            for p in prepared
+        ],
+        "contact": [contact],
+    }
+
+
+@pytest.mark.parametrize("language", ["en", "de"])
+@pytest.mark.parametrize("mine", [True, False])
+@pytest.mark.parametrize("email", ["dana+work@example.com", ""])
+@pytest.mark.parametrize(
+    "name",
+    ["contacts/_touch_row.html", "contacts/_occasion_row.html", "contacts/_prepared_row.html"],
+)
+def test_a_contacts_rows_stamped_are_the_rows_rendered(
+    name: str, email: str, mine: bool, language: str
+) -> None:
+    from django.utils import translation
+
+    rows = _contact_page_rows(mine, email)
+    page = (
+        "{% load stamps %}{% for d in rows %}{% if stamped %}{% stamp_row name d %}"
+        "{% else %}{% include name %}{% endif %}{% endfor %}"
+    )
+    template = engines["django"].from_string(page)
+    context = {"rows": rows[name], "name": name, "contact": rows["contact"][0], "mine": mine}
+    with translation.override(language):
+        html = {
+            stamped: re.sub(
+                r'name="csrfmiddlewaretoken" value="[^"]+"',
+                "CSRF",
+                template.render({**context, "stamped": stamped}, RequestFactory().get("/")),
+            )
+            for stamped in (True, False)
+        }
+
+    assert html[True] == html[False]
+    assert str(STAND_IN_ID) not in html[True] and "\ue002" not in html[True]
+    assert html[True].count("<li>") == len(rows[name])
