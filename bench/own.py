@@ -85,8 +85,8 @@ _ONE = {
     # About half of them are losing touch: 100 fill that list's first page of 50.
     "contacts": 100,
     "touches": 1_500,  # the measured contact's share fills its first page of 25 touches
-    "occasions": 20,
-    "prepared": 20,
+    "occasions": 100,  # the measured contact's share fills its first page of 50 occasions
+    "prepared": 250,  # and of 50 prepared touches in the API (20 wait, at both sizes)
     "tags": 60,
     "deliveries": 200,
     "goals": 60,
@@ -104,8 +104,8 @@ _HUNDRED = {
     "notices": 50_000,
     "contacts": 10_000,
     "touches": 150_000,
-    "occasions": 2_000,
-    "prepared": 2_000,
+    "occasions": 10_000,
+    "prepared": 25_000,
     "tags": 600,  # a vocabulary, not a history: ten times (the list's filter offers them all)
     "deliveries": 20_000,
     "goals": 6_000,
@@ -157,13 +157,13 @@ def _session_for(user_id: int) -> str:
     return str(store.session_key)
 
 
-BUSY = {"touches": 50, "occasions": 10, "prepared": 5}  # the measured contact's share: 1/n
+BUSY = {"touches": 50, "occasions": 2, "prepared": 5}  # the measured contact's share: 1/n
 
 
 def _contact_book(t: Any, trio: Any, own: Own, span: timedelta) -> int:
     """The leader's contacts, tags, touches, occasions and the assistant's prepared touches;
     returns the measured contact: the first, shared with the tandem, holding 1/50 of the
-    touches, 1/10 of the occasions and 1/5 of the prepared touches, spread over the years (so
+    touches, half of the occasions and 1/5 of the prepared touches, spread over the years (so
     its own page grows 100× too, not only the list)."""
     import json as jsonlib
     import random

@@ -480,7 +480,7 @@ cycles, {hundred["series"]} series of {hundred["meetings"]} meetings, {hundred["
 action items, {hundred["thanks"]:,} thank-yous and {hundred["notices"]:,} notices. Beside them,
 1× / 100×: the leader's contact book, {_pair("contacts")} contacts with
 {_pair("touches")} touches, {_pair("occasions")} occasions, {_pair("prepared")} prepared touches
-and {_pair("tags")} tags (the measured contact holds 1/50 of the touches, 1/10 of the
+and {_pair("tags")} tags (the measured contact holds 1/50 of the touches, half of the
 occasions, 1/5 of the prepared touches); {_pair("deliveries")} webhook deliveries;
 {_pair("goals")} earlier goals (four milestones each) and {_pair("goal_checkins")} updates on
 the measured goal; {_pair("points")} versions of the standing talking points; a comment on
