@@ -298,31 +298,14 @@ def window_path(user: Any) -> list[dict[str, object]]:
 
 
 def window_baseline(user: Any) -> int:
-    """The floor: every contact's columns the rules need (its care dates), and the occasions
-    that can be a reason near today, as plain values."""
-    from django.db.models import Q
+    """The floor: the same four queries as plain values (`selectors.window_rows`: the
+    occasions that can be a reason now, the due and overdue up to a window's few in the
+    rules' order, the contacts of the occasions), without building the rules' views or
+    ranking them."""
+    from apps.contacts import selectors
 
-    from apps.contacts import rules, selectors
-    from apps.contacts.models import Contact, Occasion
-
-    today = selectors.today_for(user)
-    contacts = list(
-        Contact.objects.filter(owner=user).values_list(
-            "id", "name", "last_touch_on", "since_on", "due_on", "overdue_after"
-        )
-    )
-    occasions = list(
-        Occasion.objects.filter(contact__owner=user)
-        .filter(
-            Q(yearly=True)
-            | Q(
-                on__gte=today - timedelta(days=rules.NATURAL_DAYS),
-                on__lte=today + timedelta(days=rules.OCCASION_NEAR_DAYS),
-            )
-        )
-        .values_list("contact_id", "kind", "title", "on", "yearly")
-    )
-    return len(contacts) + len(occasions)
+    occasions, rows = selectors.window_rows(user, today=selectors.today_for(user), limit=2)
+    return len(occasions) + len(rows)
 
 
 def queries(call: Callable[[], object]) -> int:

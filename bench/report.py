@@ -366,12 +366,13 @@ Median of {sizes["rounds"]} interleaved rounds × {sizes["per_round"]} calls.
   tag names) for the first page of 50, sorted by name and by last touch, as the list
   endpoint pages it. Baseline: the bare `values()` query of the same 50 rows, their tags,
   and the count.
-- The window page: `suggestions_for` over all {sizes["contacts"]:,} contacts (their stored
-  care dates, the occasions that can be a reason near today, ranked by the rules).
-  Baseline: the bare `values()` queries that read the same rows (contacts with their care
-  dates, those occasions), without the rules. (Until this round the baseline also read
-  every contact's tag rhythms and every occasion, which the path no longer reads: the
-  path went 93 → 39 ms, the floor 46 → 13 ms, so the ratio fell from 0.50 to about 0.3.)
+- The window page: `suggestions_for` for a person with {sizes["contacts"]:,} contacts:
+  the occasions that can be a reason this week, and of the due and overdue only the first
+  few in the rules' order, found in SQL on the stored care dates (ties at the cut
+  included), then ranked by the rules. Baseline: the same four queries as plain values
+  (`selectors.window_rows`), without the rules. (The rules used to run over every
+  contact: 93 ms against a floor that read every contact, its tags' rhythms and every
+  occasion, 46 ms.)
 
 The weekly scan, one tick (`windows_announce`, `TANDEM_CONTACTS_WINDOW_BATCH` =
 {scan["batch"]:,}) among {scan["people"]:,} people, median of {scan["rounds"]} interleaved
@@ -898,10 +899,13 @@ The round after it:
   tags, a tag's rhythm or its deletion, an import, the owner's timezone), tested on every
   path and on a seeded sequence of 200 edits of every kind. Losing touch is one indexed
   query on them (100× / 1× 2.18 → 1.03 in a run of the own part), the list's state filter
-  a WHERE clause (page and API), a contact's status reads no tags, and the window's rules
-  read no tag rhythms. The bench's contact book grows 100 → 10,000 contacts (1× fills
-  losing touch's first page of 50) and 20 prepared touches wait at both sizes (the window
-  page had grown 1.56× from 2 → 20 rows on its first page).
+  a WHERE clause (page and API), a contact's status reads no tags, and a window reads only
+  its candidates: the contacts with an occasion near, and of the due and overdue the first
+  few in the rules' order, ranked in SQL on the care dates with the ties at the cut
+  (tested to choose what the rules choose over every contact; the weekly scan's work per
+  person no longer grows with their contacts). The bench's contact book grows 100 →
+  10,000 contacts (1× fills losing touch's first page of 50) and 20 prepared touches wait
+  at both sizes (the window page had grown 1.56× from 2 → 20 rows on its first page).
 - **Insights' live month reads only that month's rows**: an agenda item keeps its tandem
   (checkins 0014, 0015, backfilled) with an index (tandem, created_at), where the topics by
   author joined every meeting of the tandem; retros find the month's meetings by an index
@@ -993,14 +997,11 @@ def _missed(goals: list[str], results: dict[str, Any]) -> str:
             (r["path_ms"] - r["baseline_ms"]) / results["contacts"]["sizes"]["contacts"] * 1e3
         )
         notes.append(
-            "- **Window page**: its baseline only reads the rows; the path also runs the rules"
-            " over every contact (its state from the stored care dates, the occasions near"
-            " the window, the ranking), about"
-            f" {per_thousand:.0f} ms per 1,000 contacts in Python on top of the same two"
+            "- **Window page**: its baseline only reads the rows; the path also builds the"
+            " rules' views of the candidates and ranks them, about"
+            f" {per_thousand:.0f} ms per 1,000 contacts of the person on top of the same four"
             " queries. It is read once per window by the scan and when the person opens the"
-            " page (before a first window is recorded), not per list request. With the state"
-            " stored, the due and overdue could be ranked in SQL and only a window's few"
-            " read: not done yet."
+            " page (before a first window is recorded), not per list request."
         )
     if any(goal.startswith("contacts: contact list") for goal in goals):
         reads = results["contacts"]["reads"]

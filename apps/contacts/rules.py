@@ -131,6 +131,13 @@ def yearly_date_near(on: date, around: date) -> date:
     return best
 
 
+def anniversary_near(on: date, today: date) -> bool:
+    """Whether a yearly occasion of `on` falls near enough to `today` to be a reason (the
+    test `reasons` applies, before it looks at the last touch)."""
+    anniversary = max(yearly_date_near(on, today), on)
+    return abs((anniversary - today).days) <= OCCASION_NEAR_DAYS
+
+
 def yearly_dates_between(on: date, first: date, last: date) -> list[date]:
     """Every anniversary of `on` in ``[first, last]`` (from its own year on)."""
     found = []

@@ -17,15 +17,21 @@ from typing import Any, cast
 from zoneinfo import ZoneInfo
 
 from django.db.models import (
+    Case,
     Count,
+    DateField,
     Exists,
     F,
+    FloatField,
+    Func,
     IntegerField,
     OuterRef,
     Prefetch,
     Q,
     QuerySet,
     Subquery,
+    Value,
+    When,
     prefetch_related_objects,
 )
 from django.db.models.functions import Coalesce, Lower
@@ -165,11 +171,32 @@ def _status(
     )
 
 
-def window_views(user: User, *, today: date) -> list[rules.ContactView]:
-    """The person's own contacts as the rules see them, for a window on `today`: plain
-    values in two queries (contacts with their care dates, their occasions) whatever their
-    number, no model instances. Occasions that can no longer be a reason (once, and long
-    past or far ahead) are not read."""
+class _DaysFrom(Func):
+    """The days from the date `start` to the date `day`, as a float (for a ratio), in SQL."""
+
+    output_field = FloatField()
+
+    def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        day, start = (compiler.compile(e) for e in self.get_source_expressions())
+        return f"(CAST({day[0]} AS date) - CAST({start[0]} AS date))::float8", (
+            *day[1],
+            *start[1],
+        )
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        day, start = (compiler.compile(e) for e in self.get_source_expressions())
+        return f"(julianday({day[0]}) - julianday({start[0]}))", (*day[1], *start[1])
+
+
+_VIEW_COLUMNS = ("id", "name", "last_touch_on", "since_on", "due_on", "overdue_after")
+
+
+WindowRows = tuple[dict[int, list[rules.OccasionView]], dict[int, tuple[Any, ...]]]
+
+
+def window_rows(user: User, *, today: date, limit: int) -> WindowRows:
+    """What `window_views` reads: the occasions that can be a reason on `today` by contact,
+    and the candidates' rows (`_VIEW_COLUMNS`) by id. Four queries, plain values."""
     reach = max(rules.NATURAL_DAYS, rules.OCCASION_NEAR_DAYS)
     occasions: dict[int, list[rules.OccasionView]] = {}
     for row in (
@@ -184,7 +211,50 @@ def window_views(user: User, *, today: date) -> list[rules.ContactView]:
         .order_by("on", "id")
         .values_list("contact_id", "kind", "title", "on", "yearly")
     ):
-        occasions.setdefault(row[0], []).append(rules.OccasionView(*row[1:]))
+        occasion = rules.OccasionView(*row[1:])
+        if occasion.yearly and not rules.anniversary_near(occasion.on, today):
+            continue  # no reason this week: its contact need not be read
+        occasions.setdefault(row[0], []).append(occasion)
+    # The due and overdue in the order `rules.suggest` ranks them (its ties by name are
+    # left to it): overdue first, then by days since / ideal days, the largest first.
+    day = Value(today, output_field=DateField())
+    due = (
+        Contact.objects.filter(owner=user, due_on__lte=today)
+        .annotate(
+            late=Case(
+                When(overdue_after__lt=today, then=0), default=1, output_field=IntegerField()
+            ),
+            ratio=_DaysFrom(day, F("since_on")) / _DaysFrom(F("due_on"), F("since_on")),
+        )
+        .order_by("late", F("ratio").desc(), "id")
+    )
+    enough = max(limit, 0) + len(occasions)
+    cut = next(iter(due.values_list("late", "ratio")[enough - 1 : enough]), None)
+    if cut is not None:
+        due = due.filter(Q(late__lt=cut[0]) | Q(late=cut[0], ratio__gte=cut[1]))
+    rows = {row[0]: row for row in due.values_list(*_VIEW_COLUMNS)}
+    missing = [pk for pk in occasions if pk not in rows]
+    if missing:
+        rows.update(
+            (row[0], row)
+            for row in Contact.objects.filter(owner=user, pk__in=missing).values_list(
+                *_VIEW_COLUMNS
+            )
+        )
+    return occasions, rows
+
+
+def window_views(user: User, *, today: date, limit: int) -> list[rules.ContactView]:
+    """Those of the person's own contacts that may be among a window's `limit` suggestions
+    on `today`, as the rules see them (`rules.suggest` then chooses): every contact with an
+    occasion that can be a reason now, and of the due and overdue the first `limit` + as
+    many in the rules' order (overdue first, the longest past the ideal relative to it),
+    with every one tied with the last of them. The others have no reason (neither due nor
+    an occasion), or come after enough that do. Plain values in four queries whatever the
+    number of contacts (`window_rows`); only the few candidates are read and ranked."""
+    if limit <= 0:
+        return []
+    occasions, rows = window_rows(user, today=today, limit=limit)
     return [
         rules.ContactView(
             id=pk,
@@ -196,9 +266,7 @@ def window_views(user: User, *, today: date) -> list[rules.ContactView]:
             last_touch_on=last_touch_on,
             occasions=tuple(occasions.get(pk, ())),
         )
-        for pk, name, last_touch_on, since, due_on, overdue_after in Contact.objects.filter(
-            owner=user
-        ).values_list("id", "name", "last_touch_on", "since_on", "due_on", "overdue_after")
+        for pk, name, last_touch_on, since, due_on, overdue_after in rows.values()
     ]
 
 
@@ -207,7 +275,7 @@ def window_suggestions(
 ) -> list[tuple[rules.ContactView, list[dict[str, Any]]]]:
     """What a window on `today` would suggest to `user`: at most `limit` of their own
     contacts with their reasons (`rules.suggest`). A constant number of queries."""
-    return rules.suggest(window_views(user, today=today), today, limit)
+    return rules.suggest(window_views(user, today=today, limit=limit), today, limit)
 
 
 def suggestions_for(user: User, *, today: date, limit: int) -> list[dict[str, object]]:

@@ -519,3 +519,77 @@ def test_one_persons_failure_holds_up_nobody_and_is_tried_again(monkeypatch, cap
     monkeypatch.undo()
     assert _scan(OPENING + timedelta(minutes=15)) == 1
     assert [n.due_at for n in _notices(failing)] == [OPENING + timedelta(minutes=15)]
+
+
+@pytest.mark.django_db
+def test_a_windows_few_candidates_give_what_the_rules_give_over_every_contact():
+    """`selectors.window_views` reads only the contacts that may be suggested (those with an
+    occasion near, and the first of the due and overdue in the rules' order, ties at the cut
+    included): with a tie of forty at the top (equal days since / ideal, names equal but for
+    case, `ß` against `ss`), `rules.suggest` over them chooses exactly what it chooses over
+    every contact, for every limit, and only the tie and the occasions are read."""
+    from apps.contacts.models import Occasion
+
+    person = _person("UTC")
+    today = date(2026, 6, 1)
+    names = ["Anna", "anna", "ANNA", "Straße", "Strasse", "Bo", "bo", "Zoë"]
+    groups = [
+        # (how many, ideal, latest, days since the last touch or None for never)
+        (40, 7, 7, 28),  # overdue, 4 × the ideal: the tie at the top
+        (20, 7, 7, 14),  # overdue, 2 ×
+        (40, 14, 21, 21),  # due, 1.5 ×
+        (10, None, None, 400),  # no rhythm
+        (5, 7, 14, 2),  # resting: touched two days ago
+        (10, 28, 56, 3),  # fine
+    ]
+    made = []
+    with _at(datetime(2025, 1, 1, 12, 0, tzinfo=UTC)):
+        for count, ideal, latest, days in groups:
+            for n in range(count):
+                values = (
+                    {"rhythm": "own", "rhythm_ideal_days": ideal, "rhythm_latest_days": latest}
+                    if ideal else {"rhythm": "none"}
+                )  # fmt: skip
+                contact = make_contact(person, names[n % len(names)], **values)
+                Contact.objects.filter(pk=contact.pk).update(
+                    last_touch_on=today - timedelta(days=days)
+                )
+                made.append(contact)
+        # Three with an occasion near: a natural one, a dated one, an anniversary; and an
+        # anniversary far from today, no reason now.
+        for contact, kind, on in (
+            (made[70], "natural", today - timedelta(days=3)),
+            (made[105], "event", today + timedelta(days=2)),
+            (made[112], "anniversary", date(2019, 6, 4)),
+            (made[106], "anniversary", date(2019, 12, 1)),
+        ):
+            Occasion.objects.create(
+                contact=contact, kind=kind, title=kind, on=on, yearly=kind == "anniversary"
+            )
+    services.care_dates_refresh(owner=person)
+
+    occasions: dict[int, list[rules.OccasionView]] = {}
+    for row in Occasion.objects.filter(contact__owner=person).order_by("on", "id"):
+        occasions.setdefault(row.contact_id, []).append(
+            rules.OccasionView(row.kind, row.title, row.on, row.yearly)
+        )
+    everyone = [
+        rules.ContactView(
+            id=c.pk, name=c.name, rhythm=selectors.status_of(c, user=person, today=today).rhythm,
+            added_on=c.since_on, last_touch_on=c.last_touch_on,
+            occasions=tuple(occasions.get(c.pk, ())),
+        )
+        for c in Contact.objects.filter(owner=person)
+    ]  # fmt: skip
+    for limit in range(1, 6):
+        expected = rules.suggest(everyone, today, limit)
+        found = selectors.window_suggestions(person, today=today, limit=limit)
+        assert [(v.id, r) for v, r in found] == [(v.id, r) for v, r in expected]
+        read = selectors.window_views(person, today=today, limit=limit)
+        # The three with an occasion and the tie of forty, not the other 82.
+        assert len(read) == 43
+    # Natural occasions first, then dated ones, then the overdue (the resting one's
+    # anniversary is no reason: touched two days ago).
+    assert [r[0]["code"] for _, r in found] == [
+        "natural", "occasion", "overdue", "overdue", "overdue"
+    ]  # fmt: skip
