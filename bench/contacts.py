@@ -229,15 +229,12 @@ def vacuum() -> None:
 
 
 def list_path(user: Any, order: str) -> list[dict[str, Any]]:
-    """What the list endpoint does for a first page of 50."""
-    from django.db.models import F
-
+    """What the list endpoint does for a first page of 50, in its orders."""
     from apps.contacts import selectors
+    from apps.contacts.api.filters import ORDERINGS
 
     contacts = selectors.contacts_for_list(user, scope="all")
-    ordering = (
-        ["name", "id"] if order == "name" else [F("last_touch_on").desc(nulls_last=True), "id"]
-    )
+    ordering = ORDERINGS["name" if order == "name" else "-last_touch"]
     today = selectors.today_for(user)
     count = contacts.count()
     page = []
@@ -259,14 +256,12 @@ def list_path(user: Any, order: str) -> list[dict[str, Any]]:
 
 
 def list_baseline(user: Any, order: str) -> list[dict[str, Any]]:
-    """The floor: the same 50 rows and their tags as plain values, and the count."""
-    from django.db.models import F
-
+    """The floor: the same 50 rows in the same order and their tags as plain values, and
+    the count."""
+    from apps.contacts.api.filters import ORDERINGS
     from apps.contacts.models import Contact
 
-    ordering = (
-        ["name", "id"] if order == "name" else [F("last_touch_on").desc(nulls_last=True), "id"]
-    )
+    ordering = ORDERINGS["name" if order == "name" else "-last_touch"]
     own = Contact.objects.filter(owner=user)
     count = own.count()
     rows = list(
