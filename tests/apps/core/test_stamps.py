@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from django.template import Context, engines
 from django.test import RequestFactory
+from django.utils import translation
 
 from apps.core.web import STAND_IN_ID, row_urls
 
@@ -31,6 +32,20 @@ ROWS = [
 PAGE = """{% load stamps %}{% for d in rows %}
 {% if stamped %}{% stamp name d reminder_at=d.reminder_at %}{% else %}{% include name %}{% endif %}
 {% endfor %}"""
+
+
+def _both(template: Any, context: dict[str, Any], language: str) -> dict[bool, str]:
+    """The page rendered with its rows stamped and included, in `language`, CSRF tokens
+    blanked (each rendering draws its own)."""
+    with translation.override(language):
+        return {
+            stamped: re.sub(
+                r'name="csrfmiddlewaretoken" value="[^"]+"',
+                "CSRF",
+                template.render({**context, "stamped": stamped}, RequestFactory().get("/")),
+            )
+            for stamped in (True, False)
+        }
 
 
 def render(name: str, *, stamped: bool) -> str:
@@ -182,8 +197,6 @@ def render_rows(name: str, *, stamped: bool, is_leader: bool) -> str:
     "name", ["delegation/_review_request.html", "delegation/_review_acknowledge.html"]
 )
 def test_a_stamped_whole_row_is_the_row_rendered(name: str, is_leader: bool, language: str) -> None:
-    from django.utils import translation
-
     with translation.override(language):
         stamped = render_rows(name, stamped=True, is_leader=is_leader)
 
@@ -331,8 +344,6 @@ def _log_rows() -> list[Any]:
 def test_the_rows_of_other_lists_stamped_are_the_rows_rendered(
     name: str, rows: Any, extra: str, language: str
 ) -> None:
-    from django.utils import translation
-
     from apps.feedback.models import Reaction
 
     page = (
@@ -349,15 +360,7 @@ def test_the_rows_of_other_lists_stamped_are_the_rows_rendered(
         "reactions": Reaction.choices,
         "tandem": type("T", (), {"pk": 7})(),
     }
-    with translation.override(language):
-        html = {
-            stamped: re.sub(
-                r'name="csrfmiddlewaretoken" value="[^"]+"',
-                "CSRF",
-                template.render({**context, "stamped": stamped}, RequestFactory().get("/")),
-            )
-            for stamped in (True, False)
-        }
+    html = _both(template, context, language)
 
     assert html[True] == html[False]
     assert str(STAND_IN_ID) not in html[True] and "\ue002" not in html[True]
@@ -414,8 +417,6 @@ def _contact_page_rows(mine: bool, email: str) -> dict[str, list[Any]]:
 def test_a_contacts_rows_stamped_are_the_rows_rendered(
     name: str, email: str, mine: bool, language: str
 ) -> None:
-    from django.utils import translation
-
     rows = _contact_page_rows(mine, email)
     page = (
         "{% load stamps %}{% for d in rows %}{% if stamped %}{% stamp_row name d %}"
@@ -423,15 +424,7 @@ def test_a_contacts_rows_stamped_are_the_rows_rendered(
     )
     template = engines["django"].from_string(page)
     context = {"rows": rows[name], "name": name, "contact": rows["contact"][0], "mine": mine}
-    with translation.override(language):
-        html = {
-            stamped: re.sub(
-                r'name="csrfmiddlewaretoken" value="[^"]+"',
-                "CSRF",
-                template.render({**context, "stamped": stamped}, RequestFactory().get("/")),
-            )
-            for stamped in (True, False)
-        }
+    html = _both(template, context, language)
 
     assert html[True] == html[False]
     assert str(STAND_IN_ID) not in html[True] and "\ue002" not in html[True]
