@@ -131,11 +131,16 @@ def yearly_date_near(on: date, around: date) -> date:
     return best
 
 
+def anniversary_on(on: date, today: date) -> date:
+    """The anniversary of a yearly occasion of `on` that counts on `today`: the nearest,
+    never one before the first (a yearly occasion may be entered ahead)."""
+    return max(yearly_date_near(on, today), on)
+
+
 def anniversary_near(on: date, today: date) -> bool:
     """Whether a yearly occasion of `on` falls near enough to `today` to be a reason (the
     test `reasons` applies, before it looks at the last touch)."""
-    anniversary = max(yearly_date_near(on, today), on)
-    return abs((anniversary - today).days) <= OCCASION_NEAR_DAYS
+    return abs((anniversary_on(on, today) - today).days) <= OCCASION_NEAR_DAYS
 
 
 def yearly_dates_between(on: date, first: date, last: date) -> list[date]:
@@ -196,8 +201,7 @@ def reasons(contact: ContactView, today: date) -> list[dict[str, Any]]:
             continue
         on = occasion.on
         if occasion.yearly:
-            # No anniversary before the first one (a yearly occasion may be entered ahead).
-            on = max(yearly_date_near(occasion.on, today), occasion.on)
+            on = anniversary_on(occasion.on, today)
         if abs((on - today).days) <= OCCASION_NEAR_DAYS and (
             last is None or last < on - timedelta(days=OCCASION_NEAR_DAYS)
         ):
