@@ -8,9 +8,9 @@ Run by bench/run.py, which gives it a scratch database of its own.
 
 (a) Reads, in one process, for a person with 5,000 contacts, 100,000 touches and 2,000
     occasions (12 tags), beside a person with 50 contacts: the contact list's first page of
-    50 (sorted by name, and by last touch; the selector path `contacts_for_list` + `status_of`
-    with the page's count, as the list endpoint does) and the window page
-    (`suggestions_for` over all their contacts). Each against its baseline, the bare queries
+    50 (sorted by name, and by last touch; as the list endpoint's fast path reads it: the
+    count, the page as values with its tags and owners, the serializer's compiled plan) and
+    the window page (`suggestions_for`). Each against its baseline, the bare queries
     that read the same rows (`values()`, no rules). Interleaved rounds, median per call, and
     the queries of each path for both people.
 (b) The weekly scan: 100,000 people with contact preferences (3 contacts each, a rhythm, last
@@ -229,53 +229,36 @@ def vacuum() -> None:
 
 
 def list_path(user: Any, order: str) -> list[dict[str, Any]]:
-    """What the list endpoint does for a first page of 50, in its orders."""
-    from apps.contacts import selectors
-    from apps.contacts.api.filters import ORDERINGS
+    """What the list endpoint does for a first page of 50, in its orders: the count, the page
+    as values with its tags and owners (`views.list_rows`), represented by the serializer's
+    compiled plan."""
+    from types import SimpleNamespace
 
-    contacts = selectors.contacts_for_list(user, scope="all")
+    from apps.contacts import selectors
+    from apps.contacts.api import views
+    from apps.contacts.api.filters import ORDERINGS
+    from apps.contacts.api.serializers import ContactSerializer
+    from apps.core.api import fast
+
     ordering = ORDERINGS["name" if order == "name" else "-last_touch"]
-    today = selectors.today_for(user)
+    contacts = selectors.contacts_for_list(user).prefetch_related(None).order_by(*ordering)
     count = contacts.count()
-    page = []
-    for contact in contacts.order_by(*ordering)[:50]:
-        status = selectors.status_of(contact, user=user, today=today)
-        page.append(
-            {
-                "id": contact.pk,
-                "name": contact.name,
-                "organisation": contact.organisation,
-                "role": contact.role,
-                "tags": [tag.name for tag in contact.tags_by_name],
-                "state": status.state,
-                "last_touch_on": contact.last_touch_on,
-                "due_on": status.due_on,
-            }
-        )
-    return [{"count": count}, *page]
+    page = views.list_rows(list(contacts.values(*views.LIST_COLUMNS)[:50]), user)
+    context = {"request": SimpleNamespace(user=user), "today": selectors.today_for(user)}
+    return [{"count": count}, *fast.many(ContactSerializer(context=context), page)]
 
 
 def list_baseline(user: Any, order: str) -> list[dict[str, Any]]:
-    """The floor: the same 50 rows in the same order and their tags as plain values, and
-    the count."""
+    """The floor: the same 50 rows (the same columns) in the same order and their tags as
+    plain values, and the count."""
+    from apps.contacts.api import views
     from apps.contacts.api.filters import ORDERINGS
     from apps.contacts.models import Contact
 
     ordering = ORDERINGS["name" if order == "name" else "-last_touch"]
     own = Contact.objects.filter(owner=user)
     count = own.count()
-    rows = list(
-        own.order_by(*ordering).values(
-            "id",
-            "name",
-            "organisation",
-            "role",
-            "last_touch_on",
-            "since_on",
-            "due_on",
-            "overdue_after",
-        )[:50]
-    )
+    rows = list(own.order_by(*ordering).values(*views.LIST_COLUMNS)[:50])
     tags: dict[int, list[str]] = {}
     for contact_id, name in (
         Contact.tags.through.objects.filter(contact_id__in=[r["id"] for r in rows])

@@ -29,6 +29,7 @@ from apps.contacts.models import (
     Touch,
     TouchKind,
 )
+from apps.core.api.fast import FastSerializerMixin
 from apps.core.api.serializers import InputSerializer, MultiLineCharField
 
 
@@ -42,7 +43,7 @@ def _days(required: bool = False) -> serializers.IntegerField:
     )
 
 
-class TagRefSerializer(serializers.ModelSerializer[ContactTag]):
+class TagRefSerializer(FastSerializerMixin, serializers.ModelSerializer[ContactTag]):
     class Meta:
         model = ContactTag
         fields = ["id", "name"]
@@ -71,7 +72,7 @@ class RhythmSerializer(serializers.Serializer):
     latest_days = serializers.IntegerField(source="latest")
 
 
-class ContactSerializer(serializers.ModelSerializer[Contact]):
+class ContactSerializer(FastSerializerMixin, serializers.ModelSerializer[Contact]):
     """A contact with its calm state on the viewer's today (`context["today"]`)."""
 
     owner = UserSerializer(read_only=True)
@@ -113,11 +114,11 @@ class ContactSerializer(serializers.ModelSerializer[Contact]):
 
     def _status(self, contact: Contact) -> selectors.ContactStatus:
         cache: dict[int, selectors.ContactStatus] = self.__dict__.setdefault("_statuses", {})
-        if contact.pk not in cache:
+        if contact.id not in cache:
             user = self.context["request"].user
             today = self.context.get("today") or selectors.today_for(user)
-            cache[contact.pk] = selectors.status_of(contact, user=user, today=today)
-        return cache[contact.pk]
+            cache[contact.id] = selectors.status_of(contact, user=user, today=today)
+        return cache[contact.id]
 
     def get_is_mine(self, contact: Contact) -> bool:
         return bool(contact.owner_id == self.context["request"].user.pk)
