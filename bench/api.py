@@ -77,6 +77,7 @@ def endpoints(probe: dict[str, Any]) -> list[Endpoint]:
         Endpoint(
             "feedback history", f"tandems/{t}/feedback/history/", f"tandems/{t}/feedback/history/"
         ),
+        Endpoint("contact list", "contacts/", "contacts/"),
     ]
 
 

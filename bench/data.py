@@ -6,8 +6,8 @@ SIZE is one of `SIZES`; the database must be migrated (bench/run.py clones a mig
 template). Every dataset holds the same *probe* tandem, whose lists the API benchmark reads
 (so large and small answers are alike and only the tables around them differ), plus
 `tandems` filler tandems, each with its decision log, check-in series with years of history,
-inbox notices and feedback cycles. MANIFEST (JSON) receives the probe's ids and its leader's
-API token.
+inbox notices, feedback cycles and the leader's few contacts. MANIFEST (JSON) receives the
+probe's ids and its leader's API token.
 
 Rows are written with COPY (PostgreSQL) or one executemany (SQLite) per table and batch,
 with ids assigned here: millions of rows in minutes, where `bulk_create` takes an hour. The
@@ -56,6 +56,9 @@ PROBE_NOTICES = 200  # the leader's inbox
 PROBE_CYCLES = 40  # the feedback history (monthly, three years and more)
 PROBE_SERIES_YEARS = 10  # the probe's weekly check-in started this long ago
 PROBE_TOUCHED = 300  # of its occurrences, rows (with agenda) up to now and 50 ahead
+PROBE_CONTACTS = 300  # the leader's contact book (12 tags, two each)
+PROBE_SHARED = 20  # the assistant's contacts shared with the tandem, among the leader's by name
+FILLER_CONTACTS = 25  # per filler tandem's leader
 
 NOW = datetime.now(UTC).replace(microsecond=0)
 GROUP = 100  # filler tandems written per round
@@ -100,11 +103,21 @@ class Table:
             for i, f in enumerate(self.fields)
             if not self.postgres and f.get_internal_type() in needs
         ]
+        # JSON (a contact's links) is adapted by the field for either database.
+        self.json = [
+            (i, f) for i, f in enumerate(self.fields) if f.get_internal_type() == "JSONField"
+        ]
 
     def add(self, **values: Any) -> int:
         pk = self.next_id
         self.next_id += 1
         row = {**self.defaults, **values, "id": pk}
+        if self.json:
+            from django.db import connection
+
+            for _i, f in self.json:
+                if isinstance(row[f.attname], list | dict):
+                    row[f.attname] = f.get_db_prep_save(row[f.attname], connection)
         self.rows.append(tuple(row[name] for name in self.attnames))
         return pk
 
@@ -180,8 +193,10 @@ def models() -> Any:
         "checkins": ["CheckInSeries", "Occurrence", "AgendaItem", "Retro"],
         "notifications": ["Notice", "Delivery"],
         "feedback": ["FeedbackCycle", "Question", "FeedbackEntry", "Answer"],
+        "contacts": ["ContactTag", "Contact"],
     }
     found = {name: apps.get_model(app, name) for app, models in names.items() for name in models}
+    found["ContactTags"] = found["Contact"].tags.through
     return SimpleNamespace(UNUSABLE_PASSWORD_PREFIX=UNUSABLE_PASSWORD_PREFIX, **found)
 
 
@@ -444,7 +459,12 @@ def probe(t: Tables, m: Any) -> dict[str, Any]:
     history(t, m, made.pk, made.schedule, trio, PROBE_TOUCHED, ahead=50)
     notices(t, m, trio, PROBE_NOTICES, "probe", leader_only=True)
     cycles(t, m, trio, PROBE_CYCLES)
+    contact_book(t, m, trio)
     t.flush()
+    from apps.contacts.services import care_dates_refresh
+
+    for person in (trio.leader, trio.assistant):  # as the services keep them
+        care_dates_refresh(owner=m.User.objects.get(pk=person))
     return {
         "tandem": trio.tandem,
         "series": made.pk,
@@ -452,6 +472,70 @@ def probe(t: Tables, m: Any) -> dict[str, Any]:
         "leader": trio.leader,
         "token": api_token_create(user=m.User.objects.get(pk=trio.leader), name="bench")[1],
     }
+
+
+def contact_book(t: Tables, m: Any, trio: Trio) -> None:
+    """The probe leader's contact book: `PROBE_CONTACTS` contacts with two of 12 tags each
+    (a fifth with a rhythm of their own, the rest following their tags'; eight of the 12
+    tags carry one), most touched in the last year; and the assistant's `PROBE_SHARED`
+    contacts shared with the tandem, named among the leader's (four on the first page by
+    name). Care dates are left to `care_dates_refresh` (`probe`)."""
+    tags = [
+        t[m.ContactTag].add(
+            owner_id=trio.leader,
+            name=f"Tag {n}",
+            rhythm_ideal_days=28 * (1 + n % 4) if n % 3 else None,
+            rhythm_latest_days=42 * (1 + n % 4) if n % 3 else None,
+        )
+        for n in range(12)
+    ]
+    for n in range(PROBE_CONTACTS):
+        own = n % 5 == 0
+        contact = t[m.Contact].add(
+            owner_id=trio.leader,
+            name=f"Contact {n:03d}",
+            organisation="Acme",
+            role="Engineer",
+            email=f"contact-{n}@bench.example.org",
+            notes="Met at the conference. " * 3,
+            links=["https://example.org/profile"],
+            rhythm="own" if own else "tags",
+            rhythm_ideal_days=56 if own else None,
+            rhythm_latest_days=90 if own else None,
+            last_touch_on=None if n % 7 == 0 else NOW.date() - timedelta(days=(n * 37) % 400),
+            created_at=NOW - timedelta(days=1200),
+        )
+        for tag in (tags[n % 12], tags[(n * 5 + 1) % 12]):
+            t[m.ContactTags].add(contact_id=contact, contacttag_id=tag)
+    for n in range(PROBE_SHARED):
+        t[m.Contact].add(
+            owner_id=trio.assistant,
+            shared_tandem_id=trio.tandem,
+            name=f"Contact {n * 15:03d} (shared)",
+            organisation="Partner GmbH",
+            rhythm="none",
+            last_touch_on=NOW.date() - timedelta(days=n * 11),
+            created_at=NOW - timedelta(days=900),
+        )
+
+
+def filler_contacts(t: Tables, m: Any, trio: Trio) -> None:
+    """A filler leader's few contacts, each with a 28 / 42-day rhythm of its own and its
+    care dates written as the services keep them."""
+    for n in range(FILLER_CONTACTS):
+        touched = NOW.date() - timedelta(days=1 + (trio.tandem + n) % 90)
+        t[m.Contact].add(
+            owner_id=trio.leader,
+            name=f"Contact {n}",
+            rhythm="own",
+            rhythm_ideal_days=28,
+            rhythm_latest_days=42,
+            last_touch_on=touched,
+            since_on=touched,
+            due_on=touched + timedelta(days=28),
+            overdue_after=touched + timedelta(days=42),
+            created_at=NOW - timedelta(days=400),
+        )
 
 
 def fill(t: Tables, m: Any, size: Size, rule: str) -> None:
@@ -471,6 +555,7 @@ def fill(t: Tables, m: Any, size: Size, rule: str) -> None:
                 history(t, m, series_id, schedule, trio, size.touched)
             notices(t, m, trio, size.notices, f"f{n}")
             cycles(t, m, trio, size.cycles)
+            filler_contacts(t, m, trio)
         t.flush()
         print(
             f"  filler {start + count:,}/{size.tandems:,} tandems, {Table.written:,} rows",
@@ -497,7 +582,10 @@ def generate(size_name: str) -> dict[str, Any]:
         fill(t, m, size, manifest["rule"])
     analyze()
     manifest.update(
-        size=asdict(size), rows=Table.written, seconds=round(clock.monotonic() - started, 1)
+        size=asdict(size),
+        filler_contacts=FILLER_CONTACTS,
+        rows=Table.written,
+        seconds=round(clock.monotonic() - started, 1),
     )
     return manifest
 

@@ -14,5 +14,6 @@ urlpatterns = [
     path(f"{T}/checkins/<int:series_id>/occurrences/", views.baseline_occurrences),
     path("bench/baseline/notices/", views.baseline_inbox),
     path(f"{T}/feedback/history/", views.baseline_feedback_history),
+    path("bench/baseline/contacts/", views.baseline_contacts),
     path("bench/reference/<path:rest>", views.reference),
 ]

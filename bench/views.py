@@ -41,6 +41,10 @@ from apps.checkins import rules as checkin_rules
 from apps.checkins import selectors as checkins
 from apps.checkins.models import Occurrence, OccurrenceStatus
 from apps.checkins.recurrence import next_occurrences
+from apps.contacts import selectors as contacts
+from apps.contacts.api.filters import ORDERINGS as CONTACT_ORDERINGS
+from apps.contacts.api.views import LIST_COLUMNS as CONTACT
+from apps.contacts.models import Contact
 from apps.core.api.fast import value_columns
 from apps.delegation import selectors as delegation
 from apps.delegation.api.serializers import DecisionSerializer
@@ -299,6 +303,67 @@ def baseline_feedback_history(request: HttpRequest, tandem_id: int) -> HttpRespo
         }
         rows.append({"cycle": cycle, "completion": completion})
     return _json({"cycles": rows, "completion_totals": list(totals.values())})
+
+
+def baseline_contacts(request: HttpRequest) -> HttpResponse:
+    """The first page of the person's contact list by name: their own and those shared with
+    them (`visible_contacts`), the tags of the page in one query, the partners who own some
+    of it in another; the state from the stored care dates, as `rules.state_on` has it."""
+    user = _user(request)
+    qs = contacts.visible_contacts(user).order_by(*CONTACT_ORDERINGS["name"])
+    count = qs.count()
+    page = list(qs.values(*CONTACT)[:PAGE])
+    tags: dict[int, list[dict[str, Any]]] = {}
+    for contact_id, tag_id, name in (
+        Contact.tags.through.objects.filter(contact_id__in=[c["id"] for c in page])
+        .order_by("contacttag__name")
+        .values_list("contact_id", "contacttag_id", "contacttag__name")
+    ):
+        tags.setdefault(contact_id, []).append({"id": tag_id, "name": name})
+    me = user.pk
+    people = {me: {"id": me, "email": user.email, "display_name": user.display_name}}
+    partners = {c["owner_id"] for c in page} - {me}
+    if partners:
+        for person in User.objects.filter(pk__in=partners).values("id", "email", "display_name"):
+            people[person["id"]] = person
+    today = timezone.now().astimezone(ZoneInfo(user.timezone)).date()
+    out = []
+    for c in page:
+        since, due, latest = c["since_on"], c["due_on"], c["overdue_after"]
+        rhythm = state = None
+        if due is None or latest is None:
+            state = "none"
+        else:
+            rhythm = {"ideal_days": (due - since).days, "latest_days": (latest - since).days}
+            state = "overdue" if today > latest else "due" if today >= due else "fine"
+        out.append(
+            {
+                "id": c["id"],
+                "name": c["name"],
+                "how_we_know": c["how_we_know"],
+                "organisation": c["organisation"],
+                "role": c["role"],
+                "email": c["email"],
+                "phone": c["phone"],
+                "links": c["links"],
+                "notes": c["notes"],
+                "tags": tags.get(c["id"], []),
+                "rhythm": c["rhythm"],
+                "rhythm_ideal_days": c["rhythm_ideal_days"],
+                "rhythm_latest_days": c["rhythm_latest_days"],
+                "effective_rhythm": rhythm,
+                "state": state,
+                "last_touch_on": c["last_touch_on"],
+                "due_on": due,
+                "overdue_after": latest,
+                "shared_tandem": c["shared_tandem_id"],
+                "owner": people[c["owner_id"]],
+                "is_mine": c["owner_id"] == me,
+                "created_at": c["created_at"],
+                "updated_at": c["updated_at"],
+            }
+        )
+    return _json(_page(request, "/api/v1/contacts/", count, out))
 
 
 def reference(request: HttpRequest, rest: str) -> HttpResponse:
