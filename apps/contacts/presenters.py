@@ -5,6 +5,7 @@ Pure display: nothing here reads the database; the views pass in what they read.
 
 from __future__ import annotations
 
+import html
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -16,6 +17,7 @@ from django.core.signals import setting_changed
 from django.db.models import Choices
 from django.template.defaultfilters import linebreaksbr
 from django.utils import translation
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -116,11 +118,22 @@ def day_text(day: date) -> str:
     return _day_text(translation.get_language(), day)
 
 
+@lru_cache(maxsize=4096)
+def _short_day_text(language: str | None, day: date) -> str:
+    return date_text(day, "SHORT_DATE_FORMAT")
+
+
+def short_day_text(day: date) -> str:
+    """`{{ day|date:"SHORT_DATE_FORMAT" }}`, written once per language and day."""
+    return _short_day_text(translation.get_language(), day)
+
+
 def _forget(**kwargs: Any) -> None:
     _rhythm_words.cache_clear()
     _contact_count_text.cache_clear()
     _labels.cache_clear()
     _day_text.cache_clear()
+    _short_day_text.cache_clear()
 
 
 setting_changed.connect(_forget)
@@ -173,16 +186,59 @@ def window_words(window: Window) -> str:
 
 
 @dataclass
-class ContactRow:
-    """One contact in a list, with its calm state."""
+class ListRow:
+    """One contact of the list page, as its row shows it (`{% stamp_row %}`: the row is
+    rendered once per page and variant and filled with each contact's texts), from the
+    values `selectors.LIST_PAGE_COLUMNS`, the page's tags (`selectors.tag_refs_of`) and
+    the owners (`selectors.owners_of`)."""
 
-    contact: Contact
-    status: ContactStatus
-    mine: bool
+    pk: int
+    name: str
+    organisation: str
+    owner_name: str  # shown for a partner's contact
+    state: str
+    state_label: str
+    touch_iso: str
+    touch_text: str
+    tags_html: SafeString
+    shared: bool
+    touched: bool
+
+    STAMP_TEXTS = (
+        *("name", "organisation", "owner_name", "state", "state_label"),
+        *("touch_iso", "touch_text", "tags_html"),
+    )
+    STAMP_FLAGS = ("has_organisation", "shared", "touched", "has_tags")
 
     @property
-    def state_label(self) -> str:
-        return state_label(self.status.state)
+    def has_organisation(self) -> bool:
+        return bool(self.organisation)
+
+    @property
+    def has_tags(self) -> bool:
+        return bool(self.tags_html)
+
+    @classmethod
+    def of(
+        cls, row: Mapping[str, Any], *, tags: list[dict[str, Any]], owner: Any, me: int, on: date
+    ) -> ListRow:
+        state = rules.state_on(row["due_on"], row["overdue_after"], on)
+        touched: date | None = row["last_touch_on"]
+        return cls(
+            pk=row["id"],
+            name=row["name"],
+            organisation=row["organisation"],
+            owner_name=owner.name if row["owner_id"] != me else "",
+            state=state,
+            state_label=state_label(state),
+            touch_iso=touched.isoformat() if touched else "",
+            touch_text=short_day_text(touched) if touched else "",
+            tags_html=mark_safe(  # noqa: S308 - the names escaped
+                ", ".join(f'<span class="tag">{html.escape(t["name"])}</span>' for t in tags)
+            ),
+            shared=row["owner_id"] != me,
+            touched=touched is not None,
+        )
 
 
 def send_link(contact: Contact, prepared: PreparedTouch) -> str:

@@ -970,6 +970,37 @@ def test_the_pages_speak_german_to_a_german_person(
     assert not [h for h in headings if h.startswith(("Change ", "Delete "))]
 
 
+def test_each_row_of_the_list_shows_its_own_contact_escaped(pair: Pair, frozen: Any) -> None:
+    """The list's rows are stamped (one rendering per variant, filled per contact): each
+    row carries its own contact's name, organisation, owner, state, last touch and tags,
+    escaped, whether or not its neighbours have them."""
+    pair.assistant.display_name = 'Ann <b>"A"</b>'
+    pair.assistant.save()
+    plain = make_contact(pair.leader, name="Bo")
+    odd = make_contact(
+        pair.leader, name="<i>Cy</i> & Co", organisation="R&D <x>", tags=["b&b", "<a>"]
+    )
+    log_touch(odd, date(2026, 5, 30))
+    shared = make_contact(pair.assistant, name="Dee", shared_tandem=pair.tandem.pk)
+
+    html = _client(pair.leader).get("/contacts/").content.decode()
+    rows = re.findall(r"<tr>\s*<th scope=\"row\">(.*?)</tr>", html, flags=re.S)
+
+    assert len(rows) == 3
+    by_id = {int(re.search(r'href="/contacts/(\d+)/"', row)[1]): row for row in rows}  # type: ignore[index]
+    bo, cy, dee = by_id[plain.pk], by_id[odd.pk], by_id[shared.pk]
+    assert f'href="/contacts/{plain.pk}/">Bo</a>' in bo
+    assert 'muted">·' not in bo and "shared by" not in bo and "No touch yet" in bo
+    assert '<span class="muted">–</span>' in bo
+    assert f'href="/contacts/{odd.pk}/">&lt;i&gt;Cy&lt;/i&gt; &amp; Co</a>' in cy
+    assert '<span class="muted">· R&amp;D &lt;x&gt;</span>' in cy
+    assert '<span class="tag">&lt;a&gt;</span>, <span class="tag">b&amp;b</span>' in cy
+    assert '<time datetime="2026-05-30">' in cy and "shared by" not in cy
+    assert f'href="/contacts/{shared.pk}/">Dee</a>' in dee
+    assert "shared by Ann &lt;b&gt;&quot;A&quot;&lt;/b&gt;" in dee
+    assert "<b>" not in html.split("<main")[1]
+
+
 def test_a_long_contact_list_stays_bounded_and_its_pages_keep_the_filters(
     pair: Pair, frozen: Any
 ) -> None:
@@ -980,7 +1011,7 @@ def test_a_long_contact_list_stays_bounded_and_its_pages_keep_the_filters(
 
     html = response.content.decode()
     assert len(html) < 200_000
-    assert [row.contact.name for row in response.context["rows"]] == [
+    assert [row.name for row in response.context["rows"]] == [
         f"Person {i:03}" for i in range(50, 100)
     ]
     assert (
