@@ -934,6 +934,15 @@ The round after it:
   webhook deliveries, goals with milestones and updates, talking points, comments,
   invitations; 1× fills the first page of every paged list, so 100× / 1× measures a
   history's growth. A webhook endpoint's log reads an index in its order (webhooks 0004).
+- **A tandem's next check-ins** (its page and the home page,
+  `checkins.selectors.occurrences_upcoming_for_home`) read the stored rows of each tandem's
+  first few computed starts only (the first 2 × 3 by start, then series, in one query with
+  every meeting moved ahead; the next batch only where too many of those were skipped or
+  moved), no longer those at every active series' next five (about 100 rows at 100×), and
+  a series' next starts come from those kept per process since the UTC midnight, keyed by
+  its timing. Tested to choose exactly what the previous selector chose, over random series
+  with skipped, moved and held meetings, ties in time and several tandems. The same 16
+  queries; `t/<id>/` 100× / 1× 1.41 → 1.10 (a run of the own part before, two after).
 """
 
 
