@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -15,8 +16,10 @@ from apps.core.errors import DomainError
 from apps.core.web import attempt
 from apps.goals import selectors, services
 from apps.goals.forms import CheckInForm, MilestoneForm, RangeForm
+from apps.goals.presenters import checkin_rows
 from apps.tandems import services as tandem_services
 from apps.tandems.models import GoalMeasure, Membership
+from apps.tandems.selectors import former_names_of
 from apps.tandems.web import member_page
 
 
@@ -46,6 +49,8 @@ def _render(
             membership=membership, goal_id=goal_id, first=first, last=last
         )
     measured = report.goal.measure == GoalMeasure.NUMBER
+    tandem_id = membership.tandem_id
+    former = SimpleLazyObject(lambda: former_names_of(tandem_id=tandem_id))  # read if shown
     agenda = [
         (
             item,
@@ -72,6 +77,9 @@ def _render(
             "milestone_form": milestone_form or MilestoneForm(),
             "measured": measured,
             "agenda": agenda,
+            "checkins": checkin_rows(report.checkins, unit=report.goal.unit, former=former),
+            # The same former members for `{% person %}` elsewhere on the page: one query.
+            "former_names": former,
         },
         status=status,
     )

@@ -3,6 +3,7 @@ did for the goal in the chosen days; the vision page links to it."""
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 from decimal import Decimal
 
@@ -13,9 +14,10 @@ from django.test import Client
 from apps.checkins import services as checkins_services
 from apps.notifications.models import Notice
 from apps.tandems import services as tandem_services
-from apps.tandems.models import Goal, GoalCheckIn, GoalMilestone
+from apps.tandems.models import FormerMember, Goal, GoalCheckIn, GoalMilestone
 from tests.apps.delegation.conftest import log
 from tests.conftest import Pair
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -64,6 +66,49 @@ def test_the_page_shows_progress_check_ins_and_what_was_done(
     assert "Dunning letters" in page and "Call the bank" in page
     assert "Without a choice: this quarter." in page
     assert Notice.objects.filter(recipient=pair.leader, kind="goal.checkin").count() == 1
+
+
+def test_each_check_in_row_shows_its_own_texts_escaped(
+    pair: Pair, goal: Goal, client: Client
+) -> None:
+    """The check-ins are stamped rows (one rendering per variant, filled per check-in): each
+    shows its own confidence, author (a former member marked), time, value with the goal's
+    unit and text with its line breaks, escaped, in the reader's language."""
+    Goal.objects.filter(pk=goal.pk).update(unit="<b>€</b>")
+    gone = UserFactory(display_name="Alex <i>N</i>")
+    FormerMember.objects.create(
+        tandem=pair.tandem,
+        user=gone,
+        role="assistant",
+        joined_at=datetime(2025, 1, 1, tzinfo=UTC),
+        departure="left",
+    )
+    made = [
+        GoalCheckIn.objects.create(
+            goal=goal, author=author, text=text, confidence=confidence, value=value
+        )
+        for author, text, confidence, value in (
+            (pair.leader, "Line <1>\nLine 2", "at_risk", Decimal("1234.50")),
+            (gone, "Quiet & calm", "off_track", None),
+            (pair.assistant, "Done", "on_track", Decimal("7")),
+        )
+    ]
+    pair.leader.language = "de"
+    pair.leader.save(update_fields=["language"])
+    client.force_login(pair.leader)
+
+    page = client.get(_url(pair, goal)).content.decode()
+
+    rows = dict(re.findall(r'<li id="checkin-(\d+)">(.*?)</li>', page, flags=re.S))
+    first, second, third = (rows[str(c.pk)] for c in made)
+    assert '<span class="badge confidence-at_risk">Gefährdet</span>' in first
+    assert "<strong>1234,50 &lt;b&gt;€&lt;/b&gt;</strong>" in first
+    assert "<p>Line &lt;1&gt;<br>Line 2</p>" in first
+    assert pair.leader.name in first and "(ehemalige" not in first
+    assert '<span class="badge confidence-off_track">' in second and "<strong>" not in second
+    assert 'Alex &lt;i&gt;N&lt;/i&gt; <span class="muted">(ehemalige Assistenz)</span>' in second
+    assert "<p>Quiet &amp; calm</p>" in second
+    assert "<strong>7 &lt;b&gt;€&lt;/b&gt;</strong>" in third and pair.assistant.name in third
 
 
 def test_the_page_speaks_german(pair: Pair, goal: Goal, client: Client) -> None:
