@@ -943,6 +943,23 @@ The round after it:
   its timing. Tested to choose exactly what the previous selector chose, over random series
   with skipped, moved and held meetings, ties in time and several tandems. The same 16
   queries; `t/<id>/` 100× / 1× 1.41 → 1.10 (a run of the own part before, two after).
+- **The contact list on the fast path**: the API reads a page as values (the columns the
+  serializer shows and the care dates), the page's tags in one query and the partners who
+  own some of it in another (the person's own owner needs none), and represents it through
+  `ContactSerializer`'s compiled plan; the same JSON as the stock path (tested for own and
+  shared contacts in every filter and order). The contacts part's list path is now the
+  endpoint's and its floor reads the same columns: path / floor 0.35 → 0.57. The page
+  reads the seven columns a row shows and stamps its rows (`contacts/_list_row.html`;
+  byte-identical HTML): 26.6 → 18.1 ms in one process, where its API takes 12.1 (page /
+  API had become 2.25–2.65 once the API was faster).
+- **Every API list against its baseline, under wrk too**: the contact list joins the API
+  part (the probe leader's 300 contacts beside 20 shared with them; 25 contacts per filler
+  leader), with a hand-written baseline of the same six queries and bytes; wrk measures
+  every list at 1, 8 and 32 connections (it measured the decision log only).
+- **The goal page's check-ins are stamped rows** (`goals/_checkin_row.html`): confidence,
+  author, time, value and text prepared once per row; byte-identical pages at 1× and 100×
+  of the own data. At 1× the measured goal has no check-in in this quarter, at 100× 36, so
+  its page grew with the rows shown (1.24–1.29); a row now costs a copy, not a rendering.
 """
 
 
