@@ -451,7 +451,10 @@ class Decision(TimeStampedModel):
 
     @property
     def is_overdue(self) -> bool:
-        return Decision.was_overdue(self.status, self.due_at, timezone.now())
+        # Without a due date it never is: the clock is read only for a decision with one (a
+        # list asks every row, most have none).
+        due_at = self.due_at
+        return due_at is not None and Decision.was_overdue(self.status, due_at, timezone.now())
 
     @staticmethod
     def was_overdue(status: str, due_at: datetime | None, now: datetime) -> bool:

@@ -330,3 +330,38 @@ def test_a_values_row_builds_a_relation_when_it_is_read() -> None:
         _ = row.goal  # neither a column nor a relation's
     with pytest.raises(AttributeError):
         _ = row._private
+
+
+class _Flags(fast.FastSerializerMixin, serializers.Serializer):  # type: ignore[type-arg]
+    status = serializers.CharField()
+    needs_action = serializers.BooleanField()  # a property of the row class
+    amount = serializers.DecimalField(max_digits=12, decimal_places=2, allow_null=True)
+
+
+class _WithWhole(fast.FastSerializerMixin, serializers.Serializer):  # type: ignore[type-arg]
+    id = serializers.IntegerField()
+    flags = _Flags(source="*")
+
+
+def test_a_nested_serializer_of_the_row_itself_reads_the_same_values() -> None:
+    """`source="*"` over `rows()` (a decision's terms in force): the page's compiled loop
+    reads its fields from the same row (columns from its dict, properties through the row
+    class), with the answer DRF gives for the same rows."""
+    values = [
+        {"id": 1, "status": "awaiting_answer", "amount": Decimal("120.00")},
+        {"id": 2, "status": "answered", "amount": None},
+    ]
+    served = fast.many(_WithWhole(), fast.rows([dict(v) for v in values], Decision))
+    with fast.stock():
+        reference = fast.many(_WithWhole(), fast.rows([dict(v) for v in values], Decision))
+    assert (
+        served
+        == reference
+        == [
+            {
+                "id": 1,
+                "flags": {"status": "awaiting_answer", "needs_action": True, "amount": "120.00"},
+            },
+            {"id": 2, "flags": {"status": "answered", "needs_action": False, "amount": None}},
+        ]
+    )

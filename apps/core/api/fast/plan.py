@@ -159,6 +159,13 @@ class _Plan:
                 and f"{prefix}{attrs[0]}__id" in row[1]
                 else None
             )  # fmt: skip
+            # A nested serializer of the row itself (source="*", e.g. a decision's terms in
+            # force): its fields read from the same row's dict, as the row's own are.
+            whole = (
+                nested[0].row_run(row[0], row[1], loop=False)
+                if row is not None and not prefix and not attrs and nested is not None
+                else None
+            )
             pk_column = f"{prefix}{getattr(get, 'column', '')}"
             if own and row is not None and f"{prefix}{attrs[0]}" in row[1]:
                 lines.append(f"{pad}v = row[{prefix + attrs[0]!r}]")
@@ -168,6 +175,10 @@ class _Plan:
                 lines.append(f"{pad}v = row[{prefix + attrs[0] + '__id'!r}]")
                 scope[f"NESTED_{i}"] = relation
                 expression = f"NESTED_{i}(row, state, CLS)"
+            elif whole is not None:
+                lines.append(f"{pad}v = instance")
+                scope[f"NESTED_{i}"] = whole
+                expression = f"NESTED_{i}(instance, state, CLS)"
             else:
                 if plain and on_dict:
                     read = f"instance[{attrs[0]!r}]"
