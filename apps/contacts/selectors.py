@@ -149,7 +149,7 @@ def status_of(contact: Contact, *, user: User, today: date) -> ContactStatus:
     return _status(contact.since_on, contact.due_on, contact.overdue_after, today)
 
 
-def _rhythm(
+def rhythm_from(
     since: date | None, due_on: date | None, overdue_after: date | None
 ) -> rules.RhythmDays | None:
     """The rhythm in force: the care dates' distance from `since`."""
@@ -163,7 +163,7 @@ def _status(
 ) -> ContactStatus:
     """A status from care dates."""
     return ContactStatus(
-        rhythm=_rhythm(since, due_on, overdue_after),
+        rhythm=rhythm_from(since, due_on, overdue_after),
         state=rules.state_on(due_on, overdue_after, today),
         since=since,
         due_on=due_on,
@@ -259,7 +259,7 @@ def window_views(user: User, *, today: date, limit: int) -> list[rules.ContactVi
         rules.ContactView(
             id=pk,
             name=name,
-            rhythm=_rhythm(since, due_on, overdue_after),
+            rhythm=rhythm_from(since, due_on, overdue_after),
             # The day the clock starts without a touch: the local day it was added (kept
             # with the care dates, never empty outside the transaction that writes them).
             added_on=cast(date, since),

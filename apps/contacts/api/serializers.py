@@ -1,6 +1,7 @@
-"""Shapes of the contact-care API. Output serializers read what the selectors computed (the
-state comes from `selectors.status_of` through the context); input serializers are shaped
-like the services' keyword arguments, and the services keep the rules."""
+"""Shapes of the contact-care API. Output serializers read what the selectors computed (a
+contact's state from its stored care dates and the viewer's today in the context); input
+serializers are shaped like the services' keyword arguments, and the services keep the
+rules."""
 
 from __future__ import annotations
 
@@ -75,13 +76,14 @@ class RhythmSerializer(serializers.Serializer):
 class ContactSerializer(FastSerializerMixin, serializers.ModelSerializer[Contact]):
     """A contact with its calm state on the viewer's today (`context["today"]`)."""
 
+    # The state and the rhythm in force come from the stored care dates (`Contact`'s
+    # `since_on`, `due_on`, `overdue_after`, which the fields of those names show).
+
     owner = UserSerializer(read_only=True)
     tags = TagRefSerializer(many=True, read_only=True, source="tags_by_name")
     is_mine = serializers.SerializerMethodField()
     effective_rhythm = serializers.SerializerMethodField()
     state = serializers.SerializerMethodField()
-    due_on = serializers.SerializerMethodField()
-    overdue_after = serializers.SerializerMethodField()
 
     class Meta:
         model = Contact
@@ -112,35 +114,26 @@ class ContactSerializer(FastSerializerMixin, serializers.ModelSerializer[Contact
         ]
         read_only_fields = fields
 
-    def _status(self, contact: Contact) -> selectors.ContactStatus:
-        cache: dict[int, selectors.ContactStatus] = self.__dict__.setdefault("_statuses", {})
-        if contact.id not in cache:
-            user = self.context["request"].user
-            today = self.context.get("today") or selectors.today_for(user)
-            cache[contact.id] = selectors.status_of(contact, user=user, today=today)
-        return cache[contact.id]
+    def _today(self) -> date:
+        """The viewer's date, found once for the serializer (and a list's rows)."""
+        today: date | None = self.__dict__.get("_today_found")
+        if today is None:
+            today = self.context.get("today") or selectors.today_for(self.context["request"].user)
+            self.__dict__["_today_found"] = today
+        return today
 
     def get_is_mine(self, contact: Contact) -> bool:
         return bool(contact.owner_id == self.context["request"].user.pk)
 
-    @staticmethod
-    def _rhythm(status: selectors.ContactStatus) -> dict[str, int] | None:
-        if status.rhythm is None:
-            return None
-        return {"ideal_days": status.rhythm.ideal, "latest_days": status.rhythm.latest}
-
     @extend_schema_field(RhythmSerializer(allow_null=True))
     def get_effective_rhythm(self, contact: Contact) -> dict[str, int] | None:
-        return self._rhythm(self._status(contact))
+        rhythm = selectors.rhythm_from(contact.since_on, contact.due_on, contact.overdue_after)
+        if rhythm is None:
+            return None
+        return {"ideal_days": rhythm.ideal, "latest_days": rhythm.latest}
 
     def get_state(self, contact: Contact) -> str:
-        return self._status(contact).state
-
-    def get_due_on(self, contact: Contact) -> date | None:
-        return self._status(contact).due_on
-
-    def get_overdue_after(self, contact: Contact) -> date | None:
-        return self._status(contact).overdue_after
+        return rules.state_on(contact.due_on, contact.overdue_after, self._today())
 
 
 class ContactDetailSerializer(ContactSerializer):

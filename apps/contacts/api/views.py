@@ -73,7 +73,7 @@ def list_rows(values: list[dict[str, Any]], user: User) -> list[Any]:
     owners = selectors.owners_of({row.owner_id for row in page}, user=user)
     for row in page:
         row.owner = owners[row.owner_id]
-        setattr(row, TAGS_READ, tags.get(row.id, []))
+        setattr(row, TAGS_READ, fast.Represented(tags.get(row.id, ())))
     return page
 
 

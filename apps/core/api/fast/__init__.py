@@ -18,13 +18,14 @@ both answering exactly what the stock path answers:
 from apps.core.api.fast.pages import FastPagesMixin
 from apps.core.api.fast.plan import FastSerializerMixin, many, one, plan_for
 from apps.core.api.fast.render import JSONRenderer
-from apps.core.api.fast.rows import rows, value_columns
+from apps.core.api.fast.rows import Represented, rows, value_columns
 from apps.core.api.fast.switch import enabled, stock
 
 __all__ = [
     "FastPagesMixin",
     "FastSerializerMixin",
     "JSONRenderer",
+    "Represented",
     "enabled",
     "many",
     "one",

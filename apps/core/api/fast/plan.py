@@ -35,7 +35,7 @@ from apps.core.api.fast.convert import (
     inline,
     pk_getter,
 )
-from apps.core.api.fast.rows import Row
+from apps.core.api.fast.rows import Represented, Row
 from apps.core.api.fast.switch import enabled, stock_path
 
 
@@ -219,6 +219,8 @@ def _nested(cls: type, many: bool) -> Converter | None:
     if many:
 
         def convert_many(value: Any, state: State) -> Any:
+            if type(value) is Represented:  # already the nested serializer's output
+                return list(value)
             rows = value.all() if isinstance(value, BaseManager) else value
             return [plan.run(row, state, cls) for row in rows]
 

@@ -36,6 +36,14 @@ class Row:
         return self.__dict__[f"{name}_id"]
 
 
+class Represented(list[dict[str, Any]]):
+    """A relation's rows already in the output form of the nested serializer (`many=True`)
+    that shows them, e.g. a contact's tags as `{"id": …, "name": …}` read with
+    `values_list()`: a compiled plan hands them on as they are, without a run per row. DRF's
+    stock path reads the dicts as it reads any and writes the same (the parity tests of
+    tests/perf/test_fast_paths.py compare the two)."""
+
+
 _row_classes: dict[type, type[Row]] = {}
 
 
