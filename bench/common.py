@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import os
-import shutil
 import signal
+import sqlite3
 import statistics
 import subprocess
 import sys
 import time
 from collections.abc import Callable, Sequence
+from contextlib import closing
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -145,7 +146,11 @@ def pg_create(server_url: str, name: str) -> str:
 
 
 def sqlite_clone(template: Path, path: Path) -> str:
-    shutil.copyfile(template, path)
+    """A copy of the SQLite database `template` through SQLite's backup API: what its
+    write-ahead log holds is copied too, which a copy of the file alone could miss."""
+    path.unlink(missing_ok=True)
+    with closing(sqlite3.connect(template)) as source, closing(sqlite3.connect(path)) as copy:
+        source.backup(copy)
     return sqlite_url(path)
 
 

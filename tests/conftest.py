@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 from django.db import connection
@@ -27,6 +28,19 @@ def servers_available() -> tuple[bool, str]:
     if not os.environ.get("REDIS_URL"):
         return False, "needs Redis: run with REDIS_URL=redis://… (CI does)"
     return True, ""
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """A SQLite test database's write-ahead log left behind by a killed run would be read
+    into the next run's new database file: it goes first (the file itself is replaced by
+    Django when the test database is created)."""
+    from django.conf import settings
+
+    default = settings.DATABASES["default"]
+    name = default.get("TEST", {}).get("NAME")
+    if default["ENGINE"] == "django.db.backends.sqlite3" and name:
+        for suffix in ("-wal", "-shm"):
+            Path(f"{name}{suffix}").unlink(missing_ok=True)
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
