@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.helpers.python import python
 
 PROBE = """
 import gc, sys
@@ -22,20 +20,9 @@ def test_the_loaded_app_is_frozen_out_of_the_cycle_collectors_walks(tmp_path: Pa
     """Everything start-up loads (the URLconf and every view it names included) is frozen:
     a full collection walks only what requests made since, not the whole loaded code."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST")}
-    env.update(
-        DJANGO_SETTINGS_MODULE="tandem.settings.test",
-        TANDEM_VAR_DIR=str(tmp_path),
-        PYTHONPATH=str(ROOT),
-    )
-    result = subprocess.run(
-        [sys.executable, "-c", PROBE],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=True,
-    )
+    env.update(DJANGO_SETTINGS_MODULE="tandem.settings.test", TANDEM_VAR_DIR=str(tmp_path))
+    result = python("-c", PROBE, env=env)
+    assert result.returncode == 0, result.stderr[-2000:]
     first, second = result.stdout.strip().splitlines()[-2:]
     frozen, tracked, urls_loaded = first.split()
     assert urls_loaded == "True"

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections.abc import Sequence
-from datetime import UTC, date, datetime, time
+from datetime import UTC, datetime, time
 from functools import lru_cache
 from typing import Any, Final
 
@@ -26,7 +26,7 @@ from apps.checkins.models import (
     TalkingPoint,
 )
 from apps.checkins.recurrence import Schedule, next_occurrences, occurrences_between
-from apps.checkins.selectors.occurrences import _combine
+from apps.checkins.selectors.occurrences import _combine, kept_schedule
 from apps.core.bounded import CappedCount, Listed, first_of_each
 from apps.tandems.models import Membership, Tandem
 
@@ -62,24 +62,9 @@ _KEPT_EXTRA: Final = 3
 
 
 @lru_cache(maxsize=1024)
-def _starts_after(
-    rule: str,
-    start_date: date,
-    local_time: time,
-    timezone_name: str,
-    last_date: date | None,
-    after: datetime,
-    count: int,
-) -> tuple[datetime, ...]:
-    """The first `count` starts after `after` of the schedule these fields make; keyed by the
-    schedule's own fields, so a changed timing is a new entry, never a stale one."""
-    schedule = Schedule(
-        rule=rule,
-        start_date=start_date,
-        local_time=local_time,
-        timezone=timezone_name,
-        last_date=last_date,
-    )
+def _starts_after(schedule: Schedule, after: datetime, count: int) -> tuple[datetime, ...]:
+    """The schedule's first `count` starts after `after` (`kept_schedule`'s: a changed
+    timing is a new entry, never a stale one)."""
     return tuple(next_occurrences(schedule, after, count))
 
 
@@ -89,19 +74,12 @@ def _next_starts(series: CheckInSeries, now: datetime, count: int) -> list[datet
     series' next few with each request. Computed afresh should too few of the kept ones lie
     after `now` while the series has more."""
     midnight = datetime.combine(now.astimezone(UTC).date(), time(), UTC)
-    kept = _starts_after(
-        series.rule,
-        series.start_date,
-        series.local_time,
-        series.timezone,
-        series.last_date,
-        midnight,
-        count + _KEPT_EXTRA,
-    )
+    schedule = kept_schedule(series)
+    kept = _starts_after(schedule, midnight, count + _KEPT_EXTRA)
     ahead = kept[bisect_right(kept, now) :]
     if len(ahead) >= count or len(kept) < count + _KEPT_EXTRA:
         return list(ahead[:count])
-    return next_occurrences(series.schedule, now, count)
+    return next_occurrences(schedule, now, count)
 
 
 # Key of a computed start: (start, series id), in the order the home page lists them.

@@ -487,37 +487,37 @@ def _planned_starts(series: CheckInSeries, window_start: datetime, end: datetime
     horizon = datetime.combine(end.astimezone(UTC).date() + timedelta(days=1), time(), UTC)
     if horizon - window_start > KEPT_WINDOW:
         return occurrences_between(series.schedule, window_start, end)
-    starts = _starts_until(
-        series.rule,
-        series.start_date,
-        series.local_time,
-        series.timezone,
-        series.last_date,
-        window_start,
-        horizon,
-    )
+    starts = _starts_until(kept_schedule(series), window_start, horizon)
     return [start for start in starts if start < end]
 
 
 @lru_cache(maxsize=1024)
-def _starts_until(
-    rule: str,
-    start_date: date,
-    local_time: time,
-    timezone_name: str,
-    last_date: date | None,
-    window_start: datetime,
-    horizon: datetime,
-) -> tuple[datetime, ...]:
-    """The starts of the schedule these fields make in `[window_start, horizon)`; keyed by
-    the schedule's own fields, so a changed timing is a new entry, never a stale one."""
-    schedule = Schedule(
+def _schedule(
+    rule: str, start_date: date, local_time: time, timezone_name: str, last_date: date | None
+) -> Schedule:
+    return Schedule(
         rule=rule,
         start_date=start_date,
         local_time=local_time,
         timezone=timezone_name,
         last_date=last_date,
     )
+
+
+def kept_schedule(series: CheckInSeries) -> Schedule:
+    """`series.schedule`, its rule parsed once per process for each timing: keyed by the
+    timing fields, so an edited series is a new entry, never a stale one. The per-process
+    caches of computed starts (`_starts_until`, `for_home`'s) key on the schedule too."""
+    return _schedule(
+        series.rule, series.start_date, series.local_time, series.timezone, series.last_date
+    )
+
+
+@lru_cache(maxsize=1024)
+def _starts_until(
+    schedule: Schedule, window_start: datetime, horizon: datetime
+) -> tuple[datetime, ...]:
+    """The schedule's starts in `[window_start, horizon)`."""
     return tuple(occurrences_between(schedule, window_start, horizon))
 
 
