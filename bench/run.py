@@ -75,7 +75,7 @@ class Plan:
         self.sizes = ("quick-large", "quick-small") if quick else ("large", "small")
         self.rounds = 3 if quick else 15  # at least 3: each variant in each place once
         self.per_round = 2 if quick else 10
-        self.wrk_rounds = 1 if quick else 3  # bench/concurrency.py
+        self.wrk_rounds = 1 if quick else 5  # bench/concurrency.py
         self.wrk_seconds = 1.0 if quick else 3.0
 
 
