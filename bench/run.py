@@ -318,7 +318,7 @@ def main() -> None:
         if not options.keep:
             for name in created:
                 pg_drop(server, name)
-            for scratch in work.glob("*.sqlite3"):
+            for scratch in work.glob("*.sqlite3*"):  # with their -wal and -shm files
                 scratch.unlink()
 
     command = shlex.join([".venv/bin/python", "bench/run.py", *sys.argv[1:]])
