@@ -24,7 +24,7 @@ def test_every_connection_logs_ahead() -> None:
         assert cursor.fetchone()[0] == "wal"
 
 
-def test_another_process_reads_a_committed_write_while_the_database_is_open() -> None:
+def test_another_connection_finds_the_file_in_that_mode_and_reads_a_committed_write() -> None:
     Heartbeat.objects.create(name="beat", beat_at=datetime(2026, 3, 2, 9, 0, tzinfo=UTC))
     name = connection.settings_dict["NAME"]
     with closing(sqlite3.connect(name)) as other:
