@@ -215,9 +215,17 @@ class Contact(TimeStampedModel):
         ordering = ["owner_id", "name", "id"]
         indexes = [
             models.Index(fields=["owner", "last_touch_on"]),
-            models.Index(fields=["owner", "since_on"]),
+            # Where the clock starts, with the date past the rhythm's latest: a capped count
+            # of the contacts one is losing touch with (`selectors.losing_touch`, either date
+            # past its limit) is read from the index alone on PostgreSQL.
+            models.Index(
+                fields=["owner", "since_on"], include=["overdue_after"], name="contacts_owner_since"
+            ),
             models.Index(fields=["owner", "overdue_after"]),
             models.Index(fields=["shared_tandem", "name"]),
+            # What a partner shares with the tandem (`selectors._shared_with`), without
+            # reading what the person shares themselves.
+            models.Index(fields=["shared_tandem", "owner"], name="contacts_shared_by_owner"),
             # A person's own contacts in the list's orders (by name; by last touch, never
             # touched first), so a page of them is read from the index, not all sorted.
             models.Index(F("owner"), Lower("name"), F("id"), name="contacts_owner_name"),

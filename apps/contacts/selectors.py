@@ -10,9 +10,11 @@ SQL."""
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import reduce
 from typing import Any, cast
 from zoneinfo import ZoneInfo
 
@@ -20,7 +22,6 @@ from django.db.models import (
     Case,
     Count,
     DateField,
-    Exists,
     F,
     FloatField,
     Func,
@@ -67,45 +68,70 @@ SHARED_IDS_MAX = 1_000
 rather than by their ids."""
 
 
-def _shared_with(user: User) -> QuerySet[Contact]:
-    """The contacts others share with `user`: shared with a tandem both are members of."""
-    owner_still_in = Membership.objects.filter(
-        tandem_id=OuterRef("shared_tandem_id"), user_id=OuterRef("owner_id")
+def _partner_seats(user: User) -> list[tuple[int, int]]:
+    """(tandem id, partner's id) for each tandem `user` is in with someone: a tiny query
+    (a person holds a few seats), which `_shared_with` turns into one indexed lookup per
+    partner."""
+    return list(
+        Membership.objects.filter(tandem__memberships__user=user)
+        .exclude(user=user)
+        .order_by()
+        .values_list("tandem_id", "user_id")
     )
-    return (
-        Contact.objects.filter(shared_tandem__memberships__user=user)
-        .exclude(owner=user)
-        .filter(Exists(owner_still_in))
-    )
+
+
+def _shared_with(seats: list[tuple[int, int]]) -> QuerySet[Contact]:
+    """The contacts shared with `user`, given their `_partner_seats`: those each partner
+    shares with the tandem they are both in, read from the `(shared_tandem, owner)` index.
+
+    A partner's seat is the condition itself (leaving deletes it and ends the sharing), so
+    the person's own shared contacts are never read. One query that joined the memberships
+    read all of them through the index on `shared_tandem` only to drop them, and its
+    four-way join took longer to plan than the lookup to run."""
+    pairs = (Q(shared_tandem_id=tandem_id, owner_id=partner_id) for tandem_id, partner_id in seats)
+    return Contact.objects.filter(reduce(operator.or_, pairs, Q(pk__in=[])))
 
 
 def visible_contacts(user: User) -> QuerySet[Contact]:
     """Every contact `user` may see: their own, and those shared with them.
 
-    The contacts shared with them are read first (their ids, one small query): a person's
-    own contacts alone are then served by the owner's indexes in the list's order, so a
-    page of 50 is read, not every contact sorted (an `OR` no index serves in order), and
-    with a few shared ones named by id the database combines the owner index and the
-    primary key's. A subquery inside the OR made it scan every contact of every person."""
-    shared = list(_shared_with(user).order_by().values_list("id", flat=True)[: SHARED_IDS_MAX + 1])
+    The contacts shared with them are read first (their ids, one small query after the
+    partner seats; none without a partner): a person's own contacts alone are then served
+    by the owner's indexes in the list's order, so a page of 50 is read, not every contact
+    sorted (an `OR` no index serves in order), and with a few shared ones named by id the
+    database combines the owner index and the primary key's. A subquery inside the OR made
+    it scan every contact of every person."""
+    seats = _partner_seats(user)
+    if not seats:
+        return Contact.objects.filter(owner=user)
+    shared_with = _shared_with(seats)
+    shared = list(shared_with.order_by().values_list("id", flat=True)[: SHARED_IDS_MAX + 1])
     if not shared:
         return Contact.objects.filter(owner=user)
     if len(shared) > SHARED_IDS_MAX:
-        return Contact.objects.filter(Q(owner=user) | Q(pk__in=_shared_with(user).values("id")))
+        return Contact.objects.filter(Q(owner=user) | Q(pk__in=shared_with.values("id")))
     return Contact.objects.filter(Q(owner=user) | Q(pk__in=shared))
 
 
 def contact_get_for_person(*, user: User, contact_id: int) -> Contact:
     """The contact if `user` may see it, else `NotFound` (missing and hidden look alike)."""
-    contact = (
-        visible_contacts(user)
-        .select_related("owner", "shared_tandem")
-        .filter(pk=contact_id)
-        .first()
-    )
-    if contact is None:
+    contact = Contact.objects.select_related("owner", "shared_tandem").filter(pk=contact_id).first()
+    if contact is None or not _may_see(user, contact):
         raise NotFound(gettext_noop("No such contact."))
     return contact
+
+
+def _may_see(user: User, contact: Contact) -> bool:
+    """`visible_contacts`' rule for one contact: the owner, or the partner in the tandem it is
+    shared with while both hold their seats there (no query for the owner)."""
+    if contact.owner_id == user.pk:
+        return True
+    if contact.shared_tandem_id is None:
+        return False
+    seats = Membership.objects.filter(
+        tandem_id=contact.shared_tandem_id, user_id__in=[user.pk, contact.owner_id]
+    )
+    return seats.count() == 2
 
 
 WITH_TAGS = Prefetch(
@@ -120,17 +146,20 @@ WITH_TAGS = Prefetch(
 and a queryset per contact, most of the cost of a page of 50."""
 
 
-def contacts_for_list(user: User, *, scope: str = "all") -> QuerySet[Contact]:
+def contacts_for_list(
+    user: User, *, scope: str = "all", prefetch: bool = True
+) -> QuerySet[Contact]:
     """Contacts for a list: `scope` "mine", "shared" (shared with me by my partner) or "all";
-    tags and owners prefetched."""
-    contacts = visible_contacts(user)
+    tags and owners prefetched (unless `prefetch` is false: a page read as values)."""
     if scope == "mine":
-        contacts = contacts.filter(owner=user)
-    elif scope == "shared":
-        contacts = contacts.exclude(owner=user)
+        contacts = Contact.objects.filter(owner=user)
+    else:
+        contacts = visible_contacts(user)
+        if scope == "shared":
+            contacts = contacts.exclude(owner=user)
     # The owners (one or two people) come in a query of their own: joined, PostgreSQL would
     # read the whole user table to join a person's thousands of contacts before the sort.
-    return contacts.prefetch_related("owner", WITH_TAGS)
+    return contacts.prefetch_related("owner", WITH_TAGS) if prefetch else contacts
 
 
 @dataclass(frozen=True)

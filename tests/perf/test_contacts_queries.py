@@ -68,6 +68,10 @@ READS: dict[str, Callable[[User], object]] = {
     "open prepared": lambda u: list(selectors.open_prepared_for_owner(u)),
 }
 
+# The list page: the person's partner seats and what the partners share (ids), the page, its
+# owners and its tags.
+CEILINGS = {"contact list page": 5}
+
 
 def _queries(read: Callable[[User], object], user: User) -> int:
     with CaptureQueriesContext(connection) as captured:
@@ -82,7 +86,7 @@ def test_a_read_makes_as_many_queries_for_30_contacts_as_for_3(pair: Pair, other
         few, many = _network(pair, 3), _network(other_pair, 30)
 
         assert _queries(read, few) == _queries(read, many)
-        assert _queries(read, many) <= 4
+        assert _queries(read, many) <= CEILINGS.get(name, 4)
 
 
 def test_the_years_balance_is_counted_from_the_touches_index_alone(pair: Pair) -> None:

@@ -29,8 +29,9 @@ MAX_QUERIES = 8
 CEILINGS = {
     "api-export": 28,
     # The window page composes the recorded window, the preferences, the contacts with their
-    # tags, occasions and owners (for a preview), and the prepared touches.
-    "api-contacts-window": 11,
+    # tags, occasions and owners (for a preview; who may see them: the partner seats and what
+    # the partners share), and the prepared touches.
+    "api-contacts-window": 12,
     # Insights: the token and the membership, who sits where (2), the closed months' kept
     # rows (1), then each section's own aggregate queries (tests/apps/insights counts them):
     # promises 8, speed 2, autonomy 6, safety 4, balance 4, feedback 2. With every closed

@@ -21,6 +21,7 @@ from django.test.utils import CaptureQueriesContext
 from apps.contacts import selectors
 from apps.contacts.api.filters import ORDERINGS
 from apps.contacts.models import Contact
+from apps.core.errors import NotFound
 from tests.conftest import Pair
 from tests.factories.contacts import log_touch, make_contact
 
@@ -190,6 +191,29 @@ def test_a_contact_shared_by_someone_who_left_the_tandem_is_not_shown(
     assert visible == {c.pk for c in books["own"]}
     assert not visible & {c.pk for c in shared}
     assert not selectors.visible_contacts(pair.assistant).filter(owner=pair.leader).exists()
+
+
+@pytest.mark.parametrize("leaves", ["owner", "partner"])
+def test_one_contact_by_its_id_follows_the_same_rule(
+    pair: Pair, other_pair: Pair, books: dict[str, list[Contact]], leaves: str
+) -> None:
+    """`contact_get_for_person` decides for one contact as `visible_contacts` does for a
+    list: the owner; the partner while both hold their seats; nobody else."""
+    contact = _share(pair)[0]  # the assistant's, shared with the leader
+    get = selectors.contact_get_for_person
+    assert get(user=pair.assistant, contact_id=contact.pk) == contact
+    assert get(user=pair.leader, contact_id=contact.pk) == contact
+    with pytest.raises(NotFound):
+        get(user=other_pair.leader, contact_id=contact.pk)
+
+    seat = pair.assistant if leaves == "owner" else pair.leader
+    pair.tandem.memberships.get(user=seat).delete()  # the contact stays marked as shared
+
+    with pytest.raises(NotFound):
+        get(user=pair.leader, contact_id=contact.pk)
+    assert get(user=pair.assistant, contact_id=contact.pk) == contact
+    with pytest.raises(NotFound):
+        get(user=pair.leader, contact_id=books["own"][0].pk + 10**6)  # missing looks alike
 
 
 def test_the_tag_filter_offers_every_tag_by_name_escaped_with_the_chosen_one_selected(
