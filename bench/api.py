@@ -21,7 +21,8 @@ stops). Figures:
   serving it (`bench.common.cpu_seconds`, read before and after each block of requests;
   SQLite runs inside the worker), summed over the rounds and divided by the requests. It
   does not count the neighbours' load, the steadiest figure on a shared machine; its ratio
-  to the baseline's is the overhead the framework costs. The servers keep their database
+  to the baseline's (per round → median, `Figures.cpu_ratio`) is the overhead the framework
+  costs. The servers keep their database
   connection for the whole run (`DATABASE_CONN_MAX_AGE`), so no backend ends unseen;
 - p50 / p95 latency of the API on the large dataset / on the small one (p50: median of the
   rounds' ratios; p95: of all rounds' samples);
@@ -48,6 +49,7 @@ from bench.common import (
     env_for,
     fail,
     median,
+    median_ratio,
     percentile,
     start,
     stop,
@@ -194,6 +196,8 @@ class Figures:
     # name → dataset → variant → server CPU ms per request
     cpu_ms: dict[str, dict[str, dict[str, float]]] = field(default_factory=dict)
     cpu_scope: str = ""  # which processes the CPU figures count
+    # name → dataset → variant → each round's block of requests, server CPU seconds
+    cpu_rounds: dict[str, dict[str, dict[str, list[float]]]] = field(default_factory=dict)
     latency: dict[str, dict[str, tuple[float, float]]] = field(default_factory=dict)
     stock_latency: dict[str, dict[str, tuple[float, float]]] = field(default_factory=dict)
     base_latency: dict[str, dict[str, tuple[float, float]]] = field(default_factory=dict)
@@ -205,9 +209,13 @@ class Figures:
     sizes: dict[str, int] = field(default_factory=dict)  # name → bytes of the API answer
 
     def cpu_ratio(self, name: str, dataset: str, variant: str = "api") -> float:
-        """Server CPU per request of `variant` / of the baseline."""
-        cpu = self.cpu_ms[name][dataset]
-        return cpu[variant] / cpu["baseline"] if cpu["baseline"] else float("nan")
+        """Server CPU per request of `variant` / of the baseline: the median over the rounds
+        of each round's ratio (the two blocks were measured seconds apart), as throughput's.
+        A burst of the neighbours' load makes every process on the machine slower for a
+        while; in a total it counts for whichever variant it hit, and moved a ratio by
+        ±0.1 between runs of the same code."""
+        rounds = self.cpu_rounds[name][dataset]
+        return median_ratio(rounds[variant], rounds["baseline"])
 
 
 def check(servers: list[Server], eps: list[Endpoint], figures: Figures) -> None:
@@ -269,6 +277,7 @@ def measure(servers: list[Server], eps: list[Endpoint], *, rounds: int, per_roun
     per_round_samples: dict[_Key, list[list[float]]] = {}
     throughputs: dict[_Key, list[float]] = {}
     cpu: dict[_Key, float] = {}
+    cpu_rounds: dict[_Key, list[float]] = {}
     for r in range(rounds):
         order = servers if r % 2 == 0 else servers[::-1]
         variants = VARIANTS[r % 3 :] + VARIANTS[: r % 3]
@@ -293,6 +302,7 @@ def measure(servers: list[Server], eps: list[Endpoint], *, rounds: int, per_roun
                     after = server.cpu()
                     used = sum(t - before.get(pid, 0.0) for pid, t in after.items())
                     cpu[key] = cpu.get(key, 0.0) + used
+                    cpu_rounds.setdefault(key, []).append(used)
                     throughputs.setdefault(key, []).append(per_round / elapsed)
 
     requests = rounds * per_round
@@ -308,6 +318,9 @@ def measure(servers: list[Server], eps: list[Endpoint], *, rounds: int, per_roun
             )
             figures.cpu_ms.setdefault(name, {})[label] = {
                 variant: cpu[(name, label, variant)] / requests * 1e3 for variant in VARIANTS
+            }
+            figures.cpu_rounds.setdefault(name, {})[label] = {
+                variant: cpu_rounds[(name, label, variant)] for variant in VARIANTS
             }
             for variant, target in (
                 ("api", figures.latency),

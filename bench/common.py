@@ -161,6 +161,13 @@ def median(values: Sequence[float]) -> float:
     return statistics.median(values)
 
 
+def median_ratio(numerators: Sequence[float], denominators: Sequence[float]) -> float:
+    """The median of the rounds' ratios, round by round (a round measured both blocks
+    seconds apart); NaN without a round to divide."""
+    ratios = [a / b for a, b in zip(numerators, denominators, strict=True) if b]
+    return median(ratios) if ratios else float("nan")
+
+
 def percentile(values: Sequence[float], q: float) -> float:
     """The `q`-quantile (0 to 1) of `values` (`apps.core.stats.percentile`); NaN for none."""
     found = stats.percentile(values, q)

@@ -38,7 +38,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from bench.common import fail
+from bench.common import fail, median_ratio
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -800,10 +800,15 @@ class Measured:
     queries: dict[str, dict[str, int]] = field(default_factory=dict)
     size: dict[str, dict[str, int]] = field(default_factory=dict)
     cpu_ms: dict[str, dict[str, float]] = field(default_factory=dict)
+    # route → CPU 100× / 1×: the median over the rounds of each round's ratio (the two
+    # sizes' blocks were measured one after the other), steadier than the totals' ratio
+    # against a burst of the neighbours' load, which slows every process for a while.
+    cpu_growth: dict[str, float] = field(default_factory=dict)
 
     def ratio(self, route: str, what: str) -> float:
-        table: Any = self.queries if what == "queries" else self.cpu_ms
-        small, large = table[route]["1x"], table[route]["100x"]
+        if what != "queries":
+            return self.cpu_growth[route]
+        small, large = self.queries[route]["1x"], self.queries[route]["100x"]
         return large / small if small else float("nan")
 
 
@@ -846,6 +851,7 @@ def measure(
         for label in servers:
             get(label, route)
     used: dict[tuple[str, str], float] = {}
+    blocks: dict[tuple[str, str], list[float]] = {}
     for r in range(rounds):
         for route in measured:
             for label in list(servers) if r % 2 == 0 else list(servers)[::-1]:
@@ -856,8 +862,11 @@ def measure(
                 after = server.cpu()
                 spent = sum(t - before.get(pid, 0.0) for pid, t in after.items())
                 used[(route, label)] = used.get((route, label), 0.0) + spent
+                blocks.setdefault((route, label), []).append(spent)
     for (route, label), seconds in used.items():
         figures.cpu_ms.setdefault(route, {})[label] = seconds / (rounds * per_round) * 1e3
+    for route in measured:
+        figures.cpu_growth[route] = median_ratio(blocks[(route, "100x")], blocks[(route, "1x")])
     return figures
 
 

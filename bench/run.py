@@ -151,7 +151,7 @@ def own_part(plan: Plan, urls: dict[str, str], work: Path) -> dict[str, Any]:
             servers[label] = api.Server(
                 f"own-{label}", url, work / f"server-own-{label}", manifests[label]["token"]
             )
-        rounds, per_round = (2, 1) if plan.quick else (7, 5)
+        rounds, per_round = (2, 1) if plan.quick else (9, 5)
         log(f"  measuring {rounds} rounds × {per_round} requests per route …")
         figures = own.measure(servers, manifests, rounds=rounds, per_round=per_round)
     finally:
