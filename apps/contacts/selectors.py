@@ -1,6 +1,7 @@
-"""Reads for contact care. Who sees a contact is decided in one place, `visible_contacts`:
-its owner, and the partner in the tandem it is shared with while both are members. For
-everyone else a contact does not exist (`NotFound`, a 404).
+"""Reads for contact care. Who sees a contact is decided here, by one rule: its owner, and
+the partner in the tandem it is shared with while both are members; `visible_contacts`
+applies it to lists, `contact_get_for_person` to one contact. For everyone else a contact
+does not exist (`NotFound`, a 404).
 
 Lists are built in a constant number of queries for any number of contacts: the tags come
 with one prefetch (a plain list per contact, `WITH_TAGS`), occasions with another. A
