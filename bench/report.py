@@ -1126,9 +1126,8 @@ def _missed(goals: list[str], results: dict[str, Any]) -> str:
         )
     if any(goal.startswith("one tandem 100× / 1×: a page") for goal in goals):
         f = results["own"]["figures"]
-        grown = sorted((f["cpu_growth"][r], r) for r in f["cpu_ms"] if not r.startswith("api/"))[
-            ::-1
-        ][:3]
+        pages = [r for r in f["cpu_ms"] if not r.startswith("api/")]
+        grown = sorted(((f["cpu_growth"][r], r) for r in pages), reverse=True)[:3]
         named = ", ".join(f"`{route}` {ratio:.2f}" for ratio, route in grown)
         insights = (
             " Insights counts the current month live, and at 100× that month holds a hundred"
@@ -1137,9 +1136,7 @@ def _missed(goals: list[str], results: dict[str, Any]) -> str:
             else ""
         )
         sizes = {k: results["own"]["manifests"][k]["own"] for k in ("1x", "100x")}
-        over = [
-            r for r in f["cpu_ms"] if not r.startswith("api/") and f["cpu_growth"][r] > OWN_GOAL
-        ]
+        over = [r for r in pages if f["cpu_growth"][r] > OWN_GOAL]
         contacts = (
             " Every page over the goal is the leader's contact book, which grows from"
             f" {sizes['1x']['contacts']:,} to {sizes['100x']['contacts']:,} contacts;"

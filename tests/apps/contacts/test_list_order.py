@@ -200,20 +200,26 @@ def test_one_contact_by_its_id_follows_the_same_rule(
     """`contact_get_for_person` decides for one contact as `visible_contacts` does for a
     list: the owner; the partner while both hold their seats; nobody else."""
     contact = _share(pair)[0]  # the assistant's, shared with the leader
-    get = selectors.contact_get_for_person
-    assert get(user=pair.assistant, contact_id=contact.pk) == contact
-    assert get(user=pair.leader, contact_id=contact.pk) == contact
-    with pytest.raises(NotFound):
-        get(user=other_pair.leader, contact_id=contact.pk)
+    gone = Contact.objects.get(name="Gone")  # shared with the tandem by a non-member
+    people = (pair.leader, pair.assistant, other_pair.leader)
+
+    def seen_by(user: Any, pk: int) -> bool:
+        try:
+            found = selectors.contact_get_for_person(user=user, contact_id=pk)
+        except NotFound:
+            found = None
+        in_list = selectors.visible_contacts(user).filter(pk=pk).exists()
+        assert (found is not None) == in_list, (user, pk)  # both ways agree
+        return found is not None
+
+    assert [seen_by(p, contact.pk) for p in people] == [True, True, False]
+    assert [seen_by(p, gone.pk) for p in people] == [False, False, True]
 
     seat = pair.assistant if leaves == "owner" else pair.leader
     pair.tandem.memberships.get(user=seat).delete()  # the contact stays marked as shared
 
-    with pytest.raises(NotFound):
-        get(user=pair.leader, contact_id=contact.pk)
-    assert get(user=pair.assistant, contact_id=contact.pk) == contact
-    with pytest.raises(NotFound):
-        get(user=pair.leader, contact_id=books["own"][0].pk + 10**6)  # missing looks alike
+    assert [seen_by(p, contact.pk) for p in people] == [False, True, False]
+    assert not seen_by(pair.leader, books["own"][0].pk + 10**6)  # missing looks alike
 
 
 def test_the_tag_filter_offers_every_tag_by_name_escaped_with_the_chosen_one_selected(
